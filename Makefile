@@ -1,0 +1,161 @@
+# msgsec - one non-recursive GNU Makefile (STYLE.md section 9).
+#
+#   make            build everything into $(O) (default build/)
+#   make run        install missing packages, build, start on rules/
+#   make test       install missing packages, build with ASan/UBSan, run
+#                   every test, end with "N passed, N failed"
+#   make lint       banned functions, layering, cppcheck
+#   make fuzz       build libFuzzer targets (clang) into build/fuzz
+#   make bench      benchmarks (figures, never pass/fail)
+#   make install    DESTDIR=, PREFIX= (FHS paths)
+#
+# Knobs: SANITIZE=address,undefined  DEBUG=1  VALGRIND=valgrind  CI=1 (-Werror)
+
+O ?= build
+PREFIX ?= /usr/local
+SYSCONFDIR ?= /etc
+LOCALSTATEDIR ?= /var
+DESTDIR ?=
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wpointer-arith -Wcast-qual -Wformat=2 -Wformat-security \
+	-Wimplicit-fallthrough
+ifneq ($(CI),)
+WARN += -Werror
+endif
+
+ifeq ($(DEBUG),1)
+OPT := -O0 -g3
+else
+OPT := -O2 -g
+endif
+
+HARDEN := -fstack-protector-strong -fPIE
+ifeq ($(SANITIZE),)
+HARDEN += -D_FORTIFY_SOURCE=2
+endif
+LDHARDEN := -pie -Wl,-z,relro -Wl,-z,now
+
+ifneq ($(SANITIZE),)
+SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+PKGS_POLICY := yaml-0.1 libpcre2-8
+pkgcflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
+pkglibs = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
+
+CPPFLAGS += -D_GNU_SOURCE -Ipolicy -DMSGSEC_VERSION='"$(VERSION)"'
+CFLAGS ?=
+ALL_CFLAGS := -std=c11 $(OPT) $(WARN) $(HARDEN) $(SANFLAGS) -MMD -MP \
+	$(call pkgcflags,$(PKGS_POLICY)) $(CFLAGS)
+ALL_LDFLAGS := $(LDHARDEN) $(SANFLAGS) $(LDFLAGS)
+LIBS_POLICY := $(call pkglibs,$(PKGS_POLICY)) -lpthread
+
+VERSION := 0.1.0
+
+# ---------------------------------------------------------------- sources
+
+POLICY_SRC := $(filter-out policy/cli/%,$(wildcard policy/*.c))
+CLI_SRC := $(wildcard policy/cli/*.c)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+
+POLICY_OBJ := $(POLICY_SRC:%.c=$(O)/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(O)/%.o)
+LIBMSGSEC := $(O)/libmsgsec.a
+
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
+FUZZ_REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(O)/tests/replay_%)
+
+PROGRAMS := $(O)/msgsec
+
+.PHONY: all run test check lint fuzz bench install clean deps deps-test
+all: $(PROGRAMS)
+
+$(O)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIBMSGSEC): $(POLICY_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(O)/msgsec: $(CLI_OBJ) $(LIBMSGSEC)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_POLICY)
+
+# ---------------------------------------------------------------- tests
+
+$(O)/tests/test_%: $(O)/tests/unit/test_%.o $(LIBMSGSEC)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_POLICY) $(call pkglibs,cmocka)
+
+# Fuzz targets built with a plain main() that replays a corpus.
+$(O)/tests/replay_%: $(O)/tests/fuzz/fuzz_%.o $(O)/tests/fuzz/replay.o $(LIBMSGSEC)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_POLICY)
+
+TEST_BINS := $(UNIT_BIN) $(FUZZ_REPLAY_BIN) $(PROGRAMS)
+
+deps:
+	@sh packaging/install-deps.sh build
+
+deps-test:
+	@sh packaging/install-deps.sh test
+
+# The sanitizer build lives in its own folder so it never mixes with $(O).
+SAN_O := build/san
+
+test: deps-test
+	@$(MAKE) --no-print-directory O=$(SAN_O) SANITIZE=address,undefined check
+
+# Run every test against the binaries in $(O).
+check: $(TEST_BINS)
+	@O=$(O) VALGRIND='$(VALGRIND)' sh tests/run.sh
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@$(O)/msgsec check -c rules/msgsec.yaml
+
+lint:
+	@sh tests/lint.sh
+
+# ---------------------------------------------------------------- fuzzing
+
+FUZZ_O := build/fuzz
+FUZZ_CFLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
+	-D_GNU_SOURCE -Ipolicy $(call pkgcflags,$(PKGS_POLICY))
+
+fuzz: deps
+	@mkdir -p $(FUZZ_O)
+	@for f in $(FUZZ_SRC); do \
+		n=$$(basename $$f .c); \
+		echo "clang $$n"; \
+		clang $(FUZZ_CFLAGS) -o $(FUZZ_O)/$$n $$f $(POLICY_SRC) \
+			$(LIBS_POLICY) || exit 1; \
+	done
+	@echo "run: build/fuzz/fuzz_NAME tests/fuzz/corpus/NAME"
+
+# ---------------------------------------------------------------- bench
+
+bench: deps-test
+	@$(MAKE) --no-print-directory O=build/bench all $(O)/tests/bench_policy O=build/bench
+	@sh tests/bench/run.sh build/bench
+
+$(O)/tests/bench_%: $(O)/tests/bench/bench_%.o $(LIBMSGSEC)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_POLICY)
+
+# ---------------------------------------------------------------- install
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SYSCONFDIR)/msgsec
+	install -m 0755 $(O)/msgsec $(DESTDIR)$(PREFIX)/bin/msgsec
+	cp -R rules/. $(DESTDIR)$(SYSCONFDIR)/msgsec/
+
+clean:
+	rm -rf build
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

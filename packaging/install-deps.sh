@@ -1,0 +1,61 @@
+#!/bin/sh
+# packaging/install-deps.sh - install the Debian 12 packages msgsec needs.
+#
+#   sh packaging/install-deps.sh build   compilers and -dev libraries
+#   sh packaging/install-deps.sh test    build + the real peers the tests use
+#   sh packaging/install-deps.sh bench   test + the reference tools benchmarks
+#                                        compare against
+#
+# Idempotent and quiet: when everything is present it only asks dpkg and
+# exits.  Non-interactive: Postfix's debconf question is answered "No
+# configuration" (the tests run private instances), Wireshark's setuid
+# question "no".  Nothing else is downloaded, ever.
+set -eu
+
+BUILD="gcc make pkg-config clang libclang-rt-14-dev
+	libmilter-dev libpcap-dev libmagic-dev libpcre2-dev libclamav-dev
+	libyaml-dev libarchive-dev libssl-dev libcmocka-dev"
+TEST="postfix miltertest clamav-testfiles tshark tcpdump
+	python3-scapy python3-cryptography swaks file"
+BENCH="libndpi-bin tcpreplay wireshark-common"
+
+case "${1:-build}" in
+build) want=$BUILD ;;
+test) want="$BUILD $TEST" ;;
+bench) want="$BUILD $TEST $BENCH" ;;
+*)
+	echo "usage: $0 build|test|bench" >&2
+	exit 2
+	;;
+esac
+
+missing=""
+for p in $want; do
+	s=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+	[ "$s" = installed ] || missing="$missing $p"
+done
+[ -n "$missing" ] || exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "msgsec: missing Debian packages:$missing" >&2
+	echo "msgsec: run as root, or: sudo apt-get install$missing" >&2
+	exit 1
+fi
+
+echo "msgsec: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+debconf-set-selections <<'SEL'
+postfix postfix/main_mailer_type select No configuration
+postfix postfix/mailname string localhost.localdomain
+wireshark-common wireshark-common/install-setuid boolean false
+SEL
+log=$(mktemp)
+if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends \
+	-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+	$missing; } >"$log" 2>&1; then
+	tail -n 30 "$log" >&2
+	rm -f "$log"
+	echo "msgsec: package installation failed" >&2
+	exit 1
+fi
+rm -f "$log"

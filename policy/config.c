@@ -1,0 +1,547 @@
+/*
+ * config.c - the main configuration file, described by one table.
+ *
+ * Trusts: nothing in the file or in --set arguments; every value is checked
+ * against its type and range, and every unknown key is reported with the
+ * closest known one.  Paths are joined to the configuration's folder here
+ * and nowhere else.
+ */
+#include "config.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+#include "str.h"
+
+#define OFF(f) offsetof(struct config, f)
+#define LIM(f) (offsetof(struct config, limits) + offsetof(struct limits, f))
+#define MIB (1024ull * 1024)
+#define GIB (1024ull * MIB)
+
+static const struct config_key keys[] = {
+	{ "paths.rules", CONF_PATH, OFF(rules_dir), 0, "policy", 0, 0,
+	    "folder of rule files (*.yaml), relative to this file" },
+	{ "paths.agencies", CONF_PATH, OFF(agencies_dir), 0, "agencies", 0, 0,
+	    "folder of agency records (*.yaml)" },
+	{ "paths.exceptions", CONF_PATH, OFF(exceptions_dir), 0, "exceptions",
+	    0, 0, "folder of exception records, one ID.yaml each" },
+	{ "paths.state", CONF_PATH, OFF(state_dir), 0, "../state", 0, 0,
+	    "folder for sockets, pid files and run-time state" },
+	{ "paths.quarantine", CONF_PATH, OFF(quarantine_dir), 0,
+	    "../state/quarantine", 0, 0,
+	    "quarantine store: every message msgsec blocks (clause 5)" },
+
+	{ "alerts.output", CONF_OUTPUT, OFF(alert_output), 0, "file", 0, 0,
+	    "where alerts go: file, stdout, syslog or none" },
+	{ "alerts.file", CONF_PATH, OFF(alert_file), 0, "../state/alerts.json",
+	    0, 0, "alert log (JSON lines), reopened on SIGHUP" },
+	{ "alerts.syslog_facility", CONF_STR, OFF(syslog_facility), 0, "local5",
+	    0, 0, "syslog facility when output is syslog" },
+
+	{ "milter.socket", CONF_STR, OFF(milter_socket), 0,
+	    "unix:../state/milter.sock", 0, 0,
+	    "unix:PATH, inet:PORT@HOST or inet6:PORT@HOST (relative unix "
+	    "paths are relative to this file)" },
+	{ "milter.socket_mode", CONF_MODE, OFF(milter_socket_mode), 0, "0660",
+	    0, 07777, "mode of the unix socket, so the MTA can reach it" },
+	{ "milter.user", CONF_STR, OFF(milter_user), 0, "msgsec", 0, 0,
+	    "user the milter runs as when started as root" },
+	{ "milter.internal_networks", CONF_CIDRLIST, OFF(internal_networks),
+	    OFF(ninternal_networks), "[127.0.0.0/8, \"::1/128\"]", 0, 0,
+	    "clients here send outbound mail" },
+	{ "milter.outbound_daemons", CONF_STRLIST, OFF(outbound_daemons),
+	    OFF(noutbound_daemons), "[submission, submissions]", 0, 0,
+	    "Postfix {daemon_name} values that mean outbound" },
+	{ "milter.monitor", CONF_BOOL, OFF(monitor), 0, "false", 0, 0,
+	    "turn every action into log, noting the action it would take" },
+	{ "milter.on_internal_error", CONF_ACTION, OFF(on_internal_error), 0,
+	    "tempfail", 0, 0,
+	    "answer when msgsec cannot decide (store full, scanner down)" },
+	{ "milter.multipart_literal", CONF_BOOL, OFF(multipart_literal), 0,
+	    "false", 0, 0,
+	    "read clause 1.4 literally: raise mime.multipart on every "
+	    "multi-part message" },
+	{ "milter.external_body_action", CONF_ACTION, OFF(external_body_action),
+	    0, "log", 0, 0, "default for message/external-body parts" },
+
+	{ "sensor.user", CONF_STR, OFF(sensor_user), 0, "msgsec", 0, 0,
+	    "user the sensor drops to after opening the capture" },
+
+	{ "exceptions.approvers", CONF_STRLIST, OFF(approvers), OFF(napprovers),
+	    "[MassIT, ESB]", 0, 0,
+	    "bodies that must all approve an exception (clause 4)" },
+	{ "exceptions.max_days", CONF_U64, OFF(exception_max_days), 0, "365", 1,
+	    36500, "longest window an exception may have, in days" },
+
+	{ "quarantine.retention_days", CONF_U64, OFF(quarantine_retention_days),
+	    0, "2555", 1, 365000,
+	    "days a quarantined message is kept before purge may remove it" },
+
+	{ "limits.message_size", CONF_U64, LIM(message_size), 0, "52428800", 1,
+	    4 * GIB, "largest message, bytes" },
+	{ "limits.mime_depth", CONF_U64, LIM(mime_depth), 0, "100", 1, 10000,
+	    "deepest MIME nesting" },
+	{ "limits.mime_parts", CONF_U64, LIM(mime_parts), 0, "10000", 1,
+	    10000000, "most MIME parts in one message" },
+	{ "limits.header_bytes", CONF_U64, LIM(header_bytes), 0, "1048576",
+	    1024, GIB, "most header bytes in one part" },
+	{ "limits.header_count", CONF_U64, LIM(header_count), 0, "1000", 1,
+	    1000000, "most header fields in one part" },
+	{ "limits.line_length", CONF_U64, LIM(line_length), 0, "65536", 1000,
+	    GIB, "longest line the parser assembles (RFC 5322's 998 is a "
+	    "syntax check, not this)" },
+	{ "limits.archive_depth", CONF_U64, LIM(archive_depth), 0, "5", 0, 100,
+	    "deepest archive nesting" },
+	{ "limits.archive_members", CONF_U64, LIM(archive_members), 0, "1000",
+	    1, 10000000, "most members per message" },
+	{ "limits.archive_bytes", CONF_U64, LIM(archive_bytes), 0, "209715200",
+	    1, 64 * GIB, "most expanded bytes per message" },
+	{ "limits.archive_ratio", CONF_U64, LIM(archive_ratio), 0, "100", 1,
+	    1000000, "largest expansion ratio of one member" },
+	{ "limits.yaml_file_size", CONF_U64, LIM(yaml_file_size), 0, "16777216",
+	    1024, GIB, "largest rule, agency or exception file" },
+	{ "limits.yaml_depth", CONF_U64, LIM(yaml_depth), 0, "128", 4, 10000,
+	    "deepest YAML nesting" },
+	{ "limits.yaml_nodes", CONF_U64, LIM(yaml_nodes), 0, "1000000", 16,
+	    100000000, "most YAML nodes in one file" },
+	{ "limits.list_entries", CONF_U64, LIM(list_entries), 0, "1000000", 1,
+	    100000000, "most entries in one list" },
+	{ "limits.rules", CONF_U64, LIM(rules), 0, "100000", 1, 10000000,
+	    "most rules in one policy" },
+	{ "limits.exceptions", CONF_U64, LIM(exceptions), 0, "100000", 1,
+	    10000000, "most exception records" },
+	{ "limits.regex_match_limit", CONF_U64, LIM(regex_match_limit), 0,
+	    "3500", 1, 100000000, "PCRE2 match limit (a hit is a no-match)" },
+	{ "limits.regex_depth_limit", CONF_U64, LIM(regex_depth_limit), 0,
+	    "1500", 1, 100000000, "PCRE2 depth limit (a hit is a no-match)" },
+	{ "limits.flows", CONF_U64, LIM(flows), 0, "262144", 16, 100000000,
+	    "sensor flow table size" },
+	{ "limits.reassembly_bytes", CONF_U64, LIM(reassembly_bytes), 0,
+	    "16384", 512, 16 * MIB,
+	    "bytes of each TCP direction the sensor reassembles" },
+	{ NULL, 0, 0, 0, NULL, 0, 0, NULL },
+};
+
+const struct config_key *
+config_keys(void)
+{
+	return keys;
+}
+
+const struct config_key *
+config_key_find(const char *name)
+{
+	for (const struct config_key *k = keys; k->name != NULL; k++)
+		if (strcmp(k->name, name) == 0)
+			return k;
+	return NULL;
+}
+
+/* Is prefix (len bytes) a section: the start of a key up to a dot? */
+static bool
+config_is_section(const char *prefix, size_t len)
+{
+	for (const struct config_key *k = keys; k->name != NULL; k++)
+		if (strncmp(k->name, prefix, len) == 0 && k->name[len] == '.')
+			return true;
+	return false;
+}
+
+/* The closest key or section with the same parent, for a suggestion. */
+static const char *
+config_suggest(const char *path, char *buf, size_t len)
+{
+	const char *dot = strrchr(path, '.');
+	size_t plen = dot == NULL ? 0 : (size_t)(dot - path) + 1;
+	size_t best = 3;
+	bool found = false;
+
+	for (const struct config_key *k = keys; k->name != NULL; k++) {
+		const char *end;
+		char cand[128];
+		size_t clen, dist;
+
+		if (strncmp(k->name, path, plen) != 0)
+			continue;
+		end = strchr(k->name + plen, '.');
+		clen = end == NULL ? strlen(k->name) : (size_t)(end - k->name);
+		if (clen >= sizeof(cand))
+			continue;
+		memcpy(cand, k->name, clen);
+		cand[clen] = '\0';
+		dist = str_distance(path, cand, best);
+		if (dist < best) {
+			best = dist;
+			str_lcpy(buf, cand, len);
+			found = true;
+		}
+	}
+	return found ? buf : NULL;
+}
+
+/* Walk the document and report keys the table does not know. */
+static void
+config_check_unknown(const struct node *map, const char *prefix,
+    struct diags *d)
+{
+	for (size_t i = 0; i < map->npairs; i++) {
+		const struct node *k = map->pairs[i].key;
+		const struct node *v = map->pairs[i].value;
+		char path[256], sugg[128], q[80];
+		int n;
+
+		if (memchr(k->str, '\0', k->len) != NULL ||
+		    memchr(k->str, '.', k->len) != NULL)
+			n = -1;
+		else
+			n = snprintf(path, sizeof(path), "%s%s%s", prefix,
+			    *prefix != '\0' ? "." : "", k->str);
+		if (n < 0 || (size_t)n >= sizeof(path)) {
+			diag_error(d, k->file, k->line, k->col,
+			    "unknown setting '%s'", node_quote(k, q, sizeof(q)));
+			continue;
+		}
+		if (config_key_find(path) != NULL)
+			continue;
+		if (config_is_section(path, strlen(path))) {
+			if (v->type == NODE_MAP)
+				config_check_unknown(v, path, d);
+			else
+				diag_error(d, v->file, v->line, v->col,
+				    "expected a mapping for '%s', found %s",
+				    path, v->type == NODE_SEQ ? "a list" :
+				    "a scalar");
+			continue;
+		}
+		if (config_suggest(path, sugg, sizeof(sugg)) != NULL)
+			diag_error(d, k->file, k->line, k->col,
+			    "unknown setting '%s' (did you mean '%s'?)", path,
+			    sugg);
+		else
+			diag_error(d, k->file, k->line, k->col,
+			    "unknown setting '%s'", path);
+	}
+}
+
+/* Find the node at a dotted path. */
+static const struct node *
+config_lookup(const struct node *root, const char *path)
+{
+	const struct node *n = root;
+	const char *p = path;
+
+	while (n != NULL && n->type == NODE_MAP) {
+		const char *dot = strchr(p, '.');
+		char part[64];
+		size_t len = dot == NULL ? strlen(p) : (size_t)(dot - p);
+
+		if (len >= sizeof(part))
+			return NULL;
+		memcpy(part, p, len);
+		part[len] = '\0';
+		n = node_get(n, part);
+		if (dot == NULL)
+			return n;
+		p = dot + 1;
+	}
+	return NULL;
+}
+
+char *
+config_path(const struct config *c, const char *path)
+{
+	if (path[0] == '/' || c->dir == NULL || strcmp(c->dir, ".") == 0)
+		return mem_strdup(path);
+	return mem_printf("%s/%s", c->dir, path);
+}
+
+static int
+config_set_strlist(struct config *c, const struct config_key *k,
+    const struct node *v, struct diags *d)
+{
+	char ***list = (char ***)(void *)((char *)c + k->offset);
+	size_t *count = (size_t *)(void *)((char *)c + k->count_offset);
+	int rc = 0;
+
+	if (!node_expect(v, NODE_SEQ, k->name, d))
+		return -1;
+	*list = mem_calloc(v->nitems + 1, sizeof(**list));
+	*count = 0;
+	for (size_t i = 0; i < v->nitems; i++) {
+		const struct node *it = v->items[i];
+
+		if (!node_expect(it, NODE_SCALAR, k->name, d) ||
+		    it->len == 0 || memchr(it->str, '\0', it->len) != NULL) {
+			if (it->type == NODE_SCALAR)
+				diag_error(d, it->file, it->line, it->col,
+				    "empty entry in '%s'", k->name);
+			rc = -1;
+			continue;
+		}
+		if (k->type == CONF_CIDRLIST) {
+			struct cidr cidr;
+			const char *why;
+			char q[80];
+
+			if (cidr_parse(it->str, it->len, &cidr, &why) < 0) {
+				diag_error(d, it->file, it->line, it->col,
+				    "bad network '%s' in '%s': %s",
+				    node_quote(it, q, sizeof(q)), k->name, why);
+				rc = -1;
+				continue;
+			}
+			if (c->internal_nets == NULL)
+				c->internal_nets = cidrset_new();
+			cidrset_add(c->internal_nets, &cidr);
+		}
+		(*list)[(*count)++] = mem_strndup(it->str, it->len);
+	}
+	if (k->type == CONF_CIDRLIST) {
+		if (c->internal_nets == NULL)
+			c->internal_nets = cidrset_new();
+		cidrset_build(c->internal_nets);
+	}
+	return rc;
+}
+
+static int
+config_set(struct config *c, const struct config_key *k, const struct node *v,
+    struct diags *d)
+{
+	void *field = (char *)c + k->offset;
+	char q[80];
+	uint64_t u;
+	bool b;
+
+	switch (k->type) {
+	case CONF_U64:
+		if (node_to_u64(v, k->name, k->min, k->max, d, &u) < 0)
+			return -1;
+		*(uint64_t *)field = u;
+		return 0;
+	case CONF_MODE:
+		if (!node_expect(v, NODE_SCALAR, k->name, d))
+			return -1;
+		u = 0;
+		for (size_t i = 0; i < v->len; i++) {
+			if (v->str[i] < '0' || v->str[i] > '7' || i > 4) {
+				diag_error(d, v->file, v->line, v->col,
+				    "'%s' must be an octal mode such as "
+				    "\"0660\", not '%s'", k->name,
+				    node_quote(v, q, sizeof(q)));
+				return -1;
+			}
+			u = u * 8 + (uint64_t)(v->str[i] - '0');
+		}
+		if (v->len == 0 || u > k->max) {
+			diag_error(d, v->file, v->line, v->col,
+			    "'%s' must be an octal mode such as \"0660\"",
+			    k->name);
+			return -1;
+		}
+		*(uint64_t *)field = u;
+		return 0;
+	case CONF_BOOL:
+		if (node_to_bool(v, k->name, d, &b) < 0)
+			return -1;
+		*(bool *)field = b;
+		return 0;
+	case CONF_STR:
+	case CONF_PATH:
+		if (!node_expect(v, NODE_SCALAR, k->name, d))
+			return -1;
+		if (v->len == 0 || memchr(v->str, '\0', v->len) != NULL) {
+			diag_error(d, v->file, v->line, v->col,
+			    "'%s' must not be empty", k->name);
+			return -1;
+		}
+		free(*(char **)field);
+		if (k->type == CONF_PATH)
+			*(char **)field = config_path(c, v->str);
+		else
+			*(char **)field = mem_strdup(v->str);
+		return 0;
+	case CONF_ACTION:
+		if (!node_expect(v, NODE_SCALAR, k->name, d))
+			return -1;
+		if (action_parse(v->str, (enum action *)field) < 0) {
+			diag_error(d, v->file, v->line, v->col,
+			    "'%s' must be one of %s, not '%s'", k->name,
+			    action_choices(), node_quote(v, q, sizeof(q)));
+			return -1;
+		}
+		return 0;
+	case CONF_OUTPUT:
+		if (!node_expect(v, NODE_SCALAR, k->name, d))
+			return -1;
+		if (strcmp(v->str, "file") == 0)
+			c->alert_output = ALERT_OUT_FILE;
+		else if (strcmp(v->str, "stdout") == 0)
+			c->alert_output = ALERT_OUT_STDOUT;
+		else if (strcmp(v->str, "syslog") == 0)
+			c->alert_output = ALERT_OUT_SYSLOG;
+		else if (strcmp(v->str, "none") == 0)
+			c->alert_output = ALERT_OUT_NONE;
+		else {
+			diag_error(d, v->file, v->line, v->col,
+			    "'%s' must be file, stdout, syslog or none, not "
+			    "'%s'", k->name, node_quote(v, q, sizeof(q)));
+			return -1;
+		}
+		return 0;
+	case CONF_STRLIST:
+	case CONF_CIDRLIST:
+		return config_set_strlist(c, k, v, d);
+	}
+	return -1;
+}
+
+int
+config_from_node(struct config *c, const char *file, const struct node *root,
+    struct diags *d)
+{
+	struct node_doc *defaults;
+	const char *slash;
+	int rc = 0;
+
+	memset(c, 0, sizeof(*c));
+	c->file = mem_strdup(file);
+	slash = strrchr(file, '/');
+	c->dir = slash == NULL ? mem_strdup(".") :
+	    mem_strndup(file, slash == file ? 1 : (size_t)(slash - file));
+
+	if (root != NULL && !node_is_null(root)) {
+		if (root->type != NODE_MAP) {
+			diag_error(d, root->file, root->line, root->col,
+			    "the configuration must be a mapping");
+			return -1;
+		}
+		config_check_unknown(root, "", d);
+	}
+	/* Each value: the file's, else the default parsed as YAML. */
+	for (const struct config_key *k = keys; k->name != NULL; k++) {
+		const struct node *v = root == NULL ? NULL :
+		    config_lookup(root, k->name);
+		struct diags dd;
+
+		if (v != NULL && !node_is_null(v)) {
+			if (config_set(c, k, v, d) < 0)
+				rc = -1;
+			continue;
+		}
+		diags_init(&dd);
+		defaults = node_load_buffer("(default)", k->def, strlen(k->def),
+		    NULL, &dd);
+		if (defaults == NULL || config_set(c, k, defaults->root,
+		    &dd) < 0) {
+			diags_print(&dd, stderr);
+			abort();	/* our own table is wrong */
+		}
+		node_doc_free(&defaults);
+		diags_free(&dd);
+	}
+	if (c->napprovers == 0) {
+		const struct node *v = config_lookup(root, "exceptions.approvers");
+
+		diag_error(d, file, v != NULL ? v->line : 0, v != NULL ? v->col : 0,
+		    "'exceptions.approvers' must name at least one body");
+		rc = -1;
+	}
+	return rc == 0 && !diags_has_errors(d) ? 0 : -1;
+}
+
+static void
+free_strlist(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void
+config_free(struct config *c)
+{
+	for (const struct config_key *k = keys; k->name != NULL; k++) {
+		void *field = (char *)c + k->offset;
+
+		if (k->type == CONF_STR || k->type == CONF_PATH)
+			free(*(char **)field);
+		else if (k->type == CONF_STRLIST || k->type == CONF_CIDRLIST)
+			free_strlist(*(char ***)field,
+			    *(size_t *)(void *)((char *)c + k->count_offset));
+	}
+	cidrset_free(&c->internal_nets);
+	free(c->file);
+	free(c->dir);
+	memset(c, 0, sizeof(*c));
+}
+
+int
+config_override(struct node_doc *doc, const char *assignment, struct diags *d)
+{
+	const char *eq = strchr(assignment, '=');
+	const struct config_key *k;
+	struct node_doc *vdoc;
+	struct node *map;
+	char name[128], sugg[128], label[192];
+	const char *p;
+
+	if (eq == NULL || eq == assignment ||
+	    (size_t)(eq - assignment) >= sizeof(name)) {
+		diag_error(d, "--set", 0, 0,
+		    "expected key.path=value, not '%s'", assignment);
+		return -1;
+	}
+	memcpy(name, assignment, (size_t)(eq - assignment));
+	name[eq - assignment] = '\0';
+	k = config_key_find(name);
+	if (k == NULL) {
+		if (config_suggest(name, sugg, sizeof(sugg)) != NULL)
+			diag_error(d, "--set", 0, 0,
+			    "unknown setting '%s' (did you mean '%s'?)", name,
+			    sugg);
+		else
+			diag_error(d, "--set", 0, 0, "unknown setting '%s'",
+			    name);
+		return -1;
+	}
+	if (snprintf(label, sizeof(label), "--set %s", name) < 0)
+		return -1;
+	vdoc = node_load_buffer(label, eq + 1, strlen(eq + 1), NULL, d);
+	if (vdoc == NULL)
+		return -1;
+	if (vdoc->root == NULL)
+		vdoc->root = node_new_scalar(vdoc, "", 0, false);
+	/* Walk or create the sections, then set the leaf. */
+	if (doc->root == NULL || doc->root->type != NODE_MAP)
+		doc->root = node_new_map(doc);
+	map = doc->root;
+	p = name;
+	for (;;) {
+		const char *dot = strchr(p, '.');
+		char part[64];
+		struct node *next = NULL;
+
+		if (dot == NULL)
+			break;
+		if ((size_t)(dot - p) >= sizeof(part))
+			return -1;
+		memcpy(part, p, (size_t)(dot - p));
+		part[dot - p] = '\0';
+		for (size_t i = 0; i < map->npairs; i++)
+			if (strcmp(map->pairs[i].key->str, part) == 0)
+				next = map->pairs[i].value;
+		if (next == NULL || next->type != NODE_MAP) {
+			next = node_new_map(doc);
+			node_map_set(doc, map, part, next);
+		}
+		map = next;
+		p = dot + 1;
+	}
+	/* Move the value tree into doc: the file name it points at is vdoc's,
+	 * so keep vdoc alive by adopting its root and leaking nothing. */
+	node_map_set(doc, map, p, node_adopt(doc, vdoc));
+	return 0;
+}

@@ -1,0 +1,130 @@
+/*
+ * config.h - the main configuration file (msgsec.yaml): where the rules,
+ * agencies, exceptions, quarantine and alert log are, the limits on
+ * untrusted input, and the actions on internal errors.
+ *
+ * Settings are described by one table (name, type, default, range, help),
+ * so that unknown keys get a suggestion, `--set key.path=value` is checked
+ * like the file, and the documentation lists every key with its default.
+ * Relative paths are resolved against the folder of the configuration file.
+ */
+#ifndef MSGSEC_CONFIG_H
+#define MSGSEC_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "action.h"
+#include "alert.h"
+#include "cidr.h"
+#include "diag.h"
+#include "node.h"
+
+struct limits {
+	uint64_t message_size;
+	uint64_t mime_depth;
+	uint64_t mime_parts;
+	uint64_t header_bytes;
+	uint64_t header_count;
+	uint64_t line_length;
+	uint64_t archive_depth;
+	uint64_t archive_members;
+	uint64_t archive_bytes;
+	uint64_t archive_ratio;
+	uint64_t yaml_file_size;
+	uint64_t yaml_depth;
+	uint64_t yaml_nodes;
+	uint64_t list_entries;
+	uint64_t rules;
+	uint64_t exceptions;
+	uint64_t regex_match_limit;
+	uint64_t regex_depth_limit;
+	uint64_t flows;
+	uint64_t reassembly_bytes;
+};
+
+struct config {
+	char *file;		/* as given */
+	char *dir;		/* its folder, for relative paths */
+
+	char *rules_dir;
+	char *agencies_dir;
+	char *exceptions_dir;
+	char *state_dir;
+	char *quarantine_dir;
+
+	enum alert_output alert_output;
+	char *alert_file;
+	char *syslog_facility;
+
+	char *milter_socket;
+	uint64_t milter_socket_mode;
+	char *milter_user;
+	char **internal_networks;
+	size_t ninternal_networks;
+	struct cidrset *internal_nets;
+	char **outbound_daemons;
+	size_t noutbound_daemons;
+	bool monitor;
+	enum action on_internal_error;
+	bool multipart_literal;
+	enum action external_body_action;
+
+	char *sensor_user;
+
+	char **approvers;
+	size_t napprovers;
+	uint64_t exception_max_days;
+
+	uint64_t quarantine_retention_days;
+
+	struct limits limits;
+};
+
+enum config_type {
+	CONF_U64,
+	CONF_BOOL,
+	CONF_STR,
+	CONF_PATH,
+	CONF_ACTION,
+	CONF_STRLIST,
+	CONF_CIDRLIST,
+	CONF_OUTPUT,
+	CONF_MODE,
+};
+
+struct config_key {
+	const char *name;	/* dotted path, e.g. "limits.mime_depth" */
+	enum config_type type;
+	size_t offset;		/* in struct config */
+	size_t count_offset;	/* STRLIST / CIDRLIST: the count field */
+	const char *def;	/* default, as YAML text */
+	uint64_t min, max;	/* U64 range */
+	const char *help;
+};
+
+/* The table, terminated by a NULL name. */
+const struct config_key *config_keys(void);
+const struct config_key *config_key_find(const char *name);
+
+/*
+ * Apply one "key.path=value" override to a parsed configuration document
+ * (value is read as YAML, so lists work: key=[a, b]).  Unknown keys are an
+ * error with a suggestion.  Returns 0 or -1.
+ */
+int config_override(struct node_doc *doc, const char *assignment,
+    struct diags *d);
+
+/*
+ * Build the settings from a parsed document (root may be NULL: all
+ * defaults).  Returns 0, or -1 with diagnostics.
+ */
+int config_from_node(struct config *c, const char *file,
+    const struct node *root, struct diags *d);
+void config_free(struct config *c);
+
+/* Join dir and a relative path (an absolute path is returned as is). */
+char *config_path(const struct config *c, const char *path);
+
+#endif

@@ -1,0 +1,220 @@
+/*
+ * test_config.c - the settings table: defaults, relative paths, --set
+ * overrides (scalars and lists), unknown keys with suggestions, values out
+ * of range at and over their bounds.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+#include "mem.h"
+#include "node.h"
+
+static char diag0[1024];
+
+/* Parse text as rules/msgsec.yaml, apply sets, build c. */
+static int
+build(const char *text, const char *const *sets, size_t nsets,
+    struct config *c, size_t *errors_r)
+{
+	struct node_doc *doc;
+	struct diags d;
+	int rc = -1;
+
+	diags_init(&d);
+	doc = node_load_buffer("rules/msgsec.yaml", text, strlen(text), NULL,
+	    &d);
+	assert_non_null(doc);
+	for (size_t i = 0; i < nsets; i++)
+		(void)config_override(doc, sets[i], &d);
+	if (d.errors == 0)
+		rc = config_from_node(c, "rules/msgsec.yaml", doc->root, &d);
+	else
+		memset(c, 0, sizeof(*c));
+	diag0[0] = '\0';
+	if (d.n > 0)
+		diag_format(&d.v[0], diag0, sizeof(diag0));
+	*errors_r = d.errors;
+	node_doc_free(&doc);
+	diags_free(&d);
+	return rc;
+}
+
+static void
+test_defaults(void **state)
+{
+	struct config c;
+	size_t errors;
+
+	(void)state;
+	assert_int_equal(build("", NULL, 0, &c, &errors), 0);
+	assert_string_equal(c.rules_dir, "rules/policy");
+	assert_string_equal(c.quarantine_dir, "rules/../state/quarantine");
+	assert_int_equal(c.limits.mime_depth, 100);
+	assert_int_equal(c.limits.mime_parts, 10000);
+	assert_int_equal(c.limits.regex_match_limit, 3500);
+	assert_int_equal(c.limits.regex_depth_limit, 1500);
+	assert_int_equal(c.limits.yaml_depth, 128);
+	assert_int_equal(c.napprovers, 2);
+	assert_string_equal(c.approvers[0], "MassIT");
+	assert_string_equal(c.approvers[1], "ESB");
+	assert_int_equal(c.exception_max_days, 365);
+	assert_int_equal(c.on_internal_error, ACTION_TEMPFAIL);
+	assert_int_equal(c.milter_socket_mode, 0660);
+	assert_false(c.multipart_literal);
+	config_free(&c);
+}
+
+static void
+test_file_values(void **state)
+{
+	struct config c;
+	size_t errors;
+	struct ipaddr a;
+
+	(void)state;
+	assert_int_equal(build("paths: { rules: /etc/x }\nlimits: { mime_depth: "
+	    "7 }\nmilter: { internal_networks: [10.0.0.0/8], monitor: true }\n",
+	    NULL, 0, &c, &errors), 0);
+	assert_string_equal(c.rules_dir, "/etc/x");
+	assert_int_equal(c.limits.mime_depth, 7);
+	assert_true(c.monitor);
+	assert_int_equal(ipaddr_parse("10.1.2.3", 8, &a), 0);
+	assert_true(cidrset_match(c.internal_nets, &a));
+	assert_int_equal(ipaddr_parse("127.0.0.1", 9, &a), 0);
+	assert_false(cidrset_match(c.internal_nets, &a));
+	config_free(&c);
+}
+
+static void
+test_unknown_keys(void **state)
+{
+	struct config c;
+	size_t errors;
+
+	(void)state;
+	assert_int_equal(build("limits: { mime_dpth: 3 }\n", NULL, 0, &c,
+	    &errors), -1);
+	assert_string_equal(diag0,
+	    "rules/msgsec.yaml:1:11: error: unknown setting "
+	    "'limits.mime_dpth' (did you mean 'limits.mime_depth'?)");
+	config_free(&c);
+	assert_int_equal(build("limts: { mime_depth: 3 }\n", NULL, 0, &c,
+	    &errors), -1);
+	assert_string_equal(diag0,
+	    "rules/msgsec.yaml:1:1: error: unknown setting 'limts' (did you "
+	    "mean 'limits'?)");
+	config_free(&c);
+	assert_int_equal(build("limits: 3\n", NULL, 0, &c, &errors), -1);
+	assert_string_equal(diag0,
+	    "rules/msgsec.yaml:1:9: error: expected a mapping for 'limits', "
+	    "found a scalar");
+	config_free(&c);
+}
+
+static void
+test_ranges(void **state)
+{
+	struct config c;
+	size_t errors;
+
+	(void)state;
+	/* exceptions.max_days: 1..36500, at and over both bounds */
+	assert_int_equal(build("exceptions: { max_days: 36500 }\n", NULL, 0, &c,
+	    &errors), 0);
+	config_free(&c);
+	assert_int_equal(build("exceptions: { max_days: 36501 }\n", NULL, 0, &c,
+	    &errors), -1);
+	assert_string_equal(diag0,
+	    "rules/msgsec.yaml:1:25: error: 'exceptions.max_days' must be a "
+	    "whole number from 1 to 36500, not '36501'");
+	config_free(&c);
+	assert_int_equal(build("exceptions: { max_days: 0 }\n", NULL, 0, &c,
+	    &errors), -1);
+	config_free(&c);
+	assert_int_equal(build("milter: { on_internal_error: accept-ish }\n",
+	    NULL, 0, &c, &errors), -1);
+	assert_string_equal(diag0,
+	    "rules/msgsec.yaml:1:30: error: 'milter.on_internal_error' must be "
+	    "one of reject, tempfail, discard, quarantine, strip, tag, log or "
+	    "accept, not 'accept-ish'");
+	config_free(&c);
+	assert_int_equal(build("milter: { internal_networks: [10.0.0.1/8] }\n",
+	    NULL, 0, &c, &errors), -1);
+	assert_non_null(strstr(diag0, "rules/msgsec.yaml:1:31: error: bad "
+	    "network '10.0.0.1/8' in 'milter.internal_networks': "));
+	config_free(&c);
+	assert_int_equal(build("exceptions: { approvers: [] }\n", NULL, 0, &c,
+	    &errors), -1);
+	config_free(&c);
+}
+
+static void
+test_overrides(void **state)
+{
+	static const char *const sets[] = { "limits.mime_depth=12",
+		"exceptions.approvers=[CIO, Board, Counsel]",
+		"alerts.output=stdout" };
+	static const char *const bad[] = { "limits.mime_dept=1" };
+	static const char *const badval[] = { "limits.mime_depth=deep" };
+	static const char *const noeq[] = { "limits.mime_depth" };
+	struct config c;
+	size_t errors;
+
+	(void)state;
+	assert_int_equal(build("limits: { mime_depth: 5 }\n", sets, 3, &c,
+	    &errors), 0);
+	assert_int_equal(c.limits.mime_depth, 12);
+	assert_int_equal(c.napprovers, 3);
+	assert_string_equal(c.approvers[2], "Counsel");
+	assert_int_equal(c.alert_output, ALERT_OUT_STDOUT);
+	config_free(&c);
+
+	assert_int_equal(build("", bad, 1, &c, &errors), -1);
+	assert_string_equal(diag0,
+	    "--set: error: unknown setting 'limits.mime_dept' (did you mean "
+	    "'limits.mime_depth'?)");
+	assert_int_equal(build("", badval, 1, &c, &errors), -1);
+	assert_string_equal(diag0,
+	    "--set limits.mime_depth:1:1: error: 'limits.mime_depth' must be "
+	    "a whole number from 1 to 10000, not 'deep'");
+	config_free(&c);
+	assert_int_equal(build("", noeq, 1, &c, &errors), -1);
+	assert_string_equal(diag0,
+	    "--set: error: expected key.path=value, not 'limits.mime_depth'");
+}
+
+static void
+test_table_defaults_parse(void **state)
+{
+	(void)state;
+	/* Every key has help text and a default; dotted, lowercase. */
+	for (const struct config_key *k = config_keys(); k->name != NULL; k++) {
+		assert_non_null(k->def);
+		assert_non_null(k->help);
+		assert_non_null(strchr(k->name, '.'));
+		assert_ptr_equal(config_key_find(k->name), k);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_file_values),
+		cmocka_unit_test(test_unknown_keys),
+		cmocka_unit_test(test_ranges),
+		cmocka_unit_test(test_overrides),
+		cmocka_unit_test(test_table_defaults_parse),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -72,7 +72,7 @@ FUZZ_REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(O)/tests/replay_%)
 
 PROGRAMS := $(O)/msgsec
 
-.PHONY: all run test check lint fuzz bench install clean deps deps-test
+.PHONY: all run test check lint fuzz bench bench-build install clean deps deps-test
 all: $(PROGRAMS)
 
 $(O)/%.o: %.c
@@ -140,9 +140,14 @@ fuzz: deps
 
 # ---------------------------------------------------------------- bench
 
+BENCH_SRC := $(wildcard tests/bench/bench_*.c)
+BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(O)/tests/%)
+
 bench: deps-test
-	@$(MAKE) --no-print-directory O=build/bench all $(O)/tests/bench_policy O=build/bench
+	@$(MAKE) --no-print-directory O=build/bench bench-build
 	@sh tests/bench/run.sh build/bench
+
+bench-build: all $(BENCH_BIN)
 
 $(O)/tests/bench_%: $(O)/tests/bench/bench_%.o $(LIBMSGSEC)
 	@mkdir -p $(@D)

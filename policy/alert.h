@@ -52,6 +52,7 @@ uint64_t alert_log_failed(const struct alert_log *log);
 struct alert {
 	struct buf b;
 	struct json_writer w;
+	size_t good;		/* end of the last complete field */
 };
 
 /*

@@ -252,9 +252,8 @@ config_lookup(const struct node *root, const char *path)
 char *
 config_path(const struct config *c, const char *path)
 {
-	if (path[0] == '/' || c->dir == NULL || strcmp(c->dir, ".") == 0)
-		return mem_strdup(path);
-	return mem_printf("%s/%s", c->dir, path);
+	return path_join(c->dir != NULL && strcmp(c->dir, ".") != 0 ? c->dir :
+	    NULL, path);
 }
 
 static int

@@ -358,7 +358,7 @@ list_from_items(const char *id, enum list_type t, const struct node *items,
 		}
 		if (list_add_entry(l, it->str, it->len, &why, &col) < 0) {
 			diag_error(d, it->file, it->line,
-			    it->col + (it->plain ? (unsigned)col : 0),
+			    node_col_at(it, col),
 			    "bad %s '%s' in list '%s': %s", list_type_name(t),
 			    node_quote(it, q, sizeof(q)), l->id, why);
 			rc = -1;
@@ -410,9 +410,7 @@ list_load(const struct node *decl, const char *base_dir, size_t max_entries,
 	l->line = decl->line;
 	l->col = decl->col;
 	if (file != NULL) {
-		l->source = file->str[0] == '/' || base_dir == NULL ?
-		    mem_strdup(file->str) :
-		    mem_printf("%s/%s", base_dir, file->str);
+		l->source = path_join(base_dir, file->str);
 		rc = list_read_file(l, l->source, max_entries, d);
 	} else {
 		list_free(&l);

@@ -271,6 +271,23 @@ builder_event(struct builder *b, const yaml_event_t *ev)
 		n->len = ev->data.scalar.length;
 		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
 		    ev->data.scalar.tag == NULL;
+		switch (ev->data.scalar.style) {
+		case YAML_SINGLE_QUOTED_SCALAR_STYLE:
+			n->quote = '\'';
+			break;
+		case YAML_DOUBLE_QUOTED_SCALAR_STYLE:
+			n->quote = '"';
+			break;
+		case YAML_LITERAL_SCALAR_STYLE:
+			n->quote = '|';
+			break;
+		case YAML_FOLDED_SCALAR_STYLE:
+			n->quote = '>';
+			break;
+		default:
+			n->quote = 0;
+			break;
+		}
 		return builder_attach(b, n);
 	case YAML_SEQUENCE_START_EVENT:
 	case YAML_MAPPING_START_EVENT:
@@ -458,6 +475,23 @@ node_get(const struct node *map, const char *key)
 			return map->pairs[i].value;
 	}
 	return NULL;
+}
+
+unsigned
+node_col_at(const struct node *n, size_t off)
+{
+	if (n->type != NODE_SCALAR || off > n->len ||
+	    (n->quote != 0 && n->quote != '\'' && n->quote != '"'))
+		return n->col;
+	for (size_t i = 0; i < n->len; i++) {
+		unsigned char c = (unsigned char)n->str[i];
+
+		/* Anything that may have been written differently. */
+		if (c < 0x20 || c >= 0x7f || (n->quote == '\'' && c == '\'') ||
+		    (n->quote == '"' && (c == '"' || c == '\\')))
+			return n->col;
+	}
+	return n->col + (n->quote != 0 ? 1u : 0u) + (unsigned)off;
 }
 
 const char *

@@ -41,6 +41,7 @@ struct node {
 	char *str;
 	size_t len;
 	bool plain;		/* unquoted: "~", "null" and "" are null */
+	char quote;		/* 0 plain, '\'' or '"', '|' or '>' block */
 	/* NODE_MAP */
 	struct node_pair *pairs;
 	size_t npairs;
@@ -138,6 +139,12 @@ int node_to_u64(const struct node *n, const char *key, uint64_t min,
     uint64_t max, struct diags *d, uint64_t *out);
 int node_to_bool(const struct node *n, const char *key, struct diags *d,
     bool *out);
+
+/*
+ * The column of byte off of a scalar's value, when it can be mapped back
+ * exactly (one line, no escapes); otherwise the scalar's own column.
+ */
+unsigned node_col_at(const struct node *n, size_t off);
 
 /*
  * A short printable rendering of a scalar for diagnostics: non-printables

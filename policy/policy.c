@@ -20,6 +20,7 @@
 #include "check.h"
 #include "date.h"
 #include "mem.h"
+#include "strset.h"
 
 /* ------------------------------------------------------------ helpers */
 
@@ -161,8 +162,15 @@ load_lists(struct policy *p, struct node_doc **docs, size_t ndocs,
 			    p->config.limits.list_entries, d);
 			const struct list *dup;
 
-			if (l == NULL)
+			if (l == NULL) {
+				const struct node *id = node_get(seq->items[j],
+				    "id");
+
+				if (id != NULL && id->type == NODE_SCALAR)
+					strset_add(p->broken_lists, id->str,
+					    id->len);
 				continue;
+			}
 			dup = policy_list(p, l->id);
 			if (dup != NULL) {
 				diag_error(d, seq->items[j]->file,
@@ -208,6 +216,7 @@ load_rules(struct policy *p, struct node_doc **docs, size_t ndocs,
 	struct rule_env env = {
 		.lists = p->lists,
 		.nlists = p->nlists,
+		.broken = p->broken_lists,
 		.agencies = p->agencies,
 		.nagencies = p->nagencies,
 		.re_limits = {
@@ -342,6 +351,7 @@ policy_free(struct policy *p)
 		node_doc_free(&p->docs[i]);
 	free(p->docs);
 	config_free(&p->config);
+	strset_free(&p->broken_lists);
 	free(p);
 }
 
@@ -364,6 +374,7 @@ policy_load(const char *config_file, const char *const *overrides,
 		(void)config_override(cdoc, overrides[i], d);
 	p = mem_calloc(1, sizeof(*p));
 	p->refcount = 1;
+	p->broken_lists = strset_new();
 	p->loaded_at = time(NULL);
 	keep_doc(p, cdoc);
 	if (d->errors > errors ||

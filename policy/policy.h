@@ -32,6 +32,7 @@ struct policy {
 
 	struct list **lists;
 	size_t nlists;
+	struct strset *broken_lists;	/* ids that failed to load */
 	struct rule *rules;
 	size_t nrules;
 	struct agency *agencies;

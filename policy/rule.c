@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "strset.h"
 #include "mem.h"
 
 #define MAIL RULE_MAIL
@@ -248,6 +249,13 @@ field_suggest(const char *name)
 	return best;
 }
 
+/* "a domain list", "an extension list" */
+static const char *
+list_article(enum list_type t)
+{
+	return t == LIST_EXTENSION ? "an" : "a";
+}
+
 static const char *
 kind_name(enum field_kind k)
 {
@@ -340,6 +348,9 @@ compile_in(struct cond *c, const struct field_info *fi, const char *fname,
 		const struct list *l = env_list(env, v->str);
 		const char *sugg;
 
+		if (l == NULL && env->broken != NULL &&
+		    strset_has(env->broken, v->str, v->len))
+			return -1;	/* already reported where it failed */
 		if (l == NULL) {
 			sugg = env_list_suggest(env, v->str);
 			if (sugg != NULL)
@@ -354,8 +365,9 @@ compile_in(struct cond *c, const struct field_info *fi, const char *fname,
 		}
 		if (!kind_takes_list(fi->kind, l->type)) {
 			diag_error(d, v->file, v->line, v->col,
-			    "list '%s' holds %s entries but '%s' needs a %s "
+			    "list '%s' holds %s entries but '%s' needs %s %s "
 			    "list", l->id, list_type_name(l->type), fname,
+			    list_article(kind_list_type(fi->kind)),
 			    list_type_name(kind_list_type(fi->kind)));
 			return -1;
 		}
@@ -485,10 +497,10 @@ compile_cond(struct cond *c, const struct node *key, const struct node *val,
 		c->re = regex_compile(opv->str, opv->len, REGEX_UTF,
 		    &env->re_limits, &err, &off);
 		if (c->re == NULL) {
-			/* Point at the byte when the pattern sits on one
-			 * line as written (plain or single-quoted). */
+			/* Point at the byte when the pattern can be mapped
+			 * back to the file exactly. */
 			diag_error(d, opv->file, opv->line,
-			    opv->col + (opv->plain ? (unsigned)off : 0),
+			    node_col_at(opv, off),
 			    "bad regex: %s at offset %zu", err, off);
 			free(err);
 			return -1;

@@ -173,6 +173,7 @@ void rule_free_contents(struct rule *r);
 struct rule_env {
 	struct list *const *lists;
 	size_t nlists;
+	const struct strset *broken;	/* ids of lists that failed to load */
 	const struct agency *agencies;
 	size_t nagencies;
 	struct regex_limits re_limits;

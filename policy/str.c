@@ -113,6 +113,55 @@ str_to_u64_cstr(const char *s, uint64_t min, uint64_t max, uint64_t *value_r)
 	return str_to_u64(span_from_cstr(s), min, max, value_r);
 }
 
+char *
+path_join(const char *dir, const char *rel)
+{
+	char *joined, *out, **seg;
+	size_t nseg = 0, len, o = 0;
+	bool abs;
+
+	if (rel[0] == '/' || dir == NULL || dir[0] == '\0')
+		joined = mem_strdup(rel);
+	else
+		joined = mem_printf("%s/%s", dir, rel);
+	abs = joined[0] == '/';
+	len = strlen(joined);
+	seg = mem_calloc(len + 1, sizeof(*seg));
+	for (char *p = joined; *p != '\0';) {
+		char *slash = strchr(p, '/');
+		char *next = slash == NULL ? p + strlen(p) : slash + 1;
+
+		if (slash != NULL)
+			*slash = '\0';
+		if (*p == '\0' || strcmp(p, ".") == 0) {
+			/* skip */
+		} else if (strcmp(p, "..") == 0 && nseg > 0 &&
+		    strcmp(seg[nseg - 1], "..") != 0) {
+			nseg--;
+		} else if (!(strcmp(p, "..") == 0 && abs)) {
+			seg[nseg++] = p;
+		}
+		p = next;
+	}
+	out = mem_malloc(len + 3);
+	if (abs)
+		out[o++] = '/';
+	for (size_t i = 0; i < nseg; i++) {
+		size_t n = strlen(seg[i]);
+
+		if (i > 0)
+			out[o++] = '/';
+		memcpy(out + o, seg[i], n);
+		o += n;
+	}
+	if (o == 0)
+		out[o++] = '.';
+	out[o] = '\0';
+	free(seg);
+	free(joined);
+	return out;
+}
+
 void
 str_lower(char *s)
 {

@@ -42,6 +42,13 @@ int str_to_u64(struct span s, uint64_t min, uint64_t max, uint64_t *value_r);
 int str_to_u64_cstr(const char *s, uint64_t min, uint64_t max,
     uint64_t *value_r);
 
+/*
+ * dir + "/" + rel, with "." and "name/.." segments removed lexically
+ * (rules/policy/../lists/x.txt -> rules/lists/x.txt).  An absolute rel is
+ * returned as is (normalised).  Returns a new string.
+ */
+char *path_join(const char *dir, const char *rel);
+
 /* Lowercase ASCII letters in place. */
 void str_lower(char *s);
 

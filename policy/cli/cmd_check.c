@@ -73,7 +73,7 @@ print_summary(const struct policy *p, int32_t today)
 	printf("lists: %zu (%zu entries)\n", p->nlists, entries);
 	printf("agencies: %zu", p->nagencies);
 	for (size_t i = 0; i < p->nagencies; i++)
-		printf("%s %s", i == 0 ? " (" : ",", p->agencies[i].id);
+		printf("%s%s", i == 0 ? " (" : ", ", p->agencies[i].id);
 	printf("%s\n", p->nagencies > 0 ? ")" : "");
 	for (size_t i = 0; i < p->nexceptions; i++) {
 		const struct exception *e = p->exceptions[i];

@@ -56,7 +56,8 @@ test_defaults(void **state)
 	(void)state;
 	assert_int_equal(build("", NULL, 0, &c, &errors), 0);
 	assert_string_equal(c.rules_dir, "rules/policy");
-	assert_string_equal(c.quarantine_dir, "rules/../state/quarantine");
+	assert_string_equal(c.quarantine_dir, "state/quarantine");
+	assert_string_equal(c.alert_file, "state/alerts.json");
 	assert_int_equal(c.limits.mime_depth, 100);
 	assert_int_equal(c.limits.mime_parts, 10000);
 	assert_int_equal(c.limits.regex_match_limit, 3500);

@@ -136,7 +136,7 @@ test_errors(void **state)
 	    "discard, quarantine, strip, tag, log or accept, not 'bounce'");
 	expect_error("id: a\npolicy: \"1.2\"\naction: log\nmatch: { subject: "
 	    "{ regex: 'a(b' } }\n",
-	    "r.yaml:4:30: error: bad regex: missing closing parenthesis at "
+	    "r.yaml:4:32: error: bad regex: missing closing parenthesis at "
 	    "offset 3");
 	expect_error("id: a\npolicy: \"1.1\"\naction: log\nmatch: { check: "
 	    "mime.partal }\n",
@@ -144,11 +144,11 @@ test_errors(void **state)
 	    "mean 'mime.partial'?)");
 	expect_error("id: a\npolicy: \"1.1\"\naction: log\nmatch: "
 	    "{ attachment.extension: { in: ext } }\n",
-	    "r.yaml:4:37: error: unknown list 'ext' (did you mean 'exts'?)");
+	    "r.yaml:4:38: error: unknown list 'ext' (did you mean 'exts'?)");
 	expect_error("id: a\npolicy: \"1.1\"\naction: log\nmatch: "
 	    "{ attachment.extension: { in: mail } }\n",
-	    "r.yaml:4:37: error: list 'mail' holds domain entries but "
-	    "'attachment.extension' needs a extension list");
+	    "r.yaml:4:38: error: list 'mail' holds domain entries but "
+	    "'attachment.extension' needs an extension list");
 	expect_error("id: a\npolicy: \"1.1\"\naction: log\nmatch: "
 	    "{ attachmnt.name: { regex: x } }\n",
 	    "r.yaml:4:10: error: unknown match field 'attachmnt.name' (did you "
@@ -172,7 +172,7 @@ test_errors(void **state)
 	    "mail rules");
 	expect_error("id: a\npolicy: \"1.1\"\naction: log\nmatch: { client.ip: "
 	    "{ regex: x } }\n",
-	    "r.yaml:4:22: error: 'regex' does not apply to 'client.ip' (IP "
+	    "r.yaml:4:23: error: 'regex' does not apply to 'client.ip' (IP "
 	    "address)");
 	expect_error("id: a b\npolicy: \"1.1\"\naction: log\nmatch: { check: "
 	    "mime.partial }\n",

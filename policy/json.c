@@ -1,0 +1,252 @@
+/*
+ * json.c - JSON writer (RFC 8259) into a bounded buffer.
+ *
+ * Strings may be any bytes: valid UTF-8 passes through, anything else
+ * becomes U+FFFD, controls are escaped, and U+2028/U+2029 are escaped so
+ * the output is safe to embed anywhere.  Errors (buffer limit, depth) are
+ * sticky and checked once by the caller.
+ */
+#include "json.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+void
+json_init(struct json_writer *w, struct buf *b)
+{
+	memset(w, 0, sizeof(*w));
+	w->b = b;
+}
+
+/* Length of a valid UTF-8 sequence at s, or 0. */
+static size_t
+utf8_len(const unsigned char *s, size_t len)
+{
+	unsigned c = s[0];
+	size_t n;
+	uint32_t cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, cp = c & 0x07;
+	else
+		return 0;
+	if (len < n)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return n;
+}
+
+int
+json_append_string(struct buf *b, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, run = 0;
+	int rc = buf_append(b, "\"", 1);
+
+	while (rc == 0 && i < len) {
+		unsigned char c = p[i];
+		const char *esc = NULL;
+		char u[6];
+		size_t n;
+
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			run++;
+			i++;
+			continue;
+		}
+		if (run > 0) {
+			rc = buf_append(b, s + i - run, run);
+			run = 0;
+			if (rc < 0)
+				break;
+		}
+		switch (c) {
+		case '"': esc = "\\\""; break;
+		case '\\': esc = "\\\\"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\t': esc = "\\t"; break;
+		case '\b': esc = "\\b"; break;
+		case '\f': esc = "\\f"; break;
+		default: break;
+		}
+		if (esc != NULL) {
+			rc = buf_append_cstr(b, esc);
+			i++;
+			continue;
+		}
+		if (c < 0x20 || c == 0x7f) {
+			u[0] = '\\';
+			u[1] = 'u';
+			u[2] = '0';
+			u[3] = '0';
+			u[4] = hex[c >> 4];
+			u[5] = hex[c & 15];
+			rc = buf_append(b, u, 6);
+			i++;
+			continue;
+		}
+		n = utf8_len(p + i, len - i);
+		if (n == 0) {
+			rc = buf_append(b, "\xef\xbf\xbd", 3);
+			i++;
+		} else if (n == 3 && p[i] == 0xe2 && p[i + 1] == 0x80 &&
+		    (p[i + 2] == 0xa8 || p[i + 2] == 0xa9)) {
+			rc = buf_append_cstr(b, p[i + 2] == 0xa8 ? "\\u2028" :
+			    "\\u2029");
+			i += 3;
+		} else {
+			rc = buf_append(b, s + i, n);
+			i += n;
+		}
+	}
+	if (rc == 0 && run > 0)
+		rc = buf_append(b, s + len - run, run);
+	if (rc == 0)
+		rc = buf_append(b, "\"", 1);
+	return rc;
+}
+
+/* Separator before a value or key at the current level. */
+static void
+json_sep(struct json_writer *w)
+{
+	if (w->after_key) {
+		w->after_key = false;
+		return;
+	}
+	if (w->need_comma[w->depth] && buf_append(w->b, ",", 1) < 0)
+		w->error = true;
+	w->need_comma[w->depth] = true;
+}
+
+static void
+json_raw(struct json_writer *w, const char *s, size_t len)
+{
+	if (!w->error && buf_append(w->b, s, len) < 0)
+		w->error = true;
+}
+
+static void
+json_open(struct json_writer *w, char c)
+{
+	json_sep(w);
+	if (w->depth >= JSON_MAX_DEPTH) {
+		w->error = true;
+		return;
+	}
+	json_raw(w, &c, 1);
+	w->depth++;
+	w->need_comma[w->depth] = false;
+}
+
+static void
+json_close(struct json_writer *w, char c)
+{
+	if (w->depth == 0) {
+		w->error = true;
+		return;
+	}
+	w->depth--;
+	json_raw(w, &c, 1);
+}
+
+void
+json_object_begin(struct json_writer *w)
+{
+	json_open(w, '{');
+}
+
+void
+json_object_end(struct json_writer *w)
+{
+	json_close(w, '}');
+}
+
+void
+json_array_begin(struct json_writer *w)
+{
+	json_open(w, '[');
+}
+
+void
+json_array_end(struct json_writer *w)
+{
+	json_close(w, ']');
+}
+
+void
+json_key(struct json_writer *w, const char *key)
+{
+	json_sep(w);
+	if (!w->error && (json_append_string(w->b, key, strlen(key)) < 0 ||
+	    buf_append(w->b, ":", 1) < 0))
+		w->error = true;
+	w->after_key = true;
+}
+
+void
+json_string_n(struct json_writer *w, const char *s, size_t len)
+{
+	json_sep(w);
+	if (!w->error && json_append_string(w->b, s, len) < 0)
+		w->error = true;
+}
+
+void
+json_string(struct json_writer *w, const char *s)
+{
+	if (s == NULL)
+		json_null(w);
+	else
+		json_string_n(w, s, strlen(s));
+}
+
+void
+json_u64(struct json_writer *w, uint64_t v)
+{
+	char tmp[24];
+	int n = snprintf(tmp, sizeof(tmp), "%" PRIu64, v);
+
+	json_sep(w);
+	json_raw(w, tmp, (size_t)n);
+}
+
+void
+json_i64(struct json_writer *w, int64_t v)
+{
+	char tmp[24];
+	int n = snprintf(tmp, sizeof(tmp), "%" PRId64, v);
+
+	json_sep(w);
+	json_raw(w, tmp, (size_t)n);
+}
+
+void
+json_bool(struct json_writer *w, bool v)
+{
+	json_sep(w);
+	json_raw(w, v ? "true" : "false", v ? 4 : 5);
+}
+
+void
+json_null(struct json_writer *w)
+{
+	json_sep(w);
+	json_raw(w, "null", 4);
+}

@@ -1,0 +1,9 @@
+#!/bin/sh
+# tests/bench/run.sh O - run every benchmark built in O and print figures.
+# Benchmarks never pass or fail on time; they print numbers side by side
+# with a reference measured in the same run.
+set -u
+O=${1:-build/bench}
+cd "$(dirname "$0")/../.." || exit 1
+echo "== policy engine (tests/bench/bench_policy.c)"
+"$O/tests/bench_policy"

@@ -52,6 +52,10 @@ for t in "$O"/tests/replay_*; do
 	result "fuzz/$n" $? "$logs/fuzz-$n.log"
 done
 
+# Lint: banned functions, layering, file sizes, cppcheck.
+sh tests/lint.sh >"$logs/lint.log" 2>&1
+result "lint" $? "$logs/lint.log"
+
 # Script suites: each prints "ok NAME", "FAIL NAME" or "skip NAME why".
 for s in tests/*/run-*.sh; do
 	[ -f "$s" ] || continue

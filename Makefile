@@ -47,7 +47,7 @@ PKGS_POLICY := yaml-0.1 libpcre2-8
 pkgcflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
 pkglibs = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
 
-CPPFLAGS += -D_GNU_SOURCE -Ipolicy -DMSGSEC_VERSION='"$(VERSION)"'
+CPPFLAGS += -D_GNU_SOURCE -Ipolicy -Imilter -DMSGSEC_VERSION='"$(VERSION)"'
 CFLAGS ?=
 ALL_CFLAGS := -std=c11 $(OPT) $(WARN) $(HARDEN) $(SANFLAGS) -MMD -MP \
 	$(call pkgcflags,$(PKGS_POLICY)) $(CFLAGS)
@@ -63,6 +63,13 @@ CLI_SRC := $(wildcard policy/cli/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 
+# The milter's pipeline is a library (everything but the libmilter glue
+# and main), so --test, the unit tests and the fuzzers share it.
+MILTER_MAIN := milter/main.c milter/daemon.c
+MILTER_SRC := $(filter-out $(MILTER_MAIN),$(wildcard milter/*.c))
+MILTER_OBJ := $(MILTER_SRC:%.c=$(O)/%.o)
+LIBMILTERPIPE := $(O)/libmsgsec-milter.a
+
 POLICY_OBJ := $(POLICY_SRC:%.c=$(O)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(O)/%.o)
 LIBMSGSEC := $(O)/libmsgsec.a
@@ -71,6 +78,9 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 FUZZ_REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(O)/tests/replay_%)
 
 PROGRAMS := $(O)/msgsec
+
+# Keep objects that pattern rules make on the way to test binaries.
+.SECONDARY:
 
 .PHONY: all run test check lint fuzz bench bench-build install clean deps deps-test
 all: $(PROGRAMS)
@@ -83,17 +93,21 @@ $(LIBMSGSEC): $(POLICY_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
+$(LIBMILTERPIPE): $(MILTER_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
 $(O)/msgsec: $(CLI_OBJ) $(LIBMSGSEC)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_POLICY)
 
 # ---------------------------------------------------------------- tests
 
-$(O)/tests/test_%: $(O)/tests/unit/test_%.o $(LIBMSGSEC)
+$(O)/tests/test_%: $(O)/tests/unit/test_%.o $(LIBMILTERPIPE) $(LIBMSGSEC)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_POLICY) $(call pkglibs,cmocka)
 
 # Fuzz targets built with a plain main() that replays a corpus.
-$(O)/tests/replay_%: $(O)/tests/fuzz/fuzz_%.o $(O)/tests/fuzz/replay.o $(LIBMSGSEC)
+$(O)/tests/replay_%: $(O)/tests/fuzz/fuzz_%.o $(O)/tests/fuzz/replay.o $(LIBMILTERPIPE) $(LIBMSGSEC)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_POLICY)
 
@@ -126,14 +140,14 @@ lint:
 
 FUZZ_O := build/fuzz
 FUZZ_CFLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
-	-D_GNU_SOURCE -Ipolicy $(call pkgcflags,$(PKGS_POLICY))
+	-D_GNU_SOURCE -Ipolicy -Imilter $(call pkgcflags,$(PKGS_POLICY))
 
 fuzz: deps
 	@mkdir -p $(FUZZ_O)
 	@for f in $(FUZZ_SRC); do \
 		n=$$(basename $$f .c); \
 		echo "clang $$n"; \
-		clang $(FUZZ_CFLAGS) -o $(FUZZ_O)/$$n $$f $(POLICY_SRC) \
+		clang $(FUZZ_CFLAGS) -o $(FUZZ_O)/$$n $$f $(POLICY_SRC) $(MILTER_SRC) \
 			$(LIBS_POLICY) || exit 1; \
 	done
 	@echo "run: build/fuzz/fuzz_NAME tests/fuzz/corpus/NAME"

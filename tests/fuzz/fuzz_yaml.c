@@ -41,8 +41,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		agency_check_unique(agencies, nagencies, &d);
 		rules = node_get(doc->root, "rules");
 		if (rules != NULL && rules->type == NODE_SEQ) {
-			struct rule_env env = { NULL, 0, agencies, nagencies,
-				{ 1000, 100 } };
+			struct rule_env env = {
+				.agencies = agencies,
+				.nagencies = nagencies,
+				.re_limits = { 1000, 100 },
+			};
 
 			for (size_t i = 0; i < rules->nitems; i++) {
 				struct rule r;

@@ -1,0 +1,848 @@
+/*
+ * mime.c - the push MIME parser.
+ *
+ * Trusts: nothing.  Input is any bytes in any chunking.  Memory per parser:
+ * one line buffer (limits.line_length), one field buffer per part being
+ * read (limits.header_bytes), a boundary stack (limits.depth), and one
+ * child parser per open message/rfc822 part (also bounded by depth).
+ *
+ * Framing rules (RFC 2046 5.1.1): a boundary delimiter is a line "--"
+ * boundary, optionally followed by linear white space, and a close
+ * delimiter adds "--".  The line break before a delimiter belongs to the
+ * delimiter, not to the part.  Every open multipart's boundary is checked
+ * on every line, innermost first, so a missing close delimiter of an inner
+ * multipart is recovered by its parent's next delimiter; boundaries that
+ * prefix one another never match each other because matching is exact.
+ *
+ *      message = header-block CRLF body
+ *      body    = leaf bytes | preamble *(delimiter part) close epilogue
+ *              | embedded message (message/rfc822, parsed by a child)
+ */
+#include "mime.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
+#include "mem.h"
+#include "mimeparam.h"
+
+#define BOUNDARY_MAX 200	/* RFC 2046 says 70; the wild goes further */
+
+void
+mime_limits_default(struct mime_limits *l)
+{
+	l->depth = 100;
+	l->parts = 10000;
+	l->header_bytes = 1024 * 1024;
+	l->header_count = 1000;
+	l->line_length = 65536;
+	l->params = 64;
+}
+
+const char *
+mime_defect_name(enum mime_defect d)
+{
+	switch (d) {
+	case MIME_DEF_NO_BOUNDARY:
+		return "multipart-without-boundary";
+	case MIME_DEF_START_BOUNDARY_MISSING:
+		return "start-boundary-missing";
+	case MIME_DEF_CLOSE_BOUNDARY_MISSING:
+		return "close-boundary-missing";
+	case MIME_DEF_HEADER_SEPARATOR_MISSING:
+		return "header-separator-missing";
+	case MIME_DEF_BAD_HEADER_LINE:
+		return "bad-header-line";
+	case MIME_DEF_BASE64:
+		return "bad-base64";
+	case MIME_DEF_QP:
+		return "bad-quoted-printable";
+	case MIME_DEF_BAD_CONTENT_TYPE:
+		return "bad-content-type";
+	case MIME_LIMIT_DEPTH:
+		return "limit-depth";
+	case MIME_LIMIT_PARTS:
+		return "limit-parts";
+	case MIME_LIMIT_HEADER_BYTES:
+		return "limit-header-bytes";
+	case MIME_LIMIT_HEADER_COUNT:
+		return "limit-header-count";
+	case MIME_LIMIT_LINE_LENGTH:
+		return "limit-line-length";
+	}
+	return "?";
+}
+
+/* An open multipart. */
+struct frame {
+	struct mime_part part;	/* the container, for its PART_END */
+	char boundary[BOUNDARY_MAX + 1];
+	size_t blen;
+	bool seen_first;	/* past the preamble */
+	bool closed;		/* past the close delimiter: epilogue */
+	bool digest;		/* multipart/digest: children default to
+				 * message/rfc822 */
+};
+
+enum body_mode {
+	BODY_NONE,		/* preamble, epilogue, or ignored content */
+	BODY_LEAF,		/* decode and deliver */
+	BODY_CHILD,		/* decode and feed the embedded message */
+};
+
+/* Counters shared by a parser and its children. */
+struct mime_shared {
+	size_t parts;
+	bool parts_exhausted;
+};
+
+struct mime {
+	struct mime_limits lim;
+	mime_event_fn fn;
+	void *ctx;
+	struct mime_shared *shared;
+	bool owns_shared;
+	size_t base_depth;	/* depth of this parser's message */
+	size_t parent_index;	/* for a child: the message/rfc822 part */
+
+	/* line assembly */
+	char *line;
+	size_t line_len;
+	bool in_long_line;	/* the current line overflowed */
+	bool stopped;		/* a callback asked to stop */
+	bool finished;
+
+	/* the part whose header block or body is being read */
+	struct mime_part cur;
+	bool in_headers;
+	bool cur_open;		/* cur had PART_BEGIN and needs PART_END */
+	bool parent_digest;
+	struct buf field;	/* the field being assembled */
+	size_t header_bytes;
+	size_t header_count;
+	bool header_limit_hit;
+	char *ctype, *cdisp, *cte;	/* raw values of this part */
+
+	/* body */
+	enum body_mode mode;
+	struct decode_b64 b64;
+	struct decode_qp qp;
+	char pending_eol[2];	/* the line end held back for a delimiter */
+	size_t pending_len;
+	struct mime *child;
+	char *out;		/* decoder output buffer */
+	size_t out_cap;
+
+	struct frame *frames;
+	size_t nframes;
+};
+
+static int mime_line(struct mime *m, const char *p, size_t len,
+    const char *eol, size_t eol_len, bool fragment);
+
+/* ------------------------------------------------------------ events */
+
+static int
+emit(struct mime *m, struct mime_event *ev)
+{
+	if (m->stopped)
+		return -1;
+	if (m->fn(m->ctx, ev) < 0) {
+		m->stopped = true;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+emit_defect(struct mime *m, const struct mime_part *part, enum mime_defect d)
+{
+	struct mime_event ev = { .type = MIME_EV_DEFECT, .part = part,
+		.defect = d };
+
+	return emit(m, &ev);
+}
+
+static int
+emit_simple(struct mime *m, enum mime_event_type t,
+    const struct mime_part *part)
+{
+	struct mime_event ev = { .type = t, .part = part };
+
+	return emit(m, &ev);
+}
+
+static void
+part_clear(struct mime_part *p)
+{
+	free(p->filename);
+	free(p->name);
+	memset(p, 0, sizeof(*p));
+}
+
+/* ------------------------------------------------------------ setup */
+
+static struct mime *
+mime_new_child(const struct mime *parent, size_t depth, size_t parent_index);
+
+static void
+mime_init(struct mime *m, const struct mime_limits *l, mime_event_fn fn,
+    void *ctx)
+{
+	if (l != NULL)
+		m->lim = *l;
+	else
+		mime_limits_default(&m->lim);
+	if (m->lim.line_length < 80)
+		m->lim.line_length = 80;
+	m->fn = fn;
+	m->ctx = ctx;
+	m->line = mem_malloc(m->lim.line_length);
+	buf_init(&m->field, m->lim.header_bytes);
+	m->frames = mem_calloc(m->lim.depth + 1, sizeof(*m->frames));
+	m->out_cap = DECODE_OUT_MAX(m->lim.line_length + 4);
+	m->out = mem_malloc(m->out_cap);
+	m->in_headers = true;
+}
+
+static void
+start_part(struct mime *m, size_t depth, size_t parent, bool digest)
+{
+	part_clear(&m->cur);
+	m->cur.index = m->shared->parts++;
+	m->cur.depth = depth;
+	m->cur.parent = parent;
+	m->in_headers = true;
+	m->cur_open = false;
+	m->parent_digest = digest;
+	buf_reset(&m->field);
+	m->header_bytes = 0;
+	m->header_count = 0;
+	m->header_limit_hit = false;
+	free(m->ctype);
+	free(m->cdisp);
+	free(m->cte);
+	m->ctype = m->cdisp = m->cte = NULL;
+	m->mode = BODY_NONE;
+	m->pending_len = 0;
+}
+
+struct mime *
+mime_new(const struct mime_limits *l, mime_event_fn fn, void *ctx)
+{
+	struct mime *m = mem_calloc(1, sizeof(*m));
+
+	mime_init(m, l, fn, ctx);
+	m->shared = mem_calloc(1, sizeof(*m->shared));
+	m->owns_shared = true;
+	start_part(m, 0, 0, false);
+	return m;
+}
+
+static struct mime *
+mime_new_child(const struct mime *parent, size_t depth, size_t parent_index)
+{
+	struct mime *m = mem_calloc(1, sizeof(*m));
+
+	mime_init(m, &parent->lim, parent->fn, parent->ctx);
+	m->shared = parent->shared;
+	m->base_depth = depth;
+	m->parent_index = parent_index;
+	start_part(m, depth, parent_index, false);
+	return m;
+}
+
+void
+mime_free(struct mime **mp)
+{
+	struct mime *m = *mp;
+
+	if (m == NULL)
+		return;
+	mime_free(&m->child);
+	free(m->line);
+	buf_free(&m->field);
+	part_clear(&m->cur);
+	free(m->ctype);
+	free(m->cdisp);
+	free(m->cte);
+	free(m->out);
+	for (size_t i = 0; i < m->nframes; i++)
+		part_clear(&m->frames[i].part);
+	free(m->frames);
+	if (m->owns_shared)
+		free(m->shared);
+	free(m);
+	*mp = NULL;
+}
+
+size_t
+mime_part_count(const struct mime *m)
+{
+	return m->shared->parts;
+}
+
+/* ------------------------------------------------------------ headers */
+
+static void
+copy_lower(char *dst, size_t dstlen, struct span s)
+{
+	size_t n = s.len < dstlen - 1 ? s.len : dstlen - 1;
+
+	for (size_t i = 0; i < n; i++) {
+		char c = s.p[i];
+
+		dst[i] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+	}
+	dst[n] = '\0';
+}
+
+/* Complete the field in m->field: emit it and keep what we need. */
+static int
+field_done(struct mime *m)
+{
+	struct mime_event ev = { .type = MIME_EV_HEADER, .part = &m->cur };
+	const char *colon;
+	char **keep = NULL;
+	struct span name, value;
+
+	if (m->field.len == 0)
+		return 0;
+	colon = memchr(m->field.data, ':', m->field.len);
+	if (colon == NULL) {
+		buf_reset(&m->field);
+		return 0;
+	}
+	name = span_trim((struct span){ m->field.data,
+	    (size_t)(colon - m->field.data) });
+	value = (struct span){ colon + 1,
+	    m->field.len - (size_t)(colon - m->field.data) - 1 };
+	/* Drop the one space conventionally after the colon. */
+	if (value.len > 0 && (value.p[0] == ' ' || value.p[0] == '\t')) {
+		value.p++;
+		value.len--;
+	}
+	if (span_eq_nocase(name, "content-type"))
+		keep = &m->ctype;
+	else if (span_eq_nocase(name, "content-disposition"))
+		keep = &m->cdisp;
+	else if (span_eq_nocase(name, "content-transfer-encoding"))
+		keep = &m->cte;
+	/* The first occurrence counts, as most MUAs do. */
+	if (keep != NULL && *keep == NULL)
+		*keep = mem_strndup(value.p, value.len);
+	ev.name = name;
+	ev.value = value;
+	m->header_count++;
+	if (emit(m, &ev) < 0)
+		return -1;
+	buf_reset(&m->field);
+	return 0;
+}
+
+/* Append to the field under the header-bytes limit. */
+static int
+field_append(struct mime *m, const char *p, size_t len)
+{
+	if (m->header_limit_hit)
+		return 0;
+	if (m->header_bytes > m->lim.header_bytes ||
+	    m->lim.header_bytes - m->header_bytes < len ||
+	    buf_append(&m->field, p, len) < 0) {
+		m->header_limit_hit = true;
+		return emit_defect(m, &m->cur, MIME_LIMIT_HEADER_BYTES);
+	}
+	m->header_bytes += len;
+	return 0;
+}
+
+static bool
+is_field_start(const char *p, size_t len)
+{
+	/* RFC 5322 2.2: name is printable ASCII except colon; obsolete
+	 * syntax allows white space before the colon. */
+	size_t i = 0;
+
+	while (i < len && (unsigned char)p[i] > 32 && (unsigned char)p[i] < 127
+	    && p[i] != ':')
+		i++;
+	if (i == 0)
+		return false;
+	while (i < len && (p[i] == ' ' || p[i] == '\t'))
+		i++;
+	return i < len && p[i] == ':';
+}
+
+static void
+set_encoding(struct mime_part *part, const char *cte)
+{
+	struct span s = span_trim(span_from_cstr(cte != NULL ? cte : ""));
+	size_t n = 0;
+
+	while (n < s.len && s.p[n] != ';' && s.p[n] != ' ' && s.p[n] != '(')
+		n++;
+	s.len = n;
+	copy_lower(part->encoding_name, sizeof(part->encoding_name), s);
+	if (s.len == 0 || span_eq_nocase(s, "7bit") ||
+	    span_eq_nocase(s, "8bit") || span_eq_nocase(s, "binary"))
+		part->encoding = MIME_ENC_IDENTITY;
+	else if (span_eq_nocase(s, "base64"))
+		part->encoding = MIME_ENC_BASE64;
+	else if (span_eq_nocase(s, "quoted-printable"))
+		part->encoding = MIME_ENC_QP;
+	else
+		part->encoding = MIME_ENC_UNKNOWN;
+}
+
+/* The header block ended: decide what the part is and how to read it. */
+static int
+headers_done(struct mime *m)
+{
+	struct mime_part *p = &m->cur;
+	struct mimeparam params;
+	struct span v;
+	bool ok_type = false;
+
+	if (field_done(m) < 0)
+		return -1;
+	m->in_headers = false;
+	if (m->header_count > m->lim.header_count &&
+	    emit_defect(m, p, MIME_LIMIT_HEADER_COUNT) < 0)
+		return -1;
+	mimeparam_init(&params, m->lim.params);
+	if (m->ctype != NULL) {
+		p->type_declared = true;
+		if (mimeparam_parse(&params, span_from_cstr(m->ctype)) == 0 &&
+		    memchr(params.value, '/', strlen(params.value)) != NULL) {
+			copy_lower(p->type, sizeof(p->type),
+			    span_from_cstr(params.value));
+			ok_type = true;
+		} else if (emit_defect(m, p, MIME_DEF_BAD_CONTENT_TYPE) < 0) {
+			mimeparam_free(&params);
+			return -1;
+		}
+	}
+	if (!ok_type)
+		str_lcpy(p->type, m->parent_digest ? "message/rfc822" :
+		    "text/plain", sizeof(p->type));
+	v = mimeparam_get(&params, "charset");
+	if (v.p != NULL)
+		copy_lower(p->charset, sizeof(p->charset), v);
+	v = mimeparam_get(&params, "name");
+	if (v.p != NULL)
+		p->name = mem_strndup(v.p, v.len);
+	set_encoding(p, m->cte);
+	p->is_multipart = strncmp(p->type, "multipart/", 10) == 0;
+	p->is_message = strcmp(p->type, "message/rfc822") == 0 ||
+	    strcmp(p->type, "message/global") == 0;
+
+	if (p->is_multipart) {
+		v = mimeparam_get(&params, "boundary");
+		if (v.p == NULL || v.len == 0 || v.len > BOUNDARY_MAX) {
+			p->is_multipart = false;
+			if (emit_defect(m, p, MIME_DEF_NO_BOUNDARY) < 0) {
+				mimeparam_free(&params);
+				return -1;
+			}
+		} else if (p->depth >= m->lim.depth ||
+		    m->nframes >= m->lim.depth) {
+			p->is_multipart = false;
+			if (emit_defect(m, p, MIME_LIMIT_DEPTH) < 0) {
+				mimeparam_free(&params);
+				return -1;
+			}
+		} else {
+			struct frame *f = &m->frames[m->nframes];
+
+			memset(f, 0, sizeof(*f));
+			memcpy(f->boundary, v.p, v.len);
+			f->blen = v.len;
+			f->digest = strcmp(p->type, "multipart/digest") == 0;
+		}
+	}
+	mimeparam_free(&params);
+
+	if (m->cdisp != NULL) {
+		mimeparam_init(&params, m->lim.params);
+		if (mimeparam_parse(&params, span_from_cstr(m->cdisp)) == 0) {
+			copy_lower(p->disposition, sizeof(p->disposition),
+			    span_from_cstr(params.value));
+			v = mimeparam_get(&params, "filename");
+			if (v.p != NULL)
+				p->filename = mem_strndup(v.p, v.len);
+		}
+		mimeparam_free(&params);
+	}
+	if (p->is_message && p->depth >= m->lim.depth) {
+		p->is_message = false;
+		if (emit_defect(m, p, MIME_LIMIT_DEPTH) < 0)
+			return -1;
+	}
+
+	if (emit_simple(m, MIME_EV_PART_BEGIN, p) < 0)
+		return -1;
+	m->cur_open = true;
+	m->pending_len = 0;
+	decode_b64_init(&m->b64);
+	decode_qp_init(&m->qp);
+	if (p->is_multipart) {
+		/* The container waits in its frame for its PART_END. */
+		m->frames[m->nframes].part = *p;
+		p->filename = p->name = NULL;	/* moved */
+		m->nframes++;
+		m->cur_open = false;
+		m->mode = BODY_NONE;
+	} else if (p->is_message) {
+		m->child = mime_new_child(m, p->depth + 1, p->index);
+		m->mode = BODY_CHILD;
+	} else {
+		m->mode = BODY_LEAF;
+	}
+	return 0;
+}
+
+static int
+header_line(struct mime *m, const char *p, size_t len, const char *eol,
+    size_t eol_len, bool fragment)
+{
+	if (fragment) {
+		/* An over-long header line: keep what fits. */
+		return field_append(m, p, len);
+	}
+	if (len == 0 && !m->in_long_line)
+		return headers_done(m);
+	if ((p[0] == ' ' || p[0] == '\t') && m->field.len > 0) {
+		/* Folded continuation: keep the break as CRLF. */
+		if (field_append(m, "\r\n", 2) < 0)
+			return -1;
+		return field_append(m, p, len);
+	}
+	if (m->in_long_line)
+		return field_append(m, p, len);
+	if (!is_field_start(p, len)) {
+		/*
+		 * Not a field and not a continuation: the body began without
+		 * the blank line.  Treat this line as the first body line.
+		 */
+		if (emit_defect(m, &m->cur, m->header_count == 0 &&
+		    m->field.len == 0 ? MIME_DEF_HEADER_SEPARATOR_MISSING :
+		    MIME_DEF_BAD_HEADER_LINE) < 0)
+			return -1;
+		if (headers_done(m) < 0)
+			return -1;
+		return mime_line(m, p, len, eol, eol_len, false);
+	}
+	if (field_done(m) < 0)
+		return -1;
+	if (m->header_count >= m->lim.header_count) {
+		/* Count the field, keep none of it. */
+		if (m->header_count == m->lim.header_count) {
+			m->header_count++;
+			return emit_defect(m, &m->cur, MIME_LIMIT_HEADER_COUNT);
+		}
+		return 0;
+	}
+	return field_append(m, p, len);
+}
+
+/* ------------------------------------------------------------ bodies */
+
+static int
+deliver(struct mime *m, const char *p, size_t len)
+{
+	struct mime_event ev = { .type = MIME_EV_BODY, .part = &m->cur };
+
+	if (len == 0)
+		return 0;
+	if (m->mode == BODY_CHILD) {
+		if (m->child != NULL && mime_feed(m->child, p, len) < 0) {
+			m->stopped = true;
+			return -1;
+		}
+		return 0;
+	}
+	m->cur.body_bytes += len;
+	ev.value = (struct span){ p, len };
+	return emit(m, &ev);
+}
+
+/* Decode raw body bytes of the current part and pass them on. */
+static int
+body_bytes(struct mime *m, const char *p, size_t len)
+{
+	size_t bad_before, n;
+
+	while (len > 0) {
+		size_t take = len < m->lim.line_length ? len :
+		    m->lim.line_length;
+
+		switch (m->cur.encoding) {
+		case MIME_ENC_BASE64:
+			bad_before = m->b64.invalid;
+			n = decode_b64(&m->b64, p, take, m->out);
+			if (bad_before == 0 && m->b64.invalid > 0 &&
+			    emit_defect(m, &m->cur, MIME_DEF_BASE64) < 0)
+				return -1;
+			break;
+		case MIME_ENC_QP:
+			bad_before = m->qp.invalid;
+			n = decode_qp(&m->qp, p, take, m->out);
+			if (bad_before == 0 && m->qp.invalid > 0 &&
+			    emit_defect(m, &m->cur, MIME_DEF_QP) < 0)
+				return -1;
+			break;
+		default:
+			if (deliver(m, p, take) < 0)
+				return -1;
+			n = 0;
+			break;
+		}
+		if (n > 0 && deliver(m, m->out, n) < 0)
+			return -1;
+		p += take;
+		len -= take;
+	}
+	return 0;
+}
+
+static int
+body_flush(struct mime *m)
+{
+	size_t n = 0;
+
+	if (m->cur.encoding == MIME_ENC_BASE64)
+		n = decode_b64_finish(&m->b64, m->out);
+	else if (m->cur.encoding == MIME_ENC_QP)
+		n = decode_qp_finish(&m->qp, m->out);
+	return n > 0 ? deliver(m, m->out, n) : 0;
+}
+
+/* End the current leaf or embedded message, if one is open. */
+static int
+end_current(struct mime *m, bool keep_pending)
+{
+	if (m->in_headers) {
+		/* A part that ended inside its header block. */
+		if (headers_done(m) < 0)
+			return -1;
+	}
+	if (!m->cur_open)
+		return 0;
+	if (keep_pending && m->pending_len > 0 &&
+	    body_bytes(m, m->pending_eol, m->pending_len) < 0)
+		return -1;
+	m->pending_len = 0;
+	if (body_flush(m) < 0)
+		return -1;
+	if (m->child != NULL) {
+		int rc = mime_finish(m->child);
+
+		mime_free(&m->child);
+		if (rc < 0) {
+			m->stopped = true;
+			return -1;
+		}
+	}
+	m->cur_open = false;
+	m->mode = BODY_NONE;
+	return emit_simple(m, MIME_EV_PART_END, &m->cur);
+}
+
+/* Pop frames above depth k (exclusive), closing their containers. */
+static int
+pop_frames(struct mime *m, size_t keep)
+{
+	while (m->nframes > keep) {
+		struct frame *f = &m->frames[m->nframes - 1];
+
+		if (!f->closed && emit_defect(m, &f->part, f->seen_first ?
+		    MIME_DEF_CLOSE_BOUNDARY_MISSING :
+		    MIME_DEF_START_BOUNDARY_MISSING) < 0)
+			return -1;
+		if (emit_simple(m, MIME_EV_PART_END, &f->part) < 0)
+			return -1;
+		part_clear(&f->part);
+		m->nframes--;
+	}
+	return 0;
+}
+
+/*
+ * Is the line a delimiter of an open multipart?  Returns the frame index
+ * (innermost first) or -1; *close_r says whether it is the close form.
+ */
+static int
+find_boundary(const struct mime *m, const char *p, size_t len, bool *close_r)
+{
+	if (len < 3 || p[0] != '-' || p[1] != '-')
+		return -1;
+	for (size_t i = m->nframes; i-- > 0;) {
+		const struct frame *f = &m->frames[i];
+		size_t rest;
+
+		if (len < 2 + f->blen || memcmp(p + 2, f->boundary, f->blen) != 0)
+			continue;
+		rest = 2 + f->blen;
+		*close_r = false;
+		if (len - rest >= 2 && p[rest] == '-' && p[rest + 1] == '-') {
+			*close_r = true;
+			rest += 2;
+		}
+		while (rest < len && (p[rest] == ' ' || p[rest] == '\t'))
+			rest++;
+		if (rest == len)
+			return (int)i;
+	}
+	return -1;
+}
+
+static int
+on_boundary(struct mime *m, size_t k, bool close)
+{
+	struct frame *f;
+
+	/* The line end before a delimiter belongs to the delimiter. */
+	if (end_current(m, false) < 0)
+		return -1;
+	if (pop_frames(m, k + 1) < 0)
+		return -1;
+	f = &m->frames[k];
+	f->seen_first = true;
+	if (close) {
+		f->closed = true;
+		m->mode = BODY_NONE;
+		return 0;
+	}
+	if (f->closed) {
+		/* A delimiter after the close: ignore, as MUAs do. */
+		m->mode = BODY_NONE;
+		return 0;
+	}
+	if (m->shared->parts >= m->lim.parts) {
+		m->mode = BODY_NONE;
+		if (!m->shared->parts_exhausted) {
+			m->shared->parts_exhausted = true;
+			return emit_defect(m, &f->part, MIME_LIMIT_PARTS);
+		}
+		return 0;
+	}
+	start_part(m, f->part.depth + 1, f->part.index, f->digest);
+	return 0;
+}
+
+/* One line (or a fragment of an over-long one) of the message. */
+static int
+mime_line(struct mime *m, const char *p, size_t len, const char *eol,
+    size_t eol_len, bool fragment)
+{
+	bool close;
+	int k;
+
+	if (!fragment && !m->in_long_line && m->nframes > 0 &&
+	    (k = find_boundary(m, p, len, &close)) >= 0)
+		return on_boundary(m, (size_t)k, close);
+	if (m->in_headers)
+		return header_line(m, p, len, eol, eol_len, fragment);
+	if (m->mode == BODY_NONE)
+		return 0;
+	if (m->pending_len > 0) {
+		if (body_bytes(m, m->pending_eol, m->pending_len) < 0)
+			return -1;
+		m->pending_len = 0;
+	}
+	if (body_bytes(m, p, len) < 0)
+		return -1;
+	if (eol_len > 0) {
+		memcpy(m->pending_eol, eol, eol_len);
+		m->pending_len = eol_len;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ feeding */
+
+int
+mime_feed(struct mime *m, const char *data, size_t len)
+{
+	while (len > 0) {
+		const char *lf;
+		size_t take;
+
+		if (m->stopped)
+			return -1;
+		lf = memchr(data, '\n', len);
+		take = lf == NULL ? len : (size_t)(lf - data);
+		if (m->line_len + take > m->lim.line_length) {
+			/* Over-long line: hand over what we hold as a
+			 * fragment and keep going, in bounded memory. */
+			size_t room = m->lim.line_length - m->line_len;
+
+			memcpy(m->line + m->line_len, data, room);
+			m->line_len += room;
+			if (!m->in_long_line &&
+			    emit_defect(m, &m->cur, MIME_LIMIT_LINE_LENGTH) < 0)
+				return -1;
+			if (mime_line(m, m->line, m->line_len, NULL, 0,
+			    true) < 0)
+				return -1;
+			m->in_long_line = true;
+			m->line_len = 0;
+			data += room;
+			len -= room;
+			continue;
+		}
+		memcpy(m->line + m->line_len, data, take);
+		m->line_len += take;
+		if (lf == NULL)
+			return m->stopped ? -1 : 0;
+		{
+			size_t n = m->line_len;
+			const char *eol = "\n";
+			size_t eol_len = 1;
+			int rc;
+
+			if (n > 0 && m->line[n - 1] == '\r') {
+				n--;
+				eol = "\r\n";
+				eol_len = 2;
+			}
+			if (m->in_long_line)
+				rc = mime_line(m, m->line, n, eol, eol_len,
+				    true) < 0 ? -1 :
+				    mime_line(m, "", 0, eol, eol_len, false);
+			else
+				rc = mime_line(m, m->line, n, eol, eol_len,
+				    false);
+			if (rc < 0)
+				return -1;
+		}
+		m->in_long_line = false;
+		m->line_len = 0;
+		data += take + 1;
+		len -= take + 1;
+	}
+	return m->stopped ? -1 : 0;
+}
+
+int
+mime_finish(struct mime *m)
+{
+	if (m->finished)
+		return 0;
+	m->finished = true;
+	if (m->line_len > 0 || m->in_long_line) {
+		bool was_long = m->in_long_line;
+
+		if (mime_line(m, m->line, m->line_len, NULL, 0, was_long) < 0)
+			return -1;
+		m->line_len = 0;
+		m->in_long_line = false;
+	}
+	/* A body not closed by a delimiter keeps its last line end. */
+	if (end_current(m, true) < 0)
+		return -1;
+	if (pop_frames(m, 0) < 0)
+		return -1;
+	return m->stopped ? -1 : 0;
+}

@@ -1,0 +1,131 @@
+/*
+ * mime.h - a push MIME parser (RFC 2045, RFC 2046, RFC 5322 framing).
+ *
+ * Bytes arrive in chunks of any size, as the milter's header and body
+ * callbacks deliver them; the parser never holds more than one bounded
+ * line plus one bounded header block per open part, and reports what it
+ * finds as events:
+ *
+ *   MIME_EV_HEADER      one complete header field of the current part
+ *   MIME_EV_PART_BEGIN  the header block ended: type, encoding, names known
+ *   MIME_EV_BODY        decoded bytes of a leaf part's body
+ *   MIME_EV_PART_END    the part is complete (leaf or container)
+ *   MIME_EV_DEFECT      something malformed or a limit hit (never fatal)
+ *
+ * Parts are numbered in document order from 0 (the message itself).  A
+ * multipart's children follow its PART_BEGIN and precede its PART_END;
+ * a message/rfc822 part's embedded message is parsed as a child part of it,
+ * whatever its transfer encoding.  The same events come out whatever the
+ * chunking.
+ *
+ * Limits (struct mime_limits): nesting depth, part count, header bytes and
+ * fields per part, line length.  A limit hit is a DEFECT event with a
+ * MIME_LIMIT_* code, after which the offending structure is treated as an
+ * opaque leaf: the parser keeps going in bounded memory and time.
+ *
+ * Thread safety: one parser per message; no global state.
+ */
+#ifndef MSGSEC_MIME_H
+#define MSGSEC_MIME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "str.h"
+
+struct mime_limits {
+	size_t depth;		/* deepest nesting (message is depth 0) */
+	size_t parts;		/* most parts per message */
+	size_t header_bytes;	/* most header bytes per part */
+	size_t header_count;	/* most header fields per part */
+	size_t line_length;	/* longest line assembled */
+	size_t params;		/* most Content-Type parameters */
+};
+
+void mime_limits_default(struct mime_limits *l);
+
+enum mime_encoding {
+	MIME_ENC_IDENTITY,	/* 7bit, 8bit, binary, absent */
+	MIME_ENC_BASE64,
+	MIME_ENC_QP,
+	MIME_ENC_UNKNOWN,	/* x-uuencode and others: passed as is */
+};
+
+/* What one part declares about itself. */
+struct mime_part {
+	size_t index;		/* 0 = the message */
+	size_t depth;
+	size_t parent;		/* index of the parent; 0 for the message */
+	char type[128];		/* "text/plain", lowercase; the default
+				 * applies when absent or unparseable */
+	bool type_declared;	/* a Content-Type field was present */
+	char charset[64];	/* lowercase, "" if none */
+	char *filename;		/* Content-Disposition filename, UTF-8 */
+	char *name;		/* Content-Type name, UTF-8 */
+	char disposition[32];	/* "attachment", "inline" or "" */
+	enum mime_encoding encoding;
+	char encoding_name[32];
+	bool is_multipart;
+	bool is_message;	/* message/rfc822 or message/global */
+	uint64_t body_bytes;	/* decoded bytes delivered so far */
+};
+
+enum mime_defect {
+	MIME_DEF_NO_BOUNDARY,		/* multipart without a boundary */
+	MIME_DEF_START_BOUNDARY_MISSING,	/* no first boundary found */
+	MIME_DEF_CLOSE_BOUNDARY_MISSING,	/* ended without --b-- */
+	MIME_DEF_HEADER_SEPARATOR_MISSING,	/* body began without blank line */
+	MIME_DEF_BAD_HEADER_LINE,	/* not a field, not a continuation */
+	MIME_DEF_BASE64,		/* invalid base64 characters */
+	MIME_DEF_QP,			/* invalid quoted-printable */
+	MIME_DEF_BAD_CONTENT_TYPE,	/* unparseable Content-Type */
+	MIME_LIMIT_DEPTH,
+	MIME_LIMIT_PARTS,
+	MIME_LIMIT_HEADER_BYTES,
+	MIME_LIMIT_HEADER_COUNT,
+	MIME_LIMIT_LINE_LENGTH,
+};
+
+const char *mime_defect_name(enum mime_defect d);
+
+enum mime_event_type {
+	MIME_EV_HEADER,
+	MIME_EV_PART_BEGIN,
+	MIME_EV_BODY,
+	MIME_EV_PART_END,
+	MIME_EV_DEFECT,
+};
+
+struct mime_event {
+	enum mime_event_type type;
+	const struct mime_part *part;	/* valid during the callback */
+	struct span name;	/* HEADER: field name */
+	struct span value;	/* HEADER: raw value, folding kept, without
+				 * the final CRLF; BODY: decoded bytes */
+	enum mime_defect defect;	/* DEFECT */
+};
+
+/* Return 0 to go on, -1 to stop (mime_feed then returns -1). */
+typedef int (*mime_event_fn)(void *ctx, const struct mime_event *ev);
+
+struct mime;
+
+struct mime *mime_new(const struct mime_limits *l, mime_event_fn fn,
+    void *ctx);
+void mime_free(struct mime **m);
+
+/*
+ * Feed the next bytes of the message (headers then body, as on the wire;
+ * CRLF or bare LF line ends).  Returns 0, or -1 if the callback asked to
+ * stop.
+ */
+int mime_feed(struct mime *m, const char *data, size_t len);
+
+/* End of message: flush the last line, close every open part. */
+int mime_finish(struct mime *m);
+
+/* Parts seen so far (including the message). */
+size_t mime_part_count(const struct mime *m);
+
+#endif

@@ -63,8 +63,9 @@ static const struct config_key keys[] = {
 	    "false", 0, 0,
 	    "read clause 1.4 literally: raise mime.multipart on every "
 	    "multi-part message" },
-	{ "milter.external_body_action", CONF_ACTION, OFF(external_body_action),
-	    0, "log", 0, 0, "default for message/external-body parts" },
+	{ "milter.dangerous_extensions_list", CONF_STR, OFF(dangerous_list), 0,
+	    "dangerous_extensions", 0, 0,
+	    "list whose extensions make a double extension a disguise" },
 
 	{ "sensor.user", CONF_STR, OFF(sensor_user), 0, "msgsec", 0, 0,
 	    "user the sensor drops to after opening the capture" },
@@ -92,6 +93,8 @@ static const struct config_key keys[] = {
 	{ "limits.line_length", CONF_U64, LIM(line_length), 0, "65536", 1000,
 	    GIB, "longest line the parser assembles (RFC 5322's 998 is a "
 	    "syntax check, not this)" },
+	{ "limits.text_bytes", CONF_U64, LIM(text_bytes), 0, "1048576", 1024,
+	    GIB, "decoded text kept per message for content rules" },
 	{ "limits.archive_depth", CONF_U64, LIM(archive_depth), 0, "5", 0, 100,
 	    "deepest archive nesting" },
 	{ "limits.archive_members", CONF_U64, LIM(archive_members), 0, "1000",

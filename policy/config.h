@@ -28,6 +28,7 @@ struct limits {
 	uint64_t header_bytes;
 	uint64_t header_count;
 	uint64_t line_length;
+	uint64_t text_bytes;
 	uint64_t archive_depth;
 	uint64_t archive_members;
 	uint64_t archive_bytes;
@@ -69,7 +70,7 @@ struct config {
 	bool monitor;
 	enum action on_internal_error;
 	bool multipart_literal;
-	enum action external_body_action;
+	char *dangerous_list;
 
 	char *sensor_user;
 

@@ -1,0 +1,1240 @@
+/*
+ * inspect.c - the message pipeline: MIME events in, facts out, rules over
+ * the facts, one verdict.
+ *
+ * Trusts: nothing in the message.  What it keeps per message, all bounded:
+ * the top-level header fields (limits.header_*), decoded text for content
+ * rules (limits.text_bytes), one record per named part (limits.mime_parts),
+ * the checks raised.  The bytes themselves go to the spool file.
+ *
+ * Facts are offered to the rules through two kinds of object: the message
+ * (envelope, headers, subject, text, message-level checks) and each
+ * attachment (the message's fields plus the attachment's names,
+ * extensions, types and checks).  A rule that names no attachment field
+ * and no check is judged once, on the message.
+ */
+#include "inspect.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "address.h"
+#include "check.h"
+#include "json.h"
+#include "mem.h"
+#include "mime.h"
+#include "rfc2047.h"
+#include "rfcdate.h"
+
+#define MAX_CHECKS 64
+#define MAX_EXTS 8
+#define RFC5322_LINE_MAX 998
+
+struct attachment {
+	size_t part;
+	char *names[2];		/* normalised filename, name (may be NULL) */
+	char *raw[2];		/* as declared, decoded to UTF-8 */
+	char *exts[MAX_EXTS];
+	size_t nexts;
+	char declared[128];
+	const char *checks[MAX_CHECKS];
+	size_t nchecks;
+};
+
+struct hdr_field {
+	char *name;
+	char *value;		/* decoded, unfolded */
+};
+
+struct inspect {
+	struct policy *p;
+	const struct limits *lim;
+	struct envelope env;
+	char *mail_from;
+	char **rcpts;
+	time_t now;
+
+	struct mime *mime;
+	struct spool spool;
+	bool spooling;
+	bool internal_error;
+	char *internal_why;
+
+	/* raw scan */
+	uint64_t size;
+	size_t line_len;
+	bool raw_in_headers;
+	bool prev_cr;
+	bool line_start;
+
+	/* top-level header fields */
+	struct hdr_field *fields;
+	size_t nfields;
+	char *subject;
+
+	/* text for content rules */
+	struct buf text;	/* all text parts, NUL-separated */
+	struct span *texts;
+	size_t ntexts;
+	struct buf part_text;	/* the current text part, raw decoded */
+	size_t text_part;	/* SIZE_MAX when none */
+	bool text_html;
+	char text_charset[64];
+
+	struct attachment *atts;
+	size_t natts;
+
+	const char *checks[MAX_CHECKS];	/* message-level */
+	size_t nchecks;
+	size_t parts;
+	bool is_multipart;
+
+	enum direction direction;
+	const struct agency *agency;
+
+	struct hit *hits;
+	size_t nhits;
+	struct verdict verdict;
+	bool finished;
+};
+
+/* ------------------------------------------------------------ checks */
+
+static void
+add_check(const char **v, size_t *n, const char *name)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp(v[i], name) == 0)
+			return;
+	if (*n < MAX_CHECKS)
+		v[(*n)++] = name;
+}
+
+static void
+raise(struct inspect *in, const char *name)
+{
+	add_check(in->checks, &in->nchecks, name);
+}
+
+/* ------------------------------------------------------------ names */
+
+/*
+ * Bidirectional controls and invisible characters that disguise names:
+ * U+200B..U+200F, U+202A..U+202E, U+2060..U+2064, U+2066..U+2069,
+ * U+FEFF.  Returns the UTF-8 length of one at s, or 0.
+ */
+static size_t
+invisible(const unsigned char *s, size_t len)
+{
+	unsigned cp;
+
+	if (len < 3)
+		return 0;
+	if (s[0] == 0xe2 && s[1] == 0x80 && (s[2] >= 0x8b && s[2] <= 0x8f))
+		return 3;
+	if (s[0] == 0xe2 && s[1] == 0x80 && (s[2] >= 0xaa && s[2] <= 0xae))
+		return 3;
+	if (s[0] == 0xe2 && s[1] == 0x81) {
+		cp = s[2];
+		if ((cp >= 0xa0 && cp <= 0xa4) || (cp >= 0xa6 && cp <= 0xa9))
+			return 3;
+	}
+	if (s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf)
+		return 3;
+	return 0;
+}
+
+/*
+ * Normalise a file name the way Windows will treat it: drop invisible and
+ * bidirectional characters (reporting them), take the last path element,
+ * strip trailing dots and spaces, lowercase ASCII.
+ */
+static char *
+normalise_name(const char *raw, bool *bidi_r)
+{
+	size_t len = strlen(raw), o = 0;
+	char *out = mem_malloc(len + 1);
+	const unsigned char *s = (const unsigned char *)raw;
+
+	for (size_t i = 0; i < len;) {
+		size_t n = invisible(s + i, len - i);
+
+		if (n > 0) {
+			*bidi_r = true;
+			i += n;
+			continue;
+		}
+		if (s[i] == '/' || s[i] == '\\') {
+			o = 0;	/* keep the last path element */
+			i++;
+			continue;
+		}
+		out[o++] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 :
+		    s[i]);
+		i++;
+	}
+	while (o > 0 && (out[o - 1] == '.' || out[o - 1] == ' ' ||
+	    out[o - 1] == '\t'))
+		o--;
+	out[o] = '\0';
+	return out;
+}
+
+/* Every extension of a normalised name: "a.pdf.exe" -> pdf, exe. */
+static void
+add_extensions(struct attachment *a, const char *name)
+{
+	const char *dot = strchr(name, '.');
+
+	while (dot != NULL) {
+		const char *next = strchr(dot + 1, '.');
+		size_t n = next == NULL ? strlen(dot + 1) :
+		    (size_t)(next - dot - 1);
+		struct span e = span_trim((struct span){ dot + 1, n });
+		bool dup = false;
+
+		for (size_t i = 0; i < a->nexts; i++)
+			dup |= span_eq(e, a->exts[i]);
+		if (e.len > 0 && !dup && a->nexts < MAX_EXTS)
+			a->exts[a->nexts++] = mem_strndup(e.p, e.len);
+		dot = next;
+	}
+}
+
+/* Is the last extension dangerous and disguised behind another? */
+static bool
+double_extension(const struct inspect *in, const char *name)
+{
+	const struct list *l = policy_list(in->p, in->p->config.dangerous_list);
+	const char *last = strrchr(name, '.'), *prev;
+	size_t plen;
+
+	if (l == NULL || last == NULL || last == name)
+		return false;
+	if (!list_has_str(l, last + 1, strlen(last + 1)))
+		return false;
+	/* Padding before the real extension hides it in a file list. */
+	if (last[-1] == ' ' || (last - name > 2 && last[-1] == '_' &&
+	    last[-2] == '_'))
+		return true;
+	for (prev = last - 1; prev > name && *prev != '.'; prev--)
+		;
+	if (*prev != '.')
+		return false;
+	plen = (size_t)(last - prev - 1);
+	return plen > 0 && plen <= 5 && !list_has_str(l, prev + 1, plen);
+}
+
+static struct attachment *
+attachment_for(struct inspect *in, const struct mime_part *part)
+{
+	struct attachment *a;
+
+	if (in->natts > 0 && in->atts[in->natts - 1].part == part->index)
+		return &in->atts[in->natts - 1];
+	if (in->natts >= in->lim->mime_parts)
+		return NULL;
+	in->atts = mem_reallocarray(in->atts, in->natts + 1,
+	    sizeof(*in->atts));
+	a = &in->atts[in->natts++];
+	memset(a, 0, sizeof(*a));
+	a->part = part->index;
+	str_lcpy(a->declared, part->type, sizeof(a->declared));
+	return a;
+}
+
+static void
+att_check(struct attachment *a, const char *name)
+{
+	add_check(a->checks, &a->nchecks, name);
+}
+
+static void
+inspect_names(struct inspect *in, const struct mime_part *part)
+{
+	const char *raws[2] = { part->filename, part->name };
+	struct attachment *a;
+	bool bidi = false;
+
+	if (raws[0] == NULL && raws[1] == NULL)
+		return;
+	a = attachment_for(in, part);
+	if (a == NULL)
+		return;
+	for (int i = 0; i < 2; i++) {
+		if (raws[i] == NULL)
+			continue;
+		a->raw[i] = mem_strdup(raws[i]);
+		a->names[i] = normalise_name(raws[i], &bidi);
+		add_extensions(a, a->names[i]);
+		if (double_extension(in, a->names[i]))
+			att_check(a, "attachment.double-extension");
+	}
+	if (bidi)
+		att_check(a, "attachment.bidi-name");
+	if (a->names[0] != NULL && a->names[1] != NULL &&
+	    strcmp(a->names[0], a->names[1]) != 0)
+		att_check(a, "attachment.name-mismatch");
+}
+
+/* ------------------------------------------------------------ text */
+
+static void
+text_begin(struct inspect *in, const struct mime_part *part)
+{
+	bool plain = strcmp(part->type, "text/plain") == 0;
+	bool html = strcmp(part->type, "text/html") == 0;
+
+	in->text_part = SIZE_MAX;
+	if ((!plain && !html) || part->filename != NULL)
+		return;
+	in->text_part = part->index;
+	in->text_html = html;
+	str_lcpy(in->text_charset, part->charset, sizeof(in->text_charset));
+	buf_reset(&in->part_text);
+}
+
+/* Remove tags, scripts and styles from HTML; keep text. */
+static void
+strip_html(struct span html, struct buf *out)
+{
+	bool tag = false;
+	size_t skip_until = 0;
+
+	for (size_t i = 0; i < html.len; i++) {
+		char c = html.p[i];
+
+		if (i < skip_until)
+			continue;
+		if (tag) {
+			if (c == '>')
+				tag = false;
+			continue;
+		}
+		if (c == '<') {
+			static const char *const blocks[] = { "script",
+				"style" };
+
+			tag = true;
+			for (size_t b = 0; b < 2; b++) {
+				size_t n = strlen(blocks[b]);
+				char end[16];
+
+				if (html.len - i > n + 1 && strncasecmp(html.p +
+				    i + 1, blocks[b], n) == 0) {
+					snprintf(end, sizeof(end), "</%s",
+					    blocks[b]);
+					const char *e = memmem(html.p + i,
+					    html.len - i, end, strlen(end));
+
+					skip_until = e == NULL ? html.len :
+					    (size_t)(e - html.p);
+				}
+			}
+			(void)buf_append(out, " ", 1);
+			continue;
+		}
+		(void)buf_append(out, &c, 1);
+	}
+}
+
+static void
+text_end(struct inspect *in)
+{
+	struct buf utf8;
+	size_t start;
+
+	if (in->text_part == SIZE_MAX)
+		return;
+	in->text_part = SIZE_MAX;
+	buf_init(&utf8, in->lim->text_bytes);
+	(void)charset_to_utf8(in->text_charset, (struct span){
+	    in->part_text.data, in->part_text.len }, &utf8);
+	start = in->text.len;
+	if (in->text_html)
+		strip_html((struct span){ utf8.data, utf8.len }, &in->text);
+	else
+		(void)buf_append(&in->text, utf8.data, utf8.len);
+	if (in->text.len > start) {
+		in->texts = mem_reallocarray(in->texts, in->ntexts + 1,
+		    sizeof(*in->texts));
+		in->texts[in->ntexts].p = NULL;	/* fixed up at the end */
+		in->texts[in->ntexts].len = in->text.len - start;
+		in->ntexts++;
+	}
+	buf_free(&utf8);
+	buf_reset(&in->part_text);
+}
+
+/* ------------------------------------------------------------ headers */
+
+static void
+top_header(struct inspect *in, struct span name, struct span value)
+{
+	struct buf dec;
+	struct hdr_field *f;
+
+	if (in->nfields >= in->lim->header_count)
+		return;
+	buf_init(&dec, in->lim->header_bytes);
+	(void)rfc2047_decode(value, &dec);
+	in->fields = mem_reallocarray(in->fields, in->nfields + 1,
+	    sizeof(*in->fields));
+	f = &in->fields[in->nfields++];
+	f->name = mem_strndup(name.p, name.len);
+	str_lower(f->name);
+	f->value = dec.data != NULL ? dec.data : mem_strdup("");
+	if (strcmp(f->name, "subject") == 0 && in->subject == NULL)
+		in->subject = mem_strdup(f->value);
+	/* 8-bit bytes in a header need SMTPUTF8 (RFC 6531). */
+	if (!in->env.smtputf8) {
+		for (size_t i = 0; i < value.len; i++)
+			if ((unsigned char)value.p[i] >= 0x80) {
+				raise(in, "rfc5322.8bit-header");
+				break;
+			}
+		for (size_t i = 0; i < name.len; i++)
+			if ((unsigned char)name.p[i] >= 0x80)
+				raise(in, "rfc5322.8bit-header");
+	}
+	for (size_t i = 0; i < name.len; i++)
+		if ((unsigned char)name.p[i] < 33 ||
+		    (unsigned char)name.p[i] > 126)
+			raise(in, "rfc5322.field-name.invalid");
+}
+
+static size_t
+field_count(const struct inspect *in, const char *name)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < in->nfields; i++)
+		n += strcmp(in->fields[i].name, name) == 0;
+	return n;
+}
+
+static const char *
+field_value(const struct inspect *in, const char *name)
+{
+	for (size_t i = 0; i < in->nfields; i++)
+		if (strcmp(in->fields[i].name, name) == 0)
+			return in->fields[i].value;
+	return NULL;
+}
+
+/* RFC 5322 3.6 and the other message-level checks. */
+static void
+message_checks(struct inspect *in)
+{
+	static const struct {
+		const char *field, *check;
+	} once[] = {
+		{ "sender", "rfc5322.sender.multiple" },
+		{ "reply-to", "rfc5322.reply-to.multiple" },
+		{ "to", "rfc5322.to.multiple" },
+		{ "cc", "rfc5322.cc.multiple" },
+		{ "bcc", "rfc5322.bcc.multiple" },
+		{ "message-id", "rfc5322.message-id.multiple" },
+		{ "in-reply-to", "rfc5322.in-reply-to.multiple" },
+		{ "references", "rfc5322.references.multiple" },
+		{ "subject", "rfc5322.subject.multiple" },
+	};
+	size_t from = field_count(in, "from"), date = field_count(in, "date");
+	const char *v;
+
+	if (from == 0)
+		raise(in, "rfc5322.from.missing");
+	else if (from > 1)
+		raise(in, "rfc5322.from.multiple");
+	if ((v = field_value(in, "from")) != NULL) {
+		struct address_list al;
+
+		address_parse(span_from_cstr(v), &al);
+		if (al.count == 0)
+			raise(in, "rfc5322.from.no-address");
+		else if (al.count > 1 && field_count(in, "sender") == 0)
+			raise(in, "rfc5322.sender.required");
+	}
+	if (date == 0)
+		raise(in, "rfc5322.date.missing");
+	else if (date > 1)
+		raise(in, "rfc5322.date.multiple");
+	if ((v = field_value(in, "date")) != NULL) {
+		time_t t;
+		const char *why;
+
+		if (rfcdate_parse(span_from_cstr(v), &t, &why) < 0)
+			raise(in, "rfc5322.date.invalid");
+	}
+	for (size_t i = 0; i < sizeof(once) / sizeof(once[0]); i++)
+		if (field_count(in, once[i].field) > 1)
+			raise(in, once[i].check);
+	/* Automatic forwarding (RFC 3834 Auto-Submitted, RFC 5322 3.6.6
+	 * Resent-*, and the headers common forwarders add). */
+	v = field_value(in, "auto-submitted");
+	if ((v != NULL && strncasecmp(v, "no", 2) != 0) ||
+	    field_value(in, "resent-from") != NULL ||
+	    field_value(in, "resent-sender") != NULL ||
+	    field_value(in, "x-forwarded-for") != NULL ||
+	    field_value(in, "x-forwarded-to") != NULL ||
+	    field_value(in, "x-ms-exchange-inbox-rules-loop") != NULL)
+		raise(in, "forward.auto");
+	if (in->is_multipart && in->p->config.multipart_literal)
+		raise(in, "mime.multipart");
+}
+
+/* ------------------------------------------------------------ MIME */
+
+static int
+on_mime(void *ctx, const struct mime_event *ev)
+{
+	struct inspect *in = ctx;
+	const struct mime_part *p = ev->part;
+
+	switch (ev->type) {
+	case MIME_EV_HEADER:
+		if (p->index == 0)
+			top_header(in, ev->name, ev->value);
+		break;
+	case MIME_EV_PART_BEGIN:
+		in->parts++;
+		if (p->index == 0 && p->is_multipart)
+			in->is_multipart = true;
+		if (strcmp(p->type, "message/partial") == 0)
+			raise(in, "mime.partial");
+		else if (strcmp(p->type, "message/external-body") == 0)
+			raise(in, "mime.external-body");
+		inspect_names(in, p);
+		if (!p->is_multipart && !p->is_message)
+			text_begin(in, p);
+		break;
+	case MIME_EV_BODY:
+		if (in->text_part == p->index)
+			(void)buf_append(&in->part_text, ev->value.p,
+			    ev->value.len);
+		break;
+	case MIME_EV_PART_END:
+		if (in->text_part == p->index)
+			text_end(in);
+		break;
+	case MIME_EV_DEFECT:
+		switch (ev->defect) {
+		case MIME_LIMIT_DEPTH:
+			raise(in, "limit.mime-depth");
+			break;
+		case MIME_LIMIT_PARTS:
+			raise(in, "limit.mime-parts");
+			break;
+		case MIME_LIMIT_HEADER_BYTES:
+			raise(in, "limit.header-bytes");
+			break;
+		case MIME_LIMIT_HEADER_COUNT:
+			raise(in, "limit.header-count");
+			break;
+		case MIME_LIMIT_LINE_LENGTH:
+			raise(in, "limit.line-length");
+			break;
+		case MIME_DEF_BAD_HEADER_LINE:
+			if (p->index == 0)
+				raise(in, "rfc5322.field-name.invalid");
+			break;
+		default:
+			break;
+		}
+		break;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ feeding */
+
+struct inspect *
+inspect_new(struct policy *p, const struct envelope *env, time_t now,
+    bool spool)
+{
+	struct inspect *in = mem_calloc(1, sizeof(*in));
+	struct mime_limits ml;
+
+	in->p = policy_ref(p);
+	in->lim = &p->config.limits;
+	in->env = *env;
+	in->now = now;
+	in->mail_from = mem_strdup(env->mail_from != NULL ? env->mail_from :
+	    "");
+	in->env.mail_from = in->mail_from;
+	in->rcpts = mem_calloc(env->nrcpts + 1, sizeof(*in->rcpts));
+	for (size_t i = 0; i < env->nrcpts; i++)
+		in->rcpts[i] = mem_strdup(env->rcpts[i]);
+	in->env.rcpts = (const char *const *)in->rcpts;
+	in->env.queue_id = NULL;
+	if (env->queue_id != NULL)
+		in->env.queue_id = mem_strdup(env->queue_id);
+	in->env.auth_user = env->auth_user != NULL ?
+	    mem_strdup(env->auth_user) : NULL;
+	in->env.daemon = env->daemon != NULL ? mem_strdup(env->daemon) : NULL;
+	in->raw_in_headers = true;
+	in->line_start = true;
+	in->text_part = SIZE_MAX;
+	buf_init(&in->text, in->lim->text_bytes);
+	buf_init(&in->part_text, in->lim->text_bytes);
+	mime_limits_default(&ml);
+	ml.depth = in->lim->mime_depth;
+	ml.parts = in->lim->mime_parts;
+	ml.header_bytes = in->lim->header_bytes;
+	ml.header_count = in->lim->header_count;
+	ml.line_length = in->lim->line_length;
+	in->mime = mime_new(&ml, on_mime, in);
+	if (spool) {
+		char *err = NULL;
+
+		if (spool_open(&in->spool, p->config.quarantine_dir, &err) <
+		    0) {
+			in->internal_error = true;
+			in->internal_why = err;
+		} else {
+			in->spooling = true;
+		}
+	}
+	return in;
+}
+
+/* Raw byte checks: NUL, line length, bare CR/LF in the header block. */
+static void
+raw_scan(struct inspect *in, const char *data, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		char c = data[i];
+
+		if (c == '\n') {
+			if (in->raw_in_headers) {
+				if (!in->prev_cr)
+					raise(in, "rfc5322.bare-lf");
+				if (in->line_len == 0)
+					in->raw_in_headers = false;
+			}
+			in->line_len = 0;
+			in->prev_cr = false;
+			continue;
+		}
+		if (in->prev_cr && in->raw_in_headers)
+			raise(in, "rfc5322.bare-cr");
+		in->prev_cr = c == '\r';
+		if (c == '\r')
+			continue;
+		if (c == '\0')
+			raise(in, "rfc5322.nul");
+		if (++in->line_len == RFC5322_LINE_MAX + 1)
+			raise(in, "rfc5322.line.too-long");
+	}
+}
+
+int
+inspect_feed(struct inspect *in, const char *data, size_t len)
+{
+	if (in->finished)
+		return -1;
+	if (in->size > in->lim->message_size ||
+	    in->lim->message_size - in->size < len) {
+		raise(in, "limit.message-size");
+		in->size += len;
+		/* Keep the bytes: a blocked message must still be stored. */
+		if (in->spooling)
+			spool_write(&in->spool, data, len);
+		return 0;
+	}
+	in->size += len;
+	raw_scan(in, data, len);
+	if (in->spooling)
+		spool_write(&in->spool, data, len);
+	(void)mime_feed(in->mime, data, len);
+	return 0;
+}
+
+/* ------------------------------------------------------------ facts */
+
+struct object {
+	const struct inspect *in;
+	const struct attachment *att;	/* NULL: the message itself */
+};
+
+static bool
+visit_str(const struct cond *c, bool (*visit)(const struct cond *,
+    const struct fact *), const char *s)
+{
+	struct fact f;
+
+	if (s == NULL)
+		return false;
+	memset(&f, 0, sizeof(f));
+	f.s = span_from_cstr(s);
+	return visit(c, &f);
+}
+
+static bool
+object_each(void *ctx, enum field field, const char *subkey,
+    bool (*visit)(const struct cond *, const struct fact *),
+    const struct cond *c)
+{
+	const struct object *o = ctx;
+	const struct inspect *in = o->in;
+	const struct attachment *a = o->att;
+	struct fact f;
+
+	memset(&f, 0, sizeof(f));
+	switch (field) {
+	case FIELD_CHECK:
+		if (a != NULL) {
+			for (size_t i = 0; i < a->nchecks; i++)
+				if (visit_str(c, visit, a->checks[i]))
+					return true;
+			return false;
+		}
+		for (size_t i = 0; i < in->nchecks; i++)
+			if (visit_str(c, visit, in->checks[i]))
+				return true;
+		return false;
+	case FIELD_SUBJECT:
+		return visit_str(c, visit, in->subject);
+	case FIELD_HEADER:
+		for (size_t i = 0; i < in->nfields; i++)
+			if (strcmp(in->fields[i].name, subkey) == 0 &&
+			    visit_str(c, visit, in->fields[i].value))
+				return true;
+		return false;
+	case FIELD_BODY:
+		for (size_t i = 0; i < in->ntexts; i++) {
+			f.s = in->texts[i];
+			if (visit(c, &f))
+				return true;
+		}
+		return false;
+	case FIELD_SENDER:
+		return visit_str(c, visit, in->env.mail_from);
+	case FIELD_SENDER_DOMAIN:
+		f.s = address_domain(span_from_cstr(in->env.mail_from));
+		return f.s.len > 0 && visit(c, &f);
+	case FIELD_RECIPIENT:
+	case FIELD_RECIPIENT_DOMAIN:
+		for (size_t i = 0; i < in->env.nrcpts; i++) {
+			f.s = span_from_cstr(in->env.rcpts[i]);
+			if (field == FIELD_RECIPIENT_DOMAIN)
+				f.s = address_domain(f.s);
+			if (f.s.len > 0 && visit(c, &f))
+				return true;
+		}
+		return false;
+	case FIELD_CLIENT_IP:
+		if (!in->env.has_client)
+			return false;
+		f.ip = in->env.client;
+		return visit(c, &f);
+	case FIELD_ATTACHMENT_NAME:
+		if (a == NULL)
+			return false;
+		return visit_str(c, visit, a->names[0]) ||
+		    visit_str(c, visit, a->names[1]);
+	case FIELD_ATTACHMENT_EXTENSION:
+		if (a == NULL)
+			return false;
+		for (size_t i = 0; i < a->nexts; i++)
+			if (visit_str(c, visit, a->exts[i]))
+				return true;
+		return false;
+	case FIELD_ATTACHMENT_DECLARED_TYPE:
+		return a != NULL && visit_str(c, visit, a->declared);
+	default:
+		/* true types and viruses: content inspection (issue 4);
+		 * network fields never apply to mail. */
+		return false;
+	}
+}
+
+/* Does the rule name a field that lives on attachments (or a check)? */
+static bool
+rule_per_attachment(const struct rule *r)
+{
+	for (size_t i = 0; i < r->nconds; i++) {
+		switch (r->conds[i].field) {
+		case FIELD_CHECK:
+		case FIELD_ATTACHMENT_NAME:
+		case FIELD_ATTACHMENT_EXTENSION:
+		case FIELD_ATTACHMENT_TYPE:
+		case FIELD_ATTACHMENT_DECLARED_TYPE:
+			return true;
+		default:
+			break;
+		}
+	}
+	return false;
+}
+
+static bool
+rule_applies(const struct inspect *in, const struct rule *r)
+{
+	if (r->applies != RULE_MAIL || !r->enabled)
+		return false;
+	if ((r->direction & in->direction) == 0)
+		return false;
+	if (r->nagencies > 0) {
+		if (in->agency == NULL)
+			return false;
+		for (size_t i = 0; i < r->nagencies; i++)
+			if (strcmp(r->agencies[i], in->agency->id) == 0)
+				return true;
+		return false;
+	}
+	return true;
+}
+
+static const struct exception *
+find_exception(const struct inspect *in, const struct rule *r)
+{
+	const char *agency = in->agency != NULL ? in->agency->id : NULL;
+	const struct ipaddr *host = in->env.has_client ? &in->env.client :
+	    NULL;
+	const struct exception *e;
+
+	if (in->direction == DIRECTION_OUTBOUND)
+		return policy_exception_for(in->p, r->id, agency,
+		    span_from_cstr(in->env.mail_from), host, in->now);
+	for (size_t i = 0; i < in->env.nrcpts; i++) {
+		e = policy_exception_for(in->p, r->id, agency,
+		    span_from_cstr(in->env.rcpts[i]), host, in->now);
+		if (e != NULL)
+			return e;
+	}
+	return in->env.nrcpts == 0 ? policy_exception_for(in->p, r->id,
+	    agency, (struct span){ "", 0 }, host, in->now) : NULL;
+}
+
+static void
+add_hit(struct inspect *in, const struct rule *r, const struct attachment *a)
+{
+	const struct exception *e = find_exception(in, r);
+	struct hit *h;
+
+	in->hits = mem_reallocarray(in->hits, in->nhits + 1, sizeof(*in->hits));
+	h = &in->hits[in->nhits++];
+	memset(h, 0, sizeof(*h));
+	h->rule = r;
+	h->intended = r->action;
+	h->action = r->action;
+	h->part = a != NULL ? a->part : SIZE_MAX;
+	if (a != NULL && (a->raw[0] != NULL || a->raw[1] != NULL))
+		h->filename = mem_strdup(a->raw[0] != NULL ? a->raw[0] :
+		    a->raw[1]);
+	if (e != NULL) {
+		h->exception = e->id;
+		h->action = ACTION_LOG;
+	} else if (r->monitor || in->p->config.monitor) {
+		h->monitor = true;
+		h->action = ACTION_LOG;
+	}
+	if (r->conds[0].field == FIELD_CHECK)
+		h->detail = mem_strdup(r->conds[0].str);
+}
+
+static void
+decide_direction(struct inspect *in)
+{
+	const struct config *c = &in->p->config;
+	struct span dom;
+
+	in->direction = DIRECTION_INBOUND;
+	if (in->env.auth_user != NULL && in->env.auth_user[0] != '\0')
+		in->direction = DIRECTION_OUTBOUND;
+	else if (in->env.has_client && c->internal_nets != NULL &&
+	    cidrset_match(c->internal_nets, &in->env.client))
+		in->direction = DIRECTION_OUTBOUND;
+	else if (in->env.daemon != NULL) {
+		for (size_t i = 0; i < c->noutbound_daemons; i++)
+			if (strcmp(in->env.daemon, c->outbound_daemons[i]) == 0)
+				in->direction = DIRECTION_OUTBOUND;
+	}
+	if (in->direction == DIRECTION_OUTBOUND) {
+		dom = address_domain(span_from_cstr(in->env.mail_from));
+		in->agency = policy_agency_by_domain(in->p, dom.p, dom.len);
+		return;
+	}
+	for (size_t i = 0; i < in->env.nrcpts && in->agency == NULL; i++) {
+		dom = address_domain(span_from_cstr(in->env.rcpts[i]));
+		in->agency = policy_agency_by_domain(in->p, dom.p, dom.len);
+	}
+}
+
+static void
+set_reply(struct verdict *v, const struct rule *r)
+{
+	const char *reply = r != NULL && r->reply != NULL ? r->reply : NULL;
+	bool temp = v->action == ACTION_TEMPFAIL;
+
+	str_lcpy(v->rcode, temp ? "451" : "550", sizeof(v->rcode));
+	str_lcpy(v->xcode, temp ? "4.7.1" : "5.7.1", sizeof(v->xcode));
+	free(v->text);
+	v->text = NULL;
+	if (reply != NULL) {
+		const char *sp = strchr(reply, ' ');
+		size_t n = sp == NULL ? 0 : (size_t)(sp - reply);
+
+		/* "5.7.1 text": the code's class must match the answer. */
+		if (n > 0 && n < sizeof(v->xcode) && reply[0] == v->xcode[0]) {
+			memcpy(v->xcode, reply, n);
+			v->xcode[n] = '\0';
+			v->text = mem_strdup(sp + 1);
+		}
+	}
+	if (v->text == NULL)
+		v->text = mem_strdup(temp ? "Message deferred by policy" :
+		    "Message rejected by policy");
+}
+
+static char *
+meta_json(const struct inspect *in)
+{
+	struct buf b;
+	struct json_writer w;
+	char ip[64];
+
+	buf_init(&b, 1 << 20);
+	json_init(&w, &b);
+	json_object_begin(&w);
+	json_key(&w, "queue_id");
+	json_string(&w, in->env.queue_id);
+	json_key(&w, "received");
+	json_i64(&w, (int64_t)in->now);
+	json_key(&w, "mail_from");
+	json_string(&w, in->env.mail_from);
+	json_key(&w, "rcpt_to");
+	json_array_begin(&w);
+	for (size_t i = 0; i < in->env.nrcpts; i++)
+		json_string(&w, in->env.rcpts[i]);
+	json_array_end(&w);
+	json_key(&w, "client_ip");
+	if (in->env.has_client) {
+		ipaddr_format(&in->env.client, ip, sizeof(ip));
+		json_string(&w, ip);
+	} else {
+		json_null(&w);
+	}
+	json_key(&w, "direction");
+	json_string(&w, direction_name(in->direction));
+	json_key(&w, "agency");
+	json_string(&w, in->agency != NULL ? in->agency->id : NULL);
+	json_key(&w, "action");
+	json_string(&w, action_name(in->verdict.action));
+	json_key(&w, "rules");
+	json_array_begin(&w);
+	for (size_t i = 0; i < in->nhits; i++)
+		json_string(&w, in->hits[i].rule->id);
+	json_array_end(&w);
+	json_key(&w, "size");
+	json_u64(&w, in->size);
+	json_key(&w, "history");
+	json_array_begin(&w);
+	json_object_begin(&w);
+	json_key(&w, "on");
+	json_i64(&w, (int64_t)in->now);
+	json_key(&w, "by");
+	json_string(&w, "msgsec-milter");
+	json_key(&w, "action");
+	json_string(&w, "stored");
+	json_object_end(&w);
+	json_array_end(&w);
+	json_object_end(&w);
+	return b.data;
+}
+
+const struct verdict *
+inspect_finish(struct inspect *in)
+{
+	struct verdict *v = &in->verdict;
+	struct object msg = { in, NULL };
+	struct rule_facts facts = { object_each, &msg };
+
+	if (in->finished)
+		return v;
+	in->finished = true;
+	(void)mime_finish(in->mime);
+	text_end(in);
+	/* Text spans point into one buffer that may have moved. */
+	{
+		size_t off = 0;
+
+		for (size_t i = 0; i < in->ntexts; i++) {
+			in->texts[i].p = in->text.data + off;
+			off += in->texts[i].len;
+		}
+	}
+	message_checks(in);
+	decide_direction(in);
+
+	for (size_t i = 0; i < in->p->nrules; i++) {
+		const struct rule *r = &in->p->rules[i];
+
+		if (!rule_applies(in, r))
+			continue;
+		if (rule_matches(r, &facts)) {
+			add_hit(in, r, NULL);
+			continue;
+		}
+		if (!rule_per_attachment(r))
+			continue;
+		for (size_t k = 0; k < in->natts; k++) {
+			struct object att = { in, &in->atts[k] };
+			struct rule_facts af = { object_each, &att };
+
+			if (rule_matches(r, &af))
+				add_hit(in, r, &in->atts[k]);
+		}
+	}
+
+	v->action = ACTION_ACCEPT;
+	v->decider = NULL;
+	for (size_t i = 0; i < in->nhits; i++) {
+		if (in->hits[i].action > v->action ||
+		    (v->decider == NULL && in->hits[i].action == v->action)) {
+			v->action = in->hits[i].action;
+			v->decider = &in->hits[i];
+		}
+	}
+	if (v->action == ACTION_ACCEPT)
+		v->decider = NULL;
+	v->direction = in->direction;
+	v->agency = in->agency != NULL ? in->agency->id : NULL;
+	v->hits = in->hits;
+	v->nhits = in->nhits;
+	set_reply(v, v->decider != NULL ? v->decider->rule : NULL);
+
+	/* Clause 5: keep what we block, durably, before answering. */
+	if (in->spooling && !in->internal_error &&
+	    (v->action == ACTION_REJECT || v->action == ACTION_DISCARD ||
+	    v->action == ACTION_QUARANTINE || v->action == ACTION_STRIP)) {
+		char *meta = meta_json(in), *err = NULL;
+
+		if (quarantine_commit(&in->spool, in->p->config.quarantine_dir,
+		    in->env.queue_id, meta, v->quarantine_id, &err) < 0) {
+			in->internal_error = true;
+			in->internal_why = err;
+		}
+		free(meta);
+	}
+	if (in->spooling && in->spool.path != NULL && in->spool.error != 0 &&
+	    !in->internal_error) {
+		/* The spool failed: we cannot promise anything. */
+		in->internal_error = true;
+		in->internal_why = mem_printf("spool write failed: %s",
+		    strerror(in->spool.error));
+	}
+	if (in->internal_error) {
+		v->action = in->p->config.on_internal_error;
+		v->decider = NULL;
+		set_reply(v, NULL);
+		free(v->text);
+		v->text = mem_printf("Message could not be inspected, try "
+		    "again later");
+	}
+	return v;
+}
+
+/* ------------------------------------------------------------ output */
+
+void
+inspect_json(const struct inspect *in, struct buf *out)
+{
+	const struct verdict *v = &in->verdict;
+	struct json_writer w;
+	const char *exc = NULL;
+
+	for (size_t i = 0; i < in->nhits && exc == NULL; i++)
+		exc = in->hits[i].exception;
+	json_init(&w, out);
+	json_object_begin(&w);
+	json_key(&w, "action");
+	json_string(&w, action_name(v->action));
+	json_key(&w, "reply");
+	if (v->action == ACTION_REJECT || v->action == ACTION_TEMPFAIL) {
+		char *r = mem_printf("%s %s %s", v->rcode, v->xcode, v->text);
+
+		json_string(&w, r);
+		free(r);
+	} else {
+		json_null(&w);
+	}
+	json_key(&w, "direction");
+	json_string(&w, direction_name(v->direction));
+	json_key(&w, "agency");
+	json_string(&w, v->agency);
+	json_key(&w, "exception");
+	json_string(&w, exc);
+	if (in->internal_why != NULL) {
+		json_key(&w, "error");
+		json_string(&w, in->internal_why);
+	}
+	if (v->quarantine_id[0] != '\0') {
+		json_key(&w, "quarantine_id");
+		json_string(&w, v->quarantine_id);
+	}
+	json_key(&w, "hits");
+	json_array_begin(&w);
+	for (size_t i = 0; i < in->nhits; i++) {
+		const struct hit *h = &in->hits[i];
+
+		json_object_begin(&w);
+		json_key(&w, "rule");
+		json_string(&w, h->rule->id);
+		json_key(&w, "policy");
+		json_string(&w, h->rule->policy);
+		json_key(&w, "action");
+		json_string(&w, action_name(h->action));
+		if (h->action != h->intended) {
+			json_key(&w, "intended");
+			json_string(&w, action_name(h->intended));
+		}
+		if (h->exception != NULL) {
+			json_key(&w, "exception");
+			json_string(&w, h->exception);
+		}
+		json_key(&w, "part");
+		if (h->part == SIZE_MAX)
+			json_null(&w);
+		else
+			json_u64(&w, h->part);
+		json_key(&w, "filename");
+		json_string(&w, h->filename);
+		json_key(&w, "detail");
+		json_string(&w, h->detail);
+		json_object_end(&w);
+	}
+	json_array_end(&w);
+	json_object_end(&w);
+}
+
+size_t
+inspect_alerts(const struct inspect *in, struct alert_log *log)
+{
+	size_t failed = 0;
+
+	for (size_t i = 0; i < in->nhits; i++) {
+		const struct hit *h = &in->hits[i];
+		struct alert a;
+		struct timespec ts = { in->now, 0 };
+
+		alert_begin(&a, &ts, "mail");
+		if (in->env.has_client)
+			alert_add_ip(&a, "src_ip", &in->env.client);
+		alert_add_str(&a, "queue_id", in->env.queue_id);
+		alert_add_str(&a, "rule", h->rule->id);
+		alert_add_str(&a, "policy", h->rule->policy);
+		alert_add_str(&a, "action", action_name(h->action));
+		if (h->action != h->intended)
+			alert_add_str(&a, "intended", action_name(h->intended));
+		alert_add_str(&a, "verdict", action_name(in->verdict.action));
+		alert_add_str(&a, "agency", in->agency != NULL ?
+		    in->agency->id : NULL);
+		alert_add_str(&a, "direction", direction_name(in->direction));
+		alert_add_str(&a, "exception", h->exception);
+		alert_add_str(&a, "mail_from", in->env.mail_from);
+		if (in->env.nrcpts > 0) {
+			struct json_writer *w = alert_json(&a);
+
+			json_key(w, "rcpt_to");
+			json_array_begin(w);
+			for (size_t k = 0; k < in->env.nrcpts && k < 50; k++)
+				json_string(w, in->env.rcpts[k]);
+			json_array_end(w);
+		}
+		if (h->filename != NULL)
+			alert_add_str(&a, "filename", h->filename);
+		if (h->detail != NULL)
+			alert_add_str(&a, "detail", h->detail);
+		if (in->verdict.quarantine_id[0] != '\0')
+			alert_add_str(&a, "quarantine_id",
+			    in->verdict.quarantine_id);
+		if (alert_log_write(log, &a) < 0)
+			failed++;
+	}
+	return failed;
+}
+
+size_t
+inspect_tags(const struct inspect *in, const char **names,
+    const char **values, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < in->nhits && n < max; i++) {
+		const struct hit *h = &in->hits[i];
+
+		if (h->action != ACTION_TAG)
+			continue;
+		names[n] = h->rule->tag.header;
+		values[n] = h->rule->tag.value != NULL ? h->rule->tag.value :
+		    h->rule->id;
+		n++;
+	}
+	return n;
+}
+
+const char *
+inspect_subject_prefix(const struct inspect *in)
+{
+	for (size_t i = 0; i < in->nhits; i++)
+		if (in->hits[i].action == ACTION_TAG &&
+		    in->hits[i].rule->tag.subject_prefix != NULL)
+			return in->hits[i].rule->tag.subject_prefix;
+	return NULL;
+}
+
+const char *
+inspect_subject(const struct inspect *in)
+{
+	return in->subject;
+}
+
+void
+inspect_free(struct inspect **inp)
+{
+	struct inspect *in = *inp;
+
+	if (in == NULL)
+		return;
+	mime_free(&in->mime);
+	if (in->spooling)
+		spool_discard(&in->spool);
+	for (size_t i = 0; i < in->nfields; i++) {
+		free(in->fields[i].name);
+		free(in->fields[i].value);
+	}
+	free(in->fields);
+	free(in->subject);
+	buf_free(&in->text);
+	buf_free(&in->part_text);
+	free(in->texts);
+	for (size_t i = 0; i < in->natts; i++) {
+		for (int k = 0; k < 2; k++) {
+			free(in->atts[i].names[k]);
+			free(in->atts[i].raw[k]);
+		}
+		for (size_t k = 0; k < in->atts[i].nexts; k++)
+			free(in->atts[i].exts[k]);
+	}
+	free(in->atts);
+	for (size_t i = 0; i < in->nhits; i++) {
+		free(in->hits[i].filename);
+		free(in->hits[i].detail);
+	}
+	free(in->hits);
+	free(in->verdict.text);
+	for (size_t i = 0; i < in->env.nrcpts; i++)
+		free(in->rcpts[i]);
+	free(in->rcpts);
+	free(in->mail_from);
+	free((char *)(uintptr_t)in->env.queue_id);
+	free((char *)(uintptr_t)in->env.auth_user);
+	free((char *)(uintptr_t)in->env.daemon);
+	free(in->internal_why);
+	policy_unref(&in->p);
+	free(in);
+	*inp = NULL;
+}

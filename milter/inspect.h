@@ -1,0 +1,100 @@
+/*
+ * inspect.h - one message through the policy: the pipeline that both the
+ * daemon's callbacks and `msgsec-milter --test` drive.
+ *
+ *   bytes -> MIME walk (mime.c) -> part inspection (names, types, text,
+ *   RFC 5322 checks) -> rules (policy/) -> verdict, hits, alerts
+ *
+ * The caller feeds the message as on the wire (header block, blank line,
+ * body) in chunks of any size, then calls inspect_finish.  Memory is
+ * bounded by the limits: the message itself goes to a spool file, not to
+ * memory.
+ *
+ * Thread safety: one struct inspect per message; the policy snapshot it
+ * holds is shared read-only.
+ */
+#ifndef MSGSEC_INSPECT_H
+#define MSGSEC_INSPECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "action.h"
+#include "alert.h"
+#include "cidr.h"
+#include "policy.h"
+#include "quarantine.h"
+
+struct envelope {
+	const char *queue_id;	/* macro i, or NULL */
+	const char *mail_from;	/* without angle brackets */
+	const char *const *rcpts;
+	size_t nrcpts;
+	struct ipaddr client;
+	bool has_client;
+	const char *auth_user;	/* {auth_authen}, NULL if none */
+	const char *daemon;	/* {daemon_name}, NULL if none */
+	bool smtputf8;		/* MAIL FROM carried SMTPUTF8 */
+};
+
+struct hit {
+	const struct rule *rule;
+	enum action action;	/* what happens (after monitor, exceptions) */
+	enum action intended;	/* what the rule says */
+	const char *exception;	/* id, or NULL */
+	bool monitor;
+	size_t part;		/* MIME part index, or SIZE_MAX */
+	char *filename;		/* NULL if none */
+	char *detail;		/* NULL if none */
+};
+
+struct verdict {
+	enum action action;
+	const struct hit *decider;	/* NULL when accepted */
+	char rcode[4];		/* "550" */
+	char xcode[16];		/* "5.7.1" */
+	char *text;		/* reply text */
+	enum direction direction;
+	const char *agency;	/* id or NULL */
+	const struct hit *hits;
+	size_t nhits;
+	char quarantine_id[96];	/* "" unless stored */
+};
+
+struct inspect;
+
+/*
+ * Start a message.  p is referenced for the message's lifetime.  spool:
+ * write the raw bytes to the quarantine spool (daemon); without it nothing
+ * can be stored (--test without --store).
+ */
+struct inspect *inspect_new(struct policy *p, const struct envelope *env,
+    time_t now, bool spool);
+void inspect_free(struct inspect **in);
+
+/* Raw message bytes.  Returns 0, or -1 on an internal error (spool). */
+int inspect_feed(struct inspect *in, const char *data, size_t len);
+
+/*
+ * End of message: run the rules and decide.  When the verdict blocks the
+ * message (reject, discard, quarantine, strip) and a spool exists, the
+ * message is stored first; if that fails the verdict becomes the
+ * configured internal-error action (tempfail).
+ */
+const struct verdict *inspect_finish(struct inspect *in);
+
+/* The verdict as the --test JSON object, one line. */
+void inspect_json(const struct inspect *in, struct buf *out);
+
+/* One alert per hit (event_type "mail").  Returns alerts not written. */
+size_t inspect_alerts(const struct inspect *in, struct alert_log *log);
+
+/* The tag header lines to add ("X-Msgsec-Policy", value) and prefix. */
+size_t inspect_tags(const struct inspect *in, const char **names,
+    const char **values, size_t max);
+const char *inspect_subject_prefix(const struct inspect *in);
+const char *inspect_subject(const struct inspect *in);	/* decoded */
+
+#endif

@@ -1,0 +1,274 @@
+/*
+ * quarantine.c - the durable store of blocked messages.
+ *
+ * Trusts: the id hint is the MTA's queue id, which a peer does not choose,
+ * but it is still reduced to [A-Za-z0-9] so it can never form a path.
+ * Every write is checked; any failure leaves no partial entry behind and
+ * is reported, so the milter can answer tempfail (never lose a message).
+ */
+#include "quarantine.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mem.h"
+
+static int
+mkdir_p(const char *path, mode_t mode)
+{
+	char *tmp = mem_strdup(path);
+	int rc = 0;
+
+	for (char *p = tmp + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, mode) < 0 && errno != EEXIST)
+			rc = -1;
+		*p = '/';
+	}
+	if (rc == 0 && mkdir(tmp, mode) < 0 && errno != EEXIST)
+		rc = -1;
+	free(tmp);
+	return rc;
+}
+
+static int
+fsync_path(const char *path, int flags)
+{
+	int fd = open(path, flags | O_CLOEXEC), rc;
+
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+int
+spool_open(struct spool *s, const char *qdir, char **error_r)
+{
+	char *dir = mem_printf("%s/.spool", qdir);
+
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+	if (mkdir_p(dir, 0700) < 0) {
+		*error_r = mem_printf("cannot create %s: %s", dir,
+		    strerror(errno));
+		free(dir);
+		return -1;
+	}
+	s->path = mem_printf("%s/msg-XXXXXX", dir);
+	free(dir);
+	s->fd = mkostemp(s->path, O_CLOEXEC);
+	if (s->fd < 0) {
+		*error_r = mem_printf("cannot create spool in %s: %s", qdir,
+		    strerror(errno));
+		free(s->path);
+		s->path = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+void
+spool_write(struct spool *s, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len > 0 && s->error == 0) {
+		ssize_t n = write(s->fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			s->error = errno;
+			return;
+		}
+		p += n;
+		len -= (size_t)n;
+		s->size += (uint64_t)n;
+	}
+}
+
+void
+spool_discard(struct spool *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	if (s->path != NULL)
+		unlink(s->path);
+	free(s->path);
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+}
+
+/* "20260315T100000Z-3F2A1B7C" plus a counter if taken. */
+static void
+make_id(const char *hint, char *id, size_t len)
+{
+	char clean[48];
+	size_t n = 0;
+	time_t now = time(NULL);
+	struct tm tm;
+
+	for (const char *p = hint != NULL ? hint : ""; *p != '\0' &&
+	    n + 1 < sizeof(clean); p++)
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9'))
+			clean[n++] = *p;
+	clean[n] = '\0';
+	if (n == 0)
+		snprintf(clean, sizeof(clean), "%08lx%04x",
+		    (unsigned long)random(), (unsigned)getpid() & 0xffff);
+	gmtime_r(&now, &tm);
+	snprintf(id, len, "%04d%02d%02dT%02d%02d%02dZ-%s", tm.tm_year + 1900,
+	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+	    clean);
+}
+
+static int
+write_all(int fd, const char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Build DIR/.tmp-ID with message.eml (renamed from msg_path, or written
+ * from data) and meta.json, fsync all, rename to DIR/ID, fsync DIR.
+ */
+static int
+commit(const char *qdir, const char *id_hint, const char *msg_path,
+    int msg_fd, const void *data, size_t len, const char *meta, char *id_r,
+    char **error_r)
+{
+	char *tmp = NULL, *final = NULL, *file = NULL;
+	int fd = -1, rc = -1;
+
+	if (mkdir_p(qdir, 0700) < 0) {
+		*error_r = mem_printf("cannot create %s: %s", qdir,
+		    strerror(errno));
+		return -1;
+	}
+	make_id(id_hint, id_r, 96);
+	for (int attempt = 0; attempt < 100; attempt++) {
+		free(tmp);
+		free(final);
+		if (attempt > 0) {
+			size_t l = strlen(id_r);
+
+			snprintf(id_r + (l > 90 ? 90 : l), 6, ".%d", attempt);
+		}
+		tmp = mem_printf("%s/.tmp-%s", qdir, id_r);
+		final = mem_printf("%s/%s", qdir, id_r);
+		if (access(final, F_OK) != 0 && mkdir(tmp, 0700) == 0)
+			break;
+		if (attempt == 99) {
+			*error_r = mem_printf("cannot create %s: %s", tmp,
+			    strerror(errno));
+			goto out;
+		}
+	}
+	file = mem_printf("%s/message.eml", tmp);
+	if (msg_path != NULL) {
+		if (fsync(msg_fd) < 0 || rename(msg_path, file) < 0) {
+			*error_r = mem_printf("cannot store message: %s",
+			    strerror(errno));
+			goto out;
+		}
+		if (fchmod(msg_fd, 0600) < 0)
+			goto fail_errno;
+	} else {
+		fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0)
+			goto fail_errno;
+		close(fd);
+		fd = -1;
+	}
+	free(file);
+	file = mem_printf("%s/meta.json", tmp);
+	fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 || write_all(fd, meta, strlen(meta)) < 0 ||
+	    write_all(fd, "\n", 1) < 0 || fsync(fd) < 0)
+		goto fail_errno;
+	close(fd);
+	fd = -1;
+	if (fsync_path(tmp, O_RDONLY | O_DIRECTORY) < 0 ||
+	    rename(tmp, final) < 0 ||
+	    fsync_path(qdir, O_RDONLY | O_DIRECTORY) < 0)
+		goto fail_errno;
+	rc = 0;
+	goto out;
+fail_errno:
+	*error_r = mem_printf("cannot store message in %s: %s", qdir,
+	    strerror(errno));
+	if (msg_path != NULL && file != NULL) {
+		/* Put the spool back so the caller still has it. */
+		char *m = mem_printf("%s/message.eml", tmp);
+
+		(void)rename(m, msg_path);
+		free(m);
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	if (rc < 0 && tmp != NULL) {
+		char *m = mem_printf("%s/meta.json", tmp);
+
+		unlink(m);
+		free(m);
+		m = mem_printf("%s/message.eml", tmp);
+		if (msg_path == NULL)
+			unlink(m);
+		free(m);
+		rmdir(tmp);
+	}
+	free(tmp);
+	free(final);
+	free(file);
+	return rc;
+}
+
+int
+quarantine_commit(struct spool *s, const char *qdir, const char *id_hint,
+    const char *meta, char *id_r, char **error_r)
+{
+	if (s->error != 0) {
+		*error_r = mem_printf("spool write failed: %s",
+		    strerror(s->error));
+		return -1;
+	}
+	if (commit(qdir, id_hint, s->path, s->fd, NULL, 0, meta, id_r,
+	    error_r) < 0)
+		return -1;
+	close(s->fd);
+	free(s->path);
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+	return 0;
+}
+
+int
+quarantine_store_buffer(const char *qdir, const char *id_hint,
+    const void *data, size_t len, const char *meta, char *id_r,
+    char **error_r)
+{
+	return commit(qdir, id_hint, NULL, -1, data, len, meta, id_r, error_r);
+}

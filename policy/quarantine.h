@@ -1,0 +1,47 @@
+/*
+ * quarantine.h - the store of messages msgsec blocked (clause 5: every
+ * message is a public record; nothing msgsec rejects or discards is lost).
+ *
+ * Layout: DIR/ID/message.eml holds the bytes exactly as received,
+ * DIR/ID/meta.json what happened and why.  An entry is built in a hidden
+ * temporary folder, every file and folder fsync'd, then renamed into
+ * place: it exists whole or not at all.  Folders are 0700, files 0600.
+ *
+ * While a message streams in, its bytes go to a spool file in DIR/.spool,
+ * so memory stays bounded whatever the message size.
+ */
+#ifndef MSGSEC_QUARANTINE_H
+#define MSGSEC_QUARANTINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct spool {
+	int fd;
+	char *path;
+	uint64_t size;
+	int error;		/* errno of the first failed write, or 0 */
+};
+
+/* Create the spool for one message.  0, or -1 with *error_r. */
+int spool_open(struct spool *s, const char *qdir, char **error_r);
+/* Append; a failure is remembered in s->error (checked at the end). */
+void spool_write(struct spool *s, const void *data, size_t len);
+/* Remove the spool file (the message was accepted). */
+void spool_discard(struct spool *s);
+
+/*
+ * Move the spool into a new entry with meta (a JSON object, one line) and
+ * make it durable.  id_hint (the MTA queue id) becomes part of the entry
+ * id; the id is written to id_r (at least 96 bytes).  Returns 0, or -1 with
+ * *error_r (the spool is kept, so the caller can still answer tempfail).
+ */
+int quarantine_commit(struct spool *s, const char *qdir, const char *id_hint,
+    const char *meta, char *id_r, char **error_r);
+
+/* Store bytes from memory the same way (for --test and tools). */
+int quarantine_store_buffer(const char *qdir, const char *id_hint,
+    const void *data, size_t len, const char *meta, char *id_r,
+    char **error_r);
+
+#endif

@@ -77,7 +77,7 @@ LIBMSGSEC := $(O)/libmsgsec.a
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 FUZZ_REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(O)/tests/replay_%)
 
-PROGRAMS := $(O)/msgsec
+PROGRAMS := $(O)/msgsec $(O)/msgsec-milter
 
 # Keep objects that pattern rules make on the way to test binaries.
 .SECONDARY:
@@ -96,6 +96,9 @@ $(LIBMSGSEC): $(POLICY_OBJ)
 $(LIBMILTERPIPE): $(MILTER_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
+
+$(O)/msgsec-milter: $(MILTER_MAIN:%.c=$(O)/%.o) $(LIBMILTERPIPE) $(LIBMSGSEC)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_POLICY) -lmilter
 
 $(O)/msgsec: $(CLI_OBJ) $(LIBMSGSEC)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_POLICY)

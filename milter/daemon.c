@@ -1,0 +1,701 @@
+/*
+ * daemon.c - msgsec-milter's libmilter glue: callbacks, actions, signals,
+ * privileges.  The only file that includes libmilter.
+ *
+ * Per connection (xxfi_connect .. xxfi_close) a struct conn holds the
+ * client; per message (xxfi_envfrom .. xxfi_eom/xxfi_abort) it holds the
+ * envelope and the struct inspect that the bytes stream into.  Every exit
+ * path of a message calls conn_reset_msg.
+ *
+ * Two behaviours of libmilter are adjusted here, each with a small shim
+ * that libmilter's own calls resolve to (symbol interposition):
+ *  - its signal thread treats SIGHUP as "stop"; msgsec needs SIGHUP to mean
+ *    "reload", so the sigwait() it calls never waits for SIGHUP, and a
+ *    thread of ours does;
+ *  - it never sets TCP_NODELAY on the sockets it accepts, so on loopback
+ *    TCP every reply waits for a delayed ACK (~40-90 ms per message); the
+ *    accept() it calls sets TCP_NODELAY and TCP_QUICKACK.
+ */
+#include "daemon.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <libmilter/mfapi.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "inspect.h"
+#include "mem.h"
+
+static struct policy_holder *holder;
+static struct alert_log *alerts;
+static const struct daemon_opts *opts;
+static bool use_syslog;
+static unsigned active_conns;
+static uint64_t conn_serial;
+
+static void dlog(int prio, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+dlog(int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (use_syslog) {
+		vsyslog(prio, fmt, ap);
+	} else {
+		fprintf(stderr, "msgsec-milter: ");
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+	}
+	va_end(ap);
+}
+
+/* ------------------------------------------------------------ shims */
+
+int sigwait(const sigset_t *set, int *sig);
+int accept(int fd, struct sockaddr *addr, socklen_t *len);
+
+/* libmilter's signal thread: everything it asks for, except SIGHUP. */
+int
+sigwait(const sigset_t *set, int *sig)
+{
+	sigset_t s = *set;
+	int r;
+
+	sigdelset(&s, SIGHUP);
+	do {
+		r = sigwaitinfo(&s, NULL);
+	} while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return errno;
+	*sig = r;
+	return 0;
+}
+
+int
+accept(int fd, struct sockaddr *addr, socklen_t *len)
+{
+	int s = (int)syscall(SYS_accept4, fd, addr, len, 0);
+
+	if (s >= 0) {
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof(ss);
+		int one = 1;
+
+		if (getsockname(s, (struct sockaddr *)&ss, &sl) == 0 &&
+		    (ss.ss_family == AF_INET || ss.ss_family == AF_INET6)) {
+			(void)setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one,
+			    sizeof(one));
+			(void)setsockopt(s, IPPROTO_TCP, TCP_QUICKACK, &one,
+			    sizeof(one));
+		}
+	}
+	return s;
+}
+
+/* ------------------------------------------------------------ state */
+
+struct conn {
+	uint64_t id;
+	struct ipaddr client;
+	bool has_client;
+	/* message */
+	struct policy *p;
+	char *queue_id;
+	char *from;
+	char *auth;
+	char *daemon;
+	bool smtputf8;
+	char **rcpts;
+	size_t nrcpts;
+	char *subject_raw;	/* first Subject, as received */
+	struct inspect *in;
+	unsigned long proto;	/* SMFIP_* the MTA agreed to */
+	bool leadspc;
+	bool counted;
+};
+
+static void
+conn_reset_msg(struct conn *c)
+{
+	inspect_free(&c->in);
+	policy_unref(&c->p);
+	free(c->queue_id);
+	free(c->from);
+	free(c->auth);
+	free(c->daemon);
+	for (size_t i = 0; i < c->nrcpts; i++)
+		free(c->rcpts[i]);
+	free(c->rcpts);
+	free(c->subject_raw);
+	c->queue_id = c->from = c->auth = c->daemon = c->subject_raw = NULL;
+	c->rcpts = NULL;
+	c->nrcpts = 0;
+	c->smtputf8 = false;
+}
+
+static struct conn *
+conn_of(SMFICTX *ctx)
+{
+	return smfi_getpriv(ctx);
+}
+
+static char *
+macro(SMFICTX *ctx, const char *name)
+{
+	char *v = smfi_getsymval(ctx, (char *)(uintptr_t)name);
+
+	return v != NULL && *v != '\0' ? mem_strdup(v) : NULL;
+}
+
+/* Strip <> and white space from an SMTP path. */
+static char *
+path_of(const char *arg)
+{
+	struct span s = span_trim(span_from_cstr(arg != NULL ? arg : ""));
+
+	if (s.len >= 2 && s.p[0] == '<' && s.p[s.len - 1] == '>') {
+		s.p++;
+		s.len -= 2;
+	}
+	return mem_strndup(s.p, s.len);
+}
+
+/* ------------------------------------------------------------ callbacks */
+
+static sfsistat
+cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
+    unsigned long f2, unsigned long f3, unsigned long *pf0,
+    unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
+{
+	/* Skip what we never look at, and tell the MTA not to wait for a
+	 * reply where none can change anything: fewer round trips. */
+	unsigned long want = SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NODATA |
+	    SMFIP_HDR_LEADSPC | SMFIP_NR_CONN | SMFIP_NR_MAIL | SMFIP_NR_RCPT |
+	    SMFIP_NR_HDR | SMFIP_NR_EOH | SMFIP_NR_BODY;
+	struct conn *c = conn_of(ctx);
+
+	(void)f2;
+	(void)f3;
+	if (c == NULL) {
+		c = mem_calloc(1, sizeof(*c));
+		smfi_setpriv(ctx, c);
+	}
+	*pf0 = f0 & (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY |
+	    SMFIF_QUARANTINE);
+	*pf1 = f1 & want;
+	*pf2 = 0;
+	*pf3 = 0;
+	c->proto = *pf1;
+	c->leadspc = (*pf1 & SMFIP_HDR_LEADSPC) != 0;
+	return SMFIS_CONTINUE;
+}
+
+/* Carry on; without a reply where the MTA agreed not to wait for one. */
+static sfsistat
+go_on(SMFICTX *ctx, unsigned long nr)
+{
+	struct conn *c = conn_of(ctx);
+
+	return c != NULL && (c->proto & nr) != 0 ? SMFIS_NOREPLY :
+	    SMFIS_CONTINUE;
+}
+
+static sfsistat
+cb_connect(SMFICTX *ctx, char *host, struct sockaddr *sa)
+{
+	struct conn *c = conn_of(ctx);
+
+	(void)host;
+	if (c == NULL) {
+		c = mem_calloc(1, sizeof(*c));
+		smfi_setpriv(ctx, c);
+	}
+	c->id = __atomic_add_fetch(&conn_serial, 1, __ATOMIC_RELAXED);
+	if (sa != NULL && sa->sa_family == AF_INET) {
+		ipaddr_from_v4(&c->client, (const uint8_t *)&((struct
+		    sockaddr_in *)(void *)sa)->sin_addr);
+		c->has_client = true;
+	} else if (sa != NULL && sa->sa_family == AF_INET6) {
+		ipaddr_from_v6(&c->client, (const uint8_t *)&((struct
+		    sockaddr_in6 *)(void *)sa)->sin6_addr);
+		c->has_client = true;
+	}
+	c->counted = true;
+	__atomic_add_fetch(&active_conns, 1, __ATOMIC_RELAXED);
+	return go_on(ctx, SMFIP_NR_CONN);
+}
+
+static sfsistat
+cb_envfrom(SMFICTX *ctx, char **argv)
+{
+	struct conn *c = conn_of(ctx);
+
+	if (c == NULL)
+		return SMFIS_TEMPFAIL;
+	conn_reset_msg(c);
+	c->p = policy_holder_get(holder);
+	c->from = path_of(argv[0]);
+	for (int i = 1; argv[i] != NULL; i++)
+		if (strcasecmp(argv[i], "SMTPUTF8") == 0)
+			c->smtputf8 = true;
+	c->auth = macro(ctx, "{auth_authen}");
+	c->daemon = macro(ctx, "{daemon_name}");
+	c->queue_id = macro(ctx, "i");
+	return go_on(ctx, SMFIP_NR_MAIL);
+}
+
+static sfsistat
+cb_envrcpt(SMFICTX *ctx, char **argv)
+{
+	struct conn *c = conn_of(ctx);
+
+	if (c == NULL || c->p == NULL)
+		return SMFIS_TEMPFAIL;
+	if (c->nrcpts < 100000) {
+		c->rcpts = mem_reallocarray(c->rcpts, c->nrcpts + 1,
+		    sizeof(*c->rcpts));
+		c->rcpts[c->nrcpts++] = path_of(argv[0]);
+	}
+	return go_on(ctx, SMFIP_NR_RCPT);
+}
+
+static struct inspect *
+ensure_inspect(SMFICTX *ctx, struct conn *c)
+{
+	struct envelope env;
+
+	if (c->in != NULL)
+		return c->in;
+	if (c->queue_id == NULL)
+		c->queue_id = macro(ctx, "i");
+	memset(&env, 0, sizeof(env));
+	env.queue_id = c->queue_id;
+	env.mail_from = c->from;
+	env.rcpts = (const char *const *)c->rcpts;
+	env.nrcpts = c->nrcpts;
+	env.client = c->client;
+	env.has_client = c->has_client;
+	env.auth_user = c->auth;
+	env.daemon = c->daemon;
+	env.smtputf8 = c->smtputf8;
+	c->in = inspect_new(c->p, &env, time(NULL), true);
+	return c->in;
+}
+
+/* Feed "Name:value\r\n", turning the MTA's bare-LF folding into CRLF. */
+static sfsistat
+cb_header(SMFICTX *ctx, char *name, char *value)
+{
+	struct conn *c = conn_of(ctx);
+	struct inspect *in;
+	size_t start = 0, n = strlen(value);
+
+	if (c == NULL || c->p == NULL)
+		return SMFIS_TEMPFAIL;
+	in = ensure_inspect(ctx, c);
+	if (c->subject_raw == NULL && strcasecmp(name, "Subject") == 0)
+		c->subject_raw = mem_strdup(value);
+	inspect_feed(in, name, strlen(name));
+	inspect_feed(in, c->leadspc ? ":" : ": ", c->leadspc ? 1 : 2);
+	for (size_t i = 0; i < n; i++) {
+		if (value[i] == '\n' && (i == 0 || value[i - 1] != '\r')) {
+			inspect_feed(in, value + start, i - start);
+			inspect_feed(in, "\r\n", 2);
+			start = i + 1;
+		}
+	}
+	inspect_feed(in, value + start, n - start);
+	inspect_feed(in, "\r\n", 2);
+	return go_on(ctx, SMFIP_NR_HDR);
+}
+
+static sfsistat
+cb_eoh(SMFICTX *ctx)
+{
+	struct conn *c = conn_of(ctx);
+
+	if (c == NULL || c->p == NULL)
+		return SMFIS_TEMPFAIL;
+	inspect_feed(ensure_inspect(ctx, c), "\r\n", 2);
+	return go_on(ctx, SMFIP_NR_EOH);
+}
+
+static sfsistat
+cb_body(SMFICTX *ctx, unsigned char *data, size_t len)
+{
+	struct conn *c = conn_of(ctx);
+
+	if (c == NULL || c->p == NULL)
+		return SMFIS_TEMPFAIL;
+	inspect_feed(ensure_inspect(ctx, c), (const char *)data, len);
+	return go_on(ctx, SMFIP_NR_BODY);
+}
+
+/* libmilter passes reply text through printf-like expansion: escape %. */
+static char *
+reply_text(const char *text)
+{
+	struct buf b;
+
+	buf_init(&b, 4096);
+	for (const char *p = text; *p != '\0'; p++) {
+		if (*p == '%')
+			(void)buf_append(&b, "%%", 2);
+		else if ((unsigned char)*p >= 0x20 && *p != 0x7f)
+			(void)buf_append(&b, p, 1);
+	}
+	return b.data != NULL ? b.data : mem_strdup("");
+}
+
+static sfsistat
+cb_eom(SMFICTX *ctx)
+{
+	struct conn *c = conn_of(ctx);
+	const struct verdict *v;
+	const char *names[16], *values[16];
+	sfsistat rc = SMFIS_ACCEPT;
+	size_t ntags;
+	char *text;
+
+	if (c == NULL || c->p == NULL)
+		return SMFIS_TEMPFAIL;
+	v = inspect_finish(ensure_inspect(ctx, c));
+	if (inspect_alerts(c->in, alerts) > 0)
+		dlog(LOG_WARNING, "%s: could not write every alert: %s",
+		    c->queue_id != NULL ? c->queue_id : "-", strerror(errno));
+	switch (v->action) {
+	case ACTION_REJECT:
+	case ACTION_TEMPFAIL:
+		text = reply_text(v->text);
+		if (smfi_setreply(ctx, (char *)(uintptr_t)v->rcode,
+		    (char *)(uintptr_t)v->xcode,
+		    text) != MI_SUCCESS)
+			dlog(LOG_WARNING, "%s: smfi_setreply failed",
+			    c->queue_id != NULL ? c->queue_id : "-");
+		free(text);
+		rc = v->action == ACTION_REJECT ? SMFIS_REJECT :
+		    SMFIS_TEMPFAIL;
+		break;
+	case ACTION_DISCARD:
+		rc = SMFIS_DISCARD;
+		break;
+	case ACTION_QUARANTINE:
+	case ACTION_STRIP: {
+		char *why = mem_printf("msgsec %s (policy %s)%s%s",
+		    v->decider != NULL ? v->decider->rule->id : "?",
+		    v->decider != NULL ? v->decider->rule->policy : "?",
+		    v->quarantine_id[0] != '\0' ? " stored " : "",
+		    v->quarantine_id);
+
+		if (smfi_quarantine(ctx, why) != MI_SUCCESS) {
+			dlog(LOG_ERR, "%s: smfi_quarantine failed: "
+			    "tempfail", c->queue_id != NULL ? c->queue_id :
+			    "-");
+			rc = SMFIS_TEMPFAIL;
+		}
+		free(why);
+		break;
+	}
+	default:
+		break;
+	}
+	if (rc == SMFIS_ACCEPT) {
+		const char *prefix = inspect_subject_prefix(c->in);
+
+		ntags = inspect_tags(c->in, names, values, 16);
+		for (size_t i = 0; i < ntags; i++)
+			(void)smfi_addheader(ctx, (char *)(uintptr_t)names[i],
+			    (char *)(uintptr_t)values[i]);
+		if (prefix != NULL) {
+			/* Keep the original bytes after the prefix; with
+			 * HDR_LEADSPC the value carries its own space. */
+			const char *old = c->subject_raw != NULL ?
+			    c->subject_raw : "";
+			bool sp = old[0] == ' ';
+			char *subj = mem_printf("%s%s%s", sp ? " " : "",
+			    prefix, sp ? old + 1 : old);
+
+			if (c->subject_raw != NULL)
+				(void)smfi_chgheader(ctx, "Subject", 1, subj);
+			else
+				(void)smfi_addheader(ctx, "Subject", subj);
+			free(subj);
+		}
+	}
+	dlog(LOG_INFO, "%s: %s%s%s (%zu hits)", c->queue_id != NULL ?
+	    c->queue_id : "-", action_name(v->action),
+	    v->decider != NULL ? " by " : "", v->decider != NULL ?
+	    v->decider->rule->id : "", v->nhits);
+	conn_reset_msg(c);
+	return rc;
+}
+
+static sfsistat
+cb_abort(SMFICTX *ctx)
+{
+	struct conn *c = conn_of(ctx);
+
+	if (c != NULL)
+		conn_reset_msg(c);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat
+cb_close(SMFICTX *ctx)
+{
+	struct conn *c = conn_of(ctx);
+
+	if (c != NULL) {
+		conn_reset_msg(c);
+		if (c->counted)
+			__atomic_sub_fetch(&active_conns, 1,
+			    __ATOMIC_RELAXED);
+		free(c);
+		smfi_setpriv(ctx, NULL);
+	}
+	return SMFIS_CONTINUE;
+}
+
+/* ------------------------------------------------------------ reload */
+
+static void
+reload(void)
+{
+	struct policy *p;
+	struct diags d;
+	char *err = NULL;
+
+	diags_init(&d);
+	p = policy_load(opts->config, opts->sets, opts->nsets, &d);
+	if (p == NULL) {
+		char line[2048];
+
+		for (size_t i = 0; i < d.n; i++) {
+			diag_format(&d.v[i], line, sizeof(line));
+			dlog(LOG_ERR, "reload: %s", line);
+		}
+		dlog(LOG_ERR, "reload failed (%zu errors): keeping the "
+		    "running policy", d.errors);
+	} else {
+		policy_holder_set(holder, p);
+		dlog(LOG_NOTICE, "reloaded %s: %zu rules, %zu exceptions",
+		    opts->config, p->nrules, p->nexceptions);
+	}
+	diags_free(&d);
+	if (alert_log_reopen(alerts, &err) < 0) {
+		dlog(LOG_ERR, "%s", err);
+		free(err);
+	}
+}
+
+static void *
+hup_thread(void *arg)
+{
+	sigset_t set;
+
+	(void)arg;
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	for (;;) {
+		int sig = sigwaitinfo(&set, NULL);
+
+		if (sig == SIGHUP)
+			reload();
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------ start */
+
+static int
+unix_path(const char *spec, const char *confdir, char **path_r)
+{
+	const char *p = NULL;
+
+	*path_r = NULL;
+	if (strncmp(spec, "unix:", 5) == 0)
+		p = spec + 5;
+	else if (strncmp(spec, "local:", 6) == 0)
+		p = spec + 6;
+	else if (spec[0] == '/')
+		p = spec;
+	if (p == NULL)
+		return 0;
+	*path_r = path_join(p[0] == '/' ? NULL : confdir, p);
+	return 1;
+}
+
+static int
+drop_privileges(const char *user, uid_t *uid_r, gid_t *gid_r)
+{
+	struct passwd *pw = getpwnam(user);
+
+	if (pw == NULL) {
+		dlog(LOG_ERR, "user '%s' does not exist (create it, or give "
+		    "-u USER)", user);
+		return -1;
+	}
+	*uid_r = pw->pw_uid;
+	*gid_r = pw->pw_gid;
+	return 0;
+}
+
+static int
+become(uid_t uid, gid_t gid)
+{
+	if (setgroups(1, &gid) < 0 || setresgid(gid, gid, gid) < 0 ||
+	    setresuid(uid, uid, uid) < 0) {
+		dlog(LOG_ERR, "cannot drop privileges: %s", strerror(errno));
+		return -1;
+	}
+	if (setuid(0) == 0 || getuid() != uid || geteuid() != uid) {
+		dlog(LOG_ERR, "privileges were not dropped");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+own(const char *path, uid_t uid, gid_t gid)
+{
+	if (path != NULL && chown(path, uid, gid) < 0 && errno != ENOENT)
+		dlog(LOG_WARNING, "chown %s: %s", path, strerror(errno));
+}
+
+int
+daemon_run(const struct daemon_opts *o, struct policy_holder *h,
+    struct alert_log *log)
+{
+	struct smfiDesc desc;
+	struct policy *p = policy_holder_get(h);
+	char *spec = mem_strdup(o->socket), *upath = NULL, *confdir;
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+	bool root = geteuid() == 0;
+	pthread_t th;
+	sigset_t set;
+	int rc = 1;
+
+	opts = o;
+	holder = h;
+	alerts = log;
+	use_syslog = !o->foreground;
+	if (use_syslog)
+		openlog("msgsec-milter", LOG_PID | LOG_NDELAY, LOG_MAIL);
+	confdir = mem_strdup(p->config.dir);
+
+	if (root && drop_privileges(o->user, &uid, &gid) < 0)
+		goto out;
+	/* Folders the daemon writes after it gives up root. */
+	(void)mkdir(p->config.state_dir, 0755);
+	(void)mkdir(p->config.quarantine_dir, 0700);
+	if (root) {
+		own(p->config.state_dir, uid, gid);
+		own(p->config.quarantine_dir, uid, gid);
+		if (p->config.alert_output == ALERT_OUT_FILE)
+			own(p->config.alert_file, uid, gid);
+	}
+
+	memset(&desc, 0, sizeof(desc));
+	desc.xxfi_name = "msgsec";
+	desc.xxfi_version = SMFI_VERSION;
+	desc.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY |
+	    SMFIF_QUARANTINE;
+	desc.xxfi_connect = cb_connect;
+	desc.xxfi_envfrom = cb_envfrom;
+	desc.xxfi_envrcpt = cb_envrcpt;
+	desc.xxfi_header = cb_header;
+	desc.xxfi_eoh = cb_eoh;
+	desc.xxfi_body = cb_body;
+	desc.xxfi_eom = cb_eom;
+	desc.xxfi_abort = cb_abort;
+	desc.xxfi_close = cb_close;
+	desc.xxfi_negotiate = cb_negotiate;
+
+	if (unix_path(spec, confdir, &upath)) {
+		free(spec);
+		spec = mem_printf("unix:%s", upath);
+		(void)unlink(upath);	/* a stale socket from a crash */
+	}
+	if (smfi_register(desc) != MI_SUCCESS ||
+	    smfi_setconn(spec) != MI_SUCCESS) {
+		dlog(LOG_ERR, "cannot use milter socket %s", spec);
+		goto out;
+	}
+	(void)smfi_settimeout(300);
+	(void)smfi_setbacklog(128);
+	if (smfi_opensocket(true) != MI_SUCCESS) {
+		dlog(LOG_ERR, "cannot open milter socket %s: %s", spec,
+		    strerror(errno));
+		goto out;
+	}
+	if (upath != NULL) {
+		if (chmod(upath, (mode_t)p->config.milter_socket_mode) < 0)
+			dlog(LOG_WARNING, "chmod %s: %s", upath,
+			    strerror(errno));
+		if (root)
+			own(upath, uid, gid);
+	}
+	if (root && become(uid, gid) < 0)
+		goto out;
+	if (!o->foreground && daemon(0, 0) < 0) {
+		dlog(LOG_ERR, "daemon: %s", strerror(errno));
+		goto out;
+	}
+	if (o->pidfile != NULL) {
+		FILE *f = fopen(o->pidfile, "w");
+
+		if (f == NULL || fprintf(f, "%ld\n", (long)getpid()) < 0) {
+			dlog(LOG_ERR, "cannot write %s", o->pidfile);
+			if (f != NULL)
+				fclose(f);
+			goto out;
+		}
+		fclose(f);
+	}
+	/* SIGHUP belongs to our reload thread (see the sigwait shim). */
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	if (pthread_create(&th, NULL, hup_thread, NULL) != 0) {
+		dlog(LOG_ERR, "cannot start the reload thread");
+		goto out;
+	}
+	pthread_detach(th);
+	dlog(LOG_NOTICE, "listening on %s with %s (%zu rules)", spec,
+	    o->config, p->nrules);
+	policy_unref(&p);
+	rc = smfi_main() == MI_SUCCESS ? 0 : 1;
+	/* SIGTERM: libmilter stopped accepting; let messages in flight
+	 * finish (bounded), so none is cut off mid-verdict. */
+	for (int i = 0; i < 300 && __atomic_load_n(&active_conns,
+	    __ATOMIC_RELAXED) > 0; i++)
+		usleep(100000);
+	dlog(LOG_NOTICE, "stopped");
+out:
+	policy_unref(&p);
+	if (upath != NULL && rc == 0)
+		(void)unlink(upath);
+	free(upath);
+	free(spec);
+	free(confdir);
+	return rc;
+}

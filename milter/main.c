@@ -1,0 +1,286 @@
+/*
+ * main.c - msgsec-milter: options, --test mode, and the daemon's start.
+ *
+ * --test runs exactly the daemon's pipeline (inspect.c) on one message
+ * file and prints the verdict as one JSON object; exit 0 whatever the
+ * verdict, 2 when the file or configuration is unusable.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+
+#include "daemon.h"
+#include "inspect.h"
+#include "mem.h"
+
+#ifndef MSGSEC_DEFAULT_CONFIG
+#define MSGSEC_DEFAULT_CONFIG "/etc/msgsec/msgsec.yaml"
+#endif
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: msgsec-milter [-c FILE] [-p SOCKET] [-f] [-u USER] "
+	    "[-P PIDFILE] [--set KEY=VALUE]...\n"
+	    "       msgsec-milter [-c FILE] --test FILE.eml [--from ADDR] "
+	    "[--rcpt ADDR]... [--client IP]\n"
+	    "                     [--auth USER] [--daemon NAME] "
+	    "[--smtputf8] [--store] [--alerts]\n"
+	    "\n"
+	    "  -c, --config FILE   configuration (default %s)\n"
+	    "  -p, --socket SPEC   unix:/path, inet:PORT@HOST or "
+	    "inet6:PORT@HOST\n"
+	    "                      (default: milter.socket)\n"
+	    "  -f, --foreground    stay in the foreground, log to stderr\n"
+	    "  -u, --user USER     run as USER (default: milter.user)\n"
+	    "  -P, --pidfile FILE  write the process id to FILE\n"
+	    "  --set KEY=VALUE     override one setting (repeatable)\n"
+	    "  --test FILE         judge one message, print JSON, exit\n"
+	    "  --from, --rcpt, --client, --auth, --daemon, --smtputf8\n"
+	    "                      the envelope for --test\n"
+	    "  --store             with --test: store blocked messages in "
+	    "the quarantine\n"
+	    "  --alerts            with --test: write alerts to the alert "
+	    "log\n"
+	    "  -h, --help          this text\n"
+	    "  --version           print the version\n",
+	    MSGSEC_DEFAULT_CONFIG);
+}
+
+static char *
+read_file(const char *path, size_t max, size_t *len_r, char **error_r)
+{
+	FILE *f = fopen(path, "rb");
+	struct buf b;
+	char chunk[65536];
+	size_t n;
+
+	if (f == NULL) {
+		*error_r = mem_printf("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	buf_init(&b, max);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_append(&b, chunk, n) < 0) {
+			*error_r = mem_printf("%s: larger than %zu bytes", path,
+			    max);
+			buf_free(&b);
+			fclose(f);
+			return NULL;
+		}
+	if (ferror(f)) {
+		*error_r = mem_printf("%s: read error", path);
+		buf_free(&b);
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	*len_r = b.len;
+	return b.data != NULL ? b.data : mem_strdup("");
+}
+
+struct test_opts {
+	const char *file;
+	struct envelope env;
+	const char **rcpts;
+	size_t nrcpts;
+	bool store;
+	bool alerts;
+};
+
+static int
+run_test(struct policy *p, struct test_opts *t)
+{
+	struct inspect *in;
+	struct buf out;
+	char *data, *err = NULL;
+	size_t len;
+
+	/* The whole file is read in chunks as the daemon would get it; a
+	 * file over the message limit is still judged (limit rule). */
+	data = read_file(t->file, p->config.limits.message_size + 65536, &len,
+	    &err);
+	if (data == NULL) {
+		fprintf(stderr, "msgsec-milter: %s\n", err);
+		free(err);
+		return 2;
+	}
+	t->env.rcpts = t->rcpts;
+	t->env.nrcpts = t->nrcpts;
+	in = inspect_new(p, &t->env, time(NULL), t->store);
+	{
+		/*
+		 * Read the file as an MTA would deliver it: a file saved with
+		 * Unix line ends (its first line ends in a bare LF) is
+		 * canonical CRLF text; a file with CRLF is taken as is, so
+		 * stray bare LFs or CRs in it still count.
+		 */
+		const char *lf = memchr(data, '\n', len);
+		bool unix_ends = lf != NULL && (lf == data || lf[-1] != '\r');
+		size_t start = 0;
+
+		for (size_t i = 0; i < len; i++) {
+			if (!unix_ends || data[i] != '\n' ||
+			    (i > 0 && data[i - 1] == '\r'))
+				continue;
+			(void)inspect_feed(in, data + start, i - start);
+			(void)inspect_feed(in, "\r\n", 2);
+			start = i + 1;
+		}
+		(void)inspect_feed(in, data + start, len - start);
+	}
+	(void)inspect_finish(in);
+	buf_init(&out, 16 * 1024 * 1024);
+	inspect_json(in, &out);
+	printf("%s\n", out.data);
+	if (t->alerts) {
+		struct alert_log *log;
+
+		log = alert_log_open(p->config.alert_output,
+		    p->config.alert_file, "msgsec-milter", 0, &err);
+		if (log == NULL) {
+			fprintf(stderr, "msgsec-milter: %s\n", err);
+			free(err);
+		} else {
+			inspect_alerts(in, log);
+			alert_log_close(&log);
+		}
+	}
+	buf_free(&out);
+	inspect_free(&in);
+	free(data);
+	return 0;
+}
+
+static const char *
+need_arg(int argc, char **argv, int *i)
+{
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "msgsec-milter: %s needs an argument\n",
+		    argv[*i]);
+		exit(2);
+	}
+	return argv[++*i];
+}
+
+int
+main(int argc, char **argv)
+{
+	struct daemon_opts d = { MSGSEC_DEFAULT_CONFIG, NULL, 0, NULL, false,
+		NULL, NULL };
+	struct test_opts t;
+	const char **sets = NULL;
+	size_t nsets = 0;
+	struct policy *p;
+	struct diags dg;
+	int rc;
+
+	memset(&t, 0, sizeof(t));
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "-c") == 0 || strcmp(a, "--config") == 0)
+			d.config = need_arg(argc, argv, &i);
+		else if (strcmp(a, "-p") == 0 || strcmp(a, "--socket") == 0)
+			d.socket = need_arg(argc, argv, &i);
+		else if (strcmp(a, "-f") == 0 || strcmp(a, "--foreground") == 0)
+			d.foreground = true;
+		else if (strcmp(a, "-u") == 0 || strcmp(a, "--user") == 0)
+			d.user = need_arg(argc, argv, &i);
+		else if (strcmp(a, "-P") == 0 || strcmp(a, "--pidfile") == 0)
+			d.pidfile = need_arg(argc, argv, &i);
+		else if (strcmp(a, "--set") == 0) {
+			sets = mem_reallocarray(sets, nsets + 1, sizeof(*sets));
+			sets[nsets++] = need_arg(argc, argv, &i);
+		} else if (strcmp(a, "--test") == 0)
+			t.file = need_arg(argc, argv, &i);
+		else if (strcmp(a, "--from") == 0)
+			t.env.mail_from = need_arg(argc, argv, &i);
+		else if (strcmp(a, "--rcpt") == 0) {
+			t.rcpts = mem_reallocarray(t.rcpts, t.nrcpts + 1,
+			    sizeof(*t.rcpts));
+			t.rcpts[t.nrcpts++] = need_arg(argc, argv, &i);
+		} else if (strcmp(a, "--client") == 0) {
+			const char *ip = need_arg(argc, argv, &i);
+
+			if (ipaddr_parse(ip, strlen(ip), &t.env.client) < 0) {
+				fprintf(stderr, "msgsec-milter: --client: "
+				    "'%s' is not an IP address\n", ip);
+				return 2;
+			}
+			t.env.has_client = true;
+		} else if (strcmp(a, "--auth") == 0)
+			t.env.auth_user = need_arg(argc, argv, &i);
+		else if (strcmp(a, "--daemon") == 0)
+			t.env.daemon = need_arg(argc, argv, &i);
+		else if (strcmp(a, "--queue-id") == 0)
+			t.env.queue_id = need_arg(argc, argv, &i);
+		else if (strcmp(a, "--smtputf8") == 0)
+			t.env.smtputf8 = true;
+		else if (strcmp(a, "--store") == 0)
+			t.store = true;
+		else if (strcmp(a, "--alerts") == 0)
+			t.alerts = true;
+		else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			usage(stdout);
+			return 0;
+		} else if (strcmp(a, "--version") == 0) {
+			printf("msgsec-milter %s\n", MSGSEC_VERSION);
+			return 0;
+		} else {
+			fprintf(stderr, "msgsec-milter: unknown option '%s'\n",
+			    a);
+			usage(stderr);
+			return 2;
+		}
+	}
+	d.sets = sets;
+	d.nsets = nsets;
+	diags_init(&dg);
+	p = policy_load(d.config, sets, nsets, &dg);
+	if (p == NULL) {
+		diags_print(&dg, stderr);
+		fprintf(stderr, "msgsec-milter: %s: configuration not usable\n",
+		    d.config);
+		diags_free(&dg);
+		free(sets);
+		free(t.rcpts);
+		return 2;
+	}
+	diags_print(&dg, stderr);	/* warnings */
+	diags_free(&dg);
+	if (t.file != NULL) {
+		if (t.env.mail_from == NULL)
+			t.env.mail_from = "";
+		rc = run_test(p, &t);
+		policy_unref(&p);
+	} else {
+		struct policy_holder h;
+		struct alert_log *log;
+		char *err = NULL;
+
+		log = alert_log_open(p->config.alert_output,
+		    p->config.alert_file, "msgsec-milter", LOG_LOCAL5, &err);
+		if (log == NULL) {
+			fprintf(stderr, "msgsec-milter: %s\n", err);
+			free(err);
+			policy_unref(&p);
+			free(sets);
+			return 1;
+		}
+		if (d.socket == NULL)
+			d.socket = p->config.milter_socket;
+		if (d.user == NULL)
+			d.user = p->config.milter_user;
+		policy_holder_init(&h, p);
+		rc = daemon_run(&d, &h, log);
+	}
+	free(sets);
+	free(t.rcpts);
+	return rc;
+}

@@ -132,9 +132,12 @@ test: deps-test
 check: $(TEST_BINS)
 	@O=$(O) VALGRIND='$(VALGRIND)' sh tests/run.sh
 
+# Start the milter on the checkout's configuration, in the foreground, on a
+# unix socket in state/ (Ctrl-C stops it).
 run: deps
 	@$(MAKE) --no-print-directory all
 	@$(O)/msgsec check -c rules/msgsec.yaml
+	@sh packaging/run-milter.sh $(O)
 
 lint:
 	@sh tests/lint.sh

@@ -1,0 +1,64 @@
+#!/bin/sh
+# tests/milter/run-miltertest.sh - drive msgsec-milter over its socket with
+# miltertest (OpenDKIM's milter test harness).  Prints "ok NAME" / "FAIL
+# NAME" / "skip NAME why" per script.
+set -u
+O=${O:-build}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 1
+if ! command -v miltertest >/dev/null 2>&1; then
+	echo "skip miltertest (miltertest not installed)"
+	exit 0
+fi
+w=$(mktemp -d /tmp/msgsec-mt.XXXXXX)
+chmod 755 "$w"
+cp tests/milter/common.lua "$w/"
+"$O/msgsec-milter" -f -c rules/msgsec.yaml \
+	--set "milter.socket=unix:$w/milter.sock" \
+	--set "paths.quarantine=$w/quarantine" \
+	--set "alerts.file=$w/alerts.json" \
+	--set "milter.internal_networks=[192.0.2.0/24]" \
+	-u nobody >"$w/milter.log" 2>&1 &
+pid=$!
+i=0
+while [ ! -S "$w/milter.sock" ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+for t in tests/milter/*.lua; do
+	case $t in */common.lua) continue ;; esac
+	out=$(miltertest -D "socket=unix:$w/milter.sock" -D "dir=$w" -s "$t" 2>&1)
+	rc=$?
+	echo "$out"
+	if [ $rc -ne 0 ] && ! echo "$out" | grep -q '^FAIL '; then
+		echo "FAIL miltertest/$(basename "$t" .lua) (miltertest exit $rc)"
+	fi
+done
+kill "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+# Every hit is an alert line of valid JSON.
+if [ -s "$w/alerts.json" ] && /usr/bin/python3 -c '
+import json, sys
+n = 0
+for line in open(sys.argv[1]):
+    json.loads(line); n += 1
+sys.exit(0 if n > 0 else 1)' "$w/alerts.json"; then
+	echo "ok miltertest/alerts-json"
+else
+	echo "FAIL miltertest/alerts-json"
+fi
+# Rejected and quarantined messages were stored (clause 5).
+n=$(find "$w/quarantine" -name message.eml 2>/dev/null | wc -l)
+if [ "$n" -ge 3 ]; then
+	echo "ok miltertest/stored ($n messages in the quarantine store)"
+else
+	echo "FAIL miltertest/stored (only $n messages stored)"
+	cat "$w/milter.log"
+fi
+if grep -q 'ERROR: AddressSanitizer\|runtime error' "$w/milter.log"; then
+	echo "FAIL miltertest/sanitizers"
+	cat "$w/milter.log"
+else
+	echo "ok miltertest/sanitizers"
+fi
+rm -rf "$w"

@@ -352,10 +352,28 @@ text_end(struct inspect *in)
 	(void)charset_to_utf8(in->text_charset, (struct span){
 	    in->part_text.data, in->part_text.len }, &utf8);
 	start = in->text.len;
-	if (in->text_html)
-		strip_html((struct span){ utf8.data, utf8.len }, &in->text);
-	else
+	if (in->text_html) {
+		struct buf stripped;
+		bool space = true;
+
+		/* Tags become spaces; runs of white space become one, so
+		 * "<b>won</b> the" reads "won the" to a content rule. */
+		buf_init(&stripped, in->lim->text_bytes);
+		strip_html((struct span){ utf8.data, utf8.len }, &stripped);
+		for (size_t i = 0; i < stripped.len; i++) {
+			char ch = stripped.data[i];
+			bool ws = ch == ' ' || ch == '\t' || ch == '\r' ||
+			    ch == '\n';
+
+			if (ws && space)
+				continue;
+			space = ws;
+			(void)buf_append(&in->text, ws ? " " : &ch, 1);
+		}
+		buf_free(&stripped);
+	} else {
 		(void)buf_append(&in->text, utf8.data, utf8.len);
+	}
 	if (in->text.len > start) {
 		in->texts = mem_reallocarray(in->texts, in->ntexts + 1,
 		    sizeof(*in->texts));

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "daemon.h"
+#include "date.h"
 #include "inspect.h"
 #include "mem.h"
 
@@ -30,7 +31,7 @@ usage(FILE *out)
 	    "       msgsec-milter [-c FILE] --test FILE.eml [--from ADDR] "
 	    "[--rcpt ADDR]... [--client IP]\n"
 	    "                     [--auth USER] [--daemon NAME] "
-	    "[--smtputf8] [--store] [--alerts]\n"
+	    "[--smtputf8] [--now TIME] [--store] [--alerts]\n"
 	    "\n"
 	    "  -c, --config FILE   configuration (default %s)\n"
 	    "  -p, --socket SPEC   unix:/path, inet:PORT@HOST or "
@@ -43,6 +44,8 @@ usage(FILE *out)
 	    "  --test FILE         judge one message, print JSON, exit\n"
 	    "  --from, --rcpt, --client, --auth, --daemon, --smtputf8\n"
 	    "                      the envelope for --test\n"
+	    "  --now TIME          with --test: judge as at this RFC 3339 "
+	    "time\n"
 	    "  --store             with --test: store blocked messages in "
 	    "the quarantine\n"
 	    "  --alerts            with --test: write alerts to the alert "
@@ -91,6 +94,7 @@ struct test_opts {
 	size_t nrcpts;
 	bool store;
 	bool alerts;
+	time_t now;
 };
 
 static int
@@ -112,7 +116,8 @@ run_test(struct policy *p, struct test_opts *t)
 	}
 	t->env.rcpts = t->rcpts;
 	t->env.nrcpts = t->nrcpts;
-	in = inspect_new(p, &t->env, time(NULL), t->store);
+	in = inspect_new(p, &t->env, t->now != 0 ? t->now : time(NULL),
+	    t->store);
 	{
 		/*
 		 * Read the file as an MTA would deliver it: a file saved with
@@ -220,7 +225,15 @@ main(int argc, char **argv)
 			t.env.daemon = need_arg(argc, argv, &i);
 		else if (strcmp(a, "--queue-id") == 0)
 			t.env.queue_id = need_arg(argc, argv, &i);
-		else if (strcmp(a, "--smtputf8") == 0)
+		else if (strcmp(a, "--now") == 0) {
+			const char *v = need_arg(argc, argv, &i), *why;
+
+			if (date_parse_time(v, strlen(v), &t.now, &why) < 0) {
+				fprintf(stderr, "msgsec-milter: --now: %s\n",
+				    why);
+				return 2;
+			}
+		} else if (strcmp(a, "--smtputf8") == 0)
 			t.env.smtputf8 = true;
 		else if (strcmp(a, "--store") == 0)
 			t.store = true;

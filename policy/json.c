@@ -50,6 +50,21 @@ utf8_len(const unsigned char *s, size_t len)
 	return n;
 }
 
+/*
+ * U+200B..U+200F, U+2028..U+202E, U+2060..U+2069, U+FEFF, given a valid
+ * 3-byte sequence.
+ */
+static bool
+json_escape_format(const unsigned char *s)
+{
+	if (s[0] == 0xe2 && s[1] == 0x80)
+		return (s[2] >= 0x8b && s[2] <= 0x8f) ||
+		    (s[2] >= 0xa8 && s[2] <= 0xae);
+	if (s[0] == 0xe2 && s[1] == 0x81)
+		return s[2] >= 0xa0 && s[2] <= 0xa9;
+	return s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf;
+}
+
 int
 json_append_string(struct buf *b, const char *s, size_t len)
 {
@@ -105,10 +120,21 @@ json_append_string(struct buf *b, const char *s, size_t len)
 		if (n == 0) {
 			rc = buf_append(b, "\xef\xbf\xbd", 3);
 			i++;
-		} else if (n == 3 && p[i] == 0xe2 && p[i + 1] == 0x80 &&
-		    (p[i + 2] == 0xa8 || p[i + 2] == 0xa9)) {
-			rc = buf_append_cstr(b, p[i + 2] == 0xa8 ? "\\u2028" :
-			    "\\u2029");
+		} else if (n == 3 && json_escape_format(p + i)) {
+			/* Line separators and the invisible or bidirectional
+			 * format characters that disguise names are written
+			 * as escapes, so a reader sees them. */
+			uint32_t cp = ((uint32_t)(p[i] & 0x0f) << 12) |
+			    ((uint32_t)(p[i + 1] & 0x3f) << 6) |
+			    (uint32_t)(p[i + 2] & 0x3f);
+
+			u[0] = '\\';
+			u[1] = 'u';
+			u[2] = hex[(cp >> 12) & 15];
+			u[3] = hex[(cp >> 8) & 15];
+			u[4] = hex[(cp >> 4) & 15];
+			u[5] = hex[cp & 15];
+			rc = buf_append(b, u, 6);
 			i += 3;
 		} else {
 			rc = buf_append(b, s + i, n);

@@ -45,7 +45,8 @@ test_strings(void **state)
 	    "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"");
 	esc("\xe2\x82", 2, "\"\xef\xbf\xbd\xef\xbf\xbd\"");	/* truncated */
 	esc("\xe2\x80\xa8|\xe2\x80\xa9", 7, "\"\\u2028|\\u2029\"");
-	esc("\xe2\x80\xae", 3, "\"\xe2\x80\xae\"");	/* RLO is valid text */
+	esc("\xe2\x80\xae", 3, "\"\\u202e\"");	/* RLO, made visible */
+	esc("a\xe2\x80\x8b" "b\xef\xbb\xbf", 8, "\"a\\u200bb\\ufeff\"");
 }
 
 static void

@@ -42,6 +42,8 @@ usage(FILE *out)
 	    "  -P, --pidfile FILE  write the process id to FILE\n"
 	    "  --set KEY=VALUE     override one setting (repeatable)\n"
 	    "  --test FILE         judge one message, print JSON, exit\n"
+	    "  --batch LIST        judge every message listed in LIST (one "
+	    "path a line)\n"
 	    "  --from, --rcpt, --client, --auth, --daemon, --smtputf8\n"
 	    "                      the envelope for --test\n"
 	    "  --now TIME          with --test: judge as at this RFC 3339 "
@@ -89,6 +91,7 @@ read_file(const char *path, size_t max, size_t *len_r, char **error_r)
 
 struct test_opts {
 	const char *file;
+	const char *batch;	/* a file listing messages, one per line */
 	struct envelope env;
 	const char **rcpts;
 	size_t nrcpts;
@@ -98,7 +101,7 @@ struct test_opts {
 };
 
 static int
-run_test(struct policy *p, struct test_opts *t)
+run_test(struct policy *p, struct test_opts *t, const char *prefix)
 {
 	struct inspect *in;
 	struct buf out;
@@ -142,7 +145,10 @@ run_test(struct policy *p, struct test_opts *t)
 	(void)inspect_finish(in);
 	buf_init(&out, 16 * 1024 * 1024);
 	inspect_json(in, &out);
-	printf("%s\n", out.data);
+	if (prefix != NULL)
+		printf("%s\t%s\n", prefix, out.data);
+	else
+		printf("%s\n", out.data);
 	if (t->alerts) {
 		struct alert_log *log;
 
@@ -160,6 +166,38 @@ run_test(struct policy *p, struct test_opts *t)
 	inspect_free(&in);
 	free(data);
 	return 0;
+}
+
+/*
+ * --batch LIST: judge every message named in LIST (one path per line) with
+ * one policy load; print "PATH<TAB>JSON" per message.  A file that cannot
+ * be read prints "PATH<TAB>error" and makes the exit status 2.
+ */
+static int
+run_batch(struct policy *p, struct test_opts *t)
+{
+	FILE *f = fopen(t->batch, "r");
+	char line[4096];
+	int rc = 0;
+
+	if (f == NULL) {
+		fprintf(stderr, "msgsec-milter: %s: %s\n", t->batch,
+		    strerror(errno));
+		return 2;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] == '\0')
+			continue;
+		t->file = line;
+		if (run_test(p, t, line) != 0) {
+			printf("%s\terror\n", line);
+			rc = 2;
+		}
+		fflush(stdout);
+	}
+	fclose(f);
+	return rc;
 }
 
 static const char *
@@ -204,6 +242,8 @@ main(int argc, char **argv)
 			sets[nsets++] = need_arg(argc, argv, &i);
 		} else if (strcmp(a, "--test") == 0)
 			t.file = need_arg(argc, argv, &i);
+		else if (strcmp(a, "--batch") == 0)
+			t.batch = need_arg(argc, argv, &i);
 		else if (strcmp(a, "--from") == 0)
 			t.env.mail_from = need_arg(argc, argv, &i);
 		else if (strcmp(a, "--rcpt") == 0) {
@@ -267,10 +307,13 @@ main(int argc, char **argv)
 	}
 	diags_print(&dg, stderr);	/* warnings */
 	diags_free(&dg);
-	if (t.file != NULL) {
+	if (t.file != NULL || t.batch != NULL) {
 		if (t.env.mail_from == NULL)
 			t.env.mail_from = "";
-		rc = run_test(p, &t);
+		if (t.batch != NULL)
+			rc = run_batch(p, &t);
+		else
+			rc = run_test(p, &t, NULL);
 		policy_unref(&p);
 	} else {
 		struct policy_holder h;

@@ -434,8 +434,15 @@ headers_done(struct mime *m)
 		p->name = mem_strndup(v.p, v.len);
 	set_encoding(p, m->cte);
 	p->is_multipart = strncmp(p->type, "multipart/", 10) == 0;
+	/*
+	 * message/partial is descended too: fragment 1 carries the enclosed
+	 * message's header and first bytes (RFC 2046 5.2.2), whose names
+	 * must not escape inspection; later fragments parse as junk, which
+	 * costs nothing.
+	 */
 	p->is_message = strcmp(p->type, "message/rfc822") == 0 ||
-	    strcmp(p->type, "message/global") == 0;
+	    strcmp(p->type, "message/global") == 0 ||
+	    strcmp(p->type, "message/partial") == 0;
 
 	if (p->is_multipart) {
 		v = mimeparam_get(&params, "boundary");

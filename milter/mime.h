@@ -67,7 +67,8 @@ struct mime_part {
 	enum mime_encoding encoding;
 	char encoding_name[32];
 	bool is_multipart;
-	bool is_message;	/* message/rfc822 or message/global */
+	bool is_message;	/* message/rfc822, message/global or
+				 * message/partial: parsed as a message */
 	uint64_t body_bytes;	/* decoded bytes delivered so far */
 };
 

@@ -259,7 +259,10 @@ test_rfc822(void **state)
 	    "H2 Subject=inner\n"
 	    "H2 Content-Type=message/partial; id=\"x\"; number=1\n"
 	    "B2 d2 p1 message/partial enc=\n"
-	    "D2 |part|\n"
+	    "X3 header-separator-missing\n"
+	    "B3 d3 p2 text/plain enc=\n"
+	    "D3 |part|\n"
+	    "E3\n"
 	    "E2\n"
 	    "E1\n"
 	    "E0\n");

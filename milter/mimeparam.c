@@ -29,6 +29,7 @@ struct raw {
 	char *value;
 	size_t len;
 	bool quoted;
+	size_t order;		/* position in the field, for stable sorting */
 };
 
 void
@@ -127,7 +128,9 @@ raw_cmp(const void *a, const void *b)
 
 	if (c != 0)
 		return c;
-	return (x->section > y->section) - (x->section < y->section);
+	if (x->section != y->section)
+		return (x->section > y->section) - (x->section < y->section);
+	return (x->order > y->order) - (x->order < y->order);
 }
 
 /* RFC 2231 extended value "charset'lang'%41%42" -> bytes; charset out. */
@@ -303,23 +306,36 @@ mimeparam_parse(struct mimeparam *p, struct span s)
 		}
 		r.value = val.data != NULL ? val.data : mem_strdup("");
 		r.len = val.len;
+		r.order = nraw;
 		raws = mem_reallocarray(raws, nraw + 1, sizeof(*raws));
 		raws[nraw++] = r;
 	}
-	/* Group by name; sections in order; plain values stand alone. */
+	/*
+	 * Group by name.  Continuation sections (name*0, name*1 ...) are
+	 * joined in section order, and win over a plain name= (RFC 2231 3);
+	 * among plain values the first one counts; a repeated section number
+	 * keeps its first occurrence.
+	 */
 	if (nraw > 1)
 		qsort(raws, nraw, sizeof(*raws), raw_cmp);
 	for (size_t a = 0; a < nraw;) {
-		size_t b = a + 1;
+		size_t b = a + 1, first_sec = a, n = 0;
+		struct raw *sec;
 
 		while (b < nraw && strcmp(raws[b].name, raws[a].name) == 0)
 			b++;
-		if (raws[a].section < 0 && b - a > 1) {
-			/* "name=" and "name*0=" both present: prefer the
-			 * continuation set (RFC 2231 says it wins). */
-			assemble(p, raws + a + 1, b - a - 1);
+		while (first_sec < b && raws[first_sec].section < 0)
+			first_sec++;
+		if (first_sec == b) {
+			assemble(p, raws + a, 1);	/* plain: the first */
 		} else {
-			assemble(p, raws + a, b - a);
+			sec = mem_calloc(b - first_sec, sizeof(*sec));
+			for (size_t k = first_sec; k < b; k++)
+				if (n == 0 || raws[k].section !=
+				    sec[n - 1].section)
+					sec[n++] = raws[k];
+			assemble(p, sec, n);
+			free(sec);
 		}
 		a = b;
 	}

@@ -22,9 +22,11 @@
 static bool
 atext(char c)
 {
+	/* c != 0 first: strchr finds the terminator for a NUL. */
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL
-	    || (unsigned char)c >= 0x80;	/* RFC 6532 UTF-8 */
+	    (c >= '0' && c <= '9') || (c != '\0' &&
+	    strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL) ||
+	    (unsigned char)c >= 0x80;	/* RFC 6532 UTF-8 */
 }
 
 /* Is s a plausible addr-spec: local@domain with sane pieces? */

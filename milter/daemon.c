@@ -365,6 +365,13 @@ reply_text(const char *text)
 	return b.data != NULL ? b.data : mem_strdup("");
 }
 
+static int
+replace_body(void *ctx, const char *p, size_t len)
+{
+	return smfi_replacebody(ctx, (unsigned char *)(uintptr_t)p,
+	    (int)len) == MI_SUCCESS ? 0 : -1;
+}
+
 static sfsistat
 cb_eom(SMFICTX *ctx)
 {
@@ -397,8 +404,17 @@ cb_eom(SMFICTX *ctx)
 	case ACTION_DISCARD:
 		rc = SMFIS_DISCARD;
 		break;
-	case ACTION_QUARANTINE:
-	case ACTION_STRIP: {
+	case ACTION_STRIP:
+		if (inspect_strip(c->in, replace_body, ctx) == 0) {
+			(void)smfi_addheader(ctx, "X-Msgsec-Stripped",
+			    (char *)(uintptr_t)v->quarantine_id);
+			break;
+		}
+		dlog(LOG_ERR, "%s: cannot rewrite the body: holding the "
+		    "message instead", c->queue_id != NULL ? c->queue_id :
+		    "-");
+		/* FALLTHROUGH */
+	case ACTION_QUARANTINE: {
 		char *why = mem_printf("msgsec %s (policy %s)%s%s",
 		    v->decider != NULL ? v->decider->rule->id : "?",
 		    v->decider != NULL ? v->decider->rule->policy : "?",
@@ -417,7 +433,7 @@ cb_eom(SMFICTX *ctx)
 	default:
 		break;
 	}
-	if (rc == SMFIS_ACCEPT) {
+	if (rc == SMFIS_ACCEPT && v->action != ACTION_QUARANTINE) {
 		const char *prefix = inspect_subject_prefix(c->in);
 
 		ntags = inspect_tags(c->in, names, values, 16);

@@ -15,6 +15,7 @@
  */
 #include "inspect.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,8 @@
 
 struct attachment {
 	size_t part;
+	bool off_valid;		/* where it lies in the message, for strip */
+	uint64_t off_header, off_end;
 	char *names[2];		/* normalised filename, name (may be NULL) */
 	char *raw[2];		/* as declared, decoded to UTF-8 */
 	char *exts[MAX_EXTS];
@@ -63,6 +66,7 @@ struct inspect {
 
 	/* raw scan */
 	uint64_t size;
+	uint64_t body_off;	/* where the top-level body starts */
 	size_t line_len;
 	bool raw_in_headers;
 	bool prev_cr;
@@ -240,6 +244,9 @@ attachment_for(struct inspect *in, const struct mime_part *part)
 	a = &in->atts[in->natts++];
 	memset(a, 0, sizeof(*a));
 	a->part = part->index;
+	a->off_valid = part->off_valid && part->index != 0 && !part->is_multipart
+	    && !part->is_message;
+	a->off_header = part->off_header;
 	str_lcpy(a->declared, part->type, sizeof(a->declared));
 	return a;
 }
@@ -517,6 +524,8 @@ on_mime(void *ctx, const struct mime_event *ev)
 		break;
 	case MIME_EV_PART_BEGIN:
 		in->parts++;
+		if (p->index == 0)
+			in->body_off = p->off_body;
 		if (p->index == 0 && p->is_multipart)
 			in->is_multipart = true;
 		if (strcmp(p->type, "message/partial") == 0)
@@ -535,6 +544,12 @@ on_mime(void *ctx, const struct mime_event *ev)
 	case MIME_EV_PART_END:
 		if (in->text_part == p->index)
 			text_end(in);
+		if (in->natts > 0 && in->atts[in->natts - 1].part == p->index)
+			in->atts[in->natts - 1].off_end = p->off_end;
+		else
+			for (size_t i = 0; i < in->natts; i++)
+				if (in->atts[i].part == p->index)
+					in->atts[i].off_end = p->off_end;
 		break;
 	case MIME_EV_DEFECT:
 		switch (ev->defect) {
@@ -881,6 +896,34 @@ decide_direction(struct inspect *in)
 	}
 }
 
+static const struct attachment *
+att_of(const struct inspect *in, size_t part)
+{
+	for (size_t i = 0; i < in->natts; i++)
+		if (in->atts[i].part == part)
+			return &in->atts[i];
+	return NULL;
+}
+
+static bool
+strip_possible(const struct inspect *in)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < in->nhits; i++) {
+		const struct hit *h = &in->hits[i];
+		const struct attachment *a;
+
+		if (h->action != ACTION_STRIP)
+			continue;
+		a = h->part == SIZE_MAX ? NULL : att_of(in, h->part);
+		if (a == NULL || !a->off_valid || a->off_end <= a->off_header)
+			return false;
+		n++;
+	}
+	return n > 0;
+}
+
 static void
 set_reply(struct verdict *v, const struct rule *r)
 {
@@ -1018,6 +1061,11 @@ inspect_finish(struct inspect *in)
 	}
 	if (v->action == ACTION_ACCEPT)
 		v->decider = NULL;
+	if (v->action == ACTION_STRIP && !strip_possible(in)) {
+		/* A part we cannot cut out cleanly (the message itself, or
+		 * inside an encoded embedded message): hold it all. */
+		v->action = ACTION_QUARANTINE;
+	}
 	v->direction = in->direction;
 	v->agency = in->agency != NULL ? in->agency->id : NULL;
 	v->hits = in->hits;
@@ -1053,6 +1101,119 @@ inspect_finish(struct inspect *in)
 		    "again later");
 	}
 	return v;
+}
+
+/* ------------------------------------------------------------ strip */
+
+static int
+cmp_att_off(const void *a, const void *b)
+{
+	const struct attachment *x = *(const struct attachment *const *)a;
+	const struct attachment *y = *(const struct attachment *const *)b;
+
+	return (x->off_header > y->off_header) - (x->off_header <
+	    y->off_header);
+}
+
+/* A file name safe inside a quoted-string and a one-line notice. */
+static void
+safe_name(const char *name, char *out, size_t len)
+{
+	size_t o = 0;
+
+	for (const char *p = name != NULL ? name : "attachment"; *p != '\0' &&
+	    o + 1 < len; p++)
+		out[o++] = (unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f
+		    || *p == '"' || *p == '\\' ? '_' : *p;
+	out[o] = '\0';
+}
+
+static int
+copy_range(FILE *f, uint64_t from, uint64_t to,
+    int (*emit)(void *, const char *, size_t), void *ctx)
+{
+	char chunk[65536];
+
+	if (fseeko(f, (off_t)from, SEEK_SET) != 0)
+		return -1;
+	while (from < to) {
+		size_t want = to - from < sizeof(chunk) ? (size_t)(to - from) :
+		    sizeof(chunk);
+		size_t n = fread(chunk, 1, want, f);
+
+		if (n == 0)
+			return to == UINT64_MAX ? 0 : -1;
+		if (emit(ctx, chunk, n) < 0)
+			return -1;
+		from += n;
+	}
+	return 0;
+}
+
+int
+inspect_strip(const struct inspect *in,
+    int (*emit)(void *ctx, const char *p, size_t len), void *ctx)
+{
+	const struct verdict *v = &in->verdict;
+	const struct attachment **cut;
+	char *path;
+	FILE *f;
+	uint64_t pos = in->body_off;
+	size_t n = 0;
+	int rc = 0;
+
+	if (v->action != ACTION_STRIP || v->quarantine_id[0] == '\0')
+		return -1;
+	path = mem_printf("%s/%s/message.eml", in->p->config.quarantine_dir,
+	    v->quarantine_id);
+	f = fopen(path, "rb");
+	free(path);
+	if (f == NULL)
+		return -1;
+	cut = mem_calloc(in->nhits + 1, sizeof(*cut));
+	for (size_t i = 0; i < in->nhits; i++) {
+		const struct attachment *a;
+		bool dup = false;
+
+		if (in->hits[i].action != ACTION_STRIP)
+			continue;
+		a = att_of(in, in->hits[i].part);
+		for (size_t k = 0; k < n; k++)
+			dup |= cut[k] == a;
+		if (a != NULL && !dup)
+			cut[n++] = a;
+	}
+	qsort(cut, n, sizeof(*cut), cmp_att_off);
+	for (size_t k = 0; k < n && rc == 0; k++) {
+		const struct attachment *a = cut[k];
+		char name[128], *notice;
+		const struct hit *h = NULL;
+
+		if (a->off_header < pos)
+			continue;	/* inside a part already cut */
+		for (size_t i = 0; i < in->nhits && h == NULL; i++)
+			if (in->hits[i].part == a->part &&
+			    in->hits[i].action == ACTION_STRIP)
+				h = &in->hits[i];
+		safe_name(a->raw[0] != NULL ? a->raw[0] : a->raw[1], name,
+		    sizeof(name));
+		notice = mem_printf("Content-Type: text/plain; charset=us-ascii"
+		    "\r\nContent-Disposition: attachment; filename=\"%s."
+		    "removed.txt\"\r\n\r\nmsgsec removed the attachment \"%s\" "
+		    "under policy %s (rule %s).\r\nThe original message is "
+		    "kept as a public record, quarantine id %s.", name, name,
+		    h->rule->policy, h->rule->id, v->quarantine_id);
+		if (copy_range(f, pos, a->off_header, emit, ctx) < 0 ||
+		    emit(ctx, notice, strlen(notice)) < 0)
+			rc = -1;
+		free(notice);
+		pos = a->off_end;
+	}
+	if (rc == 0 && copy_range(f, pos, UINT64_MAX, emit, ctx) < 0)
+		rc = -1;
+	free(cut);
+	fclose(f);
+	return rc;
 }
 
 /* ------------------------------------------------------------ output */

@@ -85,6 +85,15 @@ int inspect_feed(struct inspect *in, const char *data, size_t len);
  */
 const struct verdict *inspect_finish(struct inspect *in);
 
+/*
+ * For a strip verdict: the new body (everything after the top-level
+ * header block), read back from the stored original, with each stripped
+ * part replaced by a short text part naming what was removed and where the
+ * original is kept.  emit gets the bytes in order.  Returns 0 or -1.
+ */
+int inspect_strip(const struct inspect *in,
+    int (*emit)(void *ctx, const char *p, size_t len), void *ctx);
+
 /* The verdict as the --test JSON object, one line. */
 void inspect_json(const struct inspect *in, struct buf *out);
 

@@ -105,6 +105,13 @@ struct mime {
 	bool owns_shared;
 	size_t base_depth;	/* depth of this parser's message */
 	size_t parent_index;	/* for a child: the message/rfc822 part */
+	/* offsets: this parser's stream starts at base in the top-level
+	 * stream (valid unless an encoded embedded message lies between) */
+	uint64_t base;
+	bool base_valid;
+	uint64_t consumed;	/* bytes of completed lines and fragments */
+	uint64_t line_off;	/* start of the line being handled */
+	uint64_t line_end;	/* end of it, line break included */
 
 	/* line assembly */
 	char *line;
@@ -122,6 +129,7 @@ struct mime {
 	size_t header_bytes;
 	size_t header_count;
 	bool header_limit_hit;
+	bool sep_missing;	/* the header block ended without a blank line */
 	char *ctype, *cdisp, *cte;	/* raw values of this part */
 
 	/* body */
@@ -213,6 +221,9 @@ start_part(struct mime *m, size_t depth, size_t parent, bool digest)
 	m->cur.index = m->shared->parts++;
 	m->cur.depth = depth;
 	m->cur.parent = parent;
+	m->cur.off_valid = m->base_valid;
+	m->cur.off_header = m->base + (m->cur.index == 0 || m->consumed == 0 ?
+	    m->consumed : m->line_end);
 	m->in_headers = true;
 	m->cur_open = false;
 	m->parent_digest = digest;
@@ -236,6 +247,7 @@ mime_new(const struct mime_limits *l, mime_event_fn fn, void *ctx)
 	mime_init(m, l, fn, ctx);
 	m->shared = mem_calloc(1, sizeof(*m->shared));
 	m->owns_shared = true;
+	m->base_valid = true;
 	start_part(m, 0, 0, false);
 	return m;
 }
@@ -249,6 +261,9 @@ mime_new_child(const struct mime *parent, size_t depth, size_t parent_index)
 	m->shared = parent->shared;
 	m->base_depth = depth;
 	m->parent_index = parent_index;
+	m->base = parent->cur.off_body;
+	m->base_valid = parent->base_valid && parent->cur.off_valid &&
+	    parent->cur.encoding == MIME_ENC_IDENTITY;
 	start_part(m, depth, parent_index, false);
 	return m;
 }
@@ -407,6 +422,9 @@ headers_done(struct mime *m)
 	if (field_done(m) < 0)
 		return -1;
 	m->in_headers = false;
+	/* After the blank line; or at this line when it is the first body
+	 * line of a header block that had no blank line. */
+	p->off_body = m->base + (m->sep_missing ? m->line_off : m->line_end);
 	if (m->header_count > m->lim.header_count &&
 	    emit_defect(m, p, MIME_LIMIT_HEADER_COUNT) < 0)
 		return -1;
@@ -536,8 +554,10 @@ header_line(struct mime *m, const char *p, size_t len, const char *eol,
 		    m->field.len == 0 ? MIME_DEF_HEADER_SEPARATOR_MISSING :
 		    MIME_DEF_BAD_HEADER_LINE) < 0)
 			return -1;
+		m->sep_missing = true;
 		if (headers_done(m) < 0)
 			return -1;
+		m->sep_missing = false;
 		return mime_line(m, p, len, eol, eol_len, false);
 	}
 	if (field_done(m) < 0)
@@ -636,6 +656,8 @@ end_current(struct mime *m, bool keep_pending)
 	}
 	if (!m->cur_open)
 		return 0;
+	m->cur.off_end = m->base + (keep_pending ? m->consumed :
+	    m->line_off - m->pending_len);
 	if (keep_pending && m->pending_len > 0 &&
 	    body_bytes(m, m->pending_eol, m->pending_len) < 0)
 		return -1;
@@ -663,6 +685,7 @@ pop_frames(struct mime *m, size_t keep)
 	while (m->nframes > keep) {
 		struct frame *f = &m->frames[m->nframes - 1];
 
+		f->part.off_end = m->base + m->line_off;
 		if (!f->closed && emit_defect(m, &f->part, f->seen_first ?
 		    MIME_DEF_CLOSE_BOUNDARY_MISSING :
 		    MIME_DEF_START_BOUNDARY_MISSING) < 0)
@@ -790,9 +813,12 @@ mime_feed(struct mime *m, const char *data, size_t len)
 			if (!m->in_long_line &&
 			    emit_defect(m, &m->cur, MIME_LIMIT_LINE_LENGTH) < 0)
 				return -1;
+			m->line_off = m->consumed;
+			m->line_end = m->consumed + m->line_len;
 			if (mime_line(m, m->line, m->line_len, NULL, 0,
 			    true) < 0)
 				return -1;
+			m->consumed += m->line_len;
 			m->in_long_line = true;
 			m->line_len = 0;
 			data += room;
@@ -814,6 +840,8 @@ mime_feed(struct mime *m, const char *data, size_t len)
 				eol = "\r\n";
 				eol_len = 2;
 			}
+			m->line_off = m->consumed;
+			m->line_end = m->consumed + m->line_len + 1;
 			if (m->in_long_line)
 				rc = mime_line(m, m->line, n, eol, eol_len,
 				    true) < 0 ? -1 :
@@ -823,6 +851,7 @@ mime_feed(struct mime *m, const char *data, size_t len)
 				    false);
 			if (rc < 0)
 				return -1;
+			m->consumed = m->line_end;
 		}
 		m->in_long_line = false;
 		m->line_len = 0;
@@ -841,8 +870,11 @@ mime_finish(struct mime *m)
 	if (m->line_len > 0 || m->in_long_line) {
 		bool was_long = m->in_long_line;
 
+		m->line_off = m->consumed;
+		m->line_end = m->consumed + m->line_len;
 		if (mime_line(m, m->line, m->line_len, NULL, 0, was_long) < 0)
 			return -1;
+		m->consumed = m->line_end;
 		m->line_len = 0;
 		m->in_long_line = false;
 	}

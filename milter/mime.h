@@ -70,6 +70,14 @@ struct mime_part {
 	bool is_message;	/* message/rfc822, message/global or
 				 * message/partial: parsed as a message */
 	uint64_t body_bytes;	/* decoded bytes delivered so far */
+	/*
+	 * Where the part lies in the bytes fed to the top-level parser:
+	 * [off_header, off_body) is its header block and blank line,
+	 * [off_body, off_end) its content (off_end is set at PART_END).  Not
+	 * valid inside an embedded message that was itself encoded.
+	 */
+	bool off_valid;
+	uint64_t off_header, off_body, off_end;
 };
 
 enum mime_defect {

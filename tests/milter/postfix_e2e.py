@@ -115,6 +115,12 @@ postlog   unix-dgram n  -       n       -       1       postlogd
 
 TEST_RULES = """
 rules:
+  - id: test.strip
+    policy: "1.1"
+    direction: inbound
+    match:
+      attachment.extension: { in: [stripme] }
+    action: strip
   - id: test.discard
     policy: "1.2"
     direction: inbound
@@ -255,13 +261,31 @@ def main():
         report("discard", code == 250 and absent and stored,
                "%s %s absent=%s stored=%s" % (code, text, absent, stored))
 
+        # 5b. strip: the part is replaced by a notice, the rest arrives
+        strip = msg("two files", "--s\r\nContent-Type: text/plain\r\n\r\nkeep this text\r\n"
+                    "--s\r\nContent-Type: application/octet-stream\r\n"
+                    "Content-Disposition: attachment; filename=\"payload.stripme\"\r\n\r\n"
+                    "SECRET-PAYLOAD\r\n--s--\r\n",
+                    ["MIME-Version: 1.0", "Content-Type: multipart/mixed; boundary=\"s\""])
+        code, text = send(10025, "sender@example.org", "user@dep.mass.example", strip)
+        got = []
+        wait_for(lambda: any("two files" in m for m in sink_messages(w)))
+        got = [m for m in sink_messages(w) if "two files" in m]
+        ok = code == 250 and got and "keep this text" in got[0] and \
+            "SECRET-PAYLOAD" not in got[0] and "payload.stripme.removed.txt" in got[0] and \
+            "X-Msgsec-Stripped" in got[0]
+        stored = any(b"SECRET-PAYLOAD" in open(p, "rb").read()
+                     for p in glob.glob(os.path.join(w, "quarantine", "*", "message.eml")))
+        report("strip", bool(ok) and stored, "%s %s stored=%s %r" % (code, text, stored,
+                                                                     got[0][-600:] if got else None))
+
         # 6. alerts: JSON lines naming the rules
         rules = set()
         with open(os.path.join(w, "alerts.json")) as f:
             for line in f:
                 rules.add(json.loads(line)["rule"])
         want = {"attach.dangerous-extension", "spam.advance-fee",
-                "dep.outbound-confidential-marking", "test.discard"}
+                "dep.outbound-confidential-marking", "test.discard", "test.strip"}
         report("alerts", want <= rules, "missing %s" % (want - rules))
 
         # 7. the milter stopped: 4xx, never an accept, never a loss

@@ -189,6 +189,60 @@ test_multipart(void **state)
 	    "E0\n");
 }
 
+/* Offsets: where each part's header, body and end lie in the input. */
+struct offs {
+	uint64_t h[8], b[8], e[8];
+	bool valid[8];
+};
+
+static int
+record_offsets(void *ctx, const struct mime_event *ev)
+{
+	struct offs *o = ctx;
+	size_t i = ev->part->index;
+
+	if (i >= 8)
+		return 0;
+	if (ev->type == MIME_EV_PART_BEGIN) {
+		o->h[i] = ev->part->off_header;
+		o->b[i] = ev->part->off_body;
+		o->valid[i] = ev->part->off_valid;
+	} else if (ev->type == MIME_EV_PART_END) {
+		o->e[i] = ev->part->off_end;
+	}
+	return 0;
+}
+
+static void
+test_offsets(void **state)
+{
+	static const size_t chunks[] = { 1, 3, 7, sizeof(multi) };
+	const char *part2 = strstr(multi, "Content-Type: application/");
+	const char *body2 = strstr(multi, "TVqQAA==");
+
+	(void)state;
+	for (size_t c = 0; c < 4; c++) {
+		struct offs o;
+		struct mime *m;
+
+		memset(&o, 0, sizeof(o));
+		m = mime_new(NULL, record_offsets, &o);
+		for (size_t off = 0; off < sizeof(multi) - 1; off += chunks[c])
+			mime_feed(m, multi + off, sizeof(multi) - 1 - off <
+			    chunks[c] ? sizeof(multi) - 1 - off : chunks[c]);
+		mime_finish(m);
+		mime_free(&m);
+		assert_true(o.valid[2]);
+		assert_int_equal(o.h[0], 0);
+		assert_int_equal(o.h[2], (uint64_t)(part2 - multi));
+		assert_int_equal(o.b[2], (uint64_t)(body2 - multi));
+		/* the content ends before the CRLF that precedes "--xx--" */
+		assert_int_equal(o.e[2], (uint64_t)(body2 - multi) + 8);
+		assert_int_equal(o.h[1], (uint64_t)(strstr(multi,
+		    "Content-Type: text/plain") - multi));
+	}
+}
+
 static void
 test_prefix_boundaries(void **state)
 {
@@ -453,6 +507,7 @@ main(void)
 		cmocka_unit_test(test_simple),
 		cmocka_unit_test(test_folding_and_lf),
 		cmocka_unit_test(test_multipart),
+		cmocka_unit_test(test_offsets),
 		cmocka_unit_test(test_prefix_boundaries),
 		cmocka_unit_test(test_missing_boundaries),
 		cmocka_unit_test(test_rfc822),

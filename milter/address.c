@@ -36,6 +36,10 @@ addr_spec_ok(const char *s, size_t len)
 	const char *at = NULL;
 	size_t i;
 
+	/* No controls anywhere, quoted or not (RFC 5322 qtext, atext). */
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return false;
 	for (i = len; i > 0; i--)
 		if (s[i - 1] == '@') {
 			at = s + i - 1;

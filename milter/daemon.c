@@ -687,9 +687,15 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 		}
 		fclose(f);
 	}
-	/* SIGHUP belongs to our reload thread (see the sigwait shim). */
+	/*
+	 * SIGHUP belongs to our reload thread (see the sigwait shim); SIGTERM
+	 * and SIGINT to libmilter's signal thread.  All three are blocked in
+	 * every thread, so none is ever delivered by default action.
+	 */
 	sigemptyset(&set);
 	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	if (pthread_create(&th, NULL, hup_thread, NULL) != 0) {
 		dlog(LOG_ERR, "cannot start the reload thread");
@@ -708,6 +714,8 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 	dlog(LOG_NOTICE, "stopped");
 out:
 	policy_unref(&p);
+	policy_holder_destroy(h);
+	alert_log_close(&alerts);
 	if (upath != NULL && rc == 0)
 		(void)unlink(upath);
 	free(upath);

@@ -137,13 +137,23 @@ read_item(const char *p, const char *end, struct address_list *out)
 		out->clean = false;
 	if (!any)
 		return;
+	if (n + 1 >= sizeof(tmp))
+		out->clean = false;	/* longer than any real mailbox */
 	if (lt != SIZE_MAX) {
+		size_t stop = gt == SIZE_MAX ? n : gt;
 		const char *s = tmp + lt + 1;
-		size_t len = (gt == SIZE_MAX ? n : gt) - lt - 1;
+		size_t len;
 		const char *colon;
 
 		if (gt == SIZE_MAX)
 			out->clean = false;
+		if (stop <= lt + 1) {
+			/* "<>", or the '<' itself did not fit */
+			if (stop < lt + 1)
+				out->clean = false;
+			return;
+		}
+		len = stop - lt - 1;
 		/* obs-route "@a,@b:" before the addr-spec */
 		if (len > 0 && s[0] == '@' &&
 		    (colon = memchr(s, ':', len)) != NULL) {

@@ -621,8 +621,8 @@ inspect_new(struct policy *p, const struct envelope *env, time_t now,
 	if (spool) {
 		char *err = NULL;
 
-		if (spool_open(&in->spool, p->config.quarantine_dir, &err) <
-		    0) {
+		if (spool_open(&in->spool, p->config.quarantine_dir,
+		    (size_t)p->config.limits.spool_memory, &err) < 0) {
 			in->internal_error = true;
 			in->internal_why = err;
 		} else {
@@ -1085,8 +1085,7 @@ inspect_finish(struct inspect *in)
 		}
 		free(meta);
 	}
-	if (in->spooling && in->spool.path != NULL && in->spool.error != 0 &&
-	    !in->internal_error) {
+	if (in->spooling && in->spool.error != 0 && !in->internal_error) {
 		/* The spool failed: we cannot promise anything. */
 		in->internal_error = true;
 		in->internal_why = mem_printf("spool write failed: %s",

@@ -55,7 +55,11 @@ utf8_seq(const unsigned char *s, size_t len)
 int
 utf8_sanitize(struct span s, struct buf *out)
 {
-	const unsigned char *p = (const unsigned char *)s.p;
+	const unsigned char *p;
+
+	if (s.p == NULL)
+		return 0;
+	p = (const unsigned char *)s.p;
 	size_t i = 0, start = 0;
 
 	while (i < s.len) {
@@ -87,6 +91,9 @@ charset_to_utf8(const char *charset, struct span in, struct buf *out)
 	char tmp[1024];
 	char *ip;
 	size_t ileft;
+
+	if (in.p == NULL)
+		return 0;
 
 	if (charset == NULL || *charset == '\0' || charset_is(charset,
 	    "utf-8") || charset_is(charset, "utf8") || charset_is(charset,
@@ -254,6 +261,9 @@ rfc2047_decode(struct span in, struct buf *out)
 {
 	size_t i = 0, lit = 0, words = 0;
 	bool after_word = false;
+
+	if (in.p == NULL)
+		return 0;
 
 	while (i < in.len) {
 		char charset[64], enc = 0;

@@ -95,6 +95,9 @@ static const struct config_key keys[] = {
 	    "syntax check, not this)" },
 	{ "limits.text_bytes", CONF_U64, LIM(text_bytes), 0, "1048576", 1024,
 	    GIB, "decoded text kept per message for content rules" },
+	{ "limits.spool_memory", CONF_U64, LIM(spool_memory), 0, "1048576", 0,
+	    GIB, "a message up to this size is held in memory while judged; "
+	    "a larger one is spooled to the quarantine folder" },
 	{ "limits.archive_depth", CONF_U64, LIM(archive_depth), 0, "5", 0, 100,
 	    "deepest archive nesting" },
 	{ "limits.archive_members", CONF_U64, LIM(archive_members), 0, "1000",

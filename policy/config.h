@@ -29,6 +29,7 @@ struct limits {
 	uint64_t header_count;
 	uint64_t line_length;
 	uint64_t text_bytes;
+	uint64_t spool_memory;
 	uint64_t archive_depth;
 	uint64_t archive_members;
 	uint64_t archive_bytes;

@@ -51,16 +51,13 @@ fsync_path(const char *path, int flags)
 	return rc;
 }
 
-int
-spool_open(struct spool *s, const char *qdir, char **error_r)
+static int
+spool_to_file(struct spool *s)
 {
-	char *dir = mem_printf("%s/.spool", qdir);
+	char *dir = mem_printf("%s/.spool", s->dir);
 
-	memset(s, 0, sizeof(*s));
-	s->fd = -1;
 	if (mkdir_p(dir, 0700) < 0) {
-		*error_r = mem_printf("cannot create %s: %s", dir,
-		    strerror(errno));
+		s->error = errno;
 		free(dir);
 		return -1;
 	}
@@ -68,8 +65,7 @@ spool_open(struct spool *s, const char *qdir, char **error_r)
 	free(dir);
 	s->fd = mkostemp(s->path, O_CLOEXEC);
 	if (s->fd < 0) {
-		*error_r = mem_printf("cannot create spool in %s: %s", qdir,
-		    strerror(errno));
+		s->error = errno;
 		free(s->path);
 		s->path = NULL;
 		return -1;
@@ -77,11 +73,9 @@ spool_open(struct spool *s, const char *qdir, char **error_r)
 	return 0;
 }
 
-void
-spool_write(struct spool *s, const void *data, size_t len)
+static void
+spool_file_write(struct spool *s, const char *p, size_t len)
 {
-	const char *p = data;
-
 	while (len > 0 && s->error == 0) {
 		ssize_t n = write(s->fd, p, len);
 
@@ -93,8 +87,49 @@ spool_write(struct spool *s, const void *data, size_t len)
 		}
 		p += n;
 		len -= (size_t)n;
-		s->size += (uint64_t)n;
 	}
+}
+
+int
+spool_open(struct spool *s, const char *qdir, size_t mem_max, char **error_r)
+{
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+	s->dir = mem_strdup(qdir);
+	s->mem_max = mem_max;
+	if (mem_max == 0 && spool_to_file(s) < 0) {
+		*error_r = mem_printf("cannot create a spool file in %s/.spool: "
+		    "%s", qdir, strerror(s->error));
+		free(s->dir);
+		s->dir = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+void
+spool_write(struct spool *s, const void *data, size_t len)
+{
+	if (s->error != 0 || len == 0)
+		return;
+	s->size += len;
+	if (s->fd < 0) {
+		if (s->mem_max - s->mem_len >= len) {
+			if (s->mem == NULL)
+				s->mem = mem_malloc(s->mem_max);
+			memcpy(s->mem + s->mem_len, data, len);
+			s->mem_len += len;
+			return;
+		}
+		/* Outgrew memory: move what we hold to a file. */
+		if (spool_to_file(s) < 0)
+			return;
+		spool_file_write(s, s->mem, s->mem_len);
+		free(s->mem);
+		s->mem = NULL;
+		s->mem_len = 0;
+	}
+	spool_file_write(s, data, len);
 }
 
 void
@@ -105,6 +140,8 @@ spool_discard(struct spool *s)
 	if (s->path != NULL)
 		unlink(s->path);
 	free(s->path);
+	free(s->dir);
+	free(s->mem);
 	memset(s, 0, sizeof(*s));
 	s->fd = -1;
 }
@@ -255,13 +292,20 @@ quarantine_commit(struct spool *s, const char *qdir, const char *id_hint,
 		    strerror(s->error));
 		return -1;
 	}
-	if (commit(qdir, id_hint, s->path, s->fd, NULL, 0, meta, id_r,
-	    error_r) < 0)
+	if (s->fd < 0) {
+		if (commit(qdir, id_hint, NULL, -1, s->mem != NULL ? s->mem :
+		    "", s->mem_len, meta, id_r, error_r) < 0)
+			return -1;
+	} else if (commit(qdir, id_hint, s->path, s->fd, NULL, 0, meta, id_r,
+	    error_r) < 0) {
 		return -1;
-	close(s->fd);
-	free(s->path);
-	memset(s, 0, sizeof(*s));
-	s->fd = -1;
+	} else {
+		close(s->fd);
+		s->fd = -1;
+		free(s->path);
+		s->path = NULL;
+	}
+	spool_discard(s);
 	return 0;
 }
 

@@ -17,14 +17,23 @@
 #include <stdint.h>
 
 struct spool {
-	int fd;
+	int fd;			/* -1 while the message is in memory */
 	char *path;
+	char *dir;		/* the quarantine folder */
+	char *mem;		/* the first bytes, up to mem_max */
+	size_t mem_len, mem_max;
 	uint64_t size;
 	int error;		/* errno of the first failed write, or 0 */
 };
 
-/* Create the spool for one message.  0, or -1 with *error_r. */
-int spool_open(struct spool *s, const char *qdir, char **error_r);
+/*
+ * Start the spool for one message.  Messages up to mem_max bytes stay in
+ * memory (no file is touched unless one is blocked); a larger one moves to
+ * a file in DIR/.spool as soon as it outgrows that.  Returns 0, or -1 with
+ * *error_r.
+ */
+int spool_open(struct spool *s, const char *qdir, size_t mem_max,
+    char **error_r);
 /* Append; a failure is remembered in s->error (checked at the end). */
 void spool_write(struct spool *s, const void *data, size_t len);
 /* Remove the spool file (the message was accepted). */

@@ -7,3 +7,10 @@ O=${1:-build/bench}
 cd "$(dirname "$0")/../.." || exit 1
 echo "== policy engine (tests/bench/bench_policy.c)"
 "$O/tests/bench_policy"
+echo
+echo "== milter (tests/bench/milter_bench.py)"
+if [ "$(id -u)" -eq 0 ]; then
+	O=$O unshare --net sh -c "ip link set lo up && /usr/bin/python3 tests/bench/milter_bench.py"
+else
+	echo "needs root: skipped"
+fi

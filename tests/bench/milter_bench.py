@@ -1,0 +1,118 @@
+#!/usr/bin/python3
+"""Milter throughput: smtp-source into a private Postfix relaying to
+smtp-sink, in one run: Postfix alone, msgsec on a unix socket, msgsec on a
+loopback TCP socket.  Then peak memory with 20 concurrent 10 MB messages.
+Prints figures; never passes or fails on time.  Run as root inside
+`unshare --net` (run.sh does).
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(TOP, "tests", "milter"))
+import postfix_e2e as pf  # noqa: E402
+
+O = os.environ.get("O", "build/bench")
+MILTER = os.path.join(TOP, O, "msgsec-milter")
+SESSIONS = int(os.environ.get("BENCH_SESSIONS", "20"))
+MESSAGES = int(os.environ.get("BENCH_MESSAGES", "2000"))
+SIZE = int(os.environ.get("BENCH_SIZE", "20000"))
+
+
+def postconf(w, setting):
+    subprocess.run(["postconf", "-c", os.path.join(w, "conf"), "-e", setting], check=True)
+    subprocess.run(["postfix", "-c", os.path.join(w, "conf"), "reload"],
+                   capture_output=True, check=True)
+    time.sleep(1.5)
+
+
+def source(n, size, sessions):
+    t0 = time.time()
+    subprocess.run(["smtp-source", "-s", str(sessions), "-m", str(n), "-l", str(size),
+                    "-f", "sender@example.org", "-t", "user@dep.mass.example",
+                    "127.0.0.1:10025"], check=True, capture_output=True)
+    return time.time() - t0
+
+
+def rss_kb(pid, field):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def main():
+    if os.geteuid() != 0:
+        print("milter bench: needs root (skipped)")
+        return 0
+    w = tempfile.mkdtemp(prefix="msgsec-bench.")
+    os.chmod(w, 0o755)
+    for d in ("conf", "queue", "data", "sink"):
+        os.makedirs(os.path.join(w, d), exist_ok=True)
+    shutil.chown(os.path.join(w, "data"), "postfix")
+    with open(os.path.join(w, "conf", "main.cf"), "w") as f:
+        f.write(pf.MAIN_CF.format(w=w).replace("smtpd_milters = unix:%s/milter.sock" % w,
+                                               "smtpd_milters ="))
+    with open(os.path.join(w, "conf", "master.cf"), "w") as f:
+        f.write(pf.MASTER_CF)
+    env = dict(os.environ, MAIL_CONFIG=os.path.join(w, "conf"))
+    sink = subprocess.Popen(["smtp-sink", "-u", "nobody", "127.0.0.1:10026", "256"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(["postfix", "-c", os.path.join(w, "conf"), "start"], env=env,
+                   capture_output=True, check=True)
+    pf.wait_port(10025)
+    common = ["-f", "-c", os.path.join(TOP, "rules", "msgsec.yaml"),
+              "--set", "paths.quarantine=%s/quarantine" % w,
+              "--set", "alerts.file=%s/alerts.json" % w,
+              "--set", "milter.socket_mode=0666",
+              "--set", "milter.internal_networks=[192.0.2.0/24]", "-u", "nobody"]
+    mu = subprocess.Popen([MILTER, "-p", "unix:%s/milter.sock" % w] + common,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    mi = subprocess.Popen([MILTER, "-p", "inet:10030@127.0.0.1"] + common,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    pf.wait_for(lambda: os.path.exists(os.path.join(w, "milter.sock")))
+    pf.wait_port(10030)
+    results = {}
+    try:
+        source(200, SIZE, SESSIONS)  # warm up
+        for name, milters in (("postfix alone", ""),
+                              ("msgsec, unix socket", "unix:%s/milter.sock" % w),
+                              ("msgsec, loopback TCP", "inet:127.0.0.1:10030")):
+            postconf(w, "smtpd_milters = " + milters)
+            source(100, SIZE, SESSIONS)
+            t = source(MESSAGES, SIZE, SESSIONS)
+            results[name] = MESSAGES / t
+        print("milter throughput: smtp-source -s %d -m %d -l %d, private Postfix 3.7 -> smtp-sink"
+              % (SESSIONS, MESSAGES, SIZE))
+        base = results["postfix alone"]
+        for name, r in results.items():
+            print("  %-24s %8.0f msg/s  %5.0f%% of Postfix alone" % (name, r, 100 * r / base))
+        u, i = results["msgsec, unix socket"], results["msgsec, loopback TCP"]
+        print("  targets: unix >= 80%% of Postfix alone: %s; TCP >= 90%% of unix: %s (%.0f%%)"
+              % ("met" if u >= 0.8 * base else "NOT met", "met" if i >= 0.9 * u else "NOT met",
+                 100 * i / u))
+        # memory: 20 concurrent 10 MB messages through the unix milter
+        postconf(w, "smtpd_milters = unix:%s/milter.sock" % w)
+        before = rss_kb(mu.pid, "VmRSS")
+        t = source(40, 10_000_000, 20)
+        print("memory: 40 messages of 10 MB, 20 at a time, in %.1f s" % t)
+        print("  msgsec-milter RSS before %d KiB, peak (VmHWM) %d KiB" %
+              (before, rss_kb(mu.pid, "VmHWM")))
+    finally:
+        subprocess.run(["postfix", "-c", os.path.join(w, "conf"), "stop"], env=env,
+                       capture_output=True)
+        for p in (mu, mi, sink):
+            p.kill()
+            p.wait()
+        shutil.rmtree(w, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -21,36 +21,6 @@
 
 static const char replacement[] = "\xef\xbf\xbd";
 
-/* Length of the valid UTF-8 sequence at s, or 0 (RFC 3629). */
-static size_t
-utf8_seq(const unsigned char *s, size_t len)
-{
-	unsigned c = s[0];
-	size_t n;
-	uint32_t cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4, cp = c & 0x07;
-	else
-		return 0;
-	if (len < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return n;
-}
 
 int
 utf8_sanitize(struct span s, struct buf *out)
@@ -63,7 +33,7 @@ utf8_sanitize(struct span s, struct buf *out)
 	size_t i = 0, start = 0;
 
 	while (i < s.len) {
-		size_t n = utf8_seq(p + i, s.len - i);
+		size_t n = utf8_seq_len(p + i, s.len - i);
 
 		if (n > 0) {
 			i += n;

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "date.h"
+
 struct cur {
 	const char *p;
 	size_t n;
@@ -96,19 +98,6 @@ expect(struct cur *c, char ch)
 	return true;
 }
 
-static int64_t
-days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	int64_t era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
 
 int
 rfcdate_parse(struct span s, time_t *t_r, const char **why_r)
@@ -234,7 +223,7 @@ rfcdate_parse(struct span s, time_t *t_r, const char **why_r)
 		*why_r = "junk after the date";
 		return -1;
 	}
-	*t_r = (time_t)(days_from_civil(year, mon, (unsigned)day) * 86400 +
+	*t_r = (time_t)(date_from_civil(year, mon, (unsigned)day) * 86400 +
 	    hh * 3600 + mm * 60 + (ss == 60 ? 59 : ss) - zone * 60);
 	return 0;
 }

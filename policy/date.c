@@ -1,7 +1,7 @@
 /*
  * date.c - ISO 8601 calendar dates and RFC 3339 timestamps.
  *
- * Calendar arithmetic is done here (days_from_civil, after H. Hinnant's
+ * Calendar arithmetic is done here (date_from_civil, after H. Hinnant's
  * public-domain algorithm) rather than through timegm and the C library's
  * time zone state, so results never depend on TZ or locale.
  *
@@ -13,8 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static int64_t
-days_from_civil(int64_t y, unsigned m, unsigned d)
+int64_t
+date_from_civil(int64_t y, unsigned m, unsigned d)
 {
 	int64_t era;
 	unsigned yoe, doy, doe;
@@ -104,7 +104,7 @@ date_parse(const char *s, size_t len, int32_t *day_r, const char **why_r)
 		*why_r = "no such day in that month";
 		return -1;
 	}
-	*day_r = (int32_t)days_from_civil(y, (unsigned)m, (unsigned)d);
+	*day_r = (int32_t)date_from_civil(y, (unsigned)m, (unsigned)d);
 	return 0;
 }
 

@@ -25,6 +25,9 @@ int date_parse(const char *s, size_t len, int32_t *day_r, const char **why_r);
  */
 int date_parse_time(const char *s, size_t len, time_t *t_r, const char **why_r);
 
+/* Days since 1970-01-01 of a proleptic Gregorian date (m 1..12). */
+int64_t date_from_civil(int64_t y, unsigned m, unsigned d);
+
 /* Day number of a UTC time. */
 int32_t date_day_of(time_t t);
 /* Midnight UTC that starts day. */

@@ -49,6 +49,13 @@ int str_to_u64_cstr(const char *s, uint64_t min, uint64_t max,
  */
 char *path_join(const char *dir, const char *rel);
 
+/*
+ * Length of the valid UTF-8 sequence at s[0..len) (RFC 3629: no overlongs,
+ * no surrogates, nothing above U+10FFFF), or 0 if the bytes there are not
+ * one.  len must be at least 1.
+ */
+size_t utf8_seq_len(const unsigned char *s, size_t len);
+
 /* Lowercase ASCII letters in place. */
 void str_lower(char *s);
 

@@ -44,6 +44,7 @@ SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover
 endif
 
 PKGS_POLICY := yaml-0.1 libpcre2-8
+PKGS_MILTER := libarchive libmagic
 pkgcflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
 pkglibs = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
 
@@ -53,6 +54,7 @@ ALL_CFLAGS := -std=c11 $(OPT) $(WARN) $(HARDEN) $(SANFLAGS) -MMD -MP \
 	$(call pkgcflags,$(PKGS_POLICY)) $(CFLAGS)
 ALL_LDFLAGS := $(LDHARDEN) $(SANFLAGS) $(LDFLAGS)
 LIBS_POLICY := $(call pkglibs,$(PKGS_POLICY)) -lpthread
+LIBS_MILTER := $(call pkglibs,$(PKGS_MILTER)) $(LIBS_POLICY)
 
 VERSION := 0.1.0
 
@@ -98,7 +100,7 @@ $(LIBMILTERPIPE): $(MILTER_OBJ)
 	$(AR) rcs $@ $^
 
 $(O)/msgsec-milter: $(MILTER_MAIN:%.c=$(O)/%.o) $(LIBMILTERPIPE) $(LIBMSGSEC)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_POLICY) -lmilter
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_MILTER) -lmilter
 
 $(O)/msgsec: $(CLI_OBJ) $(LIBMSGSEC)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_POLICY)
@@ -107,12 +109,12 @@ $(O)/msgsec: $(CLI_OBJ) $(LIBMSGSEC)
 
 $(O)/tests/test_%: $(O)/tests/unit/test_%.o $(LIBMILTERPIPE) $(LIBMSGSEC)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_POLICY) $(call pkglibs,cmocka)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_MILTER) $(call pkglibs,cmocka)
 
 # Fuzz targets built with a plain main() that replays a corpus.
 $(O)/tests/replay_%: $(O)/tests/fuzz/fuzz_%.o $(O)/tests/fuzz/replay.o $(LIBMILTERPIPE) $(LIBMSGSEC)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_POLICY)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_MILTER)
 
 TEST_BINS := $(UNIT_BIN) $(FUZZ_REPLAY_BIN) $(PROGRAMS)
 
@@ -154,7 +156,7 @@ fuzz: deps
 		n=$$(basename $$f .c); \
 		echo "clang $$n"; \
 		clang $(FUZZ_CFLAGS) -o $(FUZZ_O)/$$n $$f $(POLICY_SRC) $(MILTER_SRC) \
-			$(LIBS_POLICY) || exit 1; \
+			$(LIBS_MILTER) || exit 1; \
 	done
 	@echo "run: build/fuzz/fuzz_NAME tests/fuzz/corpus/NAME"
 
@@ -169,9 +171,9 @@ bench: deps-test
 
 bench-build: all $(BENCH_BIN)
 
-$(O)/tests/bench_%: $(O)/tests/bench/bench_%.o $(LIBMSGSEC)
+$(O)/tests/bench_%: $(O)/tests/bench/bench_%.o $(LIBMILTERPIPE) $(LIBMSGSEC)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_POLICY)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_MILTER)
 
 # ---------------------------------------------------------------- install
 

@@ -22,86 +22,14 @@
 
 #include "address.h"
 #include "check.h"
+#include "content.h"
 #include "json.h"
 #include "mem.h"
 #include "mime.h"
 #include "rfc2047.h"
 #include "rfcdate.h"
 
-#define MAX_CHECKS 64
-#define MAX_EXTS 8
-#define RFC5322_LINE_MAX 998
-
-struct attachment {
-	size_t part;
-	bool off_valid;		/* where it lies in the message, for strip */
-	uint64_t off_header, off_end;
-	char *names[2];		/* normalised filename, name (may be NULL) */
-	char *raw[2];		/* as declared, decoded to UTF-8 */
-	char *exts[MAX_EXTS];
-	size_t nexts;
-	char declared[128];
-	const char *checks[MAX_CHECKS];
-	size_t nchecks;
-};
-
-struct hdr_field {
-	char *name;
-	char *value;		/* decoded, unfolded */
-};
-
-struct inspect {
-	struct policy *p;
-	const struct limits *lim;
-	struct envelope env;
-	char *mail_from;
-	char **rcpts;
-	time_t now;
-
-	struct mime *mime;
-	struct spool spool;
-	bool spooling;
-	bool internal_error;
-	char *internal_why;
-
-	/* raw scan */
-	uint64_t size;
-	uint64_t body_off;	/* where the top-level body starts */
-	size_t line_len;
-	bool raw_in_headers;
-	bool prev_cr;
-	bool line_start;
-
-	/* top-level header fields */
-	struct hdr_field *fields;
-	size_t nfields;
-	char *subject;
-
-	/* text for content rules */
-	struct buf text;	/* all text parts, NUL-separated */
-	struct span *texts;
-	size_t ntexts;
-	struct buf part_text;	/* the current text part, raw decoded */
-	size_t text_part;	/* SIZE_MAX when none */
-	bool text_html;
-	char text_charset[64];
-
-	struct attachment *atts;
-	size_t natts;
-
-	const char *checks[MAX_CHECKS];	/* message-level */
-	size_t nchecks;
-	size_t parts;
-	bool is_multipart;
-
-	enum direction direction;
-	const struct agency *agency;
-
-	struct hit *hits;
-	size_t nhits;
-	struct verdict verdict;
-	bool finished;
-};
+#include "inspect_priv.h"
 
 /* ------------------------------------------------------------ checks */
 
@@ -116,7 +44,7 @@ add_check(const char **v, size_t *n, const char *name)
 }
 
 static void
-raise(struct inspect *in, const char *name)
+raise_check(struct inspect *in, const char *name)
 {
 	add_check(in->checks, &in->nchecks, name);
 }
@@ -235,7 +163,8 @@ attachment_for(struct inspect *in, const struct mime_part *part)
 {
 	struct attachment *a;
 
-	if (in->natts > 0 && in->atts[in->natts - 1].part == part->index)
+	if (in->natts > 0 && in->atts[in->natts - 1].part == part->index &&
+	    !in->atts[in->natts - 1].member)
 		return &in->atts[in->natts - 1];
 	if (in->natts >= in->lim->mime_parts)
 		return NULL;
@@ -255,6 +184,175 @@ static void
 att_check(struct attachment *a, const char *name)
 {
 	add_check(a->checks, &a->nchecks, name);
+}
+
+/* ------------------------------------------------------------ true types */
+
+static bool
+list_has(const struct inspect *in, const char *list, const char *s)
+{
+	const struct list *l = policy_list(in->p, list);
+
+	return l != NULL && list_has_str(l, s, strlen(s));
+}
+
+static bool
+is_archive_type(void *ctx, const char *type)
+{
+	const struct inspect *in = ctx;
+
+	return list_has(in, in->p->config.archive_list, type);
+}
+
+/*
+ * The last extension names a type family the bytes contradict
+ * (report.pdf that is a PE, photo.jpg that is a zip).
+ */
+static bool
+type_mismatch(const char *name, const char *type)
+{
+	static const struct {
+		const char *ext, *prefix;
+	} fam[] = {
+		{ "pdf", "application/pdf" },
+		{ "jpg", "image/" }, { "jpeg", "image/" }, { "png", "image/" },
+		{ "gif", "image/" }, { "bmp", "image/" }, { "tif", "image/" },
+		{ "doc", "office" }, { "xls", "office" }, { "ppt", "office" },
+		{ "docx", "office" }, { "xlsx", "office" }, { "pptx", "office" },
+		{ "rtf", "text/rtf" }, { "zip", "application/zip" },
+		{ "txt", "text/" }, { "csv", "text/" }, { "htm", "text/" },
+		{ "html", "text/" }, { "ics", "text/" }, { "xml", "text/" },
+	};
+	const char *dot = strrchr(name, '.');
+
+	if (dot == NULL || strcmp(type, "application/octet-stream") == 0 ||
+	    strcmp(type, "application/x-empty") == 0)
+		return false;
+	for (size_t i = 0; i < sizeof(fam) / sizeof(fam[0]); i++) {
+		if (strcmp(dot + 1, fam[i].ext) != 0)
+			continue;
+		if (strcmp(fam[i].prefix, "office") == 0)
+			/* OLE2, OOXML (a zip) and RTF all pass for office */
+			return !(content_is_office(type) ||
+			    strcmp(type, "application/zip") == 0 ||
+			    strcmp(type, "text/rtf") == 0);
+		return strncmp(type, fam[i].prefix, strlen(fam[i].prefix)) != 0;
+	}
+	/* a named executable type behind a document extension */
+	return false;
+}
+
+static struct attachment *
+new_member(struct inspect *in, size_t part)
+{
+	struct attachment *a;
+
+	if (in->natts >= in->lim->mime_parts + in->lim->archive_members)
+		return NULL;
+	in->atts = mem_reallocarray(in->atts, in->natts + 1,
+	    sizeof(*in->atts));
+	a = &in->atts[in->natts++];
+	memset(a, 0, sizeof(*a));
+	a->part = part;
+	a->member = true;
+	return a;
+}
+
+struct walk_ctx {
+	struct inspect *in;
+	size_t part;
+	size_t owner;		/* index of the part's attachment */
+};
+
+static bool
+walk_is_archive(void *ctx, const char *type)
+{
+	return is_archive_type(((struct walk_ctx *)ctx)->in, type);
+}
+
+static void
+on_member(void *ctx, enum content_event ev, const struct content_member *m)
+{
+	struct walk_ctx *w = ctx;
+	struct inspect *in = w->in;
+	struct attachment *a;
+	bool bidi = false;
+
+	if (ev == CONTENT_ENCRYPTED) {
+		att_check(&in->atts[w->owner], "archive.encrypted");
+		return;
+	}
+	if (ev == CONTENT_MACRO) {
+		att_check(&in->atts[w->owner], "office.macro");
+		return;
+	}
+	a = new_member(in, w->part);
+	if (a == NULL)
+		return;
+	a->raw[0] = mem_strdup(m->path);
+	a->names[0] = normalise_name(m->path, &bidi);
+	add_extensions(a, a->names[0]);
+	if (double_extension(in, a->names[0]))
+		att_check(a, "attachment.double-extension");
+	if (bidi)
+		att_check(a, "attachment.bidi-name");
+	if (m->type != NULL) {
+		str_lcpy(a->true_type, m->type, sizeof(a->true_type));
+		if (type_mismatch(a->names[0], a->true_type))
+			att_check(a, "attachment.type-mismatch");
+	}
+}
+
+/* A leaf part ended: its true type, and what is inside it. */
+static void
+inspect_content(struct inspect *in, const struct mime_part *p)
+{
+	struct attachment *a = attachment_for(in, p);
+	const char *type;
+	size_t owner;
+
+	if (a == NULL)
+		return;
+	type = content_type(in->part_bytes.data, in->part_bytes.len);
+	str_lcpy(a->true_type, type, sizeof(a->true_type));
+	for (int i = 0; i < 2; i++)
+		if (a->names[i] != NULL && type_mismatch(a->names[i], type))
+			att_check(a, "attachment.type-mismatch");
+	owner = (size_t)(a - in->atts);
+	if (content_is_office(type) && in->part_all &&
+	    content_has_macros(in->part_bytes.data, in->part_bytes.len, type))
+		att_check(&in->atts[owner], "office.macro");
+	if (in->part_all && is_archive_type(in, type)) {
+		struct walk_ctx w = { in, p->index, owner };
+
+		if (content_walk(in->part_bytes.data, in->part_bytes.len,
+		    a->names[0] != NULL ? a->names[0] : a->names[1],
+		    walk_is_archive, &in->budget, on_member, &w) < 0 ||
+		    in->budget.hit)
+			raise_check(in, "limit.archive");
+	}
+}
+
+/* Collect a leaf part's bytes: the head always, all of it if needed. */
+static void
+part_bytes(struct inspect *in, struct span s)
+{
+	if (in->part_decided && !in->part_all)
+		return;
+	if (buf_append(&in->part_bytes, s.p, s.len) < 0) {
+		/* Over limits.archive_bytes: cannot look inside. */
+		raise_check(in, "limit.archive");
+		in->part_all = false;
+		in->part_decided = true;
+		return;
+	}
+	if (!in->part_decided && in->part_bytes.len >= CONTENT_HEAD) {
+		const char *t = content_type(in->part_bytes.data,
+		    in->part_bytes.len);
+
+		in->part_decided = true;
+		in->part_all = is_archive_type(in, t) || content_is_office(t);
+	}
 }
 
 static void
@@ -416,17 +514,17 @@ top_header(struct inspect *in, struct span name, struct span value)
 	if (!in->env.smtputf8) {
 		for (size_t i = 0; i < value.len; i++)
 			if ((unsigned char)value.p[i] >= 0x80) {
-				raise(in, "rfc5322.8bit-header");
+				raise_check(in, "rfc5322.8bit-header");
 				break;
 			}
 		for (size_t i = 0; i < name.len; i++)
 			if ((unsigned char)name.p[i] >= 0x80)
-				raise(in, "rfc5322.8bit-header");
+				raise_check(in, "rfc5322.8bit-header");
 	}
 	for (size_t i = 0; i < name.len; i++)
 		if ((unsigned char)name.p[i] < 33 ||
 		    (unsigned char)name.p[i] > 126)
-			raise(in, "rfc5322.field-name.invalid");
+			raise_check(in, "rfc5322.field-name.invalid");
 }
 
 static size_t
@@ -469,32 +567,32 @@ message_checks(struct inspect *in)
 	const char *v;
 
 	if (from == 0)
-		raise(in, "rfc5322.from.missing");
+		raise_check(in, "rfc5322.from.missing");
 	else if (from > 1)
-		raise(in, "rfc5322.from.multiple");
+		raise_check(in, "rfc5322.from.multiple");
 	if ((v = field_value(in, "from")) != NULL) {
 		struct address_list al;
 
 		address_parse(span_from_cstr(v), &al);
 		if (al.count == 0)
-			raise(in, "rfc5322.from.no-address");
+			raise_check(in, "rfc5322.from.no-address");
 		else if (al.count > 1 && field_count(in, "sender") == 0)
-			raise(in, "rfc5322.sender.required");
+			raise_check(in, "rfc5322.sender.required");
 	}
 	if (date == 0)
-		raise(in, "rfc5322.date.missing");
+		raise_check(in, "rfc5322.date.missing");
 	else if (date > 1)
-		raise(in, "rfc5322.date.multiple");
+		raise_check(in, "rfc5322.date.multiple");
 	if ((v = field_value(in, "date")) != NULL) {
 		time_t t;
 		const char *why;
 
 		if (rfcdate_parse(span_from_cstr(v), &t, &why) < 0)
-			raise(in, "rfc5322.date.invalid");
+			raise_check(in, "rfc5322.date.invalid");
 	}
 	for (size_t i = 0; i < sizeof(once) / sizeof(once[0]); i++)
 		if (field_count(in, once[i].field) > 1)
-			raise(in, once[i].check);
+			raise_check(in, once[i].check);
 	/* Automatic forwarding (RFC 3834 Auto-Submitted, RFC 5322 3.6.6
 	 * Resent-*, and the headers common forwarders add). */
 	v = field_value(in, "auto-submitted");
@@ -504,9 +602,9 @@ message_checks(struct inspect *in)
 	    field_value(in, "x-forwarded-for") != NULL ||
 	    field_value(in, "x-forwarded-to") != NULL ||
 	    field_value(in, "x-ms-exchange-inbox-rules-loop") != NULL)
-		raise(in, "forward.auto");
+		raise_check(in, "forward.auto");
 	if (in->is_multipart && in->p->config.multipart_literal)
-		raise(in, "mime.multipart");
+		raise_check(in, "mime.multipart");
 }
 
 /* ------------------------------------------------------------ MIME */
@@ -529,21 +627,33 @@ on_mime(void *ctx, const struct mime_event *ev)
 		if (p->index == 0 && p->is_multipart)
 			in->is_multipart = true;
 		if (strcmp(p->type, "message/partial") == 0)
-			raise(in, "mime.partial");
+			raise_check(in, "mime.partial");
 		else if (strcmp(p->type, "message/external-body") == 0)
-			raise(in, "mime.external-body");
+			raise_check(in, "mime.external-body");
 		inspect_names(in, p);
-		if (!p->is_multipart && !p->is_message)
+		if (!p->is_multipart && !p->is_message) {
 			text_begin(in, p);
+			in->part_index = p->index;
+			in->part_decided = false;
+			in->part_all = true;
+			buf_reset(&in->part_bytes);
+		}
 		break;
 	case MIME_EV_BODY:
 		if (in->text_part == p->index)
 			(void)buf_append(&in->part_text, ev->value.p,
 			    ev->value.len);
+		if (in->part_index == p->index)
+			part_bytes(in, ev->value);
 		break;
 	case MIME_EV_PART_END:
 		if (in->text_part == p->index)
 			text_end(in);
+		if (in->part_index == p->index) {
+			inspect_content(in, p);
+			in->part_index = SIZE_MAX;
+			buf_reset(&in->part_bytes);
+		}
 		if (in->natts > 0 && in->atts[in->natts - 1].part == p->index)
 			in->atts[in->natts - 1].off_end = p->off_end;
 		else
@@ -554,23 +664,23 @@ on_mime(void *ctx, const struct mime_event *ev)
 	case MIME_EV_DEFECT:
 		switch (ev->defect) {
 		case MIME_LIMIT_DEPTH:
-			raise(in, "limit.mime-depth");
+			raise_check(in, "limit.mime-depth");
 			break;
 		case MIME_LIMIT_PARTS:
-			raise(in, "limit.mime-parts");
+			raise_check(in, "limit.mime-parts");
 			break;
 		case MIME_LIMIT_HEADER_BYTES:
-			raise(in, "limit.header-bytes");
+			raise_check(in, "limit.header-bytes");
 			break;
 		case MIME_LIMIT_HEADER_COUNT:
-			raise(in, "limit.header-count");
+			raise_check(in, "limit.header-count");
 			break;
 		case MIME_LIMIT_LINE_LENGTH:
-			raise(in, "limit.line-length");
+			raise_check(in, "limit.line-length");
 			break;
 		case MIME_DEF_BAD_HEADER_LINE:
 			if (p->index == 0)
-				raise(in, "rfc5322.field-name.invalid");
+				raise_check(in, "rfc5322.field-name.invalid");
 			break;
 		default:
 			break;
@@ -609,6 +719,13 @@ inspect_new(struct policy *p, const struct envelope *env, time_t now,
 	in->raw_in_headers = true;
 	in->line_start = true;
 	in->text_part = SIZE_MAX;
+	in->part_index = SIZE_MAX;
+	buf_init(&in->part_bytes, in->lim->archive_bytes < SIZE_MAX ?
+	    (size_t)in->lim->archive_bytes : SIZE_MAX);
+	in->budget.depth = in->lim->archive_depth;
+	in->budget.members = in->lim->archive_members;
+	in->budget.bytes = in->lim->archive_bytes;
+	in->budget.ratio = in->lim->archive_ratio;
 	buf_init(&in->text, in->lim->text_bytes);
 	buf_init(&in->part_text, in->lim->text_bytes);
 	mime_limits_default(&ml);
@@ -642,7 +759,7 @@ raw_scan(struct inspect *in, const char *data, size_t len)
 		if (c == '\n') {
 			if (in->raw_in_headers) {
 				if (!in->prev_cr)
-					raise(in, "rfc5322.bare-lf");
+					raise_check(in, "rfc5322.bare-lf");
 				if (in->line_len == 0)
 					in->raw_in_headers = false;
 			}
@@ -651,14 +768,14 @@ raw_scan(struct inspect *in, const char *data, size_t len)
 			continue;
 		}
 		if (in->prev_cr && in->raw_in_headers)
-			raise(in, "rfc5322.bare-cr");
+			raise_check(in, "rfc5322.bare-cr");
 		in->prev_cr = c == '\r';
 		if (c == '\r')
 			continue;
 		if (c == '\0')
-			raise(in, "rfc5322.nul");
+			raise_check(in, "rfc5322.nul");
 		if (++in->line_len == RFC5322_LINE_MAX + 1)
-			raise(in, "rfc5322.line.too-long");
+			raise_check(in, "rfc5322.line.too-long");
 	}
 }
 
@@ -669,7 +786,7 @@ inspect_feed(struct inspect *in, const char *data, size_t len)
 		return -1;
 	if (in->size > in->lim->message_size ||
 	    in->lim->message_size - in->size < len) {
-		raise(in, "limit.message-size");
+		raise_check(in, "limit.message-size");
 		in->size += len;
 		/* Keep the bytes: a blocked message must still be stored. */
 		if (in->spooling)
@@ -775,10 +892,14 @@ object_each(void *ctx, enum field field, const char *subkey,
 				return true;
 		return false;
 	case FIELD_ATTACHMENT_DECLARED_TYPE:
-		return a != NULL && visit_str(c, visit, a->declared);
+		return a != NULL && a->declared[0] != '\0' &&
+		    visit_str(c, visit, a->declared);
+	case FIELD_ATTACHMENT_TYPE:
+		return a != NULL && a->true_type[0] != '\0' &&
+		    visit_str(c, visit, a->true_type);
 	default:
-		/* true types and viruses: content inspection (issue 4);
-		 * network fields never apply to mail. */
+		/* viruses come from the scanner; network fields never apply
+		 * to mail */
 		return false;
 	}
 }
@@ -896,8 +1017,8 @@ decide_direction(struct inspect *in)
 	}
 }
 
-static const struct attachment *
-att_of(const struct inspect *in, size_t part)
+const struct attachment *
+inspect_att_of(const struct inspect *in, size_t part)
 {
 	for (size_t i = 0; i < in->natts; i++)
 		if (in->atts[i].part == part)
@@ -916,7 +1037,7 @@ strip_possible(const struct inspect *in)
 
 		if (h->action != ACTION_STRIP)
 			continue;
-		a = h->part == SIZE_MAX ? NULL : att_of(in, h->part);
+		a = h->part == SIZE_MAX ? NULL : inspect_att_of(in, h->part);
 		if (a == NULL || !a->off_valid || a->off_end <= a->off_header)
 			return false;
 		n++;
@@ -1102,274 +1223,6 @@ inspect_finish(struct inspect *in)
 	return v;
 }
 
-/* ------------------------------------------------------------ strip */
-
-static int
-cmp_att_off(const void *a, const void *b)
-{
-	const struct attachment *x = *(const struct attachment *const *)a;
-	const struct attachment *y = *(const struct attachment *const *)b;
-
-	return (x->off_header > y->off_header) - (x->off_header <
-	    y->off_header);
-}
-
-/* A file name safe inside a quoted-string and a one-line notice. */
-static void
-safe_name(const char *name, char *out, size_t len)
-{
-	size_t o = 0;
-
-	for (const char *p = name != NULL ? name : "attachment"; *p != '\0' &&
-	    o + 1 < len; p++)
-		out[o++] = (unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f
-		    || *p == '"' || *p == '\\' ? '_' : *p;
-	out[o] = '\0';
-}
-
-static int
-copy_range(FILE *f, uint64_t from, uint64_t to,
-    int (*emit)(void *, const char *, size_t), void *ctx)
-{
-	char chunk[65536];
-
-	if (fseeko(f, (off_t)from, SEEK_SET) != 0)
-		return -1;
-	while (from < to) {
-		size_t want = to - from < sizeof(chunk) ? (size_t)(to - from) :
-		    sizeof(chunk);
-		size_t n = fread(chunk, 1, want, f);
-
-		if (n == 0)
-			return to == UINT64_MAX ? 0 : -1;
-		if (emit(ctx, chunk, n) < 0)
-			return -1;
-		from += n;
-	}
-	return 0;
-}
-
-int
-inspect_strip(const struct inspect *in,
-    int (*emit)(void *ctx, const char *p, size_t len), void *ctx)
-{
-	const struct verdict *v = &in->verdict;
-	const struct attachment **cut;
-	char *path;
-	FILE *f;
-	uint64_t pos = in->body_off;
-	size_t n = 0;
-	int rc = 0;
-
-	if (v->action != ACTION_STRIP || v->quarantine_id[0] == '\0')
-		return -1;
-	path = mem_printf("%s/%s/message.eml", in->p->config.quarantine_dir,
-	    v->quarantine_id);
-	f = fopen(path, "rb");
-	free(path);
-	if (f == NULL)
-		return -1;
-	cut = mem_calloc(in->nhits + 1, sizeof(*cut));
-	for (size_t i = 0; i < in->nhits; i++) {
-		const struct attachment *a;
-		bool dup = false;
-
-		if (in->hits[i].action != ACTION_STRIP)
-			continue;
-		a = att_of(in, in->hits[i].part);
-		for (size_t k = 0; k < n; k++)
-			dup |= cut[k] == a;
-		if (a != NULL && !dup)
-			cut[n++] = a;
-	}
-	qsort(cut, n, sizeof(*cut), cmp_att_off);
-	for (size_t k = 0; k < n && rc == 0; k++) {
-		const struct attachment *a = cut[k];
-		char name[128], *notice;
-		const struct hit *h = NULL;
-
-		if (a->off_header < pos)
-			continue;	/* inside a part already cut */
-		for (size_t i = 0; i < in->nhits && h == NULL; i++)
-			if (in->hits[i].part == a->part &&
-			    in->hits[i].action == ACTION_STRIP)
-				h = &in->hits[i];
-		safe_name(a->raw[0] != NULL ? a->raw[0] : a->raw[1], name,
-		    sizeof(name));
-		notice = mem_printf("Content-Type: text/plain; charset=us-ascii"
-		    "\r\nContent-Disposition: attachment; filename=\"%s."
-		    "removed.txt\"\r\n\r\nmsgsec removed the attachment \"%s\" "
-		    "under policy %s (rule %s).\r\nThe original message is "
-		    "kept as a public record, quarantine id %s.", name, name,
-		    h->rule->policy, h->rule->id, v->quarantine_id);
-		if (copy_range(f, pos, a->off_header, emit, ctx) < 0 ||
-		    emit(ctx, notice, strlen(notice)) < 0)
-			rc = -1;
-		free(notice);
-		pos = a->off_end;
-	}
-	if (rc == 0 && copy_range(f, pos, UINT64_MAX, emit, ctx) < 0)
-		rc = -1;
-	free(cut);
-	fclose(f);
-	return rc;
-}
-
-/* ------------------------------------------------------------ output */
-
-void
-inspect_json(const struct inspect *in, struct buf *out)
-{
-	const struct verdict *v = &in->verdict;
-	struct json_writer w;
-	const char *exc = NULL;
-
-	for (size_t i = 0; i < in->nhits && exc == NULL; i++)
-		exc = in->hits[i].exception;
-	json_init(&w, out);
-	json_object_begin(&w);
-	json_key(&w, "action");
-	json_string(&w, action_name(v->action));
-	json_key(&w, "reply");
-	if (v->action == ACTION_REJECT || v->action == ACTION_TEMPFAIL) {
-		char *r = mem_printf("%s %s %s", v->rcode, v->xcode, v->text);
-
-		json_string(&w, r);
-		free(r);
-	} else {
-		json_null(&w);
-	}
-	json_key(&w, "direction");
-	json_string(&w, direction_name(v->direction));
-	json_key(&w, "agency");
-	json_string(&w, v->agency);
-	json_key(&w, "exception");
-	json_string(&w, exc);
-	if (in->internal_why != NULL) {
-		json_key(&w, "error");
-		json_string(&w, in->internal_why);
-	}
-	if (v->quarantine_id[0] != '\0') {
-		json_key(&w, "quarantine_id");
-		json_string(&w, v->quarantine_id);
-	}
-	json_key(&w, "hits");
-	json_array_begin(&w);
-	for (size_t i = 0; i < in->nhits; i++) {
-		const struct hit *h = &in->hits[i];
-
-		json_object_begin(&w);
-		json_key(&w, "rule");
-		json_string(&w, h->rule->id);
-		json_key(&w, "policy");
-		json_string(&w, h->rule->policy);
-		json_key(&w, "action");
-		json_string(&w, action_name(h->action));
-		if (h->action != h->intended) {
-			json_key(&w, "intended");
-			json_string(&w, action_name(h->intended));
-		}
-		if (h->exception != NULL) {
-			json_key(&w, "exception");
-			json_string(&w, h->exception);
-		}
-		json_key(&w, "part");
-		if (h->part == SIZE_MAX)
-			json_null(&w);
-		else
-			json_u64(&w, h->part);
-		json_key(&w, "filename");
-		json_string(&w, h->filename);
-		json_key(&w, "detail");
-		json_string(&w, h->detail);
-		json_object_end(&w);
-	}
-	json_array_end(&w);
-	json_object_end(&w);
-}
-
-size_t
-inspect_alerts(const struct inspect *in, struct alert_log *log)
-{
-	size_t failed = 0;
-
-	for (size_t i = 0; i < in->nhits; i++) {
-		const struct hit *h = &in->hits[i];
-		struct alert a;
-		struct timespec ts = { in->now, 0 };
-
-		alert_begin(&a, &ts, "mail");
-		if (in->env.has_client)
-			alert_add_ip(&a, "src_ip", &in->env.client);
-		alert_add_str(&a, "queue_id", in->env.queue_id);
-		alert_add_str(&a, "rule", h->rule->id);
-		alert_add_str(&a, "policy", h->rule->policy);
-		alert_add_str(&a, "action", action_name(h->action));
-		if (h->action != h->intended)
-			alert_add_str(&a, "intended", action_name(h->intended));
-		alert_add_str(&a, "verdict", action_name(in->verdict.action));
-		alert_add_str(&a, "agency", in->agency != NULL ?
-		    in->agency->id : NULL);
-		alert_add_str(&a, "direction", direction_name(in->direction));
-		alert_add_str(&a, "exception", h->exception);
-		alert_add_str(&a, "mail_from", in->env.mail_from);
-		if (in->env.nrcpts > 0) {
-			struct json_writer *w = alert_json(&a);
-
-			json_key(w, "rcpt_to");
-			json_array_begin(w);
-			for (size_t k = 0; k < in->env.nrcpts && k < 50; k++)
-				json_string(w, in->env.rcpts[k]);
-			json_array_end(w);
-		}
-		if (h->filename != NULL)
-			alert_add_str(&a, "filename", h->filename);
-		if (h->detail != NULL)
-			alert_add_str(&a, "detail", h->detail);
-		if (in->verdict.quarantine_id[0] != '\0')
-			alert_add_str(&a, "quarantine_id",
-			    in->verdict.quarantine_id);
-		if (alert_log_write(log, &a) < 0)
-			failed++;
-	}
-	return failed;
-}
-
-size_t
-inspect_tags(const struct inspect *in, const char **names,
-    const char **values, size_t max)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < in->nhits && n < max; i++) {
-		const struct hit *h = &in->hits[i];
-
-		if (h->action != ACTION_TAG)
-			continue;
-		names[n] = h->rule->tag.header;
-		values[n] = h->rule->tag.value != NULL ? h->rule->tag.value :
-		    h->rule->id;
-		n++;
-	}
-	return n;
-}
-
-const char *
-inspect_subject_prefix(const struct inspect *in)
-{
-	for (size_t i = 0; i < in->nhits; i++)
-		if (in->hits[i].action == ACTION_TAG &&
-		    in->hits[i].rule->tag.subject_prefix != NULL)
-			return in->hits[i].rule->tag.subject_prefix;
-	return NULL;
-}
-
-const char *
-inspect_subject(const struct inspect *in)
-{
-	return in->subject;
-}
-
 void
 inspect_free(struct inspect **inp)
 {
@@ -1388,6 +1241,7 @@ inspect_free(struct inspect **inp)
 	free(in->subject);
 	buf_free(&in->text);
 	buf_free(&in->part_text);
+	buf_free(&in->part_bytes);
 	free(in->texts);
 	for (size_t i = 0; i < in->natts; i++) {
 		for (int k = 0; k < 2; k++) {

@@ -67,6 +67,9 @@ static const struct config_key keys[] = {
 	    "dangerous_extensions", 0, 0,
 	    "list whose extensions make a double extension a disguise" },
 
+	{ "milter.archive_types_list", CONF_STR, OFF(archive_list), 0,
+	    "archive_types", 0, 0,
+	    "list of true types that are opened as archives" },
 	{ "sensor.user", CONF_STR, OFF(sensor_user), 0, "msgsec", 0, 0,
 	    "user the sensor drops to after opening the capture" },
 

@@ -72,6 +72,7 @@ struct config {
 	enum action on_internal_error;
 	bool multipart_literal;
 	char *dangerous_list;
+	char *archive_list;
 
 	char *sensor_user;
 

@@ -1,0 +1,297 @@
+/*
+ * content.c - true types (libmagic) and archive walks (libarchive).
+ *
+ * Trusts: nothing in the bytes.  Every walk is bounded by the message's
+ * budget: nesting depth, members, expanded bytes, and the expansion ratio
+ * of each archive (a bomb stops at the bound with budget->hit set, never
+ * with unbounded work).  Only the first CONTENT_HEAD bytes of a member are
+ * kept unless the member is itself an archive to open, which is read whole
+ * within the byte budget.  Encrypted members and headers are reported,
+ * never guessed at.
+ */
+#include "content.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <magic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+#include "str.h"
+
+static __thread magic_t thread_magic;
+static __thread bool thread_magic_failed;
+static __thread char thread_type[128];
+
+const char *
+content_type(const void *data, size_t len)
+{
+	const char *t;
+
+	if (thread_magic == NULL && !thread_magic_failed) {
+		thread_magic = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR |
+		    MAGIC_NO_CHECK_COMPRESS | MAGIC_NO_CHECK_ELF);
+		if (thread_magic == NULL || magic_load(thread_magic, NULL) !=
+		    0) {
+			if (thread_magic != NULL)
+				magic_close(thread_magic);
+			thread_magic = NULL;
+			thread_magic_failed = true;
+		}
+	}
+	if (thread_magic == NULL || len == 0)
+		return len == 0 ? "application/x-empty" :
+		    "application/octet-stream";
+	t = magic_buffer(thread_magic, data, len < CONTENT_HEAD ? len :
+	    CONTENT_HEAD);
+	if (t == NULL)
+		return "application/octet-stream";
+	str_lcpy(thread_type, t, sizeof(thread_type));
+	return thread_type;
+}
+
+void
+content_thread_done(void)
+{
+	if (thread_magic != NULL)
+		magic_close(thread_magic);
+	thread_magic = NULL;
+	thread_magic_failed = false;
+}
+
+bool
+content_is_office(const char *type)
+{
+	return strncmp(type, "application/vnd.openxmlformats-officedocument",
+	    45) == 0 || strncmp(type, "application/vnd.ms-", 19) == 0 ||
+	    strncmp(type, "application/vnd.oasis.opendocument", 34) == 0 ||
+	    strcmp(type, "application/msword") == 0 ||
+	    strcmp(type, "application/x-ole-storage") == 0 ||
+	    strcmp(type, "application/CDFV2") == 0;
+}
+
+static const char vba_utf16[] = "_\0V\0B\0A\0_\0P\0R\0O\0J\0E\0C\0T\0";
+
+bool
+content_has_macros(const void *data, size_t len, const char *type)
+{
+	struct archive *a;
+	struct archive_entry *e;
+	bool found = false;
+	int n = 0;
+
+	if (strncmp(type, "application/vnd.openxmlformats", 30) != 0 &&
+	    strncmp(type, "application/vnd.oasis", 21) != 0 &&
+	    strncmp(type, "application/vnd.ms-word.document.macro", 38) != 0 &&
+	    strncmp(type, "application/vnd.ms-excel.sheet.macro", 36) != 0)
+		/* OLE2 compound file: the VBA project stream's name. */
+		return memmem(data, len, vba_utf16, sizeof(vba_utf16) - 1) !=
+		    NULL;
+	a = archive_read_new();
+	archive_read_support_format_zip(a);
+	if (archive_read_open_memory(a, data, len) == ARCHIVE_OK) {
+		while (!found && n++ < 10000 &&
+		    archive_read_next_header(a, &e) == ARCHIVE_OK) {
+			const char *p = archive_entry_pathname(e);
+
+			if (p != NULL && (strstr(p, "vbaProject.bin") != NULL ||
+			    strncmp(p, "Basic/", 6) == 0))
+				found = true;
+		}
+	}
+	archive_read_free(a);
+	return found;
+}
+
+/* One archive level; returns 0, or -1 when the budget ran out. */
+static int
+walk(const void *data, size_t len, const char *name, unsigned depth,
+    bool (*is_archive)(void *, const char *), struct content_budget *b,
+    content_fn fn, void *ctx)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *e;
+	struct buf member;
+	uint64_t expanded = 0;
+	bool raw = false;
+	int rc = 0, r;
+
+	archive_read_support_filter_all(a);
+	archive_read_support_format_all(a);
+	if (archive_read_open_memory(a, data, len) != ARCHIVE_OK) {
+		archive_read_free(a);
+		/* A lone compressed file (.gz, .xz ...): the raw format. */
+		a = archive_read_new();
+		archive_read_support_filter_all(a);
+		archive_read_support_format_raw(a);
+		if (archive_read_open_memory(a, data, len) != ARCHIVE_OK) {
+			archive_read_free(a);
+			return 0;
+		}
+		raw = true;
+	}
+	buf_init(&member, b->bytes < SIZE_MAX ? (size_t)b->bytes : SIZE_MAX);
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK ||
+	    r == ARCHIVE_WARN) {
+		struct content_member m;
+		char *path;
+		bool want_all = false;
+		const char *type;
+
+		if (raw && archive_filter_count(a) <= 1)
+			break;	/* raw without a filter: not an archive */
+		if (b->members == 0) {
+			b->hit = true;
+			snprintf(b->why, sizeof(b->why),
+			    "more members than limits.archive_members");
+			rc = -1;
+			break;
+		}
+		b->members--;
+		memset(&m, 0, sizeof(m));
+		m.depth = depth;
+		if (raw) {
+			/* Name the content after the archive, minus the
+			 * compression extension: report.exe.gz -> report.exe */
+			const char *dot = name != NULL ? strrchr(name, '.') :
+			    NULL;
+
+			path = name != NULL ? mem_strndup(name, dot != NULL &&
+			    dot != name ? (size_t)(dot - name) : strlen(name)) :
+			    mem_strdup("data");
+		} else {
+			const char *p = archive_entry_pathname_utf8(e);
+
+			if (p == NULL)
+				p = archive_entry_pathname(e);
+			path = mem_strdup(p != NULL ? p : "");
+		}
+		m.path = path;
+		m.encrypted = archive_entry_is_encrypted(e) != 0;
+		if (m.encrypted) {
+			fn(ctx, CONTENT_ENCRYPTED, &m);
+			fn(ctx, CONTENT_MEMBER, &m);
+			free(path);
+			continue;
+		}
+		if (archive_entry_filetype(e) != AE_IFREG && !raw) {
+			free(path);
+			continue;
+		}
+		/* The head, then the rest only if it is an archive to open. */
+		buf_reset(&member);
+		for (;;) {
+			char chunk[16384];
+			ssize_t n;
+
+			if (!want_all && member.len >= CONTENT_HEAD)
+				break;
+			n = archive_read_data(a, chunk, sizeof(chunk));
+			if (n < 0) {
+				const char *err = archive_error_string(a);
+
+				if (err != NULL && (strstr(err, "ncrypt") != NULL ||
+				    strstr(err, "assphrase") != NULL ||
+				    strstr(err, "assword") != NULL)) {
+					m.encrypted = true;
+					fn(ctx, CONTENT_ENCRYPTED, &m);
+				}
+				break;
+			}
+			if (n == 0)
+				break;
+			expanded += (uint64_t)n;
+			if ((uint64_t)n > b->bytes) {
+				b->hit = true;
+				snprintf(b->why, sizeof(b->why), "more expanded "
+				    "bytes than limits.archive_bytes");
+				rc = -1;
+				break;
+			}
+			b->bytes -= (uint64_t)n;
+			if (b->ratio > 0 && len > 0 && expanded / len >
+			    b->ratio && expanded > 1024 * 1024) {
+				b->hit = true;
+				snprintf(b->why, sizeof(b->why), "expansion over "
+				    "limits.archive_ratio");
+				rc = -1;
+				break;
+			}
+			if (buf_append(&member, chunk, (size_t)n) < 0)
+				break;
+			if (member.len >= CONTENT_HEAD && !want_all) {
+				type = content_type(member.data, member.len);
+				want_all = depth < b->depth &&
+				    is_archive(ctx, type);
+			}
+		}
+		type = content_type(member.data, member.len);
+		m.type = type;
+		m.size = member.len;
+		fn(ctx, CONTENT_MEMBER, &m);
+		if (rc == 0 && content_is_office(type) &&
+		    content_has_macros(member.data, member.len, type))
+			fn(ctx, CONTENT_MACRO, &m);
+		if (rc == 0 && is_archive(ctx, type)) {
+			if (depth >= b->depth) {
+				b->hit = true;
+				snprintf(b->why, sizeof(b->why), "archives "
+				    "nested deeper than limits.archive_depth");
+				rc = -1;
+			} else {
+				char *tname = mem_strdup(path);
+
+				rc = walk(member.data, member.len, tname,
+				    depth + 1, is_archive, b, fn, ctx);
+				free(tname);
+			}
+		}
+		free(path);
+		if (rc < 0 || raw)
+			break;
+	}
+	if (r == ARCHIVE_FATAL && rc == 0) {
+		const char *err = archive_error_string(a);
+
+		/* 7z and rar with encrypted headers fail here. */
+		if (err != NULL && (strstr(err, "ncrypt") != NULL ||
+		    strstr(err, "assword") != NULL ||
+		    strstr(err, "assphrase") != NULL)) {
+			struct content_member m;
+
+			memset(&m, 0, sizeof(m));
+			m.path = name != NULL ? name : "";
+			m.depth = depth;
+			m.encrypted = true;
+			fn(ctx, CONTENT_ENCRYPTED, &m);
+		}
+	}
+	if (archive_read_has_encrypted_entries(a) > 0 && rc == 0) {
+		struct content_member m;
+
+		memset(&m, 0, sizeof(m));
+		m.path = name != NULL ? name : "";
+		m.depth = depth;
+		m.encrypted = true;
+		fn(ctx, CONTENT_ENCRYPTED, &m);
+	}
+	buf_free(&member);
+	archive_read_free(a);
+	return rc;
+}
+
+int
+content_walk(const void *data, size_t len, const char *name,
+    bool (*is_archive)(void *ctx, const char *type), struct content_budget *b,
+    content_fn fn, void *ctx)
+{
+	if (b->depth == 0) {
+		b->hit = true;
+		snprintf(b->why, sizeof(b->why),
+		    "archives not opened (limits.archive_depth is 0)");
+		return -1;
+	}
+	return walk(data, len, name, 1, is_archive, b, fn, ctx);
+}

@@ -1,0 +1,106 @@
+/*
+ * inspect_priv.h - the state of one message in the pipeline, shared by
+ * inspect.c (events, facts, rules, verdict) and inspect_output.c (JSON,
+ * alerts, tags, strip).  Not for use outside milter/inspect*.c.
+ */
+#ifndef MSGSEC_INSPECT_PRIV_H
+#define MSGSEC_INSPECT_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "content.h"
+#include "inspect.h"
+#include "mime.h"
+
+#define MAX_CHECKS 64
+#define MAX_EXTS 8
+#define RFC5322_LINE_MAX 998
+
+struct attachment {
+	size_t part;
+	bool member;		/* an archive member, not a MIME part */
+	char true_type[128];	/* libmagic's answer, "" until known */
+	bool off_valid;		/* where it lies in the message, for strip */
+	uint64_t off_header, off_end;
+	char *names[2];		/* normalised filename, name (may be NULL) */
+	char *raw[2];		/* as declared, decoded to UTF-8 */
+	char *exts[MAX_EXTS];
+	size_t nexts;
+	char declared[128];
+	const char *checks[MAX_CHECKS];
+	size_t nchecks;
+};
+
+struct hdr_field {
+	char *name;
+	char *value;		/* decoded, unfolded */
+};
+
+struct inspect {
+	struct policy *p;
+	const struct limits *lim;
+	struct envelope env;
+	char *mail_from;
+	char **rcpts;
+	time_t now;
+
+	struct mime *mime;
+	struct spool spool;
+	bool spooling;
+	bool internal_error;
+	char *internal_why;
+
+	/* raw scan */
+	uint64_t size;
+	uint64_t body_off;	/* where the top-level body starts */
+	size_t line_len;
+	bool raw_in_headers;
+	bool prev_cr;
+	bool line_start;
+
+	/* top-level header fields */
+	struct hdr_field *fields;
+	size_t nfields;
+	char *subject;
+
+	/* text for content rules */
+	struct buf text;	/* all text parts, NUL-separated */
+	struct span *texts;
+	size_t ntexts;
+	struct buf part_text;	/* the current text part, raw decoded */
+	size_t text_part;	/* SIZE_MAX when none */
+	bool text_html;
+	char text_charset[64];
+
+	struct attachment *atts;
+	size_t natts;
+
+	/* the leaf part being read: its head for libmagic, all of it when
+	 * it is an archive or office document to look into */
+	struct buf part_bytes;
+	size_t part_index;	/* SIZE_MAX when none */
+	bool part_decided;	/* head seen: keep collecting or not */
+	bool part_all;
+	struct content_budget budget;
+
+	const char *checks[MAX_CHECKS];	/* message-level */
+	size_t nchecks;
+	size_t parts;
+	bool is_multipart;
+
+	enum direction direction;
+	const struct agency *agency;
+
+	struct hit *hits;
+	size_t nhits;
+	struct verdict verdict;
+	bool finished;
+};
+
+/* The attachment object of a MIME part (not of an archive member). */
+const struct attachment *inspect_att_of(const struct inspect *in,
+    size_t part);
+
+#endif

@@ -114,7 +114,7 @@ walk(const void *data, size_t len, const char *name, unsigned depth,
 	struct archive *a = archive_read_new();
 	struct archive_entry *e;
 	struct buf member;
-	uint64_t expanded = 0;
+	uint64_t expanded = 0, declared = 0;
 	bool raw = false;
 	int rc = 0, r;
 
@@ -179,6 +179,22 @@ walk(const void *data, size_t len, const char *name, unsigned depth,
 		if (archive_entry_filetype(e) != AE_IFREG && !raw) {
 			free(path);
 			continue;
+		}
+		/*
+		 * What the archive says its members expand to: a bomb is
+		 * caught before anything is inflated (only heads are read).
+		 */
+		if (archive_entry_size_is_set(e) && archive_entry_size(e) > 0) {
+			declared += (uint64_t)archive_entry_size(e);
+			if (b->ratio > 0 && len > 0 && declared > 1024 * 1024 &&
+			    declared / len > b->ratio) {
+				b->hit = true;
+				snprintf(b->why, sizeof(b->why), "declared "
+				    "expansion over limits.archive_ratio");
+				free(path);
+				rc = -1;
+				break;
+			}
 		}
 		/* The head, then the rest only if it is an archive to open. */
 		buf_reset(&member);

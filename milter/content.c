@@ -105,6 +105,103 @@ content_has_macros(const void *data, size_t len, const char *type)
 	return found;
 }
 
+static uint32_t
+le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+static uint16_t
+le16(const unsigned char *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+/*
+ * Is a Microsoft Cabinet structurally sound (every folder, data block
+ * and file record inside the bytes we have)?  libarchive 3.6's CAB reader
+ * dereferences bad offsets in malformed files (found by fuzzing), so a
+ * cabinet that fails this is not opened; its true type still counts.
+ *
+ *   CFHEADER  "MSCF" res cbCabinet res coffFiles res ver cFolders cFiles
+ *             flags setID iCabinet [cbCFHeader cbCFFolder cbCFData res..]
+ *   CFFOLDER  coffCabStart cCFData typeCompress [res]
+ *   CFDATA    csum cbData cbUncomp [res] data[cbData]
+ *   CFFILE    cbFile uoffFolderStart iFolder date time attribs szName
+ */
+static bool
+cab_is_sane(const unsigned char *p, size_t len)
+{
+	size_t off, hres = 0, fres = 0, dres = 0;
+	unsigned folders, files, flags;
+	uint64_t unpacked[64];
+
+	if (len < 36 || memcmp(p, "MSCF", 4) != 0 || le32(p + 8) > len)
+		return false;
+	folders = le16(p + 26);
+	files = le16(p + 28);
+	flags = le16(p + 30);
+	off = 36;
+	if (folders == 0 || files == 0 || (flags & 3) != 0 || folders > 64)
+		return false;	/* multi-cabinet sets are not followed */
+	if (flags & 4) {
+		if (len < 40)
+			return false;
+		hres = le16(p + 36);
+		fres = p[38];
+		dres = p[39];
+		off = 40 + hres;
+	}
+	for (unsigned f = 0; f < folders; f++) {
+		size_t d;
+		unsigned blocks;
+		bool stored;
+
+		if (off + 8 + fres > len)
+			return false;
+		d = le32(p + off);
+		blocks = le16(p + off + 4);
+		stored = (le16(p + off + 6) & 0x0f) == 0;
+		off += 8 + fres;
+		unpacked[f] = 0;
+		if (blocks == 0)
+			return false;
+		for (unsigned k = 0; k < blocks; k++) {
+			unsigned packed, plain;
+
+			if (d < 36 || d + 8 + dres > len)
+				return false;
+			packed = le16(p + d + 4);
+			plain = le16(p + d + 6);
+			/* a block holds 1..32768 bytes; stored ones as is */
+			if (plain == 0 || plain > 32768 || packed == 0 ||
+			    (stored && packed != plain))
+				return false;
+			unpacked[f] += plain;
+			d += 8 + dres + packed;
+			if (d > len)
+				return false;
+		}
+	}
+	off = le32(p + 16);
+	for (unsigned f = 0; f < files; f++) {
+		const unsigned char *nul;
+
+		if (off < 36 || off + 16 > len || le16(p + off + 8) >= folders)
+			return false;
+		/* the file lies inside its folder's data */
+		if ((uint64_t)le32(p + off + 4) + le32(p + off) >
+		    unpacked[le16(p + off + 8)])
+			return false;
+		nul = memchr(p + off + 16, '\0', len - off - 16);
+		if (nul == NULL)
+			return false;
+		off = (size_t)(nul - p) + 1;
+	}
+	return true;
+}
+
 /* One archive level; returns 0, or -1 when the budget ran out. */
 static int
 walk(const void *data, size_t len, const char *name, unsigned depth,
@@ -118,6 +215,11 @@ walk(const void *data, size_t len, const char *name, unsigned depth,
 	bool raw = false;
 	int rc = 0, r;
 
+	if (len >= 4 && memcmp(data, "MSCF", 4) == 0 &&
+	    !cab_is_sane(data, len)) {
+		archive_read_free(a);
+		return 0;
+	}
 	archive_read_support_filter_all(a);
 	archive_read_support_format_all(a);
 	if (archive_read_open_memory(a, data, len) != ARCHIVE_OK) {

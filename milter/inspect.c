@@ -23,6 +23,7 @@
 #include "address.h"
 #include "check.h"
 #include "content.h"
+#include "legacy.h"
 #include "json.h"
 #include "mem.h"
 #include "mime.h"
@@ -303,6 +304,71 @@ on_member(void *ctx, enum content_event ev, const struct content_member *m)
 	}
 }
 
+/*
+ * A file found inside a part in a legacy encoding (uuencode, yEnc,
+ * BinHex, TNEF): judged like an attachment, archives opened.
+ */
+struct legacy_ctx {
+	struct inspect *in;
+	size_t part;
+};
+
+static void
+on_legacy(void *ctx, const char *kind, const char *name, const void *data,
+    size_t len, bool truncated)
+{
+	struct legacy_ctx *lc = ctx;
+	struct inspect *in = lc->in;
+	struct attachment *a = new_member(in, lc->part);
+	bool bidi = false;
+	size_t owner;
+
+	(void)kind;
+	if (a == NULL)
+		return;
+	if (truncated)
+		raise_check(in, "limit.archive");
+	a->raw[0] = mem_strdup(name);
+	a->names[0] = normalise_name(name, &bidi);
+	add_extensions(a, a->names[0]);
+	if (double_extension(in, a->names[0]))
+		att_check(a, "attachment.double-extension");
+	if (bidi)
+		att_check(a, "attachment.bidi-name");
+	str_lcpy(a->true_type, content_type(data, len), sizeof(a->true_type));
+	if (type_mismatch(a->names[0], a->true_type))
+		att_check(a, "attachment.type-mismatch");
+	owner = (size_t)(a - in->atts);
+	if (content_is_office(a->true_type) && content_has_macros(data, len,
+	    a->true_type))
+		att_check(a, "office.macro");
+	if (is_archive_type(in, a->true_type)) {
+		struct walk_ctx w = { in, lc->part, owner };
+		char *nm = mem_strdup(a->names[0]);
+
+		if (content_walk(data, len, nm, walk_is_archive, &in->budget,
+		    on_member, &w) < 0 || in->budget.hit)
+			raise_check(in, "limit.archive");
+		free(nm);
+	}
+}
+
+static bool
+is_uu_encoding(const char *cte)
+{
+	return strcmp(cte, "x-uuencode") == 0 || strcmp(cte, "uuencode") == 0 ||
+	    strcmp(cte, "x-uue") == 0 || strcmp(cte, "uue") == 0;
+}
+
+static bool
+is_legacy_type(const char *type, const char *name)
+{
+	return strcmp(type, "application/mac-binhex40") == 0 ||
+	    strcmp(type, "application/ms-tnef") == 0 ||
+	    strcmp(type, "application/vnd.ms-tnef") == 0 ||
+	    (name != NULL && strcasecmp(name, "winmail.dat") == 0);
+}
+
 /* A leaf part ended: its true type, and what is inside it. */
 static void
 inspect_content(struct inspect *in, const struct mime_part *p)
@@ -319,6 +385,24 @@ inspect_content(struct inspect *in, const struct mime_part *p)
 		if (a->names[i] != NULL && type_mismatch(a->names[i], type))
 			att_check(a, "attachment.type-mismatch");
 	owner = (size_t)(a - in->atts);
+	if (in->part_all && is_uu_encoding(p->encoding_name)) {
+		struct legacy_ctx lc = { in, p->index };
+		const char *t = in->part_bytes.data != NULL ?
+		    in->part_bytes.data : "";
+
+		(void)legacy_scan_text(t, in->part_bytes.len,
+		    (size_t)in->lim->archive_bytes, on_legacy, &lc);
+		a = &in->atts[owner];
+	} else if (in->part_all && is_legacy_type(p->type, a->names[0])) {
+		struct legacy_ctx lc = { in, p->index };
+
+		if (legacy_tnef(in->part_bytes.data, in->part_bytes.len,
+		    (size_t)in->lim->archive_bytes, on_legacy, &lc) < 0)
+			(void)legacy_binhex(in->part_bytes.data,
+			    in->part_bytes.len, (size_t)in->lim->archive_bytes,
+			    on_legacy, &lc);
+		a = &in->atts[owner];	/* the array may have moved */
+	}
 	if (content_is_office(type) && in->part_all &&
 	    content_has_macros(in->part_bytes.data, in->part_bytes.len, type))
 		att_check(&in->atts[owner], "office.macro");
@@ -452,6 +536,19 @@ text_end(struct inspect *in)
 
 	if (in->text_part == SIZE_MAX)
 		return;
+	{
+		/* Files hidden in the text in old encodings. */
+		struct legacy_ctx lc = { in, in->text_part };
+		const char *t = in->part_text.data != NULL ?
+		    in->part_text.data : "";
+
+		(void)legacy_scan_text(t, in->part_text.len,
+		    (size_t)in->lim->archive_bytes, on_legacy, &lc);
+		if (memmem(t, in->part_text.len, "(This file must be converted "
+		    "with BinHex", 41) != NULL)
+			(void)legacy_binhex(t, in->part_text.len,
+			    (size_t)in->lim->archive_bytes, on_legacy, &lc);
+	}
 	in->text_part = SIZE_MAX;
 	buf_init(&utf8, in->lim->text_bytes);
 	(void)charset_to_utf8(in->text_charset, (struct span){
@@ -634,7 +731,9 @@ on_mime(void *ctx, const struct mime_event *ev)
 		if (!p->is_multipart && !p->is_message) {
 			text_begin(in, p);
 			in->part_index = p->index;
-			in->part_decided = false;
+			in->part_decided = is_legacy_type(p->type,
+			    p->filename != NULL ? p->filename : p->name) ||
+			    is_uu_encoding(p->encoding_name);
 			in->part_all = true;
 			buf_reset(&in->part_bytes);
 		}

@@ -132,7 +132,12 @@ run_test(struct policy *p, struct test_opts *t, const char *prefix)
 		bool unix_ends = lf != NULL && (lf == data || lf[-1] != '\r');
 		size_t start = 0;
 
-		for (size_t i = 0; i < len; i++) {
+		/* A message saved from an mbox starts with its "From "
+		 * separator line, which is not part of the message. */
+		if (len > 5 && memcmp(data, "From ", 5) == 0 && lf != NULL)
+			start = (size_t)(lf - data) + 1;
+
+		for (size_t i = start; i < len; i++) {
 			if (!unix_ends || data[i] != '\n' ||
 			    (i > 0 && data[i - 1] == '\r'))
 				continue;

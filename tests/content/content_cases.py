@@ -30,12 +30,15 @@ def message(parts):
            'Content-Type: multipart/mixed; boundary="zz"', "",
            "--zz", "Content-Type: text/plain", "", "Please see the attachment."]
     for name, data, ctype in parts:
+        if name is None:  # an inline text part, bytes as they are
+            out += ["--zz", "Content-Type: %s" % ctype, "", data.decode("latin-1")]
+            continue
         out += ["--zz", "Content-Type: %s" % ctype,
                 'Content-Disposition: attachment; filename="%s"' % name,
                 "Content-Transfer-Encoding: base64", "",
                 base64.encodebytes(data).decode().rstrip("\n")]
     out += ["--zz--", ""]
-    return "\r\n".join(out).replace("\n", "\r\n").replace("\r\r\n", "\r\n").encode()
+    return "\r\n".join(out).replace("\n", "\r\n").replace("\r\r\n", "\r\n").encode("latin-1")
 
 
 def zipped(members, pwd=None, w=None):
@@ -76,6 +79,33 @@ def tgz(members):
             ti.size = len(d)
             t.addfile(ti, io.BytesIO(d))
     return b.getvalue()
+
+
+def uuencode(name, data):
+    import binascii
+    lines = ["begin 644 %s" % name]
+    for i in range(0, len(data), 45):
+        lines.append(binascii.b2a_uu(data[i:i + 45]).decode().rstrip("\n"))
+    lines += ["`", "end"]
+    return ("Here is the tool:\n\n" + "\n".join(lines) + "\n\nbye\n").encode("latin-1")
+
+
+def yenc(name, data):
+    out = bytearray(b"=ybegin line=128 size=%d name=%s\n" % (len(data), name.encode()))
+    col = 0
+    for c in data:
+        e = (c + 42) % 256
+        if e in (0, 10, 13, 61):
+            out += b"=" + bytes([(e + 64) % 256])
+            col += 2
+        else:
+            out.append(e)
+            col += 1
+        if col >= 128:
+            out += b"\n"
+            col = 0
+    out += b"\n=yend size=%d\n" % len(data)
+    return b"Posted file:\n" + bytes(out)
 
 
 def docx(macro=False):
@@ -125,6 +155,10 @@ def main():
         ("7z-encrypted", [("secret.7z", seven([("notes.txt", b"hello\n")], w, pwd="pw"), "application/x-7z-compressed")], {"archive.encrypted"}, set()),
         ("7z-encrypted-headers", [("secret.7z", seven([("notes.txt", b"hello\n")], w, pwd="pw", header_enc=True), "application/x-7z-compressed")], {"archive.encrypted"}, set()),
         ("bomb-ratio", [("zeros.zip", zipped([("zeros.bin", b"\0" * 50_000_000)]), "application/zip")], {"limit.archive"}, set()),
+        ("uuencode-in-text", [(None, uuencode("tool.exe", clam), "text/plain")], {"attach.dangerous-extension", "attach.executable-type"}, set()),
+        ("yenc-in-text", [(None, yenc("tool.scr", clam), "text/plain")], {"attach.dangerous-extension", "attach.executable-type"}, set()),
+        ("binhex", [("clam.hqx", tf("clam.exe.binhex"), "application/mac-binhex40")], {"attach.dangerous-extension", "attach.executable-type"}, set()),
+        ("tnef", [("winmail.dat", tf("clam.tnef"), "application/ms-tnef")], {"attach.executable-type"}, set()),
         ("docx-macro", [("memo.docx", docx(macro=True), "application/vnd.openxmlformats-officedocument.wordprocessingml.document")], {"office.macro"}, {"attach.executable-type"}),
         # clean look-alikes
         ("clean-pdf", [("report.pdf", PDF, "application/pdf")], set(), {"attach.executable-type", "attach.type-mismatch", "attach.dangerous-extension"}),
@@ -134,12 +168,17 @@ def main():
         ("clean-ics", [("invite.ics", ICS, "text/calendar")], set(), {"attach.type-mismatch", "attach.executable-type"}),
         ("clean-tgz-data", [("data.tar.gz", tgz([("r/a.csv", CSV)]), "application/gzip")], set(), {"attach.executable-type", "attach.dangerous-extension", "limit.archive"}),
     ]
+    # Whole messages from the package, as saved from an mbox.
+    for n in ("clam.exe.mbox.uu", "clam.exe.mbox.base64", "clam.mail"):
+        shutil.copy(os.path.join(TF, n), os.path.join(w, "pkg-" + n + ".eml"))
+        cases.append(("pkg-" + n, None, {"attach.executable-type", "attach.dangerous-extension"}, set()))
     lst = os.path.join(w, "list")
     with open(lst, "w") as L:
         for name, parts, _, _ in cases:
             p = os.path.join(w, name + ".eml")
-            with open(p, "wb") as f:
-                f.write(message(parts))
+            if parts is not None:
+                with open(p, "wb") as f:
+                    f.write(message(parts))
             L.write(p + "\n")
     # Limits at and over: depth (zip in zip needs depth 2), members.
     limits = [

@@ -1,0 +1,377 @@
+/*
+ * legacy.c - uuencode, yEnc, BinHex 4.0 and TNEF decoders.
+ *
+ * Trusts: nothing.  Lines are read through length-carrying spans, TNEF
+ * attributes through a bounds-checked cursor (every length is checked
+ * against the bytes left before use), and each decoded file is bounded by
+ * max_out.
+ *
+ *   uuencode:  "begin" SP mode SP name / lines: len-char 4-char groups / "end"
+ *   yEnc:      "=ybegin ... name=NAME" / escaped bytes (c - 42) / "=yend"
+ *   BinHex:    ":" 6-bit text ":" -> RLE (0x90) -> header, data fork, rsrc
+ *   TNEF:      u32 signature 0x223E9F78, u16 key, then attributes
+ *              { u8 level, u32 id, u32 length, data[length], u16 checksum }
+ */
+#include "legacy.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+#include "str.h"
+
+struct out {
+	char *p;
+	size_t len, max;
+	bool truncated;
+};
+
+static void
+out_init(struct out *o, size_t max)
+{
+	o->p = mem_malloc(max == 0 ? 1 : max);
+	o->len = 0;
+	o->max = max;
+	o->truncated = false;
+}
+
+static void
+out_byte(struct out *o, unsigned char c)
+{
+	if (o->len < o->max)
+		o->p[o->len++] = (char)c;
+	else
+		o->truncated = true;
+}
+
+/* Next line of text from *pos: span without the line break. */
+static bool
+next_line(const char *text, size_t len, size_t *pos, struct span *line)
+{
+	size_t start = *pos, end;
+
+	if (start >= len)
+		return false;
+	end = start;
+	while (end < len && text[end] != '\n')
+		end++;
+	*pos = end < len ? end + 1 : end;
+	line->p = text + start;
+	line->len = end - start;
+	if (line->len > 0 && line->p[line->len - 1] == '\r')
+		line->len--;
+	return true;
+}
+
+static void
+copy_name(char *dst, struct span s)
+{
+	size_t n = s.len < LEGACY_NAME_MAX - 1 ? s.len : LEGACY_NAME_MAX - 1;
+
+	memcpy(dst, s.p, n);
+	dst[n] = '\0';
+}
+
+/* "begin 644 name": the name, or false. */
+static bool
+uu_begin(struct span l, char *name)
+{
+	size_t i = 6;
+
+	if (l.len < 9 || memcmp(l.p, "begin ", 6) != 0)
+		return false;
+	while (i < l.len && l.p[i] >= '0' && l.p[i] <= '7')
+		i++;
+	if (i == 6 || i >= l.len || l.p[i] != ' ')
+		return false;
+	copy_name(name, span_trim((struct span){ l.p + i + 1, l.len - i - 1 }));
+	return name[0] != '\0';
+}
+
+static void
+uu_line(struct span l, struct out *o)
+{
+	size_t n, i = 1;
+
+	if (l.len == 0)
+		return;
+	n = (size_t)((l.p[0] - ' ') & 0x3f);
+	while (n > 0 && i + 3 < l.len + 1) {
+		unsigned char c[4] = { 0, 0, 0, 0 };
+
+		for (int k = 0; k < 4; k++)
+			c[k] = i + (size_t)k < l.len ?
+			    (unsigned char)((l.p[i + k] - ' ') & 0x3f) : 0;
+		out_byte(o, (unsigned char)(c[0] << 2 | c[1] >> 4));
+		if (n > 1)
+			out_byte(o, (unsigned char)(c[1] << 4 | c[2] >> 2));
+		if (n > 2)
+			out_byte(o, (unsigned char)(c[2] << 6 | c[3]));
+		n = n > 3 ? n - 3 : 0;
+		i += 4;
+	}
+}
+
+/* "=ybegin part=1 line=128 size=123 name=file.exe": name is last. */
+static bool
+y_begin(struct span l, char *name)
+{
+	const char *n;
+
+	if (l.len < 8 || memcmp(l.p, "=ybegin ", 8) != 0)
+		return false;
+	n = memmem(l.p, l.len, " name=", 6);
+	if (n == NULL)
+		return false;
+	n += 6;
+	copy_name(name, span_trim((struct span){ n, (size_t)(l.p + l.len -
+	    n) }));
+	return name[0] != '\0';
+}
+
+static void
+y_line(struct span l, struct out *o)
+{
+	for (size_t i = 0; i < l.len; i++) {
+		unsigned char c = (unsigned char)l.p[i];
+
+		if (c == '=' && i + 1 < l.len) {
+			c = (unsigned char)(l.p[++i] - 64);
+		}
+		out_byte(o, (unsigned char)(c - 42));
+	}
+}
+
+size_t
+legacy_scan_text(const char *text, size_t len, size_t max_out, legacy_fn fn,
+    void *ctx)
+{
+	size_t pos = 0, files = 0;
+	struct span l;
+	char name[LEGACY_NAME_MAX];
+
+	while (files < LEGACY_MAX_FILES && next_line(text, len, &pos, &l)) {
+		bool uu = uu_begin(l, name), y = !uu && y_begin(l, name);
+		struct out o;
+
+		if (!uu && !y)
+			continue;
+		out_init(&o, max_out);
+		while (next_line(text, len, &pos, &l)) {
+			if (uu && l.len >= 3 && memcmp(l.p, "end", 3) == 0 &&
+			    span_trim((struct span){ l.p, l.len }).len == 3)
+				break;
+			if (y && l.len >= 6 && memcmp(l.p, "=yend", 5) == 0)
+				break;
+			if (y && l.len >= 7 && memcmp(l.p, "=ypart", 6) == 0)
+				continue;
+			if (uu)
+				uu_line(l, &o);
+			else
+				y_line(l, &o);
+		}
+		fn(ctx, uu ? "uuencode" : "yenc", name, o.p, o.len,
+		    o.truncated);
+		free(o.p);
+		files++;
+	}
+	return files;
+}
+
+/* ------------------------------------------------------------ BinHex */
+
+static const char hqx_alphabet[] =
+    "!\"#$%&'()*+,-012345689@ABCDEFGHIJKLMNPQRSTUVXYZ[`abcdefhijklmpqr";
+
+int
+legacy_binhex(const char *text, size_t len, size_t max_out, legacy_fn fn,
+    void *ctx)
+{
+	const char *start;
+	struct out raw, dec;
+	uint32_t acc = 0;
+	unsigned bits = 0;
+	size_t i;
+	int rc = -1;
+
+	/* The data starts after the first ':' at the start of a line. */
+	start = NULL;
+	for (i = 0; i < len; i++)
+		if (text[i] == ':' && (i == 0 || text[i - 1] == '\n')) {
+			start = text + i + 1;
+			break;
+		}
+	if (start == NULL)
+		return -1;
+	/* 6-bit decode; the 8-bit stream is at most 3/4 of the text. */
+	out_init(&raw, (len / 4) * 3 + 3);
+	for (i = (size_t)(start - text); i < len && text[i] != ':'; i++) {
+		const char *q = memchr(hqx_alphabet, text[i], 64);
+
+		if (q == NULL || text[i] == '\0')
+			continue;	/* line breaks, white space */
+		acc = (acc << 6) | (uint32_t)(q - hqx_alphabet);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out_byte(&raw, (unsigned char)(acc >> bits));
+		}
+	}
+	/* RLE: 0x90 n repeats the previous byte n-1 more times; 0x90 0
+	 * is a literal 0x90. */
+	out_init(&dec, max_out + 512);
+	for (i = 0; i < raw.len; i++) {
+		unsigned char c = (unsigned char)raw.p[i];
+
+		if (c == 0x90 && i + 1 < raw.len) {
+			unsigned n = (unsigned char)raw.p[++i];
+
+			if (n == 0) {
+				out_byte(&dec, 0x90);
+			} else if (dec.len > 0) {
+				unsigned char prev = (unsigned char)
+				    dec.p[dec.len - 1];
+
+				for (unsigned k = 1; k < n && !dec.truncated; k++)
+					out_byte(&dec, prev);
+			}
+		} else {
+			out_byte(&dec, c);
+		}
+	}
+	/* Header: len(1) name(len) 0(1) type(4) creator(4) flags(2)
+	 * dlen(4) rlen(4) crc(2), then the data fork. */
+	if (dec.len >= 1) {
+		size_t nlen = (unsigned char)dec.p[0], h = 1 + nlen + 1 + 4 +
+		    4 + 2;
+
+		if (nlen > 0 && dec.len >= h + 4 + 4 + 2) {
+			const unsigned char *d = (const unsigned char *)dec.p;
+			uint32_t dlen = (uint32_t)d[h] << 24 | (uint32_t)d[h + 1]
+			    << 16 | (uint32_t)d[h + 2] << 8 | d[h + 3];
+			size_t off = h + 10, have = dec.len - off;
+			char name[LEGACY_NAME_MAX];
+
+			copy_name(name, (struct span){ dec.p + 1, nlen });
+			fn(ctx, "binhex", name, dec.p + off, dlen < have ? dlen :
+			    have, dec.truncated || dlen > have);
+			rc = 0;
+		}
+	}
+	free(raw.p);
+	free(dec.p);
+	return rc;
+}
+
+/* ------------------------------------------------------------ TNEF */
+
+#define TNEF_SIGNATURE 0x223e9f78u
+#define ATT_ATTACH_REND_DATA 0x00069002u	/* starts an attachment */
+#define ATT_ATTACH_TITLE 0x00018010u
+#define ATT_ATTACH_DATA 0x0006800fu
+#define LVL_ATTACHMENT 2
+
+struct cursor {
+	const unsigned char *p;
+	size_t left;
+	bool error;
+};
+
+static uint32_t
+get_u32(struct cursor *c)
+{
+	uint32_t v;
+
+	if (c->left < 4) {
+		c->error = true;
+		c->left = 0;
+		return 0;
+	}
+	v = (uint32_t)c->p[0] | (uint32_t)c->p[1] << 8 |
+	    (uint32_t)c->p[2] << 16 | (uint32_t)c->p[3] << 24;
+	c->p += 4;
+	c->left -= 4;
+	return v;
+}
+
+static unsigned
+get_u8(struct cursor *c)
+{
+	if (c->left < 1) {
+		c->error = true;
+		return 0;
+	}
+	c->left--;
+	return *c->p++;
+}
+
+static void
+skip(struct cursor *c, size_t n)
+{
+	if (c->left < n) {
+		c->error = true;
+		c->left = 0;
+		return;
+	}
+	c->p += n;
+	c->left -= n;
+}
+
+int
+legacy_tnef(const void *data, size_t len, size_t max_out, legacy_fn fn,
+    void *ctx)
+{
+	struct cursor c = { data, len, false };
+	char name[LEGACY_NAME_MAX] = "";
+	const unsigned char *fdata = NULL;
+	size_t flen = 0;
+	bool in_att = false;
+	int files = 0;
+
+	if (get_u32(&c) != TNEF_SIGNATURE || c.error)
+		return -1;
+	skip(&c, 2);	/* legacy key */
+	while (!c.error && c.left > 0 && files < LEGACY_MAX_FILES) {
+		unsigned level = get_u8(&c);
+		uint32_t id = get_u32(&c), alen = get_u32(&c);
+		const unsigned char *val = c.p;
+
+		if (c.error || alen > c.left)
+			break;
+		skip(&c, alen);
+		skip(&c, 2);	/* checksum */
+		if (level != LVL_ATTACHMENT)
+			continue;
+		if (id == ATT_ATTACH_REND_DATA) {
+			if (in_att && (name[0] != '\0' || fdata != NULL)) {
+				fn(ctx, "tnef", name[0] ? name : "attachment",
+				    fdata != NULL ? (const void *)fdata : "",
+				    flen < max_out ? flen : max_out,
+				    flen > max_out);
+				files++;
+			}
+			in_att = true;
+			name[0] = '\0';
+			fdata = NULL;
+			flen = 0;
+		} else if (id == ATT_ATTACH_TITLE) {
+			size_t n = alen;
+
+			while (n > 0 && val[n - 1] == '\0')
+				n--;
+			copy_name(name, (struct span){ (const char *)val, n });
+		} else if (id == ATT_ATTACH_DATA) {
+			fdata = val;
+			flen = alen;
+		}
+	}
+	if (in_att && (name[0] != '\0' || fdata != NULL) &&
+	    files < LEGACY_MAX_FILES) {
+		fn(ctx, "tnef", name[0] ? name : "attachment",
+		    fdata != NULL ? (const void *)fdata : "",
+		    flen < max_out ? flen : max_out, flen > max_out);
+		files++;
+	}
+	return files;
+}

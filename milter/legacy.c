@@ -253,9 +253,12 @@ legacy_binhex(const char *text, size_t len, size_t max_out, legacy_fn fn,
 			size_t off = h + 10, have = dec.len - off;
 			char name[LEGACY_NAME_MAX];
 
+			size_t n = dlen < have ? dlen : have;
+
 			copy_name(name, (struct span){ dec.p + 1, nlen });
-			fn(ctx, "binhex", name, dec.p + off, dlen < have ? dlen :
-			    have, dec.truncated || dlen > have);
+			fn(ctx, "binhex", name, dec.p + off, n < max_out ? n :
+			    max_out, dec.truncated || dlen > have ||
+			    n > max_out);
 			rc = 0;
 		}
 	}

@@ -1,9 +1,14 @@
 /*
- * strset.c - a case-insensitive hash set of short strings.
+ * strset.c - a case-insensitive hash set of short strings (file
+ * extensions, MIME types, header names, addresses).
  *
- * Open addressing with linear probing, load factor at most 1/2, FNV-1a
- * over lowercased bytes.  Entries are stored lowercased; queries may be
- * any bytes.
+ * Open addressing with linear probing, load at most 1/2, FNV-1a over the
+ * ASCII-lowercased bytes.  Only A-Z fold; other bytes, NUL and high bytes
+ * included, compare as themselves, so "a\0b" is a string of three bytes.
+ *
+ * Trusts: nothing in the bytes of either entries or queries.  Entries come
+ * from rule files, whose loaders bound how many there are; the set owns a
+ * lowercased copy of each.
  */
 #include "strset.h"
 
@@ -14,9 +19,9 @@
 #include "mem.h"
 
 struct strset_entry {
-	char *s;
+	char *s;		/* NULL: free slot */
 	size_t len;
-	uint32_t hash;
+	uint64_t hash;
 };
 
 struct strset {
@@ -26,28 +31,29 @@ struct strset {
 };
 
 static inline unsigned char
-lc(unsigned char c)
+strset_lc(unsigned char c)
 {
-	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + ('a' - 'A')) : c;
 }
 
-static uint32_t
-hash_nocase(const char *s, size_t len)
+static uint64_t
+strset_hash(const char *s, size_t len)
 {
-	uint32_t h = 2166136261u;
+	uint64_t h = 14695981039346656037ull;
 
 	for (size_t i = 0; i < len; i++) {
-		h ^= lc((unsigned char)s[i]);
-		h *= 16777619u;
+		h ^= strset_lc((unsigned char)s[i]);
+		h *= 1099511628211ull;
 	}
 	return h;
 }
 
+/* stored is lowercase already; q is any bytes. */
 static bool
-eq_nocase(const char *a, const char *b, size_t len)
+strset_eq(const char *stored, const char *q, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
-		if (lc((unsigned char)a[i]) != lc((unsigned char)b[i]))
+		if ((unsigned char)stored[i] != strset_lc((unsigned char)q[i]))
 			return false;
 	return true;
 }
@@ -76,16 +82,17 @@ strset_free(struct strset **setp)
 	*setp = NULL;
 }
 
+/* The slot holding s, or the free slot where it would go. */
 static struct strset_entry *
-strset_slot(const struct strset *set, const char *s, size_t len, uint32_t h)
+strset_slot(const struct strset *set, const char *s, size_t len, uint64_t h)
 {
 	size_t mask = set->cap - 1;
 
-	for (size_t i = h & mask;; i = (i + 1) & mask) {
+	for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
 		struct strset_entry *e = &set->v[i];
 
 		if (e->s == NULL ||
-		    (e->hash == h && e->len == len && eq_nocase(e->s, s, len)))
+		    (e->hash == h && e->len == len && strset_eq(e->s, s, len)))
 			return e;
 	}
 }
@@ -108,17 +115,18 @@ strset_grow(struct strset *set)
 void
 strset_add(struct strset *set, const char *s, size_t len)
 {
-	uint32_t h = hash_nocase(s, len);
-	struct strset_entry *e;
+	uint64_t h = strset_hash(s, len);
+	struct strset_entry *e = strset_slot(set, s, len, h);
 
-	if ((set->count + 1) * 2 > set->cap)
-		strset_grow(set);
-	e = strset_slot(set, s, len, h);
 	if (e->s != NULL)
 		return;
+	if ((set->count + 1) * 2 > set->cap) {
+		strset_grow(set);
+		e = strset_slot(set, s, len, h);
+	}
 	e->s = mem_strndup(s, len);
 	for (size_t i = 0; i < len; i++)
-		e->s[i] = (char)lc((unsigned char)e->s[i]);
+		e->s[i] = (char)strset_lc((unsigned char)e->s[i]);
 	e->len = len;
 	e->hash = h;
 	set->count++;
@@ -127,7 +135,7 @@ strset_add(struct strset *set, const char *s, size_t len)
 bool
 strset_has(const struct strset *set, const char *s, size_t len)
 {
-	return strset_slot(set, s, len, hash_nocase(s, len))->s != NULL;
+	return strset_slot(set, s, len, strset_hash(s, len))->s != NULL;
 }
 
 size_t

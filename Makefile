@@ -44,7 +44,7 @@ SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover
 endif
 
 PKGS_POLICY := yaml-0.1 libpcre2-8
-PKGS_MILTER := libarchive libmagic
+PKGS_MILTER := libarchive libmagic libclamav
 pkgcflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
 pkglibs = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
 

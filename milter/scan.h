@@ -1,0 +1,111 @@
+/*
+ * scan.h - virus scanning with libclamav: one owning wrapper for a
+ * compiled struct cl_engine, shared read-only by every worker thread and
+ * reference-counted so that a reload can publish a new engine while scans
+ * on the old one finish.
+ */
+#ifndef MSGSEC_SCAN_H
+#define MSGSEC_SCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Limits handed to libclamav (CL_ENGINE_MAX_SCANSIZE, _MAX_FILESIZE,
+ * _MAX_RECURSION, _MAX_FILES).  A field of 0 keeps libclamav's default
+ * (1.4: 400 MiB scanned, 100 MiB per file, depth 17, 10,000 files) rather
+ * than libclamav's meaning of 0, "unlimited": a mail filter must not scan
+ * without bounds.  Hitting any limit is reported as a SCAN_ERROR for
+ * which scan_error_is_limit() is true, never as SCAN_CLEAN.
+ */
+struct scan_limits {
+	uint64_t max_scansize, max_filesize;
+	uint32_t max_recursion, max_files;
+};
+
+/* One compiled libclamav engine; opaque. */
+struct scan_engine;
+
+enum scan_result {
+	SCAN_CLEAN,
+	SCAN_VIRUS,
+	SCAN_ERROR,
+};
+
+/*
+ * Where libclamav's warnings and errors go: error is false for a warning;
+ * msg has no "LibClamAV Error:" prefix and no trailing newline.  msg may
+ * hold bytes from the scanned data (archive member names): escape it
+ * before logging.  May be called from any scanning thread at once.
+ */
+typedef void scan_log_fn(bool error, const char *msg);
+
+/*
+ * Send libclamav's messages to fn (NULL: to stderr, libclamav's default
+ * format).  Process-wide; call it before the first scan_engine_load and
+ * not while scans run.  Verbose (debug) messages are dropped.
+ */
+void scan_set_log(scan_log_fn *fn);
+
+/*
+ * Load every database in dir (cl_init runs once per process), apply the
+ * limits (l may be NULL for the defaults) and compile.  Returns the engine
+ * with one reference, and the number of signatures in *sigs_r (may be
+ * NULL).  On failure returns NULL and *error_r, a malloc'd message the
+ * caller frees: "no virus database in DIR" when the folder is missing or
+ * holds no database file, otherwise one with libclamav's cl_strerror text
+ * ("cannot load virus database in DIR: Malformed database"); the file at
+ * fault is named only in libclamav's own log (scan_set_log).  Slow (the
+ * official databases take seconds and hundreds of MiB): call it from the
+ * reload path, never from a scanning thread.  Thread-safe.
+ */
+struct scan_engine *scan_engine_load(const char *dir,
+    const struct scan_limits *l, unsigned *sigs_r, char **error_r);
+
+/*
+ * Take one more reference to e and return it.  Thread-safe; e must be
+ * held (by the caller or by whoever published it) while this runs.
+ */
+struct scan_engine *scan_engine_ref(struct scan_engine *e);
+
+/*
+ * Drop the reference *e and set *e to NULL; the last reference frees the
+ * libclamav engine.  *e may be NULL.  Thread-safe.
+ */
+void scan_engine_unref(struct scan_engine **e);
+
+/* The same as scan_engine_unref: the owner's reference is the last one. */
+void scan_engine_free(struct scan_engine **e);
+
+/* Number of signatures e was built from. */
+unsigned scan_engine_sigs(const struct scan_engine *e);
+
+/*
+ * Scan len bytes at data as one whole file (every parser on: archives,
+ * mail, OLE2, PDF, PE, ...; stop at the first match).  The bytes are not
+ * copied and must stay unchanged during the call; len 0 is SCAN_CLEAN.
+ *
+ *   SCAN_CLEAN  *name_r = NULL.
+ *   SCAN_VIRUS  *name_r = malloc'd signature name.
+ *   SCAN_ERROR  *name_r = malloc'd message.  When a size, recursion, file
+ *               count or time limit stopped the scan, the message starts
+ *               with "limit exceeded" and scan_error_is_limit() is true,
+ *               so the caller can apply its unscannable action.
+ *
+ * The caller frees *name_r.  Thread-safe: any number of threads may scan
+ * with one engine at once.
+ */
+enum scan_result scan_buffer(const struct scan_engine *e, const void *data,
+    size_t len, char **name_r);
+
+/*
+ * The same for an open, readable, seekable file descriptor (cl_scandesc).
+ * The file offset is not relied on; fd stays open.  Thread-safe.
+ */
+enum scan_result scan_fd(const struct scan_engine *e, int fd, char **name_r);
+
+/* True if msg, a SCAN_ERROR message, says a scan limit was hit. */
+bool scan_error_is_limit(const char *msg);
+
+#endif

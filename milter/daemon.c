@@ -40,8 +40,11 @@
 
 #include "inspect.h"
 #include "mem.h"
+#include "scan.h"
 
 static struct policy_holder *holder;
+static pthread_mutex_t engine_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct scan_engine *engine;	/* NULL: none could be loaded */
 static struct alert_log *alerts;
 static const struct daemon_opts *opts;
 static bool use_syslog;
@@ -307,7 +310,9 @@ ensure_inspect(SMFICTX *ctx, struct conn *c)
 	env.auth_user = c->auth;
 	env.daemon = c->daemon;
 	env.smtputf8 = c->smtputf8;
-	c->in = inspect_new(c->p, &env, time(NULL), true);
+	pthread_mutex_lock(&engine_lock);
+	c->in = inspect_new(c->p, &env, time(NULL), engine, true);
+	pthread_mutex_unlock(&engine_lock);
 	return c->in;
 }
 
@@ -503,6 +508,53 @@ cb_close(SMFICTX *ctx)
 
 /* ------------------------------------------------------------ reload */
 
+/*
+ * Build a scanner from the current settings and publish it; the old one
+ * lives on until the messages using it end.  On failure keep the old one
+ * (or none) and say why.
+ */
+static void
+scan_log(bool error, const char *msg)
+{
+	size_t n = strlen(msg);
+
+	dlog(error ? LOG_ERR : LOG_WARNING, "clamav: %.*s",
+	    (int)(n > 0 && msg[n - 1] == '\n' ? n - 1 : n), msg);
+}
+
+static void
+load_engine(const struct policy *p)
+{
+	struct scan_engine *e, *old;
+	char *err = NULL;
+	unsigned sigs = 0;
+	struct scan_limits l = {
+		.max_scansize = p->config.limits.message_size * 2,
+		.max_filesize = p->config.limits.message_size,
+		.max_recursion = (uint32_t)p->config.limits.archive_depth + 12,
+		.max_files = (uint32_t)p->config.limits.archive_members,
+	};
+
+	if (!p->config.clamav_enabled)
+		return;
+	scan_set_log(scan_log);
+	e = scan_engine_load(p->config.clamav_database, &l, &sigs, &err);
+	if (e == NULL) {
+		dlog(LOG_ERR, "virus scanner: %s; %s", err, engine != NULL ?
+		    "keeping the running database" : "every message raises "
+		    "virus.unscannable (default action tempfail)");
+		free(err);
+		return;
+	}
+	pthread_mutex_lock(&engine_lock);
+	old = engine;
+	engine = e;
+	pthread_mutex_unlock(&engine_lock);
+	scan_engine_unref(&old);
+	dlog(LOG_NOTICE, "virus scanner: %u signatures from %s", sigs,
+	    p->config.clamav_database);
+}
+
 static void
 reload(void)
 {
@@ -526,6 +578,9 @@ reload(void)
 		dlog(LOG_NOTICE, "reloaded %s: %zu rules, %zu exceptions",
 		    opts->config, p->nrules, p->nexceptions);
 	}
+	p = policy_holder_get(holder);
+	load_engine(p);
+	policy_unref(&p);
 	diags_free(&d);
 	if (alert_log_reopen(alerts, &err) < 0) {
 		dlog(LOG_ERR, "%s", err);
@@ -631,6 +686,7 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 
 	if (root && drop_privileges(o->user, &uid, &gid) < 0)
 		goto out;
+	load_engine(p);
 	/* Folders the daemon writes after it gives up root. */
 	(void)mkdir(p->config.state_dir, 0755);
 	(void)mkdir(p->config.quarantine_dir, 0700);
@@ -728,6 +784,7 @@ out:
 	policy_unref(&p);
 	policy_holder_destroy(h);
 	alert_log_close(&alerts);
+	scan_engine_unref(&engine);
 	if (upath != NULL && rc == 0)
 		(void)unlink(upath);
 	free(upath);

@@ -17,6 +17,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +30,7 @@
 #include "mime.h"
 #include "rfc2047.h"
 #include "rfcdate.h"
+#include "scan.h"
 
 #include "inspect_priv.h"
 
@@ -342,6 +344,23 @@ on_legacy(void *ctx, const char *kind, const char *name, const void *data,
 	if (content_is_office(a->true_type) && content_has_macros(data, len,
 	    a->true_type))
 		att_check(a, "office.macro");
+	/* libclamav cannot see inside yEnc (and we decode the others
+	 * ourselves anyway): scan what we decoded. */
+	if (in->engine != NULL && in->p->config.clamav_enabled) {
+		char *vname = NULL;
+		enum scan_result r = scan_buffer(in->engine, len > 0 ? data : "",
+		    len, &vname);
+
+		if (r == SCAN_VIRUS) {
+			raise_check(in, "virus.found");
+			if (in->nviruses < 8)
+				in->viruses[in->nviruses++] = vname;
+			else
+				free(vname);
+		} else {
+			free(vname);
+		}
+	}
 	if (is_archive_type(in, a->true_type)) {
 		struct walk_ctx w = { in, lc->part, owner };
 		char *nm = mem_strdup(a->names[0]);
@@ -789,11 +808,59 @@ on_mime(void *ctx, const struct mime_event *ev)
 	return 0;
 }
 
+/* ------------------------------------------------------------ viruses */
+
+/*
+ * Clause 1.1: the whole message through libclamav, which parses mail and
+ * unpacks what it knows, so whatever our own walk does not open is still
+ * scanned.  No engine, a scan error or a scanner limit is
+ * virus.unscannable: never a silent accept.
+ */
+static void
+virus_scan(struct inspect *in)
+{
+	enum scan_result r;
+	char *name = NULL;
+
+	if (!in->p->config.clamav_enabled)
+		return;
+	if (in->engine == NULL) {
+		in->scan_error = mem_printf("no virus database loaded from %s",
+		    in->p->config.clamav_database);
+		raise_check(in, "virus.unscannable");
+		return;
+	}
+	if (!in->spooling || in->spool.error != 0) {
+		in->scan_error = mem_strdup("message bytes unavailable");
+		raise_check(in, "virus.unscannable");
+		return;
+	}
+	if (in->spool.fd >= 0)
+		r = lseek(in->spool.fd, 0, SEEK_SET) == 0 ?
+		    scan_fd(in->engine, in->spool.fd, &name) : SCAN_ERROR;
+	else
+		r = scan_buffer(in->engine, in->spool.mem != NULL ?
+		    in->spool.mem : "", in->spool.mem_len, &name);
+	if (r == SCAN_VIRUS) {
+		raise_check(in, "virus.found");
+		if (in->nviruses < 8)
+			in->viruses[in->nviruses++] = name;
+		else
+			free(name);
+	} else if (r == SCAN_ERROR) {
+		in->scan_error = name != NULL ? name :
+		    mem_strdup("scan failed");
+		raise_check(in, "virus.unscannable");
+	} else {
+		free(name);
+	}
+}
+
 /* ------------------------------------------------------------ feeding */
 
 struct inspect *
 inspect_new(struct policy *p, const struct envelope *env, time_t now,
-    bool spool)
+    struct scan_engine *engine, bool store)
 {
 	struct inspect *in = mem_calloc(1, sizeof(*in));
 	struct mime_limits ml;
@@ -834,7 +901,9 @@ inspect_new(struct policy *p, const struct envelope *env, time_t now,
 	ml.header_count = in->lim->header_count;
 	ml.line_length = in->lim->line_length;
 	in->mime = mime_new(&ml, on_mime, in);
-	if (spool) {
+	in->store = store;
+	in->engine = engine != NULL ? scan_engine_ref(engine) : NULL;
+	{
 		char *err = NULL;
 
 		if (spool_open(&in->spool, p->config.quarantine_dir,
@@ -996,6 +1065,11 @@ object_each(void *ctx, enum field field, const char *subkey,
 	case FIELD_ATTACHMENT_TYPE:
 		return a != NULL && a->true_type[0] != '\0' &&
 		    visit_str(c, visit, a->true_type);
+	case FIELD_VIRUS:
+		for (size_t i = 0; i < in->nviruses; i++)
+			if (visit_str(c, visit, in->viruses[i]))
+				return true;
+		return false;
 	default:
 		/* viruses come from the scanner; network fields never apply
 		 * to mail */
@@ -1084,7 +1158,12 @@ add_hit(struct inspect *in, const struct rule *r, const struct attachment *a)
 		h->monitor = true;
 		h->action = ACTION_LOG;
 	}
-	if (r->conds[0].field == FIELD_CHECK)
+	if (rule_tests_check(r, "virus.found") && in->nviruses > 0)
+		h->detail = mem_strdup(in->viruses[0]);
+	else if (rule_tests_check(r, "virus.unscannable") &&
+	    in->scan_error != NULL)
+		h->detail = mem_strdup(in->scan_error);
+	else if (r->conds[0].field == FIELD_CHECK)
 		h->detail = mem_strdup(r->conds[0].str);
 }
 
@@ -1248,6 +1327,7 @@ inspect_finish(struct inspect *in)
 		}
 	}
 	message_checks(in);
+	virus_scan(in);
 	decide_direction(in);
 
 	for (size_t i = 0; i < in->p->nrules; i++) {
@@ -1293,7 +1373,7 @@ inspect_finish(struct inspect *in)
 	set_reply(v, v->decider != NULL ? v->decider->rule : NULL);
 
 	/* Clause 5: keep what we block, durably, before answering. */
-	if (in->spooling && !in->internal_error &&
+	if (in->spooling && in->store && !in->internal_error &&
 	    (v->action == ACTION_REJECT || v->action == ACTION_DISCARD ||
 	    v->action == ACTION_QUARANTINE || v->action == ACTION_STRIP)) {
 		char *meta = meta_json(in), *err = NULL;
@@ -1365,6 +1445,10 @@ inspect_free(struct inspect **inp)
 	free((char *)(uintptr_t)in->env.auth_user);
 	free((char *)(uintptr_t)in->env.daemon);
 	free(in->internal_why);
+	for (size_t i = 0; i < in->nviruses; i++)
+		free(in->viruses[i]);
+	free(in->scan_error);
+	scan_engine_unref(&in->engine);
 	policy_unref(&in->p);
 	free(in);
 	*inp = NULL;

@@ -65,13 +65,17 @@ struct verdict {
 
 struct inspect;
 
+/* Start a message.  p is referenced for the message's lifetime. */
+struct scan_engine;
+
 /*
- * Start a message.  p is referenced for the message's lifetime.  spool:
- * write the raw bytes to the quarantine spool (daemon); without it nothing
- * can be stored (--test without --store).
+ * engine: the virus scanner (referenced for the message), or NULL when
+ * none could be loaded; with clamav.enabled that makes every message raise
+ * virus.unscannable.  store: keep blocked messages in the quarantine store
+ * (the daemon; --test only with --store).
  */
 struct inspect *inspect_new(struct policy *p, const struct envelope *env,
-    time_t now, bool spool);
+    time_t now, struct scan_engine *engine, bool store);
 void inspect_free(struct inspect **in);
 
 /* Raw message bytes.  Returns 0, or -1 on an internal error (spool). */

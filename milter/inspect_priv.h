@@ -49,6 +49,11 @@ struct inspect {
 	struct mime *mime;
 	struct spool spool;
 	bool spooling;
+	bool store;		/* commit blocked messages to the store */
+	struct scan_engine *engine;
+	char *viruses[8];	/* names libclamav reported */
+	size_t nviruses;
+	char *scan_error;
 	bool internal_error;
 	char *internal_why;
 

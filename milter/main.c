@@ -17,6 +17,7 @@
 #include "date.h"
 #include "inspect.h"
 #include "mem.h"
+#include "scan.h"
 
 #ifndef MSGSEC_DEFAULT_CONFIG
 #define MSGSEC_DEFAULT_CONFIG "/etc/msgsec/msgsec.yaml"
@@ -98,6 +99,7 @@ struct test_opts {
 	bool store;
 	bool alerts;
 	time_t now;
+	struct scan_engine *engine;
 };
 
 static int
@@ -120,7 +122,7 @@ run_test(struct policy *p, struct test_opts *t, const char *prefix)
 	t->env.rcpts = t->rcpts;
 	t->env.nrcpts = t->nrcpts;
 	in = inspect_new(p, &t->env, t->now != 0 ? t->now : time(NULL),
-	    t->store);
+	    t->engine, t->store);
 	{
 		/*
 		 * Read the file as an MTA would deliver it: a file saved with
@@ -203,6 +205,14 @@ run_batch(struct policy *p, struct test_opts *t)
 	}
 	fclose(f);
 	return rc;
+}
+
+/* libclamav's chatter: errors to stderr, warnings dropped in --test. */
+static void
+scan_log(bool error, const char *msg)
+{
+	if (error)
+		fprintf(stderr, "msgsec-milter: clamav: %s", msg);
 }
 
 static const char *
@@ -315,10 +325,24 @@ main(int argc, char **argv)
 	if (t.file != NULL || t.batch != NULL) {
 		if (t.env.mail_from == NULL)
 			t.env.mail_from = "";
+		if (p->config.clamav_enabled) {
+			char *err = NULL;
+			unsigned sigs;
+
+			scan_set_log(scan_log);
+			t.engine = scan_engine_load(p->config.clamav_database,
+			    NULL, &sigs, &err);
+			if (t.engine == NULL) {
+				/* Judged anyway: virus.unscannable says so. */
+				fprintf(stderr, "msgsec-milter: %s\n", err);
+				free(err);
+			}
+		}
 		if (t.batch != NULL)
 			rc = run_batch(p, &t);
 		else
 			rc = run_test(p, &t, NULL);
+		scan_engine_unref(&t.engine);
 		policy_unref(&p);
 	} else {
 		struct policy_holder h;

@@ -70,6 +70,11 @@ static const struct config_key keys[] = {
 	{ "milter.archive_types_list", CONF_STR, OFF(archive_list), 0,
 	    "archive_types", 0, 0,
 	    "list of true types that are opened as archives" },
+	{ "clamav.enabled", CONF_BOOL, OFF(clamav_enabled), 0, "true", 0, 0,
+	    "scan every message with libclamav (clause 1.1); without a usable "
+	    "database every message raises virus.unscannable" },
+	{ "clamav.database", CONF_PATH, OFF(clamav_database), 0,
+	    "/var/lib/clamav", 0, 0, "folder of ClamAV signature databases" },
 	{ "sensor.user", CONF_STR, OFF(sensor_user), 0, "msgsec", 0, 0,
 	    "user the sensor drops to after opening the capture" },
 

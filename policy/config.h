@@ -76,6 +76,9 @@ struct config {
 
 	char *sensor_user;
 
+	bool clamav_enabled;
+	char *clamav_database;
+
 	char **approvers;
 	size_t napprovers;
 	uint64_t exception_max_days;

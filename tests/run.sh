@@ -14,6 +14,15 @@ mkdir -p "$logs"
 pass=0
 fail=0
 skip=0
+# The tests' own virus signature database (freshclam cannot reach
+# anything): clam.exe from clamav-testfiles and the EICAR string.
+MSGSEC_CLAMAV_DB=$top/$O/test-clamav-db
+if [ ! -f "$MSGSEC_CLAMAV_DB/test.hdb" ]; then
+	sh tests/data/make-clamav-db.sh "$MSGSEC_CLAMAV_DB" >/dev/null 2>&1 ||
+		echo "warning: could not build the test virus database"
+fi
+export MSGSEC_CLAMAV_DB
+
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 

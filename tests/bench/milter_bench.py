@@ -14,6 +14,17 @@ import tempfile
 import time
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+def clamav_db():
+    """The tests' own signature database (built once, if need be)."""
+    db = os.environ.get("MSGSEC_CLAMAV_DB")
+    if not db:
+        db = os.path.join(tempfile.gettempdir(), "msgsec-clamav-db-%d" % os.getpid())
+    if not os.path.isfile(os.path.join(db, "test.hdb")):
+        subprocess.run(["sh", os.path.join(TOP, "tests", "data", "make-clamav-db.sh"), db],
+                       check=True, capture_output=True)
+    return db
 sys.path.insert(0, os.path.join(TOP, "tests", "milter"))
 import postfix_e2e as pf  # noqa: E402
 
@@ -85,7 +96,8 @@ def main():
               "--set", "paths.quarantine=%s/quarantine" % w,
               "--set", "alerts.file=%s/alerts.json" % w,
               "--set", "milter.socket_mode=0666",
-              "--set", "milter.internal_networks=[192.0.2.0/24]", "-u", "nobody"]
+              "--set", "milter.internal_networks=[192.0.2.0/24]",
+              "--set", "clamav.database=" + clamav_db(), "-u", "nobody"]
     mu = subprocess.Popen([MILTER, "-p", "unix:%s/milter.sock" % w] + common,
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     mi = subprocess.Popen([MILTER, "-p", "inet:10030@127.0.0.1"] + common,

@@ -10,13 +10,18 @@ O=${O:-build}
 cd "$(dirname "$0")/../.." || exit 1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+if [ -z "${MSGSEC_CLAMAV_DB:-}" ]; then
+	MSGSEC_CLAMAV_DB=$tmp/clamav-db
+	sh tests/data/make-clamav-db.sh "$MSGSEC_CLAMAV_DB" >/dev/null
+fi
 for eml in tests/golden/mail/*.eml; do
 	name=$(basename "$eml" .eml)
 	base=tests/golden/mail/$name
 	args="--from sender@example.org --rcpt user@dep.mass.example --client 203.0.113.9"
 	[ -f "$base.args" ] && args=$(cat "$base.args")
 	# shellcheck disable=SC2086
-	"$O/msgsec-milter" -c rules/msgsec.yaml --test "$eml" $args \
+	"$O/msgsec-milter" -c rules/msgsec.yaml \
+		--set "clamav.database=$MSGSEC_CLAMAV_DB" --test "$eml" $args \
 		>"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	if [ "${UPDATE:-}" = 1 ]; then

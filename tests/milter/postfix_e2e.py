@@ -24,6 +24,17 @@ import tempfile
 import time
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+def clamav_db():
+    """The tests' own signature database (built once, if need be)."""
+    db = os.environ.get("MSGSEC_CLAMAV_DB")
+    if not db:
+        db = os.path.join(tempfile.gettempdir(), "msgsec-clamav-db-%d" % os.getpid())
+    if not os.path.isfile(os.path.join(db, "test.hdb")):
+        subprocess.run(["sh", os.path.join(TOP, "tests", "data", "make-clamav-db.sh"), db],
+                       check=True, capture_output=True)
+    return db
 O = os.environ.get("O", "build")
 MILTER = os.path.join(TOP, O, "msgsec-milter")
 results = []
@@ -198,6 +209,7 @@ def main():
                   "--set", "paths.quarantine=%s/quarantine" % w,
                   "--set", "alerts.file=%s/alerts.json" % w,
                   "--set", "milter.internal_networks=[192.0.2.0/24]",
+                  "--set", "clamav.database=%s" % clamav_db(),
                   "-u", "nobody"]
     mlog = open(os.path.join(w, "milter.log"), "ab")
     milter = subprocess.Popen(milter_cmd, stdout=mlog, stderr=mlog)
@@ -234,6 +246,21 @@ def main():
         stored = glob.glob(os.path.join(w, "quarantine", "*", "message.eml"))
         ok = any(b"report.exe" in open(p, "rb").read() for p in stored)
         report("exe-stored", ok, "stored: %r" % stored)
+
+        # 2b. a virus inside a zip: 5xx with the virus rule's reply
+        clam = open("/usr/share/clamav-testfiles/clam.zip", "rb").read() \
+            if os.path.exists("/usr/share/clamav-testfiles/clam.zip") else None
+        if clam is not None:
+            import base64
+            vz = msg("papers", "--b\r\nContent-Type: text/plain\r\n\r\nsee\r\n--b\r\n"
+                     "Content-Type: application/zip\r\n"
+                     "Content-Disposition: attachment; filename=\"papers.zip\"\r\n"
+                     "Content-Transfer-Encoding: base64\r\n\r\n" +
+                     base64.encodebytes(clam).decode().replace("\n", "\r\n") + "--b--\r\n",
+                     ["MIME-Version: 1.0", "Content-Type: multipart/mixed; boundary=\"b\""])
+            code, text = send(10025, "sender@example.org", "user@dep.mass.example", vz)
+            report("virus-in-zip-rejected", code == 550 and "Virus found" in text,
+                   "%s %s" % (code, text))
 
         # 3. spam subject: accepted, tagged at the sink
         code, text = send(10025, "sender@example.org", "user@dep.mass.example",

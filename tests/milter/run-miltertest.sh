@@ -12,6 +12,8 @@ if ! command -v miltertest >/dev/null 2>&1; then
 fi
 w=$(mktemp -d /tmp/msgsec-mt.XXXXXX)
 chmod 755 "$w"
+db=${MSGSEC_CLAMAV_DB:-$w/clamav-db}
+[ -f "$db/test.hdb" ] || sh tests/data/make-clamav-db.sh "$db" >/dev/null
 cp tests/milter/common.lua "$w/"
 cp -R rules "$w/rules"
 "$O/msgsec-milter" -f -c "$w/rules/msgsec.yaml" \
@@ -19,6 +21,7 @@ cp -R rules "$w/rules"
 	--set "paths.quarantine=$w/quarantine" \
 	--set "alerts.file=$w/alerts.json" \
 	--set "milter.internal_networks=[192.0.2.0/24]" \
+	--set "clamav.database=$db" \
 	-u nobody >"$w/milter.log" 2>&1 &
 pid=$!
 i=0

@@ -18,6 +18,7 @@
  */
 #include "daemon.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -588,19 +589,70 @@ reload(void)
 	}
 }
 
+/* The newest modification time of the database folder and its files. */
+static time_t
+db_mtime(const char *dir)
+{
+	struct stat st;
+	time_t newest = 0;
+	DIR *dh;
+	struct dirent *de;
+
+	if (dir == NULL || stat(dir, &st) != 0)
+		return 0;
+	newest = st.st_mtime;
+	dh = opendir(dir);
+	if (dh == NULL)
+		return newest;
+	while ((de = readdir(dh)) != NULL) {
+		char *path;
+
+		if (de->d_name[0] == '.')
+			continue;
+		path = mem_printf("%s/%s", dir, de->d_name);
+		if (stat(path, &st) == 0 && st.st_mtime > newest)
+			newest = st.st_mtime;
+		free(path);
+	}
+	closedir(dh);
+	return newest;
+}
+
+/*
+ * SIGHUP reloads everything; a change in the virus database folder (a
+ * freshclam update) rebuilds the scanner alone, here in the background,
+ * while mail goes on with the running engine.
+ */
 static void *
 hup_thread(void *arg)
 {
+	struct timespec poll = { 30, 0 };
 	sigset_t set;
+	struct policy *p = policy_holder_get(holder);
+	time_t seen = db_mtime(p->config.clamav_database);
 
 	(void)arg;
+	poll.tv_sec = (time_t)p->config.clamav_check_seconds;
+	policy_unref(&p);
 	sigemptyset(&set);
 	sigaddset(&set, SIGHUP);
 	for (;;) {
-		int sig = sigwaitinfo(&set, NULL);
+		int sig = sigtimedwait(&set, NULL, &poll);
+		time_t now;
 
-		if (sig == SIGHUP)
+		p = policy_holder_get(holder);
+		if (sig == SIGHUP) {
+			policy_unref(&p);
 			reload();
+			p = policy_holder_get(holder);
+			seen = db_mtime(p->config.clamav_database);
+		} else if (p->config.clamav_enabled &&
+		    (now = db_mtime(p->config.clamav_database)) != seen) {
+			seen = now;
+			dlog(LOG_NOTICE, "virus database changed: reloading it");
+			load_engine(p);
+		}
+		policy_unref(&p);
 	}
 	return NULL;
 }

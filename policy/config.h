@@ -78,6 +78,7 @@ struct config {
 
 	bool clamav_enabled;
 	char *clamav_database;
+	uint64_t clamav_check_seconds;
 
 	char **approvers;
 	size_t napprovers;

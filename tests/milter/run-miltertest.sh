@@ -73,6 +73,40 @@ if [ $rc -eq 0 ] && grep -q "stopped" "$w/milter.log"; then
 else
 	echo "FAIL miltertest/sigterm (exit $rc)"
 fi
+# The virus database: none at first (mail deferred), then one appears in
+# the folder and is picked up without a restart.
+mkdir -p "$w/db2"
+rm -f "$w/rules/policy/zz-broken.yaml"
+"$O/msgsec-milter" -f -c "$w/rules/msgsec.yaml" \
+	--set "milter.socket=unix:$w/milter2.sock" \
+	--set "paths.quarantine=$w/quarantine" \
+	--set "alerts.file=$w/alerts2.json" \
+	--set "clamav.database=$w/db2" --set clamav.check_seconds=1 \
+	-u nobody >"$w/milter2.log" 2>&1 &
+pid2=$!
+i=0
+while [ ! -S "$w/milter2.sock" ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+dbt() {	# phase expect
+	miltertest -D "socket=unix:$w/milter2.sock" -D "dir=$w" -D "phase=$1" \
+		-D "expect=$2" -s tests/milter/reload/db.lua 2>&1
+}
+dbt no-database tempfail
+sleep 1.1
+sh tests/data/make-clamav-db.sh "$w/db2" >/dev/null
+sleep 2.5
+dbt database-appeared accept
+if grep -q "virus database changed" "$w/milter2.log"; then
+	echo "ok miltertest/clamav-reload-logged"
+else
+	echo "FAIL miltertest/clamav-reload-logged"
+	tail -5 "$w/milter2.log"
+fi
+kill -TERM "$pid2"
+wait "$pid2"
+
 # Every hit is an alert line of valid JSON.
 if [ -s "$w/alerts.json" ] && /usr/bin/python3 -c '
 import json, sys

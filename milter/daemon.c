@@ -634,12 +634,20 @@ hup_thread(void *arg)
 	(void)arg;
 	poll.tv_sec = (time_t)p->config.clamav_check_seconds;
 	policy_unref(&p);
+	{
+		int old;
+
+		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
+	}
 	sigemptyset(&set);
 	sigaddset(&set, SIGHUP);
 	for (;;) {
-		int sig = sigtimedwait(&set, NULL, &poll);
+		int sig, old;
 		time_t now;
 
+		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, &old);
+		sig = sigtimedwait(&set, NULL, &poll);
+		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
 		p = policy_holder_get(holder);
 		if (sig == SIGHUP) {
 			policy_unref(&p);
@@ -725,6 +733,7 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 	gid_t gid = getgid();
 	bool root = geteuid() == 0;
 	pthread_t th;
+	bool have_th = false;
 	sigset_t set;
 	int rc = 1;
 
@@ -821,7 +830,7 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 		dlog(LOG_ERR, "cannot start the reload thread");
 		goto out;
 	}
-	pthread_detach(th);
+	have_th = true;
 	dlog(LOG_NOTICE, "listening on %s with %s (%zu rules)", spec,
 	    o->config, p->nrules);
 	policy_unref(&p);
@@ -833,6 +842,12 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 		usleep(100000);
 	dlog(LOG_NOTICE, "stopped");
 out:
+	/* The reload thread uses the holder and the engine: stop it first
+	 * (it waits in sigtimedwait, a cancellation point). */
+	if (have_th) {
+		pthread_cancel(th);
+		pthread_join(th, NULL);
+	}
 	policy_unref(&p);
 	policy_holder_destroy(h);
 	alert_log_close(&alerts);

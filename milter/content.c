@@ -14,6 +14,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <magic.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,44 +22,78 @@
 #include "mem.h"
 #include "str.h"
 
-static __thread magic_t thread_magic;
-static __thread bool thread_magic_failed;
+/*
+ * libmagic handles are not thread-safe, and loading one costs
+ * milliseconds and megabytes, while libmilter runs each connection on a
+ * new thread: so handles live in a small pool, each used by one thread at
+ * a time and returned after every call.
+ */
+#define MAGIC_POOL_MAX 64
+
+static pthread_mutex_t magic_lock = PTHREAD_MUTEX_INITIALIZER;
+static magic_t magic_pool[MAGIC_POOL_MAX];
+static size_t magic_free;
 static __thread char thread_type[128];
+
+static magic_t
+magic_get(void)
+{
+	magic_t m = NULL;
+
+	pthread_mutex_lock(&magic_lock);
+	if (magic_free > 0)
+		m = magic_pool[--magic_free];
+	pthread_mutex_unlock(&magic_lock);
+	if (m != NULL)
+		return m;
+	m = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR | MAGIC_NO_CHECK_COMPRESS |
+	    MAGIC_NO_CHECK_ELF);
+	if (m != NULL && magic_load(m, NULL) != 0) {
+		magic_close(m);
+		m = NULL;
+	}
+	return m;
+}
+
+static void
+magic_put(magic_t m)
+{
+	pthread_mutex_lock(&magic_lock);
+	if (magic_free < MAGIC_POOL_MAX) {
+		magic_pool[magic_free++] = m;
+		m = NULL;
+	}
+	pthread_mutex_unlock(&magic_lock);
+	if (m != NULL)
+		magic_close(m);
+}
 
 const char *
 content_type(const void *data, size_t len)
 {
 	const char *t;
+	magic_t m;
 
-	if (thread_magic == NULL && !thread_magic_failed) {
-		thread_magic = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR |
-		    MAGIC_NO_CHECK_COMPRESS | MAGIC_NO_CHECK_ELF);
-		if (thread_magic == NULL || magic_load(thread_magic, NULL) !=
-		    0) {
-			if (thread_magic != NULL)
-				magic_close(thread_magic);
-			thread_magic = NULL;
-			thread_magic_failed = true;
-		}
-	}
-	if (thread_magic == NULL || len == 0)
-		return len == 0 ? "application/x-empty" :
-		    "application/octet-stream";
-	t = magic_buffer(thread_magic, data, len < CONTENT_HEAD ? len :
-	    CONTENT_HEAD);
-	if (t == NULL)
+	if (len == 0)
+		return "application/x-empty";
+	m = magic_get();
+	if (m == NULL)
 		return "application/octet-stream";
-	str_lcpy(thread_type, t, sizeof(thread_type));
+	t = magic_buffer(m, data, len < CONTENT_HEAD ? len : CONTENT_HEAD);
+	str_lcpy(thread_type, t != NULL ? t : "application/octet-stream",
+	    sizeof(thread_type));
+	magic_put(m);
 	return thread_type;
 }
 
 void
 content_thread_done(void)
 {
-	if (thread_magic != NULL)
-		magic_close(thread_magic);
-	thread_magic = NULL;
-	thread_magic_failed = false;
+	/* Handles are pooled, not per thread: free the pool (at exit). */
+	pthread_mutex_lock(&magic_lock);
+	while (magic_free > 0)
+		magic_close(magic_pool[--magic_free]);
+	pthread_mutex_unlock(&magic_lock);
 }
 
 bool

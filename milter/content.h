@@ -3,9 +3,9 @@
  * libmagic, and the members of archives through libarchive (names, true
  * types, encryption), nested to a bounded depth.
  *
- * Thread safety: libmagic handles are not thread-safe, so each thread has
- * its own, loaded on first use (content_thread_done frees it).  Walks keep
- * their state in the caller's struct content_budget.
+ * Thread safety: libmagic handles are not thread-safe; they are pooled, and
+ * each call borrows one (content_thread_done frees the pool at exit).
+ * Walks keep their state in the caller's struct content_budget.
  */
 #ifndef MSGSEC_CONTENT_H
 #define MSGSEC_CONTENT_H

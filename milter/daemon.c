@@ -40,7 +40,9 @@
 #include <unistd.h>
 
 #include "inspect.h"
+#include "content.h"
 #include "mem.h"
+#include "regex.h"
 #include "scan.h"
 
 static struct policy_holder *holder;
@@ -496,6 +498,9 @@ cb_close(SMFICTX *ctx)
 {
 	struct conn *c = conn_of(ctx);
 
+	/* libmilter runs each connection on its own thread: drop what this
+	 * thread cached before it ends. */
+	regex_thread_done();
 	if (c != NULL) {
 		conn_reset_msg(c);
 		if (c->counted)
@@ -852,6 +857,7 @@ out:
 	policy_holder_destroy(h);
 	alert_log_close(&alerts);
 	scan_engine_unref(&engine);
+	content_thread_done();
 	if (upath != NULL && rc == 0)
 		(void)unlink(upath);
 	free(upath);

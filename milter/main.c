@@ -16,6 +16,7 @@
 #include "daemon.h"
 #include "date.h"
 #include "inspect.h"
+#include "content.h"
 #include "mem.h"
 #include "scan.h"
 
@@ -343,6 +344,7 @@ main(int argc, char **argv)
 		else
 			rc = run_test(p, &t, NULL);
 		scan_engine_unref(&t.engine);
+		content_thread_done();
 		policy_unref(&p);
 	} else {
 		struct policy_holder h;

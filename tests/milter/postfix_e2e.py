@@ -25,16 +25,8 @@ import time
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
-
-def clamav_db():
-    """The tests' own signature database (built once, if need be)."""
-    db = os.environ.get("MSGSEC_CLAMAV_DB")
-    if not db:
-        db = os.path.join(tempfile.gettempdir(), "msgsec-clamav-db-%d" % os.getpid())
-    if not os.path.isfile(os.path.join(db, "test.hdb")):
-        subprocess.run(["sh", os.path.join(TOP, "tests", "data", "make-clamav-db.sh"), db],
-                       check=True, capture_output=True)
-    return db
+sys.path.insert(0, os.path.join(TOP, "tests", "lib"))
+from msgsec_test import clamav_db  # noqa: E402
 O = os.environ.get("O", "build")
 MILTER = os.path.join(TOP, O, "msgsec-milter")
 results = []

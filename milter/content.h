@@ -14,7 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CONTENT_HEAD (64 * 1024)	/* bytes libmagic looks at */
+#define CONTENT_HEAD (64 * 1024)	/* bytes kept of each part and member */
+#define CONTENT_MAGIC_BYTES (8 * 1024)	/* bytes libmagic looks at */
 
 /*
  * The true type of bytes as a MIME type ("application/zip"), in storage

@@ -398,7 +398,24 @@ inspect_content(struct inspect *in, const struct mime_part *p)
 
 	if (a == NULL)
 		return;
-	type = content_type(in->part_bytes.data, in->part_bytes.len);
+	if (a->names[0] == NULL && a->names[1] == NULL &&
+	    strncmp(p->type, "text/", 5) == 0 && in->part_bytes.len > 0 &&
+	    memchr(in->part_bytes.data, '\0', in->part_bytes.len) == NULL &&
+	    !(in->part_bytes.len >= 2 && in->part_bytes.data[0] == '#' &&
+	    in->part_bytes.data[1] == '!') &&
+	    !(in->part_bytes.len >= 2 && in->part_bytes.data[0] == 'M' &&
+	    in->part_bytes.data[1] == 'Z')) {
+		/*
+		 * The message's own text, unnamed and plainly text: libmagic's
+		 * text heuristics (regexes compiled per call) would cost more
+		 * than the rest of the message together, and an inline body
+		 * runs nothing.  Named parts, binary bytes, "#!" and "MZ"
+		 * still go to libmagic.
+		 */
+		type = p->type;
+	} else {
+		type = content_type(in->part_bytes.data, in->part_bytes.len);
+	}
 	str_lcpy(a->true_type, type, sizeof(a->true_type));
 	for (int i = 0; i < 2; i++)
 		if (a->names[i] != NULL && type_mismatch(a->names[i], type))

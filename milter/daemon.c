@@ -539,6 +539,7 @@ load_engine(const struct policy *p)
 		.max_filesize = p->config.limits.message_size,
 		.max_recursion = (uint32_t)p->config.limits.archive_depth + 12,
 		.max_files = (uint32_t)p->config.limits.archive_members,
+		.tmpdir = p->config.clamav_tmpdir,
 	};
 
 	if (!p->config.clamav_enabled)

@@ -331,8 +331,12 @@ main(int argc, char **argv)
 			unsigned sigs;
 
 			scan_set_log(scan_log);
+			struct scan_limits sl = {
+				.tmpdir = p->config.clamav_tmpdir,
+			};
+
 			t.engine = scan_engine_load(p->config.clamav_database,
-			    NULL, &sigs, &err);
+			    &sl, &sigs, &err);
 			if (t.engine == NULL) {
 				/* Judged anyway: virus.unscannable says so. */
 				fprintf(stderr, "msgsec-milter: %s\n", err);

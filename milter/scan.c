@@ -164,6 +164,16 @@ scan_engine_load(const char *dir, const struct scan_limits *l,
 		cl_engine_free(cl);
 		return NULL;
 	}
+	/* libclamav unpacks every mail it scans into temporary files: on a
+	 * tmpfs that costs no disk writes. */
+	if (l != NULL && l->tmpdir != NULL &&
+	    (rc = cl_engine_set_str(cl, CL_ENGINE_TMPDIR, l->tmpdir)) !=
+	    CL_SUCCESS) {
+		*error_r = mem_printf("cannot use %s for temporary files: %s",
+		    l->tmpdir, cl_strerror(rc));
+		cl_engine_free(cl);
+		return NULL;
+	}
 	cl_engine_set_clcb_virus_found(cl, scan_virus_found);
 	rc = cl_load(dir, cl, &sigs, CL_DB_STDOPT);
 	if ((rc == CL_SUCCESS || rc == CL_EOPEN) && sigs == 0) {

@@ -22,6 +22,7 @@
 struct scan_limits {
 	uint64_t max_scansize, max_filesize;
 	uint32_t max_recursion, max_files;
+	const char *tmpdir;	/* where libclamav unpacks; NULL: $TMPDIR */
 };
 
 /* One compiled libclamav engine; opaque. */

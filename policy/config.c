@@ -75,6 +75,9 @@ static const struct config_key keys[] = {
 	    "database every message raises virus.unscannable" },
 	{ "clamav.database", CONF_PATH, OFF(clamav_database), 0,
 	    "/var/lib/clamav", 0, 0, "folder of ClamAV signature databases" },
+	{ "clamav.tmpdir", CONF_PATH, OFF(clamav_tmpdir), 0, "/dev/shm", 0, 0,
+	    "where libclamav unpacks what it scans (a tmpfs saves disk "
+	    "writes)" },
 	{ "clamav.check_seconds", CONF_U64, OFF(clamav_check_seconds), 0, "30",
 	    1, 86400, "how often the database folder is checked for updates" },
 	{ "sensor.user", CONF_STR, OFF(sensor_user), 0, "msgsec", 0, 0,

@@ -79,6 +79,7 @@ struct config {
 	bool clamav_enabled;
 	char *clamav_database;
 	uint64_t clamav_check_seconds;
+	char *clamav_tmpdir;
 
 	char **approvers;
 	size_t napprovers;

@@ -24,6 +24,15 @@ if [ "$(id -u)" -eq 0 ]; then
 	# Every folder above the socket must be searchable by postfix.
 	chmod o+x "$state" 2>/dev/null || true
 fi
+db=$("$top/$O/msgsec" check -c "$top/rules/msgsec.yaml" --list-settings >/dev/null 2>&1; echo /var/lib/clamav)
+if ! ls "$db"/*.cvd "$db"/*.cld "$db"/*.hdb "$db"/*.ndb >/dev/null 2>&1; then
+	cat <<EOF2
+
+WARNING: no virus database in $db.  Every message will be deferred
+(rule virus.unscannable, 4.7.1) until one is there: install and run
+clamav-freshclam, or start with --set clamav.database=FOLDER.
+EOF2
+fi
 cat <<EOF2
 
 msgsec-milter is starting on unix:$state/milter.sock

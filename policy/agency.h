@@ -44,7 +44,10 @@ struct agency {
 /*
  * Load every agency of one parsed file (top-level key "agencies", a list)
  * and append them to *v / *n.  Duplicate ids across the whole set are
- * reported by agency_check_unique.
+ * reported by agency_check_unique.  An agency with a valid id is appended
+ * even when another field has an error (that field left out), so later
+ * checks do not report it as unknown; a set loaded with errors must not
+ * be used.
  */
 void agency_load_doc(const struct node *root, const char *file,
     struct agency **v, size_t *n, struct diags *d);

@@ -4,25 +4,29 @@
  * An alert is built in its own bounded buffer (ALERT_LINE_MAX) and written
  * with one write(2) on an O_APPEND descriptor, so concurrent writers never
  * interleave inside a line.  A mutex orders writes against reopen (for
- * logrotate).  An alert that would outgrow the bound is cut back to its
- * last complete field and closed with "truncated":true, so every line is
- * valid JSON.  Values are escaped by json.c; nothing here ever copies
- * untrusted bytes raw.
+ * logrotate).  A line, newline included, is at most ALERT_LINE_MAX bytes:
+ * an alert that would outgrow it is cut back to its last complete field
+ * that still leaves room for ,"truncated":true}, and closed with that, so
+ * every line is valid JSON.  Values are escaped by json.c; nothing here
+ * ever copies untrusted bytes raw.  Timestamps come from callers (packet
+ * headers among them), so out-of-range ones are clamped, not trusted.
  */
 #include "alert.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
-#include <stdio.h>
 #include <unistd.h>
 
 #include "mem.h"
 
-#define ALERT_RESERVE 64	/* room kept for "truncated" and "}\n" */
+/* What closing needs after the last field: "}\n", or the marker too. */
+#define ALERT_TAIL 2
+#define ALERT_TRUNC_TAIL (sizeof(",\"truncated\":true}\n") - 1)
 
 struct alert_log {
 	enum alert_output out;
@@ -103,6 +107,8 @@ alert_log_close(struct alert_log **logp)
 		return;
 	if (log->out == ALERT_OUT_FILE && log->fd >= 0)
 		close(log->fd);
+	if (log->out == ALERT_OUT_SYSLOG)
+		closelog();
 	pthread_mutex_destroy(&log->lock);
 	free(log->path);
 	free(log);
@@ -121,39 +127,63 @@ alert_log_failed(const struct alert_log *log)
 	return __atomic_load_n(&log->failed, __ATOMIC_RELAXED);
 }
 
+/*
+ * EVE's format, UTC, microseconds: 2026-03-15T10:00:00.123456+0000.  A time
+ * that struct tm cannot hold (a forged capture header) prints as the epoch,
+ * which no reader mistakes for a real time.
+ */
+static void
+alert_stamp(const struct timespec *ts, char *out, size_t size)
+{
+	struct tm tm;
+	long usec = ts->tv_nsec / 1000;
+	size_t n;
+
+	if (usec < 0 || usec > 999999)
+		usec = 0;
+	if (gmtime_r(&ts->tv_sec, &tm) == NULL) {
+		memset(&tm, 0, sizeof(tm));
+		tm.tm_year = 70;
+		tm.tm_mday = 1;
+		usec = 0;
+	}
+	n = strftime(out, size, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (n == 0 || snprintf(out + n, size - n, ".%06ld+0000", usec) < 0)
+		out[n] = '\0';
+}
+
 void
 alert_begin(struct alert *a, const struct timespec *ts,
     const char *event_type)
 {
 	struct timespec now;
-	struct tm tm;
-	char stamp[48];
-	size_t n;
+	char stamp[64];
 
 	if (ts == NULL) {
 		clock_gettime(CLOCK_REALTIME, &now);
 		ts = &now;
 	}
-	gmtime_r(&ts->tv_sec, &tm);
-	n = strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
-	if (snprintf(stamp + n, sizeof(stamp) - n, ".%06ld+0000",
-	    ts->tv_nsec / 1000) < 0)
-		stamp[n] = '\0';
-	buf_init(&a->b, ALERT_LINE_MAX - ALERT_RESERVE);
+	alert_stamp(ts, stamp, sizeof(stamp));
+	/* Fields may use all but the closing "}\n". */
+	buf_init(&a->b, ALERT_LINE_MAX - ALERT_TAIL);
 	json_init(&a->w, &a->b);
 	json_object_begin(&a->w);
 	json_key(&a->w, "timestamp");
 	json_string(&a->w, stamp);
-	json_key(&a->w, "event_type");
-	json_string(&a->w, event_type);
 	a->good = a->b.len;
+	alert_add_str(a, "event_type", event_type);
 }
 
-/* Remember where the alert was last whole, before adding a field. */
+/*
+ * Before adding a field: remember where the alert was last whole, if the
+ * truncation marker would still fit there.  A field that ends too close to
+ * the bound for that is dropped too when a later one overflows.
+ */
 static void
 alert_mark(struct alert *a)
 {
-	if (!a->w.error && a->w.depth == 1)
+	if (!a->w.error && a->w.depth == 1 &&
+	    a->b.len <= ALERT_LINE_MAX - ALERT_TRUNC_TAIL)
 		a->good = a->b.len;
 }
 
@@ -205,7 +235,10 @@ alert_discard(struct alert *a)
 	buf_free(&a->b);
 }
 
-/* Close the object, cutting back to the last whole field if needed. */
+/*
+ * Close the object, cutting back to the last whole field if the bound was
+ * hit or the caller left a nested value open.
+ */
 static void
 alert_close(struct alert *a)
 {
@@ -222,13 +255,46 @@ alert_close(struct alert *a)
 		json_bool(&a->w, true);
 	}
 	json_object_end(&a->w);
-	(void)buf_append(&a->b, "\n", 1);
+	if (a->w.error || buf_append(&a->b, "\n", 1) < 0) {
+		/* alert_mark and ALERT_TAIL guarantee the room. */
+		fprintf(stderr, "msgsec: panic: alert tail did not fit\n");
+		abort();
+	}
+}
+
+/*
+ * One write(2) of the whole line, under the lock so that reopen cannot swap
+ * the descriptor beneath it.  0, or -1 with errno (EIO for a short write).
+ */
+static int
+alert_write_fd(struct alert_log *log, const char *data, size_t len)
+{
+	ssize_t n;
+	int rc = 0, saved = 0;
+
+	pthread_mutex_lock(&log->lock);
+	do {
+		n = write(log->fd, data, len);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		saved = errno;
+		rc = -1;
+	} else if ((size_t)n != len) {
+		/* Disk full, most likely: end the partial line so that
+		 * the next one starts whole. */
+		saved = EIO;
+		rc = -1;
+		if (n > 0)
+			(void)!write(log->fd, "\n", 1);
+	}
+	pthread_mutex_unlock(&log->lock);
+	errno = saved;
+	return rc;
 }
 
 int
 alert_log_write(struct alert_log *log, struct alert *a)
 {
-	ssize_t n;
 	int rc = 0, saved = 0;
 
 	alert_close(a);
@@ -236,21 +302,13 @@ alert_log_write(struct alert_log *log, struct alert *a)
 	case ALERT_OUT_NONE:
 		break;
 	case ALERT_OUT_SYSLOG:
+		/* The newline ends a file's line, not the record. */
 		syslog(LOG_NOTICE, "%.*s", (int)(a->b.len - 1), a->b.data);
 		break;
 	case ALERT_OUT_FILE:
 	case ALERT_OUT_STDOUT:
-		pthread_mutex_lock(&log->lock);
-		do {
-			n = write(log->fd, a->b.data, a->b.len);
-		} while (n < 0 && errno == EINTR);
+		rc = alert_write_fd(log, a->b.data, a->b.len);
 		saved = errno;
-		pthread_mutex_unlock(&log->lock);
-		if (n < 0 || (size_t)n != a->b.len) {
-			rc = -1;
-			if (n >= 0)
-				saved = EIO;
-		}
 		break;
 	}
 	buf_free(&a->b);

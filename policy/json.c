@@ -1,10 +1,20 @@
 /*
  * json.c - JSON writer (RFC 8259) into a bounded buffer.
  *
- * Strings may be any bytes: valid UTF-8 passes through, anything else
- * becomes U+FFFD, controls are escaped, and U+2028/U+2029 are escaped so
- * the output is safe to embed anywhere.  Errors (buffer limit, depth) are
- * sticky and checked once by the caller.
+ * Trusts: nothing about string contents (any bytes, any length, NULs).
+ * Valid UTF-8 (RFC 3629, checked by utf8_seq_len) passes through; every
+ * byte that does not start a valid sequence (stray continuation, overlong,
+ * surrogate, above U+10FFFF, cut short) becomes one U+FFFD.  Controls and
+ * DEL are escaped, and so are U+2028/U+2029 (line breaks to JavaScript)
+ * and the invisible and bidirectional format characters that can disguise
+ * a name in a reviewer's terminal.  The output is therefore valid JSON,
+ * valid UTF-8 and one line.
+ *
+ * Limits: the buffer's own maximum and JSON_MAX_DEPTH.  Either one hit sets
+ * the sticky w->error, checked once by the caller; the buffer then holds a
+ * prefix that callers must cut back (alert.c does) or discard.  The writer
+ * places commas and nesting; it does not check that keys appear only in
+ * objects (a caller's bug, not an input's).
  */
 #include "json.h"
 
@@ -18,7 +28,6 @@ json_init(struct json_writer *w, struct buf *b)
 	memset(w, 0, sizeof(*w));
 	w->b = b;
 }
-
 
 /*
  * U+200B..U+200F, U+2028..U+202E, U+2060..U+2069, U+FEFF, given a valid
@@ -40,7 +49,7 @@ json_append_string(struct buf *b, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, run = 0;
+	size_t i = 0, run = 0, start = b->len;
 	int rc = buf_append(b, "\"", 1);
 
 	while (rc == 0 && i < len) {
@@ -61,14 +70,29 @@ json_append_string(struct buf *b, const char *s, size_t len)
 				break;
 		}
 		switch (c) {
-		case '"': esc = "\\\""; break;
-		case '\\': esc = "\\\\"; break;
-		case '\n': esc = "\\n"; break;
-		case '\r': esc = "\\r"; break;
-		case '\t': esc = "\\t"; break;
-		case '\b': esc = "\\b"; break;
-		case '\f': esc = "\\f"; break;
-		default: break;
+		case '"':
+			esc = "\\\"";
+			break;
+		case '\\':
+			esc = "\\\\";
+			break;
+		case '\n':
+			esc = "\\n";
+			break;
+		case '\r':
+			esc = "\\r";
+			break;
+		case '\t':
+			esc = "\\t";
+			break;
+		case '\b':
+			esc = "\\b";
+			break;
+		case '\f':
+			esc = "\\f";
+			break;
+		default:
+			break;
 		}
 		if (esc != NULL) {
 			rc = buf_append_cstr(b, esc);
@@ -115,6 +139,11 @@ json_append_string(struct buf *b, const char *s, size_t len)
 		rc = buf_append(b, s + len - run, run);
 	if (rc == 0)
 		rc = buf_append(b, "\"", 1);
+	if (rc < 0 && b->data != NULL) {
+		/* All or nothing, like buf_append itself. */
+		b->len = start;
+		b->data[start] = '\0';
+	}
 	return rc;
 }
 
@@ -126,7 +155,10 @@ json_sep(struct json_writer *w)
 		w->after_key = false;
 		return;
 	}
-	if (w->need_comma[w->depth] && buf_append(w->b, ",", 1) < 0)
+	/* After an error nothing more is appended: the buffer keeps the
+	 * prefix written before it. */
+	if (w->need_comma[w->depth] && !w->error &&
+	    buf_append(w->b, ",", 1) < 0)
 		w->error = true;
 	w->need_comma[w->depth] = true;
 }

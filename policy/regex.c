@@ -5,11 +5,23 @@
  * uses a per-regex match context carrying the match and depth limits, and
  * per-thread match data, so a compiled regex is shared read-only by every
  * thread.  A limit hit counts and answers "no match".
+ *
+ * Trusts: patterns come from rule files (checked, but an author's mistake
+ * must be a load error, not a crash); subjects are hostile bytes of any
+ * kind.  In UTF mode invalid UTF-8 in a subject is matched around
+ * (PCRE2_MATCH_INVALID_UTF), never an error.  Outside UTF mode a pattern
+ * may not turn UTF on with (*UTF): that would make invalid UTF-8 a way to
+ * dodge the rule, so it is refused at compile time (PCRE2_NEVER_UTF).
+ * Limits: match and depth limits per pattern (0: 3500 / 1500, Suricata's
+ * defaults); the JIT uses its default 32K stack, and a stack overflow counts
+ * as a limit hit too.  A pattern's own (*LIMIT_MATCH=) can lower the limits,
+ * never raise them.
  */
 #include "regex.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,8 +35,20 @@ struct regex {
 	bool jit;
 };
 
+#define REGEX_MATCH_LIMIT 3500
+#define REGEX_DEPTH_LIMIT 1500
+
 static uint64_t limit_hits;
+/* Only match / no match is asked for, so one pair of offsets is enough. */
 static __thread pcre2_match_data *thread_md;
+
+/* PCRE2's allocations fail as mem.c's do: fatal (STYLE.md section 4). */
+static void __attribute__((noreturn))
+regex_nomem(void)
+{
+	fprintf(stderr, "msgsec: fatal: out of memory in PCRE2\n");
+	abort();
+}
 
 struct regex *
 regex_compile(const char *pattern, size_t len, unsigned flags,
@@ -33,34 +57,56 @@ regex_compile(const char *pattern, size_t len, unsigned flags,
 	uint32_t opts = 0;
 	int err;
 	PCRE2_SIZE off;
+	size_t jitsize = 0;
+	struct regex_limits lim = { 0, 0 };
 	struct regex *re;
 	pcre2_code *code;
+	char *copy;
 
 	if (flags & REGEX_CASELESS)
 		opts |= PCRE2_CASELESS;
 	if (flags & REGEX_UTF)
 		opts |= PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
-	code = pcre2_compile((PCRE2_SPTR)pattern, len, opts, &err, &off, NULL);
+	else
+		opts |= PCRE2_NEVER_UTF;
+	/*
+	 * PCRE2 up to 10.44 reads one byte past the given length when a
+	 * pattern ends inside a start option such as "(*LIMIT_MATCH=12"
+	 * (fixed upstream in PCRE2Project/pcre2#463; found here by
+	 * fuzz_regex).  A digit or ')' there made it skip past the end.  So
+	 * it always compiles a NUL-terminated copy, and the NUL stops it.
+	 */
+	copy = mem_strndup(len == 0 ? "" : pattern, len);
+	code = pcre2_compile((PCRE2_SPTR)copy, len, opts, &err, &off, NULL);
 	if (code == NULL) {
 		PCRE2_UCHAR msg[256];
 
 		if (pcre2_get_error_message(err, msg, sizeof(msg)) < 0)
 			str_lcpy((char *)msg, "unknown error", sizeof(msg));
 		*error_r = mem_strdup((const char *)msg);
-		*offset_r = off;
+		/* The same versions report such an error one past the end. */
+		*offset_r = off < len ? off : len;
+		free(copy);
 		return NULL;
 	}
 	re = mem_calloc(1, sizeof(*re));
 	re->code = code;
-	re->pattern = mem_strndup(pattern, len);
-	re->jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
+	re->pattern = copy;
+	/* JIT failing (no support, no executable memory) leaves the
+	 * interpreter, which obeys the same limits.  (*NO_JIT) in a pattern
+	 * "succeeds" without code, so ask for the code's size. */
+	if (pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0 &&
+	    pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &jitsize) == 0)
+		re->jit = jitsize > 0;
 	re->mctx = pcre2_match_context_create(NULL);
 	if (re->mctx == NULL)
-		abort();
-	pcre2_set_match_limit(re->mctx, limits != NULL &&
-	    limits->match_limit != 0 ? limits->match_limit : 3500);
-	pcre2_set_depth_limit(re->mctx, limits != NULL &&
-	    limits->depth_limit != 0 ? limits->depth_limit : 1500);
+		regex_nomem();
+	if (limits != NULL)
+		lim = *limits;
+	pcre2_set_match_limit(re->mctx,
+	    lim.match_limit != 0 ? lim.match_limit : REGEX_MATCH_LIMIT);
+	pcre2_set_depth_limit(re->mctx,
+	    lim.depth_limit != 0 ? lim.depth_limit : REGEX_DEPTH_LIMIT);
 	return re;
 }
 
@@ -86,7 +132,7 @@ regex_match(const struct regex *re, const char *subject, size_t len)
 	if (thread_md == NULL) {
 		thread_md = pcre2_match_data_create(1, NULL);
 		if (thread_md == NULL)
-			abort();
+			regex_nomem();
 	}
 	rc = pcre2_match(re->code, (PCRE2_SPTR)(len == 0 ? "" : subject), len,
 	    0, 0, thread_md, re->mctx);

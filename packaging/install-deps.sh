@@ -17,7 +17,7 @@ BUILD="gcc make pkg-config clang libclang-rt-14-dev
 	libyaml-dev libarchive-dev libssl-dev libcmocka-dev"
 TEST="postfix miltertest clamav-testfiles tshark tcpdump
 	python3-scapy python3-cryptography swaks file"
-BENCH="libndpi-bin tcpreplay wireshark-common"
+BENCH="libndpi-bin tcpreplay wireshark-common clamav-daemon clamav-milter"
 
 case "${1:-build}" in
 build) want=$BUILD ;;

@@ -14,3 +14,10 @@ if [ "$(id -u)" -eq 0 ]; then
 else
 	echo "needs root: skipped"
 fi
+echo
+echo "== content inspection (tests/bench/content_bench.py)"
+if [ "$(id -u)" -eq 0 ]; then
+	O=$O unshare --net sh -c "ip link set lo up && /usr/bin/python3 tests/bench/content_bench.py"
+else
+	echo "needs root: skipped"
+fi

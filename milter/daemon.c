@@ -7,14 +7,16 @@
  * envelope and the struct inspect that the bytes stream into.  Every exit
  * path of a message calls conn_reset_msg.
  *
- * Two behaviours of libmilter are adjusted here, each with a small shim
+ * Three behaviours of libmilter are adjusted here, each with a small shim
  * that libmilter's own calls resolve to (symbol interposition):
  *  - its signal thread treats SIGHUP as "stop"; msgsec needs SIGHUP to mean
  *    "reload", so the sigwait() it calls never waits for SIGHUP, and a
  *    thread of ours does;
  *  - it never sets TCP_NODELAY on the sockets it accepts, so on loopback
  *    TCP every reply waits for a delayed ACK (~40-90 ms per message); the
- *    accept() it calls sets TCP_NODELAY and TCP_QUICKACK.
+ *    accept() it calls sets TCP_NODELAY and TCP_QUICKACK;
+ *  - Linux re-enters delayed-ACK mode by itself, so the read() it calls
+ *    re-arms TCP_QUICKACK on those sockets (close() forgets them).
  */
 #include "daemon.h"
 
@@ -52,7 +54,6 @@ static struct alert_log *alerts;
 static const struct daemon_opts *opts;
 static bool use_syslog;
 static unsigned active_conns;
-static bool tcp_socket;		/* listening on inet: or inet6: */
 static uint64_t conn_serial;
 
 static void dlog(int prio, const char *fmt, ...)
@@ -78,6 +79,59 @@ dlog(int prio, const char *fmt, ...)
 
 int sigwait(const sigset_t *set, int *sig);
 int accept(int fd, struct sockaddr *addr, socklen_t *len);
+ssize_t read(int fd, void *buf, size_t len);
+int close(int fd);
+
+/*
+ * TCP connections the accept shim saw, by descriptor: on these every read
+ * re-arms TCP_QUICKACK, because Linux drops back to delayed ACKs by
+ * itself and the MTA's next small write would then wait ~40 ms for our
+ * ACK behind Nagle.  close() forgets the descriptor.
+ */
+#define TCP_FD_MAX 65536
+static unsigned char tcp_fd[TCP_FD_MAX / 8];
+
+static bool
+tcp_fd_has(int fd)
+{
+	return fd >= 0 && fd < TCP_FD_MAX &&
+	    (__atomic_load_n(&tcp_fd[fd / 8], __ATOMIC_RELAXED) &
+	    (1u << (fd % 8))) != 0;
+}
+
+static void
+tcp_fd_set(int fd, bool on)
+{
+	if (fd < 0 || fd >= TCP_FD_MAX)
+		return;
+	if (on)
+		__atomic_fetch_or(&tcp_fd[fd / 8], (unsigned char)(1u << (fd % 8)),
+		    __ATOMIC_RELAXED);
+	else
+		__atomic_fetch_and(&tcp_fd[fd / 8],
+		    (unsigned char)~(1u << (fd % 8)), __ATOMIC_RELAXED);
+}
+
+ssize_t
+read(int fd, void *buf, size_t len)
+{
+	ssize_t n = (ssize_t)syscall(SYS_read, fd, buf, len);
+
+	if (n > 0 && tcp_fd_has(fd)) {
+		int one = 1;
+
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one,
+		    sizeof(one));
+	}
+	return n;
+}
+
+int
+close(int fd)
+{
+	tcp_fd_set(fd, false);
+	return (int)syscall(SYS_close, fd);
+}
 
 /* libmilter's signal thread: everything it asks for, except SIGHUP. */
 int
@@ -112,6 +166,9 @@ accept(int fd, struct sockaddr *addr, socklen_t *len)
 			    sizeof(one));
 			(void)setsockopt(s, IPPROTO_TCP, TCP_QUICKACK, &one,
 			    sizeof(one));
+			tcp_fd_set(s, true);
+		} else {
+			tcp_fd_set(s, false);
 		}
 	}
 	return s;
@@ -199,15 +256,13 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	struct conn *c = conn_of(ctx);
 
 	/*
-	 * On a unix socket, "no reply" steps save a round trip each.  On TCP
-	 * they cost more than they save: the MTA's next small write (EOM)
-	 * waits behind Nagle for an ACK that we would only send late
-	 * (delayed ACK), ~40 ms a message; answering every step carries the
-	 * ACK at once.
+	 * "No reply" steps save a round trip each.  On TCP that is safe only
+	 * because every read re-arms TCP_QUICKACK (the read shim): otherwise
+	 * the MTA's next small write would wait behind Nagle for our delayed
+	 * ACK, ~40 ms a message.
 	 */
-	if (!tcp_socket)
-		want |= SMFIP_NR_CONN | SMFIP_NR_MAIL | SMFIP_NR_RCPT |
-		    SMFIP_NR_HDR | SMFIP_NR_EOH | SMFIP_NR_BODY;
+	want |= SMFIP_NR_CONN | SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_HDR |
+	    SMFIP_NR_EOH | SMFIP_NR_BODY;
 
 	(void)f2;
 	(void)f3;
@@ -780,7 +835,6 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 	desc.xxfi_close = cb_close;
 	desc.xxfi_negotiate = cb_negotiate;
 
-	tcp_socket = strncmp(spec, "inet", 4) == 0;
 	if (unix_path(spec, confdir, &upath)) {
 		free(spec);
 		spec = mem_printf("unix:%s", upath);

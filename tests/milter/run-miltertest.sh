@@ -107,6 +107,21 @@ fi
 kill -TERM "$pid2"
 wait "$pid2"
 
+# The same verdicts over loopback TCP (no-reply steps and the QUICKACK
+# shims are in play there).
+port=18025
+"$O/msgsec-milter" -f -c "$w/rules/msgsec.yaml" -p "inet:$port@127.0.0.1" \
+	--set "paths.quarantine=$w/quarantine" --set "alerts.file=$w/alerts3.json" \
+	--set "clamav.database=$db" -u nobody >"$w/milter3.log" 2>&1 &
+pid3=$!
+sleep 1
+for t in reject-exe tag-spam clean; do
+	miltertest -D "socket=inet:$port@127.0.0.1" -D "dir=$w" \
+		-s "tests/milter/$t.lua" 2>&1 | sed 's|^ok miltertest/|ok miltertest/tcp-|; s|^FAIL miltertest/|FAIL miltertest/tcp-|'
+done
+kill -TERM "$pid3"
+wait "$pid3"
+
 # Every hit is an alert line of valid JSON.
 if [ -s "$w/alerts.json" ] && /usr/bin/python3 -c '
 import json, sys

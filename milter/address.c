@@ -1,264 +1,586 @@
 /*
- * address.c - RFC 5322 address lists.
+ * address.c - RFC 5322 3.4 address lists, with the obsolete syntax of 4.4.
  *
- *   address-list = address *("," address)
+ *   address-list = (address *("," address)) / obs-addr-list
  *   address      = mailbox / group
  *   mailbox      = name-addr / addr-spec
- *   name-addr    = [display-name] "<" [obs-route] addr-spec ">"
- *   group        = display-name ":" [mailbox-list] ";"
+ *   name-addr    = [display-name] angle-addr
+ *   angle-addr   = [CFWS] "<" [obs-route] addr-spec ">" [CFWS]
+ *   group        = display-name ":" [group-list] ";" [CFWS]
+ *   addr-spec    = local-part "@" domain
  *
- * Trusts: nothing.  A recursive-descent parser would be natural, but a
- * single left-to-right scan with a small state keeps the work linear and
- * the stack flat whatever the input: it splits the value into top-level
- * items at commas (outside quotes, comments, angle brackets and domain
- * literals), then reads each item's addr-spec.
+ *   "A Group" (x) : Ed Jones <c@a.test>, joe@where.test ;
+ *    ^phrase       ^group    ^name-addr  ^addr-spec      ^end of group
+ *
+ * Trusts: nothing.  A lexer turns the value into tokens (atoms, quoted
+ * strings, domain literals, specials, junk bytes) with white space and
+ * comments skipped; a parser with one token of lookahead reads the
+ * grammar above, and never recurses on input (groups do not nest), so the
+ * stack stays flat.  Before each address it looks ahead for a '<' before
+ * the next ',', ';' or ':', so that "joe@x.example <eve@y.example>" yields
+ * the angle address, as mail readers do; that answer is cached until the
+ * parser passes the stop, which keeps the work linear.
+ *
+ * Limits: see address.h.  Output goes only into the caller's struct.
  */
 #include "address.h"
 
 #include <string.h>
 
-#define COMMENT_DEPTH 32
+enum tok_type {
+	T_END,
+	T_ATOM,
+	T_QSTR,			/* with its quotes */
+	T_DLIT,			/* with its brackets */
+	T_SPECIAL,		/* one of < > : ; @ , . */
+	T_JUNK,			/* one byte that fits nowhere */
+};
 
-static bool
-atext(char c)
+struct tok {
+	enum tok_type type;
+	struct span s;
+};
+
+struct lexer {
+	struct span in;
+	size_t i;
+	bool quiet;		/* a lookahead copy: record nothing */
+	struct address_list *out;
+	bool has_peek;
+	struct tok pk;
+	size_t pk_end;
+	/* lookahead cache: from positions <= la_stop, the next stop token
+	 * is at la_stop and la_angle says whether it is '<' */
+	bool la_valid;
+	size_t la_stop;
+	bool la_angle;
+};
+
+/* An addr-spec being assembled. */
+struct spec {
+	char s[ADDRESS_SPEC_MAX];
+	size_t n;
+	bool over;
+	bool nul;		/* a NUL in quotes or brackets */
+};
+
+static void
+unclean(struct lexer *lx)
 {
-	/* c != 0 first: strchr finds the terminator for a NUL. */
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || (c != '\0' &&
-	    strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL) ||
-	    (unsigned char)c >= 0x80;	/* RFC 6532 UTF-8 */
+	if (!lx->quiet)
+		lx->out->clean = false;
 }
 
-/* Is s a plausible addr-spec: local@domain with sane pieces? */
 static bool
-addr_spec_ok(const char *s, size_t len)
+is_ws(char c)
 {
-	const char *at = NULL;
-	size_t i;
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
-	/* No controls anywhere, quoted or not (RFC 5322 qtext, atext). */
-	for (i = 0; i < len; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return false;
-	for (i = len; i > 0; i--)
-		if (s[i - 1] == '@') {
-			at = s + i - 1;
-			break;
-		}
-	if (at == NULL || at == s || at == s + len - 1)
+static bool
+is_atext(char c)
+{
+	unsigned char u = (unsigned char)c;
+
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || u >= 0x80)	/* RFC 6532 UTF-8 */
+		return true;
+	switch (c) {
+	case '!': case '#': case '$': case '%': case '&': case '\'':
+	case '*': case '+': case '-': case '/': case '=': case '?':
+	case '^': case '_': case '`': case '{': case '|': case '}':
+	case '~':
+		return true;
+	default:
 		return false;
-	/* local part: dot-atom or quoted string */
-	if (s[0] == '"') {
-		if (at[-1] != '"' || at - 1 == s)
-			return false;
-	} else {
-		for (const char *p = s; p < at; p++)
-			if (!atext(*p) && *p != '.')
-				return false;
-		if (s[0] == '.' || at[-1] == '.')
-			return false;
 	}
-	/* domain: dot-atom or domain literal */
-	if (at[1] == '[')
-		return s[len - 1] == ']';
-	for (const char *p = at + 1; p < s + len; p++)
-		if (!atext(*p) && *p != '.')
-			return false;
-	return at[1] != '.' && s[len - 1] != '.';
+}
+
+static bool
+is_special(const struct tok *t, char c)
+{
+	return t->type == T_SPECIAL && t->s.p[0] == c;
+}
+
+static bool
+is_word(const struct tok *t)
+{
+	return t->type == T_ATOM || t->type == T_QSTR;
+}
+
+/* ------------------------------------------------------------ lexer */
+
+static void
+skip_cfws(struct lexer *lx)
+{
+	const char *s = lx->in.p;
+	size_t len = lx->in.len;
+
+	while (lx->i < len) {
+		size_t depth = 0;
+		bool deep = false;
+
+		if (is_ws(s[lx->i])) {
+			lx->i++;
+			continue;
+		}
+		if (s[lx->i] != '(')
+			return;
+		while (lx->i < len) {
+			char c = s[lx->i++];
+
+			if (c == '\\' && lx->i < len) {
+				lx->i++;
+			} else if (c == '(') {
+				if (++depth > ADDRESS_COMMENT_DEPTH && !deep) {
+					deep = true;
+					if (!lx->quiet)
+						lx->out->deep_comments++;
+					unclean(lx);
+				}
+			} else if (c == ')' && --depth == 0) {
+				break;
+			}
+		}
+		if (depth > 0)
+			unclean(lx);	/* unterminated comment */
+	}
+}
+
+/*
+ * A quoted string or a domain literal, from its opening byte; false when
+ * it runs to the end unterminated.
+ */
+static bool
+lex_delimited(struct lexer *lx, char close)
+{
+	const char *s = lx->in.p;
+
+	lx->i++;
+	while (lx->i < lx->in.len) {
+		char c = s[lx->i++];
+
+		if (c == '\\' && lx->i < lx->in.len)
+			lx->i++;
+		else if (c == close)
+			return true;
+		else if (close == ']' && c == '[')
+			unclean(lx);
+	}
+	unclean(lx);
+	return false;
+}
+
+static struct tok
+lex(struct lexer *lx)
+{
+	const char *s = lx->in.p;
+	size_t start;
+	char c;
+
+	skip_cfws(lx);
+	start = lx->i;
+	if (lx->i >= lx->in.len)
+		return (struct tok){ T_END, { s + start, 0 } };
+	c = s[lx->i];
+	if (c == '"') {
+		/* unterminated: still a word, of a phrase that has no
+		 * address after it */
+		(void)lex_delimited(lx, '"');
+		return (struct tok){ T_QSTR, { s + start, lx->i - start } };
+	}
+	if (c == '[') {
+		/* unterminated: no domain, since where it ends is unknown */
+		bool closed = lex_delimited(lx, ']');
+
+		return (struct tok){ closed ? T_DLIT : T_JUNK, { s + start,
+		    lx->i - start } };
+	}
+	if (is_atext(c)) {
+		while (lx->i < lx->in.len && is_atext(s[lx->i]))
+			lx->i++;
+		return (struct tok){ T_ATOM, { s + start, lx->i - start } };
+	}
+	lx->i++;
+	switch (c) {
+	case '<': case '>': case ':': case ';': case '@': case ',': case '.':
+		return (struct tok){ T_SPECIAL, { s + start, 1 } };
+	default:
+		return (struct tok){ T_JUNK, { s + start, 1 } };
+	}
+}
+
+static struct tok
+next(struct lexer *lx)
+{
+	if (lx->has_peek) {
+		lx->has_peek = false;
+		lx->i = lx->pk_end;
+		return lx->pk;
+	}
+	return lex(lx);
+}
+
+static struct tok
+peek(struct lexer *lx)
+{
+	if (!lx->has_peek) {
+		size_t save = lx->i;
+
+		lx->pk = lex(lx);
+		lx->pk_end = lx->i;
+		lx->i = save;
+		lx->has_peek = true;
+	}
+	return lx->pk;
+}
+
+/* Is there a '<' before the next ',', ';', ':' or the end? */
+static bool
+angle_ahead(struct lexer *lx)
+{
+	struct lexer la;
+
+	if (lx->la_valid && lx->i <= lx->la_stop)
+		return lx->la_angle;
+	la = *lx;
+	la.quiet = true;
+	for (;;) {
+		size_t at = la.i;
+		struct tok t = next(&la);
+
+		if (t.type == T_END || is_special(&t, ',') ||
+		    is_special(&t, ';') || is_special(&t, ':') ||
+		    is_special(&t, '<')) {
+			lx->la_valid = true;
+			lx->la_stop = at;
+			lx->la_angle = is_special(&t, '<');
+			return lx->la_angle;
+		}
+	}
+}
+
+/* ------------------------------------------------------------ specs */
+
+static void
+spec_add(struct spec *sp, struct span s)
+{
+	for (size_t i = 0; i < s.len; i++) {
+		if (s.p[i] == '\r' || s.p[i] == '\n')
+			continue;	/* folding inside quotes */
+		if (s.p[i] == '\0')
+			sp->nul = true;
+		if (sp->n + 1 >= sizeof(sp->s)) {
+			sp->over = true;
+			return;
+		}
+		sp->s[sp->n++] = s.p[i];
+	}
 }
 
 static void
-keep(struct address_list *out, const char *s, size_t len)
+mailbox(struct lexer *lx, const struct spec *sp)
 {
+	struct address_list *out = lx->out;
+
 	out->count++;
-	if (out->kept < ADDRESS_MAX && len < ADDRESS_SPEC_MAX) {
-		memcpy(out->spec[out->kept], s, len);
-		out->spec[out->kept][len] = '\0';
+	if (sp->over || sp->nul) {
+		/* Not storable as a C string of the slot's size. */
+		if (sp->over)
+			out->too_long++;
+		else
+			out->nul_specs++;
+		unclean(lx);
+		return;
+	}
+	if (out->kept < ADDRESS_MAX) {
+		memcpy(out->spec[out->kept], sp->s, sp->n);
+		out->spec[out->kept][sp->n] = '\0';
 		out->kept++;
 	}
 }
 
 /*
- * Read one mailbox item [p, end): copy its text without comments and
- * folding into tmp, find an angle address or take the whole as addr-spec.
+ * local-part / domain: words (or atoms) separated by single dots, as long
+ * as the tokens fit.  Returns whether anything was read; flags empty
+ * words ("a..b", ".a", "a.").
  */
-static void
-read_item(const char *p, const char *end, struct address_list *out)
+static bool
+dotted(struct lexer *lx, struct spec *sp, bool quoted_ok)
 {
-	char tmp[ADDRESS_SPEC_MAX * 2];
-	size_t n = 0, lt = SIZE_MAX, gt = SIZE_MAX;
-	int depth = 0;
-	bool quoted = false, any = false;
+	bool any = false, want_word = true;
+	struct tok t;
 
-	for (; p < end; p++) {
-		char c = *p;
-
-		if (quoted) {
-			if (c == '\\' && p + 1 < end) {
-				if (n + 2 < sizeof(tmp)) {
-					tmp[n++] = c;
-					tmp[n++] = *++p;
-				} else
-					p++;
-				continue;
-			}
-			if (c == '"')
-				quoted = false;
-		} else if (depth > 0) {
-			if (c == '\\' && p + 1 < end)
-				p++;
-			else if (c == '(')
-				depth++;
-			else if (c == ')')
-				depth--;
-			continue;
-		} else if (c == '(') {
-			if (++depth > COMMENT_DEPTH)
-				out->clean = false;
-			continue;
-		} else if (c == '"') {
-			quoted = true;
-		} else if (c == '<' && lt == SIZE_MAX) {
-			lt = n;
-		} else if (c == '>' && lt != SIZE_MAX && gt == SIZE_MAX) {
-			gt = n;
-		} else if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-			if (lt == SIZE_MAX || gt != SIZE_MAX)
-				any = any || n > 0;
-			if (lt != SIZE_MAX && gt == SIZE_MAX)
-				continue;	/* no spaces inside <...> */
+	for (;;) {
+		t = peek(lx);
+		if (t.type == T_ATOM || (quoted_ok && t.type == T_QSTR)) {
+			if (!want_word)
+				break;	/* two words: not ours */
+			want_word = false;
+		} else if (is_special(&t, '.')) {
+			if (want_word)
+				unclean(lx);
+			want_word = true;
+		} else {
+			break;
 		}
-		if (n + 1 < sizeof(tmp))
-			tmp[n++] = c;
-		if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
-			any = true;
+		(void)next(lx);
+		spec_add(sp, t.s);
+		any = true;
 	}
-	if (depth != 0 || quoted)
-		out->clean = false;
-	if (!any)
-		return;
-	if (n + 1 >= sizeof(tmp))
-		out->clean = false;	/* longer than any real mailbox */
-	if (lt != SIZE_MAX) {
-		size_t stop = gt == SIZE_MAX ? n : gt;
-		const char *s = tmp + lt + 1;
-		size_t len;
-		const char *colon;
+	if (any && want_word)
+		unclean(lx);	/* trailing dot */
+	return any;
+}
 
-		if (gt == SIZE_MAX)
-			out->clean = false;
-		if (stop <= lt + 1) {
-			/* "<>", or the '<' itself did not fit */
-			if (stop < lt + 1)
-				out->clean = false;
+/* After '@': a domain literal or a dotted domain; false if none. */
+static bool
+domain(struct lexer *lx, struct spec *sp)
+{
+	struct tok t = peek(lx);
+
+	spec_add(sp, SPAN_LIT("@"));
+	if (t.type == T_DLIT) {
+		(void)next(lx);
+		spec_add(sp, t.s);
+		return true;
+	}
+	if (dotted(lx, sp, false))
+		return true;
+	unclean(lx);
+	return false;
+}
+
+/* Skip to just after the next '>', or to the next ',', ';' or end. */
+static void
+skip_to_close(struct lexer *lx)
+{
+	for (;;) {
+		struct tok t = peek(lx);
+
+		if (t.type == T_END || is_special(&t, ',') ||
+		    is_special(&t, ';'))
 			return;
-		}
-		len = stop - lt - 1;
-		/* obs-route "@a,@b:" before the addr-spec */
-		if (len > 0 && s[0] == '@' &&
-		    (colon = memchr(s, ':', len)) != NULL) {
-			len -= (size_t)(colon + 1 - s);
-			s = colon + 1;
-		}
-		if (len == 0)
-			return;	/* "<>" is not a mailbox here */
-		if (!addr_spec_ok(s, len))
-			out->clean = false;
-		else
-			keep(out, s, len);
-		return;
-	}
-	/* bare addr-spec: trim white space */
-	{
-		size_t a = 0, b = n;
-
-		while (a < b && (tmp[a] == ' ' || tmp[a] == '\t' ||
-		    tmp[a] == '\r' || tmp[a] == '\n'))
-			a++;
-		while (b > a && (tmp[b - 1] == ' ' || tmp[b - 1] == '\t' ||
-		    tmp[b - 1] == '\r' || tmp[b - 1] == '\n'))
-			b--;
-		if (b > a && addr_spec_ok(tmp + a, b - a))
-			keep(out, tmp + a, b - a);
-		else if (b > a)
-			out->clean = false;
+		(void)next(lx);
+		if (is_special(&t, '>'))
+			return;
 	}
 }
 
-void
-address_parse(struct span v, struct address_list *out)
+/* After '<': [obs-route] addr-spec ">". */
+static void
+angle_addr(struct lexer *lx)
 {
-	const char *p = v.p, *end = v.p + v.len, *item = p;
-	int depth = 0;
-	bool quoted = false, angle = false, literal = false;
+	struct spec sp = { .n = 0 };
+	struct tok t = peek(lx);
+
+	if (is_special(&t, '>')) {
+		(void)next(lx);
+		unclean(lx);		/* "<>" is no mailbox here */
+		return;
+	}
+	if (is_special(&t, '@')) {
+		/* obs-route = obs-domain-list ":" ("@a,@b:") */
+		for (;;) {
+			t = peek(lx);
+			if (t.type == T_END || is_special(&t, '>') ||
+			    is_special(&t, ';')) {
+				unclean(lx);
+				skip_to_close(lx);
+				return;
+			}
+			(void)next(lx);
+			if (is_special(&t, ':'))
+				break;
+		}
+	}
+	if (dotted(lx, &sp, true))
+		t = peek(lx);
+	if (sp.n == 0 || !is_special(&t, '@')) {
+		unclean(lx);		/* "<postmaster>", "<@x>" */
+		skip_to_close(lx);
+		return;
+	}
+	(void)next(lx);
+	if (!domain(lx, &sp)) {
+		skip_to_close(lx);
+		return;
+	}
+	t = peek(lx);
+	if (is_special(&t, '>')) {
+		(void)next(lx);
+	} else {
+		unclean(lx);
+		skip_to_close(lx);
+	}
+	mailbox(lx, &sp);
+}
+
+/* A display name up to '<' (which is consumed) when one is ahead. */
+static void
+name_addr(struct lexer *lx)
+{
+	for (;;) {
+		struct tok t = next(lx);
+
+		if (is_special(&t, '<') || t.type == T_END)
+			break;
+		if (!is_word(&t) && !is_special(&t, '.'))
+			unclean(lx);	/* '@', junk in a name */
+	}
+	angle_addr(lx);
+}
+
+/* Rebuild the local part of a bare addr-spec from where its run began. */
+static void
+local_from(struct lexer *lx, size_t from, struct spec *sp)
+{
+	struct lexer re = *lx;
+
+	re.quiet = true;
+	re.has_peek = false;
+	re.i = from;
+	for (;;) {
+		struct tok t = next(&re);
+
+		if (t.type == T_END || is_special(&t, '@'))
+			return;
+		spec_add(sp, t.s);
+	}
+}
+
+static void group(struct lexer *lx);
+
+/*
+ * One address (in_group: one mailbox).  Consumes at least one token
+ * unless the next one is ',', ';' or the end.
+ */
+static void
+address(struct lexer *lx, bool in_group)
+{
+	size_t run_start = 0, runs = 0;
+	enum { NONE, WORD, DOT } last = NONE;
+	bool run_bad = false;	/* empty words in the last run */
+	struct spec sp = { .n = 0 };
+	struct tok t;
+
+	if (angle_ahead(lx)) {
+		name_addr(lx);
+		return;
+	}
+	/* phrase, or the local part of a bare addr-spec */
+	for (;;) {
+		size_t at = lx->i;
+
+		t = peek(lx);
+		if (is_word(&t)) {
+			if (last != DOT) {
+				runs++;
+				run_start = at;
+				run_bad = false;
+			}
+			last = WORD;
+		} else if (is_special(&t, '.')) {
+			if (last != WORD) {
+				if (last == NONE) {
+					runs++;
+					run_start = at;
+				}
+				run_bad = true;	/* ".a", "a..b" */
+			}
+			last = DOT;
+		} else {
+			break;
+		}
+		(void)next(lx);
+	}
+	if (is_special(&t, '@')) {
+		if (runs != 1 || run_bad || last == DOT)
+			unclean(lx);	/* "John Doe@x", "@x", "a.@x" */
+		if (runs > 0)
+			local_from(lx, run_start, &sp);
+		(void)next(lx);
+		if (domain(lx, &sp) && runs > 0)
+			mailbox(lx, &sp);
+		return;
+	}
+	if (is_special(&t, ':')) {
+		(void)next(lx);
+		if (in_group || runs == 0) {
+			unclean(lx);	/* nested group, or no name */
+			if (in_group)
+				return;
+		}
+		group(lx);
+		return;
+	}
+	if (t.type == T_END || is_special(&t, ',') || is_special(&t, ';')) {
+		if (runs > 0)
+			unclean(lx);	/* a name without an address */
+		return;
+	}
+	unclean(lx);			/* '>', junk, a stray literal */
+	(void)next(lx);
+}
+
+/* After "name:": mailboxes up to ';'. */
+static void
+group(struct lexer *lx)
+{
+	if (!lx->quiet)
+		lx->out->groups++;
+	for (;;) {
+		struct tok t = peek(lx);
+
+		if (t.type == T_END) {
+			unclean(lx);	/* no ';' */
+			return;
+		}
+		if (is_special(&t, ';')) {
+			(void)next(lx);
+			return;
+		}
+		if (is_special(&t, ',')) {
+			(void)next(lx);
+			continue;
+		}
+		address(lx, true);
+		t = peek(lx);
+		if (t.type != T_END && !is_special(&t, ',') &&
+		    !is_special(&t, ';'))
+			unclean(lx);	/* a missing comma */
+	}
+}
+
+int
+address_parse(struct span s, struct address_list *out)
+{
+	struct lexer lx = { .in = s, .out = out };
 
 	memset(out, 0, sizeof(*out));
 	out->clean = true;
-	for (; p <= end; p++) {
-		char c = p < end ? *p : ',';
+	if (s.p == NULL)
+		lx.in.len = 0;
+	for (;;) {
+		struct tok t = peek(&lx);
 
-		if (p < end && quoted) {
-			if (c == '\\' && p + 1 < end)
-				p++;
-			else if (c == '"')
-				quoted = false;
+		if (t.type == T_END)
+			break;
+		if (is_special(&t, ',')) {
+			(void)next(&lx);	/* empty elements: obsolete */
 			continue;
 		}
-		if (p < end && depth > 0) {
-			if (c == '\\' && p + 1 < end)
-				p++;
-			else if (c == '(')
-				depth = depth < COMMENT_DEPTH ? depth + 1 : depth;
-			else if (c == ')')
-				depth--;
+		if (is_special(&t, ';')) {
+			(void)next(&lx);
+			unclean(&lx);
 			continue;
 		}
-		if (p < end && literal) {
-			if (c == ']')
-				literal = false;
-			continue;
-		}
-		switch (c) {
-		case '"':
-			quoted = true;
-			break;
-		case '(':
-			depth = 1;
-			break;
-		case '[':
-			literal = true;
-			break;
-		case '<':
-			angle = true;
-			break;
-		case '>':
-			angle = false;
-			break;
-		case ':':
-			/* "name:" starts a group: its members follow. */
-			if (!angle) {
-				item = p + 1;
-			}
-			break;
-		case ';':
-			if (!angle) {
-				read_item(item, p, out);
-				item = p + 1;
-			}
-			break;
-		case ',':
-			if (!angle || p == end) {
-				read_item(item, p, out);
-				item = p + 1;
-				angle = false;
-			}
-			break;
-		default:
-			break;
-		}
+		address(&lx, false);
+		t = peek(&lx);
+		if (t.type != T_END && !is_special(&t, ','))
+			unclean(&lx);	/* a missing comma */
 	}
-	if (quoted || depth > 0 || literal)
-		out->clean = false;
+	return out->clean ? 0 : -1;
 }
 
 struct span

@@ -1,16 +1,36 @@
 /*
- * decode.c - base64 and quoted-printable, streaming.
+ * decode.c - base64 (RFC 2045 6.8) and quoted-printable (RFC 2045 6.7),
+ * streaming.
  *
- * Trusts: nothing; every byte value is handled.  Memory: the state structs
- * only (quoted-printable holds at most DECODE_QP_WS_MAX bytes of trailing
- * white space while it waits to see whether a line end follows, since RFC
- * 2045 6.7 rule 3 says such white space is not part of the data).
+ * Trusts: nothing; every byte value is handled in every state.  Memory: the
+ * state structs only, never an allocation.  Every decision depends on the
+ * state and the current byte alone, never on where a chunk ends, which is
+ * what makes the output independent of the chunking.
+ *
+ * base64, one group:
+ *
+ *     +--------+--------+--------+--------+
+ *     | 6 bits | 6 bits | 6 bits | 6 bits |   4 alphabet characters
+ *     +--------+--------+--------+--------+
+ *     |  byte 1   |  byte 2   |  byte 3   |   written as soon as whole
+ *
+ * A byte is written as soon as its 8 bits are in, so a missing final
+ * padding needs nothing at the end, and the leftover 2 or 4 bits of a
+ * padded group are simply dropped.
+ *
+ * quoted-printable holds back what it cannot judge yet: a white space run
+ * (data if text follows on the line, transport padding before a line end),
+ * a CR (line end only with LF), "=" and "=X" (escape, soft break or
+ * literal).  The hold is at most DECODE_QP_WS_MAX + 1 bytes, which is where
+ * the output bound comes from: a call writes at most the bytes held before
+ * it plus one byte per input byte.
  */
 #include "decode.h"
 
 #include <string.h>
 
-static const signed char b64_table[256] = {
+/* Alphabet value + 1; 0 for everything else. */
+static const unsigned char b64_value[256] = {
 	['A'] = 1, ['B'] = 2, ['C'] = 3, ['D'] = 4, ['E'] = 5, ['F'] = 6,
 	['G'] = 7, ['H'] = 8, ['I'] = 9, ['J'] = 10, ['K'] = 11, ['L'] = 12,
 	['M'] = 13, ['N'] = 14, ['O'] = 15, ['P'] = 16, ['Q'] = 17, ['R'] = 18,
@@ -23,6 +43,26 @@ static const signed char b64_table[256] = {
 	['2'] = 55, ['3'] = 56, ['4'] = 57, ['5'] = 58, ['6'] = 59, ['7'] = 60,
 	['8'] = 61, ['9'] = 62, ['+'] = 63, ['/'] = 64,
 };
+
+static int
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+int
+decode_hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* ------------------------------------------------------------ base64 */
 
 void
 decode_b64_init(struct decode_b64 *s)
@@ -37,23 +77,41 @@ decode_b64(struct decode_b64 *s, const char *in, size_t len, char *out)
 
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)in[i];
-		int v = b64_table[c];
+		unsigned v = b64_value[c];
 
-		if (v > 0) {
-			s->acc = (s->acc << 6) | (uint32_t)(v - 1);
-			s->bits += 6;
-			if (s->bits >= 8) {
-				s->bits -= 8;
-				out[o++] = (char)(s->acc >> s->bits);
-				s->acc &= (1u << s->bits) - 1;
+		if (v != 0) {
+			if (s->ended)
+				s->after_pad++;
+			s->in_pad = false;
+			s->acc = (s->acc << 6) | (v - 1);
+			switch (++s->pos) {
+			case 2:
+				out[o++] = (char)((s->acc >> 4) & 0xff);
+				break;
+			case 3:
+				out[o++] = (char)((s->acc >> 2) & 0xff);
+				break;
+			case 4:
+				out[o++] = (char)(s->acc & 0xff);
+				s->pos = 0;
+				s->acc = 0;
+				break;
+			default:
+				break;
 			}
 		} else if (c == '=') {
-			/* Padding ends a quantum; what follows (a second
-			 * concatenated block) starts afresh. */
 			s->padded++;
+			if (s->pos == 0 && !s->in_pad) {
+				s->invalid++;	/* stray: no group */
+				continue;
+			}
+			if (s->pos == 1)
+				s->partial++;
+			s->pos = 0;
 			s->acc = 0;
-			s->bits = 0;
-		} else if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+			s->ended = true;
+			s->in_pad = true;
+		} else if (!is_space((char)c)) {
 			s->invalid++;
 		}
 	}
@@ -64,22 +122,16 @@ size_t
 decode_b64_finish(struct decode_b64 *s, char *out)
 {
 	(void)out;
+	if (s->pos == 1)
+		s->partial++;
+	else if (s->pos > 1)
+		s->unpadded++;
+	s->pos = 0;
 	s->acc = 0;
-	s->bits = 0;
 	return 0;
 }
 
-int
-decode_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
+/* ------------------------------------------------------------ QP */
 
 void
 decode_qp_init(struct decode_qp *s)
@@ -97,6 +149,55 @@ flush_ws(struct decode_qp *s, char *out)
 	return n;
 }
 
+/* Hold one white space byte; a full hold goes out as data first. */
+static size_t
+hold_ws(struct decode_qp *s, char c, char *out)
+{
+	size_t o = 0;
+
+	if (s->nws == DECODE_QP_WS_MAX) {
+		s->ws_passed++;
+		o = flush_ws(s, out);
+	}
+	s->ws[s->nws++] = c;
+	return o;
+}
+
+/*
+ * One byte in state DECODE_QP_TEXT.  Called for fresh bytes and for bytes
+ * that a pending sequence gave back.
+ */
+static size_t
+qp_text(struct decode_qp *s, char c, char *out)
+{
+	size_t o = 0;
+
+	switch (c) {
+	case '=':
+		/* White space before '=' is followed by a printable
+		 * character on its line: it is data. */
+		o = flush_ws(s, out);
+		s->state = DECODE_QP_EQ;
+		break;
+	case ' ':
+	case '\t':
+		o = hold_ws(s, c, out);
+		break;
+	case '\r':
+		s->state = DECODE_QP_CR;
+		break;
+	case '\n':
+		s->nws = 0;	/* rule 3: trailing white space goes */
+		out[o++] = '\n';
+		break;
+	default:
+		o = flush_ws(s, out);
+		out[o++] = c;
+		break;
+	}
+	return o;
+}
+
 size_t
 decode_qp(struct decode_qp *s, const char *in, size_t len, char *out)
 {
@@ -106,61 +207,43 @@ decode_qp(struct decode_qp *s, const char *in, size_t len, char *out)
 		char c = in[i];
 
 		switch (s->state) {
-		case QP_TEXT:
-			if (c == '=') {
-				s->state = QP_EQ;
-			} else if (c == ' ' || c == '\t') {
-				if (s->nws == DECODE_QP_WS_MAX)
-					o += flush_ws(s, out + o);
-				s->ws[s->nws++] = c;
-			} else if (c == '\r') {
-				s->state = QP_CR;
-			} else if (c == '\n') {
-				s->nws = 0;	/* trailing white space */
-				out[o++] = '\n';
-			} else {
-				o += flush_ws(s, out + o);
-				out[o++] = c;
-			}
+		case DECODE_QP_TEXT:
+			o += qp_text(s, c, out + o);
 			break;
-		case QP_CR:
-			s->state = QP_TEXT;
+		case DECODE_QP_CR:
+			s->state = DECODE_QP_TEXT;
 			if (c == '\n') {
 				s->nws = 0;
 				out[o++] = '\r';
 				out[o++] = '\n';
 			} else {
+				/* A bare CR is data, and so is the white
+				 * space before it. */
 				o += flush_ws(s, out + o);
 				out[o++] = '\r';
-				i--;	/* look at c again as text */
+				o += qp_text(s, c, out + o);
 			}
 			break;
-		case QP_EQ:
+		case DECODE_QP_EQ:
 			if (decode_hex(c) >= 0) {
 				s->hex1 = c;
-				s->state = QP_EQ1;
-				break;
-			}
-			if (c == '\r') {
-				s->state = QP_EQ_CR;
+				s->state = DECODE_QP_EQ_HEX;
+			} else if (c == '\r') {
+				s->state = DECODE_QP_EQ_CR;
 			} else if (c == '\n') {
-				/* Soft line break: white space before the
-				 * '=' is data. */
-				o += flush_ws(s, out + o);
-				s->state = QP_TEXT;
+				s->state = DECODE_QP_TEXT; /* soft break */
 			} else if (c == ' ' || c == '\t') {
-				s->state = QP_EQ_WS;
+				s->state = DECODE_QP_EQ_WS;
+				s->ws[s->nws++] = c;
 			} else {
 				s->invalid++;
-				o += flush_ws(s, out + o);
 				out[o++] = '=';
-				s->state = QP_TEXT;
-				i--;
+				s->state = DECODE_QP_TEXT;
+				o += qp_text(s, c, out + o);
 			}
 			break;
-		case QP_EQ1:
-			s->state = QP_TEXT;
-			o += flush_ws(s, out + o);
+		case DECODE_QP_EQ_HEX:
+			s->state = DECODE_QP_TEXT;
 			if (decode_hex(c) >= 0) {
 				out[o++] = (char)(decode_hex(s->hex1) * 16 +
 				    decode_hex(c));
@@ -168,30 +251,36 @@ decode_qp(struct decode_qp *s, const char *in, size_t len, char *out)
 				s->invalid++;
 				out[o++] = '=';
 				out[o++] = s->hex1;
-				i--;
+				o += qp_text(s, c, out + o);
 			}
 			break;
-		case QP_EQ_WS:
-			if (c == ' ' || c == '\t')
-				break;	/* "=  \r\n" is a soft break too */
-			if (c == '\r') {
-				s->state = QP_EQ_CR;
+		case DECODE_QP_EQ_WS:
+			if ((c == ' ' || c == '\t') &&
+			    s->nws < DECODE_QP_WS_MAX) {
+				s->ws[s->nws++] = c;
+			} else if (c == '\r') {
+				s->nws = 0;
+				s->state = DECODE_QP_EQ_CR;
 			} else if (c == '\n') {
-				o += flush_ws(s, out + o);
-				s->state = QP_TEXT;
+				s->nws = 0;	/* "=  \n": soft break */
+				s->state = DECODE_QP_TEXT;
 			} else {
+				/* "= x": not an escape after all; the '='
+				 * and the white space are data. */
 				s->invalid++;
-				o += flush_ws(s, out + o);
+				if (c == ' ' || c == '\t')
+					s->ws_passed++;
 				out[o++] = '=';
-				s->state = QP_TEXT;
-				i--;
+				o += flush_ws(s, out + o);
+				s->state = DECODE_QP_TEXT;
+				o += qp_text(s, c, out + o);
 			}
 			break;
-		case QP_EQ_CR:
-			o += flush_ws(s, out + o);	/* soft line break */
-			s->state = QP_TEXT;
+		case DECODE_QP_EQ_CR:
+			s->state = DECODE_QP_TEXT;
+			/* "=\r" then text: still a soft break */
 			if (c != '\n')
-				i--;	/* "=\r" then text: still a break */
+				o += qp_text(s, c, out + o);
 			break;
 		}
 	}
@@ -201,25 +290,29 @@ decode_qp(struct decode_qp *s, const char *in, size_t len, char *out)
 size_t
 decode_qp_finish(struct decode_qp *s, char *out)
 {
-	size_t o = flush_ws(s, out);
+	size_t o = 0;
 
 	switch (s->state) {
-	case QP_CR:
+	case DECODE_QP_TEXT:
+		s->nws = 0;	/* white space at the very end is padding */
+		break;
+	case DECODE_QP_CR:
+		o = flush_ws(s, out);
 		out[o++] = '\r';
 		break;
-	case QP_EQ:
-	case QP_EQ_WS:
-		s->invalid++;
-		out[o++] = '=';
-		break;
-	case QP_EQ1:
+	case DECODE_QP_EQ_HEX:
 		s->invalid++;
 		out[o++] = '=';
 		out[o++] = s->hex1;
 		break;
-	default:
+	case DECODE_QP_EQ:
+	case DECODE_QP_EQ_WS:
+	case DECODE_QP_EQ_CR:
+		/* A final "=" is a soft break whose line end belongs to
+		 * the next boundary delimiter (RFC 2046 5.1.1). */
+		s->nws = 0;
 		break;
 	}
-	s->state = QP_TEXT;
+	s->state = DECODE_QP_TEXT;
 	return o;
 }

@@ -1,42 +1,77 @@
 /*
- * mimeparam.c - MIME parameters (RFC 2045 5.1, RFC 2231).
+ * mimeparam.c - MIME field parameters (RFC 2045 5.1, RFC 2231, and RFC
+ * 2047 words in plain values as mailers write them).
  *
- *   value     = token *( ";" parameter )
- *   parameter = attribute ["*" section] ["*"] "=" (token / quoted-string)
+ *   value     = token ["/" token] *(";" parameter)      RFC 2045 5.1
+ *   parameter = name ["*" section] ["*"] "=" (token / quoted-string)
+ *   ext-value = [charset] "'" [language] "'" *(%XX / attribute-char)
  *
- * Trusts: nothing.  Comments in parentheses are skipped (nesting bounded),
- * missing semicolons and unterminated quotes are tolerated the way mail
- * readers tolerate them, and every output is bounded.  Continuations are
- * reassembled in section order whatever order they came in.
+ *   title*0*=us-ascii'en'This%20is; title*1="  fun"  ->  "This is  fun"
+ *
+ * Trusts: nothing.  The value is read once, left to right, with comments
+ * (CFWS) skipped wherever white space may stand.  Quoted strings and
+ * unquoted values are copied, unescaped, into one arena the size of the
+ * input; RFC 2231 sections are collected per name and joined in section
+ * order at the end, as raw bytes, so a character split between sections
+ * survives the charset conversion.
+ *
+ * Limits: see mimeparam.h.  Memory: the arena (input size), the entries
+ * (at most limits.params), the sections (at most limits.sections per
+ * entry) and the values (at most limits.value_bytes each).
  */
 #include "mimeparam.h"
 
-#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "decode.h"
 #include "mem.h"
 #include "rfc2047.h"
 
-#define COMMENT_DEPTH 16
-
-/* One raw parameter before reassembly. */
-struct raw {
-	char name[64];
-	int section;		/* -1: none */
-	bool extended;		/* "*" at the end: charset'lang'%XX */
-	char *value;
-	size_t len;
-	bool quoted;
-	size_t order;		/* position in the field, for stable sorting */
+/* One RFC 2231 section, its bytes unquoted in the arena. */
+struct section {
+	size_t idx;
+	bool ext;		/* "*N*": charset'lang' and %XX apply */
+	struct span raw;
 };
+
+/* An RFC 2231 parameter being assembled into p->v[entry]. */
+struct group {
+	size_t entry;
+	struct section *s;
+	size_t n;
+};
+
+struct parser {
+	struct mimeparam *p;
+	struct span in;
+	size_t i;
+	char *arena;
+	size_t alen;
+	struct group *g;
+	size_t ng;
+};
+
+void
+mimeparam_init_limits(struct mimeparam *p, const struct mimeparam_limits *l)
+{
+	memset(p, 0, sizeof(*p));
+	p->max = l != NULL && l->params != 0 ? l->params : MIMEPARAM_PARAMS;
+	p->max_sections = l != NULL && l->sections != 0 ? l->sections :
+	    MIMEPARAM_SECTIONS;
+	p->value_max = l != NULL && l->value_bytes != 0 ? l->value_bytes :
+	    MIMEPARAM_VALUE_MAX;
+}
 
 void
 mimeparam_init(struct mimeparam *p, size_t max)
 {
-	memset(p, 0, sizeof(*p));
-	p->max = max;
+	struct mimeparam_limits l = { max, 0, 0 };
+
+	mimeparam_init_limits(p, &l);
+	p->max = max;		/* 0 is valid here: keep nothing */
 }
 
 void
@@ -47,309 +82,525 @@ mimeparam_free(struct mimeparam *p)
 		free(p->v[i].value);
 	}
 	free(p->v);
-	memset(p, 0, sizeof(*p));
+	p->v = NULL;
+	p->n = 0;
 }
 
-static size_t
-skip_cfws(const char *s, size_t len, size_t i)
-{
-	while (i < len) {
-		if (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n')
-			i++;
-		else if (s[i] == '(') {
-			int depth = 0;
-
-			while (i < len) {
-				if (s[i] == '\\' && i + 1 < len)
-					i++;
-				else if (s[i] == '(' && ++depth > COMMENT_DEPTH)
-					return len;
-				else if (s[i] == ')' && --depth == 0) {
-					i++;
-					break;
-				}
-				i++;
-			}
-		} else
-			break;
-	}
-	return i;
-}
+/* ------------------------------------------------------------ lexing */
 
 static bool
-tspecial(char c)
+is_ws(char c)
 {
-	return strchr("()<>@,;:\\\"/[]?=", c) != NULL || (unsigned char)c <= 32
-	    || c == 127;
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/* Ends a name or a token word (controls are in no token: RFC 2045). */
+static bool
+is_stop(char c)
+{
+	return is_ws(c) || c == ';' || c == '(' || c == '=' || c == '"' ||
+	    (unsigned char)c < 0x20 || c == 0x7f;
+}
+
+/* Skip white space and comments; comments nest and take \-escapes. */
 static void
-lower(char *s)
+skip_cfws(struct parser *ps)
 {
-	for (; *s != '\0'; s++)
-		if (*s >= 'A' && *s <= 'Z')
-			*s = (char)(*s + 32);
-}
+	const char *s = ps->in.p;
+	size_t len = ps->in.len;
 
-/* Read a token or quoted string value at i; returns the new index. */
-static size_t
-read_value(const char *s, size_t len, size_t i, struct buf *out, bool *quoted)
-{
-	*quoted = false;
-	if (i < len && s[i] == '"') {
-		*quoted = true;
-		i++;
-		while (i < len && s[i] != '"') {
-			if (s[i] == '\\' && i + 1 < len)
-				i++;
-			if (s[i] != '\r' && s[i] != '\n')
-				(void)buf_append(out, &s[i], 1);
-			i++;
+	while (ps->i < len) {
+		size_t depth = 0;
+		bool deep = false;
+
+		if (is_ws(s[ps->i])) {
+			ps->i++;
+			continue;
 		}
-		return i < len ? i + 1 : i;
-	}
-	/* Token, tolerating bytes real mailers put there (spaces up to ';',
-	 * 8-bit), trimmed at the end. */
-	while (i < len && s[i] != ';' && s[i] != '\r' && s[i] != '\n')
-		(void)buf_append(out, &s[i++], 1);
-	while (out->len > 0 && (out->data[out->len - 1] == ' ' ||
-	    out->data[out->len - 1] == '\t'))
-		out->len--;
-	if (out->data != NULL)
-		out->data[out->len] = '\0';
-	return i;
-}
+		if (s[ps->i] != '(')
+			return;
+		while (ps->i < len) {
+			char c = s[ps->i++];
 
-static int
-raw_cmp(const void *a, const void *b)
-{
-	const struct raw *x = a, *y = b;
-	int c = strcmp(x->name, y->name);
-
-	if (c != 0)
-		return c;
-	if (x->section != y->section)
-		return (x->section > y->section) - (x->section < y->section);
-	return (x->order > y->order) - (x->order < y->order);
-}
-
-/* RFC 2231 extended value "charset'lang'%41%42" -> bytes; charset out. */
-static void
-pct_decode(struct span v, struct buf *out)
-{
-	for (size_t i = 0; i < v.len; i++) {
-		if (v.p[i] == '%' && i + 2 < v.len &&
-		    decode_hex(v.p[i + 1]) >= 0 && decode_hex(v.p[i + 2]) >= 0) {
-			char c = (char)(decode_hex(v.p[i + 1]) * 16 +
-			    decode_hex(v.p[i + 2]));
-
-			(void)buf_append(out, &c, 1);
-			i += 2;
-		} else {
-			(void)buf_append(out, &v.p[i], 1);
+			if (c == '\\' && ps->i < len) {
+				ps->i++;
+			} else if (c == '(') {
+				if (++depth > MIMEPARAM_COMMENT_DEPTH &&
+				    !deep) {
+					deep = true;
+					ps->p->deep_comments++;
+				}
+			} else if (c == ')' && --depth == 0) {
+				break;
+			}
 		}
+		if (depth > 0)
+			ps->p->unterminated = true;
 	}
 }
 
-static void
-add_param(struct mimeparam *p, const char *name, struct buf *value)
+static struct span
+read_word(struct parser *ps, bool slash_stops)
 {
-	for (size_t i = 0; i < p->n; i++)
-		if (strcmp(p->v[i].name, name) == 0)
-			return;	/* the first occurrence wins */
+	size_t start = ps->i;
+
+	while (ps->i < ps->in.len && !is_stop(ps->in.p[ps->i]) &&
+	    !(slash_stops && ps->in.p[ps->i] == '/'))
+		ps->i++;
+	return (struct span){ ps->in.p + start, ps->i - start };
+}
+
+/* Quoted string at ps->i ('"'), unescaped and unfolded into the arena. */
+static struct span
+read_quoted(struct parser *ps)
+{
+	const char *s = ps->in.p;
+	char *out = ps->arena + ps->alen;
+	size_t n = 0;
+	bool closed = false;
+
+	ps->i++;
+	while (ps->i < ps->in.len) {
+		char c = s[ps->i++];
+
+		if (c == '"') {
+			closed = true;
+			break;
+		}
+		if (c == '\\' && ps->i < ps->in.len)
+			c = s[ps->i++];
+		else if (c == '\r' || c == '\n')
+			continue;
+		out[n++] = c;
+	}
+	if (!closed)
+		ps->p->unterminated = true;
+	ps->alen += n;
+	return (struct span){ out, n };
+}
+
+/* Does a "name =" start at k?  (Ends an unquoted value with spaces.) */
+static bool
+param_starts(const struct parser *ps, size_t k)
+{
+	size_t m = k;
+
+	while (m < ps->in.len && !is_stop(ps->in.p[m]))
+		m++;
+	if (m == k)
+		return false;
+	while (m < ps->in.len && is_ws(ps->in.p[m]))
+		m++;
+	return m < ps->in.len && ps->in.p[m] == '=';
+}
+
+/*
+ * Unquoted value: up to ';', '(' or the end, white space inside kept
+ * ("name=my file.exe") unless what follows it is the next "name=" (a
+ * missing ';'); trailing white space dropped.
+ */
+static struct span
+read_unquoted(struct parser *ps)
+{
+	const char *s = ps->in.p;
+	size_t len = ps->in.len, start = ps->i, end = start, j = start;
+	char *out = ps->arena + ps->alen;
+
+	while (j < len && s[j] != ';' && s[j] != '(') {
+		if (is_ws(s[j])) {
+			size_t k = j;
+
+			while (k < len && is_ws(s[k]))
+				k++;
+			if (k == len || s[k] == ';' || s[k] == '(' ||
+			    param_starts(ps, k))
+				break;
+			j = k;
+			continue;
+		}
+		end = ++j;
+	}
+	ps->i = j;
+	memcpy(out, s + start, end - start);
+	ps->alen += end - start;
+	return (struct span){ out, end - start };
+}
+
+/* ------------------------------------------------------------ entries */
+
+static struct mimeparam_entry *
+new_entry(struct mimeparam *p, const char *name, size_t nlen, bool ext)
+{
+	struct mimeparam_entry *e;
+
 	if (p->n >= p->max) {
 		p->dropped++;
-		return;
+		return NULL;
 	}
 	p->v = mem_reallocarray(p->v, p->n + 1, sizeof(*p->v));
-	p->v[p->n].name = mem_strdup(name);
-	p->v[p->n].value = mem_strndup(value->data != NULL ? value->data : "",
-	    value->len);
-	p->v[p->n].len = value->len;
-	p->n++;
+	e = &p->v[p->n++];
+	memset(e, 0, sizeof(*e));
+	e->name = mem_strndup(name, nlen);
+	e->extended = ext;
+	for (size_t i = 0; i + 1 < p->n; i++)
+		if (p->v[i].extended == ext && strcmp(p->v[i].name,
+		    e->name) == 0) {
+			e->duplicate = true;
+			p->duplicates++;
+			break;
+		}
+	return e;
 }
 
-/* Join the sections of one name (raws[a..b)) and add the result. */
+/* Give e the contents of b (UTF-8), which e now owns. */
 static void
-assemble(struct mimeparam *p, struct raw *r, size_t n)
+set_value(struct mimeparam_entry *e, struct buf *b)
 {
-	char charset[64] = "";
-	struct buf bytes, utf8;
+	e->value = b->data != NULL ? b->data : mem_strdup("");
+	e->len = b->len;
+	b->data = NULL;
+}
 
-	buf_init(&bytes, MIMEPARAM_VALUE_MAX);
-	buf_init(&utf8, MIMEPARAM_VALUE_MAX);
-	for (size_t i = 0; i < n; i++) {
-		struct span v = { r[i].value, r[i].len };
+/* Parameters whose values are text for people: file names. */
+static bool
+is_display(const char *name)
+{
+	return strcmp(name, "filename") == 0 || strcmp(name, "name") == 0;
+}
 
-		if (r[i].extended) {
-			if (i == 0 || r[i].section <= 0) {
-				/* charset'language'value */
-				const char *q1 = memchr(v.p, '\'', v.len);
-				const char *q2 = q1 == NULL ? NULL :
-				    memchr(q1 + 1, '\'', v.len -
-				    (size_t)(q1 + 1 - v.p));
+/* Bytes as they are, cut at the value bound. */
+static void
+raw_value(struct mimeparam *p, struct buf *b, struct span raw)
+{
+	if (raw.len > p->value_max) {
+		raw.len = p->value_max;
+		p->truncated++;
+	}
+	(void)buf_append(b, raw.p, raw.len);
+}
 
-				if (q1 != NULL && q2 != NULL) {
-					size_t cl = (size_t)(q1 - v.p);
+static void
+plain_param(struct parser *ps, const char *name, size_t nlen,
+    struct span raw)
+{
+	struct mimeparam *p = ps->p;
+	struct mimeparam_entry *e = new_entry(p, name, nlen, false);
+	struct buf b;
 
-					if (cl < sizeof(charset)) {
-						memcpy(charset, v.p, cl);
-						charset[cl] = '\0';
-					}
+	if (e == NULL)
+		return;
+	buf_init(&b, p->value_max);
+	if (!is_display(e->name))
+		raw_value(p, &b, raw);
+	else if (rfc2047_decode(raw, &b) < 0)	/* unfolds, decodes */
+		p->truncated++;
+	set_value(e, &b);
+}
+
+static struct group *
+find_group(struct parser *ps, const char *name, size_t nlen)
+{
+	struct group *g;
+
+	for (size_t i = 0; i < ps->ng; i++) {
+		const char *n = ps->p->v[ps->g[i].entry].name;
+
+		if (strlen(n) == nlen && memcmp(n, name, nlen) == 0)
+			return &ps->g[i];
+	}
+	if (new_entry(ps->p, name, nlen, true) == NULL)
+		return NULL;
+	ps->g = mem_reallocarray(ps->g, ps->ng + 1, sizeof(*ps->g));
+	g = &ps->g[ps->ng++];
+	g->entry = ps->p->n - 1;
+	g->s = NULL;
+	g->n = 0;
+	return g;
+}
+
+static void
+section_param(struct parser *ps, const char *name, size_t nlen,
+    const char *suffix, size_t slen, struct span raw)
+{
+	struct mimeparam *p = ps->p;
+	size_t digits = 0, idx = 0;
+	bool ext = false;
+	struct group *g;
+	uint64_t v;
+
+	while (digits < slen && suffix[digits] >= '0' && suffix[digits] <= '9')
+		digits++;
+	if (digits == slen) {
+		ext = digits == 0;			/* "name*" */
+	} else if (digits > 0 && slen == digits + 1 &&
+	    suffix[digits] == '*') {
+		ext = true;				/* "name*N*" */
+	} else {
+		p->junk++;				/* "name*x" */
+		return;
+	}
+	if (digits > 0) {
+		if (str_to_u64((struct span){ suffix, digits }, 0,
+		    p->max_sections - 1, &v) < 0) {
+			p->sections_dropped++;
+			return;
+		}
+		idx = (size_t)v;
+	}
+	if ((g = find_group(ps, name, nlen)) == NULL)
+		return;
+	for (size_t i = 0; i < g->n; i++)
+		if (g->s[i].idx == idx) {
+			p->sections_dropped++;	/* first one wins */
+			return;
+		}
+	/* idx < max_sections and unique: g->n stays <= max_sections. */
+	g->s = mem_reallocarray(g->s, g->n + 1, sizeof(*g->s));
+	g->s[g->n++] = (struct section){ idx, ext, raw };
+}
+
+static void
+add_param(struct parser *ps, struct span name, struct span raw)
+{
+	char low[MIMEPARAM_NAME_MAX + 1];
+	const char *star;
+
+	if (name.len > MIMEPARAM_NAME_MAX) {
+		ps->p->junk++;
+		return;
+	}
+	for (size_t i = 0; i < name.len; i++) {
+		char c = name.p[i];
+
+		low[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+	}
+	low[name.len] = '\0';
+	star = memchr(low, '*', name.len);
+	if (star == NULL) {
+		plain_param(ps, low, name.len, raw);
+	} else if (star == low) {
+		ps->p->junk++;
+	} else {
+		size_t blen = (size_t)(star - low);
+
+		section_param(ps, low, blen, star + 1, name.len - blen - 1,
+		    raw);
+	}
+}
+
+/* ------------------------------------------------------------ RFC 2231 */
+
+static int
+cmp_section(const void *a, const void *b)
+{
+	const struct section *x = a, *y = b;
+
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* Append %XX-decoded bytes; a '%' without two hex digits stays. */
+static void
+pct_decode(struct span s, struct buf *raw)
+{
+	for (size_t i = 0; i < s.len; i++) {
+		char c = s.p[i];
+		int hi, lo;
+
+		if (c == '%' && s.len - i > 2 &&
+		    (hi = decode_hex(s.p[i + 1])) >= 0 &&
+		    (lo = decode_hex(s.p[i + 2])) >= 0) {
+			c = (char)(hi * 16 + lo);
+			i += 2;
+		}
+		(void)buf_append(raw, &c, 1);
+	}
+}
+
+static void
+finish_group(struct parser *ps, struct group *g)
+{
+	struct mimeparam *p = ps->p;
+	struct span charset = { "", 0 };
+	struct buf raw, utf8, out;
+	size_t total = 0;
+
+	qsort(g->s, g->n, sizeof(*g->s), cmp_section);
+	for (size_t i = 0; i < g->n; i++) {
+		if (g->s[i].idx != i)
+			p->gaps = true;
+		total += g->s[i].raw.len;
+	}
+	buf_init(&raw, total);
+	for (size_t i = 0; i < g->n; i++) {
+		struct span v = g->s[i].raw;
+
+		if (!g->s[i].ext) {
+			(void)buf_append(&raw, v.p, v.len);
+			continue;
+		}
+		if (g->s[i].idx == 0) {
+			/* charset'language'value; tolerate no quotes */
+			const char *q1 = memchr(v.p, '\'', v.len), *q2;
+
+			if (q1 != NULL) {
+				charset = (struct span){ v.p,
+				    (size_t)(q1 - v.p) };
+				v.len -= (size_t)(q1 + 1 - v.p);
+				v.p = q1 + 1;
+				q2 = memchr(v.p, '\'', v.len);
+				if (q2 != NULL) {
 					v.len -= (size_t)(q2 + 1 - v.p);
 					v.p = q2 + 1;
 				}
 			}
-			pct_decode(v, &bytes);
-		} else {
-			(void)buf_append(&bytes, v.p, v.len);
 		}
+		pct_decode(v, &raw);
 	}
-	if (charset[0] != '\0')
-		(void)charset_to_utf8(charset, (struct span){ bytes.data,
-		    bytes.len }, &utf8);
-	else
-		(void)rfc2047_decode((struct span){ bytes.data, bytes.len },
-		    &utf8);
-	add_param(p, r[0].name, &utf8);
-	buf_free(&bytes);
+	buf_init(&utf8, p->value_max);
+	buf_init(&out, p->value_max);
+	if (!is_display(p->v[g->entry].name))
+		raw_value(p, &out, (struct span){ raw.data, raw.len });
+	else {
+		int cut = rfc2047_charset_to_utf8(charset, (struct span){
+		    raw.data, raw.len }, &utf8, NULL);
+
+		/* NUL becomes U+FFFD, which may cut again */
+		if (rfc2047_utf8_sanitize((struct span){ utf8.data,
+		    utf8.len }, &out, NULL) < 0 || cut < 0)
+			p->truncated++;
+	}
+	set_value(&p->v[g->entry], &out);
 	buf_free(&utf8);
+	buf_free(&raw);
+}
+
+/* ------------------------------------------------------------ parse */
+
+static void
+parse_token(struct parser *ps)
+{
+	struct mimeparam *p = ps->p;
+	size_t save, n = 0;
+	struct span w;
+
+	skip_cfws(ps);
+	save = ps->i;
+	w = read_word(ps, true);
+	skip_cfws(ps);
+	if (ps->i < ps->in.len && ps->in.p[ps->i] == '=') {
+		ps->i = save;		/* a parameter, not a token */
+		return;
+	}
+	for (int part = 0; part < 2; part++) {
+		for (size_t i = 0; i < w.len; i++) {
+			char c = w.p[i];
+
+			if (n == MIMEPARAM_TOKEN_MAX) {
+				p->token_truncated = true;
+				break;
+			}
+			p->value[n++] = c >= 'A' && c <= 'Z' ?
+			    (char)(c - 'A' + 'a') : c;
+		}
+		if (part == 1 || ps->i >= ps->in.len ||
+		    ps->in.p[ps->i] != '/')
+			break;
+		ps->i++;
+		if (n < MIMEPARAM_TOKEN_MAX)
+			p->value[n++] = '/';
+		else
+			p->token_truncated = true;
+		skip_cfws(ps);
+		w = read_word(ps, true);
+		skip_cfws(ps);
+	}
+	p->value[n] = '\0';
 }
 
 int
 mimeparam_parse(struct mimeparam *p, struct span s)
 {
-	size_t i = skip_cfws(s.p, s.len, 0), start, nraw = 0;
-	size_t limit = p->max * MIMEPARAM_SECTIONS;
-	struct raw *raws = NULL;
+	struct parser ps = { .p = p, .in = s };
+	bool semi;
 
-	start = i;
-	while (i < s.len && s.p[i] != ';' && !(s.p[i] == ' ' ||
-	    s.p[i] == '\t' || s.p[i] == '(' || s.p[i] == '\r' ||
-	    s.p[i] == '\n'))
-		i++;
-	if (i == start)
+	p->value[0] = '\0';
+	if (s.len == 0)
 		return -1;
-	{
-		size_t n = i - start < sizeof(p->value) - 1 ? i - start :
-		    sizeof(p->value) - 1;
+	ps.arena = mem_malloc(s.len);
+	parse_token(&ps);
+	semi = p->value[0] == '\0';
+	for (;;) {
+		struct span name, raw;
+		char c;
 
-		memcpy(p->value, s.p + start, n);
-		p->value[n] = '\0';
-		lower(p->value);
-	}
-	while (i < s.len) {
-		struct raw r;
-		struct buf val;
-		size_t ns;
-		char *star;
-
-		/* Find the next parameter; tolerate a missing ';'. */
-		i = skip_cfws(s.p, s.len, i);
-		while (i < s.len && s.p[i] == ';')
-			i = skip_cfws(s.p, s.len, i + 1);
-		if (i >= s.len)
+		skip_cfws(&ps);
+		if (ps.i >= s.len)
 			break;
-		ns = i;
-		while (i < s.len && !tspecial(s.p[i]))
-			i++;
-		if (i == ns) {
-			i++;	/* junk byte */
+		c = s.p[ps.i];
+		if (c == ';') {
+			ps.i++;
+			semi = true;
 			continue;
 		}
-		memset(&r, 0, sizeof(r));
-		r.section = -1;
-		{
-			size_t n = i - ns < sizeof(r.name) - 1 ? i - ns :
-			    sizeof(r.name) - 1;
-
-			memcpy(r.name, s.p + ns, n);
-			r.name[n] = '\0';
-		}
-		lower(r.name);
-		i = skip_cfws(s.p, s.len, i);
-		if (i >= s.len || s.p[i] != '=')
-			continue;	/* attribute without value */
-		i = skip_cfws(s.p, s.len, i + 1);
-		/* name*, name*N, name*N* */
-		star = strchr(r.name, '*');
-		if (star != NULL) {
-			char *end = star + strlen(star);
-
-			if (end[-1] == '*' && end - 1 != star) {
-				r.extended = true;
-				end[-1] = '\0';
-			} else if (end - 1 == star) {
-				r.extended = true;
+		if (!semi)
+			p->missing_semicolon = true;
+		semi = false;
+		name = read_word(&ps, false);
+		if (name.len == 0) {
+			/* '=', '"' or a control where a name belongs */
+			p->junk++;
+			if (c == '"') {
+				(void)read_quoted(&ps);
+				continue;
 			}
-			if (star[1] != '\0') {
-				uint64_t sec;
-
-				if (str_to_u64_cstr(star + 1, 0,
-				    MIMEPARAM_SECTIONS - 1, &sec) < 0) {
-					buf_init(&val, MIMEPARAM_VALUE_MAX);
-					i = read_value(s.p, s.len, i, &val,
-					    &r.quoted);
-					buf_free(&val);
-					continue;
-				}
-				r.section = (int)sec;
-			}
-			*star = '\0';
-		}
-		buf_init(&val, MIMEPARAM_VALUE_MAX);
-		i = read_value(s.p, s.len, i, &val, &r.quoted);
-		if (nraw >= limit) {
-			buf_free(&val);
-			p->dropped++;
+			ps.i++;
+			if (c != '=')
+				continue;	/* a control byte */
+			skip_cfws(&ps);	/* "=value": skip the value */
+			if (ps.i < s.len && s.p[ps.i] == '"')
+				(void)read_quoted(&ps);
+			else
+				(void)read_unquoted(&ps);
 			continue;
 		}
-		r.value = val.data != NULL ? val.data : mem_strdup("");
-		r.len = val.len;
-		r.order = nraw;
-		raws = mem_reallocarray(raws, nraw + 1, sizeof(*raws));
-		raws[nraw++] = r;
-	}
-	/*
-	 * Group by name.  Continuation sections (name*0, name*1 ...) are
-	 * joined in section order, and win over a plain name= (RFC 2231 3);
-	 * among plain values the first one counts; a repeated section number
-	 * keeps its first occurrence.
-	 */
-	if (nraw > 1)
-		qsort(raws, nraw, sizeof(*raws), raw_cmp);
-	for (size_t a = 0; a < nraw;) {
-		size_t b = a + 1, first_sec = a, n = 0;
-		struct raw *sec;
-
-		while (b < nraw && strcmp(raws[b].name, raws[a].name) == 0)
-			b++;
-		while (first_sec < b && raws[first_sec].section < 0)
-			first_sec++;
-		if (first_sec == b) {
-			assemble(p, raws + a, 1);	/* plain: the first */
-		} else {
-			sec = mem_calloc(b - first_sec, sizeof(*sec));
-			for (size_t k = first_sec; k < b; k++)
-				if (n == 0 || raws[k].section !=
-				    sec[n - 1].section)
-					sec[n++] = raws[k];
-			assemble(p, sec, n);
-			free(sec);
+		skip_cfws(&ps);
+		if (ps.i >= s.len || s.p[ps.i] != '=') {
+			p->junk++;	/* a name without a value */
+			continue;
 		}
-		a = b;
+		ps.i++;
+		skip_cfws(&ps);
+		if (ps.i < s.len && s.p[ps.i] == '"')
+			raw = read_quoted(&ps);
+		else
+			raw = read_unquoted(&ps);
+		add_param(&ps, name, raw);
 	}
-	for (size_t k = 0; k < nraw; k++)
-		free(raws[k].value);
-	free(raws);
-	return 0;
+	for (size_t i = 0; i < ps.ng; i++) {
+		finish_group(&ps, &ps.g[i]);
+		free(ps.g[i].s);
+	}
+	free(ps.g);
+	free(ps.arena);
+	return p->value[0] != '\0' || p->n > 0 ? 0 : -1;
 }
 
 struct span
 mimeparam_get(const struct mimeparam *p, const char *name)
 {
-	for (size_t i = 0; i < p->n; i++)
-		if (strcmp(p->v[i].name, name) == 0)
-			return (struct span){ p->v[i].value, p->v[i].len };
-	return (struct span){ NULL, 0 };
+	const struct mimeparam_entry *first = NULL;
+
+	for (size_t i = 0; i < p->n; i++) {
+		const struct mimeparam_entry *e = &p->v[i];
+
+		if (strcasecmp(e->name, name) != 0)
+			continue;
+		if (e->extended)
+			return (struct span){ e->value, e->len };
+		if (first == NULL)
+			first = e;
+	}
+	if (first == NULL)
+		return (struct span){ NULL, 0 };
+	return (struct span){ first->value, first->len };
 }

@@ -2,9 +2,16 @@
  * rfc2047.h - header text to UTF-8: RFC 2047 encoded-words, charset
  * conversion, and sanitising of raw 8-bit bytes.
  *
- * Output goes to a bounded struct buf; when it fills, the result is cut
- * (never an overflow) and the call returns -1.  Thread safety: no shared
- * state (iconv descriptors are opened per call).
+ * Everything here takes hostile bytes as a struct span and appends valid
+ * UTF-8 to a bounded struct buf.  When the buf reaches its maximum the
+ * output is cut at a character boundary (never inside a UTF-8 sequence,
+ * never past the maximum) and the call returns -1.  On return out->data is
+ * never NULL, so it can be read as a C string.
+ *
+ * Thread safety: no shared state.  iconv(3) descriptors are opened inside
+ * each call (one at a time, reused while consecutive words keep the same
+ * charset) and closed before it returns, so calls may run concurrently on
+ * different bufs.
  */
 #ifndef MSGSEC_RFC2047_H
 #define MSGSEC_RFC2047_H
@@ -13,24 +20,83 @@
 
 #include "str.h"
 
-#define RFC2047_MAX_WORDS 512	/* encoded words decoded per value */
+/* Default bound on encoded-words decoded per value (rfc2047_decode). */
+#define RFC2047_MAX_WORDS 512
+/* Longest charset name accepted in a word, without its "*lang" suffix. */
+#define RFC2047_CHARSET_MAX 64
+
+struct rfc2047_stats {
+	size_t words;		/* encoded-words decoded */
+	size_t over_limit;	/* well-formed words left as text: over max */
+	size_t malformed;	/* "=?" that did not start a valid word */
+	size_t replaced;	/* U+FFFD written for undecodable bytes */
+	size_t unknown_charset;	/* words in a charset not converted */
+};
 
 /*
- * Decode a header field value: encoded-words become UTF-8, white space
- * between adjacent encoded-words is dropped (RFC 2047 6.2), folding line
- * breaks are unfolded, and any other byte sequence that is not valid UTF-8
- * becomes U+FFFD.  Malformed encoded-words stay as literal text.
+ * Decode a header field value (without the field name):
+ *
+ *   encoded-word = "=?" charset ["*" language] "?" ("B" / "Q") "?" text "?="
+ *
+ * - B and Q are case-insensitive; B text is decoded leniently (decode.h),
+ *   Q text maps "_" to space and "=XX" to a byte, other bytes literally;
+ * - white space (with folding) between two adjacent decoded words is
+ *   dropped (RFC 2047 6.2); adjacent words in the same charset are
+ *   converted together, so a character split across two words survives;
+ * - a word glued to text ("x=?utf-8?q?y?=z") is decoded all the same, as
+ *   mail readers do;
+ * - a malformed word (unknown encoding, white space in its text, no "?=",
+ *   charset name over RFC2047_CHARSET_MAX or with bad characters) stays as
+ *   literal text;
+ * - at most max_words words are decoded; later ones stay literal;
+ * - text outside words is unfolded: a CR/LF run before white space (or at
+ *   either end) is removed, any other CR/LF run becomes one space;
+ * - invalid UTF-8 and NUL bytes (in the text or decoded) become U+FFFD.
+ *
+ * stats_r may be NULL; it is filled even when the call returns -1.
+ * Returns 0, or -1 when out filled (the output is cut).
  */
+int rfc2047_decode_full(struct span in, size_t max_words, struct buf *out,
+    struct rfc2047_stats *stats_r);
+
+/* rfc2047_decode_full() with RFC2047_MAX_WORDS and no statistics. */
 int rfc2047_decode(struct span in, struct buf *out);
 
 /*
- * Append bytes in charset (a MIME charset name, e.g. "iso-8859-1") as
- * UTF-8.  An unknown charset is treated as UTF-8; bytes that do not
- * convert become U+FFFD.
+ * Append in, a byte string in charset (a MIME charset name, any case,
+ * e.g. "iso-8859-1"; an empty span means us-ascii), as UTF-8.  UTF-8 and
+ * us-ascii (read as UTF-8, since mislabelled UTF-8 is common) and
+ * ISO-8859-1 are converted here; other charsets through iconv(3), limited
+ * to an allow-list of the families mail uses (no EBCDIC, no JIS X 0213,
+ * no ISO-2022-CN: glibc converters that mail never needs have had crash
+ * bugs on crafted input), and iconv's output is checked, not trusted.
+ * An unknown or refused charset is read as UTF-8.  Bytes that do
+ * not convert become U+FFFD, one per maximal bad subsequence; NUL bytes are
+ * kept (this is for body text; lengths, not C strings).
+ * replaced_r (may be NULL) gets the number of U+FFFD written, added to
+ * what it held.  Returns 0, or -1 when out filled.
  */
-int charset_to_utf8(const char *charset, struct span in, struct buf *out);
+int rfc2047_charset_to_utf8(struct span charset, struct span in,
+    struct buf *out, size_t *replaced_r);
 
-/* Append s, replacing each invalid UTF-8 sequence with U+FFFD. */
-int utf8_sanitize(struct span s, struct buf *out);
+/*
+ * Append a header value whose bytes are raw 8-bit (RFC 6532 UTF-8, or
+ * undeclared legacy bytes) with every invalid UTF-8 sequence and every NUL
+ * replaced by U+FFFD.  No encoded-word decoding and no unfolding.
+ * replaced_r as above.  Returns 0, or -1 when out filled.
+ */
+int rfc2047_utf8_sanitize(struct span in, struct buf *out,
+    size_t *replaced_r);
+
+/*
+ * Transitional name for rfc2047_charset_to_utf8() with a C-string charset
+ * (NULL means us-ascii), kept for callers written before the rename.
+ */
+static inline int
+charset_to_utf8(const char *charset, struct span in, struct buf *out)
+{
+	return rfc2047_charset_to_utf8(charset != NULL ?
+	    span_from_cstr(charset) : (struct span){ "", 0 }, in, out, NULL);
+}
 
 #endif

@@ -1,7 +1,9 @@
 /*
- * test_decode.c - base64 and quoted-printable: RFC 2045 examples, the
- * tolerance rules, and the same output for chunk sizes 1, 2, 3, 7 and
- * whole.
+ * test_decode.c - base64 and quoted-printable: RFC 4648 and RFC 2045
+ * examples, every tolerance rule with its counter, the white space hold
+ * at and over its bound, and for every case the same output and counters
+ * for chunk sizes 1, 2, 3, 7 and whole, each call writing into a buffer of
+ * exactly the documented bound (so ASan catches a write past it).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,95 +17,413 @@
 
 #include "decode.h"
 
-static size_t
-b64(const char *in, size_t chunk, char *out, size_t *invalid)
-{
-	struct decode_b64 s;
-	size_t len = strlen(in), o = 0;
+struct counts {
+	size_t invalid, padded, after_pad, partial, unpadded, ws_passed;
+};
 
-	decode_b64_init(&s);
-	for (size_t off = 0; off < len; off += chunk)
-		o += decode_b64(&s, in + off, len - off < chunk ? len - off :
-		    chunk, out + o);
-	o += decode_b64_finish(&s, out + o);
-	*invalid = s.invalid;
+static const size_t chunks[] = { 1, 2, 3, 7, 0 /* whole */ };
+
+/* Decode in[0..len) in pieces of chunk bytes (0: whole) into out. */
+static size_t
+run(int qp, const char *in, size_t len, size_t chunk, char *out,
+    struct counts *c)
+{
+	struct decode_b64 b;
+	struct decode_qp q;
+	size_t o = 0, off = 0, n, bound;
+	char *tmp;
+
+	decode_b64_init(&b);
+	decode_qp_init(&q);
+	if (chunk == 0)
+		chunk = len == 0 ? 1 : len;
+	while (off < len) {
+		size_t take = len - off < chunk ? len - off : chunk;
+
+		bound = qp ? DECODE_QP_OUT_MAX(take) : DECODE_B64_OUT_MAX(take);
+		tmp = malloc(bound);
+		assert_non_null(tmp);
+		n = qp ? decode_qp(&q, in + off, take, tmp) :
+		    decode_b64(&b, in + off, take, tmp);
+		assert_true(n <= bound);
+		memcpy(out + o, tmp, n);
+		free(tmp);
+		o += n;
+		off += take;
+	}
+	bound = qp ? DECODE_QP_OUT_MAX(0) : 1;
+	tmp = malloc(bound);
+	assert_non_null(tmp);
+	n = qp ? decode_qp_finish(&q, tmp) : decode_b64_finish(&b, tmp);
+	assert_true(n <= (qp ? DECODE_QP_OUT_MAX(0) : 0));
+	memcpy(out + o, tmp, n);
+	free(tmp);
+	o += n;
+	memset(c, 0, sizeof(*c));
+	if (qp) {
+		c->invalid = q.invalid;
+		c->ws_passed = q.ws_passed;
+	} else {
+		c->invalid = b.invalid;
+		c->padded = b.padded;
+		c->after_pad = b.after_pad;
+		c->partial = b.partial;
+		c->unpadded = b.unpadded;
+	}
 	return o;
 }
 
-static size_t
-qp(const char *in, size_t chunk, char *out, size_t *invalid)
+/* Every chunking gives want[0..wlen) and the same counters; returns them. */
+static struct counts
+check_n(int qp, const char *in, size_t len, const char *want, size_t wlen)
 {
+	struct counts first, c;
+	char *out = malloc(len + DECODE_OUT_MAX(0) + 1);
+
+	assert_non_null(out);
+	for (size_t i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+		size_t n = run(qp, in, len, chunks[i], out, &c);
+
+		if (n != wlen || memcmp(out, want, n) != 0)
+			fail_msg("chunk %zu: got %zu bytes \"%.*s\", want %zu",
+			    chunks[i], n, (int)n, out, wlen);
+		if (i == 0)
+			first = c;
+		else
+			assert_memory_equal(&first, &c, sizeof(c));
+	}
+	free(out);
+	return first;
+}
+
+static struct counts
+b64(const char *in, const char *want)
+{
+	return check_n(0, in, strlen(in), want, strlen(want));
+}
+
+static struct counts
+qp(const char *in, const char *want)
+{
+	return check_n(1, in, strlen(in), want, strlen(want));
+}
+
+/* ------------------------------------------------------------ base64 */
+
+static void
+test_b64_rfc4648(void **state)
+{
+	struct counts c;
+
+	(void)state;
+	/* RFC 4648 section 10 */
+	b64("", "");
+	b64("Zg==", "f");
+	b64("Zm8=", "fo");
+	b64("Zm9v", "foo");
+	b64("Zm9vYg==", "foob");
+	b64("Zm9vYmE=", "fooba");
+	c = b64("Zm9vYmFy", "foobar");
+	assert_int_equal(c.invalid + c.padded + c.partial + c.unpadded, 0);
+	c = b64("Zm9vYg==", "foob");
+	assert_int_equal(c.padded, 2);
+	assert_int_equal(c.invalid, 0);
+	assert_int_equal(c.after_pad, 0);
+}
+
+static void
+test_b64_lines(void **state)
+{
+	struct counts c;
+
+	(void)state;
+	c = b64("SGVsbG8s\r\nIHdvcmxk\r\nIQ==\r\n", "Hello, world!");
+	assert_int_equal(c.invalid, 0);
+	b64("SGVs bG8s\tIHdv\ncmxk\rIQ==", "Hello, world!");
+	/* 76-column lines as MUAs write them */
+	b64("VGhlIHF1aWNrIGJyb3duIGZveCBqdW1wcyBvdmVyIHRoZSBsYXp5IGRvZy4gVGhl"
+	    "IHF1aWNr\r\nIGJyb3duIGZveC4=\r\n",
+	    "The quick brown fox jumps over the lazy dog. The quick brown "
+	    "fox.");
+	/* trailing blank lines and white space after the padding */
+	c = b64("Zm9v\r\n\r\n   \r\n", "foo");
+	assert_int_equal(c.invalid, 0);
+}
+
+static void
+test_b64_tolerance(void **state)
+{
+	struct counts c;
+
+	(void)state;
+	/* junk is skipped and counted */
+	c = b64("Zm9v!YmFy", "foobar");
+	assert_int_equal(c.invalid, 1);
+	c = check_n(0, "Zm\x00" "9v\xff\xfeYmFy-_.", 14, "foobar", 6);
+	assert_int_equal(c.invalid, 6);
+	/* missing final padding */
+	c = b64("Zm9vYg", "foob");
+	assert_int_equal(c.unpadded, 1);
+	assert_int_equal(c.partial, 0);
+	c = b64("Zm9vYmE", "fooba");
+	assert_int_equal(c.unpadded, 1);
+	/* a lone last character decodes to nothing */
+	c = b64("Zm9vY", "foo");
+	assert_int_equal(c.partial, 1);
+	c = b64("Y=", "");
+	assert_int_equal(c.partial, 1);
+	/* one '=' where two belong */
+	c = b64("Zg=", "f");
+	assert_int_equal(c.padded, 1);
+	/* extra padding is not junk, a stray '=' is */
+	c = b64("Zg===", "f");
+	assert_int_equal(c.invalid, 0);
+	c = b64("Zg==\r\n=", "f");
+	assert_int_equal(c.invalid, 0);
+	c = b64("=Zg==", "f");
+	assert_int_equal(c.invalid, 1);
+	assert_int_equal(c.after_pad, 0);
+	/* data after the padding is decoded (concatenated blocks) and
+	 * counted, so no client can see bytes we did not */
+	c = b64("Zg==Zm8=", "ffo");
+	assert_int_equal(c.after_pad, 3);
+	c = check_n(0, "Zm8=\r\nTVqQAAMAAAAEAAAA//8AALgA", 30, "foMZ\x90\x00"
+	    "\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00\xb8\x00", 20);
+	assert_int_equal(c.after_pad, 24);
+	/* URL-safe alphabet is not base64: counted */
+	c = b64("-_-_", "");
+	assert_int_equal(c.invalid, 4);
+	/* non-zero padding bits are ignored */
+	b64("Zh==", "f");
+	b64("Zm9=", "fo");
+}
+
+static void
+test_b64_binary(void **state)
+{
+	static const char alphabet[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	unsigned char raw[300];
+	char enc[500];
+	size_t n = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(raw); i++)
+		raw[i] = (unsigned char)(i * 7 + 3);
+	/* a minimal encoder, with a line break every 76 characters */
+	for (size_t i = 0; i < sizeof(raw); i += 3) {
+		uint32_t v = (uint32_t)raw[i] << 16;
+		size_t left = sizeof(raw) - i;
+
+		if (left > 1)
+			v |= (uint32_t)raw[i + 1] << 8;
+		if (left > 2)
+			v |= raw[i + 2];
+		enc[n++] = alphabet[(v >> 18) & 63];
+		enc[n++] = alphabet[(v >> 12) & 63];
+		enc[n++] = left > 1 ? alphabet[(v >> 6) & 63] : '=';
+		enc[n++] = left > 2 ? alphabet[v & 63] : '=';
+		if (n % 78 == 76) {
+			enc[n++] = '\r';
+			enc[n++] = '\n';
+		}
+	}
+	check_n(0, enc, n, (const char *)raw, sizeof(raw));
+}
+
+static void
+test_b64_bound(void **state)
+{
+	char out[DECODE_B64_OUT_MAX(9)];
+	struct decode_b64 s;
+
+	(void)state;
+	/* the largest output for 9 bytes: after 3 held characters */
+	decode_b64_init(&s);
+	assert_int_equal(decode_b64(&s, "QUJ", 3, out), 2);
+	assert_int_equal(decode_b64(&s, "DREVGSElK", 9, out), 7);
+	assert_true(7 <= DECODE_B64_OUT_MAX(9));
+	assert_int_equal(decode_b64_finish(&s, out), 0);
+	assert_int_equal(DECODE_B64_OUT_MAX(0), 3);
+	assert_int_equal(DECODE_B64_OUT_MAX(4), 6);
+}
+
+/* ------------------------------------------------------------ QP */
+
+static void
+test_qp_rfc2045(void **state)
+{
+	struct counts c;
+
+	(void)state;
+	/* RFC 2045 6.7 rule 5 example, soft line breaks */
+	c = qp("Now's the time =\r\nfor all folk to come=\r\n to the aid of "
+	    "their country.", "Now's the time for all folk to come to the "
+	    "aid of their country.");
+	assert_int_equal(c.invalid, 0);
+	qp("Now's the time =\nfor all folk", "Now's the time for all folk");
+	qp("=3D", "=");
+	qp("caf=E9 cr=C3=A8me", "caf\xe9 cr\xc3\xa8me");
+	qp("lower =e9=c3=a8", "lower \xe9\xc3\xa8");
+	qp("hard\r\nline\r\nbreaks\r\n", "hard\r\nline\r\nbreaks\r\n");
+	qp("lf\nonly\n", "lf\nonly\n");
+	qp("tab\tinside and  spaces", "tab\tinside and  spaces");
+	qp("", "");
+	/* encoded white space at a line end survives */
+	qp("end=20\r\nnext=09\r\n", "end \r\nnext\t\r\n");
+	qp("8bit \xe9\x80 passes", "8bit \xe9\x80 passes");
+}
+
+static void
+test_qp_whitespace(void **state)
+{
+	struct counts c;
+
+	(void)state;
+	/* rule 3: trailing white space is padding */
+	qp("abc   \r\ndef", "abc\r\ndef");
+	qp("abc \t \ndef", "abc\ndef");
+	qp("abc   ", "abc");
+	qp("   \r\n", "\r\n");
+	/* white space before a soft break is data */
+	qp("abc  =\r\ndef", "abc  def");
+	/* transport padding after a soft break '=' */
+	c = qp("abc=  \r\ndef", "abcdef");
+	assert_int_equal(c.invalid, 0);
+	qp("abc=\t\ndef", "abcdef");
+	qp("abc=  ", "abc");
+	/* a bare CR is data, and so is the white space before it */
+	qp("a\rb", "a\rb");
+	qp("a  \rb", "a  \rb");
+	qp("a \r", "a \r");
+	qp("a \r\r\n", "a \r\r\n");
+}
+
+static void
+test_qp_invalid(void **state)
+{
+	struct counts c;
+
+	(void)state;
+	c = qp("a=G1b", "a=G1b");
+	assert_int_equal(c.invalid, 1);
+	c = qp("a=4Gb", "a=4Gb");
+	assert_int_equal(c.invalid, 1);
+	c = qp("a= b", "a= b");
+	assert_int_equal(c.invalid, 1);
+	c = qp("a=\t\tb", "a=\t\tb");
+	assert_int_equal(c.invalid, 1);
+	c = qp("==41", "=A");
+	assert_int_equal(c.invalid, 1);
+	c = qp("=4", "=4");
+	assert_int_equal(c.invalid, 1);
+	c = qp("=4\r\n", "=4\r\n");
+	assert_int_equal(c.invalid, 1);
+	c = qp("50% off=", "50% off");	/* final soft break */
+	assert_int_equal(c.invalid, 0);
+	c = qp("a=\rb", "ab");		/* "=\r": still a soft break */
+	assert_int_equal(c.invalid, 0);
+	c = qp("a=\r\r\nb", "a\r\nb");
+	assert_int_equal(c.invalid, 0);
+	c = check_n(1, "=\x00=\xff", 4, "=\x00=\xff", 4);
+	assert_int_equal(c.invalid, 2);
+	c = qp("x=3d=3D=3", "x===3");
+	assert_int_equal(c.invalid, 1);
+}
+
+/* The white space hold: exactly DECODE_QP_WS_MAX bytes and one more. */
+static void
+test_qp_ws_bound(void **state)
+{
+	char in[DECODE_QP_WS_MAX + 16], want[DECODE_QP_WS_MAX + 16];
+	size_t n;
+	struct counts c;
+
+	(void)state;
+	/* at the bound: all trailing white space dropped */
+	memset(in, ' ', DECODE_QP_WS_MAX);
+	memcpy(in + DECODE_QP_WS_MAX, "\r\n", 2);
+	c = check_n(1, in, DECODE_QP_WS_MAX + 2, "\r\n", 2);
+	assert_int_equal(c.ws_passed, 0);
+	/* one over: the held run goes out as data, the rest is dropped */
+	memset(in, ' ', DECODE_QP_WS_MAX + 1);
+	memcpy(in + DECODE_QP_WS_MAX + 1, "\r\n", 2);
+	memset(want, ' ', DECODE_QP_WS_MAX);
+	memcpy(want + DECODE_QP_WS_MAX, "\r\n", 2);
+	c = check_n(1, in, DECODE_QP_WS_MAX + 3, want, DECODE_QP_WS_MAX + 2);
+	assert_int_equal(c.ws_passed, 1);
+
+	/* "=" and white space up to the bound: a soft break */
+	in[0] = '=';
+	memset(in + 1, '\t', DECODE_QP_WS_MAX);
+	memcpy(in + 1 + DECODE_QP_WS_MAX, "\nx", 2);
+	c = check_n(1, in, DECODE_QP_WS_MAX + 3, "x", 1);
+	assert_int_equal(c.invalid, 0);
+	assert_int_equal(c.ws_passed, 0);
+	/* one over: the '=' and the held run are data */
+	memset(in + 1, '\t', DECODE_QP_WS_MAX + 1);
+	memcpy(in + 2 + DECODE_QP_WS_MAX, "\nx", 2);
+	want[0] = '=';
+	memset(want + 1, '\t', DECODE_QP_WS_MAX);
+	memcpy(want + 1 + DECODE_QP_WS_MAX, "\nx", 2);
+	n = DECODE_QP_WS_MAX + 3;
+	c = check_n(1, in, DECODE_QP_WS_MAX + 4, want, n);
+	assert_int_equal(c.invalid, 1);
+	assert_int_equal(c.ws_passed, 1);
+}
+
+/* The largest write of one call: a full hold released by one byte. */
+static void
+test_qp_out_bound(void **state)
+{
+	char out[DECODE_QP_OUT_MAX(1)];
+	char ws[DECODE_QP_WS_MAX];
 	struct decode_qp s;
-	size_t len = strlen(in), o = 0;
+
+	(void)state;
+	memset(ws, ' ', sizeof(ws));
+	decode_qp_init(&s);
+	assert_int_equal(decode_qp(&s, "=", 1, out), 0);
+	assert_int_equal(decode_qp(&s, ws, sizeof(ws), out), 0);
+	assert_int_equal(decode_qp(&s, "x", 1, out), DECODE_QP_WS_MAX + 2);
+	assert_true(DECODE_QP_WS_MAX + 2 <= DECODE_QP_OUT_MAX(1));
+	assert_int_equal(decode_qp_finish(&s, out), 0);
 
 	decode_qp_init(&s);
-	for (size_t off = 0; off < len; off += chunk)
-		o += decode_qp(&s, in + off, len - off < chunk ? len - off :
-		    chunk, out + o);
-	o += decode_qp_finish(&s, out + o);
-	*invalid = s.invalid;
-	return o;
-}
-
-/* Decode with every chunking; all equal want. */
-static void
-check(size_t (*fn)(const char *, size_t, char *, size_t *), const char *in,
-    const char *want, size_t want_len, size_t want_invalid)
-{
-	static const size_t chunks[] = { 1, 2, 3, 7, 100000 };
-	char out[4096];
-
-	for (size_t i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
-		size_t inv, n = fn(in, chunks[i], out, &inv);
-
-		assert_int_equal(n, want_len);
-		assert_memory_equal(out, want, want_len);
-		assert_int_equal(inv, want_invalid);
-	}
+	assert_int_equal(decode_qp(&s, ws, sizeof(ws), out), 0);
+	assert_int_equal(decode_qp(&s, "\r", 1, out), 0);
+	assert_int_equal(decode_qp_finish(&s, out), DECODE_QP_WS_MAX + 1);
+	assert_true(DECODE_QP_WS_MAX + 1 <= DECODE_QP_OUT_MAX(0));
 }
 
 static void
-test_base64(void **state)
+test_hex(void **state)
 {
 	(void)state;
-	check(b64, "TWFu", "Man", 3, 0);
-	check(b64, "TWE=", "Ma", 2, 0);
-	check(b64, "TQ==", "M", 1, 0);
-	check(b64, "TWFu\r\nIGlz\r\n", "Man is", 6, 0);
-	check(b64, "T W\tF\nu", "Man", 3, 0);	/* white space anywhere */
-	check(b64, "TW!Fu", "Man", 3, 1);	/* junk skipped, counted */
-	check(b64, "TWE=TWFu", "MaMan", 5, 0);	/* concatenated blocks */
-	check(b64, "TWF", "Ma", 2, 0);		/* missing padding */
-	check(b64, "", "", 0, 0);
-	check(b64, "AAEC/w==", "\x00\x01\x02\xff", 4, 0);
-}
-
-static void
-test_qp(void **state)
-{
-	(void)state;
-	check(qp, "caf=C3=A9", "caf\xc3\xa9", 5, 0);
-	check(qp, "caf=c3=a9", "caf\xc3\xa9", 5, 0);	/* lowercase hex */
-	check(qp, "soft=\r\nbreak", "softbreak", 9, 0);
-	check(qp, "soft=\nbreak", "softbreak", 9, 0);
-	check(qp, "soft=  \r\nbreak", "softbreak", 9, 0);	/* = then WSP */
-	check(qp, "word =\r\nnext", "word next", 9, 0);	/* space is data */
-	check(qp, "trail   \r\nx", "trail\r\nx", 8, 0);	/* RFC 2045 rule 3 */
-	check(qp, "trail \t\nx", "trail\nx", 7, 0);
-	check(qp, "a=ZZb", "a=ZZb", 5, 1);		/* broken escape */
-	check(qp, "a=4", "a=4", 3, 1);			/* cut at the end */
-	check(qp, "a=", "a=", 2, 1);
-	check(qp, "end\r", "end\r", 4, 0);
-	check(qp, "x\ry", "x\ry", 3, 0);			/* bare CR kept */
-	check(qp, "=3D=3d", "==", 2, 0);
+	assert_int_equal(decode_hex('0'), 0);
+	assert_int_equal(decode_hex('9'), 9);
+	assert_int_equal(decode_hex('a'), 10);
+	assert_int_equal(decode_hex('F'), 15);
+	assert_int_equal(decode_hex('g'), -1);
+	assert_int_equal(decode_hex('\0'), -1);
+	assert_int_equal(decode_hex((char)0xb0), -1);
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_base64),
-		cmocka_unit_test(test_qp),
+		cmocka_unit_test(test_b64_rfc4648),
+		cmocka_unit_test(test_b64_lines),
+		cmocka_unit_test(test_b64_tolerance),
+		cmocka_unit_test(test_b64_binary),
+		cmocka_unit_test(test_b64_bound),
+		cmocka_unit_test(test_qp_rfc2045),
+		cmocka_unit_test(test_qp_whitespace),
+		cmocka_unit_test(test_qp_invalid),
+		cmocka_unit_test(test_qp_ws_bound),
+		cmocka_unit_test(test_qp_out_bound),
+		cmocka_unit_test(test_hex),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -643,6 +643,10 @@ top_header(struct inspect *in, struct span name, struct span value)
 	f->value = dec.data != NULL ? dec.data : mem_strdup("");
 	if (strcmp(f->name, "subject") == 0 && in->subject == NULL)
 		in->subject = mem_strdup(f->value);
+	/* Addresses are parsed from the raw value: a comma that RFC 2047
+	 * decoding puts into a display name must not split it. */
+	if (strcmp(f->name, "from") == 0 && in->from_raw == NULL)
+		in->from_raw = mem_strndup(value.p, value.len);
 	/* 8-bit bytes in a header need SMTPUTF8 (RFC 6531). */
 	if (!in->env.smtputf8) {
 		for (size_t i = 0; i < value.len; i++)
@@ -703,10 +707,10 @@ message_checks(struct inspect *in)
 		raise_check(in, "rfc5322.from.missing");
 	else if (from > 1)
 		raise_check(in, "rfc5322.from.multiple");
-	if ((v = field_value(in, "from")) != NULL) {
+	if ((v = in->from_raw) != NULL) {
 		struct address_list al;
 
-		address_parse(span_from_cstr(v), &al);
+		(void)address_parse(span_from_cstr(v), &al);
 		if (al.count == 0)
 			raise_check(in, "rfc5322.from.no-address");
 		else if (al.count > 1 && field_count(in, "sender") == 0)
@@ -1435,6 +1439,7 @@ inspect_free(struct inspect **inp)
 	}
 	free(in->fields);
 	free(in->subject);
+	free(in->from_raw);
 	buf_free(&in->text);
 	buf_free(&in->part_text);
 	buf_free(&in->part_bytes);

@@ -69,6 +69,7 @@ struct inspect {
 	struct hdr_field *fields;
 	size_t nfields;
 	char *subject;
+	char *from_raw;		/* the first From, as sent (for addresses) */
 
 	/* text for content rules */
 	struct buf text;	/* all text parts, NUL-separated */

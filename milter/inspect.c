@@ -587,8 +587,9 @@ text_end(struct inspect *in)
 	}
 	in->text_part = SIZE_MAX;
 	buf_init(&utf8, in->lim->text_bytes);
-	(void)charset_to_utf8(in->text_charset, (struct span){
-	    in->part_text.data, in->part_text.len }, &utf8);
+	(void)rfc2047_charset_to_utf8(span_from_cstr(in->text_charset),
+	    (struct span){ in->part_text.data != NULL ? in->part_text.data :
+	    "", in->part_text.len }, &utf8, NULL);
 	start = in->text.len;
 	if (in->text_html) {
 		struct buf stripped;

@@ -88,15 +88,4 @@ int rfc2047_charset_to_utf8(struct span charset, struct span in,
 int rfc2047_utf8_sanitize(struct span in, struct buf *out,
     size_t *replaced_r);
 
-/*
- * Transitional name for rfc2047_charset_to_utf8() with a C-string charset
- * (NULL means us-ascii), kept for callers written before the rename.
- */
-static inline int
-charset_to_utf8(const char *charset, struct span in, struct buf *out)
-{
-	return rfc2047_charset_to_utf8(charset != NULL ?
-	    span_from_cstr(charset) : (struct span){ "", 0 }, in, out, NULL);
-}
-
 #endif

@@ -345,14 +345,16 @@ test_charset_to_utf8(void **state)
 	    SPAN_LIT("\xf0"), &b, &rep), 0);
 	assert_string_equal(b.data, "\xd0\x9f");
 	buf_reset(&b);
-	assert_int_equal(charset_to_utf8(NULL, SPAN_LIT("x\xc3\xa9"), &b), 0);
+	assert_int_equal(rfc2047_charset_to_utf8((struct span){ "", 0 },
+	    SPAN_LIT("x\xc3\xa9"), &b, NULL), 0);
 	assert_string_equal(b.data, "x\xc3\xa9");
 	buf_reset(&b);
-	assert_int_equal(charset_to_utf8("windows-1251", SPAN_LIT("\xcf"), &b),
-	    0);
+	assert_int_equal(rfc2047_charset_to_utf8(SPAN_LIT("windows-1251"),
+	    SPAN_LIT("\xcf"), &b, NULL), 0);
 	assert_string_equal(b.data, "\xd0\x9f");
 	buf_reset(&b);
-	assert_int_equal(charset_to_utf8("", (struct span){ NULL, 0 }, &b), 0);
+	assert_int_equal(rfc2047_charset_to_utf8((struct span){ "", 0 },
+	    (struct span){ NULL, 0 }, &b, NULL), 0);
 	assert_string_equal(b.data, "");
 	buf_reset(&b);
 	/* iconv output is checked: glibc's UCS-4 writes 5- and 6-byte

@@ -45,16 +45,19 @@ endif
 
 PKGS_POLICY := yaml-0.1 libpcre2-8
 PKGS_MILTER := libarchive libmagic libclamav
+PKGS_SENSOR := libpcap libcrypto
 pkgcflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
 pkglibs = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
 
-CPPFLAGS += -D_GNU_SOURCE -Ipolicy -Imilter -DMSGSEC_VERSION='"$(VERSION)"'
+CPPFLAGS += -D_GNU_SOURCE -Ipolicy -Imilter -Isensor -DMSGSEC_VERSION='"$(VERSION)"'
 CFLAGS ?=
 ALL_CFLAGS := -std=c11 $(OPT) $(WARN) $(HARDEN) $(SANFLAGS) -MMD -MP \
 	$(call pkgcflags,$(PKGS_POLICY)) $(CFLAGS)
 ALL_LDFLAGS := $(LDHARDEN) $(SANFLAGS) $(LDFLAGS)
 LIBS_POLICY := $(call pkglibs,$(PKGS_POLICY)) -lpthread
 LIBS_MILTER := $(call pkglibs,$(PKGS_MILTER)) $(LIBS_POLICY)
+LIBS_SENSOR := $(call pkglibs,$(PKGS_SENSOR)) $(LIBS_POLICY)
+LIBS_TEST := $(call pkglibs,$(PKGS_MILTER) libcrypto) $(LIBS_POLICY)
 
 VERSION := 0.1.0
 
@@ -72,6 +75,12 @@ MILTER_SRC := $(filter-out $(MILTER_MAIN),$(wildcard milter/*.c))
 MILTER_OBJ := $(MILTER_SRC:%.c=$(O)/%.o)
 LIBMILTERPIPE := $(O)/libmsgsec-milter.a
 
+# The sensor likewise: everything but main and the libpcap glue.
+SENSOR_MAIN := sensor/main.c sensor/capture.c
+SENSOR_SRC := $(filter-out $(SENSOR_MAIN),$(wildcard sensor/*.c))
+SENSOR_OBJ := $(SENSOR_SRC:%.c=$(O)/%.o)
+LIBSENSORPIPE := $(O)/libmsgsec-sensor.a
+
 POLICY_OBJ := $(POLICY_SRC:%.c=$(O)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(O)/%.o)
 LIBMSGSEC := $(O)/libmsgsec.a
@@ -79,7 +88,7 @@ LIBMSGSEC := $(O)/libmsgsec.a
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 FUZZ_REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(O)/tests/replay_%)
 
-PROGRAMS := $(O)/msgsec $(O)/msgsec-milter
+PROGRAMS := $(O)/msgsec $(O)/msgsec-milter $(if $(wildcard sensor/main.c),$(O)/msgsec-sensor)
 
 # Keep objects that pattern rules make on the way to test binaries.
 .SECONDARY:
@@ -102,19 +111,26 @@ $(LIBMILTERPIPE): $(MILTER_OBJ)
 $(O)/msgsec-milter: $(MILTER_MAIN:%.c=$(O)/%.o) $(LIBMILTERPIPE) $(LIBMSGSEC)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_MILTER) -lmilter
 
+$(LIBSENSORPIPE): $(SENSOR_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(O)/msgsec-sensor: $(SENSOR_MAIN:%.c=$(O)/%.o) $(LIBSENSORPIPE) $(LIBMSGSEC)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_SENSOR)
+
 $(O)/msgsec: $(CLI_OBJ) $(LIBMSGSEC)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_POLICY)
 
 # ---------------------------------------------------------------- tests
 
-$(O)/tests/test_%: $(O)/tests/unit/test_%.o $(LIBMILTERPIPE) $(LIBMSGSEC)
+$(O)/tests/test_%: $(O)/tests/unit/test_%.o $(LIBMILTERPIPE) $(LIBSENSORPIPE) $(LIBMSGSEC)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_MILTER) $(call pkglibs,cmocka)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_TEST) $(call pkglibs,cmocka)
 
 # Fuzz targets built with a plain main() that replays a corpus.
-$(O)/tests/replay_%: $(O)/tests/fuzz/fuzz_%.o $(O)/tests/fuzz/replay.o $(LIBMILTERPIPE) $(LIBMSGSEC)
+$(O)/tests/replay_%: $(O)/tests/fuzz/fuzz_%.o $(O)/tests/fuzz/replay.o $(LIBMILTERPIPE) $(LIBSENSORPIPE) $(LIBMSGSEC)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_MILTER)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_TEST)
 
 TEST_BINS := $(UNIT_BIN) $(FUZZ_REPLAY_BIN) $(PROGRAMS)
 
@@ -148,7 +164,7 @@ lint:
 
 FUZZ_O := build/fuzz
 FUZZ_CFLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
-	-D_GNU_SOURCE -Ipolicy -Imilter $(call pkgcflags,$(PKGS_POLICY))
+	-D_GNU_SOURCE -Ipolicy -Imilter -Isensor $(call pkgcflags,$(PKGS_POLICY))
 
 fuzz: deps
 	@mkdir -p $(FUZZ_O)
@@ -156,7 +172,7 @@ fuzz: deps
 		n=$$(basename $$f .c); \
 		echo "clang $$n"; \
 		clang $(FUZZ_CFLAGS) -o $(FUZZ_O)/$$n $$f $(POLICY_SRC) $(MILTER_SRC) \
-			$(LIBS_MILTER) || exit 1; \
+			$(SENSOR_SRC) $(LIBS_TEST) || exit 1; \
 	done
 	@echo "run: build/fuzz/fuzz_NAME tests/fuzz/corpus/NAME"
 
@@ -171,9 +187,9 @@ bench: deps-test
 
 bench-build: all $(BENCH_BIN)
 
-$(O)/tests/bench_%: $(O)/tests/bench/bench_%.o $(LIBMILTERPIPE) $(LIBMSGSEC)
+$(O)/tests/bench_%: $(O)/tests/bench/bench_%.o $(LIBMILTERPIPE) $(LIBSENSORPIPE) $(LIBMSGSEC)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_MILTER)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_TEST)
 
 # ---------------------------------------------------------------- install
 

@@ -1,0 +1,91 @@
+/*
+ * flow.h - the bidirectional flow table.
+ *
+ * A flow is keyed by (proto, address/port pairs, innermost VLAN) in either
+ * direction; the client is the side that sent the first packet (or the
+ * SYN without ACK when one is seen).  The table has a hard size bound:
+ * when full, the least recently seen flow is evicted (and reported through
+ * the expiry callback like a timed-out one).  Timeouts are per protocol
+ * state (TCP established, TCP closed, UDP/other).  Flow ids are 51-bit
+ * like Suricata's so they survive JSON number parsers.
+ *
+ * Memory: flows come from one arena sized by max_flows; no allocation per
+ * packet once the table is built, except the stream buffers (stream.h)
+ * and the application state the engine hangs on `app`.
+ * Not thread-safe (one table per capture).
+ */
+#ifndef MSGSEC_FLOW_H
+#define MSGSEC_FLOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/time.h>
+
+#include "pkt.h"
+#include "stream.h"
+
+enum flow_dir {
+	FLOW_TOSERVER = 0,
+	FLOW_TOCLIENT = 1,
+};
+
+struct flow {
+	uint64_t id;
+	uint8_t proto;
+	uint8_t ipver;
+	uint16_t vlan;		/* innermost tag, 0 when none */
+	struct ipaddr cli, srv;
+	uint16_t cport, sport;
+	struct timeval first, last;
+	uint64_t pkts[2];	/* indexed by enum flow_dir */
+	uint64_t bytes[2];	/* L4 payload bytes (as declared on the wire) */
+	struct stream tcp[2];	/* TCP only */
+	bool tcp_closed;	/* FIN both ways or RST */
+	void *app;		/* the engine's per-flow state; the engine
+				   frees it from the expiry callback */
+	/* table internals */
+	struct flow *hnext, *lru_prev, *lru_next;
+	uint32_t hash;
+};
+
+struct flow_limits {
+	size_t max_flows;	/* default 262144 */
+	size_t stream_max;	/* reassembly bytes per direction, default 16384 */
+	unsigned tcp_timeout;	/* established, seconds, default 600 */
+	unsigned tcp_closed_timeout;	/* default 30 */
+	unsigned udp_timeout;	/* default 120 */
+};
+
+struct flow_stats {
+	uint64_t flows, active, evicted, timed_out;
+};
+
+/* Called once for every flow leaving the table (timeout, eviction, flush). */
+typedef void flow_end_fn(void *ctx, struct flow *f);
+
+struct flow_table;
+
+void flow_limits_default(struct flow_limits *l);
+struct flow_table *flow_table_new(const struct flow_limits *l,
+    flow_end_fn *on_end, void *ctx);
+/* Ends every flow (on_end for each) and frees the table. */
+void flow_table_free(struct flow_table **t);
+
+/*
+ * The flow of packet p, created when new (*created_r), with *dir_r the
+ * packet's direction.  Updates last-seen, packet and byte counts and TCP
+ * close state; the caller feeds streams itself.  Returns NULL only for a
+ * packet that is not TCP/UDP/other-IP.  May evict the oldest flow first.
+ */
+struct flow *flow_get(struct flow_table *t, const struct pkt *p,
+    enum flow_dir *dir_r, bool *created_r);
+
+/* End flows idle past their timeout at time now (capture time). */
+void flow_expire(struct flow_table *t, const struct timeval *now);
+/* End every flow (end of file, SIGTERM). */
+void flow_flush(struct flow_table *t);
+
+const struct flow_stats *flow_table_stats(const struct flow_table *t);
+
+#endif

@@ -428,6 +428,8 @@ struct cidrset {
 	size_t n, cap;
 	size_t added;		/* prefixes added, before merging */
 	bool built;
+	struct cidr *orig;	/* the prefixes as added, for reporting */
+	size_t origcap;
 };
 
 struct cidrset *
@@ -442,6 +444,7 @@ cidrset_free(struct cidrset **setp)
 	if (*setp == NULL)
 		return;
 	free((*setp)->v);
+	free((*setp)->orig);
 	free(*setp);
 	*setp = NULL;
 }
@@ -455,6 +458,12 @@ cidrset_add(struct cidrset *set, const struct cidr *c)
 		set->cap = set->cap == 0 ? 16 : set->cap * 2;
 		set->v = mem_reallocarray(set->v, set->cap, sizeof(*set->v));
 	}
+	if (set->added == set->origcap) {
+		set->origcap = set->origcap == 0 ? 16 : set->origcap * 2;
+		set->orig = mem_reallocarray(set->orig, set->origcap,
+		    sizeof(*set->orig));
+	}
+	set->orig[set->added] = *c;
 	r = &set->v[set->n++];
 	memcpy(r->lo, c->addr.b, 16);
 	memcpy(r->hi, c->addr.b, 16);
@@ -534,6 +543,24 @@ cidrset_match(const struct cidrset *set, const struct ipaddr *a)
 			hi = mid;
 	}
 	return lo > 0 && memcmp(a->b, set->v[lo - 1].hi, 16) <= 0;
+}
+
+bool
+cidrset_match_prefix(const struct cidrset *set, const struct ipaddr *a,
+    struct cidr *prefix_r)
+{
+	const struct cidr *best = NULL;
+
+	if (!cidrset_match(set, a))
+		return false;
+	for (size_t i = 0; i < set->added; i++)
+		if (cidr_contains(&set->orig[i], a) &&
+		    (best == NULL || set->orig[i].prefix > best->prefix))
+			best = &set->orig[i];
+	if (best == NULL)
+		return false;
+	*prefix_r = *best;
+	return true;
 }
 
 size_t

@@ -54,6 +54,12 @@ void cidrset_add(struct cidrset *set, const struct cidr *c);
 /* Sort and merge; must be called after the last add, before lookups. */
 void cidrset_build(struct cidrset *set);
 bool cidrset_match(const struct cidrset *set, const struct ipaddr *a);
+/*
+ * Like cidrset_match, and say which prefix as added holds the address (the
+ * longest when several do): for reports, a linear scan after the match.
+ */
+bool cidrset_match_prefix(const struct cidrset *set, const struct ipaddr *a,
+    struct cidr *prefix_r);
 size_t cidrset_count(const struct cidrset *set);
 
 #endif

@@ -456,3 +456,38 @@ list_has_port(const struct list *l, uint8_t proto, uint16_t port)
 			return true;
 	return false;
 }
+
+bool
+list_match_str(const struct list *l, const char *s, size_t len,
+    const char **entry_r)
+{
+	if (l->type == LIST_DOMAIN)
+		return domset_match(l->doms, s, len, entry_r);
+	if (!list_has_str(l, s, len))
+		return false;
+	*entry_r = NULL;
+	return true;
+}
+
+bool
+list_match_ip(const struct list *l, const struct ipaddr *a,
+    struct cidr *entry_r)
+{
+	return l->type == LIST_CIDR &&
+	    cidrset_match_prefix(l->cidrs, a, entry_r);
+}
+
+bool
+list_match_port(const struct list *l, uint8_t proto, uint16_t port,
+    struct port_range *entry_r)
+{
+	if (l->type != LIST_PORT)
+		return false;
+	for (size_t i = 0; i < l->count; i++)
+		if (l->ports[i].proto == proto && port >= l->ports[i].lo &&
+		    port <= l->ports[i].hi) {
+			*entry_r = l->ports[i];
+			return true;
+		}
+	return false;
+}

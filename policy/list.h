@@ -76,4 +76,18 @@ bool list_has_str(const struct list *l, const char *s, size_t len);
 bool list_has_ip(const struct list *l, const struct ipaddr *a);
 bool list_has_port(const struct list *l, uint8_t proto, uint16_t port);
 
+/*
+ * Membership that also says which entry matched, for reports (the sensor's
+ * "service"): *entry_r is the stored domain of a domain list (lowercase, no
+ * trailing dot, valid for the list's lifetime) or NULL for the other string
+ * types (the entry is the value itself); the prefix as listed; the port
+ * entry.  Nothing is written when there is no match.
+ */
+bool list_match_str(const struct list *l, const char *s, size_t len,
+    const char **entry_r);
+bool list_match_ip(const struct list *l, const struct ipaddr *a,
+    struct cidr *entry_r);
+bool list_match_port(const struct list *l, uint8_t proto, uint16_t port,
+    struct port_range *entry_r);
+
 #endif

@@ -120,6 +120,67 @@ test_types(void **state)
 	list_free(&l);
 }
 
+/* Which entry matched: the sensor reports it as the alert's "service". */
+static void
+test_match_entry(void **state)
+{
+	struct list *l;
+	struct ipaddr a;
+	struct cidr c;
+	struct port_range pr;
+	const char *e = "unset";
+	char text[64];
+
+	(void)state;
+	l = load("domain", "gmail.com\nMail.Yahoo.com.\n", 100);
+	assert_non_null(l);
+	assert_true(list_match_str(l, "smtp.MAIL.yahoo.com", 19, &e));
+	assert_string_equal(e, "mail.yahoo.com");
+	assert_true(list_match_str(l, "gmail.com", 9, &e));
+	assert_string_equal(e, "gmail.com");
+	e = "unset";
+	assert_false(list_match_str(l, "yahoo.com", 9, &e));
+	assert_string_equal(e, "unset");
+	list_free(&l);
+
+	l = load("string", "alpha\n", 100);
+	assert_non_null(l);
+	assert_true(list_match_str(l, "alpha", 5, &e));
+	assert_null(e);
+	list_free(&l);
+
+	/* Adjacent prefixes merge inside the set; the report names the one
+	 * listed, the longest when they nest. */
+	l = load("cidr", "91.108.4.0/22\n91.108.8.0/22\n91.108.8.0/24\n"
+	    "2001:db8::/32\n", 100);
+	assert_non_null(l);
+	assert_int_equal(ipaddr_parse("91.108.9.1", 10, &a), 0);
+	assert_true(list_match_ip(l, &a, &c));
+	cidr_format(&c, text, sizeof(text));
+	assert_string_equal(text, "91.108.8.0/22");
+	assert_int_equal(ipaddr_parse("91.108.8.7", 10, &a), 0);
+	assert_true(list_match_ip(l, &a, &c));
+	cidr_format(&c, text, sizeof(text));
+	assert_string_equal(text, "91.108.8.0/24");
+	assert_int_equal(ipaddr_parse("2001:db8:1::5", 13, &a), 0);
+	assert_true(list_match_ip(l, &a, &c));
+	cidr_format(&c, text, sizeof(text));
+	assert_string_equal(text, "2001:db8::/32");
+	assert_int_equal(ipaddr_parse("91.108.12.0", 11, &a), 0);
+	assert_false(list_match_ip(l, &a, &c));
+	assert_false(list_match_str(l, "x.com", 5, &e));
+	list_free(&l);
+
+	l = load("port", "tcp/5222\ntcp/6660-6669\n", 100);
+	assert_non_null(l);
+	assert_true(list_match_port(l, IPPROTO_TCP, 6667, &pr));
+	assert_int_equal(pr.lo, 6660);
+	assert_int_equal(pr.hi, 6669);
+	assert_false(list_match_port(l, IPPROTO_UDP, 5222, &pr));
+	assert_false(list_match_ip(l, &a, &c));
+	list_free(&l);
+}
+
 static void
 test_bad_entries(void **state)
 {
@@ -194,6 +255,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_types),
+		cmocka_unit_test(test_match_entry),
 		cmocka_unit_test(test_bad_entries),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_missing_file),

@@ -86,7 +86,7 @@ static const struct check_info checks[] = {
 	    "TLS Encrypted ClientHello to a known ECH front hides the name" },
 	{ "limit.flows", N, "3.3", "the flow table is full" },
 	{ "limit.reassembly", N, "3.3",
-	    "a stream exceeded limits.reassembly_bytes before parsing" },
+	    "a stream filled sensor.stream_bytes before a parser decided" },
 	{ NULL, 0, NULL, NULL },
 };
 

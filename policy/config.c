@@ -17,6 +17,8 @@
 
 #define OFF(f) offsetof(struct config, f)
 #define LIM(f) (offsetof(struct config, limits) + offsetof(struct limits, f))
+#define SEN(f) (offsetof(struct config, sensor) + \
+    offsetof(struct sensor_config, f))
 #define MIB (1024ull * 1024)
 #define GIB (1024ull * MIB)
 
@@ -80,8 +82,45 @@ static const struct config_key keys[] = {
 	    "writes)" },
 	{ "clamav.check_seconds", CONF_U64, OFF(clamav_check_seconds), 0, "30",
 	    1, 86400, "how often the database folder is checked for updates" },
-	{ "sensor.user", CONF_STR, OFF(sensor_user), 0, "msgsec", 0, 0,
-	    "user the sensor drops to after opening the capture" },
+	{ "sensor.user", CONF_OPTSTR, SEN(user), 0, "msgsec", 0, 0,
+	    "user the sensor drops to after opening the capture when started "
+	    "as root (empty: stay root)" },
+	{ "sensor.snaplen", CONF_U64, SEN(snaplen), 0, "65535", 64, 262144,
+	    "bytes captured of each frame (live capture)" },
+	{ "sensor.buffer_size", CONF_U64, SEN(buffer_size), 0, "16777216",
+	    65536, 4 * GIB, "kernel capture buffer, bytes (live capture)" },
+	{ "sensor.immediate", CONF_BOOL, SEN(immediate), 0, "false", 0, 0,
+	    "deliver packets as they arrive rather than in batches (live)" },
+	{ "sensor.max_flows", CONF_U64, SEN(max_flows), 0, "262144", 16,
+	    100000000, "flow table size; the least recently seen flow is "
+	    "evicted when full" },
+	{ "sensor.stream_bytes", CONF_U64, SEN(stream_bytes), 0, "16384", 512,
+	    16 * MIB, "bytes of each TCP direction reassembled for the "
+	    "parsers" },
+	{ "sensor.tcp_timeout", CONF_U64, SEN(tcp_timeout), 0, "600", 1,
+	    86400, "seconds an idle TCP flow is kept" },
+	{ "sensor.tcp_closed_timeout", CONF_U64, SEN(tcp_closed_timeout), 0,
+	    "30", 1, 86400, "seconds a closed (FIN/RST) TCP flow is kept" },
+	{ "sensor.udp_timeout", CONF_U64, SEN(udp_timeout), 0, "120", 1, 86400,
+	    "seconds an idle UDP (or other IP) flow is kept" },
+	{ "sensor.frag_datagrams", CONF_U64, SEN(frag_datagrams), 0, "1024", 1,
+	    1000000, "IP datagrams pending reassembly" },
+	{ "sensor.frag_memory", CONF_U64, SEN(frag_memory), 0, "16777216",
+	    65536, 4 * GIB, "bytes held by pending IP fragments" },
+	{ "sensor.frag_timeout", CONF_U64, SEN(frag_timeout), 0, "30", 1, 3600,
+	    "seconds an incomplete fragmented datagram is kept" },
+	{ "sensor.max_layers", CONF_U64, SEN(max_layers), 0, "16", 1, 64,
+	    "encapsulations (VLAN, tunnels) decoded per frame" },
+	{ "sensor.dns_dedup_seconds", CONF_U64, SEN(dns_dedup_seconds), 0,
+	    "300", 0, 86400, "one DNS alert per client and name in this "
+	    "window (0: every query)" },
+	{ "sensor.flow_log", CONF_OPTSTR, SEN(flow_log), 0, "\"\"", 0, 0,
+	    "flow log (policy 3.3): a path, - for stdout, empty for off" },
+	{ "sensor.progress", CONF_BOOL, SEN(progress), 0, "true", 0, 0,
+	    "show a progress line on a terminal when reading a file" },
+	{ "sensor.ech_fronts_list", CONF_STR, SEN(ech_fronts_list), 0,
+	    "ech_fronts", 0, 0, "domain list of ECH client-facing names "
+	    "(check tls.name-hidden)" },
 
 	{ "exceptions.approvers", CONF_STRLIST, OFF(approvers), OFF(napprovers),
 	    "[MassIT, ESB]", 0, 0,
@@ -135,11 +174,6 @@ static const struct config_key keys[] = {
 	    "3500", 1, 100000000, "PCRE2 match limit (a hit is a no-match)" },
 	{ "limits.regex_depth_limit", CONF_U64, LIM(regex_depth_limit), 0,
 	    "1500", 1, 100000000, "PCRE2 depth limit (a hit is a no-match)" },
-	{ "limits.flows", CONF_U64, LIM(flows), 0, "262144", 16, 100000000,
-	    "sensor flow table size" },
-	{ "limits.reassembly_bytes", CONF_U64, LIM(reassembly_bytes), 0,
-	    "16384", 512, 16 * MIB,
-	    "bytes of each TCP direction the sensor reassembles" },
 	{ NULL, 0, 0, 0, NULL, 0, 0, NULL },
 };
 
@@ -366,6 +400,17 @@ config_set(struct config *c, const struct config_key *k, const struct node *v,
 			return -1;
 		*(bool *)field = b;
 		return 0;
+	case CONF_OPTSTR:
+		if (!node_expect(v, NODE_SCALAR, k->name, d))
+			return -1;
+		if (memchr(v->str, '\0', v->len) != NULL) {
+			diag_error(d, v->file, v->line, v->col,
+			    "'%s' must not hold a NUL byte", k->name);
+			return -1;
+		}
+		free(*(char **)field);
+		*(char **)field = mem_strndup(v->str, v->len);
+		return 0;
 	case CONF_STR:
 	case CONF_PATH:
 		if (!node_expect(v, NODE_SCALAR, k->name, d))
@@ -484,7 +529,8 @@ config_free(struct config *c)
 	for (const struct config_key *k = keys; k->name != NULL; k++) {
 		void *field = (char *)c + k->offset;
 
-		if (k->type == CONF_STR || k->type == CONF_PATH)
+		if (k->type == CONF_STR || k->type == CONF_OPTSTR ||
+		    k->type == CONF_PATH)
 			free(*(char **)field);
 		else if (k->type == CONF_STRLIST || k->type == CONF_CIDRLIST)
 			free_strlist(*(char ***)field,
@@ -527,7 +573,12 @@ config_override(struct node_doc *doc, const char *assignment, struct diags *d)
 	}
 	if (snprintf(label, sizeof(label), "--set %s", name) < 0)
 		return -1;
-	vdoc = node_load_buffer(label, eq + 1, strlen(eq + 1), NULL, d);
+	/* "-" (stdout) is a string, though YAML reads it as a list. */
+	if ((k->type == CONF_STR || k->type == CONF_OPTSTR ||
+	    k->type == CONF_PATH) && strcmp(eq + 1, "-") == 0) {
+		vdoc = node_load_buffer(label, "\"-\"", 3, NULL, d);
+	} else
+		vdoc = node_load_buffer(label, eq + 1, strlen(eq + 1), NULL, d);
 	if (vdoc == NULL)
 		return -1;
 	if (vdoc->root == NULL)

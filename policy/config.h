@@ -42,8 +42,27 @@ struct limits {
 	uint64_t exceptions;
 	uint64_t regex_match_limit;
 	uint64_t regex_depth_limit;
-	uint64_t flows;
-	uint64_t reassembly_bytes;
+};
+
+/* msgsec-sensor's settings (sensor.*). */
+struct sensor_config {
+	char *user;		/* "" = do not change user */
+	uint64_t snaplen;
+	uint64_t buffer_size;
+	bool immediate;
+	uint64_t max_flows;
+	uint64_t stream_bytes;
+	uint64_t tcp_timeout;
+	uint64_t tcp_closed_timeout;
+	uint64_t udp_timeout;
+	uint64_t frag_datagrams;
+	uint64_t frag_memory;
+	uint64_t frag_timeout;
+	uint64_t max_layers;
+	uint64_t dns_dedup_seconds;
+	char *flow_log;		/* "" = off, "-" = stdout, else a path */
+	bool progress;
+	char *ech_fronts_list;
 };
 
 struct config {
@@ -74,7 +93,7 @@ struct config {
 	char *dangerous_list;
 	char *archive_list;
 
-	char *sensor_user;
+	struct sensor_config sensor;
 
 	bool clamav_enabled;
 	char *clamav_database;
@@ -94,6 +113,7 @@ enum config_type {
 	CONF_U64,
 	CONF_BOOL,
 	CONF_STR,
+	CONF_OPTSTR,		/* a string that may be empty */
 	CONF_PATH,
 	CONF_ACTION,
 	CONF_STRLIST,

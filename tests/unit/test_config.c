@@ -192,6 +192,43 @@ test_overrides(void **state)
 	    "--set: error: expected key.path=value, not 'limits.mime_depth'");
 }
 
+/* The sensor's keys: defaults, "-" for stdout, an empty user. */
+static void
+test_sensor_keys(void **state)
+{
+	static const char *const sets[] = { "sensor.flow_log=-",
+		"sensor.user=", "sensor.max_flows=1000" };
+	static const char *const quoted[] = { "sensor.user=\"\"",
+		"sensor.flow_log=flows.json" };
+	struct config c;
+	size_t errors;
+
+	(void)state;
+	assert_int_equal(build("", NULL, 0, &c, &errors), 0);
+	assert_string_equal(c.sensor.user, "msgsec");
+	assert_string_equal(c.sensor.flow_log, "");
+	assert_int_equal(c.sensor.max_flows, 262144);
+	assert_int_equal(c.sensor.stream_bytes, 16384);
+	assert_int_equal(c.sensor.snaplen, 65535);
+	assert_int_equal(c.sensor.dns_dedup_seconds, 300);
+	assert_true(c.sensor.progress);
+	assert_false(c.sensor.immediate);
+	assert_string_equal(c.sensor.ech_fronts_list, "ech_fronts");
+	config_free(&c);
+
+	assert_int_equal(build("sensor: { user: nobody }\n", sets, 3, &c,
+	    &errors), 0);
+	assert_string_equal(c.sensor.flow_log, "-");
+	assert_string_equal(c.sensor.user, "");
+	assert_int_equal(c.sensor.max_flows, 1000);
+	config_free(&c);
+
+	assert_int_equal(build("", quoted, 2, &c, &errors), 0);
+	assert_string_equal(c.sensor.user, "");
+	assert_string_equal(c.sensor.flow_log, "flows.json");
+	config_free(&c);
+}
+
 static void
 test_table_defaults_parse(void **state)
 {
@@ -210,6 +247,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_sensor_keys),
 		cmocka_unit_test(test_file_values),
 		cmocka_unit_test(test_unknown_keys),
 		cmocka_unit_test(test_ranges),

@@ -1,8 +1,12 @@
 /*
  * quic.h - QUIC Initial packets: the client's ClientHello, decrypted.
  *
- * Versions: 1 (RFC 9000/9001), 2 (RFC 9369), and drafts 29-34
- * (0xff00001d-0xff000022, the draft-29 salt).  For each client Initial:
+ * Versions: 1 (RFC 9000/9001), 2 (RFC 9369), drafts 29-34
+ * (0xff00001d-0xff000022: drafts 29-32 use the draft-29 salt, 33-34
+ * already the v1 salt), drafts 23-28 (the draft-23 salt), draft 22 and
+ * older, Facebook mvfst (0xfaceb001, 0xfaceb002, 0xfaceb00e) and Google's
+ * T050/T051 (TLS in gQUIC frames) and Q050 (a gQUIC CHLO instead of a TLS
+ * ClientHello: see quic_hello_is_chlo).  For each client Initial:
  * the Initial secrets are derived from the Destination Connection ID of
  * the client's first Initial (HKDF-Extract with the version's salt, then
  * HKDF-Expand-Label "client in", "quic key"/"quic iv"/"quic hp", or the
@@ -55,5 +59,20 @@ const uint8_t *quic_client_hello(const struct quic_state *q, size_t *len_r);
 
 /* The version of the first Initial (0 until one was seen). */
 uint32_t quic_version(const struct quic_state *q);
+
+/*
+ * True when the reassembled handshake is a gQUIC CHLO tag-value map
+ * (version Q050) rather than a TLS ClientHello: hand its bytes to
+ * gquic_parse_chlo (gquic.h) instead of tls_parse_handshake.
+ */
+bool quic_hello_is_chlo(const struct quic_state *q);
+
+/*
+ * Counters for parser events: Initial packets that did not open (bad
+ * tag, truncated, unknown frames are not counted) and Initial packets
+ * opened.
+ */
+unsigned quic_packets_failed(const struct quic_state *q);
+unsigned quic_packets_opened(const struct quic_state *q);
 
 #endif

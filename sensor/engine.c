@@ -1,0 +1,751 @@
+/*
+ * engine.c - the per-packet path of msgsec-sensor.
+ *
+ *   frame --pkt_decode--> struct pkt --flow_get--> struct flow (+ struct app)
+ *     TCP client->server: stream_add; when the in-order prefix grew, offer
+ *       it to TLS, HTTP, IM, DNS-over-TCP (port 53) until one says 1 or all
+ *       say -1, then stream_done; at most ENGINE_MAX_SEGS data segments or
+ *       sensor.stream_bytes bytes are looked at.
+ *     UDP: DNS (either port 53, every message, question names judged one
+ *       by one); QUIC Initials client->server until the ClientHello is
+ *       whole (quic.c), then the hello is read with tls_parse_handshake.
+ *     judge_flow when a fact changes (flow start, name, protocol, check) or
+ *       the flow's bytes reach a pending threshold (judge_bytes_due).
+ *   flow end (timeout, eviction, flush) -> flow log line, state recycled.
+ *
+ * Trusts nothing in the packets: decoding and parsing are the modules'
+ * (bounded cursors); here only their results are used.  Limits: per-flow
+ * state is one struct app from a free list (bounded by the flow table);
+ * names are copied once per flow; the flow log keeps at most
+ * ENGINE_LOG_DNS question names and TLS_ALPN_MAX protocols per flow.
+ * Parser scratch (a ClientHello, a DNS message, an HTTP head) lives in the
+ * engine, never per flow.
+ */
+#include "engine.h"
+
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dns.h"
+#include "flowlog.h"
+#include "http.h"
+#include "im.h"
+#include "json.h"
+#include "mem.h"
+#include "policy.h"
+#include "quic.h"
+#include "str.h"
+#include "tls.h"
+
+enum {
+	ENGINE_MAX_SEGS = 64,	/* client data segments looked at */
+	ENGINE_DNS_MISSES = 4,	/* non-DNS datagrams before giving up */
+	ENGINE_LOG_DNS = 16,	/* question names kept for the flow log */
+	ENGINE_LOG_DNS_BYTES = 4096,
+	ENGINE_LINE_MAX = 64 * 1024,
+	ENGINE_LIMIT_FLOWS_EVERY = 60,	/* seconds between limit.flows */
+};
+
+/* Parsers still interested in a flow. */
+enum {
+	P_TLS = 1 << 0,
+	P_HTTP = 1 << 1,
+	P_IM = 1 << 2,
+	P_DNS_TCP = 1 << 3,
+	P_DNS_UDP = 1 << 4,
+	P_QUIC = 1 << 5,
+	P_TCP = P_TLS | P_HTTP | P_IM | P_DNS_TCP,
+};
+
+struct app {
+	struct judge_flow jf;
+	struct app *next_free;
+	struct quic_state *quic;
+	char *name[NAME_COUNT_];	/* the DNS slot stays NULL */
+	char *im_name;		/* flow log: IRC nick, MQTT client id, ... */
+	struct buf alpn;	/* flow log: protocols, NUL-separated */
+	struct buf dnsq;	/* flow log: question names, NUL-separated */
+	uint32_t quic_version;
+	uint16_t segs;		/* client data segments seen */
+	uint8_t proto;		/* enum app_proto */
+	uint8_t pend;		/* P_* */
+	uint8_t checks;		/* JUDGE_CHECK_* */
+	uint8_t dns_misses;
+	uint8_t ndnsq;
+	bool ech;		/* outer ECH (judged) */
+	bool has_ech;		/* the extension at all (flow log) */
+	char http_method[HTTP_METHOD_MAX];
+};
+
+struct engine {
+	struct engine_settings set;
+	struct pkt_decoder *dec;
+	struct flow_table *ft;
+	struct judge *judge;
+	struct flowlog *flowlog;
+	struct app *free_apps;
+	int64_t clock;		/* newest capture second seen */
+	bool clock_set;
+	uint64_t evicted_seen;
+	int64_t limit_flows_at;	/* capture second of the last limit.flows */
+	bool limit_flows_once;
+	struct pkt pkt;
+	struct tls_hello hello;
+	struct http_req http;
+	struct im_match im;
+	struct dns_msg *dns;
+	struct buf line;
+	struct engine_stats st;
+};
+
+static void on_flow_end(void *ctx, struct flow *f);
+
+/* ------------------------------------------------------------ setup */
+
+void
+engine_settings_from_policy(struct engine_settings *s, const struct policy *p)
+{
+	const struct sensor_config *c = &p->config.sensor;
+
+	memset(s, 0, sizeof(*s));
+	pkt_limits_default(&s->pkt);
+	flow_limits_default(&s->flow);
+	s->pkt.max_layers = (unsigned)c->max_layers;
+	s->pkt.frag_max_datagrams = (size_t)c->frag_datagrams;
+	s->pkt.frag_memory = (size_t)c->frag_memory;
+	s->pkt.frag_timeout = (unsigned)c->frag_timeout;
+	s->flow.max_flows = (size_t)c->max_flows;
+	s->flow.stream_max = (size_t)c->stream_bytes;
+	s->flow.tcp_timeout = (unsigned)c->tcp_timeout;
+	s->flow.tcp_closed_timeout = (unsigned)c->tcp_closed_timeout;
+	s->flow.udp_timeout = (unsigned)c->udp_timeout;
+	s->judge.dns_dedup_seconds = c->dns_dedup_seconds;
+	s->judge.ech_fronts_list = c->ech_fronts_list;
+}
+
+struct engine *
+engine_new(const struct engine_settings *s, struct policy *p,
+    struct alert_log *log, struct flowlog *flowlog)
+{
+	struct engine *e = mem_calloc(1, sizeof(*e));
+
+	e->set = *s;
+	e->dec = pkt_decoder_new(&s->pkt);
+	e->judge = judge_new(p, log, &s->judge);
+	e->ft = flow_table_new(&s->flow, on_flow_end, e);
+	e->flowlog = flowlog;
+	e->dns = mem_calloc(1, sizeof(*e->dns));
+	buf_init(&e->line, ENGINE_LINE_MAX);
+	return e;
+}
+
+void
+engine_free(struct engine **ep)
+{
+	struct engine *e = *ep;
+
+	if (e == NULL)
+		return;
+	/* Flows end first: their log lines need the judge's policy. */
+	flow_table_free(&e->ft);
+	judge_free(&e->judge);
+	pkt_decoder_free(&e->dec);
+	while (e->free_apps != NULL) {
+		struct app *a = e->free_apps;
+
+		e->free_apps = a->next_free;
+		free(a);
+	}
+	free(e->dns);
+	buf_free(&e->line);
+	free(e);
+	*ep = NULL;
+}
+
+void
+engine_set_policy(struct engine *e, struct policy *p)
+{
+	judge_set_policy(e->judge, p);
+}
+
+const struct engine_stats *
+engine_stats(const struct engine *e)
+{
+	return &e->st;
+}
+
+const struct pkt_stats *
+engine_pkt_stats(const struct engine *e)
+{
+	return pkt_decoder_stats(e->dec);
+}
+
+const struct flow_stats *
+engine_flow_stats(const struct engine *e)
+{
+	return flow_table_stats(e->ft);
+}
+
+const struct judge_stats *
+engine_judge_stats(const struct engine *e)
+{
+	return judge_stats(e->judge);
+}
+
+/* ------------------------------------------------------------ per flow */
+
+static struct app *
+app_get(struct engine *e)
+{
+	struct app *a = e->free_apps;
+
+	if (a != NULL) {
+		e->free_apps = a->next_free;
+		memset(a, 0, sizeof(*a));
+	} else {
+		a = mem_calloc(1, sizeof(*a));
+	}
+	buf_init(&a->alpn, TLS_ALPN_MAX * TLS_ALPN_LEN);
+	buf_init(&a->dnsq, ENGINE_LOG_DNS_BYTES);
+	return a;
+}
+
+static void
+app_put(struct engine *e, struct app *a)
+{
+	for (unsigned i = 0; i < NAME_COUNT_; i++)
+		free(a->name[i]);
+	free(a->im_name);
+	buf_free(&a->alpn);
+	buf_free(&a->dnsq);
+	quic_state_free(&a->quic);
+	judge_flow_clear(&a->jf);
+	a->next_free = e->free_apps;
+	e->free_apps = a;
+}
+
+static void
+view_of(const struct flow *f, const struct app *a, struct judge_view *v)
+{
+	v->flow = f;
+	v->app = (enum app_proto)a->proto;
+	for (unsigned i = 0; i < NAME_COUNT_; i++)
+		v->names[i] = a->name[i];
+	v->ech = a->ech;
+	v->checks = a->checks;
+}
+
+static void
+judge_now(struct engine *e, struct flow *f, struct app *a,
+    const struct timeval *ts)
+{
+	struct judge_view v;
+
+	view_of(f, a, &v);
+	judge_flow(e->judge, &a->jf, &v, ts);
+}
+
+static void
+flow_start(struct engine *e, struct flow *f, const struct timeval *ts)
+{
+	struct app *a = app_get(e);
+	const struct flow_stats *fs = flow_table_stats(e->ft);
+
+	f->app = a;
+	judge_flow_init(e->judge, &a->jf);
+	if (f->proto == IPPROTO_TCP) {
+		a->pend = P_TLS | P_HTTP | P_IM;
+		if (f->sport == 53)
+			a->pend |= P_DNS_TCP;
+	} else if (f->proto == IPPROTO_UDP) {
+		a->pend = P_QUIC;
+		if (f->sport == 53 || f->cport == 53)
+			a->pend |= P_DNS_UDP;
+	}
+	/* The table was full and a flow made room: say so, now and then. */
+	if (fs->evicted > e->evicted_seen) {
+		e->evicted_seen = fs->evicted;
+		if (!e->limit_flows_once || ts->tv_sec - e->limit_flows_at >=
+		    ENGINE_LIMIT_FLOWS_EVERY || ts->tv_sec < e->limit_flows_at) {
+			e->limit_flows_once = true;
+			e->limit_flows_at = ts->tv_sec;
+			a->checks |= JUDGE_CHECK_LIMIT_FLOWS;
+		}
+	}
+	judge_now(e, f, a, ts);
+}
+
+static void
+set_name(struct app *a, enum name_source s, const char *name)
+{
+	if (a->name[s] == NULL && name[0] != '\0')
+		a->name[s] = mem_strdup(name);
+}
+
+static void
+keep_alpn(struct engine *e, struct app *a, const struct tls_hello *h)
+{
+	if (e->flowlog == NULL || a->alpn.len > 0)
+		return;
+	for (unsigned i = 0; i < h->nalpn && i < TLS_ALPN_MAX; i++)
+		if (buf_append(&a->alpn, h->alpn[i], strnlen(h->alpn[i],
+		    TLS_ALPN_LEN - 1) + 1) < 0)
+			break;
+}
+
+/* A ClientHello from TLS (src NAME_TLS_SNI) or QUIC (NAME_QUIC_SNI). */
+static void
+got_hello(struct engine *e, struct app *a, const struct tls_hello *h,
+    enum name_source src)
+{
+	if (src == NAME_TLS_SNI)
+		e->st.tls_hellos++;
+	if (h->has_sni && h->sni[0] != '\0') {
+		e->st.tls_sni++;
+		set_name(a, src, h->sni);
+	}
+	if (h->has_ech) {
+		e->st.tls_ech++;
+		a->has_ech = true;
+		a->ech = h->ech_outer;
+	}
+	keep_alpn(e, a, h);
+}
+
+static void
+dns_names(struct engine *e, struct flow *f, struct app *a,
+    const struct dns_msg *m, const struct timeval *ts)
+{
+	struct judge_view v;
+	unsigned nq = m->nquestions < m->nnames ? m->nquestions : m->nnames;
+
+	if (a->proto == APP_UNKNOWN)
+		a->proto = APP_DNS;
+	view_of(f, a, &v);
+	for (unsigned i = 0; i < nq && i < DNS_MAX_NAMES; i++) {
+		const char *name = m->names[i];
+		size_t len = strnlen(name, DNS_NAME_MAX - 1);
+		bool seen = false;
+
+		if (len == 0)
+			continue;
+		judge_dns(e->judge, &v, name, ts);
+		if (e->flowlog == NULL || a->ndnsq >= ENGINE_LOG_DNS)
+			continue;
+		for (size_t off = 0; off < a->dnsq.len && !seen;
+		    off += strlen(a->dnsq.data + off) + 1)
+			seen = strcmp(a->dnsq.data + off, name) == 0;
+		if (!seen && buf_append(&a->dnsq, name, len + 1) == 0)
+			a->ndnsq++;
+	}
+}
+
+static enum app_proto
+im_app(enum im_proto p)
+{
+	switch (p) {
+	case IM_XMPP:
+		return APP_XMPP;
+	case IM_IRC:
+		return APP_IRC;
+	case IM_MQTT:
+		return APP_MQTT;
+	case IM_WHATSAPP:
+		return APP_WHATSAPP;
+	default:
+		return APP_UNKNOWN;
+	}
+}
+
+/*
+ * Offer the client's in-order bytes to the parsers still interested.
+ * Returns true when a parser recognised its protocol (facts changed).
+ */
+static bool
+tcp_parse(struct engine *e, struct flow *f, struct app *a,
+    const struct timeval *ts)
+{
+	size_t n;
+	const uint8_t *d = stream_data(&f->tcp[FLOW_TOSERVER], &n);
+	int r;
+
+	if (d == NULL || n == 0)
+		return false;
+	if ((a->pend & P_TLS) != 0) {
+		r = d[0] == 0x16 ? tls_parse_records(d, n, &e->hello) : -1;
+		if (r == 1) {
+			a->proto = APP_TLS;
+			got_hello(e, a, &e->hello, NAME_TLS_SNI);
+			a->pend &= (uint8_t)~P_TCP;
+			return true;
+		}
+		if (r < 0)
+			a->pend &= (uint8_t)~P_TLS;
+	}
+	if ((a->pend & P_HTTP) != 0) {
+		r = d[0] >= 'A' && d[0] <= 'Z' ? http_parse_request(
+		    (const char *)d, n, &e->http) : -1;
+		if (r == 1) {
+			a->proto = APP_HTTP;
+			e->st.http_requests++;
+			if (e->http.has_host)
+				set_name(a, NAME_HTTP_HOST, e->http.host);
+			str_lcpy(a->http_method, e->http.method,
+			    sizeof(a->http_method));
+			a->pend &= (uint8_t)~P_TCP;
+			return true;
+		}
+		if (r < 0)
+			a->pend &= (uint8_t)~P_HTTP;
+	}
+	if ((a->pend & P_IM) != 0) {
+		r = im_detect(d, n, &e->im);
+		if (r == 1 && im_app(e->im.proto) != APP_UNKNOWN) {
+			a->proto = (uint8_t)im_app(e->im.proto);
+			e->st.im_detected++;
+			if (e->im.name[0] != '\0') {
+				if (e->im.proto == IM_XMPP)
+					set_name(a, NAME_XMPP_TO, e->im.name);
+				if (e->flowlog != NULL && a->im_name == NULL)
+					a->im_name = mem_strdup(e->im.name);
+			}
+			a->pend &= (uint8_t)~P_TCP;
+			return true;
+		}
+		if (r != 0)
+			a->pend &= (uint8_t)~P_IM;
+	}
+	if ((a->pend & P_DNS_TCP) != 0) {
+		r = dns_parse_tcp(d, n, e->dns);
+		if (r == 1) {
+			e->st.dns_tcp_messages++;
+			a->pend &= (uint8_t)~P_TCP;
+			dns_names(e, f, a, e->dns, ts);
+			return true;
+		}
+		if (r < 0)
+			a->pend &= (uint8_t)~P_DNS_TCP;
+	}
+	return false;
+}
+
+static void
+tcp_packet(struct engine *e, struct flow *f, struct app *a,
+    enum flow_dir dir, const struct pkt *p, const struct timeval *ts)
+{
+	struct stream *s = &f->tcp[FLOW_TOSERVER];
+	bool changed = false;
+
+	if (dir != FLOW_TOSERVER || (a->pend & P_TCP) == 0)
+		return;
+	if (p->paylen == 0 && (p->tcp_flags & (TCPF_SYN | TCPF_FIN |
+	    TCPF_RST)) == 0)
+		return;
+	if (p->paylen > 0)
+		a->segs++;
+	if (stream_add(s, p->seq, p->tcp_flags, p->payload, p->paylen))
+		changed = tcp_parse(e, f, a, ts);
+	if ((a->pend & P_TCP) != 0 && (s->full || s->fin ||
+	    a->segs >= ENGINE_MAX_SEGS)) {
+		/* Nobody could decide within the bound. */
+		if (s->full) {
+			e->st.streams_undecided++;
+			a->checks |= JUDGE_CHECK_LIMIT_REASSEMBLY;
+			changed = true;
+		}
+		a->pend &= (uint8_t)~P_TCP;
+	}
+	if ((a->pend & P_TCP) == 0)
+		stream_done(s);
+	if (changed)
+		judge_now(e, f, a, ts);
+}
+
+static void
+quic_packet(struct engine *e, struct flow *f, struct app *a,
+    const struct pkt *p, const struct timeval *ts)
+{
+	const uint8_t *hello;
+	size_t hlen;
+	int r;
+
+	if (a->quic == NULL) {
+		if (!quic_is_initial(p->payload, p->paylen)) {
+			a->pend &= (uint8_t)~P_QUIC;
+			return;
+		}
+		a->quic = quic_state_new();
+	}
+	e->st.quic_initials++;
+	r = quic_feed(a->quic, p->payload, p->paylen);
+	if (r == 0)
+		return;
+	a->pend &= (uint8_t)~P_QUIC;
+	if (r < 0) {
+		e->st.quic_failed++;
+		quic_state_free(&a->quic);
+		return;
+	}
+	a->quic_version = quic_version(a->quic);
+	hello = quic_client_hello(a->quic, &hlen);
+	if (hello != NULL && tls_parse_handshake(hello, hlen,
+	    &e->hello) == 1) {
+		e->st.quic_hellos++;
+		a->proto = APP_QUIC;
+		got_hello(e, a, &e->hello, NAME_QUIC_SNI);
+	} else {
+		e->st.quic_failed++;
+	}
+	quic_state_free(&a->quic);
+	judge_now(e, f, a, ts);
+}
+
+static void
+udp_packet(struct engine *e, struct flow *f, struct app *a,
+    enum flow_dir dir, const struct pkt *p, const struct timeval *ts)
+{
+	if (p->paylen == 0 || a->pend == 0)
+		return;
+	if ((a->pend & P_DNS_UDP) != 0) {
+		if (dns_parse(p->payload, p->paylen, e->dns) == 0) {
+			e->st.dns_messages++;
+			a->pend &= (uint8_t)~P_QUIC;
+			dns_names(e, f, a, e->dns, ts);
+			return;
+		}
+		e->st.dns_bad++;
+		if (++a->dns_misses >= ENGINE_DNS_MISSES)
+			a->pend &= (uint8_t)~P_DNS_UDP;
+	}
+	if (dir == FLOW_TOSERVER && (a->pend & P_QUIC) != 0)
+		quic_packet(e, f, a, p, ts);
+}
+
+/* ------------------------------------------------------------ packets */
+
+static void
+advance_clock(struct engine *e, const struct timeval *ts)
+{
+	if (e->clock_set && ts->tv_sec <= e->clock)
+		return;
+	e->clock = ts->tv_sec;
+	e->clock_set = true;
+	flow_expire(e->ft, ts);
+	pkt_expire(e->dec, ts);
+}
+
+void
+engine_packet(struct engine *e, int linktype, const struct timeval *ts,
+    const uint8_t *frame, size_t caplen, size_t wirelen)
+{
+	struct pkt *p = &e->pkt;
+	struct flow *f;
+	struct app *a;
+	enum flow_dir dir;
+	bool created;
+
+	e->st.frames++;
+	e->st.bytes += wirelen;
+	if (!e->clock_set || ts->tv_sec > e->clock)
+		advance_clock(e, ts);
+	if (pkt_decode(e->dec, linktype, ts, frame, caplen, wirelen, p) !=
+	    PKT_OK)
+		return;
+	f = flow_get(e->ft, p, &dir, &created);
+	if (f == NULL) {
+		e->st.no_flow++;
+		return;
+	}
+	if (created || f->app == NULL)
+		flow_start(e, f, ts);
+	a = f->app;
+	if (p->proto == IPPROTO_TCP)
+		tcp_packet(e, f, a, dir, p, ts);
+	else if (p->proto == IPPROTO_UDP)
+		udp_packet(e, f, a, dir, p, ts);
+	if (judge_bytes_due(&a->jf, f))
+		judge_now(e, f, a, ts);
+}
+
+void
+engine_tick(struct engine *e, const struct timeval *now)
+{
+	advance_clock(e, now);
+}
+
+void
+engine_flush(struct engine *e)
+{
+	flow_flush(e->ft);
+	if (e->flowlog != NULL)
+		(void)flowlog_flush(e->flowlog);
+}
+
+/* ------------------------------------------------------------ flow log */
+
+/* 2026-03-15T10:00:00.123456+0000, as alerts print it. */
+static void
+iso_time(const struct timeval *tv, char *out, size_t size)
+{
+	struct tm tm;
+	time_t t = tv->tv_sec;
+	long usec = (long)tv->tv_usec;
+	size_t n;
+
+	if (usec < 0 || usec > 999999)
+		usec = 0;
+	if (gmtime_r(&t, &tm) == NULL) {
+		memset(&tm, 0, sizeof(tm));
+		tm.tm_year = 70;
+		tm.tm_mday = 1;
+	}
+	n = strftime(out, size, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (n == 0 || snprintf(out + n, size - n, ".%06ld+0000", usec) < 0)
+		out[n] = '\0';
+}
+
+static void
+json_kv(struct json_writer *w, const char *k, const char *v)
+{
+	json_key(w, k);
+	json_string(w, v);
+}
+
+static void
+json_ku(struct json_writer *w, const char *k, uint64_t v)
+{
+	json_key(w, k);
+	json_u64(w, v);
+}
+
+static void
+json_kip(struct json_writer *w, const char *k, const struct ipaddr *ip)
+{
+	char text[64];
+
+	ipaddr_format(ip, text, sizeof(text));
+	json_kv(w, k, text);
+}
+
+/* A NUL-separated list as a JSON array. */
+static void
+json_klist(struct json_writer *w, const char *k, const struct buf *b)
+{
+	json_key(w, k);
+	json_array_begin(w);
+	for (size_t off = 0; off < b->len; off += strlen(b->data + off) + 1)
+		json_string(w, b->data + off);
+	json_array_end(w);
+}
+
+static void
+write_flow(struct engine *e, const struct flow *f, const struct app *a)
+{
+	struct json_writer w;
+	char t[64], pbuf[8];
+	const char *agency = judge_agency(e->judge, f);
+
+	buf_reset(&e->line);
+	json_init(&w, &e->line);
+	json_object_begin(&w);
+	iso_time(&f->last, t, sizeof(t));
+	json_kv(&w, "timestamp", t);
+	json_kv(&w, "event_type", "flow");
+	json_ku(&w, "flow_id", f->id);
+	json_kip(&w, "src_ip", &f->cli);
+	json_ku(&w, "src_port", f->cport);
+	json_kip(&w, "dest_ip", &f->srv);
+	json_ku(&w, "dest_port", f->sport);
+	if (f->proto == IPPROTO_TCP)
+		json_kv(&w, "proto", "TCP");
+	else if (f->proto == IPPROTO_UDP)
+		json_kv(&w, "proto", "UDP");
+	else {
+		if (snprintf(pbuf, sizeof(pbuf), "%u", f->proto) < 0)
+			pbuf[0] = '\0';
+		json_kv(&w, "proto", pbuf);
+	}
+	json_kv(&w, "app_proto", app_proto_name((enum app_proto)a->proto));
+	json_ku(&w, "pkts_toserver", f->pkts[FLOW_TOSERVER]);
+	json_ku(&w, "pkts_toclient", f->pkts[FLOW_TOCLIENT]);
+	json_ku(&w, "bytes_toserver", f->bytes[FLOW_TOSERVER]);
+	json_ku(&w, "bytes_toclient", f->bytes[FLOW_TOCLIENT]);
+	iso_time(&f->first, t, sizeof(t));
+	json_kv(&w, "start", t);
+	iso_time(&f->last, t, sizeof(t));
+	json_kv(&w, "end", t);
+	if (a->proto == APP_TLS) {
+		json_key(&w, "tls");
+		json_object_begin(&w);
+		if (a->name[NAME_TLS_SNI] != NULL)
+			json_kv(&w, "sni", a->name[NAME_TLS_SNI]);
+		if (a->alpn.len > 0)
+			json_klist(&w, "alpn", &a->alpn);
+		if (a->has_ech) {
+			json_key(&w, "ech");
+			json_bool(&w, true);
+		}
+		json_object_end(&w);
+	} else if (a->proto == APP_QUIC) {
+		json_key(&w, "quic");
+		json_object_begin(&w);
+		if (snprintf(t, sizeof(t), "0x%08x", a->quic_version) < 0)
+			t[0] = '\0';
+		json_kv(&w, "version", t);
+		if (a->name[NAME_QUIC_SNI] != NULL)
+			json_kv(&w, "sni", a->name[NAME_QUIC_SNI]);
+		if (a->alpn.len > 0)
+			json_klist(&w, "alpn", &a->alpn);
+		json_object_end(&w);
+	} else if (a->proto == APP_GQUIC) {
+		json_key(&w, "gquic");
+		json_object_begin(&w);
+		if (a->name[NAME_GQUIC_SNI] != NULL)
+			json_kv(&w, "sni", a->name[NAME_GQUIC_SNI]);
+		json_object_end(&w);
+	} else if (a->proto == APP_HTTP) {
+		json_key(&w, "http");
+		json_object_begin(&w);
+		if (a->name[NAME_HTTP_HOST] != NULL)
+			json_kv(&w, "hostname", a->name[NAME_HTTP_HOST]);
+		json_kv(&w, "method", a->http_method);
+		json_object_end(&w);
+	} else if (a->proto >= APP_XMPP) {
+		json_key(&w, "im");
+		json_object_begin(&w);
+		json_kv(&w, "proto", app_proto_name((enum app_proto)a->proto));
+		if (a->im_name != NULL)
+			json_kv(&w, "name", a->im_name);
+		json_object_end(&w);
+	}
+	if (a->dnsq.len > 0) {
+		json_key(&w, "dns");
+		json_object_begin(&w);
+		json_klist(&w, "queries", &a->dnsq);
+		json_object_end(&w);
+	}
+	if (agency != NULL)
+		json_kv(&w, "agency", agency);
+	json_object_end(&w);
+	if (w.error)
+		return;		/* cannot happen within ENGINE_LINE_MAX */
+	if (flowlog_write(e->flowlog, e->line.data, e->line.len) == 0)
+		e->st.flows_logged++;
+}
+
+static void
+on_flow_end(void *ctx, struct flow *f)
+{
+	struct engine *e = ctx;
+	struct app *a = f->app;
+
+	if (a == NULL)
+		return;
+	if (e->flowlog != NULL)
+		write_flow(e, f, a);
+	app_put(e, a);
+	f->app = NULL;
+}

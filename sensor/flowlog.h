@@ -1,0 +1,35 @@
+/*
+ * flowlog.h - the flow log (policy 3.3): one JSON line per flow when it
+ * ends, off by default (sensor.flow_log).
+ *
+ * Lines are collected in a buffer and written with write(2) only in whole
+ * lines, so that a flow log on stdout shares the descriptor with alerts
+ * (which write whole lines too) without cutting either.  The buffer is
+ * flushed when full, on flowlog_flush (end of a run, SIGHUP) and on close.
+ * Not thread-safe (one per engine).
+ */
+#ifndef MSGSEC_FLOWLOG_H
+#define MSGSEC_FLOWLOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct flowlog;
+
+/*
+ * Open path ("-": stdout; a file is created 0640 and appended to).
+ * Returns NULL with a malloc'd *error_r.
+ */
+struct flowlog *flowlog_open(const char *path, char **error_r);
+/* Queue one line (without its newline; one is added).  0, or -1 when
+ * the line could not be written (counted). */
+int flowlog_write(struct flowlog *l, const char *line, size_t len);
+/* Write what is queued.  0 or -1. */
+int flowlog_flush(struct flowlog *l);
+/* Flush, then reopen the file (logrotate).  0, or -1 with *error_r. */
+int flowlog_reopen(struct flowlog *l, char **error_r);
+void flowlog_close(struct flowlog **l);
+uint64_t flowlog_lines(const struct flowlog *l);
+uint64_t flowlog_failed(const struct flowlog *l);
+
+#endif

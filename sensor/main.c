@@ -1,0 +1,503 @@
+/*
+ * main.c - msgsec-sensor: options, configuration, the capture loop,
+ * signals and the end-of-run summary.
+ *
+ *   msgsec-sensor -c CONF (-i IFACE | -r FILE) [--alerts FILE|-]
+ *                 [--bpf EXPR] [--set KEY=VALUE]... [-u USER] [-q]
+ *
+ * Order at start: load the policy, open the alert log and the flow log,
+ * open the capture (the only step that may need root), drop to
+ * sensor.user, then read.  SIGHUP reloads the policy (rules, lists,
+ * agencies, exceptions; a failed load keeps the running one) and reopens
+ * the logs, without losing flows; sensor.* settings are read once at start.
+ * SIGTERM and SIGINT stop the capture; every flow is then flushed (alerts,
+ * flow log) and the summary printed.  Signal handlers only set flags and
+ * break the pcap loop; the work happens in the loop.
+ *
+ * Exit: 0 after a run, 2 when the configuration, the file, the interface,
+ * the filter or the user is unusable.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alert.h"
+#include "capture.h"
+#include "date.h"
+#include "engine.h"
+#include "flowlog.h"
+#include "mem.h"
+#include "policy.h"
+#include "privs.h"
+
+#ifndef MSGSEC_DEFAULT_CONFIG
+#define MSGSEC_DEFAULT_CONFIG "/etc/msgsec/msgsec.yaml"
+#endif
+
+#define BATCH_FILE 4096		/* frames per dispatch from a file */
+
+struct opts {
+	const char *config;
+	const char *file;
+	const char *iface;
+	const char *alerts;
+	const char *bpf;
+	const char *user;
+	const char **sets;
+	size_t nsets;
+	bool quiet;
+	time_t now;
+};
+
+static volatile sig_atomic_t got_stop, got_hup;
+static struct capture *volatile the_capture;
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		got_hup = 1;
+	else
+		got_stop = 1;
+	if (the_capture != NULL)
+		capture_break(the_capture);
+}
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: msgsec-sensor [-c FILE] (-i IFACE | -r FILE) "
+	    "[--alerts FILE|-] [--bpf EXPR]\n"
+	    "                     [--set KEY=VALUE]... [-u USER] [-q]\n"
+	    "\n"
+	    "  -c, --config FILE   configuration (default %s)\n"
+	    "  -r, --read FILE     read a pcap or pcapng file\n"
+	    "  -i, --interface IF  capture live on IF\n"
+	    "  --alerts FILE|-     alert output instead of the configured "
+	    "one (- is stdout)\n"
+	    "  --bpf EXPR          capture filter (pcap-filter(7))\n"
+	    "  --set KEY=VALUE     override one setting (repeatable; "
+	    "sensor.* keys)\n"
+	    "  -u, --user USER     drop to USER after opening the capture "
+	    "(default sensor.user;\n"
+	    "                      'root' or empty keeps root)\n"
+	    "  -f, --foreground    accepted for symmetry with the milter "
+	    "(always foreground)\n"
+	    "  -q, --quiet         no progress line, no summary\n"
+	    "  --now TIME          judge exceptions as at this RFC 3339 time\n"
+	    "  -h, --help          this text\n"
+	    "  --version           print the version\n",
+	    MSGSEC_DEFAULT_CONFIG);
+}
+
+static const char *
+need_arg(int argc, char **argv, int *i)
+{
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "msgsec-sensor: %s needs an argument\n",
+		    argv[*i]);
+		exit(2);
+	}
+	return argv[++*i];
+}
+
+static bool
+is_opt(const char *a, const char *s, const char *l)
+{
+	return (s != NULL && strcmp(a, s) == 0) || strcmp(a, l) == 0;
+}
+
+/* Returns -1 to go on, else an exit status. */
+static int
+parse_args(int argc, char **argv, struct opts *o)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (is_opt(a, "-c", "--config"))
+			o->config = need_arg(argc, argv, &i);
+		else if (is_opt(a, "-r", "--read"))
+			o->file = need_arg(argc, argv, &i);
+		else if (is_opt(a, "-i", "--interface"))
+			o->iface = need_arg(argc, argv, &i);
+		else if (is_opt(a, NULL, "--alerts"))
+			o->alerts = need_arg(argc, argv, &i);
+		else if (is_opt(a, NULL, "--bpf"))
+			o->bpf = need_arg(argc, argv, &i);
+		else if (is_opt(a, "-u", "--user"))
+			o->user = need_arg(argc, argv, &i);
+		else if (is_opt(a, NULL, "--set")) {
+			o->sets = mem_reallocarray(o->sets, o->nsets + 1,
+			    sizeof(*o->sets));
+			o->sets[o->nsets++] = need_arg(argc, argv, &i);
+		} else if (is_opt(a, "-f", "--foreground"))
+			continue;
+		else if (is_opt(a, "-q", "--quiet"))
+			o->quiet = true;
+		else if (is_opt(a, NULL, "--now")) {
+			const char *v = need_arg(argc, argv, &i), *why;
+
+			if (date_parse_time(v, strlen(v), &o->now, &why) < 0) {
+				fprintf(stderr, "msgsec-sensor: --now: %s\n",
+				    why);
+				return 2;
+			}
+		} else if (is_opt(a, "-h", "--help")) {
+			usage(stdout);
+			return 0;
+		} else if (is_opt(a, NULL, "--version")) {
+			printf("msgsec-sensor %s\n", MSGSEC_VERSION);
+			return 0;
+		} else {
+			fprintf(stderr, "msgsec-sensor: unknown option '%s'\n",
+			    a);
+			usage(stderr);
+			return 2;
+		}
+	}
+	if ((o->file == NULL) == (o->iface == NULL)) {
+		fprintf(stderr, "msgsec-sensor: give exactly one of -r FILE "
+		    "and -i IFACE\n");
+		usage(stderr);
+		return 2;
+	}
+	return -1;
+}
+
+static struct policy *
+load_policy(const struct opts *o, bool reload)
+{
+	struct diags d;
+	struct policy *p;
+
+	diags_init(&d);
+	p = policy_load(o->config, o->sets, o->nsets, &d);
+	diags_print(&d, stderr);
+	if (p == NULL)
+		fprintf(stderr, "msgsec-sensor: %s: configuration not usable%s"
+		    "\n", o->config, reload ? "; keeping the running policy" :
+		    "");
+	diags_free(&d);
+	return p;
+}
+
+static struct alert_log *
+open_alerts(const struct opts *o, const struct policy *p)
+{
+	struct alert_log *log;
+	char *err = NULL;
+	enum alert_output out = p->config.alert_output;
+	const char *path = p->config.alert_file;
+
+	if (o->alerts != NULL) {
+		out = strcmp(o->alerts, "-") == 0 ? ALERT_OUT_STDOUT :
+		    ALERT_OUT_FILE;
+		path = o->alerts;
+	}
+	log = alert_log_open(out, path, "msgsec-sensor", 0, &err);
+	if (log == NULL) {
+		fprintf(stderr, "msgsec-sensor: %s\n", err);
+		free(err);
+	}
+	return log;
+}
+
+static struct flowlog *
+open_flowlog(const struct policy *p, bool *failed_r)
+{
+	const char *v = p->config.sensor.flow_log;
+	struct flowlog *l;
+	char *path, *err = NULL;
+
+	*failed_r = false;
+	if (v == NULL || v[0] == '\0')
+		return NULL;
+	path = strcmp(v, "-") == 0 ? mem_strdup("-") :
+	    config_path(&p->config, v);
+	l = flowlog_open(path, &err);
+	if (l == NULL) {
+		fprintf(stderr, "msgsec-sensor: %s\n", err);
+		free(err);
+		*failed_r = true;
+	}
+	free(path);
+	return l;
+}
+
+static void
+reload(const struct opts *o, struct engine *e, struct alert_log *log,
+    struct flowlog *fl)
+{
+	struct policy *p = load_policy(o, true);
+	char *err = NULL;
+
+	if (p != NULL) {
+		engine_set_policy(e, p);
+		fprintf(stderr, "msgsec-sensor: reloaded %s: %zu rules, %zu "
+		    "exceptions\n", o->config, p->nrules, p->nexceptions);
+		policy_unref(&p);
+	}
+	if (alert_log_reopen(log, &err) < 0) {
+		fprintf(stderr, "msgsec-sensor: %s\n", err);
+		free(err);
+		err = NULL;
+	}
+	if (fl != NULL && flowlog_reopen(fl, &err) < 0) {
+		fprintf(stderr, "msgsec-sensor: %s\n", err);
+		free(err);
+	}
+}
+
+static void
+on_frame(void *ctx, const struct timeval *ts, const uint8_t *bytes,
+    size_t caplen, size_t wirelen)
+{
+	struct engine *e = ctx;
+
+	engine_packet(e, capture_linktype(the_capture), ts, bytes, caplen,
+	    wirelen);
+}
+
+static double
+mono_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void
+progress(struct capture *c, const struct engine *e, bool last)
+{
+	uint64_t done, total;
+	const struct engine_stats *es = engine_stats(e);
+
+	if (last) {
+		fputs("\r\033[K", stderr);
+		return;
+	}
+	capture_progress(c, &done, &total);
+	fprintf(stderr, "\rmsgsec-sensor: %5.1f%%  %llu packets  %llu flows  "
+	    "%llu alerts\033[K", total > 0 ? 100.0 * (double)done /
+	    (double)total : 0.0, (unsigned long long)es->frames,
+	    (unsigned long long)engine_flow_stats(e)->flows,
+	    (unsigned long long)engine_judge_stats(e)->alerts);
+}
+
+#define U(x) ((unsigned long long)(x))
+
+static void
+summary(struct capture *c, const struct engine *e, double secs)
+{
+	const struct engine_stats *es = engine_stats(e);
+	const struct pkt_stats *ps = engine_pkt_stats(e);
+	const struct flow_stats *fs = engine_flow_stats(e);
+	const struct judge_stats *js = engine_judge_stats(e);
+	struct capture_stats cs;
+	char ev[256];
+	size_t n = 0;
+
+	ev[0] = '\0';
+	for (unsigned i = 0; judge_event_name(i) != NULL; i++) {
+		int k;
+
+		if (js->by_event[i] == 0)
+			continue;
+		k = snprintf(ev + n, sizeof(ev) - n, "%s%s %llu",
+		    n > 0 ? ", " : " (", judge_event_name(i),
+		    U(js->by_event[i]));
+		if (k < 0 || (size_t)k >= sizeof(ev) - n)
+			break;
+		n += (size_t)k;
+	}
+	if (n > 0 && n + 1 < sizeof(ev)) {
+		ev[n++] = ')';
+		ev[n] = '\0';
+	}
+	fprintf(stderr, "msgsec-sensor: packets: %llu in %.2f s (%.0f/s), "
+	    "%llu bytes; IPv4 %llu, IPv6 %llu, TCP %llu, UDP %llu, other %llu,"
+	    " not IP %llu\n", U(es->frames), secs, secs > 0 ?
+	    (double)es->frames / secs : 0.0, U(es->bytes), U(ps->ip4),
+	    U(ps->ip6), U(ps->tcp), U(ps->udp), U(ps->other_l4),
+	    U(ps->non_ip));
+	fprintf(stderr, "msgsec-sensor: decode: %llu truncated, %llu "
+	    "malformed, %llu bad link type, %llu too many layers, %llu "
+	    "tunnelled; fragments %llu (%llu reassembled, %llu dropped, %llu "
+	    "overlaps)\n", U(ps->truncated), U(ps->malformed),
+	    U(ps->bad_linktype), U(ps->too_many_layers), U(ps->tunnels),
+	    U(ps->frags), U(ps->frags_reassembled), U(ps->frags_dropped),
+	    U(ps->frag_overlaps));
+	fprintf(stderr, "msgsec-sensor: flows: %llu (%llu evicted, %llu timed "
+	    "out), %llu logged\n", U(fs->flows), U(fs->evicted),
+	    U(fs->timed_out), U(es->flows_logged));
+	fprintf(stderr, "msgsec-sensor: alerts: %llu%s, %llu under an "
+	    "exception, %llu not written\n", U(js->alerts), ev,
+	    U(js->excepted), U(js->alerts_failed));
+	fprintf(stderr, "msgsec-sensor: parsers: TLS hellos %llu (SNI %llu, "
+	    "ECH %llu), QUIC hellos %llu (initials %llu, failed %llu), HTTP "
+	    "requests %llu, DNS messages %llu (TCP %llu, not DNS %llu; names "
+	    "%llu, deduplicated %llu), IM %llu, undecided streams %llu\n",
+	    U(es->tls_hellos), U(es->tls_sni), U(es->tls_ech),
+	    U(es->quic_hellos), U(es->quic_initials), U(es->quic_failed),
+	    U(es->http_requests), U(es->dns_messages),
+	    U(es->dns_tcp_messages), U(es->dns_bad), U(js->dns_names),
+	    U(js->dns_deduped), U(es->im_detected), U(es->streams_undecided));
+	capture_stats(c, &cs);
+	if (cs.valid)
+		fprintf(stderr, "msgsec-sensor: pcap: %llu received, %llu "
+		    "dropped, %llu dropped by the interface\n",
+		    U(cs.received), U(cs.dropped), U(cs.ifdropped));
+	else
+		fprintf(stderr, "msgsec-sensor: pcap: a file, no drops\n");
+}
+
+static void
+set_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0;	/* no SA_RESTART: poll() must return */
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+/* Read until the end of the file or a stop signal. */
+static int
+run(const struct opts *o, struct capture *c, struct engine *e,
+    struct alert_log *log, struct flowlog *fl, bool show)
+{
+	bool live = capture_is_live(c);
+	double next = mono_now() + 0.5;
+	char *err = NULL;
+	int n;
+
+	while (!got_stop) {
+		if (got_hup) {
+			got_hup = 0;
+			reload(o, e, log, fl);
+		}
+		n = capture_dispatch(c, live ? -1 : BATCH_FILE, on_frame, e,
+		    &err);
+		if (n == -1) {
+			fprintf(stderr, "msgsec-sensor: %s: %s\n", live ?
+			    o->iface : o->file, err);
+			free(err);
+			return live ? 1 : 0;	/* a cut file: keep what
+						   was read */
+		}
+		if (n == 0 && !live)
+			break;
+		if (live && n == 0) {
+			struct timeval now;
+
+			gettimeofday(&now, NULL);
+			engine_tick(e, &now);
+		}
+		if (show && mono_now() >= next) {
+			progress(c, e, false);
+			next = mono_now() + 0.5;
+		}
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	struct policy *p;
+	struct alert_log *log;
+	struct flowlog *fl;
+	struct capture *c;
+	struct capture_opts co;
+	struct engine_settings es;
+	struct engine *e;
+	char *err = NULL;
+	bool fl_failed, show;
+	double t0;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	o.config = MSGSEC_DEFAULT_CONFIG;
+	rc = parse_args(argc, argv, &o);
+	if (rc >= 0) {
+		free(o.sets);
+		return rc;
+	}
+	p = load_policy(&o, false);
+	if (p == NULL) {
+		free(o.sets);
+		return 2;
+	}
+	log = open_alerts(&o, p);
+	fl = open_flowlog(p, &fl_failed);
+	memset(&co, 0, sizeof(co));
+	co.file = o.file;
+	co.iface = o.iface;
+	co.bpf = o.bpf;
+	co.snaplen = (unsigned)p->config.sensor.snaplen;
+	co.buffer_size = (unsigned)p->config.sensor.buffer_size;
+	co.immediate = p->config.sensor.immediate;
+	co.timeout_ms = 200;
+	c = log != NULL && !fl_failed ? capture_open(&co, &err) : NULL;
+	if (c == NULL) {
+		if (err != NULL)
+			fprintf(stderr, "msgsec-sensor: %s\n", err);
+		free(err);
+		goto fail;
+	}
+	if (!pkt_linktype_is_supported(capture_linktype(c))) {
+		fprintf(stderr, "msgsec-sensor: %s: link type %d is not "
+		    "supported\n", o.file != NULL ? o.file : o.iface,
+		    capture_linktype(c));
+		goto fail;
+	}
+	if (privs_drop(o.user != NULL ? o.user : p->config.sensor.user,
+	    &err) < 0) {
+		fprintf(stderr, "msgsec-sensor: %s\n", err);
+		free(err);
+		goto fail;
+	}
+	engine_settings_from_policy(&es, p);
+	es.judge.now = o.now;
+	e = engine_new(&es, p, log, fl);
+	show = !o.quiet && o.file != NULL && p->config.sensor.progress &&
+	    isatty(STDERR_FILENO);
+	policy_unref(&p);
+	the_capture = c;
+	set_signals();
+	t0 = mono_now();
+	rc = run(&o, c, e, log, fl, show);
+	engine_flush(e);
+	if (show)
+		progress(c, e, true);
+	if (!o.quiet)
+		summary(c, e, mono_now() - t0);
+	the_capture = NULL;
+	engine_free(&e);
+	capture_close(&c);
+	flowlog_close(&fl);
+	alert_log_close(&log);
+	free(o.sets);
+	return rc;
+fail:
+	capture_close(&c);
+	flowlog_close(&fl);
+	alert_log_close(&log);
+	policy_unref(&p);
+	free(o.sets);
+	return 2;
+}

@@ -1,0 +1,188 @@
+#!/usr/bin/python3
+"""sensor_bench.py - msgsec-sensor reading a capture file, beside tcpdump
+(the floor for reading the file) and ndpiReader (Debian libndpi-bin) in the
+same run.  Called by tests/bench/sensor_bench.sh; prints figures, never
+passes or fails.
+
+The capture (cached as build/bench/sensor-bench.pcap, ~150 MB): the shared
+nDPI corpus's Ethernet captures merged (mergecap, as its README says), then
+REPLICAS copies of that, each with its own outer 802.1Q tag (100+k) and
+shifted by k seconds, merged in time order: the same traffic as many
+distinct flows side by side.  The tag is inserted here rather than with
+`tcprewrite --enet-vlan=add`: tcprewrite 4.4.3 (Debian 12) keeps each
+packet's captured length and so drops its last four bytes.
+
+Each program reads the file 3 times, interleaved; the median wall time
+gives M packets/s.  The sensor's peak RSS (getrusage of the child) is shown
+for the default sensor.max_flows and for a small flow table.
+"""
+import os
+import shutil
+import statistics
+import struct
+import subprocess
+import sys
+import time
+
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+CORPUS = os.path.abspath(os.path.join(TOP, "..", "shared", "corpus",
+    "ndpi-pcaps"))
+O = os.environ.get("O", "build/bench")
+CACHE = os.path.join(TOP, "build", "bench")
+REPLICAS = int(os.environ.get("SENSOR_BENCH_REPLICAS", "10"))
+ROUNDS = 3
+
+
+def read_pcap(path):
+	with open(path, "rb") as f:
+		data = f.read()
+	magic, = struct.unpack("<I", data[:4])
+	if magic != 0xa1b2c3d4:
+		raise SystemExit("%s: expected a little-endian microsecond pcap" %
+		    path)
+	return data
+
+
+def tag_and_shift(data, vlan, shift, out):
+	"""Write data (pcap) to out with an outer 802.1Q tag and ts + shift."""
+	tag = struct.pack("!HH", 0x8100, vlan)
+	w = [data[:24]]
+	snap, = struct.unpack("<I", data[16:20])
+	w[0] = data[:16] + struct.pack("<I", max(snap, 65535) + 4) + data[20:24]
+	off = 24
+	n = 0
+	while off + 16 <= len(data):
+		sec, usec, cap, wire = struct.unpack("<IIII", data[off:off + 16])
+		frame = data[off + 16:off + 16 + cap]
+		off += 16 + cap
+		if cap >= 12:
+			frame = frame[:12] + tag + frame[12:]
+			cap += 4
+			wire += 4
+		w.append(struct.pack("<IIII", sec + shift, usec, cap, wire))
+		w.append(frame)
+		n += 1
+	with open(out, "wb") as f:
+		f.write(b"".join(w))
+	return n
+
+
+def build_capture():
+	final = os.path.join(CACHE, "sensor-bench.pcap")
+	count = final + ".packets"
+	if os.path.exists(final) and os.path.exists(count):
+		with open(count) as f:
+			return final, int(f.read())
+	os.makedirs(CACHE, exist_ok=True)
+	names = []
+	with open(os.path.join(CORPUS, "LABELS.tsv")) as f:
+		for i, line in enumerate(f):
+			c = line.rstrip("\n").split("\t")
+			if i >= 2 and len(c) > 2 and c[2] == "ether":
+				names.append(os.path.join(CORPUS, c[0]))
+	base = os.path.join(CACHE, "sensor-bench-base.pcap")
+	subprocess.run(["mergecap", "-F", "pcap", "-w", base] + names,
+	    check=True)
+	data = read_pcap(base)
+	parts = []
+	total = 0
+	for k in range(REPLICAS):
+		p = os.path.join(CACHE, "sensor-bench-v%d.pcap" % (100 + k))
+		total += tag_and_shift(data, 100 + k, k, p)
+		parts.append(p)
+	subprocess.run(["mergecap", "-F", "pcap", "-w", final + ".tmp"] + parts,
+	    check=True)
+	os.replace(final + ".tmp", final)
+	for p in parts + [base]:
+		os.unlink(p)
+	with open(count, "w") as f:
+		f.write("%d\n" % total)
+	return final, total
+
+
+def timed(cmd):
+	"""(wall seconds, peak RSS KiB, exit status) of one run."""
+	t0 = time.monotonic()
+	p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
+	    stderr=subprocess.PIPE)
+	_, status, ru = os.wait4(p.pid, 0)
+	t = time.monotonic() - t0
+	err = p.stderr.read().decode("utf-8", "replace")
+	p.stderr.close()
+	p.returncode = os.waitstatus_to_exitcode(status)
+	if p.returncode != 0:
+		sys.stderr.write("%s exited %d: %s\n" % (cmd[0], p.returncode,
+		    err[-500:]))
+	return t, ru.ru_maxrss, p.returncode
+
+
+def main():
+	if not os.path.isfile(os.path.join(CORPUS, "LABELS.tsv")):
+		print("sensor bench: ../shared/corpus/ndpi-pcaps not present "
+		    "(skipped)")
+		return 0
+	sensor = os.path.join(TOP, O, "msgsec-sensor")
+	if not os.access(sensor, os.X_OK):
+		print("sensor bench: %s not built (skipped)" % sensor)
+		return 0
+	if not shutil.which("mergecap"):
+		print("sensor bench: mergecap not installed (skipped; "
+		    "sh packaging/install-deps.sh bench)")
+		return 0
+	cap, npkts = build_capture()
+	size = os.path.getsize(cap)
+	conf = os.path.join(TOP, "rules", "msgsec.yaml")
+	user = ["-u", "root"] if os.getuid() == 0 else []
+	progs = [("tcpdump", ["tcpdump", "-r", cap, "-w", "/dev/null"])]
+	if shutil.which("ndpiReader"):
+		progs.append(("ndpiReader", ["ndpiReader", "-i", cap, "-q"]))
+	progs.append(("msgsec-sensor", [sensor, "-c", conf, "-r", cap,
+	    "--alerts", "/dev/null", "-q"] + user))
+	runs = {n: [] for n, _ in progs}
+	rss = {n: 0 for n, _ in progs}
+	for _ in range(ROUNDS):
+		for name, cmd in progs:
+			if name == "tcpdump" and not shutil.which("tcpdump"):
+				continue
+			t, m, rc = timed(cmd)
+			if rc == 0:
+				runs[name].append(t)
+				rss[name] = max(rss[name], m)
+	print("sensor throughput: %s, %.0f MB, %d packets (%d nDPI corpus "
+	    "copies, distinct VLAN tags), median of %d" % (os.path.relpath(cap,
+	    TOP), size / 1e6, npkts, REPLICAS, ROUNDS))
+	rate = {}
+	for name, _ in progs:
+		if not runs[name]:
+			print("  %-14s failed" % name)
+			continue
+		med = statistics.median(runs[name])
+		rate[name] = npkts / med / 1e6
+		print("  %-14s %6.2f M packets/s  %7.0f MB/s  peak RSS %7d KiB"
+		    "  (runs: %s s)" % (name, rate[name], size / med / 1e6,
+		    rss[name], " ".join("%.3f" % t for t in runs[name])))
+	m = rate.get("msgsec-sensor")
+	if m:
+		parts = []
+		if rate.get("ndpiReader"):
+			r = m / rate["ndpiReader"]
+			parts.append("%.1fx ndpiReader (target >= 4x: %s)" % (r,
+			    "met" if r >= 4 else "NOT met"))
+		if rate.get("tcpdump"):
+			r = m / rate["tcpdump"]
+			parts.append("%.2fx tcpdump (target >= 0.5x: %s)" % (r,
+			    "met" if r >= 0.5 else "NOT met"))
+		print("  msgsec-sensor: " + "; ".join(parts))
+	# memory against the flow-table bound
+	print("sensor memory: peak RSS against sensor.max_flows")
+	for flows in (262144, 4096):
+		t, m, rc = timed([sensor, "-c", conf, "-r", cap, "--alerts",
+		    "/dev/null", "-q", "--set", "sensor.max_flows=%d" % flows] +
+		    user)
+		print("  sensor.max_flows=%-7d peak RSS %7d KiB  (%.3f s%s)" % (
+		    flows, m, t, "" if rc == 0 else ", exit %d" % rc))
+	return 0
+
+
+if __name__ == "__main__":
+	sys.exit(main())

@@ -21,3 +21,6 @@ if [ "$(id -u)" -eq 0 ]; then
 else
 	echo "needs root: skipped"
 fi
+echo
+echo "== network sensor (tests/bench/sensor_bench.sh)"
+sh tests/bench/sensor_bench.sh "$O"

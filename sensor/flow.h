@@ -42,11 +42,13 @@ struct flow {
 	uint64_t bytes[2];	/* L4 payload bytes (as declared on the wire) */
 	struct stream tcp[2];	/* TCP only */
 	bool tcp_closed;	/* FIN both ways or RST */
+	uint8_t tcp_fin;	/* FIN seen: bit (1 << enum flow_dir) */
 	void *app;		/* the engine's per-flow state; the engine
 				   frees it from the expiry callback */
 	/* table internals */
 	struct flow *hnext, *lru_prev, *lru_next;
 	uint32_t hash;
+	uint8_t lru;		/* which timeout list */
 };
 
 struct flow_limits {

@@ -120,6 +120,12 @@ struct quic_state {
 };
 
 static bool
+is_reserved(uint32_t v)
+{
+	return (v & 0x0f0f0f0f) == 0x0a0a0a0a;
+}
+
+static bool
 version_info(uint32_t v, struct quic_version_info *vi)
 {
 	memset(vi, 0, sizeof(*vi));
@@ -147,6 +153,11 @@ version_info(uint32_t v, struct quic_version_info *vi)
 		vi->salt = salt_d22;
 	else if (v == QV_MVFST_22)
 		vi->salt = salt_d22;
+	else if (is_reserved(v))
+		/* RFC 9000 15: 0x?a?a?a?a forces version negotiation; the
+		   clients of the interop era sealed those Initials with the
+		   draft-29 salt (Wireshark and nDPI assume the same). */
+		vi->salt = salt_d29;
 	else if (v == QV_MVFST_27 || v == QV_MVFST_EXP)
 		vi->salt = salt_d23;
 	else if (v == QV_T051) {
@@ -645,7 +656,12 @@ quic_feed(struct quic_state *q, const uint8_t *p, size_t len)
 	}
 	if (q->status != 0)
 		return q->status;
-	/* Nothing readable yet: the flow is not (readable) QUIC. */
+	/* Nothing readable yet: the flow is not (readable) QUIC.  Except
+	   that an Initial of a reserved version (0x?a?a?a?a, RFC 9000 15)
+	   that does not open is a client exercising version negotiation:
+	   its real Initial follows on the same flow. */
+	if (q->nopened == 0 && tried && is_reserved(q->version))
+		return 0;
 	if (q->nopened == 0 && (tried || !long_seen)) {
 		q->status = -1;
 		return -1;

@@ -881,13 +881,23 @@ test_not_quic(void **state)
 	struct quic_state *q;
 
 	(void)state;
-	/* Unknown version (a version-negotiation GREASE value). */
+	/* Unknown version. */
 	memcpy(b, rfc9001_a2, sizeof(b));
-	b[1] = 0x0a, b[2] = 0x1a, b[3] = 0x2a, b[4] = 0x3a;
+	b[1] = 0x12, b[2] = 0x34, b[3] = 0x56, b[4] = 0x78;
 	assert_false(quic_is_initial(b, sizeof(b)));
 	q = quic_state_new();
 	assert_int_equal(quic_feed(q, b, sizeof(b)), -1);
 	assert_int_equal(quic_feed(q, rfc9001_a2, sizeof(rfc9001_a2)), -1);
+	quic_state_free(&q);
+	/* A reserved version (0x?a?a?a?a) that does not open waits for the
+	   real Initial after version negotiation. */
+	memcpy(b, rfc9001_a2, sizeof(b));
+	b[1] = 0x1a, b[2] = 0x2a, b[3] = 0x3a, b[4] = 0x4a;
+	assert_true(quic_is_initial(b, sizeof(b)));
+	q = quic_state_new();
+	assert_int_equal(quic_feed(q, b, sizeof(b)), 0);
+	assert_int_equal(quic_feed(q, rfc9001_a2, sizeof(rfc9001_a2)), 1);
+	expect_sni(q, "example.com");
 	quic_state_free(&q);
 	/* Short header, empty, DNS-looking bytes. */
 	q = quic_state_new();

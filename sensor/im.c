@@ -1,0 +1,549 @@
+/*
+ * im.c - public instant-messaging protocols recognised by the first bytes
+ * a client sends: XMPP, IRC, MQTT and WhatsApp's chat handshake.
+ *
+ * Trust: every byte is hostile.  Binary framings (MQTT, WhatsApp) are
+ * read through sensor/cursor.h with length-prefixed fields as
+ * sub-cursors; the text protocols (XMPP, IRC) are scanned with explicit
+ * bounds, nothing assumed NUL-terminated.  No allocation, no state
+ * between calls; linear in the bytes looked at.
+ *
+ * Each signature checks enough structure that other protocols on the same
+ * ports do not match (a false positive costs an alert):
+ *
+ * XMPP (RFC 6120 4.2, 4.7.2; XML 1.0 2.8 for the declaration):
+ *
+ *	[BOM] [<?xml version='1.0' ... ?>] <stream:stream to='example.com'
+ *	    xmlns='jabber:client'
+ *	    xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>
+ *
+ *   The element is <stream> under any prefix (or none) and must declare
+ *   the streams namespace; "to" is the service domain, in single or double
+ *   quotes.  Looked for within IM_XMPP_MAX bytes.
+ *
+ * IRC (RFC 2812 3.1, IRCv3 CAP negotiation): the client registers with
+ *
+ *	[CAP LS [302]] [PASS <pw>] NICK <nick> USER <user> <mode> <x> :<real>
+ *
+ *   in CRLF (or LF) lines of at most 512 bytes.  A match needs NICK and
+ *   USER (USER with its four parameters, which POP3 and FTP's one-argument
+ *   USER never have), or CAP LS then NICK.  Any other line first is -1, so
+ *   SMTP, POP3, FTP and HTTP are refused at their first line.
+ *
+ * MQTT CONNECT (MQTT 3.1.1 2.2, 3.1; MQTT 5.0 3.1):
+ *
+ *	+------+-----------+--------+--------+-------+-----------+---------+
+ *	| 0x10 | remaining | u16 len| "MQTT" | level | flags     | keep-   |
+ *	|      | length    | 4      | or 6   | 4 / 5 | (bit 0 =0)| alive   |
+ *	|      | (varint)  |        |"MQIsdp"| 3     |           | u16     |
+ *	+------+-----------+--------+--------+-------+-----------+---------+
+ *	[v5: properties varint length | properties]  u16 len | client id
+ *
+ * WhatsApp chat (the Noise handshake framing of its chat servers): either
+ *
+ *	"ED" 00 01 | u24 len | routing data | "WA" major minor | ...
+ *	"WA" major minor | u24 frame length | frame ...
+ *
+ *   with a small routing block and major version 1-9; older clients send
+ *   the second form directly (WA 01 05 ...), newer ones the first.
+ */
+#include <string.h>
+
+#include "cursor.h"
+#include "im.h"
+
+enum {
+	IM_XMPP_MAX = 2048,	/* declaration and stream tag */
+	IM_IRC_LINE_MAX = 512,	/* RFC 2812 2.3, CRLF included */
+	IM_IRC_LINES = 8,	/* registration lines looked at */
+	IM_IRC_PARAMS = 16,
+	IM_WA_ROUTING_MAX = 256,
+	IM_WA_FRAME_MAX = 1 << 20,
+};
+
+static const char xmpp_streams_ns[] = "http://etherx.jabber.org/streams";
+
+const char *
+im_proto_name(enum im_proto p)
+{
+	switch (p) {
+	case IM_XMPP:
+		return "xmpp";
+	case IM_IRC:
+		return "irc";
+	case IM_MQTT:
+		return "mqtt";
+	case IM_WHATSAPP:
+		return "whatsapp";
+	case IM_NONE:
+		break;
+	}
+	return "";
+}
+
+/* Letters, digits and "-_.:@" stay; other bytes are \DDD. */
+static size_t
+name_byte(uint8_t b, bool fold, char *out)
+{
+	if (fold && b >= 'A' && b <= 'Z')
+		b = (uint8_t)(b - 'A' + 'a');
+	if ((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') ||
+	    (b >= '0' && b <= '9') || b == '-' || b == '_' || b == '.' ||
+	    b == ':' || b == '@') {
+		out[0] = (char)b;
+		return 1;
+	}
+	out[0] = '\\';
+	out[1] = (char)('0' + b / 100);
+	out[2] = (char)('0' + b / 10 % 10);
+	out[3] = (char)('0' + b % 10);
+	return 4;
+}
+
+/*
+ * Escape a name into out (fold: lowercase it); a name that does not fit
+ * is cut and ends "\...", so a cut name never ends like a listed one.
+ */
+static void
+put_name(char *out, size_t outsize, const uint8_t *p, size_t n, bool fold)
+{
+	char tmp[4];
+	size_t total = 0, pos = 0, room = outsize - 1;
+
+	for (size_t i = 0; i < n && total <= room; i++)
+		total += name_byte(p[i], fold, tmp);
+	if (total > room)
+		room -= 4;
+	for (size_t i = 0; i < n; i++) {
+		size_t k = name_byte(p[i], fold, tmp);
+
+		if (k > room - pos)
+			break;
+		memcpy(out + pos, tmp, k);
+		pos += k;
+	}
+	if (total > outsize - 1) {
+		memcpy(out + pos, "\\...", 4);
+		pos += 4;
+	}
+	out[pos] = '\0';
+}
+
+/* ------------------------------------------------------------- helpers */
+
+/*
+ * 1 if p[0..len) starts with the n bytes s, 0 if p is a proper prefix of
+ * them, -1 otherwise.
+ */
+static int
+starts_with_n(const uint8_t *p, size_t len, const char *s, size_t n,
+    bool nocase)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint8_t a, b = (uint8_t)s[i];
+
+		if (i == len)
+			return 0;
+		a = p[i];
+		if (nocase && a >= 'a' && a <= 'z')
+			a = (uint8_t)(a - 'a' + 'A');
+		if (a != b)
+			return -1;
+	}
+	return 1;
+}
+
+static int
+starts_with(const uint8_t *p, size_t len, const char *s, bool nocase)
+{
+	return starts_with_n(p, len, s, strlen(s), nocase);
+}
+
+static const uint8_t *
+find(const uint8_t *p, size_t len, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || len < n)
+		return NULL;
+	for (size_t i = 0; i + n <= len; i++) {
+		const uint8_t *q = memchr(p + i, s[0], len - n + 1 - i);
+
+		if (q == NULL)
+			return NULL;
+		if (memcmp(q, s, n) == 0)
+			return q;
+		i = (size_t)(q - p);
+	}
+	return NULL;
+}
+
+static bool
+is_space(uint8_t b)
+{
+	return b == ' ' || b == '\t' || b == '\r' || b == '\n';
+}
+
+static bool
+is_xml_name(uint8_t b)
+{
+	return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') ||
+	    (b >= '0' && b <= '9') || b == '-' || b == '_' || b == '.' ||
+	    b >= 0x80;
+}
+
+/* ---------------------------------------------------------------- XMPP */
+
+/* The to= attribute of a complete stream tag (between name and '>'). */
+static void
+xmpp_to(const uint8_t *p, size_t len, struct im_match *out)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		size_t name, namelen, vstart;
+		uint8_t q;
+
+		while (i < len && is_space(p[i]))
+			i++;
+		name = i;
+		while (i < len && (is_xml_name(p[i]) || p[i] == ':'))
+			i++;
+		namelen = i - name;
+		while (i < len && is_space(p[i]))
+			i++;
+		if (namelen == 0 || i >= len || p[i] != '=')
+			return;
+		i++;
+		while (i < len && is_space(p[i]))
+			i++;
+		if (i >= len || (p[i] != '\'' && p[i] != '"'))
+			return;
+		q = p[i++];
+		vstart = i;
+		while (i < len && p[i] != q)
+			i++;
+		if (i >= len)
+			return;
+		if (namelen == 2 && p[name] == 't' && p[name + 1] == 'o') {
+			put_name(out->name, sizeof(out->name), p + vstart,
+			    i - vstart, true);
+			return;
+		}
+		i++;
+	}
+}
+
+static int
+detect_xmpp(const uint8_t *p, size_t len, struct im_match *out)
+{
+	size_t i = 0, start, end;
+	const uint8_t *gt;
+	int rc;
+
+	if (len > IM_XMPP_MAX)
+		len = IM_XMPP_MAX;
+	if ((rc = starts_with(p, len, "\xef\xbb\xbf", false)) == 0)
+		return 0;
+	if (rc == 1)
+		i = 3;
+	while (i < len && is_space(p[i]))
+		i++;
+	if ((rc = starts_with(p + i, len - i, "<?xml", false)) == 0)
+		return 0;
+	if (rc == 1) {
+		const uint8_t *e = find(p + i, len - i, "?>");
+
+		if (e == NULL)
+			return len == IM_XMPP_MAX ? -1 : 0;
+		i = (size_t)(e - p) + 2;
+		while (i < len && is_space(p[i]))
+			i++;
+	}
+	if (i == len)
+		return len == IM_XMPP_MAX ? -1 : 0;
+	if (p[i] != '<')
+		return -1;
+	start = ++i;
+	while (i < len && (is_xml_name(p[i]) || p[i] == ':'))
+		i++;
+	if (i == len)
+		return len == IM_XMPP_MAX ? -1 : 0;
+	/* The local name after an optional prefix must be "stream". */
+	end = i;
+	if (end - start < 6 || memcmp(p + end - 6, "stream", 6) != 0 ||
+	    (end - start > 6 && p[end - 7] != ':') ||
+	    (!is_space(p[i]) && p[i] != '>'))
+		return -1;
+	gt = memchr(p + i, '>', len - i);
+	if (gt == NULL)
+		return len == IM_XMPP_MAX ? -1 : 0;
+	if (find(p + i, (size_t)(gt - p) - i, xmpp_streams_ns) == NULL)
+		return -1;
+	out->proto = IM_XMPP;
+	xmpp_to(p + i, (size_t)(gt - p) - i, out);
+	return 1;
+}
+
+/* ----------------------------------------------------------------- IRC */
+
+struct irc_line {
+	const uint8_t *p;
+	size_t len;
+};
+
+/* Split a line into space-separated params; a ':' param takes the rest. */
+static size_t
+irc_params(struct irc_line l, struct irc_line *v, size_t max)
+{
+	size_t n = 0, i = 0;
+
+	while (i < l.len && n < max) {
+		size_t s;
+
+		while (i < l.len && l.p[i] == ' ')
+			i++;
+		if (i == l.len)
+			break;
+		if (l.p[i] == ':' && n > 0) {
+			v[n++] = (struct irc_line){ l.p + i + 1, l.len - i - 1 };
+			break;
+		}
+		s = i;
+		while (i < l.len && l.p[i] != ' ')
+			i++;
+		v[n++] = (struct irc_line){ l.p + s, i - s };
+	}
+	return n;
+}
+
+static bool
+irc_word(struct irc_line w, const char *s)
+{
+	return w.len == strlen(s) && starts_with(w.p, w.len, s, true) == 1;
+}
+
+/* RFC 2812 2.3.1 nickname: letter or special, then also digits and '-'. */
+static bool
+irc_nick_ok(struct irc_line n)
+{
+	if (n.len == 0 || n.len > 64)
+		return false;
+	for (size_t i = 0; i < n.len; i++) {
+		uint8_t b = n.p[i];
+		bool letter = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z');
+		bool special = (b >= 0x5b && b <= 0x60) ||
+		    (b >= 0x7b && b <= 0x7d);
+		bool later = (b >= '0' && b <= '9') || b == '-';
+
+		if (!letter && !special && (i == 0 || !later))
+			return false;
+	}
+	return true;
+}
+
+/* An incomplete first word that may still become a registration line. */
+static int
+irc_partial(const uint8_t *p, size_t len)
+{
+	static const char *const cmds[] = { "PASS ", "NICK ", "USER ",
+		"CAP " };
+
+	if (len >= IM_IRC_LINE_MAX)
+		return -1;
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (starts_with(p, len, cmds[i], true) >= 0)
+			return 0;
+	return -1;
+}
+
+static int
+detect_irc(const uint8_t *p, size_t len, struct im_match *out)
+{
+	struct irc_line v[IM_IRC_PARAMS], nick = { NULL, 0 };
+	bool have_user = false, cap_ls = false;
+	size_t off = 0;
+
+	for (unsigned n = 0; n < IM_IRC_LINES; n++) {
+		const uint8_t *lf = off < len ? memchr(p + off, '\n',
+		    len - off < IM_IRC_LINE_MAX ? len - off : IM_IRC_LINE_MAX)
+		    : NULL;
+		struct irc_line l;
+		size_t np;
+
+		if (lf == NULL)
+			return irc_partial(p + off, len - off);
+		l = (struct irc_line){ p + off, (size_t)(lf - p) - off };
+		off = (size_t)(lf - p) + 1;
+		if (l.len > 0 && l.p[l.len - 1] == '\r')
+			l.len--;
+		if (l.len == 0)
+			continue;
+		np = irc_params(l, v, IM_IRC_PARAMS);
+		if (np == 0)
+			return -1;
+		if (irc_word(v[0], "NICK") && np >= 2 && irc_nick_ok(v[1]))
+			nick = v[1];
+		else if (irc_word(v[0], "USER") && np >= 5 && v[1].len > 0)
+			have_user = true;
+		else if (irc_word(v[0], "PASS") && np >= 2)
+			;
+		else if (irc_word(v[0], "CAP") && np >= 2 &&
+		    irc_word(v[1], "LS"))
+			cap_ls = true;
+		else if (irc_word(v[0], "CAP") && np >= 2 &&
+		    (irc_word(v[1], "REQ") || irc_word(v[1], "END")))
+			;
+		else
+			return -1;
+		if (nick.p != NULL && (have_user || cap_ls)) {
+			out->proto = IM_IRC;
+			put_name(out->name, sizeof(out->name), nick.p,
+			    nick.len, false);
+			return 1;
+		}
+	}
+	return -1;
+}
+
+/* ---------------------------------------------------------------- MQTT */
+
+/* MQTT variable byte integer (MQTT 5.0 1.5.5): at most 4 bytes. */
+static bool
+mqtt_varint(struct cursor *c, uint32_t *v)
+{
+	uint8_t b;
+
+	*v = 0;
+	for (unsigned i = 0; i < 4; i++) {
+		if (!cur_u8(c, &b))
+			return false;
+		*v |= (uint32_t)(b & 0x7f) << (7 * i);
+		if ((b & 0x80) == 0)
+			return true;
+	}
+	return cur_fail(c, CUR_INVALID);
+}
+
+static int
+detect_mqtt(const uint8_t *p, size_t len, struct im_match *out)
+{
+	struct cursor c, body, name, props, id;
+	uint8_t type, level, flags;
+	uint16_t keepalive;
+	uint32_t rl, plen;
+	bool v5;
+
+	cur_init(&c, p, len);
+	if (!cur_u8(&c, &type))
+		return 0;
+	if (type != 0x10)
+		return -1;
+	if (!mqtt_varint(&c, &rl))
+		return c.err == CUR_INVALID ? -1 : 0;
+	/* The packet so far, bounded by its remaining length. */
+	cur_init(&body, c.p, rl < c.left ? rl : c.left);
+	if (!cur_sub_prefixed(&body, 2, &name) || !cur_u8(&body, &level) ||
+	    !cur_u8(&body, &flags) || !cur_u16(&body, &keepalive))
+		goto short_read;
+	if (!(name.left == 4 && memcmp(name.p, "MQTT", 4) == 0 &&
+	    (level == 4 || level == 5)) &&
+	    !(name.left == 6 && memcmp(name.p, "MQIsdp", 6) == 0 &&
+	    level == 3))
+		return -1;
+	/* Reserved bit 0; will QoS 3 never; no will: QoS and retain 0. */
+	if ((flags & 0x01) != 0 || (flags & 0x18) == 0x18 ||
+	    ((flags & 0x04) == 0 && (flags & 0x38) != 0))
+		return -1;
+	v5 = level == 5;
+	if (v5) {
+		if (!mqtt_varint(&body, &plen))
+			goto short_read;
+		if (!cur_sub(&body, plen, &props))
+			goto short_read;
+	}
+	if (!cur_sub_prefixed(&body, 2, &id))
+		goto short_read;
+	(void)keepalive;
+	out->proto = IM_MQTT;
+	put_name(out->name, sizeof(out->name), id.p, id.left, false);
+	return 1;
+short_read:
+	/* Ran out inside the declared length: wait; past it: not MQTT. */
+	if (body.err == CUR_INVALID || rl <= c.left)
+		return -1;
+	return 0;
+}
+
+/* ------------------------------------------------------------ WhatsApp */
+
+/* "WA" major minor: 1 read, 0 a valid cut prefix, -1 not this. */
+static int
+wa_version(struct cursor *c)
+{
+	const uint8_t *q = c->p;
+	size_t n = c->left;
+
+	if ((n >= 1 && q[0] != 'W') || (n >= 2 && q[1] != 'A') ||
+	    (n >= 3 && (q[2] < 1 || q[2] > 9)) || (n >= 4 && q[3] > 15))
+		return -1;
+	if (!cur_skip(c, 4))
+		return 0;
+	return 1;
+}
+
+static int
+detect_whatsapp(const uint8_t *p, size_t len, struct im_match *out)
+{
+	struct cursor c, routing;
+	uint32_t flen;
+	int rc;
+
+	cur_init(&c, p, len);
+	if ((rc = starts_with_n(p, len, "ED\x00\x01", 4, false)) == 0)
+		return 0;
+	if (rc == 1) {
+		(void)cur_skip(&c, 4);
+		if (!cur_sub_prefixed(&c, 3, &routing)) {
+			if (len >= 7 && ((size_t)p[4] << 16 | (size_t)p[5] << 8 |
+			    p[6]) > IM_WA_ROUTING_MAX)
+				return -1;
+			return 0;
+		}
+		if (routing.left == 0 || routing.left > IM_WA_ROUTING_MAX)
+			return -1;
+		if ((rc = wa_version(&c)) <= 0)
+			return rc;
+	} else {
+		if ((rc = wa_version(&c)) <= 0)
+			return rc;
+		if (!cur_u24(&c, &flen))
+			return 0;
+		if (flen == 0 || flen > IM_WA_FRAME_MAX)
+			return -1;
+	}
+	out->proto = IM_WHATSAPP;
+	return 1;
+}
+
+/* ---------------------------------------------------------------- all */
+
+int
+im_detect(const uint8_t *p, size_t len, struct im_match *out)
+{
+	int (*const detectors[])(const uint8_t *, size_t, struct im_match *) =
+	    { detect_mqtt, detect_whatsapp, detect_xmpp, detect_irc };
+	bool maybe = false;
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < sizeof(detectors) / sizeof(detectors[0]); i++) {
+		int rc = detectors[i](p, len, out);
+
+		if (rc == 1)
+			return 1;
+		memset(out, 0, sizeof(*out));
+		if (rc == 0)
+			maybe = true;
+	}
+	return maybe ? 0 : -1;
+}

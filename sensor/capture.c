@@ -23,8 +23,12 @@
 
 #include "mem.h"
 
+/* stdio buffer for files: fewer, larger reads than BUFSIZ. */
+#define CAPTURE_FILE_BUF (1024 * 1024)
+
 struct capture {
 	pcap_t *p;
+	char *iobuf;
 	bool live;
 	int linktype;
 	uint64_t size;		/* file size, 0 when unknown */
@@ -40,16 +44,33 @@ open_file(const struct capture_opts *o, char **error_r)
 	struct capture *c;
 	struct stat st;
 	pcap_t *p;
+	FILE *fp;
+	char *iobuf;
 
 	errbuf[0] = '\0';
-	p = pcap_open_offline_with_tstamp_precision(o->file,
+	fp = strcmp(o->file, "-") == 0 ? stdin : fopen(o->file, "rb");
+	if (fp == NULL) {
+		*error_r = mem_printf("%s: %s", o->file, strerror(errno));
+		return NULL;
+	}
+	iobuf = mem_malloc(CAPTURE_FILE_BUF);
+	if (setvbuf(fp, iobuf, _IOFBF, CAPTURE_FILE_BUF) != 0) {
+		free(iobuf);
+		iobuf = NULL;
+	}
+	/* On success pcap_close closes fp (not stdin); on failure we do. */
+	p = pcap_fopen_offline_with_tstamp_precision(fp,
 	    PCAP_TSTAMP_PRECISION_MICRO, errbuf);
 	if (p == NULL) {
 		*error_r = mem_printf("%s: %s", o->file, errbuf);
+		if (fp != stdin)
+			fclose(fp);
+		free(iobuf);
 		return NULL;
 	}
 	c = mem_calloc(1, sizeof(*c));
 	c->p = p;
+	c->iobuf = iobuf;
 	c->fp = pcap_file(p);
 	if (c->fp != NULL && fstat(fileno(c->fp), &st) == 0 &&
 	    S_ISREG(st.st_mode))
@@ -144,7 +165,8 @@ capture_close(struct capture **cp)
 {
 	if (*cp == NULL)
 		return;
-	pcap_close((*cp)->p);
+	pcap_close((*cp)->p);	/* closes the file before its buffer goes */
+	free((*cp)->iobuf);
 	free(*cp);
 	*cp = NULL;
 }

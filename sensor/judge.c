@@ -43,6 +43,8 @@ struct jrule {
 	unsigned event_index;
 	uint64_t at_least[2];	/* byte thresholds, 0: none */
 	bool uses_names;	/* tests hostname or dns.query */
+	bool needs_name;	/* tests any name field: no name, no match */
+	bool needs_check;	/* tests a check: no check, no match */
 	bool is_im;
 };
 
@@ -175,6 +177,14 @@ compile_rules(struct judge *j)
 			if (c->field == FIELD_HOSTNAME ||
 			    c->field == FIELD_DNS_QUERY)
 				jr->uses_names = true;
+			if (c->field == FIELD_HOSTNAME ||
+			    c->field == FIELD_DNS_QUERY ||
+			    c->field == FIELD_TLS_SNI ||
+			    c->field == FIELD_QUIC_SNI ||
+			    c->field == FIELD_HTTP_HOST)
+				jr->needs_name = true;
+			if (c->field == FIELD_CHECK)
+				jr->needs_check = true;
 		}
 		for (int d = 0; d < 2; d++)
 			if (jr->at_least[d] > 0 &&
@@ -679,14 +689,19 @@ judge_flow(struct judge *j, struct judge_flow *jf,
 	struct judge_ctx x = { .j = j, .v = v };
 	struct rule_facts facts = { judge_each, &x };
 	const struct agency *ag = NULL;
-	bool ag_known = false;
+	bool ag_known = false, has_name = false;
+	bool has_check = v->checks != 0 || v->ech;
 
 	flow_sync(j, jf);
 	j->st.evaluations++;
+	for (unsigned s = 0; s < NAME_COUNT_; s++)
+		has_name |= v->names[s] != NULL && s != NAME_DNS_QUERY;
 	for (size_t i = 0; i < j->nrules; i++) {
 		const struct jrule *jr = &j->rules[i];
 
-		if (fired_has(jf, i))
+		/* Cheap refusals before rule_matches: facts it would miss. */
+		if ((jr->needs_name && !has_name) ||
+		    (jr->needs_check && !has_check) || fired_has(jf, i))
 			continue;
 		ctx_reset(&x);
 		if (!rule_matches(jr->r, &facts))

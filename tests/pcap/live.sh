@@ -5,7 +5,8 @@
 #   small HTTP server (python3 -m http.server);
 #   msgsec-sensor -c rules/msgsec.yaml -i lo --alerts FILE -u nobody;
 #   openssl s_client -servername mail.google.com, curl -H "Host: web.de";
-#   SIGTERM to the sensor; the alert file must hold both alerts.
+#   SIGHUP, then s_client -servername web.whatsapp.com;
+#   SIGTERM to the sensor; the alert file must hold all three alerts.
 # Prints "ok live", "FAIL live" or "skip live why".
 set -u
 O=${O:-build}
@@ -83,6 +84,13 @@ echo Q | timeout 10 openssl s_client -connect 127.0.0.1:8443 \
 [ $http -eq 1 ] && timeout 10 curl -s -H "Host: web.de" \
     http://127.0.0.1:8080/ >>"$log" 2>&1
 sleep 0.5
+# SIGHUP reloads the policy without losing the capture or the flows.
+kill -HUP $spid
+sleep 1
+kill -0 $spid 2>/dev/null || fail "the sensor died on SIGHUP"
+echo Q | timeout 10 openssl s_client -connect 127.0.0.1:8443 \
+    -servername web.whatsapp.com >>"$log" 2>&1
+sleep 0.5
 kill -TERM $spid
 i=0
 while kill -0 $spid 2>/dev/null && [ $i -lt 100 ]; do
@@ -98,6 +106,8 @@ grep -qE 'ERROR: [A-Za-z]+Sanitizer|runtime error:' "$log" &&
 grep -q '"rule":"network.webmail"' "$tmp/alerts.json" &&
     grep -q '"hostname":"mail.google.com"' "$tmp/alerts.json" ||
 	fail "no network.webmail alert for the TLS connection"
+grep -q '"hostname":"web.whatsapp.com"' "$tmp/alerts.json" ||
+	fail "no network.im alert for the TLS connection after SIGHUP"
 if [ $http -eq 1 ]; then
 	grep -q '"hostname":"web.de"' "$tmp/alerts.json" ||
 		fail "no alert for the HTTP request (Host: web.de)"

@@ -777,6 +777,39 @@ def _(c):
 	t.close()
 
 
+def wa_hello(seed):
+	"""WhatsApp's Noise handshake start: "WA" + version, then a frame with
+	u24 length holding HandshakeMessage{clientHello{ephemeral: 32 bytes}}
+	(protobuf field 2, then field 1)."""
+	eph = rand_bytes(32, seed)
+	frame = b"\x12\x22\x0a\x20" + eph
+	return b"WA\x06\x03" + u24(len(frame)) + frame
+
+
+@case("whatsapp_443.pcap")
+def _(c):
+	t = Tcp(c, srv="157.240.0.53", sport=44009, dport=443)
+	t.open()
+	t.send(wa_hello(13))
+	t.ack()
+	t.close()
+
+
+@case("whatsapp_5222.pcap")
+def _(c):
+	t = Tcp(c, srv="157.240.0.53", sport=44010, dport=5222)
+	t.open()
+	t.send(wa_hello(14))
+	t.ack()
+	t.close()
+
+
+@case("http_connect.pcap")
+def _(c):
+	http_flow(c, b"CONNECT mail.google.com:443 HTTP/1.1\r\n"
+	    b"Host: mail.google.com:443\r\n\r\n", dport=3128)
+
+
 @case("im_telegram_addr.pcap")
 def _(c):
 	t = Tcp(c, srv="149.154.167.51", sport=44005, dport=443)

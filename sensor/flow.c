@@ -41,7 +41,8 @@ struct flow_table {
 	struct flow_limits lim;
 	flow_end_fn *on_end;
 	void *ctx;
-	struct flow *arena;
+	struct flow *arena;		/* 64-byte aligned inside arena_raw */
+	void *arena_raw;
 	size_t used;			/* arena slots ever handed out */
 	struct flow *free_list;		/* through hnext */
 	struct flow **bucket;
@@ -80,7 +81,9 @@ flow_table_new(const struct flow_limits *l, flow_end_fn *on_end, void *ctx)
 		n <<= 1;
 	t->mask = n - 1;
 	t->bucket = mem_calloc(n, sizeof(*t->bucket));
-	t->arena = mem_calloc(t->lim.max_flows, sizeof(*t->arena));
+	t->arena_raw = mem_calloc(t->lim.max_flows + 1, sizeof(*t->arena));
+	t->arena = (struct flow *)(((uintptr_t)t->arena_raw + 63) &
+	    ~(uintptr_t)63);
 	t->on_end = on_end;
 	t->ctx = ctx;
 	t->timeout_us[LRU_TCP] = (int64_t)t->lim.tcp_timeout * 1000000;
@@ -228,7 +231,7 @@ flow_table_free(struct flow_table **tp)
 	if (t == NULL)
 		return;
 	flow_flush(t);
-	free(t->arena);
+	free(t->arena_raw);
 	free(t->bucket);
 	free(t);
 	*tp = NULL;

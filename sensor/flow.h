@@ -30,25 +30,31 @@ enum flow_dir {
 	FLOW_TOCLIENT = 1,
 };
 
+/*
+ * Laid out for the lookup: the chain link, hash and key share the first
+ * two cache lines (the arena is 64-byte aligned), the counters come next,
+ * the streams last.
+ */
 struct flow {
-	uint64_t id;
-	uint8_t proto;
-	uint8_t ipver;
-	uint16_t vlan;		/* innermost tag, 0 when none */
-	struct ipaddr cli, srv;
-	uint16_t cport, sport;
-	struct timeval first, last;
-	uint64_t pkts[2];	/* indexed by enum flow_dir */
-	uint64_t bytes[2];	/* L4 payload bytes (as declared on the wire) */
-	struct stream tcp[2];	/* TCP only */
-	bool tcp_closed;	/* FIN both ways or RST */
-	uint8_t tcp_fin;	/* FIN seen: bit (1 << enum flow_dir) */
-	void *app;		/* the engine's per-flow state; the engine
-				   frees it from the expiry callback */
 	/* table internals */
 	struct flow *hnext, *lru_prev, *lru_next;
 	uint32_t hash;
 	uint8_t lru;		/* which timeout list */
+	/* the key */
+	uint8_t proto;
+	uint8_t ipver;
+	uint16_t vlan;		/* innermost tag, 0 when none */
+	uint16_t cport, sport;
+	struct ipaddr cli, srv;
+	uint64_t id;
+	struct timeval first, last;
+	uint64_t pkts[2];	/* indexed by enum flow_dir */
+	uint64_t bytes[2];	/* L4 payload bytes (as declared on the wire) */
+	bool tcp_closed;	/* FIN both ways or RST */
+	uint8_t tcp_fin;	/* FIN seen: bit (1 << enum flow_dir) */
+	void *app;		/* the engine's per-flow state; the engine
+				   frees it from the expiry callback */
+	struct stream tcp[2];	/* TCP only */
 };
 
 struct flow_limits {

@@ -310,8 +310,12 @@ cb_connect(SMFICTX *ctx, char *host, struct sockaddr *sa)
 		    sockaddr_in6 *)(void *)sa)->sin6_addr);
 		c->has_client = true;
 	}
-	c->counted = true;
-	__atomic_add_fetch(&active_conns, 1, __ATOMIC_RELAXED);
+	/* A connection libmilter reuses (SMFIC_QUIT_NC) comes back here
+	 * without a close: count it once. */
+	if (!c->counted) {
+		c->counted = true;
+		__atomic_add_fetch(&active_conns, 1, __ATOMIC_RELAXED);
+	}
 	return go_on(ctx, SMFIP_NR_CONN);
 }
 
@@ -600,6 +604,7 @@ load_engine(const struct policy *p)
 	if (!p->config.clamav_enabled)
 		return;
 	scan_set_log(scan_log);
+	scan_set_concurrency((unsigned)p->config.clamav_max_scans);
 	e = scan_engine_load(p->config.clamav_database, &l, &sigs, &err);
 	if (e == NULL) {
 		dlog(LOG_ERR, "virus scanner: %s; %s", err, engine != NULL ?

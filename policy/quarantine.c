@@ -115,8 +115,18 @@ spool_write(struct spool *s, const void *data, size_t len)
 	s->size += len;
 	if (s->fd < 0) {
 		if (s->mem_max - s->mem_len >= len) {
-			if (s->mem == NULL)
-				s->mem = mem_malloc(s->mem_max);
+			/* Grow geometrically: most mail is a few KiB, and a
+			 * buffer of mem_max per message costs page faults. */
+			if (s->mem_cap - s->mem_len < len) {
+				size_t cap = s->mem_cap > 0 ? s->mem_cap :
+				    s->mem_max < 65536 ? s->mem_max : 65536;
+
+				while (cap - s->mem_len < len)
+					cap = cap > s->mem_max / 2 ? s->mem_max :
+					    cap * 2;
+				s->mem = mem_reallocarray(s->mem, cap, 1);
+				s->mem_cap = cap;
+			}
 			memcpy(s->mem + s->mem_len, data, len);
 			s->mem_len += len;
 			return;
@@ -128,6 +138,7 @@ spool_write(struct spool *s, const void *data, size_t len)
 		free(s->mem);
 		s->mem = NULL;
 		s->mem_len = 0;
+		s->mem_cap = 0;
 	}
 	spool_file_write(s, data, len);
 }

@@ -21,7 +21,7 @@ struct spool {
 	char *path;
 	char *dir;		/* the quarantine folder */
 	char *mem;		/* the first bytes, up to mem_max */
-	size_t mem_len, mem_max;
+	size_t mem_len, mem_cap, mem_max;
 	uint64_t size;
 	int error;		/* errno of the first failed write, or 0 */
 };

@@ -286,6 +286,38 @@ scan_outcome(cl_error_t rc, const char *virname, char **name_r)
 	}
 }
 
+static pthread_mutex_t slot_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t slot_cond = PTHREAD_COND_INITIALIZER;
+static unsigned slot_max, slot_used;
+
+void
+scan_set_concurrency(unsigned n)
+{
+	pthread_mutex_lock(&slot_lock);
+	slot_max = n;
+	pthread_cond_broadcast(&slot_cond);
+	pthread_mutex_unlock(&slot_lock);
+}
+
+static void
+slot_take(void)
+{
+	pthread_mutex_lock(&slot_lock);
+	while (slot_max > 0 && slot_used >= slot_max)
+		pthread_cond_wait(&slot_cond, &slot_lock);
+	slot_used++;
+	pthread_mutex_unlock(&slot_lock);
+}
+
+static void
+slot_give(void)
+{
+	pthread_mutex_lock(&slot_lock);
+	slot_used--;
+	pthread_cond_signal(&slot_cond);
+	pthread_mutex_unlock(&slot_lock);
+}
+
 enum scan_result
 scan_buffer(const struct scan_engine *e, const void *data, size_t len,
     char **name_r)
@@ -304,8 +336,10 @@ scan_buffer(const struct scan_engine *e, const void *data, size_t len,
 		return SCAN_ERROR;
 	}
 	scan_options(&o);
+	slot_take();
 	rc = cl_scanmap_callback(map, NULL, &virname, &scanned, e->cl, &o,
 	    NULL);
+	slot_give();
 	cl_fmap_close(map);
 	return scan_outcome(rc, virname, name_r);
 }
@@ -320,6 +354,8 @@ scan_fd(const struct scan_engine *e, int fd, char **name_r)
 
 	*name_r = NULL;
 	scan_options(&o);
+	slot_take();
 	rc = cl_scandesc(fd, NULL, &virname, &scanned, e->cl, &o);
+	slot_give();
 	return scan_outcome(rc, virname, name_r);
 }

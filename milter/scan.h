@@ -25,6 +25,12 @@ struct scan_limits {
 	const char *tmpdir;	/* where libclamav unpacks; NULL: $TMPDIR */
 };
 
+/*
+ * At most n scans run at once across all engines and threads (0: no
+ * bound); the others wait their turn.  Call before the first scan.
+ */
+void scan_set_concurrency(unsigned n);
+
 /* One compiled libclamav engine; opaque. */
 struct scan_engine;
 

@@ -82,6 +82,10 @@ static const struct config_key keys[] = {
 	    "writes)" },
 	{ "clamav.check_seconds", CONF_U64, OFF(clamav_check_seconds), 0, "30",
 	    1, 86400, "how often the database folder is checked for updates" },
+	{ "clamav.max_scans", CONF_U64, OFF(clamav_max_scans), 0, "4", 0, 1024,
+	    "libclamav scans running at once (0: no bound); each can take "
+	    "several times the size of what it unpacks, so this bounds the "
+	    "scanner's memory" },
 	{ "sensor.user", CONF_OPTSTR, SEN(user), 0, "msgsec", 0, 0,
 	    "user the sensor drops to after opening the capture when started "
 	    "as root (empty: stay root)" },

@@ -98,6 +98,7 @@ struct config {
 	bool clamav_enabled;
 	char *clamav_database;
 	uint64_t clamav_check_seconds;
+	uint64_t clamav_max_scans;
 	char *clamav_tmpdir;
 
 	char **approvers;

@@ -69,14 +69,15 @@ class Capture:
 		self.frames.append((self.t, data, wire))
 		self.t += dt
 
-	def write_pcap(self, path):
+	def write_pcap(self, path, nsec=False, endian="<"):
 		with open(path, "wb") as f:
-			f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0,
-			    self.snaplen, self.link))
+			f.write(struct.pack(endian + "IHHiIII", 0xa1b23c4d if nsec
+			    else 0xa1b2c3d4, 2, 4, 0, 0, self.snaplen, self.link))
 			for ts, data, wire in self.frames:
 				sec = int(ts)
-				usec = int(round((ts - sec) * 1e6))
-				f.write(struct.pack("<IIII", sec, usec, len(data), wire))
+				frac = int(round((ts - sec) * 1e6)) * (1000 if nsec else 1)
+				f.write(struct.pack(endian + "IIII", sec, frac, len(data),
+				    wire))
 				f.write(data)
 
 	def write_pcapng(self, path):
@@ -438,9 +439,9 @@ def http_flow(cap, req, dport=80, sport=41000, cli=CLIENT, srv=SERVER,
 CASES = {}
 
 
-def case(name, link=LINK_EN10MB, ng=False, snaplen=65535):
+def case(name, link=LINK_EN10MB, ng=False, snaplen=65535, fmt=None):
 	def deco(fn):
-		CASES[name] = (fn, link, ng, snaplen)
+		CASES[name] = (fn, link, ng, snaplen, fmt)
 		return fn
 	return deco
 
@@ -1159,6 +1160,147 @@ def _(c):
 		c.add(eth(f))
 
 
+# --- flow table and direction
+
+@case("many_flows.pcap")
+def _(c):
+	# 300 connections one after the other: a flow table of 64 suffices
+	for i in range(300):
+		tls_flow(c, "mail.google.com", sport=20000 + i,
+		    srv="198.18.%d.%d" % (10 + i // 200, 1 + i % 200), seed=i % 7)
+
+
+@case("many_flows_interleaved.pcap")
+def _(c):
+	# 200 connections opened first, then each sends its ClientHello: with
+	# a table of 64 the early flows are evicted before their hello and
+	# come back mid-stream
+	flows = []
+	for i in range(200):
+		t = Tcp(c, CLIENT, "198.18.20.%d" % (1 + i), 21000 + i, 443)
+		t.open()
+		flows.append(t)
+	for i, t in enumerate(flows):
+		t.send(records(client_hello("mail.google.com", seed=i % 5)))
+	for t in flows:
+		t.close()
+
+
+@case("tls_midstream.pcap")
+def _(c):
+	# the capture starts after the handshake: the hello is the first packet
+	t = Tcp(c, sport=40020)
+	t.cseq += 1
+	t.sseq += 1
+	t.send(records(client_hello("mail.google.com")))
+	t.ack()
+	t.send(server_hello_bytes(), False)
+	t.close()
+
+
+@case("tls_synack_first.pcap")
+def _(c):
+	# the SYN was missed: the SYN+ACK says who the server is
+	t = Tcp(c, sport=40021)
+	t.emit(t.pkt(False, "SA", t.sseq, t.cseq + 1))
+	t.cseq += 1
+	t.sseq += 1
+	t.emit(t.pkt(True, "A", t.cseq, t.sseq))
+	t.send(records(client_hello("mail.google.com")))
+	t.close()
+
+
+@case("tls_sni_nul.pcap")
+def _(c):
+	tls_flow(c, b"mail.google.com\0.evil.example")
+	tls_flow(c, b"evil.example\0mail.google.com", sport=40001)
+	tls_flow(c, b"mail.google.com\xff", sport=40002)
+
+
+@case("dns_0x20.pcap")
+def _(c):
+	dns_udp(c, dns_query("mAiL.GoOgLe.CoM"))
+
+
+@case("dns_response_only.pcap")
+def _(c):
+	q = dns_query("mail.google.com", txid=21)
+	ans = (u16(0xc00c) + struct.pack("!HHIH", 1, 1, 300, 4) +
+	    bytes([142, 250, 1, 1]))
+	dns_udp(c, struct.pack("!HHHHHH", 21, 0x8180, 1, 1, 0, 0) + q[12:] +
+	    ans, from_client=False)
+
+
+@case("dns_ipv6.pcap")
+def _(c):
+	dns_udp(c, dns_query("web.whatsapp.com"), cli=CLIENT6, srv="fd00:10::1")
+
+
+@case("dns_udp_and_tcp.pcap")
+def _(c):
+	dns_udp(c, dns_query("gmx.net", txid=31))
+	t = Tcp(c, srv="10.10.0.1", sport=43002, dport=53)
+	t.open()
+	q = dns_query("gmx.net", txid=32)
+	t.send(u16(len(q)) + q)
+	t.close()
+
+
+@case("http_host_case.pcap")
+def _(c):
+	http_flow(c, b"GET / HTTP/1.1\r\nhost:   MAIL.Yahoo.COM  \r\n"
+	    b"Accept: */*\r\n\r\n")
+
+
+@case("quic_upload.pcap")
+def _(c):
+	quic_flow(c, "mail.google.com", sport=50010)
+	for i in range(800):
+		c.add(eth(ipl(CLIENT, SERVER) / UDP(sport=50010, dport=443) /
+		    Raw(b"\x40" + rand_bytes(1399, i % 4))))
+
+
+@case("time_backwards.pcap")
+def _(c):
+	tls_flow(c, "mail.google.com")
+	for i in range(len(c.frames)):
+		ts, data, wire = c.frames[i]
+		c.frames[i] = (T0 + 100 - i * 7.5, data, wire)
+
+
+@case("frag_overlap.pcap")
+def _(c):
+	# overlapping IPv4 fragments whose second copy rewrites the name
+	t = Tcp(c, CLIENT, SERVER, 40030, 443)
+	t.open()
+	hs = records(client_hello("mail.google.com", seed=11))
+	p = t.pkt(True, "PA", t.cseq, t.sseq, hs)
+	p[IP].flags = 0
+	p[IP].id = 4545
+	raw = bytes(p[IP].payload)
+	hdr = p[IP].copy()
+	hdr.remove_payload()
+	hdr.len = None
+	for off, chunk, mf in ((0, raw[:256], 1), (128, raw[128:256].replace(
+	    b"google", b"g00gle"), 1), (256, raw[256:], 0)):
+		f = hdr.copy()
+		f.frag = off // 8
+		f.flags = "MF" if mf else 0
+		f.proto = 6
+		c.add(eth(f / Raw(chunk)))
+	t.close()
+
+
+@case("pcap_nsec.pcap", fmt="nsec")
+def _(c):
+	tls_flow(c, "mail.google.com")
+
+
+@case("pcap_bigendian.pcap", fmt="big")
+def _(c):
+	tls_flow(c, "mail.google.com")
+
+
 # --- robustness
 
 @case("trunc_snaplen.pcap", snaplen=80)
@@ -1247,7 +1389,7 @@ def generic(name):
 def build(name, outdir):
 	path = os.path.join(outdir, name)
 	if name in CASES:
-		fn, link, ng, snaplen = CASES[name]
+		fn, link, ng, snaplen, fmt = CASES[name]
 		cap = Capture(link, snaplen)
 		fn(cap)
 	else:
@@ -1255,9 +1397,14 @@ def build(name, outdir):
 		if cap is None:
 			return False
 		ng = name.endswith(".pcapng")
+		fmt = None
 	tmp = path + ".tmp"
 	if ng:
 		cap.write_pcapng(tmp)
+	elif fmt == "nsec":
+		cap.write_pcap(tmp, nsec=True)
+	elif fmt == "big":
+		cap.write_pcap(tmp, endian=">")
 	else:
 		cap.write_pcap(tmp)
 	os.replace(tmp, path)

@@ -27,5 +27,9 @@ int cli_common_option(struct cli_common *c, int argc, char **argv, int *i);
 void cli_common_free(struct cli_common *c);
 
 int cmd_check(int argc, char **argv);
+int cmd_exception(int argc, char **argv);	/* cmd_exception.c */
+int cmd_quarantine(int argc, char **argv);	/* cmd_quarantine.c */
+int cmd_alerts(int argc, char **argv);		/* cmd_alerts.c */
+int cmd_report(int argc, char **argv);		/* cmd_report.c */
 
 #endif

@@ -19,6 +19,12 @@ usage(FILE *out)
 	    "\n"
 	    "commands:\n"
 	    "  check      validate the configuration and everything it names\n"
+	    "  exception  file, review, list and expire exception requests "
+	    "(clause 4)\n"
+	    "  alerts     filter, follow and summarise the alert log\n"
+	    "  quarantine list, show, release, delete and purge held mail "
+	    "(clause 5)\n"
+	    "  report     write a self-contained HTML report\n"
 	    "\n"
 	    "common options:\n"
 	    "  -c FILE              configuration file (default %s)\n"
@@ -84,8 +90,20 @@ main(int argc, char **argv)
 		printf("msgsec %s\n", MSGSEC_VERSION);
 		return 0;
 	}
-	if (strcmp(argv[1], "check") == 0)
-		return cmd_check(argc - 1, argv + 1);
+	static const struct {
+		const char *name;
+		int (*fn)(int, char **);
+	} cmds[] = {
+		{ "check", cmd_check },
+		{ "exception", cmd_exception },
+		{ "alerts", cmd_alerts },
+		{ "quarantine", cmd_quarantine },
+		{ "report", cmd_report },
+	};
+
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (strcmp(argv[1], cmds[i].name) == 0)
+			return cmds[i].fn(argc - 1, argv + 1);
 	fprintf(stderr, "msgsec: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;

@@ -304,6 +304,7 @@ def main():
 	gaps, fps, excluded = [], [], defaultdict(int)
 	unfound = []	# (pcap, field, name) tshark saw and the sensor did not
 	invisible = defaultdict(int)
+	signature_only = []	# IM flows the sensor recognised by protocol only
 
 	for pcap in pcaps:
 		res = results[pcap]
@@ -335,6 +336,9 @@ def main():
 		ndpi_by_key = {flow_key(f["proto"], f["cli"], f["srv"]): f
 		    for f in nflows}
 
+		sflow = {flow_key(fl.get("proto", ""), (fl.get("src_ip", ""),
+		    fl.get("src_port", 0)), (fl.get("dest_ip", ""),
+		    fl.get("dest_port", 0))): fl for fl in flows}
 		# --- recall
 		missed = []
 		expected = 0
@@ -363,6 +367,12 @@ def main():
 				how = "port"
 			if how is None:
 				invisible[label] += 1
+				fl = sflow.get(flow_key(f["proto"], f["cli"], f["srv"]))
+				if fl and fl.get("app_proto") in ("xmpp", "irc", "mqtt",
+				    "whatsapp"):
+					signature_only.append((pcap, label, fl["app_proto"],
+					    "%s:%d" % f["srv"], bool(by_flow.get(flow_key(
+					    f["proto"], f["cli"], f["srv"])))))
 				continue
 			expected += 1
 			recall[label][1] += 1
@@ -457,6 +467,10 @@ def main():
 	print("== not expected (no name, address or port the sensor could "
 	    "match), flows per label")
 	print("  " + ", ".join("%s:%d" % kv for kv in sorted(invisible.items())))
+	print("== of those, recognised by the sensor's IM signatures (app_proto; "
+	    "no shipped rule alerts on a protocol alone)")
+	for x in signature_only:
+		print("  %s: %s seen as %s to %s, alerted: %s" % x)
 	print("== out of scope on purpose, flows per label")
 	print("  " + ", ".join("%s:%d (%s)" % (k, v, EXCLUDED[k]) for k, v in
 	    sorted(excluded.items())))

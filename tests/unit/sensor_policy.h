@@ -31,7 +31,7 @@
 static char sp_dir[64];
 static char sp_alerts[128];
 
-static void
+static inline void
 sp_write(const char *rel, const char *text)
 {
 	char path[256];
@@ -112,7 +112,7 @@ static const char sp_exception[] =
     "    - { body: ESB, decision: approved, by: T O, on: 2026-05-27 }\n";
 
 /* Write the policy; returns the configuration file's path. */
-static const char *
+static inline const char *
 sp_setup(void)
 {
 	static char conf[128];
@@ -138,7 +138,7 @@ sp_setup(void)
 	return conf;
 }
 
-static struct policy *
+static inline struct policy *
 sp_load(const char *conf)
 {
 	struct diags d;
@@ -152,7 +152,7 @@ sp_load(const char *conf)
 	return p;
 }
 
-static void
+static inline void
 sp_teardown(void)
 {
 	char cmd[128];
@@ -163,7 +163,7 @@ sp_teardown(void)
 }
 
 /* The alert lines written so far (malloc'd text, "" when none). */
-static char *
+static inline char *
 sp_read_alerts(void)
 {
 	FILE *f = fopen(sp_alerts, "r");
@@ -183,7 +183,7 @@ sp_read_alerts(void)
 }
 
 /* Empty the alert file between cases. */
-static void
+static inline void
 sp_clear_alerts(void)
 {
 	FILE *f = fopen(sp_alerts, "w");
@@ -192,7 +192,7 @@ sp_clear_alerts(void)
 		fclose(f);
 }
 
-static size_t
+static inline size_t
 sp_count(const char *text, const char *needle)
 {
 	size_t n = 0;
@@ -203,7 +203,7 @@ sp_count(const char *text, const char *needle)
 	return n;
 }
 
-static time_t
+static inline time_t
 sp_day(const char *s)
 {
 	int32_t d;

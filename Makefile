@@ -46,6 +46,7 @@ endif
 PKGS_POLICY := yaml-0.1 libpcre2-8
 PKGS_MILTER := libarchive libmagic libclamav
 PKGS_SENSOR := libpcap libcrypto
+PKGS_CLI := zlib
 pkgcflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
 pkglibs = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
 
@@ -119,7 +120,7 @@ $(O)/msgsec-sensor: $(SENSOR_MAIN:%.c=$(O)/%.o) $(LIBSENSORPIPE) $(LIBMSGSEC)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_SENSOR)
 
 $(O)/msgsec: $(CLI_OBJ) $(LIBMSGSEC)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_POLICY)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pkglibs,$(PKGS_CLI)) $(LIBS_POLICY)
 
 # ---------------------------------------------------------------- tests
 

@@ -307,6 +307,35 @@ on_member(void *ctx, enum content_event ev, const struct content_member *m)
 }
 
 /*
+ * libclamav's answer on something we decoded: a virus is virus.found with
+ * its name (each name once); anything else leaves the whole-message scan
+ * to decide.
+ */
+static void
+scan_decoded(struct inspect *in, const void *data, size_t len)
+{
+	char *vname = NULL;
+	enum scan_result r;
+
+	if (in->engine == NULL || !in->p->config.clamav_enabled)
+		return;
+	r = scan_buffer(in->engine, len > 0 ? data : "", len, &vname);
+	if (r == SCAN_VIRUS && vname != NULL) {
+		raise_check(in, "virus.found");
+		for (size_t i = 0; i < in->nviruses; i++)
+			if (strcmp(in->viruses[i], vname) == 0) {
+				free(vname);
+				return;
+			}
+		if (in->nviruses < 8) {
+			in->viruses[in->nviruses++] = vname;
+			return;
+		}
+	}
+	free(vname);
+}
+
+/*
  * A file found inside a part in a legacy encoding (uuencode, yEnc,
  * BinHex, TNEF): judged like an attachment, archives opened.
  */
@@ -346,21 +375,7 @@ on_legacy(void *ctx, const char *kind, const char *name, const void *data,
 		att_check(a, "office.macro");
 	/* libclamav cannot see inside yEnc (and we decode the others
 	 * ourselves anyway): scan what we decoded. */
-	if (in->engine != NULL && in->p->config.clamav_enabled) {
-		char *vname = NULL;
-		enum scan_result r = scan_buffer(in->engine, len > 0 ? data : "",
-		    len, &vname);
-
-		if (r == SCAN_VIRUS) {
-			raise_check(in, "virus.found");
-			if (in->nviruses < 8)
-				in->viruses[in->nviruses++] = vname;
-			else
-				free(vname);
-		} else {
-			free(vname);
-		}
-	}
+	scan_decoded(in, data, len);
 	if (is_archive_type(in, a->true_type)) {
 		struct walk_ctx w = { in, lc->part, owner };
 		char *nm = mem_strdup(a->names[0]);
@@ -451,18 +466,27 @@ inspect_content(struct inspect *in, const struct mime_part *p)
 		    in->budget.hit)
 			raise_check(in, "limit.archive");
 	}
+	/* The decoded part from memory; libclamav opens the archives in it
+	 * (each member is scanned within this scan, to its recursion
+	 * limit). */
+	if (in->part_scan && in->part_bytes.len > 0)
+		scan_decoded(in, in->part_bytes.data, in->part_bytes.len);
 }
 
 /* Collect a leaf part's bytes: the head always, all of it if needed. */
 static void
 part_bytes(struct inspect *in, struct span s)
 {
-	if (in->part_decided && !in->part_all)
+	if (in->part_decided && !in->part_all && !in->part_scan)
 		return;
 	if (buf_append(&in->part_bytes, s.p, s.len) < 0) {
-		/* Over limits.archive_bytes: cannot look inside. */
-		raise_check(in, "limit.archive");
+		/* Over limits.archive_bytes.  An archive we cannot look
+		 * inside is a limit hit; a part kept only for libclamav is
+		 * still scanned with the whole message. */
+		if (!in->part_decided || in->part_all)
+			raise_check(in, "limit.archive");
 		in->part_all = false;
+		in->part_scan = false;
 		in->part_decided = true;
 		return;
 	}
@@ -776,6 +800,15 @@ on_mime(void *ctx, const struct mime_event *ev)
 			    p->filename != NULL ? p->filename : p->name) ||
 			    is_uu_encoding(p->encoding_name);
 			in->part_all = true;
+			/* Every attachment goes to libclamav on its own as
+			 * well (the whole-message scan follows libclamav's
+			 * reading of the MIME structure, this one ours);
+			 * the message's own unnamed text is left to the
+			 * whole-message scan. */
+			in->part_scan = in->engine != NULL &&
+			    in->p->config.clamav_enabled &&
+			    (p->filename != NULL || p->name != NULL ||
+			    strncmp(p->type, "text/", 5) != 0);
 			buf_reset(&in->part_bytes);
 		}
 		break;
@@ -846,6 +879,8 @@ virus_scan(struct inspect *in)
 
 	if (!in->p->config.clamav_enabled)
 		return;
+	if (in->nviruses > 0)
+		return;	/* a decoded part already decided it */
 	if (in->engine == NULL) {
 		in->scan_error = mem_printf("no virus database loaded from %s",
 		    in->p->config.clamav_database);

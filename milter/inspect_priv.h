@@ -89,6 +89,7 @@ struct inspect {
 	size_t part_index;	/* SIZE_MAX when none */
 	bool part_decided;	/* head seen: keep collecting or not */
 	bool part_all;
+	bool part_scan;		/* keep the whole part for libclamav */
 	struct content_budget budget;
 
 	const char *checks[MAX_CHECKS];	/* message-level */

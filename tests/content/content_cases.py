@@ -44,6 +44,17 @@ def message(parts):
     return "\r\n".join(out).replace("\n", "\r\n").replace("\r\r\n", "\r\n").encode("latin-1")
 
 
+def nested(m, depth):
+    """m forwarded as message/rfc822 inside depth enclosing messages."""
+    for i in range(depth):
+        h = ("From: a@example.org\r\nTo: user@dep.mass.example\r\nSubject: fwd %d\r\n"
+             "Date: Sun, 22 Nov 2026 10:00:00 +0000\r\nMessage-ID: <n%d@example.org>\r\n"
+             "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b%d\"\r\n\r\n"
+             "--b%d\r\nContent-Type: message/rfc822\r\n\r\n" % (i, i, i, i)).encode()
+        m = h + m + ("\r\n--b%d--\r\n" % i).encode()
+    return m
+
+
 def zipped(members, pwd=None, w=None):
     if pwd is None:
         b = io.BytesIO()
@@ -190,6 +201,10 @@ def main():
         if case[0].startswith("clean-"):
             case[3].add("virus.found")
             case[3].add("virus.unscannable")
+    # A virus forwarded 25 messages deep: past libclamav's recursion limit
+    # for the whole message, found by the scan of the part msgsec decoded.
+    cases.append(("virus-forwarded-deep", nested(message([("clam.exe", clam, "application/octet-stream")]), 25),
+                  {"virus.found"}, {"virus.unscannable"}))
     # Whole messages from the package, as saved from an mbox.
     for n in ("clam.exe.mbox.uu", "clam.exe.mbox.base64", "clam.mail"):
         shutil.copy(os.path.join(TF, n), os.path.join(w, "pkg-" + n + ".eml"))
@@ -200,7 +215,7 @@ def main():
             p = os.path.join(w, name + ".eml")
             if parts is not None:
                 with open(p, "wb") as f:
-                    f.write(message(parts))
+                    f.write(parts if isinstance(parts, bytes) else message(parts))
             L.write(p + "\n")
     # Limits at and over: depth (zip in zip needs depth 2), members.
     limits = [

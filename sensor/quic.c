@@ -548,28 +548,28 @@ derive(const struct quic_version_info *vi, const uint8_t *dcid,
  * Initial with another DCID (after Retry the client uses the server's
  * connection ID, and after it hears the server it keeps the original
  * keys) is tried with the current keys first, then with keys of its own
- * DCID, which replace the current ones when they open it.  A new version
- * (after Version Negotiation) restarts the CRYPTO stream.
+ * DCID, which replace the current ones when they open it.  An Initial of
+ * another version (after Version Negotiation) that opens under its own
+ * keys restarts the CRYPTO stream; one that does not open changes
+ * nothing, so a stray packet cannot undo a flow's progress.
  */
 static int
 initial(struct quic_state *q, const struct long_hdr *h,
     const struct quic_version_info *vi, const uint8_t *pkt, size_t pn_off,
     size_t length)
 {
+	struct quic_cipher alt;
 	const uint8_t *pt = NULL;
 	size_t ptlen = 0;
 	uint64_t pn = 0;
 	int rc = -1;
-	bool same_dcid;
+	bool same_version, same_dcid, adopt = false;
 
 	if (++q->ninitials > QUIC_MAX_PACKETS) {
 		q->status = -1;
 		return -1;
 	}
-	if (quic_cipher_is_set(&q->cipher) && h->version != q->version) {
-		quic_cipher_clear(&q->cipher);
-		crypto_reset(q);
-	}
+	memset(&alt, 0, sizeof(alt));
 	if (!quic_cipher_is_set(&q->cipher)) {
 		if (derive(vi, h->dcid, h->dcid_len, &q->cipher) < 0) {
 			q->nfailed++;
@@ -580,25 +580,30 @@ initial(struct quic_state *q, const struct long_hdr *h,
 		memcpy(q->dcid, h->dcid, h->dcid_len);
 		q->dcid_len = h->dcid_len;
 	}
+	same_version = h->version == q->version;
 	same_dcid = h->dcid_len == q->dcid_len &&
 	    memcmp(h->dcid, q->dcid, h->dcid_len) == 0;
-	rc = open_packet(q, &q->cipher, pkt, pn_off, length, &pt, &ptlen,
-	    &pn);
-	if (rc < 0 && !same_dcid) {
-		struct quic_cipher alt;
-
-		if (derive(vi, h->dcid, h->dcid_len, &alt) == 0) {
-			rc = open_packet(q, &alt, pkt, pn_off, length, &pt,
-			    &ptlen, &pn);
-			if (rc == 0) {
-				quic_cipher_clear(&q->cipher);
-				q->cipher = alt;
-				memcpy(q->dcid, h->dcid, h->dcid_len);
-				q->dcid_len = h->dcid_len;
-			} else
-				quic_cipher_clear(&alt);
-		}
+	if (same_version)
+		rc = open_packet(q, &q->cipher, pkt, pn_off, length, &pt,
+		    &ptlen, &pn);
+	if (rc < 0 && (!same_version || !same_dcid) &&
+	    derive(vi, h->dcid, h->dcid_len, &alt) == 0) {
+		rc = open_packet(q, &alt, pkt, pn_off, length, &pt, &ptlen,
+		    &pn);
+		adopt = rc == 0;
 	}
+	if (adopt) {
+		quic_cipher_clear(&q->cipher);
+		q->cipher = alt;
+		memcpy(q->dcid, h->dcid, h->dcid_len);
+		q->dcid_len = h->dcid_len;
+		if (!same_version) {
+			crypto_reset(q);
+			q->version = h->version;
+			q->vi = *vi;
+		}
+	} else
+		quic_cipher_clear(&alt);
 	if (rc < 0) {
 		q->nfailed++;
 		return 0;

@@ -13,50 +13,89 @@
  * here reads a packet.  EVP contexts are owned by a struct quic_cipher and
  * freed by quic_cipher_clear.  Not thread-safe per cipher.
  */
+#include <pthread.h>
 #include <string.h>
-
-#include <openssl/kdf.h>
 
 #include "quic_crypto.h"
 
-/* HKDF with SHA-256 in one of EXTRACT_ONLY / EXPAND_ONLY modes. */
-static int
-hkdf(int mode, const uint8_t *key, size_t key_len, const uint8_t *salt,
-    size_t salt_len, const uint8_t *info, size_t info_len, uint8_t *out,
-    size_t out_len)
+/*
+ * The algorithms, fetched once: OpenSSL 3 would otherwise look each one up
+ * in its provider store on every init, and HKDF through EVP_PKEY costs
+ * some 20 us a call, which made a new QUIC flow cost over 100 us.
+ */
+static pthread_once_t algs_once = PTHREAD_ONCE_INIT;
+static const EVP_MD *alg_sha256;
+static const EVP_CIPHER *alg_ecb, *alg_gcm;
+
+static void
+algs_fetch(void)
 {
-	EVP_PKEY_CTX *pc;
-	size_t n = out_len;
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+	alg_sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+	alg_ecb = EVP_CIPHER_fetch(NULL, "AES-128-ECB", NULL);
+	alg_gcm = EVP_CIPHER_fetch(NULL, "AES-128-GCM", NULL);
+#endif
+	if (alg_sha256 == NULL)
+		alg_sha256 = EVP_sha256();
+	if (alg_ecb == NULL)
+		alg_ecb = EVP_aes_128_ecb();
+	if (alg_gcm == NULL)
+		alg_gcm = EVP_aes_128_gcm();
+}
+
+static void
+algs(void)
+{
+	(void)pthread_once(&algs_once, algs_fetch);
+}
+
+/*
+ * HMAC-SHA256 (RFC 2104) of a || b under key, written by hand over one
+ * digest context: HKDF-Extract is one HMAC and HKDF-Expand of at most 32
+ * bytes is one more (RFC 5869 2.2, 2.3).
+ */
+static int
+hmac_sha256(EVP_MD_CTX *md, const uint8_t *key, size_t key_len,
+    const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len,
+    uint8_t out[32])
+{
+	uint8_t k0[64], pad[64], inner[32];
+	unsigned n = 0;
 	int ok;
 
-	if (key_len > 1024 || salt_len > 1024 || info_len > 1024)
-		return -1;
-	pc = EVP_PKEY_CTX_new_id(EVP_PKEY_HKDF, NULL);
-	if (pc == NULL)
-		return -1;
-	ok = EVP_PKEY_derive_init(pc) > 0 &&
-	    EVP_PKEY_CTX_set_hkdf_mode(pc, mode) > 0 &&
-	    EVP_PKEY_CTX_set_hkdf_md(pc, EVP_sha256()) > 0 &&
-	    EVP_PKEY_CTX_set1_hkdf_key(pc, key, (int)key_len) > 0;
-	if (ok && salt != NULL)
-		ok = EVP_PKEY_CTX_set1_hkdf_salt(pc, salt, (int)salt_len) > 0;
-	if (ok && info != NULL)
-		ok = EVP_PKEY_CTX_add1_hkdf_info(pc, info, (int)info_len) > 0;
-	if (ok)
-		ok = EVP_PKEY_derive(pc, out, &n) > 0 && n == out_len;
-	EVP_PKEY_CTX_free(pc);
+	memset(k0, 0, sizeof(k0));
+	if (key_len > sizeof(k0)) {
+		if (EVP_DigestInit_ex(md, alg_sha256, NULL) <= 0 ||
+		    EVP_DigestUpdate(md, key, key_len) <= 0 ||
+		    EVP_DigestFinal_ex(md, k0, &n) <= 0)
+			return -1;
+	} else if (key_len > 0)
+		memcpy(k0, key, key_len);
+	for (size_t i = 0; i < sizeof(pad); i++)
+		pad[i] = k0[i] ^ 0x36;
+	ok = EVP_DigestInit_ex(md, alg_sha256, NULL) > 0 &&
+	    EVP_DigestUpdate(md, pad, sizeof(pad)) > 0 &&
+	    (a_len == 0 || EVP_DigestUpdate(md, a, a_len) > 0) &&
+	    (b_len == 0 || EVP_DigestUpdate(md, b, b_len) > 0) &&
+	    EVP_DigestFinal_ex(md, inner, &n) > 0 && n == 32;
+	for (size_t i = 0; i < sizeof(pad); i++)
+		pad[i] = k0[i] ^ 0x5c;
+	ok = ok && EVP_DigestInit_ex(md, alg_sha256, NULL) > 0 &&
+	    EVP_DigestUpdate(md, pad, sizeof(pad)) > 0 &&
+	    EVP_DigestUpdate(md, inner, sizeof(inner)) > 0 &&
+	    EVP_DigestFinal_ex(md, out, &n) > 0 && n == 32;
 	return ok ? 0 : -1;
 }
 
-int
-quic_crypto_expand_label(const uint8_t *secret, size_t secret_len,
+static int
+expand_label(EVP_MD_CTX *md, const uint8_t *secret, size_t secret_len,
     const char *label, uint8_t *out, size_t out_len)
 {
 	static const char prefix[] = "tls13 ";
 	uint8_t info[2 + 1 + 255 + 1];
 	size_t plen = sizeof(prefix) - 1, llen = strlen(label), n = 0;
 
-	if (llen > 255 - plen || out_len > 255 * 32)
+	if (llen > 255 - plen)
 		return -1;
 	/* struct HkdfLabel { uint16 length; opaque label<7..255>;
 	   opaque context<0..255>; } */
@@ -67,9 +106,31 @@ quic_crypto_expand_label(const uint8_t *secret, size_t secret_len,
 	n += plen;
 	memcpy(info + n, label, llen);
 	n += llen;
+	uint8_t t[32];
+	static const uint8_t one = 1;
+
 	info[n++] = 0;
-	return hkdf(EVP_PKEY_HKDEF_MODE_EXPAND_ONLY, secret, secret_len, NULL,
-	    0, info, n, out, out_len);
+	/* HKDF-Expand: T(1) = HMAC(secret, info || 0x01) is all we need. */
+	if (out_len > sizeof(t) ||
+	    hmac_sha256(md, secret, secret_len, info, n, &one, 1, t) < 0)
+		return -1;
+	memcpy(out, t, out_len);
+	return 0;
+}
+
+int
+quic_crypto_expand_label(const uint8_t *secret, size_t secret_len,
+    const char *label, uint8_t *out, size_t out_len)
+{
+	EVP_MD_CTX *md;
+	int rc;
+
+	algs();
+	if ((md = EVP_MD_CTX_new()) == NULL)
+		return -1;
+	rc = expand_label(md, secret, secret_len, label, out, out_len);
+	EVP_MD_CTX_free(md);
+	return rc;
 }
 
 int
@@ -77,47 +138,50 @@ quic_crypto_initial_keys(const uint8_t salt[QUIC_SALT_LEN],
     enum quic_labels labels, const uint8_t *dcid, size_t dcid_len,
     struct quic_keys *keys_r)
 {
-	static const uint8_t empty[1];
 	uint8_t initial[QUIC_SECRET_LEN];
 	bool v2 = labels == QUIC_LABELS_V2;
+	EVP_MD_CTX *md;
 	int rc;
 
 	memset(keys_r, 0, sizeof(*keys_r));
-	/* An empty DCID is legal input keying material: HMAC accepts it, but
-	   EVP wants a non-NULL pointer. */
-	if (dcid_len == 0)
-		dcid = empty;
-	rc = hkdf(EVP_PKEY_HKDEF_MODE_EXTRACT_ONLY, dcid, dcid_len, salt,
-	    QUIC_SALT_LEN, NULL, 0, initial, sizeof(initial));
+	algs();
+	if ((md = EVP_MD_CTX_new()) == NULL)
+		return -1;
+	/* HKDF-Extract: PRK = HMAC(salt, IKM) */
+	rc = hmac_sha256(md, salt, QUIC_SALT_LEN, dcid, dcid_len, NULL, 0,
+	    initial);
 	if (rc == 0)
-		rc = quic_crypto_expand_label(initial, sizeof(initial),
-		    "client in", keys_r->secret, QUIC_SECRET_LEN);
+		rc = expand_label(md, initial, sizeof(initial), "client in",
+		    keys_r->secret, QUIC_SECRET_LEN);
 	if (rc == 0)
-		rc = quic_crypto_expand_label(keys_r->secret, QUIC_SECRET_LEN,
+		rc = expand_label(md, keys_r->secret, QUIC_SECRET_LEN,
 		    v2 ? "quicv2 key" : "quic key", keys_r->key, QUIC_KEY_LEN);
 	if (rc == 0)
-		rc = quic_crypto_expand_label(keys_r->secret, QUIC_SECRET_LEN,
+		rc = expand_label(md, keys_r->secret, QUIC_SECRET_LEN,
 		    v2 ? "quicv2 iv" : "quic iv", keys_r->iv, QUIC_IV_LEN);
 	if (rc == 0)
-		rc = quic_crypto_expand_label(keys_r->secret, QUIC_SECRET_LEN,
+		rc = expand_label(md, keys_r->secret, QUIC_SECRET_LEN,
 		    v2 ? "quicv2 hp" : "quic hp", keys_r->hp, QUIC_HP_LEN);
+	EVP_MD_CTX_free(md);
+	memset(initial, 0, sizeof(initial));
 	return rc;
 }
 
 int
 quic_cipher_init(struct quic_cipher *c, const struct quic_keys *k)
 {
+	algs();
 	memset(c, 0, sizeof(*c));
 	c->hp = EVP_CIPHER_CTX_new();
 	c->aead = EVP_CIPHER_CTX_new();
 	if (c->hp == NULL || c->aead == NULL)
 		goto fail;
-	if (EVP_EncryptInit_ex(c->hp, EVP_aes_128_ecb(), NULL, k->hp, NULL) <=
+	if (EVP_EncryptInit_ex(c->hp, alg_ecb, NULL, k->hp, NULL) <=
 		0 ||
 	    EVP_CIPHER_CTX_set_padding(c->hp, 0) <= 0)
 		goto fail;
 	/* Key once; the nonce is set per packet. */
-	if (EVP_DecryptInit_ex(c->aead, EVP_aes_128_gcm(), NULL, k->key,
+	if (EVP_DecryptInit_ex(c->aead, alg_gcm, NULL, k->key,
 		NULL) <= 0)
 		goto fail;
 	memcpy(c->iv, k->iv, QUIC_IV_LEN);

@@ -1113,6 +1113,21 @@ test_dcid_change(void **state)
 	assert_int_equal(quic_version(q), 0x6b3343cf);
 	expect_hello(q, rfc_hello, sizeof(rfc_hello));
 	quic_state_free(&q);
+	/* ... but one of another version that does not open changes
+	   nothing. */
+	q = quic_state_new();
+	b.b[b.len - 1] ^= 1;
+	assert_int_equal(quic_feed(q, a.b, a.len), 0);
+	assert_int_equal(quic_feed(q, b.b, b.len), 0);
+	assert_int_equal(quic_packets_failed(q), 1);
+	assert_int_equal(quic_version(q), 1);
+	memset(&b, 0, sizeof(b));
+	memset(&pl, 0, sizeof(pl));
+	put_crypto(&pl, 1000, big_hello + 1000, 745);
+	protect(&b, &V1, 0, rfc_dcid, 8, rfc_dcid, 8, 1, 2, &pl);
+	assert_int_equal(quic_feed(q, b.b, b.len), 1);
+	expect_hello(q, big_hello, sizeof(big_hello));
+	quic_state_free(&q);
 }
 
 static void

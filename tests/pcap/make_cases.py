@@ -327,7 +327,7 @@ def varint(n):
 	return struct.pack("!I", 0x80000000 | n)
 
 
-def quic_initial(version, dcid, scid, frames, pn=0, pad_to=1200):
+def quic_initial(version, dcid, scid, frames, pn=0, pad_to=1200, pnl=2):
 	"""One protected client Initial packet (RFC 9001 5; RFC 9369 3)."""
 	secret = hkdf_extract(SALTS[version], dcid)
 	csec = hkdf_label(secret, b"client in", 32)
@@ -336,7 +336,6 @@ def quic_initial(version, dcid, scid, frames, pn=0, pad_to=1200):
 	iv = hkdf_label(csec, pre + b"iv", 12)
 	hp = hkdf_label(csec, pre + b"hp", 16)
 	ptype = 1 if version == QUIC_V2 else 0
-	pnl = 2
 	first = 0xc0 | (ptype << 4) | (pnl - 1)
 	hdr0 = (u8(first) + struct.pack("!I", version) + v8(dcid) + v8(scid) +
 	    varint(0))
@@ -346,7 +345,7 @@ def quic_initial(version, dcid, scid, frames, pn=0, pad_to=1200):
 	if len(payload) + overhead < pad_to:
 		payload += b"\0" * (pad_to - overhead - len(payload))
 	length = pnl + len(payload) + 16
-	hdr = hdr0 + u16(0x4000 | length) + struct.pack("!H", pn)
+	hdr = hdr0 + u16(0x4000 | length) + pn.to_bytes(pnl, "big")
 	nonce = bytes(a ^ b for a, b in zip(iv, b"\0" * 4 + struct.pack("!Q", pn)))
 	ct = AESGCM(key).encrypt(nonce, payload, hdr)
 	pn_off = len(hdr) - pnl
@@ -362,6 +361,41 @@ def quic_initial(version, dcid, scid, frames, pn=0, pad_to=1200):
 
 def crypto_frame(off, data):
 	return u8(6) + varint(off) + varint(len(data)) + data
+
+
+# RFC 9001 Appendix A.2 / RFC 9369 Appendix A.2: the client Initial carries
+# this ClientHello (SNI example.com) in one CRYPTO frame, DCID
+# 8394c8f03e515708, packet number 2 in 4 bytes, 1,200 bytes in all.  The
+# builder above must reproduce both protected packets byte for byte
+# (checked through their SHA-256 at every run).
+RFC_HELLO = bytes.fromhex(
+    "010000ed0303ebf8fa56f12939b9584a3896472ec40bb863cfd3e86804fe3a47"
+    "f06a2b69484c00000413011302010000c000000010000e00000b6578616d706c"
+    "652e636f6dff01000100000a00080006001d0017001800100007000504616c70"
+    "6e000500050100000000003300260024001d00209370b2c9caa47fbabaf4559f"
+    "edba753de171fa71f50f1ce15d43e994ec74d748002b0003020304000d001000"
+    "0e0403050306030203080408050806002d00020101001c000240010039003204"
+    "08ffffffffffffffff05048000ffff07048000ffff0801100104800075300901"
+    "100f088394c8f03e51570806048000ffff")
+RFC_DCID = bytes.fromhex("8394c8f03e515708")
+RFC_SHA256 = {
+	QUIC_V1: "73fa0210cb4a5a17dc10b9dc98e5cc359ba1c20fe7c0e93a9e1dcb473c37e097",
+	QUIC_V2: "b0b766fe7e762577072d3365cc4f9635809210cba301a67f8457f5e6fdac5c68",
+}
+
+
+def rfc_initial(version):
+	return quic_initial(version, RFC_DCID, b"", crypto_frame(0, RFC_HELLO),
+	    pn=2, pnl=4)
+
+
+def check_rfc_vectors():
+	import hashlib
+	for v, want in RFC_SHA256.items():
+		got = hashlib.sha256(rfc_initial(v)).hexdigest()
+		if got != want:
+			raise SystemExit("make_cases.py: the QUIC builder does not "
+			    "reproduce the RFC Appendix A.2 packet of version 0x%08x" % v)
 
 
 def quic_flow(cap, sni, version=QUIC_V1, split=None, reverse=False,
@@ -704,6 +738,18 @@ def _(c):
 @case("quic_coalesced.pcap")
 def _(c):
 	quic_flow(c, "mail.google.com", split=200, coalesce=True, reverse=True)
+
+
+@case("quic_rfc9001.pcap")
+def _(c):
+	c.add(eth(ipl(CLIENT, SERVER) / UDP(sport=50020, dport=443) /
+	    Raw(rfc_initial(QUIC_V1))))
+
+
+@case("quic_rfc9369.pcap")
+def _(c):
+	c.add(eth(ipl(CLIENT, SERVER) / UDP(sport=50021, dport=443) /
+	    Raw(rfc_initial(QUIC_V2))))
 
 
 @case("quic_garbage.pcap")
@@ -1428,6 +1474,7 @@ def main():
 		sys.stderr.write("usage: make_cases.py OUTDIR\n")
 		return 2
 	out = sys.argv[1]
+	check_rfc_vectors()
 	os.makedirs(out, exist_ok=True)
 	bad = 0
 	for name in case_files():

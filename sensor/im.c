@@ -351,6 +351,8 @@ irc_partial(const uint8_t *p, size_t len)
 
 	if (len >= IM_IRC_LINE_MAX)
 		return -1;
+	if (len == 1 && p[0] == '\r')
+		return 0;	/* an empty line, which is skipped */
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (starts_with(p, len, cmds[i], true) >= 0)
 			return 0;
@@ -379,6 +381,9 @@ detect_irc(const uint8_t *p, size_t len, struct im_match *out)
 			l.len--;
 		if (l.len == 0)
 			continue;
+		/* The command starts the line (no prefix from a client). */
+		if (l.p[0] == ' ')
+			return -1;
 		np = irc_params(l, v, IM_IRC_PARAMS);
 		if (np == 0)
 			return -1;

@@ -204,6 +204,9 @@ test_irc_variants(void **state)
 	assert_int_equal(dets("CAP LS 302\r\n"), 0);
 	assert_int_equal(dets("NICK alice\r\nUSER a 0 *"), 0);
 	assert_int_equal(dets("NI"), 0);
+	/* An empty line is skipped, even cut after its CR. */
+	assert_int_equal(dets("CAP LS 302\r\n\r"), 0);
+	assert_int_equal(dets("CAP LS 302\r\n\r\nNICK a\r\n"), 1);
 	assert_int_equal(dets("CAP REQ :sasl\r\nCAP END\r\nNICK e\r\n"), 0);
 }
 
@@ -227,6 +230,8 @@ test_irc_negative(void **state)
 	assert_int_equal(dets(":prefix NICK a\r\n"), -1);
 	assert_int_equal(dets("   \r\n"), 0);	/* XML may start so */
 	assert_int_equal(dets("  x\r\n"), -1);
+	assert_int_equal(dets(" USER x +iw x x\r\n"), -1);
+	assert_int_equal(dets(" USER x"), -1);
 	/* Line length bound. */
 	memset(line, 'a', sizeof(line));
 	memcpy(line, "PASS ", 5);

@@ -1,0 +1,76 @@
+/*
+ * alertsum.h - counting alerts for `msgsec alerts summary` and the report:
+ * by clause, rule, agency, action, event type and day; top hosts, users and
+ * services for webmail and IM; the exceptions that downgraded actions.
+ */
+#ifndef MSGSEC_ALERTSUM_H
+#define MSGSEC_ALERTSUM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "alertscan.h"
+
+#define COUNTER_KEY_MAX 256		/* longer keys are cut */
+#define COUNTER_KEYS_MAX 100000		/* then counted as "(other)" */
+
+struct counter_entry {
+	const char *key;	/* NUL-terminated, owned by the counter */
+	uint64_t count;
+	uint64_t bytes;		/* a second sum where one is kept */
+};
+
+/* A bounded string -> count table. */
+struct counter;
+
+struct counter *counter_new(void);
+void counter_free(struct counter **c);
+/* Add n (and bytes) to key (len bytes, any content). */
+void counter_add(struct counter *c, const char *key, size_t len, uint64_t n,
+    uint64_t bytes);
+/* Distinct keys, and the count that went to "(other)" past the bound. */
+size_t counter_size(const struct counter *c);
+uint64_t counter_other(const struct counter *c);
+/*
+ * The entries sorted by count (highest first, then key) or by key; the
+ * array is malloc'd (free it), the keys stay owned by the counter.
+ */
+struct counter_entry *counter_sorted(const struct counter *c, bool by_key,
+    size_t *n_r);
+
+enum alertsum_table {
+	SUM_CLAUSE,
+	SUM_RULE,
+	SUM_AGENCY,
+	SUM_ACTION,
+	SUM_EVENT_TYPE,
+	SUM_DAY,
+	SUM_DAY_CLAUSE,		/* "YYYY-MM-DD\tclause" */
+	SUM_HOST,		/* every alert's client (src_ip) */
+	SUM_SERVICE,		/* every alert's service or hostname */
+	SUM_WM_HOST,		/* webmail and IM only */
+	SUM_WM_USER,
+	SUM_WM_SERVICE,
+	SUM_EXCEPTION,		/* "ID\tintended action" */
+	SUM_COUNT
+};
+
+struct alertsum {
+	uint64_t total;
+	time_t first, last;
+	struct counter *t[SUM_COUNT];
+};
+
+void alertsum_init(struct alertsum *s);
+void alertsum_free(struct alertsum *s);
+/* Count one alert that passed the filters; t is its time. */
+void alertsum_add(struct alertsum *s, const struct ascan_rec *r, time_t t);
+/* The summary as text (top: rows per "top" table). */
+void alertsum_print_text(const struct alertsum *s, FILE *out, size_t top);
+/* The summary as one JSON object and LF. */
+void alertsum_print_json(const struct alertsum *s, FILE *out, size_t top);
+
+#endif

@@ -217,6 +217,12 @@ exc_same_person(const char *a, const char *b)
 	}
 }
 
+bool
+exception_same_person(const char *a, const char *b)
+{
+	return exc_same_person(a, b);
+}
+
 void
 exception_free(struct exception **ep)
 {

@@ -98,6 +98,12 @@ struct exception *exception_load(const struct node *root, const char *file,
     size_t nagencies, struct diags *d);
 void exception_free(struct exception **e);
 
+/*
+ * Are a and b the same person's name, ignoring ASCII case and runs of
+ * spaces (the test the loader applies to the two approvals)?
+ */
+bool exception_same_person(const char *a, const char *b);
+
 /* Is it in force on this day? */
 bool exception_in_force(const struct exception *e,
     const struct exception_settings *set, int32_t day);

@@ -5,8 +5,10 @@
 #   small HTTP server (python3 -m http.server);
 #   msgsec-sensor -c rules/msgsec.yaml -i lo --alerts FILE -u nobody;
 #   openssl s_client -servername mail.google.com, curl -H "Host: web.de";
-#   SIGHUP, then s_client -servername web.whatsapp.com;
-#   SIGTERM to the sensor; the alert file must hold all three alerts.
+#   a name added to the webmail list of a private copy of the rules, SIGHUP,
+#   s_client with that name; the rule file broken, SIGHUP, s_client
+#   -servername web.whatsapp.com (the old policy must stay in force);
+#   SIGTERM to the sensor; the alert file must hold all four alerts.
 # Prints "ok live", "FAIL live" or "skip live why".
 set -u
 O=${O:-build}
@@ -65,8 +67,11 @@ if [ -x /usr/bin/python3 ] && command -v curl >/dev/null 2>&1; then
 fi
 touch "$tmp/alerts.json"
 chmod 666 "$tmp/alerts.json"
-"$sensor" -c rules/msgsec.yaml -i lo --alerts "$tmp/alerts.json" -u nobody \
-    -q >>"$log" 2>&1 &
+# A private copy of the rules, so the test can change them under SIGHUP.
+cp -r rules "$tmp/rules" && mkdir "$tmp/state" && chmod -R a+rX "$tmp" ||
+	fail "copy rules"
+"$sensor" -c "$tmp/rules/msgsec.yaml" -i lo --alerts "$tmp/alerts.json" \
+    -u nobody -q >>"$log" 2>&1 &
 spid=$!
 # The capture is open once the sensor holds a packet socket.
 i=0
@@ -84,10 +89,19 @@ echo Q | timeout 10 openssl s_client -connect 127.0.0.1:8443 \
 [ $http -eq 1 ] && timeout 10 curl -s -H "Host: web.de" \
     http://127.0.0.1:8080/ >>"$log" 2>&1
 sleep 0.5
-# SIGHUP reloads the policy without losing the capture or the flows.
+# SIGHUP reloads the lists: a name added to the webmail list alerts.
+echo "reload-test.example" >>"$tmp/rules/lists/webmail_domains.txt"
 kill -HUP $spid
 sleep 1
 kill -0 $spid 2>/dev/null || fail "the sensor died on SIGHUP"
+echo Q | timeout 10 openssl s_client -connect 127.0.0.1:8443 \
+    -servername mail.reload-test.example >>"$log" 2>&1
+sleep 0.5
+# A broken rule file on SIGHUP: the old policy stays in force.
+echo "rules: [ {{{ not yaml" >"$tmp/rules/policy/3-private-mail-im.yaml"
+kill -HUP $spid
+sleep 1
+kill -0 $spid 2>/dev/null || fail "the sensor died on a SIGHUP with broken rules"
 echo Q | timeout 10 openssl s_client -connect 127.0.0.1:8443 \
     -servername web.whatsapp.com >>"$log" 2>&1
 sleep 0.5
@@ -106,8 +120,10 @@ grep -qE 'ERROR: [A-Za-z]+Sanitizer|runtime error:' "$log" &&
 grep -q '"rule":"network.webmail"' "$tmp/alerts.json" &&
     grep -q '"hostname":"mail.google.com"' "$tmp/alerts.json" ||
 	fail "no network.webmail alert for the TLS connection"
+grep -q '"hostname":"mail.reload-test.example"' "$tmp/alerts.json" ||
+	fail "a name added to the list before SIGHUP did not alert"
 grep -q '"hostname":"web.whatsapp.com"' "$tmp/alerts.json" ||
-	fail "no network.im alert for the TLS connection after SIGHUP"
+	fail "no alert after a SIGHUP with broken rules (old policy not kept)"
 if [ $http -eq 1 ]; then
 	grep -q '"hostname":"web.de"' "$tmp/alerts.json" ||
 		fail "no alert for the HTTP request (Host: web.de)"

@@ -54,12 +54,21 @@ def parse_item(item):
 	else:
 		conds["rule"] = head
 	for p in parts[1:]:
-		k, _, v = p.partition("=")
-		conds[k] = v
+		m = re.match(r"^([\w.]+)(>=|<=|=)(.*)$", p)
+		if m and m.group(2) != "=":
+			conds[m.group(1)] = (m.group(2), int(m.group(3)))
+		else:
+			k, _, v = p.partition("=")
+			conds[k] = v
 	return conds, count
 
 
 def value_matches(have, want):
+	if isinstance(want, tuple):
+		op, n = want
+		if not isinstance(have, int) or isinstance(have, bool):
+			return False
+		return have >= n if op == ">=" else have <= n
 	if want == "-":
 		return have is None
 	if have is None:
@@ -106,8 +115,11 @@ def run_case(name, pcap, args, expect, reject):
 		path = os.path.join(CASEDIR, pcap)
 	with tempfile.TemporaryDirectory(prefix="msgsec-pcap-") as tmp:
 		flowlog = os.path.join(tmp, "flows.json")
-		cmd = [SENSOR, "-c", CONF, "-r", path, "--alerts", "-", "-q",
-		    "--set", "sensor.flow_log=" + flowlog]
+		quiet = "@noquiet" not in args.split()
+		args = " ".join(a for a in args.split() if a != "@noquiet") or "-"
+		cmd = [SENSOR, "-c", CONF, "-r", path, "--alerts", "-",
+		    "--set", "sensor.flow_log=" + flowlog] + (["-q"] if quiet
+		    else [])
 		if os.getuid() == 0:
 			cmd += ["-u", "root"]	# no msgsec user here (contract)
 		if args != "-":
@@ -142,6 +154,11 @@ def run_case(name, pcap, args, expect, reject):
 	for it in items:
 		if it.startswith("exit="):
 			continue
+		if it.startswith("stderr~"):
+			if it[7:].replace("_", " ").lower() not in err.lower():
+				problems.append("stderr does not mention %r" %
+				    it[7:].replace("_", " "))
+			continue
 		if it.startswith("alerts="):
 			n = int(it[7:])
 			if len(alerts) != n:
@@ -168,6 +185,27 @@ def run_case(name, pcap, args, expect, reject):
 		bad = [a for a in alerts if alert_matches(a, conds)]
 		if bad:
 			problems.append("unexpected: %s (%d)" % (it, len(bad)))
+	# the flow log: one record per flow, ids unique, and every alert's
+	# flow_id names a logged flow with the same endpoints (a clean run
+	# flushes every flow at the end)
+	if p.returncode == 0:
+		ids = [fl.get("flow_id") for fl in flows]
+		if len(ids) != len(set(ids)):
+			problems.append("flow log: %d records, %d distinct flow ids" %
+			    (len(ids), len(set(ids))))
+		byid = {fl.get("flow_id"): fl for fl in flows}
+		for a in alerts:
+			fl = byid.get(a.get("flow_id"))
+			if fl is None:
+				problems.append("alert flow_id %s not in the flow log: %s" %
+				    (a.get("flow_id"), json.dumps(a)[:200]))
+				break
+			ends = [k for k in ("src_ip", "src_port", "dest_ip",
+			    "dest_port", "proto") if fl.get(k) != a.get(k)]
+			if ends:
+				problems.append("alert and flow record %s differ in %s" %
+				    (a.get("flow_id"), ",".join(ends)))
+				break
 	# every alert must carry the contract's fields
 	for a in alerts:
 		miss = [k for k in ("timestamp", "event_type", "flow_id", "src_ip",

@@ -11,8 +11,9 @@
  * Limits: a compression pointer must point strictly backwards, below the
  * start of every part of the name read so far (offsets only decrease, so
  * no loop is possible), and at most DNS_MAX_JUMPS are followed per name; a name is at most 255 octets on the wire (RFC 1035
- * 2.3.4); DNS_MAX_NAMES names are kept (questions first; an answer name
- * equal to one already kept is not repeated); at most DNS_MAX_RR records
+ * 2.3.4); DNS_MAX_NAMES names are kept (every question name first, so
+ * names[0 .. min(nquestions, nnames)) are the questions; then answer owner
+ * and CNAME target names not already kept); at most DNS_MAX_RR records
  * are walked.  No allocation; linear in the message size per name read.
  *
  * Message (RFC 1035 4.1):
@@ -130,11 +131,15 @@ read_name(struct cursor *c, const uint8_t *msg, size_t msglen, char *out)
 	return cur_fail(c, jumped ? CUR_INVALID : at.err);
 }
 
-/* Keep a name unless the table is full or it is already there. */
+/*
+ * Keep a name unless the table is full.  Question names are all kept, in
+ * order, so names[0 .. min(nquestions, nnames)) are exactly the
+ * questions; an answer name already in the table is not repeated.
+ */
 static void
-keep_name(struct dns_msg *out, const char *name)
+keep_name(struct dns_msg *out, const char *name, bool answer)
 {
-	for (unsigned i = 0; i < out->nnames; i++)
+	for (unsigned i = 0; answer && i < out->nnames; i++)
 		if (strcmp(out->names[i], name) == 0)
 			return;
 	if (out->nnames >= DNS_MAX_NAMES)
@@ -170,7 +175,7 @@ dns_parse(const uint8_t *p, size_t len, struct dns_msg *out)
 		if (i == 0)
 			out->qtype = type;
 		out->nquestions++;
-		keep_name(out, name);
+		keep_name(out, name, false);
 	}
 	/*
 	 * Answers: a response cut by snaplen or a short buffer still gives
@@ -183,12 +188,12 @@ dns_parse(const uint8_t *p, size_t len, struct dns_msg *out)
 		    !cur_u32(&c, &ttl) || !cur_u16(&c, &rdlen) ||
 		    !cur_sub(&c, rdlen, &rdata))
 			return 0;
-		keep_name(out, name);
+		keep_name(out, name, true);
 		if (type == DNS_TYPE_CNAME) {
 			if (!read_name(&rdata, p, len, name) ||
 			    rdata.left != 0)
 				return -1;
-			keep_name(out, name);
+			keep_name(out, name, true);
 		}
 	}
 	(void)ttl;

@@ -410,6 +410,45 @@ test_names_cap(void **state)
 	check_truncations(b.p, b.len);
 }
 
+/* Questions are all kept in order; answers are deduplicated. */
+static void
+test_question_boundary(void **state)
+{
+	struct mb b;
+
+	(void)state;
+	mhdr(&b, 0x8180, 2, 2);
+	mlabel(&b, "same");
+	m8(&b, 0);
+	m16(&b, 1);
+	m16(&b, 1);
+	m8(&b, 0xc0);
+	m8(&b, 12);
+	m16(&b, 28);
+	m16(&b, 1);
+	/* Answer: owner "same" (already kept), CNAME to "mail.same". */
+	m8(&b, 0xc0);
+	m8(&b, 12);
+	mrr(&b, 5, 7);
+	mlabel(&b, "mail");
+	m8(&b, 0xc0);
+	m8(&b, 12);
+	/* Answer: owner "mail.same" again (deduplicated). */
+	m8(&b, 0xc0);
+	m8(&b, (unsigned)(b.len - 1 - 7));
+	mrr(&b, 1, 4);
+	m16(&b, 0x0a00);
+	m16(&b, 0x0001);
+	assert_int_equal(dns_parse(b.p, b.len, &msg), 0);
+	assert_int_equal(msg.nquestions, 2);
+	assert_int_equal(msg.nnames, 3);
+	assert_string_equal(msg.names[0], "same");
+	assert_string_equal(msg.names[1], "same");
+	assert_string_equal(msg.names[2], "mail.same");
+	assert_int_equal(msg.qtype, 1);
+	check_truncations(b.p, b.len);
+}
+
 static void
 test_not_dns(void **state)
 {
@@ -485,6 +524,7 @@ main(void)
 		cmocka_unit_test(test_pointers),
 		cmocka_unit_test(test_jump_bound),
 		cmocka_unit_test(test_names_cap),
+		cmocka_unit_test(test_question_boundary),
 		cmocka_unit_test(test_not_dns),
 		cmocka_unit_test(test_tcp),
 	};

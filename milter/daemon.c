@@ -44,6 +44,7 @@
 #include "inspect.h"
 #include "content.h"
 #include "mem.h"
+#include "watch.h"
 #include "regex.h"
 #include "scan.h"
 
@@ -622,12 +623,13 @@ load_engine(const struct policy *p)
 	    p->config.clamav_database);
 }
 
-static void
-reload(void)
+/* Load the policy again and publish it; false (old one kept) on error. */
+static bool
+reload_policy(void)
 {
 	struct policy *p;
 	struct diags d;
-	char *err = NULL;
+	bool ok = false;
 
 	diags_init(&d);
 	p = policy_load(opts->config, opts->sets, opts->nsets, &d);
@@ -644,11 +646,22 @@ reload(void)
 		policy_holder_set(holder, p);
 		dlog(LOG_NOTICE, "reloaded %s: %zu rules, %zu exceptions",
 		    opts->config, p->nrules, p->nexceptions);
+		ok = true;
 	}
+	diags_free(&d);
+	return ok;
+}
+
+static void
+reload(void)
+{
+	struct policy *p;
+	char *err = NULL;
+
+	(void)reload_policy();
 	p = policy_holder_get(holder);
 	load_engine(p);
 	policy_unref(&p);
-	diags_free(&d);
 	if (alert_log_reopen(alerts, &err) < 0) {
 		dlog(LOG_ERR, "%s", err);
 		free(err);
@@ -687,7 +700,11 @@ db_mtime(const char *dir)
 /*
  * SIGHUP reloads everything; a change in the virus database folder (a
  * freshclam update) rebuilds the scanner alone, here in the background,
- * while mail goes on with the running engine.
+ * while mail goes on with the running engine.  A change in the policy's
+ * own files (the configuration, rules, agencies, exception records: see
+ * watch.c), such as `msgsec exception review` approving a record, reloads
+ * the policy the way SIGHUP does, at the same check interval: messages in
+ * flight keep the snapshot they started with.
  */
 static void *
 hup_thread(void *arg)
@@ -696,6 +713,7 @@ hup_thread(void *arg)
 	sigset_t set;
 	struct policy *p = policy_holder_get(holder);
 	time_t seen = db_mtime(p->config.clamav_database);
+	uint64_t sources = watch_policy_sources(&p->config), fp;
 
 	(void)arg;
 	poll.tv_sec = (time_t)p->config.clamav_check_seconds;
@@ -720,6 +738,16 @@ hup_thread(void *arg)
 			reload();
 			p = policy_holder_get(holder);
 			seen = db_mtime(p->config.clamav_database);
+			sources = watch_policy_sources(&p->config);
+		} else if ((fp = watch_policy_sources(&p->config)) !=
+		    sources) {
+			/* Remember it even if the load fails: one report
+			 * per change, not one per poll. */
+			sources = fp;
+			dlog(LOG_NOTICE, "policy files changed: reloading");
+			policy_unref(&p);
+			(void)reload_policy();
+			p = policy_holder_get(holder);
 		} else if (p->config.clamav_enabled &&
 		    (now = db_mtime(p->config.clamav_database)) != seen) {
 			seen = now;

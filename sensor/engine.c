@@ -75,6 +75,7 @@ struct app {
 	uint8_t checks;		/* JUDGE_CHECK_* */
 	uint8_t dns_misses;
 	uint8_t ndnsq;
+	bool judged;		/* judge_flow ran at least once */
 	bool ech;		/* outer ECH (judged) */
 	bool has_ech;		/* the extension at all (flow log) */
 	char http_method[HTTP_METHOD_MAX];
@@ -245,7 +246,60 @@ judge_now(struct engine *e, struct flow *f, struct app *a,
 	struct judge_view v;
 
 	view_of(f, a, &v);
+	a->judged = true;
 	judge_flow(e->judge, &a->jf, &v, ts);
+}
+
+static bool
+is_server_port(uint16_t port)
+{
+	switch (port) {
+	case 53:	/* DNS */
+	case 80:	/* HTTP */
+	case 443:	/* HTTPS, QUIC */
+	case 853:	/* DNS over TLS / QUIC */
+	case 5222:	/* XMPP */
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * The flow table takes the first sender as the client.  When the capture
+ * starts with the answer (a DNS response, the server's half of a TCP
+ * connection joined late), a well-known server port on the "client" side
+ * and none on the other says who the client really is.  A SYN without ACK
+ * is authoritative and never turned.
+ */
+static void
+orient(struct flow *f, const struct pkt *p, enum flow_dir *dir)
+{
+	struct ipaddr a;
+	struct stream st;
+	uint64_t n;
+	uint16_t port;
+
+	if (!is_server_port(f->cport) || is_server_port(f->sport) ||
+	    (p->proto == IPPROTO_TCP && (p->tcp_flags & (TCPF_SYN |
+	    TCPF_ACK)) == TCPF_SYN))
+		return;
+	a = f->cli;
+	f->cli = f->srv;
+	f->srv = a;
+	port = f->cport;
+	f->cport = f->sport;
+	f->sport = port;
+	n = f->pkts[0];
+	f->pkts[0] = f->pkts[1];
+	f->pkts[1] = n;
+	n = f->bytes[0];
+	f->bytes[0] = f->bytes[1];
+	f->bytes[1] = n;
+	st = f->tcp[0];
+	f->tcp[0] = f->tcp[1];
+	f->tcp[1] = st;
+	*dir = *dir == FLOW_TOSERVER ? FLOW_TOCLIENT : FLOW_TOSERVER;
 }
 
 static void
@@ -275,7 +329,10 @@ flow_start(struct engine *e, struct flow *f, const struct timeval *ts)
 			a->checks |= JUDGE_CHECK_LIMIT_FLOWS;
 		}
 	}
-	judge_now(e, f, a, ts);
+	/* Address and port rules wait until the parsers have had a look
+	 * (the alert then names the protocol), or the flow ends. */
+	if ((a->pend & ~P_DNS_UDP) == 0)
+		judge_now(e, f, a, ts);
 }
 
 static void
@@ -559,14 +616,18 @@ engine_packet(struct engine *e, int linktype, const struct timeval *ts,
 		e->st.no_flow++;
 		return;
 	}
-	if (created || f->app == NULL)
+	if (created || f->app == NULL) {
+		if (created)
+			orient(f, p, &dir);
 		flow_start(e, f, ts);
+	}
 	a = f->app;
 	if (p->proto == IPPROTO_TCP)
 		tcp_packet(e, f, a, dir, p, ts);
 	else if (p->proto == IPPROTO_UDP)
 		udp_packet(e, f, a, dir, p, ts);
-	if (judge_bytes_due(&a->jf, f))
+	if (judge_bytes_due(&a->jf, f) ||
+	    (!a->judged && (a->pend & ~P_DNS_UDP) == 0))
 		judge_now(e, f, a, ts);
 }
 
@@ -744,6 +805,8 @@ on_flow_end(void *ctx, struct flow *f)
 
 	if (a == NULL)
 		return;
+	if (!a->judged)
+		judge_now(e, f, a, &f->last);
 	if (e->flowlog != NULL)
 		write_flow(e, f, a);
 	app_put(e, a);

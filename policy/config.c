@@ -135,6 +135,12 @@ static const struct config_key keys[] = {
 	{ "quarantine.retention_days", CONF_U64, OFF(quarantine_retention_days),
 	    0, "2555", 1, 365000,
 	    "days a quarantined message is kept before purge may remove it" },
+	{ "quarantine.sendmail", CONF_PATH, OFF(quarantine_sendmail), 0,
+	    "/usr/sbin/sendmail", 0, 0,
+	    "the MTA's sendmail(1), through which release re-injects mail" },
+	{ "quarantine.release_seconds", CONF_U64,
+	    OFF(quarantine_release_seconds), 0, "86400", 60, 31536000,
+	    "how long a release's one-time pass is honoured by the milter" },
 
 	{ "limits.message_size", CONF_U64, LIM(message_size), 0, "52428800", 1,
 	    4 * GIB, "largest message, bytes" },

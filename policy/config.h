@@ -106,6 +106,8 @@ struct config {
 	uint64_t exception_max_days;
 
 	uint64_t quarantine_retention_days;
+	char *quarantine_sendmail;
+	uint64_t quarantine_release_seconds;
 
 	struct limits limits;
 };

@@ -36,7 +36,8 @@ and held to four checks, one "ok"/"FAIL" line each:
                       name the sensor reports in its flow log is one
                       tshark reports for that capture (TSHARK_TRUTH.tsv:
                       tls.sni, quic.sni, gquic.sni, dns.query /
-                      dns.response_qname).
+                      dns.response_qname; also HTTP Host, http.host without
+                      its port).
 
 The log (stdout) ends with per-service recall (by nDPI label) and precision
 (by the sensor's matched list entry), and the tshark agreement figures.
@@ -90,6 +91,7 @@ EXCLUDED = {
 	"Slack": "enterprise collaboration (im_domains.txt)",
 	"AppleiCloud": "iCloud web mail not separable by name",
 }
+NAME_FIELDS = ("tls.sni", "quic.sni", "gquic.sni", "dns", "http.host")
 NAMED_MASTERS = {"TLS", "QUIC", "HTTP", "DNS", "HTTP_Proxy", "Jabber", "IRC"}
 
 FLOW_RE = re.compile(r"^\t\d+\t(TCP|UDP) (\S+) (<->|->) (\S+) "
@@ -198,7 +200,14 @@ def load_truth():
 			if field in ("dns.query", "dns.response_qname"):
 				field = "dns"
 			for v in c[3].split(","):
-				truth[c[0]][field].add(v.strip().lower().rstrip("."))
+				v = v.strip().lower()
+				if field == "http.host":	# the sensor drops the port
+					v = re.sub(r":\d+$", "", v)
+					if v.startswith("[") and v.endswith("]"):
+						v = v[1:-1]
+					if v in ("239.255.255.250", "ff02::c"):
+						continue	# SSDP: HTTP over UDP multicast
+				truth[c[0]][field].add(v.rstrip("."))
 	return truth
 
 
@@ -270,6 +279,9 @@ def sensor_names(flows):
 			v = fl.get(path[0], {})
 			if isinstance(v, dict) and v.get(path[1]):
 				out[field].add(unescape(v[path[1]]).lower().rstrip("."))
+		h = fl.get("http", {})
+		if isinstance(h, dict) and h.get("hostname"):
+			out["http.host"].add(unescape(h["hostname"]).lower().rstrip("."))
 		d = fl.get("dns", {})
 		if isinstance(d, dict):
 			for q in d.get("queries", []) or []:
@@ -433,7 +445,7 @@ def main():
 		# --- tshark agreement
 		mine = sensor_names(flows)
 		disagree = []
-		for field in ("tls.sni", "quic.sni", "gquic.sni", "dns"):
+		for field in NAME_FIELDS:
 			ts = truth[pcap].get(field, set())
 			agree[field][0] += len(mine[field])
 			agree[field][1] += len(mine[field] & ts)
@@ -445,7 +457,7 @@ def main():
 				disagree.append("%s %r not in tshark's %s" % (field, n,
 				    sorted(ts)[:6]))
 		if any(mine.values()) or any(truth[pcap].get(f) for f in
-		    ("tls.sni", "quic.sni", "gquic.sni", "dns")):
+		    NAME_FIELDS):
 			if disagree:
 				print("FAIL ndpi-tshark/%s" % pcap)
 				for d in disagree[:10]:
@@ -492,7 +504,7 @@ def main():
 		print("  %s: %s %s" % g)
 	print("== tshark agreement (names the sensor reports / also in "
 	    "tshark; tshark's names / also found by the sensor)")
-	for field in ("tls.sni", "quic.sni", "gquic.sni", "dns"):
+	for field in NAME_FIELDS:
 		s, si, t, ts = agree[field]
 		print("  %-10s sensor %4d, in tshark %4d (%5.1f%%); tshark %4d, "
 		    "found %4d (%5.1f%%)" % (field, s, si, 100.0 * si / s if s

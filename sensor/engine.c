@@ -31,6 +31,7 @@
 
 #include "dns.h"
 #include "flowlog.h"
+#include "gquic.h"
 #include "http.h"
 #include "im.h"
 #include "json.h"
@@ -43,6 +44,7 @@
 enum {
 	ENGINE_MAX_SEGS = 64,	/* client data segments looked at */
 	ENGINE_DNS_MISSES = 4,	/* non-DNS datagrams before giving up */
+	ENGINE_GQUIC_PKTS = 8,	/* gQUIC client packets without a CHLO */
 	ENGINE_LOG_DNS = 16,	/* question names kept for the flow log */
 	ENGINE_LOG_DNS_BYTES = 4096,
 	ENGINE_LINE_MAX = 64 * 1024,
@@ -57,6 +59,7 @@ enum {
 	P_DNS_TCP = 1 << 3,
 	P_DNS_UDP = 1 << 4,
 	P_QUIC = 1 << 5,
+	P_GQUIC = 1 << 6,
 	P_TCP = P_TLS | P_HTTP | P_IM | P_DNS_TCP,
 };
 
@@ -74,6 +77,7 @@ struct app {
 	uint8_t pend;		/* P_* */
 	uint8_t checks;		/* JUDGE_CHECK_* */
 	uint8_t dns_misses;
+	uint8_t gquic_pkts;
 	uint8_t ndnsq;
 	bool judged;		/* judge_flow ran at least once */
 	bool ech;		/* outer ECH (judged) */
@@ -245,8 +249,14 @@ judge_now(struct engine *e, struct flow *f, struct app *a,
 {
 	struct judge_view v;
 
-	view_of(f, a, &v);
 	a->judged = true;
+	/* Rules speak of TCP and UDP (ports, names): ICMP, ESP, GRE ... to
+	 * a listed address are logged as flows, not alerted. */
+	if (f->proto != IPPROTO_TCP && f->proto != IPPROTO_UDP) {
+		a->jf.next_bytes[0] = a->jf.next_bytes[1] = UINT64_MAX;
+		return;
+	}
+	view_of(f, a, &v);
 	judge_flow(e->judge, &a->jf, &v, ts);
 }
 
@@ -315,7 +325,7 @@ flow_start(struct engine *e, struct flow *f, const struct timeval *ts)
 		if (f->sport == 53)
 			a->pend |= P_DNS_TCP;
 	} else if (f->proto == IPPROTO_UDP) {
-		a->pend = P_QUIC;
+		a->pend = P_QUIC | P_GQUIC;
 		if (f->sport == 53 || f->cport == 53)
 			a->pend |= P_DNS_UDP;
 	}
@@ -548,7 +558,18 @@ quic_packet(struct engine *e, struct flow *f, struct app *a,
 	}
 	a->quic_version = quic_version(a->quic);
 	hello = quic_client_hello(a->quic, &hlen);
-	if (hello != NULL && tls_parse_handshake(hello, hlen,
+	if (hello != NULL && quic_hello_is_chlo(a->quic)) {
+		/* gQUIC Q050: a CHLO inside the Initials. */
+		char sni[GQUIC_SNI_MAX];
+
+		if (gquic_parse_chlo(hello, hlen, sni, sizeof(sni)) == 1) {
+			e->st.gquic_hellos++;
+			a->proto = APP_GQUIC;
+			set_name(a, NAME_GQUIC_SNI, sni);
+		} else {
+			e->st.quic_failed++;
+		}
+	} else if (hello != NULL && tls_parse_handshake(hello, hlen,
 	    &e->hello) == 1) {
 		e->st.quic_hellos++;
 		a->proto = APP_QUIC;
@@ -557,6 +578,36 @@ quic_packet(struct engine *e, struct flow *f, struct app *a,
 		e->st.quic_failed++;
 	}
 	quic_state_free(&a->quic);
+	judge_now(e, f, a, ts);
+}
+
+/* Google QUIC Q024-Q046: the CHLO travels in the clear. */
+static void
+gquic_packet(struct engine *e, struct flow *f, struct app *a,
+    const struct pkt *p, const struct timeval *ts)
+{
+	char sni[GQUIC_SNI_MAX];
+	uint32_t version = 0;
+	int r;
+
+	if (a->gquic_pkts == 0 && !gquic_is_client_packet(p->payload,
+	    p->paylen, &version)) {
+		a->pend &= (uint8_t)~P_GQUIC;
+		return;
+	}
+	r = gquic_parse_packet(p->payload, p->paylen, &version, sni,
+	    sizeof(sni));
+	if (r < 0 || (r == 0 && ++a->gquic_pkts >= ENGINE_GQUIC_PKTS)) {
+		a->pend &= (uint8_t)~P_GQUIC;
+		return;
+	}
+	if (r == 0)
+		return;
+	a->pend &= (uint8_t)~(P_GQUIC | P_QUIC);
+	e->st.gquic_hellos++;
+	a->proto = APP_GQUIC;
+	a->quic_version = version;
+	set_name(a, NAME_GQUIC_SNI, sni);
 	judge_now(e, f, a, ts);
 }
 
@@ -577,6 +628,8 @@ udp_packet(struct engine *e, struct flow *f, struct app *a,
 		if (++a->dns_misses >= ENGINE_DNS_MISSES)
 			a->pend &= (uint8_t)~P_DNS_UDP;
 	}
+	if (dir == FLOW_TOSERVER && (a->pend & P_GQUIC) != 0)
+		gquic_packet(e, f, a, p, ts);
 	if (dir == FLOW_TOSERVER && (a->pend & P_QUIC) != 0)
 		quic_packet(e, f, a, p, ts);
 }
@@ -702,6 +755,22 @@ json_klist(struct json_writer *w, const char *k, const struct buf *b)
 	json_array_end(w);
 }
 
+/* "Q043" for 0x51303433; hex when the bytes are not printable. */
+static void
+gquic_version_text(uint32_t v, char *out, size_t size)
+{
+	char c[4];
+	bool ok = true;
+
+	for (int i = 0; i < 4; i++) {
+		c[i] = (char)(v >> (24 - 8 * i));
+		ok &= c[i] >= 0x21 && c[i] <= 0x7e;
+	}
+	if ((ok ? snprintf(out, size, "%c%c%c%c", c[0], c[1], c[2], c[3]) :
+	    snprintf(out, size, "0x%08x", v)) < 0)
+		out[0] = '\0';
+}
+
 static void
 write_flow(struct engine *e, const struct flow *f, const struct app *a)
 {
@@ -764,6 +833,8 @@ write_flow(struct engine *e, const struct flow *f, const struct app *a)
 	} else if (a->proto == APP_GQUIC) {
 		json_key(&w, "gquic");
 		json_object_begin(&w);
+		gquic_version_text(a->quic_version, t, sizeof(t));
+		json_kv(&w, "version", t);
 		if (a->name[NAME_GQUIC_SNI] != NULL)
 			json_kv(&w, "sni", a->name[NAME_GQUIC_SNI]);
 		json_object_end(&w);

@@ -47,6 +47,7 @@ struct engine_stats {
 	uint64_t no_flow;		/* IP but not TCP/UDP/tracked */
 	uint64_t tls_hellos, tls_sni, tls_ech;
 	uint64_t quic_initials, quic_hellos, quic_failed;
+	uint64_t gquic_hellos;
 	uint64_t http_requests;
 	uint64_t dns_messages, dns_tcp_messages, dns_bad;
 	uint64_t im_detected;

@@ -341,11 +341,13 @@ summary(struct capture *c, const struct engine *e, double secs)
 	    "exception, %llu not written\n", U(js->alerts), ev,
 	    U(js->excepted), U(js->alerts_failed));
 	fprintf(stderr, "msgsec-sensor: parsers: TLS hellos %llu (SNI %llu, "
-	    "ECH %llu), QUIC hellos %llu (initials %llu, failed %llu), HTTP "
-	    "requests %llu, DNS messages %llu (TCP %llu, not DNS %llu; names "
-	    "%llu, deduplicated %llu), IM %llu, undecided streams %llu\n",
+	    "ECH %llu), QUIC hellos %llu (initials %llu, failed %llu), gQUIC "
+	    "hellos %llu, HTTP requests %llu, DNS messages %llu (TCP %llu, not "
+	    "DNS %llu; names %llu, deduplicated %llu), IM %llu, undecided "
+	    "streams %llu\n",
 	    U(es->tls_hellos), U(es->tls_sni), U(es->tls_ech),
 	    U(es->quic_hellos), U(es->quic_initials), U(es->quic_failed),
+	    U(es->gquic_hellos),
 	    U(es->http_requests), U(es->dns_messages),
 	    U(es->dns_tcp_messages), U(es->dns_bad), U(js->dns_names),
 	    U(js->dns_deduped), U(es->im_detected), U(es->streams_undecided));

@@ -505,6 +505,17 @@ test_split_two_three(void **state)
 			same_hello(&h, &want);
 		}
 	}
+	/* Another record type before the hello is whole: not a hello. */
+	{
+		static struct bb r3;
+		size_t half = hsb.len / 2;
+
+		wrap_records(&r3, hsb.p, half, 16384);
+		memcpy(r3.p + r3.len, "\x15\x03\x03\x00\x02\x02\x28", 7);
+		assert_int_equal(tls_parse_records(r3.p, r3.len, &h), 0);
+		assert_int_equal(tls_parse_records(r3.p, r3.len + 1, &h), -1);
+		assert_int_equal(tls_parse_records(r3.p, r3.len + 7, &h), -1);
+	}
 	/* Bytes after the hello (the next record) change nothing. */
 	memset(recb.p + len, 0x17, 50);
 	assert_int_equal(tls_parse_records(recb.p, len + 50, &h), 1);

@@ -107,11 +107,12 @@ open_live(const struct capture_opts *o, char **error_r)
 	if (rc < 0) {
 		/* PCAP_ERROR_NO_SUCH_DEVICE, _PERM_DENIED, ...: geterr
 		 * says which, with the reason. */
-		const char *why = pcap_geterr(p);
+		const char *why = pcap_geterr(p), *what = pcap_statustostr(rc);
 
-		*error_r = mem_printf("%s: %s%s%s", o->iface,
-		    pcap_statustostr(rc), why != NULL && why[0] != '\0' ?
-		    ": " : "", why != NULL ? why : "");
+		if (why == NULL || why[0] == '\0' || strcmp(why, what) == 0)
+			why = "";
+		*error_r = mem_printf("%s: %s%s%s", o->iface, what,
+		    why[0] != '\0' ? ": " : "", why);
 		pcap_close(p);
 		return NULL;
 	}

@@ -384,9 +384,10 @@ run(const struct opts *o, struct capture *c, struct engine *e,
 	bool live = capture_is_live(c);
 	double next = mono_now() + 0.5;
 	char *err = NULL;
-	int n;
 
 	while (!got_stop) {
+		int n;
+
 		if (got_hup) {
 			got_hup = 0;
 			reload(o, e, log, fl);

@@ -32,6 +32,7 @@
 #include "node.h"
 
 #define MALFORMED_SHOWN 5		/* named on stderr, then counted */
+#define MALFORMED_REASONS 32		/* distinct reasons tallied */
 #define PROGRESS_MIN_BYTES (64u << 20)	/* smaller reads show no bar */
 #define FOLLOW_POLL_MS 250
 
@@ -52,6 +53,11 @@ struct alerts_run {
 	struct alertsum sum;
 	/* counters */
 	uint64_t lines, matched, malformed;
+	struct {
+		const char *why;	/* static */
+		uint64_t n;
+	} reasons[MALFORMED_REASONS];
+	size_t nreasons;
 	int errors;
 	/* progress */
 	bool progress;
@@ -312,6 +318,18 @@ progress_end(struct alerts_run *run)
 static void
 malformed(struct alerts_run *run, const struct logreader *r, const char *why)
 {
+	size_t k;
+
+	for (k = 0; k < run->nreasons; k++)
+		if (run->reasons[k].why == why)
+			break;
+	if (k == run->nreasons && k < MALFORMED_REASONS) {
+		run->reasons[k].why = why;
+		run->reasons[k].n = 0;
+		run->nreasons++;
+	}
+	if (k < MALFORMED_REASONS)
+		run->reasons[k].n++;
 	if (run->malformed++ < MALFORMED_SHOWN) {
 		progress_end(run);
 		fprintf(stderr, "msgsec alerts: %s:%llu: skipped: %s\n",
@@ -705,11 +723,17 @@ cmd_alerts(int argc, char **argv)
 		alertsum_free(&run.sum);
 	}
 	fflush(stdout);
-	if (run.malformed > 0)
+	if (run.malformed > 0) {
 		fprintf(stderr, "msgsec alerts: %llu malformed line%s "
-		    "skipped (of %llu)\n", (unsigned long long)run.malformed,
+		    "skipped (of %llu):", (unsigned long long)run.malformed,
 		    run.malformed == 1 ? "" : "s",
 		    (unsigned long long)run.lines);
+		for (size_t k = 0; k < run.nreasons; k++)
+			fprintf(stderr, "%s %llu %s", k > 0 ? "," : "",
+			    (unsigned long long)run.reasons[k].n,
+			    run.reasons[k].why);
+		fputc('\n', stderr);
+	}
 	for (size_t i = 0; i < npaths; i++)
 		free(paths[i]);
 	free(paths);

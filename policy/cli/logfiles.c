@@ -199,6 +199,11 @@ logreader_next(struct logreader *r, bool final, struct span *line_r,
 				line_r->p = p;
 				line_r->len = (size_t)(nl - p);
 				r->lineno++;
+				if (line_r->len >= LOG_LINE_MAX) {
+					/* Its LF came in the same read. */
+					line_r->len = LOG_LINE_MAX;
+					*overlong_r = true;
+				}
 				return 1;
 			}
 			if (r->end - r->start >= LOG_LINE_MAX) {

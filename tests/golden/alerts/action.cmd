@@ -1,0 +1,1 @@
+alerts --json --action reject L/mixed.json

@@ -1,0 +1,1 @@
+alerts --json --agency dor L/mixed.json

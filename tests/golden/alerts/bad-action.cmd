@@ -1,0 +1,1 @@
+alerts --action block L/mixed.json

@@ -1,0 +1,1 @@
+alerts --clause 1.x L/mixed.json

@@ -1,0 +1,1 @@
+alerts -c nowhere.yaml

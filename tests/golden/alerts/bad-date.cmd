@@ -1,0 +1,1 @@
+alerts --since 2026-02-30 L/mixed.json

@@ -1,0 +1,1 @@
+alerts --event-type 'Web Mail' L/mixed.json

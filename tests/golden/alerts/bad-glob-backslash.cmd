@@ -1,0 +1,1 @@
+alerts --user 'x\' L/mixed.json

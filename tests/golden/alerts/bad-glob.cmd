@@ -1,0 +1,1 @@
+alerts --rule 'network.[abc' L/mixed.json

@@ -1,0 +1,1 @@
+alerts --host 10.20.4.17/16 L/mixed.json

@@ -1,0 +1,1 @@
+alerts --until 2026-11-20T25:00:00Z L/mixed.json

@@ -1,0 +1,1 @@
+alerts summary --top 0 L/mixed.json

@@ -1,0 +1,1 @@
+alerts --json --clause 3.2 L/mixed.json

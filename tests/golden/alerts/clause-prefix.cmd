@@ -1,0 +1,1 @@
+alerts --json --clause 1 L/mixed.json

@@ -1,0 +1,1 @@
+alerts --rule '' L/mixed.json

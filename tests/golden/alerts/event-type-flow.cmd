@@ -1,0 +1,1 @@
+alerts --json --event-type flow L/mixed.json

@@ -1,0 +1,1 @@
+alerts --json --event-type im --event-type doh L/mixed.json

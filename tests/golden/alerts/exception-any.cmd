@@ -1,0 +1,1 @@
+alerts --json --exception any L/mixed.json

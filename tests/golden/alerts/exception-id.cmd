@@ -1,0 +1,1 @@
+alerts --json --exception 'EX-2026-01*' L/mixed.json

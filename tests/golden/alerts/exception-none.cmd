@@ -1,0 +1,1 @@
+alerts --json --exception none --clause 1 L/mixed.json

@@ -1,0 +1,1 @@
+alerts --follow L/mixed.json.gz

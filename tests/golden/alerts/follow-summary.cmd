@@ -1,0 +1,1 @@
+alerts summary --follow L/mixed.json

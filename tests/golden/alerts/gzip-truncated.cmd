@@ -1,0 +1,1 @@
+alerts --json L/cut.json.gz

@@ -1,0 +1,1 @@
+alerts --json L/malformed.json

@@ -1,0 +1,1 @@
+alerts -c msgsec.yaml --set alerts.file=L/none.json

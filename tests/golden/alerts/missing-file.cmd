@@ -1,0 +1,1 @@
+alerts --json L/nope.json L/rot/alerts.json

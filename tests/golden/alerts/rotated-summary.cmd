@@ -1,0 +1,1 @@
+alerts summary -c msgsec.yaml

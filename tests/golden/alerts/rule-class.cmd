@@ -1,0 +1,1 @@
+alerts --json --rule 'network.[di]*' L/mixed.json

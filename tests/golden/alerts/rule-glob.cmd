@@ -1,0 +1,1 @@
+alerts --json --rule 'network.webmail*' L/mixed.json

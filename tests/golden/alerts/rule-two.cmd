@@ -1,0 +1,1 @@
+alerts --json --rule 'attach.*' --rule 'spam.subject' L/mixed.json

@@ -1,0 +1,1 @@
+alerts summary --rule 'network.*' --top 1 L/mixed.json

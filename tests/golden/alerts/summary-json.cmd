@@ -1,0 +1,1 @@
+alerts summary --json --top 2 L/mixed.json

@@ -1,0 +1,1 @@
+alerts --table --width 80 L/mixed.json

@@ -1,0 +1,1 @@
+alerts --json --event-type webmial L/mixed.json

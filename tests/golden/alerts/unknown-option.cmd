@@ -1,0 +1,1 @@
+alerts --frobnicate L/mixed.json

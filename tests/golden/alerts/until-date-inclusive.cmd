@@ -1,0 +1,1 @@
+alerts --json --until 2026-11-21 L/mixed.json

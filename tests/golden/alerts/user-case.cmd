@@ -1,0 +1,1 @@
+alerts --json --user 'alice@dep.mass.example' L/mixed.json

@@ -1,0 +1,1 @@
+alerts --json --user jdoe L/mixed.json

@@ -1,0 +1,1 @@
+alerts --json --user '*@dor.mass.example' L/mixed.json

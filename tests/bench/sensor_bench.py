@@ -10,7 +10,10 @@ REPLICAS copies of that, each with its own outer 802.1Q tag (100+k) and
 shifted by k seconds, merged in time order: the same traffic as many
 distinct flows side by side.  The tag is inserted here rather than with
 `tcprewrite --enet-vlan=add`: tcprewrite 4.4.3 (Debian 12) keeps each
-packet's captured length and so drops its last four bytes.
+packet's captured length and so drops its last four bytes, and with
+--enet-vlan-cfi/--enet-vlan-pri given it does add the four bytes but
+rewrites the IP total length of padded minimum-size frames to take in the
+Ethernet padding (6,255 of the corpus's 33,034 packets changed).
 
 Each program reads the file 5 times, interleaved; the median wall time
 gives M packets/s.  The file holds only ~330,000 packets (the corpus

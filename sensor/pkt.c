@@ -26,7 +26,8 @@
  * NULL/LOOP (a 4-byte address family, host or network order); PPPoE
  * session (RFC 2516) and MPLS label stacks (RFC 3032) before IP; RFC 791
  * and RFC 8200; GRE per RFC 2784 / RFC 2890 (C, K, S flags, version 0);
- * VXLAN per RFC 7348 (UDP port 4789, I flag, inner Ethernet).
+ * PPTP's enhanced GRE (RFC 2637) with PPP (RFC 1661/1662); VXLAN per
+ * RFC 7348 (UDP port 4789, I flag, inner Ethernet).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -547,27 +548,65 @@ ipv6(struct walk *w)
 }
 
 /*
- * RFC 2784 / RFC 2890: C R K S flags and version, protocol type, then the
- * optional checksum+reserved, key and sequence number (4 bytes each).
+ * PPP in HDLC-like framing (RFC 1662) as PPTP carries it: an optional
+ * ff 03 address/control pair, then a protocol field of 1 byte (when
+ * compressed, RFC 1661 6.5: odd) or 2.  Returns 0 with *n_r for IP, -1
+ * otherwise (the cursor is left where it was).
+ */
+static int
+ppp(struct walk *w, enum next *n_r)
+{
+	struct cursor c = w->c;
+	uint16_t proto;
+	uint8_t b;
+
+	if (c.left >= 2 && c.p[0] == 0xff && c.p[1] == 0x03)
+		cur_skip(&c, 2);
+	if (!cur_u8(&c, &b))
+		return -1;
+	proto = b;
+	if ((b & 1) == 0) {
+		if (!cur_u8(&c, &b))
+			return -1;
+		proto = (uint16_t)(proto << 8 | b);
+	}
+	if (proto != 0x21 && proto != 0x57)
+		return -1;
+	w->c = c;
+	*n_r = proto == 0x21 ? N_IP4 : N_IP6;
+	return 0;
+}
+
+/*
+ * RFC 2784 / RFC 2890: C R K S flags and version 0, protocol type, then
+ * the optional checksum+reserved, key and sequence number (4 bytes each).
+ * RFC 2637 (PPTP) version 1: K (payload length, call id) always, S, A
+ * (acknowledgment number), protocol 0x880b, then PPP.
  * Returns 1 with *n_r set for a payload we follow, 0 to report the GRE
- * packet itself (version 1, source routing, other protocols), -1 on error.
+ * packet itself (source routing, other protocols), -1 on error.
  */
 static int
 gre(struct walk *w, enum next *n_r)
 {
 	struct cursor *c = &w->c, save = w->c;
 	uint16_t flags, et;
+	enum next n;
+	unsigned ver;
 
 	cur_u16(c, &flags);
 	cur_u16(c, &et);
+	ver = flags & 7;
 	if (flags & 0x8000)
 		cur_skip(c, 4);
 	if (flags & 0x2000)
 		cur_skip(c, 4);
 	if (flags & 0x1000)
 		cur_skip(c, 4);
-	if ((flags & 0x4007) != 0 || (et != 0x0800 && et != 0x86dd &&
-	    et != 0x6558)) {
+	if (ver == 1 && (flags & 0x0080))
+		cur_skip(c, 4);
+	if ((flags & 0x4000) != 0 || ver > 1 ||
+	    (ver == 0 && et != 0x0800 && et != 0x86dd && et != 0x6558) ||
+	    (ver == 1 && (et != 0x880b || (flags & 0x2000) == 0))) {
 		*c = save;
 		return 0;
 	}
@@ -575,7 +614,15 @@ gre(struct walk *w, enum next *n_r)
 		*n_r = fail(w);
 		return -1;
 	}
-	*n_r = tunnel(w, et == 0x0800 ? N_IP4 : et == 0x86dd ? N_IP6 : N_ETH);
+	if (ver == 1) {
+		if (ppp(w, &n) < 0) {
+			*c = save;
+			return 0;
+		}
+	} else {
+		n = et == 0x0800 ? N_IP4 : et == 0x86dd ? N_IP6 : N_ETH;
+	}
+	*n_r = tunnel(w, n);
 	return 1;
 }
 

@@ -14,7 +14,9 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <unistd.h>
 
+#include "cidr.h"
 #include "pkt.h"
 
 /* A frame built from the inside out: each add_* prepends a header. */
@@ -899,6 +901,32 @@ test_tunnels(void **state)
 	assert_int_equal(decode(229, &f, &p), PKT_OK);
 	check_v4_tcp(&p);
 	assert_int_equal(p.vlan[0], 42);
+	/* PPTP: enhanced GRE (version 1, K S A) with PPP, compressed too. */
+	for (int comp = 0; comp <= 1; comp++) {
+		static const uint8_t pptp[16] = { 0x30, 0x81, 0x88, 0x0b, 0, 45,
+			0, 1, 0, 0, 0, 7, 0, 0, 0, 6 };
+
+		f = base;
+		if (comp)
+			add_bytes(&f, "\x21");
+		else
+			add_bytes(&f, "\xff\x03\x00\x21");
+		pre(&f, pptp, 16);
+		add_ip4(&f, 47);
+		assert_int_equal(decode(101, &f, &p), PKT_OK);
+		check_v4_tcp(&p);
+		assert_int_equal(p.layers, 1);
+	}
+	/* PPP carrying LCP: reported as GRE. */
+	fb_init(&f);
+	add_bytes(&f, "\xff\x03\xc0\x21" "lcp");
+	memset(gre, 0, sizeof(gre));
+	put16(gre, 0x2001);
+	put16(gre + 2, 0x880b);
+	pre(&f, gre, 8);
+	add_ip4(&f, 47);
+	assert_int_equal(decode(101, &f, &p), PKT_OK);
+	assert_int_equal(p.proto, 47);
 	/* GRE carrying something else is reported as GRE. */
 	fb_init(&f);
 	add_bytes(&f, "payload");
@@ -924,7 +952,7 @@ test_tunnels(void **state)
 	assert_int_equal(decode(1, &f, &p), PKT_OK);
 	assert_int_equal(p.proto, 17);
 	assert_int_equal(p.dport, 4789);
-	assert_int_equal(st()->tunnels, 9);
+	assert_int_equal(st()->tunnels, 11);
 }
 
 static void
@@ -990,6 +1018,180 @@ test_frag_tunnel(void **state)
 	assert_int_equal(p.layers, 1);
 }
 
+
+/* ------------------------------------------- tshark as an oracle */
+
+static const char *corpus_dir = "../shared/corpus/ndpi-pcaps";
+
+/* Everything a command writes on stdout, or NULL. */
+static uint8_t *
+slurp_cmd(const char *cmd, size_t *len_r)
+{
+	FILE *f = popen(cmd, "r");
+	uint8_t *buf = NULL;
+	size_t len = 0, cap = 0, n;
+
+	if (f == NULL)
+		return NULL;
+	for (;;) {
+		if (cap - len < 65536) {
+			cap = cap * 2 + 65536;
+			buf = realloc(buf, cap);
+			assert_non_null(buf);
+		}
+		if ((n = fread(buf + len, 1, cap - len, f)) == 0)
+			break;
+		len += n;
+	}
+	pclose(f);
+	*len_r = len;
+	return buf;
+}
+
+static uint32_t
+rd32(const uint8_t *p, bool swap)
+{
+	return swap ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3] : (uint32_t)p[3] << 24 |
+	    (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+}
+
+/* The n-th tab-separated field of line (copied into out). */
+static void
+field(const char *line, int n, char *out, size_t outlen)
+{
+	const char *p = line, *e;
+
+	for (int i = 0; i < n && p != NULL; i++)
+		if ((p = strchr(p, '\t')) != NULL)
+			p++;
+	out[0] = '\0';
+	if (p == NULL)
+		return;
+	e = p + strcspn(p, "\t\n");
+	if ((size_t)(e - p) >= outlen)
+		return;
+	memcpy(out, p, (size_t)(e - p));
+	out[e - p] = '\0';
+}
+
+/*
+ * Decode every frame of one capture (converted to pcap by tshark) and
+ * compare the innermost addresses and ports with what tshark shows.
+ */
+static void
+tshark_compare(const char *name, size_t *compared_r)
+{
+	char cmd[512], path[256], a[64], want[64], lines_f[8][64];
+	uint8_t *pcap, *txt;
+	size_t plen, tlen, off = 24, frame = 0, compared = 0;
+	char *line, *save;
+	char **lines;
+	size_t nlines = 0;
+	bool swap;
+	int lt;
+	struct pkt p;
+
+	snprintf(path, sizeof(path), "%s/%s", corpus_dir, name);
+	snprintf(cmd, sizeof(cmd), "tshark -r '%s' -F pcap -w - 2>/dev/null",
+	    path);
+	pcap = slurp_cmd(cmd, &plen);
+	assert_non_null(pcap);
+	assert_true(plen >= 24);
+	swap = pcap[0] == 0xa1 || pcap[0] == 0xa1;
+	lt = (int)rd32(pcap + 20, swap);
+	snprintf(cmd, sizeof(cmd), "tshark -r '%s' -n -T fields -E "
+	    "occurrence=l -e frame.number -e ip.src -e ip.dst -e ipv6.src "
+	    "-e ipv6.dst -e tcp.srcport -e tcp.dstport -e udp.srcport "
+	    "-e udp.dstport -e icmp.type -e icmpv6.type 2>/dev/null", path);
+	txt = slurp_cmd(cmd, &tlen);
+	assert_non_null(txt);
+	txt = realloc(txt, tlen + 1);
+	assert_non_null(txt);
+	txt[tlen] = '\0';
+	lines = calloc(tlen + 1, sizeof(*lines));
+	assert_non_null(lines);
+	for (line = (char *)txt; *line != '\0'; line = save + 1) {
+		lines[nlines++] = line;
+		if ((save = strchr(line, '\n')) == NULL)
+			break;
+		*save = '\0';
+	}
+	while (plen - off >= 16) {
+		uint32_t cap = rd32(pcap + off + 8, swap);
+		uint32_t wire = rd32(pcap + off + 12, swap);
+		struct timeval ts = { (time_t)rd32(pcap + off, swap), 0 };
+		enum pkt_result r;
+
+		off += 16;
+		assert_true(cap <= plen - off);
+		r = pkt_decode(dec, lt, &ts, pcap + off, cap, wire, &p);
+		off += cap;
+		if (frame >= nlines)
+			break;
+		line = lines[frame++];
+		for (int i = 0; i < 8; i++)
+			field(line, i + 1, lines_f[i], sizeof(lines_f[i]));
+		field(line, 9, a, sizeof(a));
+		field(line, 10, want, sizeof(want));
+		if (a[0] != '\0' || want[0] != '\0')
+			continue;	/* ICMP quotes headers: skip */
+		if ((r == PKT_SKIP || r == PKT_ERROR) &&
+		    (lines_f[0][0] != '\0' || lines_f[2][0] != '\0'))
+			fail_msg("%s frame %zu: result %d, tshark sees IP",
+			    name, frame, (int)r);
+		if (r != PKT_OK)
+			continue;
+		compared++;
+		ipaddr_format(&p.src, a, sizeof(a));
+		if (strcmp(a, lines_f[p.ipver == 4 ? 0 : 2]) != 0)
+			fail_msg("%s frame %zu: src %s, tshark %s", name, frame,
+			    a, lines_f[p.ipver == 4 ? 0 : 2]);
+		ipaddr_format(&p.dst, a, sizeof(a));
+		if (strcmp(a, lines_f[p.ipver == 4 ? 1 : 3]) != 0)
+			fail_msg("%s frame %zu: dst %s, tshark %s", name, frame,
+			    a, lines_f[p.ipver == 4 ? 1 : 3]);
+		if (p.proto == 6 || p.proto == 17) {
+			int k = p.proto == 6 ? 4 : 6;
+
+			snprintf(a, sizeof(a), "%u", p.sport);
+			snprintf(want, sizeof(want), "%u", p.dport);
+			if (strcmp(a, lines_f[k]) != 0 ||
+			    strcmp(want, lines_f[k + 1]) != 0)
+				fail_msg("%s frame %zu: ports %s %s, tshark %s "
+				    "%s", name, frame, a, want, lines_f[k],
+				    lines_f[k + 1]);
+		}
+	}
+	free(lines);
+	free(txt);
+	free(pcap);
+	*compared_r = compared;
+}
+
+static void
+test_tshark_corpus(void **state)
+{
+	static const char *files[] = { "4in4tunnel.pcap", "4in6tunnel.pcap",
+		"6in4tunnel.pcap", "6in6tunnel.pcap", "vxlan.pcap",
+		"gre.pcapng", "dns.pcap", "discord_mid_flow.pcap",
+		"dns_fragmented.pcap", "KakaoTalk_chat.pcap", "stun.pcap" };
+	size_t n;
+
+	(void)state;
+	if (access(corpus_dir, R_OK) != 0 ||
+	    system("tshark -v >/dev/null 2>&1") != 0) {
+		skip();
+		return;
+	}
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		tshark_compare(files[i], &n);
+		print_message("%s: %zu packets agree with tshark\n", files[i],
+		    n);
+		assert_true(n > 0);
+	}
+}
+
 int
 main(void)
 {
@@ -1018,6 +1220,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_too_many_layers, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_frag_tunnel, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_tshark_corpus, setup,
 		    teardown),
 	};
 

@@ -1,15 +1,941 @@
 /*
- * cmd_quarantine.c - `msgsec quarantine` (placeholder until the subcommand lands).
+ * cmd_quarantine.c - `msgsec quarantine`: list, show, release, delete and
+ * purge the messages msgsec held back (clause 5: they are public records).
+ *
+ * Nothing is removed or sent without a record: every release, delete and
+ * purge appends one line to the store's audit log (DIR/audit.jsonl,
+ * fsync'd) before the entry goes, and, while the entry exists, the same
+ * event to its meta.json history (qentry.c).  Changes run under the
+ * store's lock (DIR/.lock), so two operators cannot release or delete
+ * one entry twice at the same moment.
+ *
+ * release re-injects message.eml through the MTA's sendmail(1)
+ * (quarantine.sendmail) as "sendmail -i -f SENDER -- RCPT...", with one
+ * header added in front, X-Msgsec-Release, carrying a one-time pass
+ * (release.c) that the milter consumes and removes.  The process runs
+ * without a shell; addresses that begin with '-' or hold control
+ * characters are refused.
+ *
+ * Only the configuration is loaded (not the whole policy), so a broken
+ * rule or exception file never stops the office from releasing mail.
+ * Exit codes: 0 done, 1 refused or failed (message printed), 2 usage.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "check.h"
 #include "cli.h"
+#include "config.h"
+#include "date.h"
+#include "json.h"
+#include "lockfile.h"
+#include "mem.h"
+#include "node.h"
+#include "qentry.h"
+#include "release.h"
+#include "str.h"
+
+#define Q_MAX_HEADERS (256u * 1024)	/* bytes of headers --headers shows */
+
+struct qcli {
+	const char *prog;
+	struct cli_common common;
+	struct config conf;
+	bool conf_loaded;
+	const char *qdir;
+	time_t now;
+	const char *id;
+	/* options */
+	char *since, *rule, *agency, *by, *reason, *older, *to;
+	bool headers, retention, dry_run;
+};
+
+static void
+q_usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: msgsec quarantine list [--since DATE] [--rule GLOB] "
+	    "[--agency ID]\n"
+	    "       msgsec quarantine show ID [--headers]\n"
+	    "       msgsec quarantine release ID --by NAME --reason TEXT "
+	    "[--to ADDR]...\n"
+	    "       msgsec quarantine delete ID --by NAME --reason TEXT\n"
+	    "       msgsec quarantine purge --older-than DAYS|--retention "
+	    "--by NAME\n"
+	    "           [--reason TEXT] [--dry-run]\n"
+	    "common: -c FILE, --set KEY=VALUE, --now YYYY-MM-DDTHH:MM:SSZ\n");
+}
+
+static void
+q_err(const struct qcli *q, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+q_err(const struct qcli *q, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", q->prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* Parse options; returns 0 or 2 (usage). */
+static int
+q_args(struct qcli *q, int argc, char **argv, bool want_id)
+{
+	struct {
+		const char *name;
+		char **val;
+		bool *flag;
+		bool list;
+	} opts[] = {
+		{ "--since", &q->since, NULL, false },
+		{ "--rule", &q->rule, NULL, false },
+		{ "--agency", &q->agency, NULL, false },
+		{ "--by", &q->by, NULL, false },
+		{ "--reason", &q->reason, NULL, false },
+		{ "--older-than", &q->older, NULL, false },
+		{ "--to", &q->to, NULL, true },
+		{ "--headers", NULL, &q->headers, false },
+		{ "--retention", NULL, &q->retention, false },
+		{ "--dry-run", NULL, &q->dry_run, false },
+	};
+
+	q->now = time(NULL);
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *why;
+		int rc = cli_common_option(&q->common, argc, argv, &i);
+		bool found = false;
+
+		if (rc < 0)
+			return 2;
+		if (rc > 0)
+			continue;
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			q_usage(stdout);
+			return 2;
+		}
+		if (a[0] != '-') {
+			if (!want_id || q->id != NULL) {
+				q_err(q, "unexpected argument '%s'", a);
+				return 2;
+			}
+			q->id = a;
+			continue;
+		}
+		if (strcmp(a, "--now") == 0) {
+			time_t t;
+
+			if (i + 1 >= argc || date_parse_time(argv[i + 1],
+			    strlen(argv[i + 1]), &t, &why) < 0) {
+				q_err(q, "--now: expected YYYY-MM-DDTHH:MM:SSZ");
+				return 2;
+			}
+			q->now = t;
+			i++;
+			continue;
+		}
+		for (size_t k = 0; k < sizeof(opts) / sizeof(opts[0]); k++) {
+			if (strcmp(a, opts[k].name) != 0)
+				continue;
+			found = true;
+			if (opts[k].flag != NULL) {
+				*opts[k].flag = true;
+				break;
+			}
+			if (i + 1 >= argc) {
+				q_err(q, "%s needs a value", a);
+				return 2;
+			}
+			i++;
+			if (opts[k].list && *opts[k].val != NULL) {
+				char *j = mem_printf("%s,%s", *opts[k].val,
+				    argv[i]);
+
+				free(*opts[k].val);
+				*opts[k].val = j;
+			} else {
+				free(*opts[k].val);
+				*opts[k].val = mem_strdup(argv[i]);
+			}
+			break;
+		}
+		if (!found) {
+			q_err(q, "unknown option '%s'", a);
+			q_usage(stderr);
+			return 2;
+		}
+	}
+	return 0;
+}
+
+/* The configuration alone; 0, or 1 after printing why. */
+static int
+q_load(struct qcli *q)
+{
+	struct node_limits nl;
+	struct node_doc *doc;
+	struct diags d;
+	int rc = 1;
+
+	diags_init(&d);
+	node_limits_default(&nl);
+	doc = node_load_file(q->common.config, &nl, &d);
+	if (doc != NULL) {
+		for (size_t i = 0; i < q->common.nsets; i++)
+			(void)config_override(doc, q->common.sets[i], &d);
+		if (d.errors == 0 && config_from_node(&q->conf,
+		    q->common.config, doc->root, &d) == 0) {
+			q->conf_loaded = true;
+			q->qdir = q->conf.quarantine_dir;
+			rc = 0;
+		}
+	}
+	if (rc != 0) {
+		diags_sort(&d);
+		diags_print(&d, stderr);
+		q_err(q, "cannot read the configuration %s", q->common.config);
+	}
+	node_doc_free(&doc);
+	diags_free(&d);
+	return rc;
+}
+
+static void
+q_free(struct qcli *q)
+{
+	free(q->since);
+	free(q->rule);
+	free(q->agency);
+	free(q->by);
+	free(q->reason);
+	free(q->older);
+	free(q->to);
+	if (q->conf_loaded)
+		config_free(&q->conf);
+	cli_common_free(&q->common);
+}
+
+static void
+fmt_time(int64_t t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	if (strftime(buf, len, "%Y-%m-%d %H:%M", &tm) == 0 && len > 0)
+		buf[0] = '\0';
+}
+
+static void
+fmt_size(uint64_t n, char *buf, size_t len)
+{
+	if (n < 10 * 1024)
+		(void)snprintf(buf, len, "%llu", (unsigned long long)n);
+	else if (n < 10 * 1024 * 1024)
+		(void)snprintf(buf, len, "%lluK", (unsigned long long)(n >> 10));
+	else
+		(void)snprintf(buf, len, "%lluM", (unsigned long long)(n >> 20));
+}
+
+/* Print untrusted text: non-printables as \xHH, cut to width bytes. */
+static const char *
+esc(const char *s, size_t width, char *buf, size_t len)
+{
+	struct buf b;
+
+	buf_init(&b, len > 0 ? len - 1 : 0);
+	if (s == NULL)
+		s = "-";
+	(void)buf_append_escaped(&b, span_from_cstr(s), width);
+	str_lcpy(buf, b.data != NULL ? b.data : "", len);
+	buf_free(&b);
+	return buf;
+}
+
+static bool
+entry_has_rule(const struct qentry *e, const char *glob)
+{
+	for (size_t i = 0; i < e->nrules; i++)
+		if (glob_match(glob, e->rules[i], strlen(e->rules[i])))
+			return true;
+	return false;
+}
+
+/* ------------------------------------------------------------ list */
+
+static int
+q_list(struct qcli *q)
+{
+	char **ids, *err = NULL;
+	size_t n, shown = 0;
+	uint64_t total = 0;
+	time_t since = 0;
+	const char *why;
+
+	if (q->since != NULL && date_parse_time(q->since, strlen(q->since),
+	    &since, &why) < 0) {
+		q_err(q, "--since: bad date '%s': %s", q->since, why);
+		return 1;
+	}
+	if (qentry_list(q->qdir, &ids, &n, &err) < 0) {
+		q_err(q, "%s", err);
+		free(err);
+		return 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct qentry e;
+		char when[32], from[48], rc[96], rule[48], size[16], tmp[48];
+
+		if (qentry_load(q->qdir, ids[i], &e, &err) < 0) {
+			q_err(q, "warning: %s", err);
+			free(err);
+			err = NULL;
+			continue;
+		}
+		if ((q->since != NULL && e.received < (int64_t)since) ||
+		    (q->rule != NULL && !entry_has_rule(&e, q->rule)) ||
+		    (q->agency != NULL && (e.agency == NULL ||
+		    strcasecmp(e.agency, q->agency) != 0))) {
+			qentry_free(&e);
+			continue;
+		}
+		if (shown++ == 0)
+			printf("%-32s %-16s %-28s %-28s %-26s %-10s %6s\n",
+			    "ID", "DATE (UTC)", "FROM", "RECIPIENTS", "RULE",
+			    "ACTION", "SIZE");
+		fmt_time(e.received, when, sizeof(when));
+		esc(e.mail_from != NULL && e.mail_from[0] != '\0' ?
+		    e.mail_from : "<>", 25, from, sizeof(from));
+		esc(e.nrcpts > 0 ? e.rcpts[0] : "-", 22, tmp, sizeof(tmp));
+		if (e.nrcpts > 1)
+			(void)snprintf(rc, sizeof(rc), "%s +%zu", tmp,
+			    e.nrcpts - 1);
+		else
+			(void)snprintf(rc, sizeof(rc), "%s", tmp);
+		esc(e.nrules > 0 ? e.rules[0] : "-", 23, rule, sizeof(rule));
+		fmt_size(e.size, size, sizeof(size));
+		printf("%-32s %-16s %-28s %-28s %-26s %-10s %6s\n", e.id, when,
+		    from, rc, rule, esc(e.action, 10, tmp, sizeof(tmp)), size);
+		total += e.size;
+		qentry_free(&e);
+	}
+	if (shown == 0) {
+		printf("no quarantined message matches\n");
+	} else {
+		char size[16];
+
+		fmt_size(total, size, sizeof(size));
+		printf("%zu message%s, %s bytes\n", shown, shown == 1 ? "" :
+		    "s", size);
+	}
+	qentry_list_free(ids, n);
+	return 0;
+}
+
+/* ------------------------------------------------------------ show */
+
+static void
+print_headers(const struct qcli *q, const char *id)
+{
+	char *path = mem_printf("%s/%s/message.eml", q->qdir, id);
+	FILE *f = fopen(path, "rb");
+	char line[1024];
+	size_t total = 0;
+
+	printf("headers:\n");
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+		size_t len = strlen(line);
+		char out[4200];
+
+		while (len > 0 && (line[len - 1] == '\n' ||
+		    line[len - 1] == '\r'))
+			line[--len] = '\0';
+		if (len == 0 || total > Q_MAX_HEADERS)
+			break;
+		total += len;
+		printf("  %s\n", esc(line, 1000, out, sizeof(out)));
+	}
+	if (f != NULL)
+		fclose(f);
+	free(path);
+}
+
+static int
+q_show(struct qcli *q)
+{
+	struct qentry e;
+	char *err = NULL, buf[512], when[32];
+
+	if (qentry_load(q->qdir, q->id, &e, &err) < 0) {
+		q_err(q, "%s", err);
+		free(err);
+		return 1;
+	}
+	fmt_time(e.received, when, sizeof(when));
+	printf("id:         %s\n", e.id);
+	printf("received:   %s UTC\n", when);
+	printf("queue id:   %s\n", esc(e.queue_id, 64, buf, sizeof(buf)));
+	printf("from:       %s\n", esc(e.mail_from != NULL &&
+	    e.mail_from[0] != '\0' ? e.mail_from : "<>", 200, buf,
+	    sizeof(buf)));
+	for (size_t i = 0; i < e.nrcpts; i++)
+		printf("%s %s\n", i == 0 ? "to:        " : "           ",
+		    esc(e.rcpts[i], 200, buf, sizeof(buf)));
+	printf("client:     %s\n", esc(e.client_ip, 64, buf, sizeof(buf)));
+	printf("direction:  %s\n", esc(e.direction, 32, buf, sizeof(buf)));
+	printf("agency:     %s\n", esc(e.agency, 32, buf, sizeof(buf)));
+	printf("action:     %s\n", esc(e.action, 32, buf, sizeof(buf)));
+	printf("rules:     ");
+	for (size_t i = 0; i < e.nrules; i++)
+		printf("%s%s", i == 0 ? " " : ", ", esc(e.rules[i], 80, buf,
+		    sizeof(buf)));
+	printf("%s\n", e.nrules == 0 ? " -" : "");
+	printf("size:       %llu bytes\n", (unsigned long long)e.size);
+	printf("history:\n");
+	for (size_t i = 0; i < e.nhistory; i++) {
+		const struct qentry_event *h = &e.history[i];
+		char by[128], act[64];
+
+		fmt_time(h->on, when, sizeof(when));
+		printf("  %s  %s: %s", when, esc(h->by, 80, by, sizeof(by)),
+		    esc(h->action, 40, act, sizeof(act)));
+		if (h->reason != NULL)
+			printf(": %s", esc(h->reason, 200, buf, sizeof(buf)));
+		printf("\n");
+	}
+	if (q->headers)
+		print_headers(q, e.id);
+	qentry_free(&e);
+	return 0;
+}
+
+/* ------------------------------------------------------------ records */
+
+/* The event (meta history) and the audit line for one action. */
+static void
+q_event(const struct qcli *q, const struct qentry *e, const char *action,
+    char **const to, size_t nto, bool audit, struct buf *b)
+{
+	struct json_writer w;
+	char stamp[32];
+	struct tm tm;
+
+	gmtime_r(&q->now, &tm);
+	(void)strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	buf_init(b, QENTRY_MAX_META);
+	json_init(&w, b);
+	json_object_begin(&w);
+	json_key(&w, "on");
+	json_i64(&w, (int64_t)q->now);
+	if (audit) {
+		json_key(&w, "time");
+		json_string(&w, stamp);
+		json_key(&w, "id");
+		json_string(&w, e->id);
+	}
+	json_key(&w, "by");
+	json_string(&w, q->by);
+	json_key(&w, "action");
+	json_string(&w, action);
+	json_key(&w, "reason");
+	json_string(&w, q->reason);
+	if (to != NULL) {
+		json_key(&w, "to");
+		json_array_begin(&w);
+		for (size_t i = 0; i < nto; i++)
+			json_string(&w, to[i]);
+		json_array_end(&w);
+	}
+	if (audit) {
+		json_key(&w, "mail_from");
+		json_string(&w, e->mail_from);
+		json_key(&w, "rcpt_to");
+		json_array_begin(&w);
+		for (size_t i = 0; i < e->nrcpts; i++)
+			json_string(&w, e->rcpts[i]);
+		json_array_end(&w);
+		json_key(&w, "rules");
+		json_array_begin(&w);
+		for (size_t i = 0; i < e->nrules; i++)
+			json_string(&w, e->rules[i]);
+		json_array_end(&w);
+		json_key(&w, "received");
+		json_i64(&w, e->received);
+		json_key(&w, "size");
+		json_u64(&w, e->size);
+	}
+	json_object_end(&w);
+}
+
+/* Audit line (always) and meta history (when keep_meta). */
+static int
+q_record(struct qcli *q, const struct qentry *e, const char *action,
+    char **const to, size_t nto, bool keep_meta)
+{
+	struct buf line, ev;
+	char *err = NULL;
+	int rc = 0;
+
+	q_event(q, e, action, to, nto, true, &line);
+	if (qentry_audit(q->qdir, line.data, &err) < 0) {
+		q_err(q, "%s; nothing done", err);
+		free(err);
+		buf_free(&line);
+		return -1;
+	}
+	buf_free(&line);
+	if (keep_meta) {
+		q_event(q, e, action, to, nto, false, &ev);
+		if (qentry_add_history(q->qdir, e, ev.data, &err) < 0) {
+			q_err(q, "warning: %s (the audit log has the record)",
+			    err);
+			free(err);
+		}
+		buf_free(&ev);
+	}
+	return rc;
+}
+
+static bool
+blank(const char *s)
+{
+	if (s == NULL)
+		return true;
+	for (; *s != '\0'; s++)
+		if (*s != ' ' && *s != '\t')
+			return false;
+	return true;
+}
+
+/* --by and --reason: both required for anything that changes the store. */
+static int
+need_who_why(const struct qcli *q)
+{
+	int bad = 0;
+
+	if (blank(q->by)) {
+		q_err(q, "missing --by (who does it: clause 5 keeps a record)");
+		bad = 1;
+	}
+	if (blank(q->reason)) {
+		q_err(q, "missing --reason (why: clause 5 keeps a record)");
+		bad = 1;
+	}
+	return bad;
+}
+
+/* ------------------------------------------------------------ release */
+
+static bool
+addr_is_safe(const char *a)
+{
+	if (a[0] == '-')
+		return false;
+	for (const char *p = a; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == ' ')
+			return false;
+	return true;
+}
+
+/* Run sendmail with the pass header and the message on its stdin. */
+static int
+q_sendmail(struct qcli *q, const struct qentry *e, char **to, size_t nto,
+    const char *token, char **error_r)
+{
+	char *path = mem_printf("%s/%s/message.eml", q->qdir, e->id), *msg;
+	const char *sender = e->mail_from != NULL && e->mail_from[0] != '\0' ?
+	    e->mail_from : "<>";
+	char **argv = mem_calloc(nto + 7, sizeof(*argv));
+	size_t len, k = 0;
+	char *hdr;
+	int pfd[2], status;
+	pid_t pid;
+	bool crlf;
+	void (*old)(int);
+
+	msg = lockfile_read(path, SIZE_MAX / 2, &len, error_r);
+	free(path);
+	if (msg == NULL) {
+		free(argv);
+		return -1;
+	}
+	{
+		const char *nl = memchr(msg, '\n', len);
+
+		crlf = nl != NULL && nl > msg && nl[-1] == '\r';
+	}
+	hdr = mem_printf("%s: %s%s", RELEASE_HEADER, token, crlf ? "\r\n" :
+	    "\n");
+	argv[k++] = q->conf.quarantine_sendmail;
+	argv[k++] = (char *)(uintptr_t)"-i";
+	argv[k++] = (char *)(uintptr_t)"-f";
+	argv[k++] = (char *)(uintptr_t)sender;
+	argv[k++] = (char *)(uintptr_t)"--";
+	for (size_t i = 0; i < nto; i++)
+		argv[k++] = to[i];
+	argv[k] = NULL;
+	if (pipe2(pfd, O_CLOEXEC) < 0) {
+		*error_r = mem_printf("pipe: %s", strerror(errno));
+		goto fail;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		*error_r = mem_printf("fork: %s", strerror(errno));
+		close(pfd[0]);
+		close(pfd[1]);
+		goto fail;
+	}
+	if (pid == 0) {
+		if (dup2(pfd[0], STDIN_FILENO) < 0)
+			_exit(127);
+		execv(argv[0], argv);
+		fprintf(stderr, "msgsec: cannot run %s: %s\n", argv[0],
+		    strerror(errno));
+		_exit(127);
+	}
+	close(pfd[0]);
+	old = signal(SIGPIPE, SIG_IGN);
+	{
+		const char *parts[2] = { hdr, msg };
+		size_t lens[2] = { strlen(hdr), len };
+
+		for (int i = 0; i < 2; i++) {
+			const char *p = parts[i];
+			size_t left = lens[i];
+
+			while (left > 0) {
+				ssize_t n = write(pfd[1], p, left);
+
+				if (n < 0 && errno == EINTR)
+					continue;
+				if (n <= 0)
+					break;
+				p += n;
+				left -= (size_t)n;
+			}
+		}
+	}
+	close(pfd[1]);
+	signal(SIGPIPE, old);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			status = -1;
+			break;
+		}
+	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		*error_r = mem_printf("%s failed (%s %d)", argv[0],
+		    status != -1 && WIFSIGNALED(status) ? "signal" :
+		    "exit status", status == -1 ? -1 : WIFSIGNALED(status) ?
+		    WTERMSIG(status) : WEXITSTATUS(status));
+		goto fail;
+	}
+	free(hdr);
+	free(msg);
+	free(argv);
+	return 0;
+fail:
+	free(hdr);
+	free(msg);
+	free(argv);
+	return -1;
+}
+
+/* Split a comma-separated list. */
+static char **
+split(const char *csv, size_t *n)
+{
+	char *copy = mem_strdup(csv), *p = copy, **v = NULL;
+
+	*n = 0;
+	while (p != NULL) {
+		char *comma = strchr(p, ',');
+		struct span s;
+
+		if (comma != NULL)
+			*comma = '\0';
+		s = span_trim(span_from_cstr(p));
+		if (s.len > 0) {
+			v = mem_reallocarray(v, *n + 1, sizeof(*v));
+			v[(*n)++] = mem_strndup(s.p, s.len);
+		}
+		p = comma != NULL ? comma + 1 : NULL;
+	}
+	free(copy);
+	return v;
+}
+
+static void
+free_split(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static int
+q_release(struct qcli *q)
+{
+	struct qentry e;
+	char token[RELEASE_TOKEN_LEN + 1], *err = NULL, **to = NULL;
+	size_t nto = 0;
+	int lock, rc = 1;
+
+	if (need_who_why(q))
+		return 1;
+	lock = lockfile_lock(q->qdir, QENTRY_LOCK, &err);
+	if (lock < 0) {
+		q_err(q, "%s", err);
+		free(err);
+		return 1;
+	}
+	if (qentry_load(q->qdir, q->id, &e, &err) < 0) {
+		q_err(q, "%s", err);
+		free(err);
+		lockfile_unlock(&lock);
+		return 1;
+	}
+	if (q->to != NULL) {
+		to = split(q->to, &nto);
+	} else {
+		to = mem_calloc(e.nrcpts + 1, sizeof(*to));
+		for (size_t i = 0; i < e.nrcpts; i++)
+			to[nto++] = mem_strdup(e.rcpts[i]);
+	}
+	if (nto == 0) {
+		q_err(q, "%s has no recipients; give --to ADDR", e.id);
+		goto out;
+	}
+	for (size_t i = 0; i < nto; i++) {
+		if (!addr_is_safe(to[i])) {
+			q_err(q, "refusing recipient '%s' (starts with '-' or "
+			    "holds spaces or control characters)", to[i]);
+			goto out;
+		}
+	}
+	if (e.mail_from != NULL && !addr_is_safe(e.mail_from)) {
+		q_err(q, "refusing sender '%s' (starts with '-' or holds "
+		    "spaces or control characters)", e.mail_from);
+		goto out;
+	}
+	if (release_create(q->qdir, e.id, token, &err) < 0) {
+		q_err(q, "%s", err);
+		goto out;
+	}
+	if (q_sendmail(q, &e, to, nto, token, &err) < 0) {
+		release_cancel(q->qdir, token);
+		q_err(q, "%s; %s was not released", err, e.id);
+		goto out;
+	}
+	if (q_record(q, &e, "released", to, nto, true) < 0)
+		goto out;
+	printf("released %s to ", e.id);
+	for (size_t i = 0; i < nto; i++)
+		printf("%s%s", i == 0 ? "" : ", ", to[i]);
+	printf(" through %s (one-time pass; the entry stays in the store)\n",
+	    q->conf.quarantine_sendmail);
+	rc = 0;
+out:
+	free(err);
+	free_split(to, nto);
+	qentry_free(&e);
+	lockfile_unlock(&lock);
+	return rc;
+}
+
+/* ------------------------------------------------------------ delete */
+
+static int
+remove_entry(struct qcli *q, const struct qentry *e, const char *action)
+{
+	char *err = NULL;
+
+	if (q_record(q, e, action, NULL, 0, false) < 0)
+		return -1;
+	if (qentry_remove(q->qdir, e->id, &err) < 0) {
+		q_err(q, "%s", err);
+		free(err);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+q_delete(struct qcli *q)
+{
+	struct qentry e;
+	char *err = NULL;
+	int lock, rc = 1;
+
+	if (need_who_why(q))
+		return 1;
+	lock = lockfile_lock(q->qdir, QENTRY_LOCK, &err);
+	if (lock < 0) {
+		q_err(q, "%s", err);
+		free(err);
+		return 1;
+	}
+	if (qentry_load(q->qdir, q->id, &e, &err) < 0) {
+		q_err(q, "%s", err);
+		free(err);
+	} else {
+		if (remove_entry(q, &e, "deleted") == 0) {
+			printf("deleted %s (recorded in %s/%s)\n", e.id,
+			    q->qdir, QENTRY_AUDIT);
+			rc = 0;
+		}
+		qentry_free(&e);
+	}
+	lockfile_unlock(&lock);
+	return rc;
+}
+
+/* ------------------------------------------------------------ purge */
+
+static int
+q_purge(struct qcli *q)
+{
+	uint64_t days = 0;
+	char **ids, *err = NULL, *reason = NULL;
+	size_t n, count = 0;
+	int64_t cutoff;
+	int lock, rc = 0;
+
+	if ((q->older == NULL) == !q->retention) {
+		q_err(q, "give one of --older-than DAYS or --retention "
+		    "(quarantine.retention_days)");
+		return 1;
+	}
+	if (q->older != NULL && str_to_u64_cstr(q->older, 1, 365000,
+	    &days) < 0) {
+		q_err(q, "--older-than: expected a number of days (1 to "
+		    "365000), not '%s'", q->older);
+		return 1;
+	}
+	if (q->retention)
+		days = q->conf.quarantine_retention_days;
+	if (blank(q->by)) {
+		q_err(q, "missing --by (who does it: clause 5 keeps a record)");
+		return 1;
+	}
+	if (blank(q->reason)) {
+		reason = mem_printf("retention: older than %llu days",
+		    (unsigned long long)days);
+		free(q->reason);
+		q->reason = reason;
+	}
+	cutoff = (int64_t)q->now - (int64_t)days * 86400;
+	lock = lockfile_lock(q->qdir, QENTRY_LOCK, &err);
+	if (lock < 0) {
+		q_err(q, "%s", err);
+		free(err);
+		return 1;
+	}
+	if (qentry_list(q->qdir, &ids, &n, &err) < 0) {
+		q_err(q, "%s", err);
+		free(err);
+		lockfile_unlock(&lock);
+		return 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct qentry e;
+		char when[32];
+
+		if (qentry_load(q->qdir, ids[i], &e, &err) < 0) {
+			q_err(q, "warning: %s (kept)", err);
+			free(err);
+			err = NULL;
+			continue;
+		}
+		if (e.received == 0 || e.received >= cutoff) {
+			qentry_free(&e);
+			continue;
+		}
+		fmt_time(e.received, when, sizeof(when));
+		if (q->dry_run) {
+			printf("would purge %s (received %s)\n", e.id, when);
+			count++;
+		} else if (remove_entry(q, &e, "purged") == 0) {
+			printf("purged %s (received %s)\n", e.id, when);
+			count++;
+		} else {
+			rc = 1;
+		}
+		qentry_free(&e);
+	}
+	printf("%zu message%s %spurged (older than %llu days)\n", count,
+	    count == 1 ? "" : "s", q->dry_run ? "would be " : "",
+	    (unsigned long long)days);
+	qentry_list_free(ids, n);
+	lockfile_unlock(&lock);
+	return rc;
+}
 
 int
 cmd_quarantine(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "msgsec: quarantine: not available yet\n");
+	static const struct {
+		const char *name;
+		int (*fn)(struct qcli *);
+		bool id;
+	} subs[] = {
+		{ "list", q_list, false },
+		{ "show", q_show, true },
+		{ "release", q_release, true },
+		{ "delete", q_delete, true },
+		{ "purge", q_purge, false },
+	};
+	struct qcli q;
+	int rc;
+
+	memset(&q, 0, sizeof(q));
+	q.common.config = MSGSEC_DEFAULT_CONFIG;
+	q.prog = "msgsec quarantine";
+	if (argc < 2) {
+		q_usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		q_usage(stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
+		char prog[48];
+
+		if (strcmp(argv[1], subs[i].name) != 0)
+			continue;
+		(void)snprintf(prog, sizeof(prog), "msgsec quarantine %s",
+		    subs[i].name);
+		q.prog = prog;
+		rc = q_args(&q, argc - 1, argv + 1, subs[i].id);
+		if (rc == 0 && subs[i].id && q.id == NULL) {
+			q_err(&q, "which entry? (msgsec quarantine %s ID)",
+			    subs[i].name);
+			rc = 2;
+		}
+		if (rc == 0)
+			rc = q_load(&q);
+		if (rc == 0)
+			rc = subs[i].fn(&q);
+		q_free(&q);
+		return rc;
+	}
+	q_err(&q, "unknown subcommand '%s'", argv[1]);
+	q_usage(stderr);
 	return 2;
 }

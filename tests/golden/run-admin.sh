@@ -76,7 +76,7 @@ run_case() {	# suite case-file
 			sed 's/^/release token: /'
 		"$bin" check -q -c rules/msgsec.yaml >/dev/null 2>&1
 		echo "policy loads: exit $?"
-	) >"$tmp/out" 2>&1
+	) 2>&1 | sed "s|$top/|TOP/|g" >"$tmp/out"
 }
 
 for suite in exception quarantine; do

@@ -9,7 +9,9 @@ Each capture is run once:
       --set sensor.flow_log=F [-u root]
 and held to four checks, one "ok"/"FAIL" line each:
 
-  ndpi-run/<pcap>     exit 0, no sanitizer report, JSON lines only.
+  ndpi-run/<pcap>     exit 0, no sanitizer report, JSON lines only, every
+                      alert with the contract's fields and naming a flow
+                      of the flow log (same endpoints), one record per id.
   ndpi-recall/<pcap>  every flow that nDPI labels with a webmail or public
                       IM service (LABELS below) and that the sensor can see
                       is alerted, with the right category.  "Can see" means:
@@ -91,6 +93,9 @@ EXCLUDED = {
 	"Slack": "enterprise collaboration (im_domains.txt)",
 	"AppleiCloud": "iCloud web mail not separable by name",
 }
+REQUIRED = ("timestamp", "event_type", "flow_id", "src_ip", "src_port",
+    "dest_ip", "dest_port", "proto", "app_proto", "rule", "policy",
+    "category", "action", "bytes_toserver", "bytes_toclient")
 NAME_FIELDS = ("tls.sni", "quic.sni", "gquic.sni", "dns", "http.host")
 NAMED_MASTERS = {"TLS", "QUIC", "HTTP", "DNS", "HTTP_Proxy", "Jabber", "IRC"}
 
@@ -331,6 +336,22 @@ def main():
 			why.append("sanitizer report")
 		if res["bad"]:
 			why.append("non-JSON output: %r" % res["bad"][0])
+		ids = [fl.get("flow_id") for fl in flows]
+		if len(ids) != len(set(ids)):
+			why.append("flow log: %d records, %d flow ids" % (len(ids),
+			    len(set(ids))))
+		byid = {fl.get("flow_id"): fl for fl in flows}
+		for a in alerts:
+			miss = [k for k in REQUIRED if k not in a]
+			if miss:
+				why.append("alert without %s" % ",".join(miss))
+				break
+			fl = byid.get(a["flow_id"])
+			if fl is None or any(fl.get(k) != a.get(k) for k in
+			    ("src_ip", "src_port", "dest_ip", "dest_port", "proto")):
+				why.append("alert flow %s not in the flow log with the "
+				    "same endpoints" % a["flow_id"])
+				break
 		if why:
 			print("FAIL ndpi-run/%s (%s)" % (pcap, "; ".join(why)))
 			for line in res["err"].splitlines()[:15]:

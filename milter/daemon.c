@@ -46,6 +46,7 @@
 #include "mem.h"
 #include "watch.h"
 #include "regex.h"
+#include "release.h"
 #include "scan.h"
 
 static struct policy_holder *holder;
@@ -195,6 +196,8 @@ struct conn {
 	unsigned long proto;	/* SMFIP_* the MTA agreed to */
 	bool leadspc;
 	bool counted;
+	char *release;		/* first X-Msgsec-Release value */
+	unsigned nrelease;	/* how many such headers */
 };
 
 static void
@@ -210,6 +213,9 @@ conn_reset_msg(struct conn *c)
 		free(c->rcpts[i]);
 	free(c->rcpts);
 	free(c->subject_raw);
+	free(c->release);
+	c->release = NULL;
+	c->nrelease = 0;
 	c->queue_id = c->from = c->auth = c->daemon = c->subject_raw = NULL;
 	c->rcpts = NULL;
 	c->nrcpts = 0;
@@ -392,6 +398,8 @@ cb_header(SMFICTX *ctx, char *name, char *value)
 	in = ensure_inspect(ctx, c);
 	if (c->subject_raw == NULL && strcasecmp(name, "Subject") == 0)
 		c->subject_raw = mem_strdup(value);
+	if (strcasecmp(name, RELEASE_HEADER) == 0 && c->nrelease++ == 0)
+		c->release = mem_strdup(value);
 	inspect_feed(in, name, strlen(name));
 	inspect_feed(in, c->leadspc ? ":" : ": ", c->leadspc ? 1 : 2);
 	for (size_t i = 0; i < n; i++) {
@@ -451,6 +459,60 @@ replace_body(void *ctx, const char *p, size_t len)
 	    (int)len) == MI_SUCCESS ? 0 : -1;
 }
 
+/*
+ * Add a header field.  With SMFIP_HDR_LEADSPC (Sendmail) the MTA writes the
+ * value as given, so the space after the colon is ours to add; without it
+ * (Postfix) the MTA adds it.
+ */
+static void
+add_header(SMFICTX *ctx, const struct conn *c, const char *name,
+    const char *value)
+{
+	char *v = c->leadspc ? mem_printf(" %s", value) : NULL;
+
+	(void)smfi_addheader(ctx, (char *)(uintptr_t)name,
+	    (char *)(uintptr_t)(v != NULL ? v : value));
+	free(v);
+}
+
+/*
+ * X-Msgsec-Release (release.h): removed from every message, whoever sent
+ * it; a message with exactly one, whose pass this call consumes, was
+ * released by the security office and goes through unchecked, once.
+ * Returns true when the message was accepted that way (state reset).
+ */
+static bool
+released(SMFICTX *ctx, struct conn *c)
+{
+	const char *qid = c->queue_id != NULL ? c->queue_id : "-";
+	const char *why = "more than one pass header";
+	char id[128];
+
+	for (unsigned i = c->nrelease; i > 0; i--)
+		if (smfi_chgheader(ctx, (char *)(uintptr_t)RELEASE_HEADER,
+		    (int)i, NULL) != MI_SUCCESS)
+			dlog(LOG_WARNING, "%s: cannot remove %s", qid,
+			    RELEASE_HEADER);
+	if (c->nrelease == 1 && release_consume(c->p->config.quarantine_dir,
+	    c->release, time(NULL), c->p->config.quarantine_release_seconds,
+	    id, sizeof(id), &why) == 0) {
+		char esc[160];
+		struct buf b;
+
+		buf_init(&b, sizeof(esc) - 1);
+		(void)buf_append_escaped(&b, span_from_cstr(id), 120);
+		str_lcpy(esc, b.data != NULL ? b.data : "", sizeof(esc));
+		buf_free(&b);
+		dlog(LOG_NOTICE, "%s: accept: released from quarantine entry "
+		    "%s (one-time pass used)", qid, esc);
+		conn_reset_msg(c);
+		return true;
+	}
+	dlog(LOG_WARNING, "%s: %s refused (%s): judging the message as usual",
+	    qid, RELEASE_HEADER, why);
+	return false;
+}
+
 static sfsistat
 cb_eom(SMFICTX *ctx)
 {
@@ -463,6 +525,8 @@ cb_eom(SMFICTX *ctx)
 
 	if (c == NULL || c->p == NULL)
 		return SMFIS_TEMPFAIL;
+	if (c->nrelease > 0 && released(ctx, c))
+		return SMFIS_ACCEPT;
 	v = inspect_finish(ensure_inspect(ctx, c));
 	if (inspect_alerts(c->in, alerts) > 0)
 		dlog(LOG_WARNING, "%s: could not write every alert: %s",
@@ -485,8 +549,8 @@ cb_eom(SMFICTX *ctx)
 		break;
 	case ACTION_STRIP:
 		if (inspect_strip(c->in, replace_body, ctx) == 0) {
-			(void)smfi_addheader(ctx, "X-Msgsec-Stripped",
-			    (char *)(uintptr_t)v->quarantine_id);
+			add_header(ctx, c, "X-Msgsec-Stripped",
+			    v->quarantine_id);
 			break;
 		}
 		dlog(LOG_ERR, "%s: cannot rewrite the body: holding the "
@@ -517,8 +581,7 @@ cb_eom(SMFICTX *ctx)
 
 		ntags = inspect_tags(c->in, names, values, 16);
 		for (size_t i = 0; i < ntags; i++)
-			(void)smfi_addheader(ctx, (char *)(uintptr_t)names[i],
-			    (char *)(uintptr_t)values[i]);
+			add_header(ctx, c, names[i], values[i]);
 		if (prefix != NULL) {
 			/* Keep the original bytes after the prefix; with
 			 * HDR_LEADSPC the value carries its own space. */
@@ -531,7 +594,7 @@ cb_eom(SMFICTX *ctx)
 			if (c->subject_raw != NULL)
 				(void)smfi_chgheader(ctx, "Subject", 1, subj);
 			else
-				(void)smfi_addheader(ctx, "Subject", subj);
+				add_header(ctx, c, "Subject", subj);
 			free(subj);
 		}
 	}

@@ -4,11 +4,12 @@
 #   openssl s_server on 127.0.0.1 with a throw-away self-signed cert, and a
 #   small HTTP server (python3 -m http.server);
 #   msgsec-sensor -c rules/msgsec.yaml -i lo --alerts FILE -u nobody;
-#   openssl s_client -servername mail.google.com, curl -H "Host: web.de";
+#   openssl s_client -servername mail.google.com, curl -H "Host: web.de",
+#   a DNS query for gmx.net over UDP;
 #   a name added to the webmail list of a private copy of the rules, SIGHUP,
 #   s_client with that name; the rule file broken, SIGHUP, s_client
 #   -servername web.whatsapp.com (the old policy must stay in force);
-#   SIGTERM to the sensor; the alert file must hold all four alerts.
+#   SIGTERM to the sensor; the alert file must hold all five alerts.
 # Prints "ok live", "FAIL live" or "skip live why".
 set -u
 O=${O:-build}
@@ -88,6 +89,13 @@ echo Q | timeout 10 openssl s_client -connect 127.0.0.1:8443 \
     -servername mail.google.com >>"$log" 2>&1
 [ $http -eq 1 ] && timeout 10 curl -s -H "Host: web.de" \
     http://127.0.0.1:8080/ >>"$log" 2>&1
+# A DNS query over UDP (nobody answers; the query is what counts).
+if [ -x /usr/bin/python3 ]; then
+	/usr/bin/python3 -c 'import socket
+q = bytes.fromhex("abcd01000001000000000000") + b"\3gmx\3net\0" + bytes.fromhex("00010001")
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.sendto(q, ("127.0.0.1", 53))' >>"$log" 2>&1
+fi
 sleep 0.5
 # SIGHUP reloads the lists: a name added to the webmail list alerts.
 echo "reload-test.example" >>"$tmp/rules/lists/webmail_domains.txt"
@@ -124,6 +132,10 @@ grep -q '"hostname":"mail.reload-test.example"' "$tmp/alerts.json" ||
 	fail "a name added to the list before SIGHUP did not alert"
 grep -q '"hostname":"web.whatsapp.com"' "$tmp/alerts.json" ||
 	fail "no alert after a SIGHUP with broken rules (old policy not kept)"
+if [ -x /usr/bin/python3 ]; then
+	grep -q '"hostname":"gmx.net"' "$tmp/alerts.json" ||
+		fail "no alert for the DNS query (gmx.net)"
+fi
 if [ $http -eq 1 ]; then
 	grep -q '"hostname":"web.de"' "$tmp/alerts.json" ||
 		fail "no alert for the HTTP request (Host: web.de)"

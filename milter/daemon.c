@@ -22,6 +22,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <malloc.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <libmilter/mfapi.h>
@@ -936,6 +937,10 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 		spec = mem_printf("unix:%s", upath);
 		(void)unlink(upath);	/* a stale socket from a crash */
 	}
+	/* libmilter runs a thread per connection; glibc would give them up
+	 * to 8 arenas per core, each keeping its own high-water mark. */
+	if (p->config.malloc_arenas > 0)
+		(void)mallopt(M_ARENA_MAX, (int)p->config.malloc_arenas);
 	if (smfi_register(desc) != MI_SUCCESS ||
 	    smfi_setconn(spec) != MI_SUCCESS) {
 		dlog(LOG_ERR, "cannot use milter socket %s", spec);

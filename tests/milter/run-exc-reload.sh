@@ -3,7 +3,8 @@
 # made with `msgsec exception` without SIGHUP and without a restart: the
 # reload thread's periodic check (clamav.check_seconds, 1 here) notices
 # the exceptions folder changed (watch.c) and publishes a new snapshot.
-# Messages sent while it reloads all get an answer.  Prints "ok NAME" /
+# Messages sent while it reloads all get an answer.  Then the one-time
+# release pass (X-Msgsec-Release) is honoured once and never forged.  Prints "ok NAME" /
 # "FAIL NAME" / "skip NAME why".
 set -u
 O=${O:-build}
@@ -82,6 +83,26 @@ if grep -q "policy files changed: reloading" "$w/milter.log" &&
 	echo "ok exc-reload-log"
 else
 	echo "FAIL exc-reload-log"
+	tail -5 "$w/milter.log"
+fi
+# One-time release passes (release.c): accepted once, header removed.
+tok=0123456789abcdef0123456789abcdef
+mkdir -p "$w/quarantine/.release"
+echo "20261120T101500Z-TEST" >"$w/quarantine/.release/$tok"
+chown -R nobody "$w/quarantine"
+rel() {	# phase token expect
+	miltertest -D "socket=unix:$w/milter.sock" -D "dir=$w" -D "phase=$1" \
+		-D "token=$2" -D "expect=$3" -s tests/milter/exc/release.lua 2>&1
+}
+rel pass "$tok" accept
+rel replay "$tok" reject
+rel forged fedcba9876543210fedcba9876543210 reject
+rel malformed "../../etc/passwd" reject
+if grep -q "released from quarantine entry 20261120T101500Z-TEST" \
+	"$w/milter.log" && [ ! -e "$w/quarantine/.release/$tok" ]; then
+	echo "ok release/logged-and-consumed"
+else
+	echo "FAIL release/logged-and-consumed"
 	tail -5 "$w/milter.log"
 fi
 kill -TERM "$pid" 2>/dev/null

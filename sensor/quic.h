@@ -51,10 +51,18 @@ void quic_state_free(struct quic_state **q);
  * is complete (quic_client_hello then gives its bytes), 0 when more
  * packets are needed, -1 when this flow is not QUIC or cannot be read
  * (unknown version, failed decryption of the first packet, bound hit).
+ * An Initial of a reserved version (0x?a?a?a?a, RFC 9000 15) that does
+ * not open returns 0: the real Initial follows version negotiation.
+ * Later Initials that do not open are counted and skipped.  Once 1 or -1,
+ * every later call returns the same without reading.
  */
 int quic_feed(struct quic_state *q, const uint8_t *p, size_t len);
 
-/* The reassembled ClientHello handshake message (type, u24 length, body). */
+/*
+ * The reassembled ClientHello handshake message (type, u24 length, body),
+ * or NULL with *len_r = 0 until quic_feed returned 1.  Valid until
+ * quic_state_free.
+ */
 const uint8_t *quic_client_hello(const struct quic_state *q, size_t *len_r);
 
 /* The version of the first Initial (0 until one was seen). */

@@ -1256,6 +1256,48 @@ def _(c):
 	t.close()
 
 
+@case("tls_port_reuse.pcap")
+def _(c):
+	# the same ports twice, one connection after the other: two flows
+	tls_flow(c, "mail.google.com", sport=40040)
+	c.t += 5
+	t = Tcp(c, sport=40040)
+	t.cseq += 777777
+	t.sseq += 888888
+	t.open()
+	t.send(records(client_hello("mail.google.com", seed=2)))
+	t.ack()
+	t.close()
+
+
+@case("tls_hrr.pcap")
+def _(c):
+	# HelloRetryRequest: a second ClientHello on the same connection
+	t = Tcp(c, sport=40041)
+	t.open()
+	t.send(records(client_hello("mail.google.com", seed=3)))
+	t.ack()
+	t.send(server_hello_bytes(88, seed=4), False)
+	t.ack(True)
+	t.send(b"\x14\x03\x03\x00\x01\x01" +
+	    records(client_hello("mail.google.com", seed=5)))
+	t.ack()
+	t.close()
+
+
+@case("vlan_same_tuple.pcap")
+def _(c):
+	# the same 5-tuple on two VLANs at once: two flows
+	a = Tcp(c, sport=40042, wrap=lambda ip: Ether() / Dot1Q(vlan=10) / ip)
+	b = Tcp(c, sport=40042, wrap=lambda ip: Ether() / Dot1Q(vlan=20) / ip)
+	a.open()
+	b.open()
+	a.send(records(client_hello("mail.google.com", seed=6)))
+	b.send(records(client_hello("gmx.net", seed=7)))
+	a.close()
+	b.close()
+
+
 @case("tls_sni_nul.pcap")
 def _(c):
 	tls_flow(c, b"mail.google.com\0.evil.example")

@@ -291,8 +291,7 @@ append_item(const struct excfile *f, struct edits *ed, const char *key,
 	const struct node *map = f->map;
 	const struct node_pair *p = pair_of(map, key);
 	unsigned kcol = map->pairs[0].key->col;
-	const char *lead = f->len > 0 && f->text[f->len - 1] != '\n' ? "\n" :
-	    "";
+	const char *lead = "";	/* excfile_apply ends a last line first */
 	char *ind, *ind2;
 
 	ind = spaces(kcol - 1);
@@ -418,6 +417,7 @@ excfile_apply(const struct excfile *f, const struct excfile_change *c,
 {
 	struct edits ed;
 	size_t at = 0;
+	bool lead_done = false;
 	int rc = -1;
 
 	memset(&ed, 0, sizeof(ed));
@@ -444,8 +444,16 @@ excfile_apply(const struct excfile *f, const struct excfile_change *c,
 			    "record by hand", f->path);
 			goto out;
 		}
-		if (buf_append(out, f->text + at, ed.v[i].off - at) < 0 ||
-		    buf_append_cstr(out, ed.v[i].ins) < 0)
+		if (buf_append(out, f->text + at, ed.v[i].off - at) < 0)
+			goto full;
+		/* Text added after a last line that has no newline. */
+		if (!lead_done && ed.v[i].off == f->len && f->len > 0 &&
+		    f->text[f->len - 1] != '\n' && *ed.v[i].ins != '\0') {
+			lead_done = true;
+			if (buf_append(out, "\n", 1) < 0)
+				goto full;
+		}
+		if (buf_append_cstr(out, ed.v[i].ins) < 0)
 			goto full;
 		at = ed.v[i].off + ed.v[i].del;
 	}

@@ -98,10 +98,18 @@ release_consume(const char *qdir, const char *value, time_t now,
     uint64_t max_age, char *id_r, size_t idlen, const char **why_r)
 {
 	char token[RELEASE_TOKEN_LEN + 1], buf[256], *path;
-	struct span v = span_trim(span_from_cstr(value));
+	struct span v = span_from_cstr(value);
 	struct stat st;
 	ssize_t n;
 	int fd;
+
+	/* Folding white space around the value. */
+	while (v.len > 0 && strchr(" \t\r\n", v.p[0]) != NULL) {
+		v.p++;
+		v.len--;
+	}
+	while (v.len > 0 && strchr(" \t\r\n", v.p[v.len - 1]) != NULL)
+		v.len--;
 
 	if (v.len != RELEASE_TOKEN_LEN) {
 		*why_r = "malformed pass";

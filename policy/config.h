@@ -90,6 +90,7 @@ struct config {
 	bool monitor;
 	enum action on_internal_error;
 	bool multipart_literal;
+	uint64_t malloc_arenas;
 	char *dangerous_list;
 	char *archive_list;
 

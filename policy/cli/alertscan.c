@@ -237,25 +237,32 @@ scan_array(struct scan *sc, unsigned depth)
 	}
 }
 
+/* The keys kept at the top level, and where their values go. */
+struct keyset {
+	const char *const *names;
+	size_t n;
+	struct ascan_value *values;
+};
+
 static int
-field_lookup(const unsigned char *p, size_t len)
+key_lookup(const struct keyset *ks, const unsigned char *p, size_t len)
 {
-	for (int f = 0; f < AF_COUNT; f++) {
-		const char *name = field_names[f];
+	for (size_t f = 0; f < ks->n; f++) {
+		const char *name = ks->names[f];
 
 		if (name[0] == (char)p[0] && strlen(name) == len &&
 		    memcmp(name, p, len) == 0)
-			return f;
+			return (int)f;
 	}
 	return -1;
 }
 
 /*
- * An object; when r is not NULL it is the top level and known keys are
- * kept in r.
+ * An object; when ks is not NULL it is the top level and the values of
+ * its keys are kept.
  */
 static int
-scan_object(struct scan *sc, unsigned depth, struct ascan_rec *r)
+scan_object(struct scan *sc, unsigned depth, const struct keyset *ks)
 {
 	struct ascan_value v;
 	size_t kstart, klen;
@@ -285,11 +292,11 @@ scan_object(struct scan *sc, unsigned depth, struct ascan_rec *r)
 		sc->i++;
 		if (scan_value(sc, depth + 1, &v) < 0)
 			return -1;
-		if (r != NULL && !kesc && klen > 0 &&
-		    (f = field_lookup(sc->s + kstart, klen)) >= 0) {
-			if (r->f[f].type != ASV_ABSENT)
+		if (ks != NULL && !kesc && klen > 0 &&
+		    (f = key_lookup(ks, sc->s + kstart, klen)) >= 0) {
+			if (ks->values[f].type != ASV_ABSENT)
 				return fail(sc, "duplicate key");
-			r->f[f] = v;
+			ks->values[f] = v;
 		}
 		skip_ws(sc);
 		if (sc->i >= sc->n)
@@ -362,12 +369,13 @@ scan_value(struct scan *sc, unsigned depth, struct ascan_value *v)
 }
 
 int
-ascan_line(const char *p, size_t len, struct ascan_rec *r,
-    const char **why_r)
+ascan_object(const char *p, size_t len, const char *const *keys,
+    size_t nkeys, struct ascan_value *values, const char **why_r)
 {
 	struct scan sc = { (const unsigned char *)p, len, 0, NULL };
+	struct keyset ks = { keys, nkeys, values };
 
-	memset(r, 0, sizeof(*r));
+	memset(values, 0, nkeys * sizeof(*values));
 	if (len > UINT32_MAX) {
 		*why_r = "line too long";
 		return -1;
@@ -377,7 +385,7 @@ ascan_line(const char *p, size_t len, struct ascan_rec *r,
 		*why_r = "not a JSON object";
 		return -1;
 	}
-	if (scan_object(&sc, 0, r) < 0) {
+	if (scan_object(&sc, 0, &ks) < 0) {
 		*why_r = sc.why;
 		return -1;
 	}
@@ -387,6 +395,13 @@ ascan_line(const char *p, size_t len, struct ascan_rec *r,
 		return -1;
 	}
 	return 0;
+}
+
+int
+ascan_line(const char *p, size_t len, struct ascan_rec *r,
+    const char **why_r)
+{
+	return ascan_object(p, len, field_names, AF_COUNT, r->f, why_r);
 }
 
 static size_t

@@ -74,6 +74,13 @@ int ascan_line(const char *p, size_t len, struct ascan_rec *r,
     const char **why_r);
 
 /*
+ * The same for any object: keys[0..nkeys) are the top-level keys kept,
+ * their values go to values[] (ASV_ABSENT when missing).
+ */
+int ascan_object(const char *p, size_t len, const char *const *keys,
+    size_t nkeys, struct ascan_value *values, const char **why_r);
+
+/*
  * The string value of v, unescaped, NUL-terminated, into buf of size.
  * Returns its length, or -1 when v is not a string or does not fit.
  * Invalid bytes cannot occur: ascan_line validated the line.

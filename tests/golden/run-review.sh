@@ -7,7 +7,9 @@
 #   L/         a copy of tests/golden/alerts/logs, with L/rot/alerts.json.2
 #              gzipped and L/overlong.json made here (a 70,000-byte line)
 #   msgsec.yaml  alerts.file: L/rot/alerts.json (the rest defaults)
-#   Q/         a quarantine folder (report cases)
+#   Q/         an empty quarantine folder
+#   rules/     a copy of the shipped rules (report cases)
+#   R/         tests/golden/report/{exceptions,quarantine,alerts.json}
 # NAME.stdin, if present, names the file given as standard input.
 # NAME.expect holds its standard output, then "--- stderr", its
 # standard error, then "--- exit N".  Besides the cases: --follow across
@@ -41,6 +43,12 @@ PY
 	printf 'alerts:\n  file: L/rot/alerts.json\npaths:\n  quarantine: Q\n' \
 		>"$tmp/w/msgsec.yaml"
 	mkdir -p "$tmp/w/Q"
+	# The report's inputs: the shipped rules, its own exception records,
+	# a quarantine folder and a log.
+	cp -R rules "$tmp/w/rules"
+	mkdir -p "$tmp/w/R"
+	cp -R tests/golden/report/exceptions tests/golden/report/quarantine \
+		tests/golden/report/alerts.json "$tmp/w/R/"
 }
 
 run_case() {	# suite name

@@ -1,0 +1,1 @@
+report --html - -c rules/msgsec.yaml --set paths.exceptions=../R/exceptions --set paths.quarantine=../R/quarantine --today 2026-11-22 --alerts R/alerts.json --since 2026-11-22 --until 2026-11-21

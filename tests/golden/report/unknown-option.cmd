@@ -1,0 +1,1 @@
+report --html - -c rules/msgsec.yaml --frobnicate 1

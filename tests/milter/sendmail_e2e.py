@@ -258,8 +258,11 @@ def main():
         with open(os.path.join(w, "rules", "policy", "zz-test.yaml"), "w") as f:
             f.write(TEST_RULES)
         mlog = open(os.path.join(w, "milter.log"), "ab")
+        # MSGSEC_MILTER_WRAP: a command prefix (e.g. "strace -f -o FILE"),
+        # used to list the system calls the daemon makes.
+        wrap = os.environ.get("MSGSEC_MILTER_WRAP", "").split()
         milter = subprocess.Popen(
-            [MILTER, "-f", "-c", os.path.join(w, "rules", "msgsec.yaml"),
+            wrap + [MILTER, "-f", "-c", os.path.join(w, "rules", "msgsec.yaml"),
              "--set", "milter.socket=unix:%s/run/milter.sock" % w,
              "--set", "milter.socket_mode=0660",
              "--set", "paths.quarantine=%s/quarantine" % w,

@@ -472,6 +472,55 @@ test_nothing_to_see(void **state)
 }
 
 static void
+test_answer_first(void **state)
+{
+	struct fixture *x = *state;
+	uint8_t q[512];
+	struct ep c = { { 10, 1, 1, 9 }, 40001 };
+	struct ep r = { { 10, 0, 0, 53 }, 53 };
+	size_t n = dns_query(q, 9, "gmail.com");
+	char *a;
+
+	/* Only the answer was captured: the querier is still the client. */
+	q[2] |= 0x80;
+	feed(x, 17, &r, &c, 0, 0, q, n);
+	a = flush_and_read(x);
+	assert_int_equal(sp_count(a, "\n"), 1);
+	assert_non_null(strstr(a, "\"src_ip\":\"10.1.1.9\",\"src_port\":40001,"
+	    "\"dest_ip\":\"10.0.0.53\",\"dest_port\":53,"));
+	free(a);
+}
+
+static void
+test_port_rule_names_protocol(void **state)
+{
+	struct fixture *x = *state;
+	static const char irc[] = "NICK alice\r\nUSER alice 0 * :Alice\r\n";
+	struct ep s = { { 198, 51, 100, 7 }, 6667 };
+	struct ep tg = { { 91, 108, 9, 1 }, 0 };
+	uint8_t icmp[16] = { 8, 0 };
+	char *a;
+
+	/* The port rule waits for the parsers: the alert says irc. */
+	handshake(x, &cli, &s, 100);
+	feed(x, 6, &cli, &s, 101, 0x18, irc, sizeof(irc) - 1);
+	/* ICMP to a listed address: a flow, no alert. */
+	{
+		static uint8_t f[128];
+		size_t len = frame(f, 17, &cli, &tg, 0, 0, icmp, sizeof(icmp));
+
+		f[14 + 9] = 1;	/* protocol ICMP (checksum not checked) */
+		engine_packet(x->e, LINKTYPE_ETHERNET, &x->ts, f, len, len);
+	}
+	a = flush_and_read(x);
+	assert_int_equal(sp_count(a, "\n"), 1);
+	assert_non_null(strstr(a, "\"app_proto\":\"irc\",\"rule\":"
+	    "\"network.im.port\""));
+	assert_non_null(strstr(a, "\"service\":\"tcp/6660-6669\""));
+	free(a);
+}
+
+static void
 test_flow_log(void **state)
 {
 	struct fixture *x = *state;
@@ -511,6 +560,8 @@ main(void)
 		T(test_upload_once),
 		T(test_exception_and_agency),
 		T(test_nothing_to_see),
+		T(test_answer_first),
+		T(test_port_rule_names_protocol),
 		T(test_flow_log),
 	};
 

@@ -1,0 +1,53 @@
+#!/bin/sh
+# tests/bench/alerts_bench.sh O - how fast `msgsec alerts` reads a log
+# (issue 6 target: 200 MB/s on one core).  Generates a log of
+# ALERTS_BENCH_LINES lines (default 2,000,000, about 750 MB; half mail, half
+# network alerts, tests/bench/gen_alerts.py), warms the page cache, then
+# times, median of 3 runs each:
+#   filter   msgsec alerts --json --rule 'network.*' > /dev/null
+#   all      msgsec alerts --json > /dev/null          (every line out)
+#   summary  msgsec alerts summary > /dev/null
+#   gzip     the filter over the same log gzip -1'd     (MB of text)
+# MB/s is over the uncompressed bytes, by wall time and by CPU time
+# (user + system: the one-core figure when other work shares the machine).
+set -u
+O=${1:-build/bench}
+cd "$(dirname "$0")/../.." || exit 1
+msgsec=$O/msgsec
+n=${ALERTS_BENCH_LINES:-2000000}
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+/usr/bin/python3 tests/bench/gen_alerts.py "$n" "$dir/alerts.json" || exit 1
+bytes=$(stat -c %s "$dir/alerts.json")
+cat "$dir/alerts.json" >/dev/null
+awk -v n="$n" -v b="$bytes" 'BEGIN {
+	printf "log: %d lines, %.1f MB (%d bytes a line)\n", n, b / 1e6, b / n }'
+
+# median of 3: prints "wall cpu"
+timeit() {
+	for i in 1 2 3; do
+		/usr/bin/time -f '%e %U %S' -o "$dir/t" "$@" >/dev/null 2>"$dir/err" ||
+			{ cat "$dir/err" >&2; return 1; }
+		awk '{ printf "%s %.2f\n", $1, $2 + $3 }' "$dir/t"
+	done | sort -n | sed -n 2p
+}
+
+report() {	# name wall cpu
+	awk -v b="$bytes" -v name="$1" -v w="$2" -v c="$3" 'BEGIN {
+		mb = b / 1e6
+		printf "%-8s wall %6.2f s %7.0f MB/s   cpu %6.2f s %7.0f MB/s\n",
+		    name, w, (w > 0 ? mb / w : 0), c, (c > 0 ? mb / c : 0) }'
+}
+
+set -- $(timeit "$msgsec" alerts --json --rule 'network.*' "$dir/alerts.json")
+report filter "$1" "$2"
+set -- $(timeit "$msgsec" alerts --json "$dir/alerts.json")
+report all "$1" "$2"
+set -- $(timeit "$msgsec" alerts summary "$dir/alerts.json")
+report summary "$1" "$2"
+gzip -1 -c "$dir/alerts.json" >"$dir/alerts.json.gz"
+awk -v b="$(stat -c %s "$dir/alerts.json.gz")" 'BEGIN {
+	printf "gzip -1: %.1f MB\n", b / 1e6 }'
+set -- $(timeit "$msgsec" alerts --json --rule 'network.*' "$dir/alerts.json.gz")
+report gzip "$1" "$2"
+echo "(target: 200 MB/s on one core)"

@@ -24,3 +24,6 @@ fi
 echo
 echo "== network sensor (tests/bench/sensor_bench.sh)"
 sh tests/bench/sensor_bench.sh "$O"
+echo
+echo "== alert review (tests/bench/alerts_bench.sh)"
+sh tests/bench/alerts_bench.sh "$O"

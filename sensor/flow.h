@@ -9,9 +9,12 @@
  * state (TCP established, TCP closed, UDP/other).  Flow ids are 51-bit
  * like Suricata's so they survive JSON number parsers.
  *
- * Memory: flows come from one arena sized by max_flows; no allocation per
- * packet once the table is built, except the stream buffers (stream.h)
- * and the application state the engine hangs on `app`.
+ * Memory: flows come from one arena sized by max_flows (320 bytes each;
+ * pages are touched as slots are first used); no allocation per packet
+ * once the table is built, except the stream buffers (stream.h: up to
+ * 2 x stream_max per TCP flow until stream_done) and the application
+ * state the engine hangs on `app`.  A TCP SYN (without ACK) on a closed
+ * flow's tuple ends that flow and starts a new one.
  * Not thread-safe (one table per capture).
  */
 #ifndef MSGSEC_FLOW_H

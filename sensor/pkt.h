@@ -10,7 +10,20 @@
  * fragment reassembly (bounded by pkt_limits); tunnels GRE (IPv4/IPv6/
  * transparent Ethernet bridging), VXLAN (UDP 4789), IP-in-IP and 6in4/4in6,
  * up to `max_layers` encapsulations (STYLE.md 3: 16).  The innermost IP
- * header is the one reported.
+ * header is the one reported.  Also: LLC/SNAP, PPPoE sessions, MPLS label
+ * stacks, PPTP's enhanced GRE with PPP, IPv6 AH skipped (ESP and other
+ * protocols end the walk and are reported with their payload).
+ *
+ * Truncated against malformed: headers cut short because the capture cut
+ * the frame (caplen < wirelen) count as `truncated`; lengths that cannot
+ * be (IHL < 5, an IP or UDP length past a frame that was not cut, a TCP
+ * data offset < 5, ...) count as `malformed`.  Both give PKT_ERROR.  A
+ * packet whose headers are whole but whose payload was cut is PKT_OK with
+ * truncated set and paylen < l4len.  An IPv4 total length or IPv6 payload
+ * length of 0 (segmentation offload, jumbograms) means "the rest of the
+ * frame".  Trailing link padding is trimmed.  VLAN tags past
+ * PKT_MAX_VLANS overwrite the last slot, so vlan[nvlan - 1] is always the
+ * innermost.
  *
  * Trusts nothing in the frame.  Every read goes through a cursor.
  * A decoder owns the fragment table; not thread-safe (one per capture).

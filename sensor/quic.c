@@ -99,6 +99,7 @@ static const uint8_t salt_t051[QUIC_SALT_LEN] = {0x7a, 0x4e, 0xde, 0xf4,
 
 struct quic_state {
 	int status;		/* 0 running, 1 complete, -1 given up */
+	bool limit;		/* given up on a bound */
 	uint32_t version;
 	struct quic_version_info vi;
 	uint8_t dcid[QUIC_CID_MAX];
@@ -567,6 +568,7 @@ initial(struct quic_state *q, const struct long_hdr *h,
 
 	if (++q->ninitials > QUIC_MAX_PACKETS) {
 		q->status = -1;
+		q->limit = true;
 		return -1;
 	}
 	memset(&alt, 0, sizeof(alt));
@@ -613,8 +615,10 @@ initial(struct quic_state *q, const struct long_hdr *h,
 		q->largest_pn = (int64_t)pn;
 	rc = vi->kind == QK_IETF ? ietf_frames(q, pt, ptlen)
 				 : google_frames(q, pt, ptlen);
-	if (rc < 0)
+	if (rc < 0) {
 		q->status = -1;
+		q->limit = true;
+	}
 	return rc;
 }
 
@@ -707,4 +711,10 @@ unsigned
 quic_packets_opened(const struct quic_state *q)
 {
 	return q->nopened;
+}
+
+bool
+quic_limit_hit(const struct quic_state *q)
+{
+	return q->limit;
 }

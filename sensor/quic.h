@@ -83,4 +83,10 @@ bool quic_hello_is_chlo(const struct quic_state *q);
 unsigned quic_packets_failed(const struct quic_state *q);
 unsigned quic_packets_opened(const struct quic_state *q);
 
+/*
+ * True when quic_feed gave the flow up on a bound (QUIC_CRYPTO_MAX bytes
+ * of CRYPTO stream or QUIC_MAX_PACKETS Initials), for the limit counter.
+ */
+bool quic_limit_hit(const struct quic_state *q);
+
 #endif

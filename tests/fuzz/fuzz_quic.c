@@ -157,6 +157,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)quic_version(q);
 	(void)quic_packets_failed(q);
 	(void)quic_packets_opened(q);
+	(void)quic_limit_hit(q);
 	quic_state_free(&q);
 	return 0;
 }

@@ -1233,6 +1233,7 @@ test_bad_tag(void **state)
 	q = quic_state_new();
 	assert_int_equal(quic_feed(q, b, sizeof(b)), -1);
 	assert_int_equal(quic_packets_failed(q), 1);
+	assert_false(quic_limit_hit(q));
 	quic_state_free(&q);
 	memcpy(b, rfc9001_a2, sizeof(b));
 	b[600] ^= 0x80;
@@ -1305,12 +1306,14 @@ test_bounds(void **state)
 	pad_to(&pl, 100);
 	protect(&a, &V1, 0, rfc_dcid, 8, rfc_dcid, 8, 0, 1, &pl);
 	assert_int_equal(quic_feed(q, a.b, a.len), 0);
+	assert_false(quic_limit_hit(q));
 	memset(&a, 0, sizeof(a));
 	memset(&pl, 0, sizeof(pl));
 	put_crypto(&pl, QUIC_CRYPTO_MAX - 15, d, 16);
 	pad_to(&pl, 100);
 	protect(&a, &V1, 0, rfc_dcid, 8, rfc_dcid, 8, 1, 1, &pl);
 	assert_int_equal(quic_feed(q, a.b, a.len), -1);
+	assert_true(quic_limit_hit(q));
 	assert_int_equal(quic_feed(q, rfc9001_a2, sizeof(rfc9001_a2)), -1);
 	quic_state_free(&q);
 
@@ -1342,6 +1345,7 @@ test_bounds(void **state)
 		assert_int_equal(quic_feed(q, a.b, a.len),
 		    i < QUIC_MAX_PACKETS ? 0 : -1);
 	}
+	assert_true(quic_limit_hit(q));
 	quic_state_free(&q);
 }
 

@@ -360,3 +360,26 @@ flow_get(struct flow_table *t, const struct pkt *p, enum flow_dir *dir_r,
 	*dir_r = dir;
 	return f;
 }
+
+void
+flow_reverse(struct flow *f)
+{
+	struct ipaddr a = f->cli;
+	struct stream st = f->tcp[0];
+	uint16_t port = f->cport;
+	uint64_t n;
+
+	f->cli = f->srv;
+	f->srv = a;
+	f->cport = f->sport;
+	f->sport = port;
+	n = f->pkts[0];
+	f->pkts[0] = f->pkts[1];
+	f->pkts[1] = n;
+	n = f->bytes[0];
+	f->bytes[0] = f->bytes[1];
+	f->bytes[1] = n;
+	f->tcp[0] = f->tcp[1];
+	f->tcp[1] = st;
+	f->tcp_fin = (uint8_t)((f->tcp_fin & 1) << 1 | (f->tcp_fin & 2) >> 1);
+}

@@ -92,6 +92,14 @@ void flow_table_free(struct flow_table **t);
 struct flow *flow_get(struct flow_table *t, const struct pkt *p,
     enum flow_dir *dir_r, bool *created_r);
 
+/*
+ * Swap client and server (addresses, ports, per-direction counts, streams,
+ * FIN bits) when the caller knows better than the first packet (a reply
+ * from a well-known port seen first).  The flow stays in the table: the
+ * key and its hash do not depend on the direction.
+ */
+void flow_reverse(struct flow *f);
+
 /* End flows idle past their timeout at time now (capture time). */
 void flow_expire(struct flow_table *t, const struct timeval *now);
 /* End every flow (end of file, SIGTERM). */

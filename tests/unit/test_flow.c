@@ -337,6 +337,40 @@ test_ids_and_lookups(void **state)
 	free(ids);
 }
 
+static void
+test_reverse(void **state)
+{
+	struct flow_table *t = flow_table_new(NULL, NULL, NULL);
+	struct pkt p;
+	struct flow *f;
+	enum flow_dir dir;
+	bool created;
+
+	(void)state;
+	/* A reply from port 443 seen first, with a FIN. */
+	mkpkt(&p, 6, 0x0a000009, 443, 0x0a000001, 40000,
+	    TCPF_FIN | TCPF_ACK, 1);
+	f = flow_get(t, &p, &dir, &created);
+	assert_int_equal(dir, FLOW_TOSERVER);
+	assert_int_equal(f->tcp_fin, 1);
+	flow_reverse(f);
+	assert_int_equal(f->cport, 40000);
+	assert_int_equal(f->sport, 443);
+	assert_int_equal(f->cli.b[15], 1);
+	assert_int_equal(f->pkts[FLOW_TOCLIENT], 1);
+	assert_int_equal(f->pkts[FLOW_TOSERVER], 0);
+	assert_int_equal(f->tcp_fin, 2);
+	/* Both directions still find it, with the new orientation. */
+	assert_ptr_equal(flow_get(t, &p, &dir, &created), f);
+	assert_int_equal(dir, FLOW_TOCLIENT);
+	mkpkt(&p, 6, 0x0a000001, 40000, 0x0a000009, 443,
+	    TCPF_FIN | TCPF_ACK, 2);
+	assert_ptr_equal(flow_get(t, &p, &dir, &created), f);
+	assert_int_equal(dir, FLOW_TOSERVER);
+	assert_true(f->tcp_closed);
+	flow_table_free(&t);
+}
+
 /* IPv6 keys and the hash: ::ffff:a.b.c.d is not a.b.c.d's v6 twin. */
 static void
 test_ipv6(void **state)
@@ -367,6 +401,7 @@ main(void)
 		cmocka_unit_test(test_rst_and_reuse),
 		cmocka_unit_test(test_ids_and_lookups),
 		cmocka_unit_test(test_ipv6),
+		cmocka_unit_test(test_reverse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

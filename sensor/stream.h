@@ -7,7 +7,7 @@
  * order the segments arrived in: out-of-order segments wait (bounded by
  * the same `max`), retransmissions and overlaps keep the first copy
  * (first-wins, as most stacks and Suricata's default policy do), and bytes
- * past `max` are only counted.  Sequence numbers wrap (RFC 9293 modular
+ * past `max` are dropped.  Sequence numbers wrap (RFC 9293 modular
  * arithmetic).  When the SYN was not seen the stream starts at the first
  * segment that carries data.
  *

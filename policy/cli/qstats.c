@@ -4,8 +4,9 @@
  * Trusted: nothing in meta.json (the milter writes it, but the store is a
  * folder anyone with access may touch): each is read whole up to
  * QSTATS_META_MAX bytes and scanned by alertscan (strict JSON); a bad one
- * is counted as unreadable and skipped.  Hidden names (.spool, temporary
- * entries being built) are not entries.  Only the folder's direct children
+ * is counted as unreadable and skipped.  Hidden names (.spool, .release,
+ * temporary entries being built) and plain files (audit.jsonl) are not
+ * entries.  Only the folder's direct children
  * are looked at, and at most QSTATS_ENTRIES_MAX of them.
  */
 #include "qstats.h"
@@ -120,7 +121,15 @@ qstats_scan(const char *dir, struct qstats *q, char **error_r)
 		char *data;
 		size_t len;
 
+		struct stat st;
+
 		if (de->d_name[0] == '.')
+			continue;
+		/* Entries are folders; files beside them (audit.jsonl) are
+		 * not. */
+		if (de->d_type != DT_DIR && (de->d_type != DT_UNKNOWN ||
+		    fstatat(dirfd(d), de->d_name, &st,
+		    AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode)))
 			continue;
 		seen++;
 		if (read_meta(dirfd(d), de->d_name, &data, &len) < 0) {

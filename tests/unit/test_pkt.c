@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cidr.h"
+#include "ipfrag.h"
 #include "pkt.h"
 
 /* A frame built from the inside out: each add_* prepends a header. */
@@ -842,6 +843,113 @@ test_frag_limits(void **state)
 	assert_int_equal(frag4(w, 0, 4096, true, 4, &p), PKT_ERROR);
 }
 
+/* Every order of four fragments, each also sent twice: one datagram. */
+static void
+test_frag_every_order(void **state)
+{
+	static const size_t cut[5] = { 0, 64, 128, 136, 8 + 200 };
+	uint8_t w[8 + 200];
+	struct pkt p;
+	size_t perm[4] = { 0, 1, 2, 3 }, c[4] = { 0 }, i = 1, n = 0;
+	uint32_t id = 100;
+
+	(void)state;
+	udp_payload(w, 200);
+	for (;;) {
+		for (int v = 4; v <= 6; v += 2) {
+			for (int dup = 0; dup <= 1; dup++) {
+				enum pkt_result r = PKT_HELD;
+
+				id++;
+				for (size_t k = 0; k < 4; k++) {
+					size_t j = perm[k];
+					bool more = j < 3;
+
+					for (int t = 0; t <= dup; t++) {
+						assert_int_equal(r, PKT_HELD);
+						r = v == 4 ? frag4(w, cut[j],
+						    cut[j + 1] - cut[j], more,
+						    (uint16_t)id, &p) : frag6(w,
+						    cut[j], cut[j + 1] - cut[j],
+						    more, id, &p);
+						if (r == PKT_OK)
+							break;
+					}
+				}
+				assert_int_equal(r, PKT_OK);
+				assert_int_equal(p.ipver, v);
+				check_udp_whole(&p, 200);
+				n++;
+			}
+		}
+		/* Heap's algorithm: the next permutation. */
+		while (i < 4 && c[i] >= i) {
+			c[i] = 0;
+			i++;
+		}
+		if (i >= 4)
+			break;
+		{
+			size_t j = i % 2 == 0 ? 0 : c[i], t = perm[j];
+
+			perm[j] = perm[i];
+			perm[i] = t;
+		}
+		c[i]++;
+		i = 1;
+	}
+	assert_int_equal(n, 24 * 4);
+	assert_int_equal(st()->frags_dropped, 0);
+	assert_int_equal(st()->frags_reassembled, 24 * 4);
+}
+
+/* The memory bound exactly at, and one byte under, two datagrams. */
+static void
+test_frag_memory_at_limit(void **state)
+{
+	struct pkt_limits l;
+	struct pkt_stats s;
+	struct ipfrag *f;
+	struct ipfrag_key k;
+	struct timeval t = { 1, 0 };
+	uint8_t data[512] = { 0 }, *buf, nh;
+	size_t two, len;
+
+	(void)state;
+	pkt_limits_default(&l);
+	memset(&k, 0, sizeof(k));
+	k.ver = 4;
+	k.proto = 17;
+	memset(&s, 0, sizeof(s));
+	f = ipfrag_new(&l, &s);
+	for (k.id = 1; k.id <= 2; k.id++)
+		assert_int_equal(ipfrag_add(f, &k, &t, 0, true, 17, data, 504,
+		    &buf, &len, &nh), 0);
+	two = ipfrag_memory(f);
+	ipfrag_free(&f);
+	for (int over = 0; over <= 1; over++) {
+		l.frag_memory = two - (size_t)over;
+		memset(&s, 0, sizeof(s));
+		f = ipfrag_new(&l, &s);
+		for (k.id = 1; k.id <= 2; k.id++)
+			assert_int_equal(ipfrag_add(f, &k, &t, 0, true, 17,
+			    data, 504, &buf, &len, &nh), 0);
+		assert_int_equal(ipfrag_pending(f), over ? 1 : 2);
+		assert_int_equal(s.frags_dropped, (uint64_t)over);
+		assert_true(ipfrag_memory(f) <= l.frag_memory);
+		/* Completing the survivor (no growth) hands its buffer over. */
+		k.id = 2;
+		assert_int_equal(ipfrag_add(f, &k, &t, 504, false, 17, data, 8,
+		    &buf, &len, &nh), 1);
+		assert_int_equal(len, 512);
+		assert_int_equal(nh, 17);
+		free(buf);
+		assert_int_equal(ipfrag_pending(f), over ? 0 : 1);
+		ipfrag_free(&f);
+		assert_null(f);
+	}
+}
+
 /* ------------------------------------------------------------ tunnels */
 
 static void
@@ -1215,6 +1323,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_frag_timeout, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_frag_limits, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_frag_every_order, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_frag_memory_at_limit, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_tunnels, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_too_many_layers, setup,

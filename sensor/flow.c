@@ -8,8 +8,9 @@
  * free list; the hash table has a power-of-two number of buckets >=
  * max_flows.  A full table evicts the least recently seen flow.
  *
- * Flows sit on one of three LRU lists, one per timeout (TCP open, TCP
- * closed, UDP and other), most recently seen at the head.  Within a list
+ * Flows sit on one of four LRU lists, one per timeout (TCP new until a
+ * packet comes back, TCP established, TCP closed, UDP and other), most
+ * recently seen at the head.  Within a list
  * every flow has the same timeout, so flow_expire only looks at the tails
  * and stops at the first flow still alive: cheap enough to call for every
  * packet.
@@ -30,7 +31,8 @@ enum {
 	LRU_TCP = 0,
 	LRU_CLOSED = 1,
 	LRU_OTHER = 2,
-	LRU_N = 3,
+	LRU_NEW = 3,		/* TCP, no packet back yet */
+	LRU_N = 4,
 };
 
 struct lru {
@@ -62,6 +64,7 @@ flow_limits_default(struct flow_limits *l)
 	l->stream_max = 16384;
 	l->tcp_timeout = 600;
 	l->tcp_closed_timeout = 30;
+	l->tcp_new_timeout = 30;
 	l->udp_timeout = 120;
 }
 
@@ -90,6 +93,7 @@ flow_table_new(const struct flow_limits *l, flow_end_fn *on_end, void *ctx)
 	t->timeout_us[LRU_CLOSED] = (int64_t)t->lim.tcp_closed_timeout *
 	    1000000;
 	t->timeout_us[LRU_OTHER] = (int64_t)t->lim.udp_timeout * 1000000;
+	t->timeout_us[LRU_NEW] = (int64_t)t->lim.tcp_new_timeout * 1000000;
 	return t;
 }
 
@@ -308,7 +312,7 @@ flow_create(struct flow_table *t, const struct pkt *p, uint16_t vlan,
 	f->hash = h;
 	f->hnext = t->bucket[h & t->mask];
 	t->bucket[h & t->mask] = f;
-	lru_push(t, f, p->proto == 6 ? LRU_TCP : LRU_OTHER);
+	lru_push(t, f, p->proto == 6 ? LRU_NEW : LRU_OTHER);
 	t->st.flows++;
 	t->st.active++;
 	return f;
@@ -322,6 +326,7 @@ flow_get(struct flow_table *t, const struct pkt *p, enum flow_dir *dir_r,
 	uint32_t h;
 	struct flow *f;
 	enum flow_dir dir = FLOW_TOSERVER;
+	uint8_t which;
 	int m = 0;
 
 	*created_r = false;
@@ -353,9 +358,15 @@ flow_get(struct flow_table *t, const struct pkt *p, enum flow_dir *dir_r,
 		if ((p->tcp_flags & TCPF_RST) != 0 || f->tcp_fin == 3)
 			f->tcp_closed = true;
 	}
-	if (f->lru_prev != NULL || (f->tcp_closed && f->lru != LRU_CLOSED)) {
+	if (f->tcp_closed)
+		which = LRU_CLOSED;
+	else if (f->lru == LRU_NEW && f->pkts[0] > 0 && f->pkts[1] > 0)
+		which = LRU_TCP;
+	else
+		which = f->lru;
+	if (f->lru_prev != NULL || which != f->lru) {
 		lru_unlink(t, f);
-		lru_push(t, f, f->tcp_closed ? LRU_CLOSED : f->lru);
+		lru_push(t, f, which);
 	}
 	*dir_r = dir;
 	return f;

@@ -65,6 +65,7 @@ struct flow_limits {
 	size_t stream_max;	/* reassembly bytes per direction, default 16384 */
 	unsigned tcp_timeout;	/* established, seconds, default 600 */
 	unsigned tcp_closed_timeout;	/* default 30 */
+	unsigned tcp_new_timeout;	/* no packet back yet, default 30 */
 	unsigned udp_timeout;	/* default 120 */
 };
 

@@ -2,8 +2,8 @@
  * test_flow.c - the flow table: one flow for both directions, the client
  * chosen by the first packet and the SYN/SYN+ACK rules, keys that differ
  * by VLAN, protocol or version, per-direction counts, eviction at the
- * bound (LRU, reported through on_end), each timeout at and past its
- * value, close by FIN both ways and by RST, port reuse, unique 51-bit
+ * bound (LRU, reported through on_end), each timeout (new, established,
+ * closed TCP; UDP) at and past its value, close by FIN both ways and by RST, port reuse, unique 51-bit
  * ids, streams set up for TCP and freed after on_end, and lookups against
  * a reference on many random flows.
  */
@@ -193,6 +193,7 @@ test_timeouts(void **state)
 	l.udp_timeout = 120;
 	l.tcp_timeout = 600;
 	l.tcp_closed_timeout = 30;
+	l.tcp_new_timeout = 30;
 	t = flow_table_new(&l, on_end, &e);
 	mkpkt(&p, 17, 1, 1, 2, 2, 0, 1000);
 	flow_get(t, &p, &dir, &created);
@@ -200,6 +201,12 @@ test_timeouts(void **state)
 	f = flow_get(t, &p, &dir, &created);
 	stream_add(&f->tcp[0], 0, TCPF_SYN, NULL, 0);
 	stream_add(&f->tcp[0], 1, TCPF_ACK, (const uint8_t *)"hello", 5);
+	/* An answer makes it established. */
+	mkpkt(&p, 6, 2, 2, 1, 1, TCPF_SYN | TCPF_ACK, 1000);
+	assert_ptr_equal(flow_get(t, &p, &dir, &created), f);
+	/* A SYN never answered: the new-flow timeout. */
+	mkpkt(&p, 6, 5, 1, 2, 2, TCPF_SYN, 1005);
+	flow_get(t, &p, &dir, &created);
 	mkpkt(&p, 6, 3, 1, 2, 2, TCPF_SYN, 1000);
 	flow_get(t, &p, &dir, &created);
 	/* Close the second TCP flow: FIN one way is not enough. */
@@ -209,42 +216,50 @@ test_timeouts(void **state)
 	mkpkt(&p, 6, 2, 2, 3, 1, TCPF_FIN | TCPF_ACK, 1010);
 	assert_ptr_equal(flow_get(t, &p, &dir, &created), f);
 	assert_true(f->tcp_closed);
-	/* Closed TCP: exactly 30 s after its last packet stays, then ends. */
-	now.tv_sec = 1040;
+	/* New TCP: exactly 30 s idle stays, a microsecond more ends it. */
+	now.tv_sec = 1035;
 	now.tv_usec = 0;
 	flow_expire(t, &now);
 	assert_int_equal(e.n, 0);
 	now.tv_usec = 1;
 	flow_expire(t, &now);
 	assert_int_equal(e.n, 1);
-	/* UDP: idle exactly 120 s stays, a microsecond more ends it. */
-	now.tv_sec = 1120;
+	/* Closed TCP: 30 s after its last packet. */
+	now.tv_sec = 1040;
 	now.tv_usec = 0;
 	flow_expire(t, &now);
 	assert_int_equal(e.n, 1);
 	now.tv_usec = 1;
 	flow_expire(t, &now);
 	assert_int_equal(e.n, 2);
+	/* UDP: 120 s. */
+	now.tv_sec = 1120;
+	now.tv_usec = 0;
+	flow_expire(t, &now);
+	assert_int_equal(e.n, 2);
+	now.tv_usec = 1;
+	flow_expire(t, &now);
+	assert_int_equal(e.n, 3);
 	now.tv_usec = 0;
 	/* Established TCP: 600 s; its stream is still there in on_end. */
 	now.tv_sec = 1600;
 	flow_expire(t, &now);
-	assert_int_equal(e.n, 2);
+	assert_int_equal(e.n, 3);
 	now.tv_sec = 1601;
 	flow_expire(t, &now);
-	assert_int_equal(e.n, 3);
+	assert_int_equal(e.n, 4);
 	assert_int_equal(e.streamlen, 5);
-	assert_int_equal(flow_table_stats(t)->timed_out, 3);
+	assert_int_equal(flow_table_stats(t)->timed_out, 4);
 	assert_int_equal(flow_table_stats(t)->active, 0);
 	/* Time going backwards expires nothing. */
 	mkpkt(&p, 17, 1, 1, 2, 2, 0, 5000);
 	flow_get(t, &p, &dir, &created);
 	now.tv_sec = 10;
 	flow_expire(t, &now);
-	assert_int_equal(e.n, 3);
-	flow_flush(t);
 	assert_int_equal(e.n, 4);
-	assert_int_equal(flow_table_stats(t)->timed_out, 3);
+	flow_flush(t);
+	assert_int_equal(e.n, 5);
+	assert_int_equal(flow_table_stats(t)->timed_out, 4);
 	flow_table_free(&t);
 }
 

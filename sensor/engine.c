@@ -700,25 +700,58 @@ engine_flush(struct engine *e)
 
 /* ------------------------------------------------------------ flow log */
 
-/* 2026-03-15T10:00:00.123456+0000, as alerts print it. */
+/*
+ * 2026-03-15T10:00:00.123456+0000, as alerts print it, without strftime
+ * (three per flow line): the civil date from the day number (H. Hinnant's
+ * days-to-civil algorithm, proleptic Gregorian, UTC).  Years outside
+ * 0..9999 (a forged capture header) print as the epoch, as alert.c does.
+ */
+static void
+put_digits(char *p, unsigned v, int n)
+{
+	while (n-- > 0) {
+		p[n] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
 static void
 iso_time(const struct timeval *tv, char *out, size_t size)
 {
-	struct tm tm;
-	time_t t = tv->tv_sec;
+	int64_t secs = tv->tv_sec, days, z, era, y;
+	unsigned doe, yoe, doy, mp, d, m, sod;
 	long usec = (long)tv->tv_usec;
-	size_t n;
 
+	if (size < 32)
+		return;
 	if (usec < 0 || usec > 999999)
 		usec = 0;
-	if (gmtime_r(&t, &tm) == NULL) {
-		memset(&tm, 0, sizeof(tm));
-		tm.tm_year = 70;
-		tm.tm_mday = 1;
+	days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
+	sod = (unsigned)(secs - days * 86400);
+	z = days + 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = (unsigned)(z - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = (int64_t)yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	y += m <= 2;
+	if (y < 0 || y > 9999) {
+		y = 1970;
+		m = d = 1;
+		sod = 0;
+		usec = 0;
 	}
-	n = strftime(out, size, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (n == 0 || snprintf(out + n, size - n, ".%06ld+0000", usec) < 0)
-		out[n] = '\0';
+	memcpy(out, "0000-00-00T00:00:00.000000+0000", 32);
+	put_digits(out, (unsigned)y, 4);
+	put_digits(out + 5, m, 2);
+	put_digits(out + 8, d, 2);
+	put_digits(out + 11, sod / 3600, 2);
+	put_digits(out + 14, sod / 60 % 60, 2);
+	put_digits(out + 17, sod % 60, 2);
+	put_digits(out + 20, (unsigned)usec, 6);
 }
 
 static void

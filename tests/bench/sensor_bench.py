@@ -16,10 +16,11 @@ rewrites the IP total length of padded minimum-size frames to take in the
 Ethernet padding (6,255 of the corpus's 33,034 packets changed).
 
 Each program reads the file 5 times, interleaved; the median wall time
-gives M packets/s.  The file holds only ~330,000 packets (the corpus
-averages ~460 bytes a packet), so start-up matters: each program also reads
-an empty capture, and the rate with that median start-up time taken off is
-shown beside the raw one.  The sensor's peak RSS (/usr/bin/time %M) is shown
+gives M packets/s, and so does the median CPU time (user + system) with the
+start-up taken off: the file holds only ~330,000 packets (the corpus
+averages ~460 bytes a packet), so each program also reads an empty capture
+to measure its start-up, and CPU time is steadier than wall time when the
+machine is shared.  The sensor's peak RSS (/usr/bin/time %M) is shown
 for the default sensor.max_flows and for a small flow table.
 """
 import os
@@ -107,25 +108,33 @@ def build_capture():
 
 
 def timed(cmd):
-	"""(wall seconds, peak RSS KiB, exit status) of one run.  The RSS comes
-	from /usr/bin/time when present: getrusage of a child forked straight
-	from this Python would include Python's own high-water mark (Linux
-	carries it across fork and exec)."""
+	"""(wall seconds, CPU seconds, peak RSS KiB, exit status) of one run.
+	The RSS comes from /usr/bin/time when present: getrusage of a child
+	forked straight from this Python would include Python's own high-water
+	mark (Linux carries it across fork and exec).  The CPU time (user +
+	system, from wait4, which counts the waited-for grandchild) is steadier
+	than the wall time on a shared machine."""
 	rssfile = None
 	if os.access("/usr/bin/time", os.X_OK):
 		rssfile = os.path.join(CACHE, "rss.txt")
 		cmd = ["/usr/bin/time", "-f", "%M", "-o", rssfile] + cmd
-	t0 = time.monotonic()
-	p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-	t = time.monotonic() - t0
-	rss = 0
+	errfile = os.path.join(CACHE, "stderr.txt")
+	with open(errfile, "wb") as err:
+		t0 = time.monotonic()
+		p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+		_, status, ru = os.wait4(p.pid, 0)
+		t = time.monotonic() - t0
+	p.returncode = os.waitstatus_to_exitcode(status)
+	cpu = ru.ru_utime + ru.ru_stime
+	rss = ru.ru_maxrss
 	if rssfile:
 		with open(rssfile) as f:
 			rss = int(f.read().split()[-1])
 	if p.returncode != 0:
-		sys.stderr.write("%s exited %d: %s\n" % (cmd[0], p.returncode,
-		    p.stderr.decode("utf-8", "replace")[-500:]))
-	return t, rss, p.returncode
+		with open(errfile, "rb") as f:
+			sys.stderr.write("%s exited %d: %s\n" % (cmd[0], p.returncode,
+			    f.read().decode("utf-8", "replace")[-500:]))
+	return t, cpu, rss, p.returncode
 
 
 def warm(path):
@@ -163,37 +172,44 @@ def main():
 	start = {n: [] for n, _ in progs}
 	for _ in range(ROUNDS):
 		for name, cmd in progs:
-			t, _, rc = timed([empty if a == cap else a for a in cmd])
+			t, cpu, _, rc = timed([empty if a == cap else a for a in cmd])
 			if rc == 0:
-				start[name].append(t)
+				start[name].append((t, cpu))
 	runs = {n: [] for n, _ in progs}
 	rss = {n: 0 for n, _ in progs}
 	for _ in range(ROUNDS):
 		for name, cmd in progs:
 			if name == "tcpdump" and not shutil.which("tcpdump"):
 				continue
-			t, m, rc = timed(cmd)
+			t, cpu, m, rc = timed(cmd)
 			if rc == 0:
-				runs[name].append(t)
+				runs[name].append((t, cpu))
 				rss[name] = max(rss[name], m)
 	print("sensor throughput: %s, %.0f MB, %d packets (%d nDPI corpus "
 	    "copies, distinct VLAN tags), median of %d" % (os.path.relpath(cap,
 	    TOP), size / 1e6, npkts, REPLICAS, ROUNDS))
 	rate = {}
+	print("  %-14s %22s %22s %9s %12s" % ("", "wall: M packets/s",
+	    "CPU: M packets/s", "MB/s", "peak RSS"))
 	for name, _ in progs:
 		if not runs[name]:
 			print("  %-14s failed" % name)
 			continue
-		med = statistics.median(runs[name])
-		st = statistics.median(start[name]) if start[name] else 0.0
-		rate[name] = npkts / med / 1e6
-		net = npkts / (med - st) / 1e6 if med > st else float("nan")
-		rate[name + "/net"] = net
-		print("  %-14s %6.2f M packets/s (%6.2f without %3.0f ms start-up)"
-		    "  %5.0f MB/s  peak RSS %7d KiB  (runs: %s s)" % (name,
-		    rate[name], net, st * 1e3, size / med / 1e6, rss[name],
-		    " ".join("%.3f" % t for t in runs[name])))
-	for suffix, what in (("", "raw"), ("/net", "start-up taken off")):
+		wall = statistics.median(r[0] for r in runs[name])
+		cpu = statistics.median(r[1] for r in runs[name])
+		swall = statistics.median(r[0] for r in start[name]) \
+		    if start[name] else 0.0
+		scpu = statistics.median(r[1] for r in start[name]) \
+		    if start[name] else 0.0
+		rate[name] = npkts / wall / 1e6
+		rate[name + "/cpu"] = npkts / (cpu - scpu) / 1e6 \
+		    if cpu > scpu else float("nan")
+		print("  %-14s %6.2f (start-up %3.0f ms) %6.2f (start-up %3.0f ms)"
+		    " %9.0f %8d KiB  (wall s: %s)" % (name, rate[name], swall * 1e3,
+		    rate[name + "/cpu"], scpu * 1e3, size / wall / 1e6, rss[name],
+		    " ".join("%.3f" % r[0] for r in runs[name])))
+	for suffix, what in (("", "wall time"),
+	    ("/cpu", "CPU time, start-up taken off")):
 		m = rate.get("msgsec-sensor" + suffix)
 		if not m:
 			continue
@@ -207,10 +223,12 @@ def main():
 			parts.append("%.2fx tcpdump (target >= 0.5x: %s)" % (r,
 			    "met" if r >= 0.5 else "NOT met"))
 		print("  msgsec-sensor, %s: %s" % (what, "; ".join(parts)))
+	print("  (load average at the end: %s)" % " ".join("%.1f" % x for x in
+	    os.getloadavg()))
 	# memory against the flow-table bound
 	print("sensor memory: peak RSS against sensor.max_flows")
 	for flows in (262144, 4096):
-		t, m, rc = timed([sensor, "-c", conf, "-r", cap, "--alerts",
+		t, _, m, rc = timed([sensor, "-c", conf, "-r", cap, "--alerts",
 		    "/dev/null", "-q", "--set", "sensor.max_flows=%d" % flows] +
 		    user)
 		print("  sensor.max_flows=%-7d peak RSS %7d KiB  (%.3f s%s)" % (

@@ -172,3 +172,31 @@ else
 		"$revs MassIT reviews"
 fi
 cd "$top" || exit 1
+
+# On a terminal, request asks for what the flags do not give.
+if command -v script >/dev/null 2>&1; then
+	W=$tmp/prompt
+	rm -rf "$W"
+	mkdir -p "$W"
+	cp -R rules "$W/rules"
+	cd "$W/rules" || exit 1
+	(printf 'designee\nm@dor.mass.example\nreasons here\ncirc\naccess\n'
+	printf 'attach.*\n\n\n2026-12-10\n2027-01-10\n'; sleep 3) |
+		script -qec "'$bin' exception request -c msgsec.yaml \
+		--now 2026-12-01T09:00:00Z --agency DOR \
+		--requester 'Meredith Chan'" /dev/null >"$tmp/prompt.out" 2>&1
+	f=exceptions/EX-2026-0007.yaml
+	if grep -q 'Their role (agency-head or designee): ' "$tmp/prompt.out" &&
+		grep -q 'filed EX-2026-0007 (requested' "$tmp/prompt.out" &&
+		grep -q '^  reasons: reasons here$' "$f" &&
+		grep -q '^  valid_until: 2027-01-10$' "$f" &&
+		grep -q 'name: Meredith Chan, role: designee' "$f"; then
+		echo "ok exception/prompts"
+	else
+		echo "FAIL exception/prompts"
+		sed 's/^/    /' "$tmp/prompt.out"
+	fi
+	cd "$top" || exit 1
+else
+	echo "skip exception/prompts (no script(1))"
+fi

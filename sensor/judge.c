@@ -354,7 +354,7 @@ struct judge_ctx {
 	/* what satisfied the rule under test */
 	const struct cond *svc_cond;
 	struct fact svc_fact;
-	int svc_rank;		/* 3 domain, 2 ip, 1 port, 0 none */
+	int svc_rank;		/* 4 domain, 3 ip, 2 port, 1 text, 0 none */
 	const char *name;
 	enum name_source name_src;
 	const char *ech_entry;	/* tls.name-hidden: the front matched */
@@ -391,7 +391,7 @@ visit_name(struct judge_ctx *x, const struct cond *c,
 		return false;
 	memset(&f, 0, sizeof(f));
 	f.s = span_from_cstr(name);
-	return ctx_visit(x, c, visit, &f, 3, src, name);
+	return ctx_visit(x, c, visit, &f, 4, src, name);
 }
 
 /* The SNI and where it came from, for tls.name-hidden. */
@@ -488,19 +488,19 @@ judge_each(void *ctx, enum field field, const char *subkey,
 		    NAME_DNS_QUERY, x->dns_name);
 	case FIELD_APP_PROTO:
 		f.s = span_from_cstr(app_proto_name(v->app));
-		return ctx_visit(x, c, visit, &f, 0, NAME_COUNT_, NULL);
+		return ctx_visit(x, c, visit, &f, 1, NAME_COUNT_, NULL);
 	case FIELD_SRC_IP:
 		f.ip = fl->cli;
-		return ctx_visit(x, c, visit, &f, 2, NAME_COUNT_, NULL);
+		return ctx_visit(x, c, visit, &f, 3, NAME_COUNT_, NULL);
 	case FIELD_DEST_IP:
 		f.ip = fl->srv;
-		return ctx_visit(x, c, visit, &f, 2, NAME_COUNT_, NULL);
+		return ctx_visit(x, c, visit, &f, 3, NAME_COUNT_, NULL);
 	case FIELD_DEST_PORT:
 		if (fl->proto != 6 && fl->proto != 17)
 			return false;
 		f.proto = fl->proto;
 		f.port = fl->sport;
-		return ctx_visit(x, c, visit, &f, 1, NAME_COUNT_, NULL);
+		return ctx_visit(x, c, visit, &f, 2, NAME_COUNT_, NULL);
 	case FIELD_BYTES_TOSERVER:
 		f.num = fl->bytes[FLOW_TOSERVER];
 		return visit(c, &f);
@@ -533,15 +533,22 @@ service_text(const struct judge_ctx *x, char *out, size_t size)
 	if (c == NULL || c->list == NULL)
 		return;
 	switch (x->svc_rank) {
-	case 3:
+	case 4:
 		if (list_match_str(c->list, f->s.p, f->s.len, &entry))
 			str_lcpy(out, entry != NULL ? entry : "", size);
 		break;
-	case 2:
+	case 1:		/* a string list (app_proto): the value is the entry */
+		if (f->s.len < size && list_match_str(c->list, f->s.p,
+		    f->s.len, &entry)) {
+			memcpy(out, f->s.p, f->s.len);
+			out[f->s.len] = '\0';
+		}
+		break;
+	case 3:
 		if (list_match_ip(c->list, &f->ip, &cidr))
 			cidr_format(&cidr, out, size);
 		break;
-	case 1:
+	case 2:
 		if (!list_match_port(c->list, f->proto, f->port, &pr))
 			break;
 		if (pr.lo == pr.hi)

@@ -8,6 +8,7 @@
  *           im_ports (tcp/5222, tcp/6660-6669), doh (cloudflare-dns.com),
  *           ech_fronts (cloudflare-ech.com)
  *   rules   the shipped clause-3 network rules, thresholds 1000 bytes
+ *           (up) and 5000 (down)
  *   agency  DEP 192.0.2.0/25 (official IM teams.dep.example), DOR
  *           192.0.2.128/25
  *   exception EX-2026-0001: DEP host 192.0.2.17, network.webmail*,
@@ -73,6 +74,8 @@ static const char sp_rules[] =
     "match: { dest.ip: { in: im_networks } }, action: log }\n"
     "  - { id: network.im.port, policy: \"3.1\", applies: network, "
     "match: { dest.port: { in: im_ports } }, action: log }\n"
+    "  - { id: network.im.protocol, policy: \"3.1\", applies: network, "
+    "match: { app_proto: { in: [whatsapp, irc] } }, action: log }\n"
     "  - { id: network.doh, policy: \"3.3\", applies: network, "
     "match: { hostname: { in: doh_resolvers } }, action: log }\n"
     "  - { id: network.name-hidden, policy: \"3.3\", applies: network, "

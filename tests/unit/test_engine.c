@@ -513,10 +513,14 @@ test_port_rule_names_protocol(void **state)
 		engine_packet(x->e, LINKTYPE_ETHERNET, &x->ts, f, len, len);
 	}
 	a = flush_and_read(x);
-	assert_int_equal(sp_count(a, "\n"), 1);
+	assert_int_equal(sp_count(a, "\n"), 2);
 	assert_non_null(strstr(a, "\"app_proto\":\"irc\",\"rule\":"
 	    "\"network.im.port\""));
 	assert_non_null(strstr(a, "\"service\":\"tcp/6660-6669\""));
+	/* The protocol rule: its list entry is the protocol. */
+	assert_non_null(strstr(a, "\"rule\":\"network.im.protocol\",\"policy\":"
+	    "\"3.1\",\"category\":\"im\",\"action\":\"log\",\"service\":"
+	    "\"irc\",\"bytes_toserver\""));
 	free(a);
 }
 

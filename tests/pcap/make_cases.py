@@ -399,11 +399,12 @@ def check_rfc_vectors():
 
 
 def quic_flow(cap, sni, version=QUIC_V1, split=None, reverse=False,
-    coalesce=False, cli=CLIENT, srv=SERVER, sport=50000, wrap=eth, seed=3):
+    coalesce=False, cli=CLIENT, srv=SERVER, sport=50000, wrap=eth, seed=3,
+    ech=False):
 	rng = random.Random(seed)
 	dcid = bytes(rng.randrange(256) for _ in range(8))
 	scid = bytes(rng.randrange(256) for _ in range(8))
-	hs = client_hello(sni, alpn=(b"h3",), seed=seed, quic=True)
+	hs = client_hello(sni, alpn=(b"h3",), seed=seed, quic=True, ech=ech)
 	if split is None:
 		pkts = [quic_initial(version, dcid, scid, crypto_frame(0, hs))]
 	else:
@@ -750,6 +751,16 @@ def _(c):
 def _(c):
 	c.add(eth(ipl(CLIENT, SERVER) / UDP(sport=50021, dport=443) /
 	    Raw(rfc_initial(QUIC_V2))))
+
+
+@case("quic_ech_front.pcap")
+def _(c):
+	quic_flow(c, "cloudflare-ech.com", ech=True)
+
+
+@case("quic_ech_grease.pcap")
+def _(c):
+	quic_flow(c, "chat.signal.org", ech=True)
 
 
 @case("quic_garbage.pcap")

@@ -94,7 +94,7 @@ PROGRAMS := $(O)/msgsec $(O)/msgsec-milter $(if $(wildcard sensor/main.c),$(O)/m
 # Keep objects that pattern rules make on the way to test binaries.
 .SECONDARY:
 
-.PHONY: all run test check lint fuzz bench bench-build install clean deps deps-test
+.PHONY: all run test check lint fuzz bench bench-build install clean deps deps-test deb
 all: $(PROGRAMS)
 
 $(O)/%.o: %.c
@@ -198,6 +198,10 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SYSCONFDIR)/msgsec
 	install -m 0755 $(O)/msgsec $(DESTDIR)$(PREFIX)/bin/msgsec
 	cp -R rules/. $(DESTDIR)$(SYSCONFDIR)/msgsec/
+
+# Debian package (debhelper) into $(O)/deb, checked by lintian.
+deb:
+	@sh packaging/make-deb.sh $(O)
 
 clean:
 	rm -rf build

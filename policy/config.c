@@ -105,6 +105,10 @@ static const struct config_key keys[] = {
 	{ "sensor.stream_bytes", CONF_U64, SEN(stream_bytes), 0, "16384", 512,
 	    16 * MIB, "bytes of each TCP direction reassembled for the "
 	    "parsers" },
+	{ "sensor.stream_memory", CONF_U64, SEN(stream_memory), 0, "268435456",
+	    1 * MIB, 64 * GIB, "bytes all TCP streams still being parsed may "
+	    "hold; past it the stream that grew is given up (limit."
+	    "reassembly)" },
 	{ "sensor.tcp_timeout", CONF_U64, SEN(tcp_timeout), 0, "600", 1,
 	    86400, "seconds an idle TCP flow is kept" },
 	{ "sensor.tcp_closed_timeout", CONF_U64, SEN(tcp_closed_timeout), 0,

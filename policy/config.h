@@ -52,6 +52,7 @@ struct sensor_config {
 	bool immediate;
 	uint64_t max_flows;
 	uint64_t stream_bytes;
+	uint64_t stream_memory;
 	uint64_t tcp_timeout;
 	uint64_t tcp_closed_timeout;
 	uint64_t udp_timeout;

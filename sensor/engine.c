@@ -127,6 +127,7 @@ engine_settings_from_policy(struct engine_settings *s, const struct policy *p)
 	s->flow.tcp_timeout = (unsigned)c->tcp_timeout;
 	s->flow.tcp_closed_timeout = (unsigned)c->tcp_closed_timeout;
 	s->flow.udp_timeout = (unsigned)c->udp_timeout;
+	s->stream_memory = (size_t)c->stream_memory;
 	s->judge.dns_dedup_seconds = c->dns_dedup_seconds;
 	s->judge.ech_fronts_list = c->ech_fronts_list;
 }
@@ -499,12 +500,20 @@ tcp_parse(struct engine *e, struct flow *f, struct app *a,
 	return false;
 }
 
+/* Bytes a client stream holds (buffer and out-of-order pieces). */
+static size_t
+stream_held(const struct stream *s)
+{
+	return s->cap + s->ooo_bytes;
+}
+
 static void
 tcp_packet(struct engine *e, struct flow *f, struct app *a,
     enum flow_dir dir, const struct pkt *p, const struct timeval *ts)
 {
 	struct stream *s = &f->tcp[FLOW_TOSERVER];
-	bool changed = false;
+	bool changed = false, over;
+	size_t held;
 
 	if (dir != FLOW_TOSERVER || (a->pend & P_TCP) == 0)
 		return;
@@ -513,20 +522,26 @@ tcp_packet(struct engine *e, struct flow *f, struct app *a,
 		return;
 	if (p->paylen > 0)
 		a->segs++;
+	held = stream_held(s);
 	if (stream_add(s, p->seq, p->tcp_flags, p->payload, p->paylen))
 		changed = tcp_parse(e, f, a, ts);
-	if ((a->pend & P_TCP) != 0 && (s->full || s->fin ||
+	e->st.stream_held = e->st.stream_held - held + stream_held(s);
+	over = e->st.stream_held > e->set.stream_memory;
+	if ((a->pend & P_TCP) != 0 && (s->full || s->fin || over ||
 	    a->segs >= ENGINE_MAX_SEGS)) {
-		/* Nobody could decide within the bound. */
-		if (s->full) {
+		/* Nobody could decide within the bounds. */
+		if (s->full || over) {
 			e->st.streams_undecided++;
+			e->st.streams_over_memory += over;
 			a->checks |= JUDGE_CHECK_LIMIT_REASSEMBLY;
 			changed = true;
 		}
 		a->pend &= (uint8_t)~P_TCP;
 	}
-	if ((a->pend & P_TCP) == 0)
+	if ((a->pend & P_TCP) == 0) {
+		e->st.stream_held -= stream_held(s);
 		stream_done(s);
+	}
 	if (changed)
 		judge_now(e, f, a, ts);
 }
@@ -909,6 +924,8 @@ on_flow_end(void *ctx, struct flow *f)
 
 	if (a == NULL)
 		return;
+	if (f->proto == IPPROTO_TCP && (a->pend & P_TCP) != 0)
+		e->st.stream_held -= stream_held(&f->tcp[FLOW_TOSERVER]);
 	if (!a->judged)
 		judge_now(e, f, a, &f->last);
 	if (e->flowlog != NULL)

@@ -36,6 +36,9 @@ struct engine_settings {
 	struct pkt_limits pkt;
 	struct flow_limits flow;
 	struct judge_settings judge;
+	size_t stream_memory;	/* all client streams still being parsed:
+				   past it a stream is given up
+				   (limit.reassembly) */
 };
 
 /* Fill from the configuration's sensor.* settings. */
@@ -53,6 +56,9 @@ struct engine_stats {
 	uint64_t im_detected;
 	uint64_t streams_undecided;	/* reassembly bound hit, no parser
 					   recognised the stream */
+	uint64_t streams_over_memory;	/* ... of which the memory bound */
+	uint64_t stream_held;		/* bytes client streams still being
+					   parsed hold now (0 after a flush) */
 	uint64_t flows_logged;
 };
 

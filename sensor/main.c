@@ -344,13 +344,14 @@ summary(struct capture *c, const struct engine *e, double secs)
 	    "ECH %llu), QUIC hellos %llu (initials %llu, failed %llu), gQUIC "
 	    "hellos %llu, HTTP requests %llu, DNS messages %llu (TCP %llu, not "
 	    "DNS %llu; names %llu, deduplicated %llu), IM %llu, undecided "
-	    "streams %llu\n",
+	    "streams %llu (memory bound %llu)\n",
 	    U(es->tls_hellos), U(es->tls_sni), U(es->tls_ech),
 	    U(es->quic_hellos), U(es->quic_initials), U(es->quic_failed),
 	    U(es->gquic_hellos),
 	    U(es->http_requests), U(es->dns_messages),
 	    U(es->dns_tcp_messages), U(es->dns_bad), U(js->dns_names),
-	    U(js->dns_deduped), U(es->im_detected), U(es->streams_undecided));
+	    U(js->dns_deduped), U(es->im_detected), U(es->streams_undecided),
+	    U(es->streams_over_memory));
 	capture_stats(c, &cs);
 	if (cs.valid)
 		fprintf(stderr, "msgsec-sensor: pcap: %llu received, %llu "

@@ -77,6 +77,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s.pkt.frag_max_datagrams = 8;
 	s.pkt.frag_memory = 65536;
 	s.judge.dns_dedup_slots = 16;
+	s.stream_memory = 8192;
 	s.judge.now = 1782864000;	/* 2026-07-01 */
 	e = engine_new(&s, policy, alerts, flows);
 	while (size - off >= 4) {
@@ -105,6 +106,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	engine_flush(e);
 	assert(engine_flow_stats(e)->active == 0);
+	assert(engine_stats(e)->stream_held == 0);
 	engine_free(&e);
 	return 0;
 }

@@ -525,6 +525,39 @@ test_port_rule_names_protocol(void **state)
 }
 
 static void
+test_stream_memory(void **state)
+{
+	struct fixture *x = *state;
+	struct engine_settings es;
+	static char head[1500];
+	struct ep c = cli;
+	char *a;
+
+	/* A bound of 4000 bytes for all streams being parsed: HTTP heads
+	 * that never end hold 1500 bytes each; the third goes over. */
+	engine_free(&x->e);
+	engine_settings_from_policy(&es, x->p);
+	es.judge.now = sp_day("2026-07-01");
+	es.stream_memory = 4000;
+	x->e = engine_new(&es, x->p, x->log, x->fl);
+	memset(head, 'a', sizeof(head));
+	memcpy(head, "GET / HTTP/1.1\r\nX-Long: ", 25);
+	for (int i = 0; i < 3; i++) {
+		c.port++;
+		handshake(x, &c, &srv, 1);
+		feed(x, 6, &c, &srv, 2, 0x18, head, sizeof(head));
+	}
+	assert_int_equal(engine_stats(x->e)->streams_over_memory, 1);
+	assert_int_equal(engine_stats(x->e)->stream_held, 3000);
+	a = flush_and_read(x);
+	assert_int_equal(engine_stats(x->e)->stream_held, 0);
+	assert_int_equal(sp_count(a, "\n"), 1);
+	assert_non_null(strstr(a, "\"rule\":\"limit.reassembly\""));
+	assert_non_null(strstr(a, "\"src_port\":51517,"));
+	free(a);
+}
+
+static void
 test_flow_log(void **state)
 {
 	struct fixture *x = *state;
@@ -565,6 +598,7 @@ main(void)
 		T(test_exception_and_agency),
 		T(test_nothing_to_see),
 		T(test_answer_first),
+		T(test_stream_memory),
 		T(test_port_rule_names_protocol),
 		T(test_flow_log),
 	};

@@ -6,6 +6,8 @@
 #                           --check)
 #   docs/options-PROG[-CMD] the options of --help and of the page agree
 #                           (tests/docs/mandrift.py)
+#   docs/readme-snippets    README.md quotes every line of the Postfix and
+#                           Sendmail snippets in packaging/
 # Prints ok/FAIL/skip lines.
 set -u
 O=${O:-build}
@@ -29,6 +31,19 @@ if [ $? -eq 0 ]; then
 	echo "ok docs/settings-table"
 else
 	echo "FAIL docs/settings-table: $out"
+fi
+# The README quotes the MTA snippets: every line of them is there.
+missing=$( {
+	grep -v '^#' packaging/postfix-main.cf.snippet | grep .
+	sed -n 's/^#\(smtpd_milters = .*\)/\1/p' packaging/postfix-main.cf.snippet
+	grep -v '^dnl' packaging/sendmail-msgsec.mc
+} | while IFS= read -r l; do
+	grep -qxF "$l" README.md || echo "$l"
+done)
+if [ -z "$missing" ]; then
+	echo "ok docs/readme-snippets"
+else
+	echo "FAIL docs/readme-snippets: not quoted in README.md: $missing"
 fi
 /usr/bin/python3 tests/docs/mandrift.py "$O"
 exit 0

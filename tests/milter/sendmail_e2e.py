@@ -332,6 +332,21 @@ def main():
                not any("CONFIDENTIAL permit draft" in m for m in sink_messages(w)), "")
         report("quarantine-stored", store_has(w, b"CONFIDENTIAL permit draft"), "")
 
+        # 4b. released by the MTA's own tool (-Q without a reason
+        # unquarantines; -qQ selects the quarantined items): delivered
+        qid = None
+        for ln in held()[1].splitlines():
+            if ln and ln.split()[0].isalnum() and len(ln.split()[0]) >= 10:
+                qid = ln.split()[0].rstrip("*")
+                break
+        rel = subprocess.run([SENDMAIL, "-C", sm_cf, "-qQ", "-Q", "-qI" + str(qid)],
+                             capture_output=True, text=True)
+        subprocess.run([SENDMAIL, "-C", sm_cf, "-q", "-qI" + str(qid)], capture_output=True)
+        ok = qid is not None and wait_for(lambda: any("CONFIDENTIAL permit draft" in m
+                                                      for m in sink_messages(w)), 10)
+        report("quarantine-released", ok, "qid %s: %s %s\n-bp -qQ: %s" % (
+            qid, rel.stdout, rel.stderr, held()[1]))
+
         # 5. discard: absent at the sink, present in the store
         code, text = send(10025, "sender@example.org", "user@dep.mass.example",
                           msg("please discard-me now"))

@@ -55,6 +55,9 @@ struct opts {
 };
 
 static volatile sig_atomic_t got_stop, got_hup;
+/* The running policy, published as the milter does (daemon.c): SIGHUP
+ * loads a new snapshot and sets it; the engine takes its own reference. */
+static struct policy_holder holder;
 static struct capture *volatile the_capture;
 
 static void
@@ -238,9 +241,11 @@ reload(const struct opts *o, struct engine *e, struct alert_log *log,
 	char *err = NULL;
 
 	if (p != NULL) {
-		engine_set_policy(e, p);
 		fprintf(stderr, "msgsec-sensor: reloaded %s: %zu rules, %zu "
 		    "exceptions\n", o->config, p->nrules, p->nexceptions);
+		policy_holder_set(&holder, p);
+		p = policy_holder_get(&holder);
+		engine_set_policy(e, p);
 		policy_unref(&p);
 	}
 	if (alert_log_reopen(log, &err) < 0) {
@@ -480,7 +485,8 @@ main(int argc, char **argv)
 	e = engine_new(&es, p, log, fl);
 	show = !o.quiet && o.file != NULL && p->config.sensor.progress &&
 	    isatty(STDERR_FILENO);
-	policy_unref(&p);
+	policy_holder_init(&holder, p);	/* takes our reference */
+	p = NULL;
 	the_capture = c;
 	set_signals();
 	t0 = mono_now();
@@ -492,6 +498,7 @@ main(int argc, char **argv)
 		summary(c, e, mono_now() - t0);
 	the_capture = NULL;
 	engine_free(&e);
+	policy_holder_destroy(&holder);
 	capture_close(&c);
 	flowlog_close(&fl);
 	alert_log_close(&log);

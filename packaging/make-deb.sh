@@ -22,11 +22,16 @@ mkdir -p "$src"
 # The tree as it is (committed or not), without builds and state.
 tar --exclude=./build --exclude=./.git --exclude=./state -cf - . | tar -xf - -C "$src"
 log=$out/build.log
+# The copy goes once built: folders in it named *.d (logrotate.d,
+# tmpfiles.d) and its own dependency files would be read by the
+# Makefile's "-include" of every *.d under $O.
 if ! (cd "$src" && dpkg-buildpackage -us -uc -b) >"$log" 2>&1; then
+	rm -rf "$src"
 	tail -n 40 "$log" >&2
 	echo "make deb: dpkg-buildpackage failed (log: $log)" >&2
 	exit 1
 fi
+rm -rf "$src"
 ls "$out"/*.deb
 if command -v lintian >/dev/null 2>&1; then
 	lintian --fail-on error "$out"/msgsec_"$version"_*.changes | tee "$out/lintian.log" ||

@@ -310,6 +310,7 @@ orient(struct flow *f, const struct pkt *p, enum flow_dir *dir)
 	st = f->tcp[0];
 	f->tcp[0] = f->tcp[1];
 	f->tcp[1] = st;
+	f->tcp_fin = (uint8_t)((f->tcp_fin & 1) << 1 | (f->tcp_fin >> 1 & 1));
 	*dir = *dir == FLOW_TOSERVER ? FLOW_TOCLIENT : FLOW_TOSERVER;
 }
 

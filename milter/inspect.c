@@ -46,8 +46,8 @@ add_check(const char **v, size_t *n, const char *name)
 		v[(*n)++] = name;
 }
 
-static void
-raise_check(struct inspect *in, const char *name)
+void
+inspect_raise(struct inspect *in, const char *name)
 {
 	add_check(in->checks, &in->nchecks, name);
 }
@@ -307,35 +307,6 @@ on_member(void *ctx, enum content_event ev, const struct content_member *m)
 }
 
 /*
- * libclamav's answer on something we decoded: a virus is virus.found with
- * its name (each name once); anything else leaves the whole-message scan
- * to decide.
- */
-static void
-scan_decoded(struct inspect *in, const void *data, size_t len)
-{
-	char *vname = NULL;
-	enum scan_result r;
-
-	if (in->engine == NULL || !in->p->config.clamav_enabled)
-		return;
-	r = scan_buffer(in->engine, len > 0 ? data : "", len, &vname);
-	if (r == SCAN_VIRUS && vname != NULL) {
-		raise_check(in, "virus.found");
-		for (size_t i = 0; i < in->nviruses; i++)
-			if (strcmp(in->viruses[i], vname) == 0) {
-				free(vname);
-				return;
-			}
-		if (in->nviruses < 8) {
-			in->viruses[in->nviruses++] = vname;
-			return;
-		}
-	}
-	free(vname);
-}
-
-/*
  * A file found inside a part in a legacy encoding (uuencode, yEnc,
  * BinHex, TNEF): judged like an attachment, archives opened.
  */
@@ -358,7 +329,7 @@ on_legacy(void *ctx, const char *kind, const char *name, const void *data,
 	if (a == NULL)
 		return;
 	if (truncated)
-		raise_check(in, "limit.archive");
+		inspect_raise(in, "limit.archive");
 	a->raw[0] = mem_strdup(name);
 	a->names[0] = normalise_name(name, &bidi);
 	add_extensions(a, a->names[0]);
@@ -375,14 +346,14 @@ on_legacy(void *ctx, const char *kind, const char *name, const void *data,
 		att_check(a, "office.macro");
 	/* libclamav cannot see inside yEnc (and we decode the others
 	 * ourselves anyway): scan what we decoded. */
-	scan_decoded(in, data, len);
+	inspect_virus_decoded(in, data, len);
 	if (is_archive_type(in, a->true_type)) {
 		struct walk_ctx w = { in, lc->part, owner };
 		char *nm = mem_strdup(a->names[0]);
 
 		if (content_walk(data, len, nm, walk_is_archive, &in->budget,
 		    on_member, &w) < 0 || in->budget.hit)
-			raise_check(in, "limit.archive");
+			inspect_raise(in, "limit.archive");
 		free(nm);
 	}
 }
@@ -464,13 +435,13 @@ inspect_content(struct inspect *in, const struct mime_part *p)
 		    a->names[0] != NULL ? a->names[0] : a->names[1],
 		    walk_is_archive, &in->budget, on_member, &w) < 0 ||
 		    in->budget.hit)
-			raise_check(in, "limit.archive");
+			inspect_raise(in, "limit.archive");
 	}
 	/* The decoded part from memory; libclamav opens the archives in it
 	 * (each member is scanned within this scan, to its recursion
 	 * limit). */
 	if (in->part_scan && in->part_bytes.len > 0)
-		scan_decoded(in, in->part_bytes.data, in->part_bytes.len);
+		inspect_virus_decoded(in, in->part_bytes.data, in->part_bytes.len);
 }
 
 /* Collect a leaf part's bytes: the head always, all of it if needed. */
@@ -484,7 +455,7 @@ part_bytes(struct inspect *in, struct span s)
 		 * inside is a limit hit; a part kept only for libclamav is
 		 * still scanned with the whole message. */
 		if (!in->part_decided || in->part_all)
-			raise_check(in, "limit.archive");
+			inspect_raise(in, "limit.archive");
 		in->part_all = false;
 		in->part_scan = false;
 		in->part_decided = true;
@@ -676,17 +647,17 @@ top_header(struct inspect *in, struct span name, struct span value)
 	if (!in->env.smtputf8) {
 		for (size_t i = 0; i < value.len; i++)
 			if ((unsigned char)value.p[i] >= 0x80) {
-				raise_check(in, "rfc5322.8bit-header");
+				inspect_raise(in, "rfc5322.8bit-header");
 				break;
 			}
 		for (size_t i = 0; i < name.len; i++)
 			if ((unsigned char)name.p[i] >= 0x80)
-				raise_check(in, "rfc5322.8bit-header");
+				inspect_raise(in, "rfc5322.8bit-header");
 	}
 	for (size_t i = 0; i < name.len; i++)
 		if ((unsigned char)name.p[i] < 33 ||
 		    (unsigned char)name.p[i] > 126)
-			raise_check(in, "rfc5322.field-name.invalid");
+			inspect_raise(in, "rfc5322.field-name.invalid");
 }
 
 static size_t
@@ -729,32 +700,32 @@ message_checks(struct inspect *in)
 	const char *v;
 
 	if (from == 0)
-		raise_check(in, "rfc5322.from.missing");
+		inspect_raise(in, "rfc5322.from.missing");
 	else if (from > 1)
-		raise_check(in, "rfc5322.from.multiple");
+		inspect_raise(in, "rfc5322.from.multiple");
 	if ((v = in->from_raw) != NULL) {
 		struct address_list al;
 
 		(void)address_parse(span_from_cstr(v), &al);
 		if (al.count == 0)
-			raise_check(in, "rfc5322.from.no-address");
+			inspect_raise(in, "rfc5322.from.no-address");
 		else if (al.count > 1 && field_count(in, "sender") == 0)
-			raise_check(in, "rfc5322.sender.required");
+			inspect_raise(in, "rfc5322.sender.required");
 	}
 	if (date == 0)
-		raise_check(in, "rfc5322.date.missing");
+		inspect_raise(in, "rfc5322.date.missing");
 	else if (date > 1)
-		raise_check(in, "rfc5322.date.multiple");
+		inspect_raise(in, "rfc5322.date.multiple");
 	if ((v = field_value(in, "date")) != NULL) {
 		time_t t;
 		const char *why;
 
 		if (rfcdate_parse(span_from_cstr(v), &t, &why) < 0)
-			raise_check(in, "rfc5322.date.invalid");
+			inspect_raise(in, "rfc5322.date.invalid");
 	}
 	for (size_t i = 0; i < sizeof(once) / sizeof(once[0]); i++)
 		if (field_count(in, once[i].field) > 1)
-			raise_check(in, once[i].check);
+			inspect_raise(in, once[i].check);
 	/* Automatic forwarding (RFC 3834 Auto-Submitted, RFC 5322 3.6.6
 	 * Resent-*, and the headers common forwarders add). */
 	v = field_value(in, "auto-submitted");
@@ -764,9 +735,9 @@ message_checks(struct inspect *in)
 	    field_value(in, "x-forwarded-for") != NULL ||
 	    field_value(in, "x-forwarded-to") != NULL ||
 	    field_value(in, "x-ms-exchange-inbox-rules-loop") != NULL)
-		raise_check(in, "forward.auto");
+		inspect_raise(in, "forward.auto");
 	if (in->is_multipart && in->p->config.multipart_literal)
-		raise_check(in, "mime.multipart");
+		inspect_raise(in, "mime.multipart");
 }
 
 /* ------------------------------------------------------------ MIME */
@@ -789,9 +760,9 @@ on_mime(void *ctx, const struct mime_event *ev)
 		if (p->index == 0 && p->is_multipart)
 			in->is_multipart = true;
 		if (strcmp(p->type, "message/partial") == 0)
-			raise_check(in, "mime.partial");
+			inspect_raise(in, "mime.partial");
 		else if (strcmp(p->type, "message/external-body") == 0)
-			raise_check(in, "mime.external-body");
+			inspect_raise(in, "mime.external-body");
 		inspect_names(in, p);
 		if (!p->is_multipart && !p->is_message) {
 			text_begin(in, p);
@@ -837,23 +808,23 @@ on_mime(void *ctx, const struct mime_event *ev)
 	case MIME_EV_DEFECT:
 		switch (ev->defect) {
 		case MIME_LIMIT_DEPTH:
-			raise_check(in, "limit.mime-depth");
+			inspect_raise(in, "limit.mime-depth");
 			break;
 		case MIME_LIMIT_PARTS:
-			raise_check(in, "limit.mime-parts");
+			inspect_raise(in, "limit.mime-parts");
 			break;
 		case MIME_LIMIT_HEADER_BYTES:
-			raise_check(in, "limit.header-bytes");
+			inspect_raise(in, "limit.header-bytes");
 			break;
 		case MIME_LIMIT_HEADER_COUNT:
-			raise_check(in, "limit.header-count");
+			inspect_raise(in, "limit.header-count");
 			break;
 		case MIME_LIMIT_LINE_LENGTH:
-			raise_check(in, "limit.line-length");
+			inspect_raise(in, "limit.line-length");
 			break;
 		case MIME_DEF_BAD_HEADER_LINE:
 			if (p->index == 0)
-				raise_check(in, "rfc5322.field-name.invalid");
+				inspect_raise(in, "rfc5322.field-name.invalid");
 			break;
 		default:
 			break;
@@ -861,56 +832,6 @@ on_mime(void *ctx, const struct mime_event *ev)
 		break;
 	}
 	return 0;
-}
-
-/* ------------------------------------------------------------ viruses */
-
-/*
- * Clause 1.1: the whole message through libclamav, which parses mail and
- * unpacks what it knows, so whatever our own walk does not open is still
- * scanned.  No engine, a scan error or a scanner limit is
- * virus.unscannable: never a silent accept.
- */
-static void
-virus_scan(struct inspect *in)
-{
-	enum scan_result r;
-	char *name = NULL;
-
-	if (!in->p->config.clamav_enabled)
-		return;
-	if (in->nviruses > 0)
-		return;	/* a decoded part already decided it */
-	if (in->engine == NULL) {
-		in->scan_error = mem_printf("no virus database loaded from %s",
-		    in->p->config.clamav_database);
-		raise_check(in, "virus.unscannable");
-		return;
-	}
-	if (!in->spooling || in->spool.error != 0) {
-		in->scan_error = mem_strdup("message bytes unavailable");
-		raise_check(in, "virus.unscannable");
-		return;
-	}
-	if (in->spool.fd >= 0)
-		r = lseek(in->spool.fd, 0, SEEK_SET) == 0 ?
-		    scan_fd(in->engine, in->spool.fd, &name) : SCAN_ERROR;
-	else
-		r = scan_buffer(in->engine, in->spool.mem != NULL ?
-		    in->spool.mem : "", in->spool.mem_len, &name);
-	if (r == SCAN_VIRUS) {
-		raise_check(in, "virus.found");
-		if (in->nviruses < 8)
-			in->viruses[in->nviruses++] = name;
-		else
-			free(name);
-	} else if (r == SCAN_ERROR) {
-		in->scan_error = name != NULL ? name :
-		    mem_strdup("scan failed");
-		raise_check(in, "virus.unscannable");
-	} else {
-		free(name);
-	}
 }
 
 /* ------------------------------------------------------------ feeding */
@@ -984,7 +905,7 @@ raw_scan(struct inspect *in, const char *data, size_t len)
 		if (c == '\n') {
 			if (in->raw_in_headers) {
 				if (!in->prev_cr)
-					raise_check(in, "rfc5322.bare-lf");
+					inspect_raise(in, "rfc5322.bare-lf");
 				if (in->line_len == 0)
 					in->raw_in_headers = false;
 			}
@@ -993,14 +914,14 @@ raw_scan(struct inspect *in, const char *data, size_t len)
 			continue;
 		}
 		if (in->prev_cr && in->raw_in_headers)
-			raise_check(in, "rfc5322.bare-cr");
+			inspect_raise(in, "rfc5322.bare-cr");
 		in->prev_cr = c == '\r';
 		if (c == '\r')
 			continue;
 		if (c == '\0')
-			raise_check(in, "rfc5322.nul");
+			inspect_raise(in, "rfc5322.nul");
 		if (++in->line_len == RFC5322_LINE_MAX + 1)
-			raise_check(in, "rfc5322.line.too-long");
+			inspect_raise(in, "rfc5322.line.too-long");
 	}
 }
 
@@ -1011,7 +932,7 @@ inspect_feed(struct inspect *in, const char *data, size_t len)
 		return -1;
 	if (in->size > in->lim->message_size ||
 	    in->lim->message_size - in->size < len) {
-		raise_check(in, "limit.message-size");
+		inspect_raise(in, "limit.message-size");
 		in->size += len;
 		/* Keep the bytes: a blocked message must still be stored. */
 		if (in->spooling)
@@ -1384,7 +1305,7 @@ inspect_finish(struct inspect *in)
 		}
 	}
 	message_checks(in);
-	virus_scan(in);
+	inspect_virus_message(in);
 	decide_direction(in);
 
 	for (size_t i = 0; i < in->p->nrules; i++) {

@@ -106,6 +106,14 @@ struct inspect {
 	bool finished;
 };
 
+/* Raise a message-level check (each name once, up to MAX_CHECKS). */
+void inspect_raise(struct inspect *in, const char *name);
+
+/* inspect_virus.c: libclamav on bytes msgsec decoded (a virus found is
+ * virus.found with its name), and on the whole message at the end. */
+void inspect_virus_decoded(struct inspect *in, const void *data, size_t len);
+void inspect_virus_message(struct inspect *in);
+
 /* The attachment object of a MIME part (not of an archive member). */
 const struct attachment *inspect_att_of(const struct inspect *in,
     size_t part);

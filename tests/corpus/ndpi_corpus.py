@@ -501,7 +501,7 @@ def main():
 	    "match), flows per label")
 	print("  " + ", ".join("%s:%d" % kv for kv in sorted(invisible.items())))
 	print("== of those, recognised by the sensor's IM signatures (app_proto; "
-	    "no shipped rule alerts on a protocol alone)")
+	    "rule network.im.protocol covers whatsapp and irc)")
 	for x in signature_only:
 		print("  %s: %s seen as %s to %s, alerted: %s" % x)
 	print("== out of scope on purpose, flows per label")

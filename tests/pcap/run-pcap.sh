@@ -2,7 +2,8 @@
 # tests/pcap/run-pcap.sh - the sensor's end-to-end pcap cases.
 #
 # Builds the captures listed in tests/pcap/cases.tsv into $O/pcap-cases
-# (tests/pcap/make_cases.py, scapy under /usr/bin/python3), runs
+# (tests/pcap/make_cases.py and pcaplib.py, scapy under /usr/bin/python3),
+# runs
 #   $O/msgsec-sensor -c rules/msgsec.yaml -r CASE --alerts - -q ...
 # on each and compares the alerts with the row (tests/pcap/run_cases.py),
 # then runs the live loopback capture (tests/pcap/live.sh).  Prints one
@@ -26,6 +27,7 @@ mkdir -p "$O/pcap-cases"
 # Rebuild the captures when the generator or the table is newer.
 stamp=$O/pcap-cases/.stamp
 if [ ! -f "$stamp" ] || [ tests/pcap/make_cases.py -nt "$stamp" ] ||
+    [ tests/pcap/pcaplib.py -nt "$stamp" ] ||
     [ tests/pcap/cases.tsv -nt "$stamp" ]; then
 	if ! "$py" tests/pcap/make_cases.py "$O/pcap-cases"; then
 		echo "FAIL pcap-generate (tests/pcap/make_cases.py)"

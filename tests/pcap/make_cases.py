@@ -313,6 +313,25 @@ def _(c):
 	    Raw(rfc_initial(QUIC_V2))))
 
 
+@case("quic_0rtt_first.pcap")
+def _(c):
+	# a resumed connection: two 0-RTT packets (type 1 in v1) reach the
+	# capture before the Initial that opens the connection
+	rng = random.Random(15)
+	dcid = bytes(rng.randrange(256) for _ in range(8))
+	scid = bytes(rng.randrange(256) for _ in range(8))
+	hs = client_hello("mail.google.com", alpn=(b"h3",), seed=15, quic=True)
+	initial = quic_initial(QUIC_V1, dcid, scid, crypto_frame(0, hs))
+	for pn in (1, 2):
+		body = rand_bytes(300, 16 + pn)
+		zrtt = (u8(0xd1) + struct.pack("!I", QUIC_V1) + v8(dcid) + v8(scid) +
+		    u16(0x4000 | (2 + len(body))) + u16(pn) + body)
+		c.add(eth(ipl(CLIENT, SERVER) / UDP(sport=50030, dport=443) /
+		    Raw(zrtt)))
+	c.add(eth(ipl(CLIENT, SERVER) / UDP(sport=50030, dport=443) /
+	    Raw(initial)))
+
+
 @case("quic_ech_front.pcap")
 def _(c):
 	quic_flow(c, "cloudflare-ech.com", ech=True)

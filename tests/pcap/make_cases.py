@@ -209,6 +209,18 @@ def _(c):
 	t.close()
 
 
+@case("dns_tcp_pipelined.pcap")
+def _(c):
+	# RFC 7766 6.2.1.1: several queries on one connection, sent together
+	t = Tcp(c, srv="10.10.0.1", sport=43003, dport=53)
+	t.open()
+	q1 = dns_query("www.example.org", txid=41)
+	q2 = dns_query("mail.google.com", txid=42)
+	t.send(u16(len(q1)) + q1 + u16(len(q2)) + q2)
+	t.ack()
+	t.close()
+
+
 @case("dns_compression.pcap")
 def _(c):
 	# two questions; the second is "mail" + a pointer to "google.com"

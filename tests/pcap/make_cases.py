@@ -209,6 +209,16 @@ def _(c):
 	t.close()
 
 
+@case("dns_udp_same_port.pcap")
+def _(c):
+	# one socket, several names (a forwarder or a stub that keeps its port)
+	dns_udp(c, dns_query("www.example.org", txid=51), sport=53300)
+	dns_udp(c, dns_query("www.example.org", txid=51), sport=53300,
+	    from_client=False)
+	dns_udp(c, dns_query("mail.google.com", txid=52), sport=53300)
+	dns_udp(c, dns_query("web.whatsapp.com", txid=53), sport=53300)
+
+
 @case("dns_tcp_pipelined.pcap")
 def _(c):
 	# RFC 7766 6.2.1.1: several queries on one connection, sent together

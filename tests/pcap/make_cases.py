@@ -335,6 +335,24 @@ def _(c):
 	    Raw(rfc_initial(QUIC_V2))))
 
 
+@case("quic_chrome_shuffle.pcap")
+def _(c):
+	# Chrome's style: the hello cut into CRYPTO frames shuffled inside one
+	# Initial, with PING and PADDING frames between them
+	rng = random.Random(17)
+	dcid = bytes(rng.randrange(256) for _ in range(8))
+	hs = client_hello("web.telegram.org", alpn=(b"h3",), seed=17, quic=True)
+	cuts = [0, 37, 120, 121, 260, len(hs)]
+	frames = [crypto_frame(cuts[i], hs[cuts[i]:cuts[i + 1]])
+	    for i in range(len(cuts) - 1)]
+	order = [3, 0, 4, 2, 1]
+	payload = b"\0" * 5
+	for i in order:
+		payload += frames[i] + b"\x01" + b"\0" * 3
+	c.add(eth(ipl(CLIENT, SERVER) / UDP(sport=50040, dport=443) /
+	    Raw(quic_initial(QUIC_V1, dcid, b"", payload))))
+
+
 @case("quic_0rtt_first.pcap")
 def _(c):
 	# a resumed connection: two 0-RTT packets (type 1 in v1) reach the

@@ -143,6 +143,8 @@ svg_stacked_bars(struct buf *b, const char *title,
 		top = max;
 	band = nx > 0 ? pw / (double)nx : pw;
 	bw = band * 0.72;
+	if (bw > 56)
+		bw = 56;	/* a few days: columns, not walls */
 	if (bw < 1)
 		bw = 1;
 	every = (size_t)(44.0 / band) + 1;
@@ -237,7 +239,7 @@ svg_hbars(struct buf *b, const char *title, const char *const *labels,
 			count_text(values[i], num, sizeof(num));
 		buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" class=\"label\" "
 		    "text-anchor=\"end\">", labw - 8, y + row / 2 + 4);
-		html_escape(b, labels[i], 34);
+		html_escape(b, labels[i], 26);
 		buf_printf(b, "<title>");
 		html_escape(b, labels[i], 200);
 		buf_printf(b, "</title></text>\n<rect x=\"%.1f\" y=\"%.1f\" "

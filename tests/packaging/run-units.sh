@@ -3,7 +3,8 @@
 #   units-verify       systemd-analyze verify (ExecStart pointed at $O)
 #   units-security-*   systemd-analyze security --offline exposure, bounded
 #                      (milter <= 1.0, sensor <= 2.0); the scores are printed
-#   units-syscalls-*   every system call the milter (--test with libclamav)
+#   units-syscalls-*   every system call the milter (--test with libclamav;
+#                      the daemon: start, a connection, SIGHUP, SIGTERM)
 #                      and the sensor (live on lo, as nobody with only
 #                      CAP_NET_RAW, as the unit runs it) make is allowed by
 #                      SystemCallFilter=@system-service ~@privileged
@@ -131,6 +132,39 @@ else
 		--set "clamav.database=$db" --set clamav.tmpdir="$w" \
 		--test "$msg" >"$w/milter.out" 2>&1
 	check_calls milter "$w/milter.strace" "$top/$O/msgsec-milter"
+
+	# The daemon as the unit runs it: not root, socket, one connection,
+	# SIGHUP (reload thread), SIGTERM.
+	mkdir -p "$w/out"
+	chown nobody "$w/out"
+	strace -f -qq -o "$w/milterd.strace" sh -c "echo \$\$ >$w/out/mpid; exec setpriv \
+		--reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all \
+		--bounding-set=-all $top/$O/msgsec-milter -f -c $w/rules/msgsec.yaml \
+		--set clamav.database=$db --set clamav.tmpdir=$w/out \
+		--set milter.socket=unix:$w/out/m.sock --set paths.state=$w/out \
+		--set paths.quarantine=$w/out/q --set alerts.file=$w/out/alerts-m.json" \
+		>"$w/milterd.log" 2>&1 &
+	i=0
+	while ! grep -q 'listening on' "$w/milterd.log" 2>/dev/null && [ $i -lt 300 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	mpid=$(cat "$w/out/mpid" 2>/dev/null)
+	/usr/bin/python3 -c "
+import socket; s = socket.socket(socket.AF_UNIX); s.connect('$w/out/m.sock'); s.close()" 2>/dev/null
+	[ -n "$mpid" ] && kill -HUP "$mpid"
+	i=0
+	while ! grep -q 'reloaded' "$w/milterd.log" && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -n "$mpid" ] && kill "$mpid"
+	wait
+	if grep -q 'reloaded' "$w/milterd.log"; then
+		check_calls milter-daemon "$w/milterd.strace" "$top/$O/msgsec-milter"
+	else
+		fail syscalls-milter-daemon "did not start and reload: $(tail -n 5 "$w/milterd.log")"
+	fi
 
 	# The sensor as the unit runs it: nobody, CAP_NET_RAW ambient, live.
 	/usr/bin/python3 tests/packaging/make_capture.py "$w/dns.pcap"

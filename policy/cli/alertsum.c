@@ -212,6 +212,7 @@ alertsum_init(struct alertsum *s)
 	memset(s, 0, sizeof(*s));
 	for (int i = 0; i < SUM_COUNT; i++)
 		s->t[i] = counter_new();
+	s->day = INT32_MIN;
 }
 
 void
@@ -248,8 +249,10 @@ is_webmail_im(const struct ascan_rec *r)
 void
 alertsum_add(struct alertsum *s, const struct ascan_rec *r, time_t t)
 {
-	char day[16], key[COUNTER_KEY_MAX + 32], clause[64];
+	char key[COUNTER_KEY_MAX + 32];
 	const struct ascan_value *svc;
+	size_t dl;
+	int32_t day = date_day_of(t);
 	int n;
 
 	if (s->total == 0 || t < s->first)
@@ -257,18 +260,27 @@ alertsum_add(struct alertsum *s, const struct ascan_rec *r, time_t t)
 	if (s->total == 0 || t > s->last)
 		s->last = t;
 	s->total++;
-	date_format(date_day_of(t), day, sizeof(day));
+	/* Logs are in time order: format a day once. */
+	if (day != s->day) {
+		s->day = day;
+		date_format(day, s->day_text, sizeof(s->day_text));
+	}
+	dl = strlen(s->day_text);
 	add_value(s->t[SUM_CLAUSE], &r->f[AF_POLICY]);
 	add_value(s->t[SUM_RULE], &r->f[AF_RULE]);
 	add_value(s->t[SUM_AGENCY], &r->f[AF_AGENCY]);
 	add_value(s->t[SUM_ACTION], &r->f[AF_ACTION]);
 	add_value(s->t[SUM_EVENT_TYPE], &r->f[AF_EVENT_TYPE]);
-	counter_add(s->t[SUM_DAY], day, strlen(day), 1, 0);
-	n = ascan_string(&r->f[AF_POLICY], clause, sizeof(clause));
-	n = snprintf(key, sizeof(key), "%s\t%s", day, n > 0 ? clause :
-	    "(none)");
-	if (n > 0)
-		counter_add(s->t[SUM_DAY_CLAUSE], key, (size_t)n, 1, 0);
+	counter_add(s->t[SUM_DAY], s->day_text, dl, 1, 0);
+	/* "day\tclause" */
+	memcpy(key, s->day_text, dl);
+	key[dl] = '\t';
+	n = ascan_string(&r->f[AF_POLICY], key + dl + 1, 64);
+	if (n <= 0) {
+		memcpy(key + dl + 1, "(none)", 6);
+		n = 6;
+	}
+	counter_add(s->t[SUM_DAY_CLAUSE], key, dl + 1 + (size_t)n, 1, 0);
 	if (r->f[AF_SRC_IP].type == ASV_STRING)
 		add_value(s->t[SUM_HOST], &r->f[AF_SRC_IP]);
 	svc = r->f[AF_SERVICE].type == ASV_STRING ? &r->f[AF_SERVICE] :

@@ -62,6 +62,8 @@ struct alertsum {
 	uint64_t total;
 	time_t first, last;
 	struct counter *t[SUM_COUNT];
+	int32_t day;		/* the last alert's day, formatted in day_text */
+	char day_text[16];
 };
 
 void alertsum_init(struct alertsum *s);

@@ -45,6 +45,7 @@ enum {
 	ENGINE_MAX_SEGS = 64,	/* client data segments looked at */
 	ENGINE_DNS_MISSES = 4,	/* non-DNS datagrams before giving up */
 	ENGINE_GQUIC_PKTS = 8,	/* gQUIC client packets without a CHLO */
+	ENGINE_QUIC_MISSES = 4,	/* client datagrams before an Initial */
 	ENGINE_LOG_DNS = 16,	/* question names kept for the flow log */
 	ENGINE_LOG_DNS_BYTES = 4096,
 	ENGINE_LINE_MAX = 64 * 1024,
@@ -78,6 +79,8 @@ struct app {
 	uint8_t checks;		/* JUDGE_CHECK_* */
 	uint8_t dns_misses;
 	uint8_t gquic_pkts;
+	uint8_t quic_misses;
+	size_t dns_off;		/* DNS over TCP: where the next message is */
 	uint8_t ndnsq;
 	bool judged;		/* judge_flow ran at least once */
 	bool ech;		/* outer ECH (judged) */
@@ -430,6 +433,36 @@ im_app(enum im_proto p)
 }
 
 /*
+ * DNS over TCP (RFC 7766 6.2.1.1: queries may be pipelined): every whole
+ * length-prefixed message from where the last one ended, until the
+ * stream prefix ends (sensor.stream_bytes).  Returns true when the first
+ * message made the flow DNS.
+ */
+static bool
+tcp_dns(struct engine *e, struct flow *f, struct app *a, const uint8_t *d,
+    size_t n, const struct timeval *ts)
+{
+	bool first = a->proto != APP_DNS;
+
+	while (a->dns_off < n && n - a->dns_off >= 2) {
+		size_t off = a->dns_off;
+		int r = dns_parse_tcp(d + off, n - off, e->dns);
+
+		if (r == 0)
+			break;
+		if (r < 0) {
+			a->pend &= (uint8_t)~P_DNS_TCP;
+			break;
+		}
+		a->dns_off = off + 2 + ((size_t)d[off] << 8 | d[off + 1]);
+		e->st.dns_tcp_messages++;
+		a->pend &= (uint8_t)~(P_TLS | P_HTTP | P_IM);
+		dns_names(e, f, a, e->dns, ts);
+	}
+	return first && a->proto == APP_DNS;
+}
+
+/*
  * Offer the client's in-order bytes to the parsers still interested.
  * Returns true when a parser recognised its protocol (facts changed).
  */
@@ -487,17 +520,8 @@ tcp_parse(struct engine *e, struct flow *f, struct app *a,
 		if (r != 0)
 			a->pend &= (uint8_t)~P_IM;
 	}
-	if ((a->pend & P_DNS_TCP) != 0) {
-		r = dns_parse_tcp(d, n, e->dns);
-		if (r == 1) {
-			e->st.dns_tcp_messages++;
-			a->pend &= (uint8_t)~P_TCP;
-			dns_names(e, f, a, e->dns, ts);
-			return true;
-		}
-		if (r < 0)
-			a->pend &= (uint8_t)~P_DNS_TCP;
-	}
+	if ((a->pend & P_DNS_TCP) != 0)
+		return tcp_dns(e, f, a, d, n, ts);
 	return false;
 }
 
@@ -531,7 +555,7 @@ tcp_packet(struct engine *e, struct flow *f, struct app *a,
 	if ((a->pend & P_TCP) != 0 && (s->full || s->fin || over ||
 	    a->segs >= ENGINE_MAX_SEGS)) {
 		/* Nobody could decide within the bounds. */
-		if (s->full || over) {
+		if ((s->full || over) && a->proto == APP_UNKNOWN) {
 			e->st.streams_undecided++;
 			e->st.streams_over_memory += over;
 			a->checks |= JUDGE_CHECK_LIMIT_REASSEMBLY;
@@ -556,8 +580,10 @@ quic_packet(struct engine *e, struct flow *f, struct app *a,
 	int r;
 
 	if (a->quic == NULL) {
+		/* A 0-RTT or reordered packet may come before the Initial. */
 		if (!quic_is_initial(p->payload, p->paylen)) {
-			a->pend &= (uint8_t)~P_QUIC;
+			if (++a->quic_misses >= ENGINE_QUIC_MISSES)
+				a->pend &= (uint8_t)~P_QUIC;
 			return;
 		}
 		a->quic = quic_state_new();

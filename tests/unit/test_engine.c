@@ -472,6 +472,41 @@ test_nothing_to_see(void **state)
 }
 
 static void
+test_dns_tcp_pipelined(void **state)
+{
+	struct fixture *x = *state;
+	uint8_t buf[1024], q[512];
+	struct ep r = { { 10, 0, 0, 53 }, 53 };
+	size_t n = 0, m;
+	char *a;
+
+	/* Three queries pipelined (RFC 7766), the last one split. */
+	m = dns_query(q, 1, "www.example.org");
+	n += put16(buf + n, (uint16_t)m);
+	memcpy(buf + n, q, m);
+	n += m;
+	m = dns_query(q, 2, "mail.google.com.gmail.com");
+	n += put16(buf + n, (uint16_t)m);
+	memcpy(buf + n, q, m);
+	n += m;
+	m = dns_query(q, 3, "jabber.org");
+	n += put16(buf + n, (uint16_t)m);
+	memcpy(buf + n, q, m);
+	n += m;
+	handshake(x, &cli, &r, 500);
+	feed(x, 6, &cli, &r, 501, 0x18, buf, n - 5);
+	feed(x, 6, &cli, &r, 501 + (uint32_t)(n - 5), 0x18, buf + n - 5, 5);
+	a = flush_and_read(x);
+	assert_int_equal(sp_count(a, "\n"), 2);
+	assert_int_equal(sp_count(a, "\"proto\":\"TCP\",\"app_proto\":\"dns\""),
+	    2);
+	assert_non_null(strstr(a, "\"hostname\":\"mail.google.com.gmail.com\""));
+	assert_non_null(strstr(a, "\"hostname\":\"jabber.org\""));
+	free(a);
+	assert_int_equal(engine_stats(x->e)->dns_tcp_messages, 3);
+}
+
+static void
 test_answer_first(void **state)
 {
 	struct fixture *x = *state;
@@ -597,6 +632,7 @@ main(void)
 		T(test_upload_once),
 		T(test_exception_and_agency),
 		T(test_nothing_to_see),
+		T(test_dns_tcp_pipelined),
 		T(test_answer_first),
 		T(test_stream_memory),
 		T(test_port_rule_names_protocol),

@@ -41,6 +41,17 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 	out=$(cd "$w/units" && systemd-analyze verify --man=no \
 		./msgsec-milter.service ./msgsec-sensor@.service 2>&1)
 	if [ -z "$out" ]; then ok verify; else fail verify "$out"; fi
+	# The drop-in for a chrooted Postfix, loaded beside the unit.
+	mkdir -p "$w/units/msgsec-milter.service.d"
+	sed "s|/usr/sbin/msgsec-milter|$top/$O/msgsec-milter|" \
+		packaging/systemd/postfix-chroot.conf \
+		>"$w/units/msgsec-milter.service.d/postfix-chroot.conf"
+	out=$(cd "$w/units" && systemd-analyze verify --man=no ./msgsec-milter.service 2>&1)
+	if [ -z "$out" ]; then ok verify-postfix-chroot; else fail verify-postfix-chroot "$out"; fi
+	s=$(cd "$w/units" && systemd-analyze security --offline=true ./msgsec-milter.service 2>&1 |
+		sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+	echo "exposure msgsec-milter.service with postfix-chroot.conf: $s"
+	rm -r "$w/units/msgsec-milter.service.d"
 
 	for u in $units; do
 		n=${u%%.service}
@@ -245,11 +256,13 @@ if command -v postconf >/dev/null 2>&1; then
 	for b in A B; do
 		mkdir -p "$w/pf$b"
 		touch "$w/pf$b/master.cf"
-		if [ $b = A ]; then
-			grep -v '^#' packaging/postfix-main.cf.snippet >"$w/pf$b/main.cf"
-		else
-			sed -n 's/^#\([a-z_]* = .*\)/\1/p' packaging/postfix-main.cf.snippet \
-				>"$w/pf$b/main.cf"
+		# B: block A with its first line replaced by the commented one.
+		grep -v '^#' packaging/postfix-main.cf.snippet | grep . >"$w/pf$b/main.cf"
+		if [ $b = B ]; then
+			sed -n 's/^#\(smtpd_milters = .*\)/\1/p' packaging/postfix-main.cf.snippet \
+				>"$w/pfB/first"
+			[ -s "$w/pfB/first" ] || echo "no commented smtpd_milters line" >"$w/pfB/first"
+			{ cat "$w/pfB/first"; sed 1d "$w/pfA/main.cf"; } >"$w/pfB/main.cf"
 		fi
 		out=$(postconf -c "$w/pf$b" -n 2>&1)
 		n=$(echo "$out" | grep -c 'milter')

@@ -2,15 +2,21 @@
  * engine.c - the per-packet path of msgsec-sensor.
  *
  *   frame --pkt_decode--> struct pkt --flow_get--> struct flow (+ struct app)
+ *     new flow: turned when the "client" holds a well-known server port and
+ *       the other side does not (an answer captured first; orient()).
  *     TCP client->server: stream_add; when the in-order prefix grew, offer
- *       it to TLS, HTTP, IM, DNS-over-TCP (port 53) until one says 1 or all
- *       say -1, then stream_done; at most ENGINE_MAX_SEGS data segments or
- *       sensor.stream_bytes bytes are looked at.
+ *       it to TLS, HTTP, IM, DNS-over-TCP (port 53; every pipelined query)
+ *       until one says 1 or all say -1, then stream_done; at most
+ *       ENGINE_MAX_SEGS data segments, sensor.stream_bytes bytes per stream
+ *       and sensor.stream_memory bytes for all streams are looked at.
  *     UDP: DNS (either port 53, every message, question names judged one
- *       by one); QUIC Initials client->server until the ClientHello is
- *       whole (quic.c), then the hello is read with tls_parse_handshake.
- *     judge_flow when a fact changes (flow start, name, protocol, check) or
- *       the flow's bytes reach a pending threshold (judge_bytes_due).
+ *       by one); gQUIC Q024-Q046 CHLOs in the clear; QUIC Initials
+ *       client->server until the ClientHello (or Q050 CHLO) is whole
+ *       (quic.c), then read with tls_parse_handshake / gquic_parse_chlo.
+ *     judge_flow when a fact changes (a name, the protocol, a check), once
+ *       the parsers have looked (address and port rules then know the
+ *       protocol), when the flow's bytes reach a pending threshold
+ *       (judge_bytes_due), and at flow end if never before.
  *   flow end (timeout, eviction, flush) -> flow log line, state recycled.
  *
  * Trusts nothing in the packets: decoding and parsing are the modules'

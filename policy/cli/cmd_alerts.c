@@ -36,7 +36,7 @@
 #define PROGRESS_MIN_BYTES (64u << 20)	/* smaller reads show no bar */
 #define FOLLOW_POLL_MS 250
 
-_Static_assert(LOG_LINE_MAX == 65536, "the over-long message names 65536");
+_Static_assert(LOG_LINE_MAX == 65536, "the over-long message names 65535 (+ LF)");
 
 enum out_mode { OUT_AUTO, OUT_JSON, OUT_TABLE };
 
@@ -357,7 +357,7 @@ one_line(struct alerts_run *run, const struct logreader *r,
 
 	run->lines++;
 	if (overlong) {
-		malformed(run, r, "line longer than 65536 bytes");
+		malformed(run, r, "line longer than 65535 bytes");
 		return;
 	}
 	if (blank(line))

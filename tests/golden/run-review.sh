@@ -5,12 +5,13 @@
 # A case is tests/golden/{alerts,report}/NAME.cmd: one line, the arguments
 # after `msgsec` (shell words).  It runs in a scratch folder holding
 #   L/         a copy of tests/golden/alerts/logs, with L/rot/alerts.json.2
-#              gzipped and L/overlong.json made here (a 70,000-byte line)
+#              gzipped and L/overlong.json made here (lines of 70,000,
+#              65,535 (the limit, kept) and 65,536 bytes (one over))
 #   msgsec.yaml  alerts.file: L/rot/alerts.json (the rest defaults)
 #   Q/         an empty quarantine folder
 #   rules/     a copy of the shipped rules (report cases)
 #   R/         tests/golden/report/{exceptions,quarantine,alerts.json}
-# NAME.stdin, if present, names the file given as standard input.
+# NAME.stdin, if present, names the file piped to standard input.
 # NAME.expect holds its standard output, then "--- stderr", its
 # standard error, then "--- exit N".  Besides the cases: --follow across
 # rotation and truncation, and gzip equals plain.
@@ -38,7 +39,11 @@ with open(sys.argv[1], "w") as f:
     f.write('{"timestamp":"2026-11-20T08:00:00Z","rule":"before","policy":"1.1"}\n')
     f.write('{"timestamp":"2026-11-20T08:00:01Z","rule":"long","detail":"' + "x" * 70000 + '"}\n')
     f.write('{"timestamp":"2026-11-20T08:00:02Z","rule":"after","policy":"1.1"}\n')
-    f.write('{"timestamp":"2026-11-20T08:00:03Z","rule":"at-limit","detail":"' + "y" * (65535 - 69) + '"}\n')
+    # 64 bytes before the detail and 2 after: lines of exactly 65,535 and
+    # 65,536 bytes before their LF.
+    f.write('{"timestamp":"2026-11-20T08:00:03Z","rule":"at-limit","detail":"' + "y" * (65535 - 66) + '"}\n')
+    f.write('{"timestamp":"2026-11-20T08:00:04Z","rule":"one-over","detail":"' + "z" * (65536 - 66) + '"}\n')
+    f.write('{"timestamp":"2026-11-20T08:00:05Z","rule":"last","policy":"1.1"}\n')
 PY
 	printf 'alerts:\n  file: L/rot/alerts.json\npaths:\n  quarantine: Q\n' \
 		>"$tmp/w/msgsec.yaml"
@@ -58,8 +63,9 @@ run_case() {	# suite name
 	args=$(cat "$cmd")
 	input=/dev/null
 	[ -f "tests/golden/$1/$2.stdin" ] && input=$(cat "tests/golden/$1/$2.stdin")
-	(cd "$tmp/w" && eval "set -- $args" && COLUMNS=150 "$msgsec" "$@" \
-		>"$tmp/out" 2>"$tmp/err" <"$input")
+	# Through a pipe: reads come in pipe-sized pieces, so lines span them.
+	(cd "$tmp/w" && cat "$input") | (cd "$tmp/w" && eval "set -- $args" &&
+		COLUMNS=150 "$msgsec" "$@" >"$tmp/out" 2>"$tmp/err")
 	rc=$?
 	{
 		cat "$tmp/out"

@@ -1,0 +1,1 @@
+alerts summary --top 3 -

@@ -213,6 +213,85 @@ case $out in
 *) fail msgsec-alerts "$out" ;;
 esac
 
+# The daemons under the units' view of the system, emulated: a private
+# mount namespace where / is read-only but for the folders the units make
+# writable (StateDirectory, LogsDirectory, RuntimeDirectory, ReadWritePaths
+# /var/spool/msgsec; /dev/shm stays a tmpfs), no network for the milter,
+# user msgsec, no new privileges, no capability, W^X memory (PR_SET_MDWE).
+cat >"$w/mdwe.py" <<'PY'
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+libc.prctl(65, 1, 0, 0, 0)	# PR_SET_MDWE: refuse memory both W and X
+os.execv(sys.argv[1], sys.argv[1:])
+PY
+printf '%s\r\n' "From: sender@example.org" "To: user@dep.mass.example" \
+	"Subject: URGENT confidential business proposal for the beneficiary" \
+	"Date: Sun, 22 Nov 2026 10:00:00 +0000" "Message-ID: <p2@example.org>" "" \
+	"hello" >"$w/spam.eml"
+chmod 0644 "$w/spam.eml" "$w/mdwe.py"
+as_unit="setpriv --reuid=msgsec --regid=msgsec --init-groups --no-new-privs \
+	--inh-caps=-all --bounding-set=-all /usr/bin/python3 $w/mdwe.py"
+# Outputs of the runs inside (written by the root shell, not the daemons).
+mkdir -p "$w/sbx"
+before=$(find /var/spool/msgsec/quarantine -mindepth 1 -maxdepth 1 -type d | wc -l)
+unshare --mount --net sh -c "
+	for d in /var/lib/msgsec /var/log/msgsec /var/spool/msgsec /run/msgsec $w/sbx; do
+		mount --bind \$d \$d
+	done
+	mount -o remount,bind,ro /
+	ip link set lo up
+	if touch /var/tmp/msgsec-ro-check 2>/dev/null; then echo rw; else echo ro; fi >$w/sbx/ro
+	$as_unit /usr/sbin/msgsec-milter --set clamav.database=$db --test $w/exe.eml \
+		--store --alerts >$w/sbx/sandbox-exe.out 2>&1
+	$as_unit /usr/sbin/msgsec-milter --set clamav.database=$db --test $w/spam.eml \
+		--alerts >$w/sbx/sandbox-spam.out 2>&1
+	$as_unit /usr/sbin/msgsec-milter -f --set clamav.database=$db >$w/sbx/sandbox-d.log 2>&1 &
+	p=\$!
+	i=0
+	while ! grep -q 'listening on' $w/sbx/sandbox-d.log && [ \$i -lt 300 ]; do
+		sleep 0.1; i=\$((i + 1))
+	done
+	kill -HUP \$p
+	i=0
+	while ! grep -q reloaded $w/sbx/sandbox-d.log && [ \$i -lt 100 ]; do
+		sleep 0.1; i=\$((i + 1))
+	done
+	kill \$p
+	wait \$p
+	echo exit=\$? >>$w/sbx/sandbox-d.log
+"
+unshare --mount sh -c "
+	for d in /var/lib/msgsec /var/log/msgsec /var/spool/msgsec /run/msgsec $w/sbx; do
+		mount --bind \$d \$d
+	done
+	mount -o remount,bind,ro /
+	$as_unit /usr/sbin/msgsec-sensor -r $w/dns.pcap -q >$w/sbx/sandbox-sensor.out 2>&1
+	echo exit=\$? >>$w/sbx/sandbox-sensor.out
+"
+after=$(find /var/spool/msgsec/quarantine -mindepth 1 -maxdepth 1 -type d | wc -l)
+check sandbox-read-only grep -qx ro "$w/sbx/ro"
+rm -f /var/tmp/msgsec-ro-check
+case $(cat "$w/sbx/sandbox-exe.out") in
+*'"action":"reject"'*) ok sandbox-milter-test ;;
+*) fail sandbox-milter-test "$(cat "$w/sbx/sandbox-exe.out")" ;;
+esac
+check sandbox-quarantine-stored test "$after" -gt "$before"
+case $(cat "$w/sbx/sandbox-spam.out") in
+*'spam.advance-fee'*) ok sandbox-regex-under-mdwe ;;
+*) fail sandbox-regex-under-mdwe "$(cat "$w/sbx/sandbox-spam.out")" ;;
+esac
+if grep -q 'reloaded' "$w/sbx/sandbox-d.log" && grep -q '^exit=0$' "$w/sbx/sandbox-d.log"; then
+	ok sandbox-milter-daemon
+else
+	fail sandbox-milter-daemon "$(tail -n 8 "$w/sbx/sandbox-d.log")"
+fi
+if grep -q '^exit=0$' "$w/sbx/sandbox-sensor.out" &&
+	[ "$(grep -c '"rule":"network.webmail"' /var/log/msgsec/alerts.json)" -ge 2 ]; then
+	ok sandbox-sensor
+else
+	fail sandbox-sensor "$(cat "$w/sbx/sandbox-sensor.out")"
+fi
+
 # The installed units, man pages and logrotate file.
 if command -v systemd-analyze >/dev/null 2>&1; then
 	out=$(systemd-analyze verify /lib/systemd/system/msgsec-milter.service \

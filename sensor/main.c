@@ -388,7 +388,7 @@ run(const struct opts *o, struct capture *c, struct engine *e,
     struct alert_log *log, struct flowlog *fl, bool show)
 {
 	bool live = capture_is_live(c);
-	double next = mono_now() + 0.5;
+	double next = mono_now() + 0.5, next_flush = next + 0.5;
 	char *err = NULL;
 
 	while (!got_stop) {
@@ -414,6 +414,11 @@ run(const struct opts *o, struct capture *c, struct engine *e,
 
 			gettimeofday(&now, NULL);
 			engine_tick(e, &now);
+		}
+		/* Live: flow lines reach the log within a second or so. */
+		if (live && fl != NULL && mono_now() >= next_flush) {
+			(void)flowlog_flush(fl);
+			next_flush = mono_now() + 1.0;
 		}
 		if (show && mono_now() >= next) {
 			progress(c, e, false);

@@ -895,6 +895,19 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 	sigset_t set;
 	int rc = 1;
 
+	/*
+	 * SIGHUP belongs to our reload thread (see the sigwait shim); SIGTERM
+	 * and SIGINT to libmilter's signal thread.  All three are blocked in
+	 * every thread, so none is ever delivered by default action: blocked
+	 * from here on, since loading the virus database takes seconds and a
+	 * SIGHUP then (logrotate's reload during a restart) would otherwise
+	 * kill the daemon, which systemd does not restart (a clean signal).
+	 */
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	opts = o;
 	holder = h;
 	alerts = log;
@@ -977,16 +990,6 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 		}
 		fclose(f);
 	}
-	/*
-	 * SIGHUP belongs to our reload thread (see the sigwait shim); SIGTERM
-	 * and SIGINT to libmilter's signal thread.  All three are blocked in
-	 * every thread, so none is ever delivered by default action.
-	 */
-	sigemptyset(&set);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	if (pthread_create(&th, NULL, hup_thread, NULL) != 0) {
 		dlog(LOG_ERR, "cannot start the reload thread");
 		goto out;

@@ -6,6 +6,7 @@
  * verdict, 2 when the file or configuration is unusable.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -310,6 +311,18 @@ main(int argc, char **argv)
 	}
 	d.sets = sets;
 	d.nsets = nsets;
+	if (t.file == NULL && t.batch == NULL) {
+		/* The daemon: SIGHUP, SIGTERM and SIGINT wait for the threads
+		 * that take them (daemon_run); a reload asked for while the
+		 * policy loads must not kill it. */
+		sigset_t set;
+
+		sigemptyset(&set);
+		sigaddset(&set, SIGHUP);
+		sigaddset(&set, SIGTERM);
+		sigaddset(&set, SIGINT);
+		sigprocmask(SIG_BLOCK, &set, NULL);
+	}
 	diags_init(&dg);
 	p = policy_load(d.config, sets, nsets, &dg);
 	if (p == NULL) {

@@ -212,6 +212,55 @@ s.sendto(struct.pack(\"!HHHHHH\", 7, 0x100, 1, 0, 0, 0) + q + b\"\\0\\0\\1\\0\\1
 	fi
 fi
 
+# ---------------------------------------------------------------- reload
+# systemctl reload (logrotate's postrotate) may send SIGHUP while the
+# milter is still starting (the virus database takes seconds to load): it
+# must survive and reload, not die of SIGHUP (a clean signal for systemd,
+# which would not restart it).
+if [ "$(id -u)" -eq 0 ]; then
+	mkdir -p "$w/hup"
+	chown nobody "$w/hup"
+	died=0
+	# As soon as the socket exists (the window before the reload thread
+	# starts), and a little later.  (A signal before main() runs cannot be
+	# blocked; daemon mode blocks them once its options are read.)
+	for when in socket socket socket socket 0.3; do
+		rm -f "$w/hup/m.sock" "$w/hup/log"
+		"$top/$O/msgsec-milter" -f -c "$w/rules/msgsec.yaml" -u nobody \
+			--set "clamav.database=$db" --set milter.socket="unix:$w/hup/m.sock" \
+			--set paths.state="$w/hup" --set paths.quarantine="$w/hup/q" \
+			--set alerts.file="$w/hup/a.json" >"$w/hup/log" 2>&1 &
+		p=$!
+		case $when in
+		socket)
+			i=0
+			while [ ! -S "$w/hup/m.sock" ] && [ $i -lt 200000 ]; do
+				i=$((i + 1))
+			done
+			;;
+		*) sleep $when ;;
+		esac
+		kill -HUP $p
+		i=0
+		while kill -0 $p 2>/dev/null && ! grep -q reloaded "$w/hup/log" && [ $i -lt 300 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		if kill -0 $p 2>/dev/null; then
+			kill $p
+			wait $p
+		else
+			wait $p
+			died=$((died + 1))
+		fi
+	done
+	if [ $died -eq 0 ]; then
+		ok milter-hup-while-starting
+	else
+		fail milter-hup-while-starting "died of SIGHUP $died times in 5"
+	fi
+fi
+
 # ---------------------------------------------------------------- MDWE
 cat >"$w/mdwe.py" <<'EOF'
 import ctypes, os, sys

@@ -62,7 +62,9 @@ struct dedup_slot {
 struct judge {
 	struct policy *p;
 	struct alert_log *log;
-	struct judge_settings set;
+	struct judge_settings set;	/* set.ech_fronts_list is ech_list */
+	char *ech_list;			/* own copy: a reload frees the
+					   config string it came from */
 	const struct list *ech_fronts;
 	struct jrule *rules;
 	size_t nrules;
@@ -211,8 +213,9 @@ judge_new(struct policy *p, struct alert_log *log,
 	j->p = policy_ref(p);
 	j->log = log;
 	j->set = *s;
-	if (j->set.ech_fronts_list == NULL)
-		j->set.ech_fronts_list = "ech_fronts";
+	j->ech_list = mem_strdup(s->ech_fronts_list != NULL &&
+	    s->ech_fronts_list[0] != '\0' ? s->ech_fronts_list : "ech_fronts");
+	j->set.ech_fronts_list = j->ech_list;
 	slots = s->dns_dedup_slots != 0 ? s->dns_dedup_slots : 65536;
 	while ((slots & (slots - 1)) != 0)	/* round down to 2^k */
 		slots &= slots - 1;
@@ -236,6 +239,7 @@ judge_free(struct judge **jp)
 	free(j->remaps);
 	free(j->rules);
 	free(j->dedup);
+	free(j->ech_list);
 	policy_unref(&j->p);
 	free(j);
 	*jp = NULL;
@@ -250,6 +254,13 @@ judge_set_policy(struct judge *j, struct policy *p)
 	struct jremap *m;
 
 	j->p = policy_ref(p);
+	/* The reloaded configuration may name another ECH-front list. */
+	if (p->config.sensor.ech_fronts_list != NULL &&
+	    p->config.sensor.ech_fronts_list[0] != '\0') {
+		free(j->ech_list);
+		j->ech_list = mem_strdup(p->config.sensor.ech_fronts_list);
+		j->set.ech_fronts_list = j->ech_list;
+	}
 	compile_rules(j);
 	j->remaps = mem_reallocarray(j->remaps, j->gen + 1,
 	    sizeof(*j->remaps));

@@ -15,6 +15,7 @@
 #include "capture.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +36,11 @@ struct capture {
 	FILE *fp;		/* the savefile's stream (progress) */
 	capture_fn *fn;
 	void *ctx;
+	int fd;			/* live: the selectable fd, or -1 */
 };
+
+/* Live: the longest a dispatch waits for packets before returning 0. */
+#define LIVE_WAIT_MS 500
 
 static struct capture *
 open_file(const struct capture_opts *o, char **error_r)
@@ -69,6 +74,7 @@ open_file(const struct capture_opts *o, char **error_r)
 		return NULL;
 	}
 	c = mem_calloc(1, sizeof(*c));
+	c->fd = -1;
 	c->p = p;
 	c->iobuf = iobuf;
 	c->fp = pcap_file(p);
@@ -122,6 +128,11 @@ open_live(const struct capture_opts *o, char **error_r)
 	c = mem_calloc(1, sizeof(*c));
 	c->p = p;
 	c->live = true;
+	/* We wait in poll() ourselves (capture_dispatch), so a quiet link
+	 * still lets the main loop run its timers. */
+	c->fd = pcap_get_selectable_fd(p);
+	if (c->fd >= 0 && pcap_setnonblock(p, 1, errbuf) != 0)
+		c->fd = -1;
 	return c;
 }
 
@@ -200,6 +211,14 @@ capture_dispatch(struct capture *c, int max, capture_fn *fn, void *ctx,
 
 	c->fn = fn;
 	c->ctx = ctx;
+	if (c->live && c->fd >= 0) {
+		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+
+		n = poll(&pfd, 1, LIVE_WAIT_MS);
+		if (n == 0 || (n < 0 && errno == EINTR))
+			return 0;	/* quiet, or a signal: let the caller
+					   look at its timers and flags */
+	}
 	n = pcap_dispatch(c->p, max, on_frame, (u_char *)(void *)c);
 	if (n == PCAP_ERROR_BREAK)
 		return -2;

@@ -128,6 +128,9 @@ static const struct config_key keys[] = {
 	    "window (0: every query)" },
 	{ "sensor.flow_log", CONF_OPTSTR, SEN(flow_log), 0, "\"\"", 0, 0,
 	    "flow log (policy 3.3): a path, - for stdout, empty for off" },
+	{ "sensor.check_seconds", CONF_U64, SEN(check_seconds), 0, "10", 0,
+	    86400, "live capture: how often the policy's files are checked "
+	    "for changes, reloaded like SIGHUP when they change (0: never)" },
 	{ "sensor.progress", CONF_BOOL, SEN(progress), 0, "true", 0, 0,
 	    "show a progress line on a terminal when reading a file" },
 	{ "sensor.ech_fronts_list", CONF_STR, SEN(ech_fronts_list), 0,

@@ -64,6 +64,7 @@ struct sensor_config {
 	char *flow_log;		/* "" = off, "-" = stdout, else a path */
 	bool progress;
 	char *ech_fronts_list;
+	uint64_t check_seconds;
 };
 
 struct config {

@@ -34,6 +34,7 @@
 #include "mem.h"
 #include "policy.h"
 #include "privs.h"
+#include "watch.h"
 
 #ifndef MSGSEC_DEFAULT_CONFIG
 #define MSGSEC_DEFAULT_CONFIG "/etc/msgsec/msgsec.yaml"
@@ -58,6 +59,8 @@ static volatile sig_atomic_t got_stop, got_hup;
 /* The running policy, published as the milter does (daemon.c): SIGHUP
  * loads a new snapshot and sets it; the engine takes its own reference. */
 static struct policy_holder holder;
+/* Fingerprint of the policy's files when the running policy was read. */
+static uint64_t loaded_sources;
 static struct capture *volatile the_capture;
 
 static void
@@ -389,6 +392,8 @@ run(const struct opts *o, struct capture *c, struct engine *e,
 {
 	bool live = capture_is_live(c);
 	double next = mono_now() + 0.5, next_flush = next + 0.5;
+	double next_watch = mono_now();
+	uint64_t sources = loaded_sources;
 	char *err = NULL;
 
 	while (!got_stop) {
@@ -397,6 +402,21 @@ run(const struct opts *o, struct capture *c, struct engine *e,
 		if (got_hup) {
 			got_hup = 0;
 			reload(o, e, log, fl);
+		}
+		/* Live: an exception approved (or a rule edited) while we run
+		 * takes effect without a SIGHUP, flows kept. */
+		if (live && mono_now() >= next_watch) {
+			struct policy *cur = policy_holder_get(&holder);
+			uint64_t secs = cur->config.sensor.check_seconds;
+			uint64_t now_fp = secs > 0 ?
+			    watch_policy_sources(&cur->config) : 0;
+
+			policy_unref(&cur);
+			if (secs > 0 && now_fp != sources)
+				reload(o, e, log, fl);
+			if (secs > 0)
+				sources = now_fp;
+			next_watch = mono_now() + (double)(secs > 0 ? secs : 60);
 		}
 		n = capture_dispatch(c, live ? -1 : BATCH_FILE, on_frame, e,
 		    &err);
@@ -452,6 +472,8 @@ main(int argc, char **argv)
 		return rc;
 	}
 	p = load_policy(&o, false);
+	if (p != NULL)
+		loaded_sources = watch_policy_sources(&p->config);
 	if (p == NULL) {
 		free(o.sets);
 		return 2;

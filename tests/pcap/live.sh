@@ -7,9 +7,11 @@
 #   openssl s_client -servername mail.google.com, curl -H "Host: web.de",
 #   a DNS query for gmx.net over UDP;
 #   a name added to the webmail list of a private copy of the rules, SIGHUP,
-#   s_client with that name; the rule file broken, SIGHUP, s_client
+#   s_client with that name; a rule file added without SIGHUP (picked up
+#   by sensor.check_seconds), s_client with its name; the rule file
+#   broken, SIGHUP, s_client
 #   -servername web.whatsapp.com (the old policy must stay in force);
-#   SIGTERM to the sensor; the alert file must hold all five alerts.
+#   SIGTERM to the sensor; the alert file must hold all six alerts.
 # Prints "ok live", "FAIL live" or "skip live why".
 set -u
 O=${O:-build}
@@ -72,7 +74,7 @@ chmod 666 "$tmp/alerts.json"
 cp -r rules "$tmp/rules" && mkdir "$tmp/state" && chmod -R a+rX "$tmp" ||
 	fail "copy rules"
 "$sensor" -c "$tmp/rules/msgsec.yaml" -i lo --alerts "$tmp/alerts.json" \
-    -u nobody -q >>"$log" 2>&1 &
+    -u nobody -q --set sensor.check_seconds=1 >>"$log" 2>&1 &
 spid=$!
 # The capture is open once the sensor holds a packet socket.
 i=0
@@ -105,6 +107,17 @@ kill -0 $spid 2>/dev/null || fail "the sensor died on SIGHUP"
 echo Q | timeout 10 openssl s_client -connect 127.0.0.1:8443 \
     -servername mail.reload-test.example >>"$log" 2>&1
 sleep 0.5
+# A rule file added while the sensor runs takes effect without a SIGHUP
+# (sensor.check_seconds), as an approved exception does.
+printf '%s\n' 'rules:' '  - id: network.webmail.watch-test' '    policy: "3.1"' \
+    '    applies: network' '    match:' \
+    '      hostname: { in: [watch-test.example] }' '    action: log' \
+    >"$tmp/rules/policy/zz-watch.yaml"
+chmod a+r "$tmp/rules/policy/zz-watch.yaml"
+sleep 2.5
+echo Q | timeout 10 openssl s_client -connect 127.0.0.1:8443 \
+    -servername www.watch-test.example >>"$log" 2>&1
+sleep 0.5
 # A broken rule file on SIGHUP: the old policy stays in force.
 echo "rules: [ {{{ not yaml" >"$tmp/rules/policy/3-private-mail-im.yaml"
 kill -HUP $spid
@@ -130,6 +143,8 @@ grep -q '"rule":"network.webmail"' "$tmp/alerts.json" &&
 	fail "no network.webmail alert for the TLS connection"
 grep -q '"hostname":"mail.reload-test.example"' "$tmp/alerts.json" ||
 	fail "a name added to the list before SIGHUP did not alert"
+grep -q '"rule":"network.webmail.watch-test"' "$tmp/alerts.json" ||
+	fail "a rule file added while running (no SIGHUP) did not take effect"
 grep -q '"hostname":"web.whatsapp.com"' "$tmp/alerts.json" ||
 	fail "no alert after a SIGHUP with broken rules (old policy not kept)"
 if [ -x /usr/bin/python3 ]; then

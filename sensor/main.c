@@ -56,6 +56,7 @@ struct opts {
 };
 
 static volatile sig_atomic_t got_stop, got_hup;
+static sigset_t startup_signals;
 /* The running policy, published as the milter does (daemon.c): SIGHUP
  * loads a new snapshot and sets it; the engine takes its own reference. */
 static struct policy_holder holder;
@@ -383,6 +384,8 @@ set_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+	/* Blocked since main began (see there): deliver what came. */
+	sigprocmask(SIG_UNBLOCK, &startup_signals, NULL);
 }
 
 /* Read until the end of the file or a stop signal. */
@@ -464,6 +467,14 @@ main(int argc, char **argv)
 	double t0;
 	int rc;
 
+	/* A SIGHUP before the handlers are in place (logrotate's reload
+	 * during a restart) would kill us by default action: hold the
+	 * signals until set_signals(). */
+	sigemptyset(&startup_signals);
+	sigaddset(&startup_signals, SIGHUP);
+	sigaddset(&startup_signals, SIGTERM);
+	sigaddset(&startup_signals, SIGINT);
+	sigprocmask(SIG_BLOCK, &startup_signals, NULL);
 	memset(&o, 0, sizeof(o));
 	o.config = MSGSEC_DEFAULT_CONFIG;
 	rc = parse_args(argc, argv, &o);

@@ -32,7 +32,11 @@ give_to_owner(const char *qdir, const char *path)
 
 	if (geteuid() != 0 || stat(qdir, &st) != 0)
 		return;
-	(void)chown(path, st.st_uid, st.st_gid);
+	/* Best effort: without it the milter cannot consume the pass, and
+	 * the release is refused at the MTA, never silently let through. */
+	if (chown(path, st.st_uid, st.st_gid) != 0)
+		fprintf(stderr, "msgsec: cannot give %s to the quarantine "
+		    "folder's owner: %s\n", path, strerror(errno));
 }
 
 int

@@ -186,7 +186,12 @@ bench: deps-test
 	@$(MAKE) --no-print-directory O=build/bench bench-build
 	@sh tests/bench/run.sh build/bench
 
-bench-build: all $(BENCH_BIN)
+bench-build: all $(BENCH_BIN) $(O)/tests/trivial-milter
+
+# The milter benchmark's reference: the protocol without msgsec's work.
+$(O)/tests/trivial-milter: tests/bench/trivial_milter.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -lmilter -lpthread
 
 $(O)/tests/bench_%: $(O)/tests/bench/bench_%.o $(LIBMILTERPIPE) $(LIBSENSORPIPE) $(LIBMSGSEC)
 	@mkdir -p $(@D)

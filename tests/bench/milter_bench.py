@@ -114,6 +114,15 @@ def main():
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     mv = subprocess.Popen([MILTER, "-p", "unix:%s/milter-av.sock" % w] + common,
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # The reference: a libmilter milter that does nothing (same steps and
+    # no-reply flags), so the protocol's own cost shows beside msgsec's.
+    trivial = os.path.join(TOP, O, "tests", "trivial-milter")
+    mt = None
+    if os.access(trivial, os.X_OK):
+        mt = subprocess.Popen([trivial, "unix:%s/trivial.sock" % w],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              preexec_fn=lambda: os.umask(0))
+        pf.wait_for(lambda: os.path.exists(os.path.join(w, "trivial.sock")))
     pf.wait_for(lambda: os.path.exists(os.path.join(w, "milter.sock")))
     pf.wait_for(lambda: os.path.exists(os.path.join(w, "milter-av.sock")))
     pf.wait_port(10030)
@@ -121,10 +130,14 @@ def main():
     try:
         source(200, SIZE, SESSIONS)  # warm up
         modes = (("postfix alone", ""),
+                 ("trivial milter, unix", "unix:%s/trivial.sock" % w),
                  ("msgsec, unix socket", "unix:%s/milter.sock" % w),
                  ("msgsec, loopback TCP", "inet:127.0.0.1:10030"),
                  ("msgsec+clamav, unix", "unix:%s/milter-av.sock" % w))
-        pids = {"postfix alone": None, "msgsec, unix socket": mu.pid,
+        if mt is None:
+            modes = tuple(m for m in modes if not m[0].startswith("trivial"))
+        pids = {"postfix alone": None, "trivial milter, unix": mt.pid if mt else None,
+                "msgsec, unix socket": mu.pid,
                 "msgsec, loopback TCP": mi.pid, "msgsec+clamav, unix": mv.pid}
         hz = os.sysconf("SC_CLK_TCK")
         # BENCH_ONLY=unix (or tcp, alone): profile one mode.
@@ -162,6 +175,9 @@ def main():
             print("  %-24s %8.0f msg/s  %5.0f%% of Postfix alone  (runs: %s)"
                   "  CPU/msg: all %.2f ms, milter %.2f ms" %
                   (name, r, 100 * r / base, " ".join("%.0f" % x for x in runs[name]), c[0], c[1]))
+        if "trivial milter, unix" in results:
+            print("  msgsec on a unix socket: %.0f%% of the trivial milter's messages/s"
+                  % (100 * results["msgsec, unix socket"] / results["trivial milter, unix"]))
         u, i = results["msgsec, unix socket"], results["msgsec, loopback TCP"]
         print("  targets: unix >= 80%% of Postfix alone: %s; TCP >= 90%% of unix: %s (%.0f%%)"
               % ("met" if u >= 0.8 * base else "NOT met", "met" if i >= 0.9 * u else "NOT met",
@@ -179,7 +195,7 @@ def main():
     finally:
         subprocess.run(["postfix", "-c", os.path.join(w, "conf"), "stop"], env=env,
                        capture_output=True)
-        for p in (mu, mi, mv, sink):
+        for p in (mu, mi, mv, sink) + ((mt,) if mt else ()):
             p.kill()
             p.wait()
         shutil.rmtree(w, ignore_errors=True)

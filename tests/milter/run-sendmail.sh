@@ -2,9 +2,9 @@
 # tests/milter/run-sendmail.sh - the Sendmail end-to-end suite.
 #
 # Sendmail cannot be installed beside Postfix (sendmail-bin conflicts with
-# postfix), so its Debian packages are fetched once with `apt-get download`
-# (from the configured Debian archive, nothing else) and unpacked with
-# `dpkg -x` into $O/sendmail/root.  The test then runs in private network,
+# postfix), so packaging/install-deps.sh fetches its Debian packages once
+# with `apt-get download` into /var/cache/msgsec/sendmail-debs, and this
+# script unpacks them with `dpkg -x` into $O/sendmail/root.  The test then runs in private network,
 # UTS and mount namespaces (see sendmail_e2e.py): loopback only, an FQDN
 # host name, private /etc/hosts, /etc/resolv.conf and /dev/log.
 set -u
@@ -25,15 +25,16 @@ sm=$top/$O/sendmail
 if [ ! -x "$sm/root/usr/libexec/sendmail/sendmail" ]; then
 	rm -rf "$sm"
 	mkdir -p "$sm/debs" "$sm/root"
-	# apt's _apt user must be able to write the download folder.
 	chmod 0755 "$sm" "$sm/debs"
-	chown _apt "$sm/debs" 2>/dev/null || true
-	if ! (cd "$sm/debs" && apt-get download -q sendmail-bin sendmail-cf sendmail-base) \
-		>"$sm/download.log" 2>&1; then
-		echo "skip sendmail (apt-get download failed: $(tail -n 1 "$sm/download.log"))"
-		rm -rf "$sm/root"
+	debs=${MSGSEC_SENDMAIL_DEBS:-/var/cache/msgsec/sendmail-debs}
+	if ! ls "$debs"/sendmail-bin_*.deb "$debs"/sendmail-cf_*.deb \
+		"$debs"/sendmail-base_*.deb >/dev/null 2>&1; then
+		echo "skip sendmail (no Sendmail packages in $debs: sh packaging/install-deps.sh test)"
+		rm -rf "$sm"
 		exit 0
 	fi
+	cp "$debs"/sendmail-bin_*.deb "$debs"/sendmail-cf_*.deb \
+		"$debs"/sendmail-base_*.deb "$sm/debs/"
 	for d in "$sm"/debs/*.deb; do
 		dpkg -x "$d" "$sm/unpack" || { echo "FAIL sendmail/unpack $d"; exit 1; }
 	done

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cursor.h"
+#include "hostname.h"
 #include "gquic.h"
 
 enum {
@@ -99,48 +100,6 @@ gquic_is_client_packet(const uint8_t *p, size_t len, uint32_t *version_r)
 	return read_header(&c, version_r, &be);
 }
 
-/* As tls.c: letters folded, digits, '-', '_', '.' kept, else \DDD. */
-static bool
-put_name_byte(char *out, size_t outsize, size_t *pos, uint8_t b)
-{
-	if (b >= 'A' && b <= 'Z')
-		b = (uint8_t)(b - 'A' + 'a');
-	if ((b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || b == '-' ||
-	    b == '_' || b == '.') {
-		if (outsize - *pos < 2)
-			return false;
-		out[(*pos)++] = (char)b;
-		return true;
-	}
-	if (outsize - *pos < 5)
-		return false;
-	out[(*pos)++] = '\\';
-	out[(*pos)++] = (char)('0' + b / 100);
-	out[(*pos)++] = (char)('0' + b / 10 % 10);
-	out[(*pos)++] = (char)('0' + b % 10);
-	return true;
-}
-
-static void
-escape_name(char *out, size_t outsize, const uint8_t *p, size_t n)
-{
-	size_t pos = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		if (!put_name_byte(out, outsize, &pos, p[i])) {
-			while (pos > 0 && outsize - pos < 5)
-				pos--;
-			for (size_t k = pos > 3 ? pos - 3 : 0; k < pos; k++)
-				if (out[k] == '\\')
-					pos = k;
-			memcpy(out + pos, "\\...", 4);
-			pos += 4;
-			break;
-		}
-	}
-	out[pos] = '\0';
-}
-
 int
 gquic_parse_chlo(const uint8_t *p, size_t len, char *sni, size_t snilen)
 {
@@ -178,7 +137,7 @@ gquic_parse_chlo(const uint8_t *p, size_t len, char *sni, size_t snilen)
 		if (memcmp(tag, "SNI\0", 4) == 0) {
 			if (end > len - vstart)
 				return 0;
-			escape_name(sni, snilen, p + vstart + prev,
+			hostname_escape(sni, snilen, p + vstart + prev,
 			    end - prev);
 			return 1;
 		}

@@ -128,6 +128,11 @@ static const struct config_key keys[] = {
 	    "window (0: every query)" },
 	{ "sensor.flow_log", CONF_OPTSTR, SEN(flow_log), 0, "\"\"", 0, 0,
 	    "flow log (policy 3.3): a path, - for stdout, empty for off" },
+	{ "sensor.quic_crypto_bytes", CONF_U64, SEN(quic_crypto_bytes), 0,
+	    "65536", 1024, 1048576, "CRYPTO bytes reassembled per QUIC flow "
+	    "to find its ClientHello; past it the flow is given up" },
+	{ "sensor.quic_initials", CONF_U64, SEN(quic_initials), 0, "16", 1,
+	    1024, "QUIC Initial packets tried per flow before giving up" },
 	{ "sensor.check_seconds", CONF_U64, SEN(check_seconds), 0, "10", 0,
 	    86400, "live capture: how often the policy's files are checked "
 	    "for changes, reloaded like SIGHUP when they change (0: never)" },

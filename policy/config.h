@@ -65,6 +65,8 @@ struct sensor_config {
 	bool progress;
 	char *ech_fronts_list;
 	uint64_t check_seconds;
+	uint64_t quic_crypto_bytes;
+	uint64_t quic_initials;
 };
 
 struct config {

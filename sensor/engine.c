@@ -137,6 +137,8 @@ engine_settings_from_policy(struct engine_settings *s, const struct policy *p)
 	s->flow.tcp_closed_timeout = (unsigned)c->tcp_closed_timeout;
 	s->flow.udp_timeout = (unsigned)c->udp_timeout;
 	s->stream_memory = (size_t)c->stream_memory;
+	s->quic_crypto_max = (size_t)c->quic_crypto_bytes;
+	s->quic_initials = (unsigned)c->quic_initials;
 	s->judge.dns_dedup_seconds = c->dns_dedup_seconds;
 	s->judge.ech_fronts_list = c->ech_fronts_list;
 }
@@ -592,7 +594,9 @@ quic_packet(struct engine *e, struct flow *f, struct app *a,
 				a->pend &= (uint8_t)~P_QUIC;
 			return;
 		}
-		a->quic = quic_state_new();
+		a->quic = e->set.quic_crypto_max > 0 ?
+		    quic_state_new_bounded(e->set.quic_crypto_max,
+		    e->set.quic_initials) : quic_state_new();
 	}
 	e->st.quic_initials++;
 	r = quic_feed(a->quic, p->payload, p->paylen);

@@ -36,6 +36,8 @@ struct engine_settings {
 	struct pkt_limits pkt;
 	struct flow_limits flow;
 	struct judge_settings judge;
+	size_t quic_crypto_max;	/* per QUIC flow (quic_state_new_bounded) */
+	unsigned quic_initials;
 	size_t stream_memory;	/* all client streams still being parsed:
 				   past it a stream is given up
 				   (limit.reassembly) */

@@ -18,10 +18,12 @@
  * token length fields must fit the datagram, and a packet that does not
  * open (bad tag, too short for the 16-byte sample) is counted and skipped.
  *
- * Limits: QUIC_CRYPTO_MAX bytes of CRYPTO stream (offsets past it give up
- * the flow), QUIC_MAX_PACKETS Initial packets tried per flow.  Memory per
- * flow: the state, two EVP contexts, the CRYPTO buffer (grown in 2 KiB
- * steps to what the frames need, at most QUIC_CRYPTO_MAX plus a 1/8
+ * Limits, per state (quic_state_new_bounded: sensor.quic_crypto_bytes and
+ * sensor.quic_initials; QUIC_CRYPTO_MAX and QUIC_MAX_PACKETS by default):
+ * bytes of CRYPTO stream (offsets past it give up the flow) and Initial
+ * packets tried per flow.  Memory per flow: the state, two EVP contexts,
+ * the CRYPTO buffer (grown in 2 KiB steps to what the frames need, at
+ * most the CRYPTO bound plus a 1/8
  * bitmap) and one scratch buffer the size of the largest Initial.
  * Owned by the caller through quic_state_new/quic_state_free.
  */
@@ -98,6 +100,8 @@ static const uint8_t salt_t051[QUIC_SALT_LEN] = {0x7a, 0x4e, 0xde, 0xf4,
     0xda, 0x6e, 0x03, 0x3d};
 
 struct quic_state {
+	size_t crypto_max;	/* bound on the CRYPTO stream, a multiple of 8 */
+	unsigned max_packets;	/* Initials tried */
 	int status;		/* 0 running, 1 complete, -1 given up */
 	bool limit;		/* given up on a bound */
 	uint32_t version;
@@ -226,12 +230,22 @@ quic_is_initial(const uint8_t *p, size_t len)
 }
 
 struct quic_state *
-quic_state_new(void)
+quic_state_new_bounded(size_t crypto_max, unsigned max_packets)
 {
 	struct quic_state *q = mem_calloc(1, sizeof(*q));
 
+	if (crypto_max < 1024)
+		crypto_max = 1024;
+	q->crypto_max = crypto_max & ~(size_t)7;
+	q->max_packets = max_packets > 0 ? max_packets : 1;
 	q->largest_pn = -1;
 	return q;
+}
+
+struct quic_state *
+quic_state_new(void)
+{
+	return quic_state_new_bounded(QUIC_CRYPTO_MAX, QUIC_MAX_PACKETS);
 }
 
 void
@@ -275,8 +289,8 @@ crypto_grow(struct quic_state *q, size_t end)
 		return;
 	ncap = (end + QUIC_CRYPTO_STEP - 1) / QUIC_CRYPTO_STEP *
 	    QUIC_CRYPTO_STEP;
-	if (ncap > QUIC_CRYPTO_MAX)
-		ncap = QUIC_CRYPTO_MAX;
+	if (ncap > q->crypto_max)
+		ncap = q->crypto_max;
 	q->crypto = mem_reallocarray(q->crypto, ncap, 1);
 	q->have = mem_reallocarray(q->have, ncap / 8, 1);
 	memset(q->have + q->cap / 8, 0, (ncap - q->cap) / 8);
@@ -317,13 +331,13 @@ hello_length(struct quic_state *q)
 			return -1;
 		ntags = (size_t)q->crypto[4] | (size_t)q->crypto[5] << 8;
 		idx = 8 + 8 * ntags;
-		if (idx > QUIC_CRYPTO_MAX)
+		if (idx > q->crypto_max)
 			return -1;
 		if (q->contig < idx)
 			return 0;
 		n = ntags == 0 ? idx : idx + le32(q->crypto + idx - 4);
 	}
-	if (n > QUIC_CRYPTO_MAX)
+	if (n > q->crypto_max)
 		return -1;
 	q->hello_len = n;
 	return 0;
@@ -338,7 +352,7 @@ crypto_add(struct quic_state *q, uint64_t off, const uint8_t *d, size_t n)
 {
 	size_t o, end;
 
-	if (off > QUIC_CRYPTO_MAX || n > QUIC_CRYPTO_MAX - off)
+	if (off > q->crypto_max || n > q->crypto_max - off)
 		return -1;
 	if (n == 0)
 		return 0;
@@ -566,7 +580,7 @@ initial(struct quic_state *q, const struct long_hdr *h,
 	int rc = -1;
 	bool same_version, same_dcid, adopt = false;
 
-	if (++q->ninitials > QUIC_MAX_PACKETS) {
+	if (++q->ninitials > q->max_packets) {
 		q->status = -1;
 		q->limit = true;
 		return -1;

@@ -43,7 +43,14 @@ struct quic_state;	/* per-flow, private */
 /* Is this UDP payload plausibly a QUIC long-header Initial (cheap test)? */
 bool quic_is_initial(const uint8_t *p, size_t len);
 
+/* A state with the default bounds (QUIC_CRYPTO_MAX, QUIC_MAX_PACKETS). */
 struct quic_state *quic_state_new(void);
+/*
+ * A state with the given bounds (sensor.quic_crypto_bytes, rounded down
+ * to a multiple of 8, at least 1024; sensor.quic_initials, at least 1).
+ */
+struct quic_state *quic_state_new_bounded(size_t crypto_max,
+    unsigned max_packets);
 void quic_state_free(struct quic_state **q);
 
 /*

@@ -1349,6 +1349,46 @@ test_bounds(void **state)
 	quic_state_free(&q);
 }
 
+/* The same bounds set per state (sensor.quic_crypto_bytes/_initials). */
+static void
+test_bounds_configured(void **state)
+{
+	struct pkt a, pl;
+	struct quic_state *q;
+	uint8_t d[16];
+	const size_t max = 4096;
+	const unsigned npk = 3;
+
+	(void)state;
+	memset(d, 'x', sizeof(d));
+	for (unsigned over = 0; over < 2; over++) {
+		q = quic_state_new_bounded(max, npk);
+		memset(&a, 0, sizeof(a));
+		memset(&pl, 0, sizeof(pl));
+		put_crypto(&pl, max - 16 + over, d, 16);
+		pad_to(&pl, 100);
+		protect(&a, &V1, 0, rfc_dcid, 8, rfc_dcid, 8, 0, 1, &pl);
+		assert_int_equal(quic_feed(q, a.b, a.len), over ? -1 : 0);
+		assert_int_equal(quic_limit_hit(q), over != 0);
+		quic_state_free(&q);
+	}
+	q = quic_state_new_bounded(max, npk);
+	for (unsigned i = 0; i <= npk; i++) {
+		memset(&a, 0, sizeof(a));
+		memset(&pl, 0, sizeof(pl));
+		put_crypto(&pl, i, rfc_hello + i, 1);
+		pad_to(&pl, 100);
+		protect(&a, &V1, 0, rfc_dcid, 8, rfc_dcid, 8, i, 1, &pl);
+		assert_int_equal(quic_feed(q, a.b, a.len), i < npk ? 0 : -1);
+	}
+	assert_true(quic_limit_hit(q));
+	quic_state_free(&q);
+	/* A bound under the floor is raised to 1024 and kept a multiple of 8. */
+	q = quic_state_new_bounded(10, 0);
+	assert_int_equal(quic_feed(q, rfc9001_a2, sizeof(rfc9001_a2)), 1);
+	quic_state_free(&q);
+}
+
 /* Packet numbers decode against the largest seen (RFC 9000 A.3). */
 static void
 test_packet_numbers(void **state)
@@ -1479,6 +1519,7 @@ main(void)
 		cmocka_unit_test(test_bad_tag),
 		cmocka_unit_test(test_frames),
 		cmocka_unit_test(test_bounds),
+		cmocka_unit_test(test_bounds_configured),
 		cmocka_unit_test(test_packet_numbers),
 		cmocka_unit_test(test_real_captures),
 		cmocka_unit_test(test_q050),

@@ -293,9 +293,13 @@ progress(struct capture *c, const struct engine *e, bool last)
 		return;
 	}
 	capture_progress(c, &done, &total);
-	fprintf(stderr, "\rmsgsec-sensor: %5.1f%%  %llu packets  %llu flows  "
-	    "%llu alerts\033[K", total > 0 ? 100.0 * (double)done /
-	    (double)total : 0.0, (unsigned long long)es->frames,
+	if (total > 0)	/* a file: how far; a pipe: only the counts */
+		fprintf(stderr, "\rmsgsec-sensor: %5.1f%%  ", 100.0 *
+		    (double)done / (double)total);
+	else
+		fputs("\rmsgsec-sensor: ", stderr);
+	fprintf(stderr, "%llu packets  %llu flows  %llu alerts\033[K",
+	    (unsigned long long)es->frames,
 	    (unsigned long long)engine_flow_stats(e)->flows,
 	    (unsigned long long)engine_judge_stats(e)->alerts);
 }

@@ -361,48 +361,32 @@ qentry_id_is_valid(const char *id)
 }
 
 int
-qentry_load(const char *qdir, const char *id, struct qentry *e,
-    char **error_r)
+qentry_parse(struct qentry *e, const char *meta, size_t len, char **error_r)
 {
 	struct qj_parser ps;
 	struct qj root;
 	const struct qj *h;
-	struct stat st;
-	char *path, *msg, *err = NULL;
 
 	memset(e, 0, sizeof(*e));
 	memset(&root, 0, sizeof(root));
-	if (!qentry_id_is_valid(id)) {
-		*error_r = mem_printf("bad quarantine id '%s'", id);
+	if (len > QENTRY_MAX_META) {
+		*error_r = mem_printf("over %u bytes", QENTRY_MAX_META);
 		return -1;
 	}
-	path = mem_printf("%s/%s/meta.json", qdir, id);
-	e->meta = lockfile_read(path, QENTRY_MAX_META, &e->meta_len, &err);
-	if (e->meta == NULL) {
-		char *dir = mem_printf("%s/%s", qdir, id);
-
-		if (access(dir, F_OK) != 0)
-			*error_r = mem_printf("no quarantine entry %s", id);
-		else
-			*error_r = err, err = NULL;
-		free(dir);
-		free(err);
-		free(path);
-		return -1;
-	}
+	e->meta = mem_malloc(len + 1);
+	memcpy(e->meta, meta, len);
+	e->meta[len] = '\0';
+	e->meta_len = len;
 	memset(&ps, 0, sizeof(ps));
 	ps.p = e->meta;
 	ps.len = e->meta_len;
 	if (qj_value(&ps, &root) < 0 || root.t != QJ_OBJ) {
-		*error_r = mem_printf("%s: not a JSON object (%s at byte %zu)",
-		    path, ps.err != NULL ? ps.err : "not an object", ps.off);
+		*error_r = mem_printf("not a JSON object (%s at byte %zu)",
+		    ps.err != NULL ? ps.err : "not an object", ps.off);
 		qj_free(&root);
-		free(path);
 		qentry_free(e);
 		return -1;
 	}
-	free(path);
-	e->id = mem_strdup(id);
 	e->queue_id = qj_str(&root, "queue_id");
 	e->mail_from = qj_str(&root, "mail_from");
 	e->client_ip = qj_str(&root, "client_ip");
@@ -432,6 +416,46 @@ qentry_load(const char *qdir, const char *id, struct qentry *e,
 		}
 	}
 	qj_free(&root);
+	return 0;
+}
+
+int
+qentry_load(const char *qdir, const char *id, struct qentry *e,
+    char **error_r)
+{
+	struct stat st;
+	char *path, *msg, *text, *err = NULL;
+	size_t len = 0;
+
+	memset(e, 0, sizeof(*e));
+	if (!qentry_id_is_valid(id)) {
+		*error_r = mem_printf("bad quarantine id '%s'", id);
+		return -1;
+	}
+	path = mem_printf("%s/%s/meta.json", qdir, id);
+	text = lockfile_read(path, QENTRY_MAX_META, &len, &err);
+	if (text == NULL) {
+		char *dir = mem_printf("%s/%s", qdir, id);
+
+		if (access(dir, F_OK) != 0)
+			*error_r = mem_printf("no quarantine entry %s", id);
+		else
+			*error_r = err, err = NULL;
+		free(dir);
+		free(err);
+		free(path);
+		return -1;
+	}
+	if (qentry_parse(e, text, len, &err) < 0) {
+		*error_r = mem_printf("%s: %s", path, err);
+		free(err);
+		free(text);
+		free(path);
+		return -1;
+	}
+	free(text);
+	free(path);
+	e->id = mem_strdup(id);
 	msg = mem_printf("%s/%s/message.eml", qdir, id);
 	if (stat(msg, &st) == 0)
 		e->size = (uint64_t)st.st_size;

@@ -56,6 +56,14 @@ int qentry_load(const char *qdir, const char *id, struct qentry *e,
     char **error_r);
 void qentry_free(struct qentry *e);
 
+/*
+ * The meta.json part of qentry_load: fill e (id and size left empty) from
+ * the len bytes at meta, which are copied (e->meta).  Returns 0, or -1
+ * with *error_r (e is then empty).  The fuzz target's entry point.
+ */
+int qentry_parse(struct qentry *e, const char *meta, size_t len,
+    char **error_r);
+
 /* The entries' ids, sorted (oldest first, as ids start with the time). */
 int qentry_list(const char *qdir, char ***ids_r, size_t *n_r,
     char **error_r);

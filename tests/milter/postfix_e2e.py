@@ -174,6 +174,23 @@ def sink_messages(w):
     return out
 
 
+def instance(prefix, extra_main=""):
+    """A private Postfix instance's folder: conf/ (MAIN_CF plus extra_main,
+    both formatted with w=the folder; MASTER_CF), queue/, data/ (owned by postfix) and sink/; every parent
+    searchable by user postfix.  Returns its path."""
+    w = tempfile.mkdtemp(prefix=prefix)
+    os.chmod(w, 0o755)
+    for d in ("conf", "queue", "data", "sink"):
+        os.makedirs(os.path.join(w, d), exist_ok=True)
+    shutil.chown(os.path.join(w, "data"), "postfix")
+    os.chmod(os.path.join(w, "sink"), 0o777)
+    with open(os.path.join(w, "conf", "main.cf"), "w") as f:
+        f.write(MAIN_CF.format(w=w) + extra_main.format(w=w))
+    with open(os.path.join(w, "conf", "master.cf"), "w") as f:
+        f.write(MASTER_CF)
+    return w
+
+
 def main():
     if os.geteuid() != 0:
         print("skip postfix (needs root)")
@@ -181,16 +198,7 @@ def main():
     if not os.path.exists("/usr/sbin/postfix") or not os.path.exists("/usr/sbin/smtp-sink"):
         print("skip postfix (Postfix not installed)")
         return 0
-    w = tempfile.mkdtemp(prefix="msgsec-pf.")
-    os.chmod(w, 0o755)
-    for d in ("conf", "queue", "data", "sink"):
-        os.makedirs(os.path.join(w, d), exist_ok=True)
-    shutil.chown(os.path.join(w, "data"), "postfix")
-    os.chmod(os.path.join(w, "sink"), 0o777)
-    with open(os.path.join(w, "conf", "main.cf"), "w") as f:
-        f.write(MAIN_CF.format(w=w))
-    with open(os.path.join(w, "conf", "master.cf"), "w") as f:
-        f.write(MASTER_CF)
+    w = instance("msgsec-pf.")
     shutil.copytree(os.path.join(TOP, "rules"), os.path.join(w, "rules"))
     with open(os.path.join(w, "rules", "policy", "zz-test.yaml"), "w") as f:
         f.write(TEST_RULES)
@@ -270,7 +278,6 @@ def main():
         report("quarantine-held", code == 250 and held, "%s %s held=%s" % (code, text, held))
 
         # 5. discard: absent at the sink, present in the store
-        before = len(sink_messages(w))
         code, text = send(10025, "sender@example.org", "user@dep.mass.example",
                           msg("please discard-me now"))
         time.sleep(1.5)

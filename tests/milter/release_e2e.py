@@ -14,7 +14,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -34,17 +33,7 @@ def main():
     if not os.path.exists("/usr/sbin/postfix") or not os.path.exists("/usr/sbin/smtp-sink"):
         print("skip release (Postfix not installed)")
         return 0
-    w = tempfile.mkdtemp(prefix="msgsec-rel.")
-    os.chmod(w, 0o755)
-    for d in ("conf", "queue", "data", "sink"):
-        os.makedirs(os.path.join(w, d), exist_ok=True)
-    shutil.chown(os.path.join(w, "data"), "postfix")
-    os.chmod(os.path.join(w, "sink"), 0o777)
-    with open(os.path.join(w, "conf", "main.cf"), "w") as f:
-        f.write(pe.MAIN_CF.format(w=w))
-        f.write("non_smtpd_milters = unix:%s/milter.sock\n" % w)
-    with open(os.path.join(w, "conf", "master.cf"), "w") as f:
-        f.write(pe.MASTER_CF)
+    w = pe.instance("msgsec-rel.", "non_smtpd_milters = unix:{w}/milter.sock\n")
     shutil.copytree(os.path.join(pe.TOP, "rules"), os.path.join(w, "rules"))
     conf = os.path.join(w, "rules", "msgsec.yaml")
     # sendmail(1) for this instance; it keeps a copy of what release sent.

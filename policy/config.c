@@ -113,6 +113,9 @@ static const struct config_key keys[] = {
 	    86400, "seconds an idle TCP flow is kept" },
 	{ "sensor.tcp_closed_timeout", CONF_U64, SEN(tcp_closed_timeout), 0,
 	    "30", 1, 86400, "seconds a closed (FIN/RST) TCP flow is kept" },
+	{ "sensor.tcp_new_timeout", CONF_U64, SEN(tcp_new_timeout), 0, "30",
+	    1, 86400, "seconds a TCP flow that has had no answer yet is kept "
+	    "(a scan or a SYN flood ages out fast)" },
 	{ "sensor.udp_timeout", CONF_U64, SEN(udp_timeout), 0, "120", 1, 86400,
 	    "seconds an idle UDP (or other IP) flow is kept" },
 	{ "sensor.frag_datagrams", CONF_U64, SEN(frag_datagrams), 0, "1024", 1,

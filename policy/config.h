@@ -55,6 +55,7 @@ struct sensor_config {
 	uint64_t stream_memory;
 	uint64_t tcp_timeout;
 	uint64_t tcp_closed_timeout;
+	uint64_t tcp_new_timeout;
 	uint64_t udp_timeout;
 	uint64_t frag_datagrams;
 	uint64_t frag_memory;

@@ -135,6 +135,7 @@ engine_settings_from_policy(struct engine_settings *s, const struct policy *p)
 	s->flow.stream_max = (size_t)c->stream_bytes;
 	s->flow.tcp_timeout = (unsigned)c->tcp_timeout;
 	s->flow.tcp_closed_timeout = (unsigned)c->tcp_closed_timeout;
+	s->flow.tcp_new_timeout = (unsigned)c->tcp_new_timeout;
 	s->flow.udp_timeout = (unsigned)c->udp_timeout;
 	s->stream_memory = (size_t)c->stream_memory;
 	s->quic_crypto_max = (size_t)c->quic_crypto_bytes;

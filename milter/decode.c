@@ -80,8 +80,11 @@ decode_b64(struct decode_b64 *s, const char *in, size_t len, char *out)
 		unsigned v = b64_value[c];
 
 		if (v != 0) {
-			if (s->ended)
+			if (s->ended) {
 				s->after_pad++;
+				if (s->stop_at_pad)
+					continue;
+			}
 			s->in_pad = false;
 			s->acc = (s->acc << 6) | (v - 1);
 			switch (++s->pos) {

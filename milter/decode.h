@@ -57,6 +57,9 @@ struct decode_b64 {
 	unsigned pos;		/* characters in the current group, 0..3 */
 	bool ended;		/* a '=' has ended a group */
 	bool in_pad;		/* last non-space byte was '=' */
+	bool stop_at_pad;	/* set by the caller after init: alphabet
+				 * bytes after padding are counted, not
+				 * decoded (what strict readers do) */
 	size_t invalid;		/* bytes not in the alphabet, stray '=' */
 	size_t padded;		/* '=' bytes seen */
 	size_t after_pad;	/* alphabet bytes after the first padding */

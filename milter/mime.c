@@ -91,10 +91,12 @@ enum body_mode {
 	BODY_CHILD,		/* decode and feed the embedded message */
 };
 
-/* Counters shared by a parser and its children. */
+/* Counters and the reading, shared by a parser and its children. */
 struct mime_shared {
 	size_t parts;
 	bool parts_exhausted;
+	unsigned amb;		/* MIME_AMB_* met */
+	struct mime_reading rd;
 };
 
 struct mime {
@@ -130,7 +132,8 @@ struct mime {
 	size_t header_count;
 	bool header_limit_hit;
 	bool sep_missing;	/* the header block ended without a blank line */
-	char *ctype, *cdisp, *cte;	/* raw values of this part */
+	char *ctype, *cdisp, *cte;	/* raw values of this part: first */
+	char *ctype2, *cdisp2, *cte2;	/* and last, when given again */
 
 	/* body */
 	enum body_mode mode;
@@ -234,7 +237,11 @@ start_part(struct mime *m, size_t depth, size_t parent, bool digest)
 	free(m->ctype);
 	free(m->cdisp);
 	free(m->cte);
+	free(m->ctype2);
+	free(m->cdisp2);
+	free(m->cte2);
 	m->ctype = m->cdisp = m->cte = NULL;
+	m->ctype2 = m->cdisp2 = m->cte2 = NULL;
 	m->mode = BODY_NONE;
 	m->pending_len = 0;
 }
@@ -282,6 +289,9 @@ mime_free(struct mime **mp)
 	free(m->ctype);
 	free(m->cdisp);
 	free(m->cte);
+	free(m->ctype2);
+	free(m->cdisp2);
+	free(m->cte2);
 	free(m->out);
 	for (size_t i = 0; i < m->nframes; i++)
 		part_clear(&m->frames[i].part);
@@ -290,6 +300,18 @@ mime_free(struct mime **mp)
 		free(m->shared);
 	free(m);
 	*mp = NULL;
+}
+
+void
+mime_set_reading(struct mime *m, const struct mime_reading *r)
+{
+	m->shared->rd = *r;
+}
+
+unsigned
+mime_ambiguities(const struct mime *m)
+{
+	return m->shared->amb;
 }
 
 size_t
@@ -319,7 +341,7 @@ field_done(struct mime *m)
 {
 	struct mime_event ev = { .type = MIME_EV_HEADER, .part = &m->cur };
 	const char *colon;
-	char **keep = NULL;
+	char **keep = NULL, **again = NULL;
 	struct span name, value;
 
 	if (m->field.len == 0)
@@ -338,15 +360,33 @@ field_done(struct mime *m)
 		value.p++;
 		value.len--;
 	}
-	if (span_eq_nocase(name, "content-type"))
+	if (span_eq_nocase(name, "content-type")) {
 		keep = &m->ctype;
-	else if (span_eq_nocase(name, "content-disposition"))
+		again = &m->ctype2;
+	} else if (span_eq_nocase(name, "content-disposition")) {
 		keep = &m->cdisp;
-	else if (span_eq_nocase(name, "content-transfer-encoding"))
+		again = &m->cdisp2;
+	} else if (span_eq_nocase(name, "content-transfer-encoding")) {
 		keep = &m->cte;
-	/* The first occurrence counts, as most MUAs do. */
-	if (keep != NULL && *keep == NULL)
+		again = &m->cte2;
+	}
+	/*
+	 * The first occurrence counts, as most MUAs do; the last is kept
+	 * for the reading that takes it, and a second value that differs
+	 * from the first is an ambiguity.
+	 */
+	if (keep != NULL && *keep == NULL) {
 		*keep = mem_strndup(value.p, value.len);
+	} else if (keep != NULL) {
+		struct span a = span_trim(span_from_cstr(*keep));
+		struct span b = span_trim(value);
+
+		if (!(a.len == b.len && (a.len == 0 ||
+		    strncasecmp(a.p, b.p, a.len) == 0)))
+			m->shared->amb |= MIME_AMB_HEADER;
+		free(*again);
+		*again = mem_strndup(value.p, value.len);
+	}
 	ev.name = name;
 	ev.value = value;
 	m->header_count++;
@@ -389,15 +429,77 @@ is_field_start(const char *p, size_t len)
 	return i < len && p[i] == ':';
 }
 
-static void
-set_encoding(struct mime_part *part, const char *cte)
+static bool
+is_legacy_encoding(struct span s)
 {
-	struct span s = span_trim(span_from_cstr(cte != NULL ? cte : ""));
-	size_t n = 0;
+	static const char *const known[] = { "x-uuencode", "uuencode",
+		"x-uue", "uue", "x-binhex", "mac-binhex40", "x-binhex40",
+		"binhex", "x-yencode", "yencode", "x-yenc", "yenc" };
 
-	while (n < s.len && s.p[n] != ';' && s.p[n] != ' ' && s.p[n] != '(')
-		n++;
-	s.len = n;
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (span_eq_nocase(s, known[i]))
+			return true;
+	return false;
+}
+
+/* Does the token contain word (any case)? */
+static bool
+span_has_nocase(struct span s, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (size_t i = 0; n <= s.len && i <= s.len - n; i++)
+		if (strncasecmp(s.p + i, word, n) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The transfer encoding: the first token of the value (comments and
+ * parameters after it ignored); of a list ("quoted-printable, base64"),
+ * the first, or the last in the reading that takes the last.
+ */
+static void
+set_encoding(struct mime *m, struct mime_part *part, const char *cte)
+{
+	struct span v = span_from_cstr(cte != NULL ? cte : "");
+	struct span s = { NULL, 0 }, tok;
+	size_t i = 0, ntok = 0;
+
+	/* Tokens: runs of bytes that are not separators or comments. */
+	while (i < v.len) {
+		if (v.p[i] == '(') {
+			size_t depth = 0;
+
+			for (; i < v.len; i++) {
+				if (v.p[i] == '\\' && i + 1 < v.len)
+					i++;
+				else if (v.p[i] == '(')
+					depth++;
+				else if (v.p[i] == ')' && --depth == 0)
+					break;
+			}
+			i++;
+			continue;
+		}
+		if (v.p[i] == ';')
+			break;
+		if (v.p[i] == ',' || v.p[i] == ' ' || v.p[i] == '\t' ||
+		    v.p[i] == '\r' || v.p[i] == '\n' || v.p[i] == '"') {
+			i++;
+			continue;
+		}
+		tok.p = v.p + i;
+		while (i < v.len && v.p[i] != ',' && v.p[i] != ' ' &&
+		    v.p[i] != '\t' && v.p[i] != '\r' && v.p[i] != '\n' &&
+		    v.p[i] != ';' && v.p[i] != '(' && v.p[i] != '"')
+			i++;
+		tok.len = (size_t)(v.p + i - tok.p);
+		if (ntok++ == 0 || m->shared->rd.header_last)
+			s = tok;
+	}
+	if (ntok > 1)
+		m->shared->amb |= MIME_AMB_ENCODING;
 	copy_lower(part->encoding_name, sizeof(part->encoding_name), s);
 	if (s.len == 0 || span_eq_nocase(s, "7bit") ||
 	    span_eq_nocase(s, "8bit") || span_eq_nocase(s, "binary"))
@@ -406,8 +508,49 @@ set_encoding(struct mime_part *part, const char *cte)
 		part->encoding = MIME_ENC_BASE64;
 	else if (span_eq_nocase(s, "quoted-printable"))
 		part->encoding = MIME_ENC_QP;
-	else
+	else {
 		part->encoding = MIME_ENC_UNKNOWN;
+		if (!is_legacy_encoding(s)) {
+			m->shared->amb |= MIME_AMB_ENCODING;
+			if (m->shared->rd.cte_guess &&
+			    span_has_nocase(s, "base64"))
+				part->encoding = MIME_ENC_BASE64;
+			else if (m->shared->rd.cte_guess &&
+			    (span_has_nocase(s, "quoted") ||
+			    span_has_nocase(s, "printable")))
+				part->encoding = MIME_ENC_QP;
+		}
+	}
+}
+
+/*
+ * A parameter's value in this reading, and whether its occurrences
+ * disagree (then amb is raised).  The primary reading is
+ * mimeparam_get()'s (RFC 2231 form, else the first); the last-parameter
+ * reading takes the last plain occurrence, else the last of any form.
+ */
+static struct span
+param_get(struct mime *m, const struct mimeparam *p, const char *name,
+    unsigned amb)
+{
+	struct span first = mimeparam_get(p, name), last = { NULL, 0 };
+	struct span last_plain = { NULL, 0 };
+
+	for (size_t i = 0; i < p->n; i++) {
+		const struct mimeparam_entry *e = &p->v[i];
+
+		if (strcmp(e->name, name) != 0)
+			continue;
+		last = (struct span){ e->value, e->len };
+		if (!e->extended)
+			last_plain = last;
+		if (first.p != NULL && !(e->len == first.len &&
+		    memcmp(e->value, first.p, first.len) == 0))
+			m->shared->amb |= amb;
+	}
+	if (!m->shared->rd.param_last)
+		return first;
+	return last_plain.p != NULL ? last_plain : last;
 }
 
 /* The header block ended: decide what the part is and how to read it. */
@@ -418,6 +561,7 @@ headers_done(struct mime *m)
 	struct mimeparam params;
 	struct span v;
 	bool ok_type = false;
+	const char *ctype, *cdisp, *cte;
 
 	if (field_done(m) < 0)
 		return -1;
@@ -429,9 +573,14 @@ headers_done(struct mime *m)
 	    emit_defect(m, p, MIME_LIMIT_HEADER_COUNT) < 0)
 		return -1;
 	mimeparam_init(&params, m->lim.params);
-	if (m->ctype != NULL) {
+	ctype = m->shared->rd.header_last && m->ctype2 != NULL ? m->ctype2 :
+	    m->ctype;
+	cdisp = m->shared->rd.header_last && m->cdisp2 != NULL ? m->cdisp2 :
+	    m->cdisp;
+	cte = m->shared->rd.header_last && m->cte2 != NULL ? m->cte2 : m->cte;
+	if (ctype != NULL) {
 		p->type_declared = true;
-		if (mimeparam_parse(&params, span_from_cstr(m->ctype)) == 0 &&
+		if (mimeparam_parse(&params, span_from_cstr(ctype)) == 0 &&
 		    memchr(params.value, '/', strlen(params.value)) != NULL) {
 			copy_lower(p->type, sizeof(p->type),
 			    span_from_cstr(params.value));
@@ -447,10 +596,10 @@ headers_done(struct mime *m)
 	v = mimeparam_get(&params, "charset");
 	if (v.p != NULL)
 		copy_lower(p->charset, sizeof(p->charset), v);
-	v = mimeparam_get(&params, "name");
+	v = param_get(m, &params, "name", MIME_AMB_NAME);
 	if (v.p != NULL)
 		p->name = mem_strndup(v.p, v.len);
-	set_encoding(p, m->cte);
+	set_encoding(m, p, cte);
 	p->is_multipart = strncmp(p->type, "multipart/", 10) == 0;
 	/*
 	 * message/partial is descended too: fragment 1 carries the enclosed
@@ -463,7 +612,15 @@ headers_done(struct mime *m)
 	    strcmp(p->type, "message/partial") == 0;
 
 	if (p->is_multipart) {
-		v = mimeparam_get(&params, "boundary");
+		v = param_get(m, &params, "boundary", MIME_AMB_BOUNDARY);
+		if (v.p != NULL && v.len > 0 && (v.p[0] == ' ' ||
+		    v.p[0] == '\t' || v.p[v.len - 1] == ' ' ||
+		    v.p[v.len - 1] == '\t')) {
+			/* Some readers trim the value, others do not. */
+			m->shared->amb |= MIME_AMB_BOUNDARY;
+			if (m->shared->rd.boundary_loose)
+				v = span_trim(v);
+		}
 		if (v.p == NULL || v.len == 0 || v.len > BOUNDARY_MAX) {
 			p->is_multipart = false;
 			if (emit_defect(m, p, MIME_DEF_NO_BOUNDARY) < 0) {
@@ -488,12 +645,12 @@ headers_done(struct mime *m)
 	}
 	mimeparam_free(&params);
 
-	if (m->cdisp != NULL) {
+	if (cdisp != NULL) {
 		mimeparam_init(&params, m->lim.params);
-		if (mimeparam_parse(&params, span_from_cstr(m->cdisp)) == 0) {
+		if (mimeparam_parse(&params, span_from_cstr(cdisp)) == 0) {
 			copy_lower(p->disposition, sizeof(p->disposition),
 			    span_from_cstr(params.value));
-			v = mimeparam_get(&params, "filename");
+			v = param_get(m, &params, "filename", MIME_AMB_NAME);
 			if (v.p != NULL)
 				p->filename = mem_strndup(v.p, v.len);
 		}
@@ -594,6 +751,26 @@ deliver(struct mime *m, const char *p, size_t len)
 	return emit(m, &ev);
 }
 
+/*
+ * Is this a line of base64 (alphabet, padding and white space only)?
+ * The line-wise reading drops the others whole, as readers that decode
+ * line by line do, where the tolerant reading skips their bytes.
+ */
+static bool
+b64_line(const char *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '+' || c == '/' ||
+		    c == '=' || c == ' ' || c == '\t' || c == '\r' ||
+		    c == '\n'))
+			return false;
+	}
+	return true;
+}
+
 /* Decode raw body bytes of the current part and pass them on. */
 static int
 body_bytes(struct mime *m, const char *p, size_t len)
@@ -606,18 +783,31 @@ body_bytes(struct mime *m, const char *p, size_t len)
 
 		switch (m->cur.encoding) {
 		case MIME_ENC_BASE64:
-			bad_before = m->b64.invalid;
+			bad_before = m->b64.invalid + m->b64.after_pad;
+			m->b64.stop_at_pad = m->shared->rd.b64 ==
+			    MIME_B64_STOP_AT_PAD;
+			if (m->shared->rd.b64 == MIME_B64_LINEWISE &&
+			    !b64_line(p, take)) {
+				m->shared->amb |= MIME_AMB_DECODING;
+				n = 0;
+				break;
+			}
 			n = decode_b64(&m->b64, p, take, m->out);
-			if (bad_before == 0 && m->b64.invalid > 0 &&
-			    emit_defect(m, &m->cur, MIME_DEF_BASE64) < 0)
-				return -1;
+			if (bad_before == 0 && m->b64.invalid +
+			    m->b64.after_pad > 0) {
+				m->shared->amb |= MIME_AMB_DECODING;
+				if (emit_defect(m, &m->cur, MIME_DEF_BASE64) < 0)
+					return -1;
+			}
 			break;
 		case MIME_ENC_QP:
 			bad_before = m->qp.invalid;
 			n = decode_qp(&m->qp, p, take, m->out);
-			if (bad_before == 0 && m->qp.invalid > 0 &&
-			    emit_defect(m, &m->cur, MIME_DEF_QP) < 0)
-				return -1;
+			if (bad_before == 0 && m->qp.invalid > 0) {
+				m->shared->amb |= MIME_AMB_DECODING;
+				if (emit_defect(m, &m->cur, MIME_DEF_QP) < 0)
+					return -1;
+			}
 			break;
 		default:
 			if (deliver(m, p, take) < 0)
@@ -705,6 +895,8 @@ pop_frames(struct mime *m, size_t keep)
 static int
 find_boundary(const struct mime *m, const char *p, size_t len, bool *close_r)
 {
+	bool loose = m->shared->rd.boundary_loose;
+
 	if (len < 3 || p[0] != '-' || p[1] != '-')
 		return -1;
 	for (size_t i = m->nframes; i-- > 0;) {
@@ -722,6 +914,13 @@ find_boundary(const struct mime *m, const char *p, size_t len, bool *close_r)
 		while (rest < len && (p[rest] == ' ' || p[rest] == '\t'))
 			rest++;
 		if (rest == len)
+			return (int)i;
+		/*
+		 * "--boundary" and then junk: RFC 2046 says no delimiter, but
+		 * readers that match the prefix (as many do) split here.
+		 */
+		m->shared->amb |= MIME_AMB_BOUNDARY;
+		if (loose)
 			return (int)i;
 	}
 	return -1;
@@ -745,9 +944,13 @@ on_boundary(struct mime *m, size_t k, bool close)
 		return 0;
 	}
 	if (f->closed) {
-		/* A delimiter after the close: ignore, as MUAs do. */
-		m->mode = BODY_NONE;
-		return 0;
+		/* A delimiter after the close: ignored, as most MUAs do;
+		 * the reading that goes on reads the parts after it. */
+		m->shared->amb |= MIME_AMB_STRUCTURE;
+		if (!m->shared->rd.after_close) {
+			m->mode = BODY_NONE;
+			return 0;
+		}
 	}
 	if (m->shared->parts >= m->lim.parts) {
 		m->mode = BODY_NONE;

@@ -23,6 +23,15 @@
  * MIME_LIMIT_* code, after which the offending structure is treated as an
  * opaque leaf: the parser keeps going in bounded memory and time.
  *
+ * Readings (struct mime_reading).  Where a message can be read more than
+ * one way (two Content-Type fields, a parameter given twice, a delimiter
+ * line with junk after the boundary, base64 with junk in it, ...) the
+ * parser follows the primary reading, the one most readers take, and
+ * records which kinds of ambiguity it met (mime_ambiguities(), MIME_AMB_*
+ * bits).  The caller may then read the same bytes again with a parser set
+ * to an alternative reading (mime_set_reading()) and inspect what that
+ * reading yields too.
+ *
  * Thread safety: one parser per message; no global state.
  */
 #ifndef MSGSEC_MIME_H
@@ -44,6 +53,45 @@ struct mime_limits {
 };
 
 void mime_limits_default(struct mime_limits *l);
+
+/* Kinds of ambiguity met (bits). */
+#define MIME_AMB_HEADER		0x01u	/* a Content-* field given twice,
+					 * with different values */
+#define MIME_AMB_NAME		0x02u	/* name/filename given twice (or plain
+					 * and RFC 2231) with different values */
+#define MIME_AMB_BOUNDARY	0x04u	/* boundary given twice, padded with
+					 * white space, or a line that a
+					 * prefix match would take as one */
+#define MIME_AMB_ENCODING	0x08u	/* a transfer-encoding list or an
+					 * unknown transfer encoding */
+#define MIME_AMB_DECODING	0x10u	/* base64 or quoted-printable that a
+					 * strict decoder reads otherwise */
+#define MIME_AMB_STRUCTURE	0x20u	/* delimiters after the close
+					 * delimiter */
+
+enum mime_b64_mode {
+	MIME_B64_TOLERANT,	/* skip what is not base64, go on after '=' */
+	MIME_B64_STOP_AT_PAD,	/* stop at the first padded group */
+	MIME_B64_LINEWISE,	/* drop whole lines that are not base64 */
+};
+
+/*
+ * How to read what a message leaves open.  All false / 0 is the primary
+ * reading: first field wins, first parameter (RFC 2231 form over plain)
+ * wins, exact delimiter match, tolerant decoding, first encoding of a list.
+ */
+struct mime_reading {
+	const char *name;	/* for reports: "primary", "last-header", ... */
+	bool header_last;	/* the last Content-* field of a kind wins,
+				 * and the last encoding of a list */
+	bool param_last;	/* the last plain parameter wins */
+	bool boundary_loose;	/* delimiters match by prefix; boundary
+				 * values are trimmed */
+	bool after_close;	/* delimiters after the close open parts */
+	bool cte_guess;		/* an unknown encoding that names base64 or
+				 * quoted-printable is decoded as such */
+	enum mime_b64_mode b64;
+};
 
 enum mime_encoding {
 	MIME_ENC_IDENTITY,	/* 7bit, 8bit, binary, absent */
@@ -133,6 +181,15 @@ int mime_feed(struct mime *m, const char *data, size_t len);
 
 /* End of message: flush the last line, close every open part. */
 int mime_finish(struct mime *m);
+
+/*
+ * Read with r instead of the primary reading (r is copied; r->name must
+ * outlive the parser).  Call before the first mime_feed().
+ */
+void mime_set_reading(struct mime *m, const struct mime_reading *r);
+
+/* MIME_AMB_* bits of what was met so far, this parser and its children. */
+unsigned mime_ambiguities(const struct mime *m);
 
 /* Parts seen so far (including the message). */
 size_t mime_part_count(const struct mime *m);

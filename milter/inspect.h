@@ -48,6 +48,8 @@ struct hit {
 	size_t part;		/* MIME part index, or SIZE_MAX */
 	char *filename;		/* NULL if none */
 	char *detail;		/* NULL if none */
+	const char *reading;	/* the alternative reading the attachment
+				 * was found in, NULL for the primary */
 };
 
 struct verdict {
@@ -97,6 +99,37 @@ const struct verdict *inspect_finish(struct inspect *in);
  */
 int inspect_strip(const struct inspect *in,
     int (*emit)(void *ctx, const char *p, size_t len), void *ctx);
+
+/*
+ * The inventory: what msgsec inspected, for the reader jury and the
+ * differential fuzzer.  One item per leaf part of every reading that was
+ * inspected, per file found in a legacy encoding and per archive member.
+ * Off unless asked for before the first inspect_feed(); read after
+ * inspect_finish().  Strings stay valid until inspect_free().
+ */
+struct inspect_item {
+	const char *reading;	/* "primary", "last-header", ... */
+	size_t part;		/* MIME part index in that reading */
+	const char *kind;	/* "part", "legacy" or "member" */
+	const char *names[2];	/* filename, name as declared (UTF-8), or
+				 * NULL; a legacy file or member: names[0] */
+	const char *type;	/* true type ("" if not known) */
+	uint64_t size;		/* decoded bytes ("member": 0, not known) */
+	char sha256[65];	/* of the decoded bytes, "" for a member */
+	char sha256n[65];	/* the same with CRLF as LF and trailing
+				 * white space dropped */
+};
+
+void inspect_set_inventory(struct inspect *in, bool on);
+size_t inspect_inventory(const struct inspect *in,
+    const struct inspect_item **items);
+
+/*
+ * The MIME_AMB_* kinds whose alternative reading yielded a part (name or
+ * bytes) the primary reading did not: what mime.ambiguous reports.  0 if
+ * every reading agreed.  After inspect_finish().
+ */
+unsigned inspect_ambiguous(const struct inspect *in);
 
 /* The verdict as the --test JSON object, one line. */
 void inspect_json(const struct inspect *in, struct buf *out);

@@ -44,7 +44,7 @@ SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover
 endif
 
 PKGS_POLICY := yaml-0.1 libpcre2-8
-PKGS_MILTER := libarchive libmagic libclamav
+PKGS_MILTER := libarchive libmagic libclamav libcrypto
 PKGS_SENSOR := libpcap libcrypto
 PKGS_CLI := zlib
 pkgcflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)

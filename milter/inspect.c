@@ -167,7 +167,8 @@ attachment_for(struct inspect *in, const struct mime_part *part)
 	struct attachment *a;
 
 	if (in->natts > 0 && in->atts[in->natts - 1].part == part->index &&
-	    !in->atts[in->natts - 1].member)
+	    !in->atts[in->natts - 1].member &&
+	    in->atts[in->natts - 1].reading == in->reading)
 		return &in->atts[in->natts - 1];
 	if (in->natts >= in->lim->mime_parts)
 		return NULL;
@@ -176,8 +177,10 @@ attachment_for(struct inspect *in, const struct mime_part *part)
 	a = &in->atts[in->natts++];
 	memset(a, 0, sizeof(*a));
 	a->part = part->index;
-	a->off_valid = part->off_valid && part->index != 0 && !part->is_multipart
-	    && !part->is_message;
+	a->reading = in->reading;
+	/* A part of another reading is not cut out: it is held whole. */
+	a->off_valid = part->off_valid && part->index != 0 &&
+	    !part->is_multipart && !part->is_message && in->reading == NULL;
 	a->off_header = part->off_header;
 	str_lcpy(a->declared, part->type, sizeof(a->declared));
 	return a;
@@ -258,6 +261,7 @@ new_member(struct inspect *in, size_t part)
 	memset(a, 0, sizeof(*a));
 	a->part = part;
 	a->member = true;
+	a->reading = in->reading;
 	return a;
 }
 
@@ -289,6 +293,9 @@ on_member(void *ctx, enum content_event ev, const struct content_member *m)
 		att_check(&in->atts[w->owner], "office.macro");
 		return;
 	}
+	if (in->inventory)
+		inspect_item_bytes(in, w->part, "member", m->path,
+		    m->type != NULL ? m->type : "", NULL, 0);
 	a = new_member(in, w->part);
 	if (a == NULL)
 		return;
@@ -326,6 +333,9 @@ on_legacy(void *ctx, const char *kind, const char *name, const void *data,
 	size_t owner;
 
 	(void)kind;
+	if (in->inventory)
+		inspect_item_bytes(in, lc->part, "legacy", name,
+		    content_type(data, len), data, len);
 	if (a == NULL)
 		return;
 	if (truncated)
@@ -358,11 +368,30 @@ on_legacy(void *ctx, const char *kind, const char *name, const void *data,
 	}
 }
 
+/* Transfer encodings that are legacy encodings of a file. */
 static bool
-is_uu_encoding(const char *cte)
+is_text_encoding(const char *cte)
 {
-	return strcmp(cte, "x-uuencode") == 0 || strcmp(cte, "uuencode") == 0 ||
-	    strcmp(cte, "x-uue") == 0 || strcmp(cte, "uue") == 0;
+	static const char *const e[] = { "x-uuencode", "uuencode", "x-uue",
+		"uue", "x-yencode", "yencode", "x-yenc", "yenc" };
+
+	for (size_t i = 0; i < sizeof(e) / sizeof(e[0]); i++)
+		if (strcmp(cte, e[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool
+is_binhex_encoding(const char *cte)
+{
+	return strcmp(cte, "x-binhex") == 0 || strcmp(cte, "mac-binhex40") ==
+	    0 || strcmp(cte, "x-binhex40") == 0 || strcmp(cte, "binhex") == 0;
+}
+
+static bool
+is_legacy_encoding(const char *cte)
+{
+	return is_text_encoding(cte) || is_binhex_encoding(cte);
 }
 
 static bool
@@ -407,7 +436,7 @@ inspect_content(struct inspect *in, const struct mime_part *p)
 		if (a->names[i] != NULL && type_mismatch(a->names[i], type))
 			att_check(a, "attachment.type-mismatch");
 	owner = (size_t)(a - in->atts);
-	if (in->part_all && is_uu_encoding(p->encoding_name)) {
+	if (in->part_all && is_text_encoding(p->encoding_name)) {
 		struct legacy_ctx lc = { in, p->index };
 		const char *t = in->part_bytes.data != NULL ?
 		    in->part_bytes.data : "";
@@ -415,7 +444,8 @@ inspect_content(struct inspect *in, const struct mime_part *p)
 		(void)legacy_scan_text(t, in->part_bytes.len,
 		    (size_t)in->lim->archive_bytes, on_legacy, &lc);
 		a = &in->atts[owner];
-	} else if (in->part_all && is_legacy_type(p->type, a->names[0])) {
+	} else if (in->part_all && (is_legacy_type(p->type, a->names[0]) ||
+	    is_binhex_encoding(p->encoding_name))) {
 		struct legacy_ctx lc = { in, p->index };
 
 		if (legacy_tnef(in->part_bytes.data, in->part_bytes.len,
@@ -766,38 +796,20 @@ on_mime(void *ctx, const struct mime_event *ev)
 		inspect_names(in, p);
 		if (!p->is_multipart && !p->is_message) {
 			text_begin(in, p);
-			in->part_index = p->index;
-			in->part_decided = is_legacy_type(p->type,
-			    p->filename != NULL ? p->filename : p->name) ||
-			    is_uu_encoding(p->encoding_name);
-			in->part_all = true;
-			/* Every attachment goes to libclamav on its own as
-			 * well (the whole-message scan follows libclamav's
-			 * reading of the MIME structure, this one ours);
-			 * the message's own unnamed text is left to the
-			 * whole-message scan. */
-			in->part_scan = in->engine != NULL &&
-			    in->p->config.clamav_enabled &&
-			    (p->filename != NULL || p->name != NULL ||
-			    strncmp(p->type, "text/", 5) != 0);
-			buf_reset(&in->part_bytes);
+			inspect_leaf_begin(in, p);
 		}
 		break;
 	case MIME_EV_BODY:
 		if (in->text_part == p->index)
 			(void)buf_append(&in->part_text, ev->value.p,
 			    ev->value.len);
-		if (in->part_index == p->index)
-			part_bytes(in, ev->value);
+		inspect_leaf_body(in, p, ev->value);
 		break;
 	case MIME_EV_PART_END:
 		if (in->text_part == p->index)
 			text_end(in);
-		if (in->part_index == p->index) {
-			inspect_content(in, p);
-			in->part_index = SIZE_MAX;
-			buf_reset(&in->part_bytes);
-		}
+		if (in->part_index == p->index)
+			inspect_leaf_end(in, p, true);
 		if (in->natts > 0 && in->atts[in->natts - 1].part == p->index)
 			in->atts[in->natts - 1].off_end = p->off_end;
 		else
@@ -806,32 +818,86 @@ on_mime(void *ctx, const struct mime_event *ev)
 					in->atts[i].off_end = p->off_end;
 		break;
 	case MIME_EV_DEFECT:
-		switch (ev->defect) {
-		case MIME_LIMIT_DEPTH:
-			inspect_raise(in, "limit.mime-depth");
-			break;
-		case MIME_LIMIT_PARTS:
-			inspect_raise(in, "limit.mime-parts");
-			break;
-		case MIME_LIMIT_HEADER_BYTES:
-			inspect_raise(in, "limit.header-bytes");
-			break;
-		case MIME_LIMIT_HEADER_COUNT:
-			inspect_raise(in, "limit.header-count");
-			break;
-		case MIME_LIMIT_LINE_LENGTH:
-			inspect_raise(in, "limit.line-length");
-			break;
-		case MIME_DEF_BAD_HEADER_LINE:
-			if (p->index == 0)
-				inspect_raise(in, "rfc5322.field-name.invalid");
-			break;
-		default:
-			break;
-		}
+		inspect_defect(in, ev);
 		break;
 	}
 	return 0;
+}
+
+void
+inspect_defect(struct inspect *in, const struct mime_event *ev)
+{
+	const struct mime_part *p = ev->part;
+
+	switch (ev->defect) {
+	case MIME_LIMIT_DEPTH:
+		inspect_raise(in, "limit.mime-depth");
+		break;
+	case MIME_LIMIT_PARTS:
+		inspect_raise(in, "limit.mime-parts");
+		break;
+	case MIME_LIMIT_HEADER_BYTES:
+		inspect_raise(in, "limit.header-bytes");
+		break;
+	case MIME_LIMIT_HEADER_COUNT:
+		inspect_raise(in, "limit.header-count");
+		break;
+	case MIME_LIMIT_LINE_LENGTH:
+		inspect_raise(in, "limit.line-length");
+		break;
+	case MIME_DEF_BAD_HEADER_LINE:
+		if (p->index == 0 && in->reading == NULL)
+			inspect_raise(in, "rfc5322.field-name.invalid");
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * A leaf part begins: collect its head for libmagic, all of it when it is
+ * an archive, an office document or in a legacy encoding, or when it goes
+ * to libclamav on its own.
+ */
+void
+inspect_leaf_begin(struct inspect *in, const struct mime_part *p)
+{
+	in->part_index = p->index;
+	in->part_decided = is_legacy_type(p->type,
+	    p->filename != NULL ? p->filename : p->name) ||
+	    is_legacy_encoding(p->encoding_name);
+	in->part_all = true;
+	/* Every attachment goes to libclamav on its own as well (the
+	 * whole-message scan follows libclamav's reading of the MIME
+	 * structure, this one ours); the message's own unnamed text is
+	 * left to the whole-message scan, except in another reading, which
+	 * libclamav's scan does not follow. */
+	in->part_scan = in->engine != NULL && in->p->config.clamav_enabled &&
+	    (p->filename != NULL || p->name != NULL || in->reading != NULL ||
+	    strncmp(p->type, "text/", 5) != 0);
+	buf_reset(&in->part_bytes);
+}
+
+void
+inspect_leaf_body(struct inspect *in, const struct mime_part *p,
+    struct span s)
+{
+	if (in->part_index == p->index)
+		part_bytes(in, s);
+}
+
+void
+inspect_leaf_end(struct inspect *in, const struct mime_part *p, bool inspect)
+{
+	if (in->part_index != p->index)
+		return;
+	if (inspect) {
+		if (in->reading != NULL)
+			inspect_names(in, p);
+		inspect_content(in, p);
+	}
+	in->part_index = SIZE_MAX;
+	buf_reset(&in->part_bytes);
 }
 
 /* ------------------------------------------------------------ feeding */
@@ -943,6 +1009,7 @@ inspect_feed(struct inspect *in, const char *data, size_t len)
 	raw_scan(in, data, len);
 	if (in->spooling)
 		spool_write(&in->spool, data, len);
+	in->mime_fed += len;
 	(void)mime_feed(in->mime, data, len);
 	return 0;
 }
@@ -1126,6 +1193,7 @@ add_hit(struct inspect *in, const struct rule *r, const struct attachment *a)
 	h->intended = r->action;
 	h->action = r->action;
 	h->part = a != NULL ? a->part : SIZE_MAX;
+	h->reading = a != NULL ? a->reading : NULL;
 	if (a != NULL && (a->raw[0] != NULL || a->raw[1] != NULL))
 		h->filename = mem_strdup(a->raw[0] != NULL ? a->raw[0] :
 		    a->raw[1]);
@@ -1138,6 +1206,9 @@ add_hit(struct inspect *in, const struct rule *r, const struct attachment *a)
 	}
 	if (rule_tests_check(r, "virus.found") && in->nviruses > 0)
 		h->detail = mem_strdup(in->viruses[0]);
+	else if (rule_tests_check(r, "mime.ambiguous") &&
+	    in->amb_detail != NULL)
+		h->detail = mem_strdup(in->amb_detail);
 	else if (rule_tests_check(r, "virus.unscannable") &&
 	    in->scan_error != NULL)
 		h->detail = mem_strdup(in->scan_error);
@@ -1177,7 +1248,7 @@ const struct attachment *
 inspect_att_of(const struct inspect *in, size_t part)
 {
 	for (size_t i = 0; i < in->natts; i++)
-		if (in->atts[i].part == part)
+		if (in->atts[i].part == part && in->atts[i].reading == NULL)
 			return &in->atts[i];
 	return NULL;
 }
@@ -1193,7 +1264,8 @@ strip_possible(const struct inspect *in)
 
 		if (h->action != ACTION_STRIP)
 			continue;
-		a = h->part == SIZE_MAX ? NULL : inspect_att_of(in, h->part);
+		a = h->part == SIZE_MAX || h->reading != NULL ? NULL :
+		    inspect_att_of(in, h->part);
 		if (a == NULL || !a->off_valid || a->off_end <= a->off_header)
 			return false;
 		n++;
@@ -1304,6 +1376,7 @@ inspect_finish(struct inspect *in)
 			off += in->texts[i].len;
 		}
 	}
+	inspect_readings(in);
 	message_checks(in);
 	inspect_virus_message(in);
 	decide_direction(in);
@@ -1424,6 +1497,8 @@ inspect_free(struct inspect **inp)
 	free((char *)(uintptr_t)in->env.auth_user);
 	free((char *)(uintptr_t)in->env.daemon);
 	free(in->internal_why);
+	free(in->amb_detail);
+	inspect_items_free(in);
 	for (size_t i = 0; i < in->nviruses; i++)
 		free(in->viruses[i]);
 	free(in->scan_error);

@@ -195,6 +195,10 @@ inspect_json(const struct inspect *in, struct buf *out)
 		json_string(&w, h->filename);
 		json_key(&w, "detail");
 		json_string(&w, h->detail);
+		if (h->reading != NULL) {
+			json_key(&w, "reading");
+			json_string(&w, h->reading);
+		}
 		json_object_end(&w);
 	}
 	json_array_end(&w);

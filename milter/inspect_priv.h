@@ -20,6 +20,8 @@
 
 struct attachment {
 	size_t part;
+	const char *reading;	/* NULL: the primary reading; else the
+				 * alternative reading it was found in */
 	bool member;		/* an archive member, not a MIME part */
 	char true_type[128];	/* libmagic's answer, "" until known */
 	bool off_valid;		/* where it lies in the message, for strip */
@@ -100,6 +102,16 @@ struct inspect {
 	enum direction direction;
 	const struct agency *agency;
 
+	/* readings (inspect_reading.c) */
+	uint64_t mime_fed;	/* bytes the primary parser was given */
+	const char *reading;	/* the pass: NULL primary, else its name */
+	struct reading_pass *pass;	/* a re-reading's state, or NULL */
+	unsigned amb_found;	/* kinds whose reading yielded more */
+	char *amb_detail;	/* their names, "boundary,name" */
+	bool inventory;
+	struct inspect_item *items;
+	size_t nitems;
+
 	struct hit *hits;
 	size_t nhits;
 	struct verdict verdict;
@@ -113,6 +125,27 @@ void inspect_raise(struct inspect *in, const char *name);
  * virus.found with its name), and on the whole message at the end. */
 void inspect_virus_decoded(struct inspect *in, const void *data, size_t len);
 void inspect_virus_message(struct inspect *in);
+
+/*
+ * inspect_reading.c: read the message again in each way its ambiguities
+ * allow, inspect what a reading yields that the primary one did not, and
+ * raise mime.ambiguous when one does.  Called by inspect_finish() after
+ * the primary reading is complete.
+ */
+void inspect_readings(struct inspect *in);
+/* Inventory items for a decoded legacy file and an archive member. */
+void inspect_item_bytes(struct inspect *in, size_t part, const char *kind,
+    const char *name, const char *type, const void *data, size_t len);
+void inspect_items_free(struct inspect *in);
+
+/* inspect.c, for the re-readings: a limit or defect event, and a leaf
+ * part's begin, bytes and end (inspect false: drop it, already seen). */
+void inspect_defect(struct inspect *in, const struct mime_event *ev);
+void inspect_leaf_begin(struct inspect *in, const struct mime_part *p);
+void inspect_leaf_body(struct inspect *in, const struct mime_part *p,
+    struct span s);
+void inspect_leaf_end(struct inspect *in, const struct mime_part *p,
+    bool inspect);
 
 /* The attachment object of a MIME part (not of an archive member). */
 const struct attachment *inspect_att_of(const struct inspect *in,

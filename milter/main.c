@@ -17,6 +17,7 @@
 #include "daemon.h"
 #include "date.h"
 #include "inspect.h"
+#include "json.h"
 #include "content.h"
 #include "mem.h"
 #include "scan.h"
@@ -35,6 +36,7 @@ usage(FILE *out)
 	    "[--rcpt ADDR]... [--client IP]\n"
 	    "                     [--auth USER] [--daemon NAME] "
 	    "[--smtputf8] [--now TIME] [--store] [--alerts]\n"
+	    "                     [--inventory OUT]\n"
 	    "\n"
 	    "  -c, --config FILE   configuration (default %s)\n"
 	    "  -p, --socket SPEC   unix:/path, inet:PORT@HOST or "
@@ -55,6 +57,10 @@ usage(FILE *out)
 	    "the quarantine\n"
 	    "  --alerts            with --test: write alerts to the alert "
 	    "log\n"
+	    "  --inventory OUT     with --test: append what was inspected "
+	    "(every part of\n"
+	    "                      every reading) to OUT, one JSON object a "
+	    "line\n"
 	    "  -h, --help          this text\n"
 	    "  --version           print the version\n",
 	    MSGSEC_DEFAULT_CONFIG);
@@ -100,9 +106,67 @@ struct test_opts {
 	size_t nrcpts;
 	bool store;
 	bool alerts;
+	const char *inventory;	/* --inventory OUT, or NULL */
 	time_t now;
 	struct scan_engine *engine;
 };
+
+/* --inventory: one JSON object per item inspected, appended to path. */
+static int
+write_inventory(const struct inspect *in, const char *path, const char *file)
+{
+	const struct inspect_item *items;
+	size_t n = inspect_inventory(in, &items);
+	FILE *f = fopen(path, "a");
+	struct buf b;
+	struct json_writer w;
+	int rc = 0;
+
+	if (f == NULL) {
+		fprintf(stderr, "msgsec-milter: --inventory %s: %s\n", path,
+		    strerror(errno));
+		return -1;
+	}
+	buf_init(&b, 1 << 20);
+	for (size_t i = 0; i < n; i++) {
+		const struct inspect_item *it = &items[i];
+
+		buf_reset(&b);
+		json_init(&w, &b);
+		json_object_begin(&w);
+		json_key(&w, "file");
+		json_string(&w, file);
+		json_key(&w, "reading");
+		json_string(&w, it->reading);
+		json_key(&w, "part");
+		json_u64(&w, it->part);
+		json_key(&w, "kind");
+		json_string(&w, it->kind);
+		json_key(&w, "names");
+		json_array_begin(&w);
+		for (int k = 0; k < 2; k++)
+			if (it->names[k] != NULL)
+				json_string(&w, it->names[k]);
+		json_array_end(&w);
+		json_key(&w, "type");
+		json_string(&w, it->type);
+		json_key(&w, "size");
+		json_u64(&w, it->size);
+		json_key(&w, "sha256");
+		json_string(&w, it->sha256);
+		json_key(&w, "sha256n");
+		json_string(&w, it->sha256n);
+		json_object_end(&w);
+		fprintf(f, "%s\n", b.data != NULL ? b.data : "{}");
+	}
+	buf_free(&b);
+	if (ferror(f) || fclose(f) != 0) {
+		fprintf(stderr, "msgsec-milter: --inventory %s: write failed\n",
+		    path);
+		rc = -1;
+	}
+	return rc;
+}
 
 static int
 run_test(struct policy *p, struct test_opts *t, const char *prefix)
@@ -125,6 +189,7 @@ run_test(struct policy *p, struct test_opts *t, const char *prefix)
 	t->env.nrcpts = t->nrcpts;
 	in = inspect_new(p, &t->env, t->now != 0 ? t->now : time(NULL),
 	    t->engine, t->store);
+	inspect_set_inventory(in, t->inventory != NULL);
 	{
 		/*
 		 * Read the file as an MTA would deliver it: a file saved with
@@ -158,6 +223,13 @@ run_test(struct policy *p, struct test_opts *t, const char *prefix)
 		printf("%s\t%s\n", prefix, out.data);
 	else
 		printf("%s\n", out.data);
+	if (t->inventory != NULL && write_inventory(in, t->inventory,
+	    t->file) < 0) {
+		buf_free(&out);
+		inspect_free(&in);
+		free(data);
+		return 2;
+	}
 	if (t->alerts) {
 		struct alert_log *log;
 
@@ -296,6 +368,8 @@ main(int argc, char **argv)
 			t.store = true;
 		else if (strcmp(a, "--alerts") == 0)
 			t.alerts = true;
+		else if (strcmp(a, "--inventory") == 0)
+			t.inventory = need_arg(argc, argv, &i);
 		else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			usage(stdout);
 			return 0;

@@ -61,6 +61,10 @@ static const struct check_info checks[] = {
 	{ "rfc5322.bare-lf", M, "1.3", "an LF not preceded by CR in headers" },
 	{ "rfc5322.8bit-header", M, "1.3",
 	    "8-bit bytes in headers without SMTPUTF8" },
+	{ "mime.ambiguous", M, "1.3",
+	    "the message reads two ways and another reading yields a part "
+	    "the first does not (detail: header, name, boundary, encoding, "
+	    "decoding, structure)" },
 	/* 1.4 segmentation */
 	{ "mime.partial", M, "1.4", "a message/partial part at any depth" },
 	{ "mime.external-body", M, "1.4", "a message/external-body part" },

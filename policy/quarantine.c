@@ -143,6 +143,25 @@ spool_write(struct spool *s, const void *data, size_t len)
 	spool_file_write(s, data, len);
 }
 
+ssize_t
+spool_pread(const struct spool *s, uint64_t off, void *buf, size_t len)
+{
+	ssize_t n;
+
+	if (s->fd < 0) {
+		if (off >= s->mem_len)
+			return 0;
+		if (len > s->mem_len - off)
+			len = s->mem_len - (size_t)off;
+		memcpy(buf, s->mem + off, len);
+		return (ssize_t)len;
+	}
+	do
+		n = pread(s->fd, buf, len, (off_t)off);
+	while (n < 0 && errno == EINTR);
+	return n;
+}
+
 void
 spool_discard(struct spool *s)
 {

@@ -14,6 +14,7 @@
 #define MSGSEC_QUARANTINE_H
 
 #include <stddef.h>
+#include <sys/types.h>
 #include <stdint.h>
 
 struct spool {
@@ -36,6 +37,12 @@ int spool_open(struct spool *s, const char *qdir, size_t mem_max,
     char **error_r);
 /* Append; a failure is remembered in s->error (checked at the end). */
 void spool_write(struct spool *s, const void *data, size_t len);
+/*
+ * Read back up to len spooled bytes from off, to read the message a
+ * second way.  Returns the bytes read (0 at the end), or -1 with errno.
+ */
+ssize_t spool_pread(const struct spool *s, uint64_t off, void *buf,
+    size_t len);
 /* Remove the spool file (the message was accepted). */
 void spool_discard(struct spool *s);
 

@@ -1,0 +1,584 @@
+/*
+ * inspect_reading.c - the union of readings.
+ *
+ * A message that can be read more than one way (mime.h, "Readings") is
+ * inspected in every way a real reader could read it.  The primary pass
+ * (inspect.c) follows the reading most readers take and the parser notes
+ * the ambiguities it met.  Only then, and only for a message that has
+ * some, the message is read again from the spool:
+ *
+ *   1. with the primary reading, to learn what it yields: a key per leaf
+ *      part (SHA-256 over its names and decoded bytes);
+ *   2. with each alternative reading the ambiguities call for.  A leaf
+ *      whose key is already known is dropped; a new one goes through
+ *      everything an attachment goes through in the primary pass (names,
+ *      true type, archives, legacy encodings, libclamav), and the reading
+ *      that yielded it raises mime.ambiguous, its detail naming the kinds
+ *      of ambiguity involved.
+ *
+ * Plain mail meets no ambiguity and pays nothing: no second pass, no
+ * hashing.  The cost of an ambiguous message is bounded by the number of
+ * readings (at most READINGS_MAX passes over at most limits.message_size
+ * bytes, each under the same MIME limits).
+ *
+ * The inventory (inspect.h) lists every leaf of every reading inspected;
+ * when it is asked for, step 1 runs for every message.
+ *
+ * Trusts: nothing.  Keys live in a hash table bounded by the number of
+ * parts the readings yield (each reading under limits.mime_parts).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "check.h"
+#include "mem.h"
+#include "mime.h"
+
+#include "inspect_priv.h"
+
+#define KEY_LEN 32
+#define READ_CHUNK 65536
+#define NORM_HOLD 65536		/* trailing white space held back */
+
+/* The alternative readings, and the ambiguities that call for each. */
+static const struct reading_def {
+	unsigned when;		/* MIME_AMB_* bits that call for it */
+	struct mime_reading r;
+} readings[] = {
+	{ MIME_AMB_HEADER | MIME_AMB_ENCODING,
+	    { .name = "last-header", .header_last = true } },
+	{ MIME_AMB_NAME | MIME_AMB_BOUNDARY,
+	    { .name = "last-param", .param_last = true } },
+	{ MIME_AMB_BOUNDARY,
+	    { .name = "loose-boundary", .boundary_loose = true } },
+	{ MIME_AMB_STRUCTURE,
+	    { .name = "after-close", .after_close = true } },
+	{ MIME_AMB_ENCODING,
+	    { .name = "cte-guess", .cte_guess = true } },
+	{ MIME_AMB_DECODING,
+	    { .name = "b64-stop-at-pad", .b64 = MIME_B64_STOP_AT_PAD } },
+	{ MIME_AMB_DECODING,
+	    { .name = "b64-linewise", .b64 = MIME_B64_LINEWISE } },
+};
+#define READINGS_MAX (sizeof(readings) / sizeof(readings[0]) + 1)
+
+/* Every alternative at once, for messages with tricks of several kinds. */
+static const struct mime_reading reading_all = {
+	.name = "all", .header_last = true, .param_last = true,
+	.boundary_loose = true, .after_close = true, .cte_guess = true,
+};
+
+static const struct {
+	unsigned bit;
+	const char *name;
+} kinds[] = {
+	{ MIME_AMB_HEADER, "header" },
+	{ MIME_AMB_NAME, "name" },
+	{ MIME_AMB_BOUNDARY, "boundary" },
+	{ MIME_AMB_ENCODING, "encoding" },
+	{ MIME_AMB_DECODING, "decoding" },
+	{ MIME_AMB_STRUCTURE, "structure" },
+};
+
+/* ------------------------------------------------------------ hashing */
+
+/*
+ * SHA-256 of the bytes as they are, and of the bytes with CRLF as LF and
+ * trailing white space dropped (readers differ on the last line end).
+ * The trailing run is held back up to NORM_HOLD bytes; a longer run of
+ * white space is hashed as it is.
+ */
+static EVP_MD_CTX *
+ctx_new(void)
+{
+	EVP_MD_CTX *x = EVP_MD_CTX_new();
+
+	if (x == NULL) {
+		/* Out of memory: as mem_malloc(), never half a decision. */
+		fprintf(stderr, "msgsec: fatal: out of memory (EVP_MD_CTX)\n");
+		abort();
+	}
+	(void)EVP_DigestInit_ex(x, EVP_sha256(), NULL);
+	return x;
+}
+
+struct digest {
+	EVP_MD_CTX *exact, *norm;
+	char *hold;
+	size_t nhold;
+	uint64_t size;
+};
+
+static void
+digest_init(struct digest *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->exact = ctx_new();
+	d->norm = ctx_new();
+	d->hold = mem_malloc(NORM_HOLD);
+}
+
+static void
+digest_reset(struct digest *d)
+{
+	(void)EVP_DigestInit_ex(d->exact, EVP_sha256(), NULL);
+	(void)EVP_DigestInit_ex(d->norm, EVP_sha256(), NULL);
+	d->nhold = 0;
+	d->size = 0;
+}
+
+static void
+digest_free(struct digest *d)
+{
+	EVP_MD_CTX_free(d->exact);
+	EVP_MD_CTX_free(d->norm);
+	free(d->hold);
+}
+
+static bool
+is_ws(char c)
+{
+	return c == '\r' || c == '\n' || c == ' ' || c == '\t';
+}
+
+static void
+digest_update(struct digest *d, const char *p, size_t len)
+{
+	size_t i = 0;
+
+	(void)EVP_DigestUpdate(d->exact, p, len);
+	d->size += len;
+	while (i < len) {
+		size_t j = i;
+
+		if (!is_ws(p[i])) {
+			/* Held white space was not trailing after all. */
+			if (d->nhold > 0)
+				(void)EVP_DigestUpdate(d->norm, d->hold,
+				    d->nhold);
+			d->nhold = 0;
+			while (j < len && !is_ws(p[j]))
+				j++;
+			(void)EVP_DigestUpdate(d->norm, p + i, j - i);
+			i = j;
+			continue;
+		}
+		if (p[i] == '\n' && d->nhold > 0 &&
+		    d->hold[d->nhold - 1] == '\r') {
+			d->hold[d->nhold - 1] = '\n';	/* CRLF as LF */
+		} else {
+			if (d->nhold == NORM_HOLD) {
+				(void)EVP_DigestUpdate(d->norm, d->hold,
+				    d->nhold);
+				d->nhold = 0;
+			}
+			d->hold[d->nhold++] = p[i];
+		}
+		i++;
+	}
+}
+
+static void
+hex(const unsigned char *md, char out[65])
+{
+	static const char x[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < KEY_LEN; i++) {
+		out[2 * i] = x[md[i] >> 4];
+		out[2 * i + 1] = x[md[i] & 15];
+	}
+	out[64] = '\0';
+}
+
+static void
+digest_final(struct digest *d, unsigned char exact[KEY_LEN],
+    unsigned char norm[KEY_LEN])
+{
+	unsigned n;
+
+	(void)EVP_DigestFinal_ex(d->exact, exact, &n);
+	(void)EVP_DigestFinal_ex(d->norm, norm, &n);
+}
+
+/* ------------------------------------------------------------ keys */
+
+struct keyset {
+	unsigned char (*v)[KEY_LEN];
+	bool *used;
+	size_t n, cap;
+};
+
+static size_t
+key_slot(const struct keyset *k, const unsigned char *key)
+{
+	size_t h;
+
+	memcpy(&h, key, sizeof(h));
+	return h & (k->cap - 1);
+}
+
+/* Add key; returns false if it was there already. */
+static bool
+keyset_add(struct keyset *k, const unsigned char *key)
+{
+	size_t i;
+
+	if (2 * (k->n + 1) > k->cap) {
+		struct keyset g = { NULL, NULL, 0, k->cap == 0 ? 64 :
+		    2 * k->cap };
+
+		g.v = mem_calloc(g.cap, KEY_LEN);
+		g.used = mem_calloc(g.cap, sizeof(*g.used));
+		for (size_t j = 0; j < k->cap; j++)
+			if (k->used[j])
+				(void)keyset_add(&g, k->v[j]);
+		free(k->v);
+		free(k->used);
+		*k = g;
+	}
+	for (i = key_slot(k, key); k->used[i]; i = (i + 1) & (k->cap - 1))
+		if (memcmp(k->v[i], key, KEY_LEN) == 0)
+			return false;
+	k->used[i] = true;
+	memcpy(k->v[i], key, KEY_LEN);
+	k->n++;
+	return true;
+}
+
+static void
+keyset_free(struct keyset *k)
+{
+	free(k->v);
+	free(k->used);
+	memset(k, 0, sizeof(*k));
+}
+
+/* ------------------------------------------------------------ inventory */
+
+static struct inspect_item *
+item_new(struct inspect *in, size_t part, const char *kind)
+{
+	struct inspect_item *it;
+
+	in->items = mem_reallocarray(in->items, in->nitems + 1,
+	    sizeof(*in->items));
+	it = &in->items[in->nitems++];
+	memset(it, 0, sizeof(*it));
+	it->reading = in->reading != NULL ? in->reading : "primary";
+	it->part = part;
+	it->kind = kind;
+	return it;
+}
+
+static const char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? mem_strdup(s) : NULL;
+}
+
+void
+inspect_item_bytes(struct inspect *in, size_t part, const char *kind,
+    const char *name, const char *type, const void *data, size_t len)
+{
+	struct inspect_item *it = item_new(in, part, kind);
+
+	it->names[0] = dup_or_null(name);
+	it->type = mem_strdup(type != NULL ? type : "");
+	it->size = len;
+	if (data != NULL) {
+		struct digest d;
+		unsigned char e[KEY_LEN], n[KEY_LEN];
+
+		digest_init(&d);
+		digest_update(&d, data, len);
+		digest_final(&d, e, n);
+		digest_free(&d);
+		hex(e, it->sha256);
+		hex(n, it->sha256n);
+	}
+}
+
+void
+inspect_items_free(struct inspect *in)
+{
+	for (size_t i = 0; i < in->nitems; i++) {
+		free((char *)(uintptr_t)in->items[i].names[0]);
+		free((char *)(uintptr_t)in->items[i].names[1]);
+		free((char *)(uintptr_t)in->items[i].type);
+	}
+	free(in->items);
+	in->items = NULL;
+	in->nitems = 0;
+}
+
+void
+inspect_set_inventory(struct inspect *in, bool on)
+{
+	in->inventory = on;
+}
+
+size_t
+inspect_inventory(const struct inspect *in, const struct inspect_item **items)
+{
+	*items = in->items;
+	return in->nitems;
+}
+
+unsigned
+inspect_ambiguous(const struct inspect *in)
+{
+	return in->amb_found;
+}
+
+/* ------------------------------------------------------------ passes */
+
+struct reading_pass {
+	struct inspect *in;
+	struct keyset *keys;
+	struct keyset *names;	/* every name seen, hashed */
+	bool alt;		/* inspect what is new; else only learn keys */
+	bool found;		/* this reading yielded something new */
+	struct digest d;
+	size_t leaf;		/* the leaf being hashed, SIZE_MAX if none */
+};
+
+/* The key of a leaf: its names and its bytes. */
+static void
+leaf_key(const struct mime_part *p, const unsigned char *bytes,
+    unsigned char key[KEY_LEN])
+{
+	EVP_MD_CTX *x = ctx_new();
+	unsigned n;
+
+	(void)EVP_DigestUpdate(x, p->filename != NULL ? "f" : "-", 1);
+	if (p->filename != NULL)
+		(void)EVP_DigestUpdate(x, p->filename, strlen(p->filename) + 1);
+	(void)EVP_DigestUpdate(x, p->name != NULL ? "n" : "-", 1);
+	if (p->name != NULL)
+		(void)EVP_DigestUpdate(x, p->name, strlen(p->name) + 1);
+	(void)EVP_DigestUpdate(x, bytes, KEY_LEN);
+	(void)EVP_DigestFinal_ex(x, key, &n);
+	EVP_MD_CTX_free(x);
+}
+
+/* Does the part carry a name no reading has yielded so far? */
+static bool
+new_names(struct reading_pass *rp, const struct mime_part *p)
+{
+	const char *v[2] = { p->filename, p->name };
+	bool fresh = false;
+
+	for (int i = 0; i < 2; i++) {
+		unsigned char md[KEY_LEN];
+		EVP_MD_CTX *x;
+		unsigned n;
+
+		if (v[i] == NULL)
+			continue;
+		x = ctx_new();
+		(void)EVP_DigestUpdate(x, v[i], strlen(v[i]));
+		(void)EVP_DigestFinal_ex(x, md, &n);
+		EVP_MD_CTX_free(x);
+		fresh |= keyset_add(rp->names, md);
+	}
+	return fresh;
+}
+
+static void
+set_type(struct inspect_item *it, const char *type)
+{
+	free((char *)(uintptr_t)it->type);
+	it->type = mem_strdup(type);
+}
+
+static void
+leaf_done(struct reading_pass *rp, const struct mime_part *p)
+{
+	struct inspect *in = rp->in;
+	unsigned char e[KEY_LEN], n[KEY_LEN], key[KEY_LEN];
+	bool fresh;
+
+	digest_final(&rp->d, e, n);
+	leaf_key(p, e, key);
+	fresh = keyset_add(rp->keys, key);
+	if (!rp->alt)
+		(void)new_names(rp, p);
+	if (fresh && in->inventory) {
+		struct inspect_item *it = item_new(in, p->index, "part");
+
+		it->names[0] = dup_or_null(p->filename);
+		it->names[1] = dup_or_null(p->name);
+		it->size = rp->d.size;
+		hex(e, it->sha256);
+		hex(n, it->sha256n);
+		it->type = mem_strdup("");
+	}
+	if (rp->alt) {
+		size_t before = in->natts;
+
+		inspect_leaf_end(in, p, fresh);
+		/* An empty part under names already seen hides nothing:
+		 * inspected, not reported (a base64 part of prose reads
+		 * empty line by line). */
+		rp->found |= fresh && (rp->d.size > 0 || new_names(rp, p));
+		if (fresh && in->inventory && before < in->natts)
+			set_type(&in->items[in->nitems - 1],
+			    in->atts[before].true_type);
+	}
+	rp->leaf = SIZE_MAX;
+}
+
+static int
+on_event(void *ctx, const struct mime_event *ev)
+{
+	struct reading_pass *rp = ctx;
+	struct inspect *in = rp->in;
+	const struct mime_part *p = ev->part;
+
+	switch (ev->type) {
+	case MIME_EV_HEADER:
+		break;
+	case MIME_EV_PART_BEGIN:
+		if (!rp->alt)
+			;
+		else if (strcmp(p->type, "message/partial") == 0)
+			inspect_raise(in, "mime.partial");
+		else if (strcmp(p->type, "message/external-body") == 0)
+			inspect_raise(in, "mime.external-body");
+		if (p->is_multipart || p->is_message)
+			break;
+		digest_reset(&rp->d);
+		rp->leaf = p->index;
+		if (rp->alt)
+			inspect_leaf_begin(in, p);
+		break;
+	case MIME_EV_BODY:
+		if (rp->leaf != p->index)
+			break;
+		digest_update(&rp->d, ev->value.p, ev->value.len);
+		if (rp->alt)
+			inspect_leaf_body(in, p, ev->value);
+		break;
+	case MIME_EV_PART_END:
+		if (rp->leaf == p->index)
+			leaf_done(rp, p);
+		break;
+	case MIME_EV_DEFECT:
+		if (rp->alt)
+			inspect_defect(in, ev);
+		break;
+	}
+	return 0;
+}
+
+/* Read the spooled message again with reading r. */
+static void
+read_again(struct inspect *in, const struct mime_reading *r,
+    struct reading_pass *rp)
+{
+	struct mime_limits ml;
+	struct mime *m;
+	char *chunk = mem_malloc(READ_CHUNK);
+	uint64_t off = 0;
+
+	mime_limits_default(&ml);
+	ml.depth = in->lim->mime_depth;
+	ml.parts = in->lim->mime_parts;
+	ml.header_bytes = in->lim->header_bytes;
+	ml.header_count = in->lim->header_count;
+	ml.line_length = in->lim->line_length;
+	m = mime_new(&ml, on_event, rp);
+	if (r != NULL)
+		mime_set_reading(m, r);
+	in->reading = r != NULL ? r->name : NULL;
+	in->pass = rp;
+	rp->leaf = SIZE_MAX;
+	while (off < in->mime_fed) {
+		size_t want = in->mime_fed - off < READ_CHUNK ?
+		    (size_t)(in->mime_fed - off) : READ_CHUNK;
+		ssize_t n = spool_pread(&in->spool, off, chunk, want);
+
+		if (n <= 0) {
+			in->internal_error = true;
+			free(in->internal_why);
+			in->internal_why = mem_printf("cannot read the spooled "
+			    "message again");
+			break;
+		}
+		(void)mime_feed(m, chunk, (size_t)n);
+		off += (uint64_t)n;
+	}
+	(void)mime_finish(m);
+	mime_free(&m);
+	free(chunk);
+	in->part_index = SIZE_MAX;
+	buf_reset(&in->part_bytes);
+	in->reading = NULL;
+	in->pass = NULL;
+}
+
+static void
+add_kinds(struct inspect *in, unsigned bits)
+{
+	struct buf b;
+
+	in->amb_found |= bits;
+	buf_init(&b, 256);
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (in->amb_found & kinds[i].bit)
+			(void)buf_printf(&b, "%s%s", b.len > 0 ? "," : "",
+			    kinds[i].name);
+	free(in->amb_detail);
+	in->amb_detail = b.data;
+}
+
+void
+inspect_readings(struct inspect *in)
+{
+	unsigned amb = mime_ambiguities(in->mime), nkinds = 0;
+	struct keyset keys = { 0 }, names = { 0 };
+	struct reading_pass rp;
+
+	if ((amb == 0 && !in->inventory) || !in->spooling ||
+	    in->spool.error != 0)
+		return;
+	memset(&rp, 0, sizeof(rp));
+	rp.in = in;
+	rp.keys = &keys;
+	rp.names = &names;
+	digest_init(&rp.d);
+	read_again(in, NULL, &rp);
+	for (size_t i = 0; i < in->nitems; i++) {
+		const struct attachment *a = inspect_att_of(in,
+		    in->items[i].part);
+
+		if (strcmp(in->items[i].kind, "part") == 0 && a != NULL)
+			set_type(&in->items[i], a->true_type);
+	}
+	rp.alt = true;
+	for (size_t i = 0; i < sizeof(readings) / sizeof(readings[0]); i++) {
+		if ((readings[i].when & amb) == 0)
+			continue;
+		rp.found = false;
+		read_again(in, &readings[i].r, &rp);
+		if (rp.found)
+			add_kinds(in, readings[i].when & amb);
+	}
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		nkinds += (amb & kinds[i].bit) != 0;
+	if (nkinds >= 2) {
+		rp.found = false;
+		read_again(in, &reading_all, &rp);
+		if (rp.found)
+			add_kinds(in, amb);
+	}
+	if (in->amb_found != 0)
+		inspect_raise(in, "mime.ambiguous");
+	digest_free(&rp.d);
+	keyset_free(&keys);
+	keyset_free(&names);
+}

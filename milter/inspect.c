@@ -1299,61 +1299,6 @@ set_reply(struct verdict *v, const struct rule *r)
 		    "Message rejected by policy");
 }
 
-static char *
-meta_json(const struct inspect *in)
-{
-	struct buf b;
-	struct json_writer w;
-	char ip[64];
-
-	buf_init(&b, 1 << 20);
-	json_init(&w, &b);
-	json_object_begin(&w);
-	json_key(&w, "queue_id");
-	json_string(&w, in->env.queue_id);
-	json_key(&w, "received");
-	json_i64(&w, (int64_t)in->now);
-	json_key(&w, "mail_from");
-	json_string(&w, in->env.mail_from);
-	json_key(&w, "rcpt_to");
-	json_array_begin(&w);
-	for (size_t i = 0; i < in->env.nrcpts; i++)
-		json_string(&w, in->env.rcpts[i]);
-	json_array_end(&w);
-	json_key(&w, "client_ip");
-	if (in->env.has_client) {
-		ipaddr_format(&in->env.client, ip, sizeof(ip));
-		json_string(&w, ip);
-	} else {
-		json_null(&w);
-	}
-	json_key(&w, "direction");
-	json_string(&w, direction_name(in->direction));
-	json_key(&w, "agency");
-	json_string(&w, in->agency != NULL ? in->agency->id : NULL);
-	json_key(&w, "action");
-	json_string(&w, action_name(in->verdict.action));
-	json_key(&w, "rules");
-	json_array_begin(&w);
-	for (size_t i = 0; i < in->nhits; i++)
-		json_string(&w, in->hits[i].rule->id);
-	json_array_end(&w);
-	json_key(&w, "size");
-	json_u64(&w, in->size);
-	json_key(&w, "history");
-	json_array_begin(&w);
-	json_object_begin(&w);
-	json_key(&w, "on");
-	json_i64(&w, (int64_t)in->now);
-	json_key(&w, "by");
-	json_string(&w, "msgsec-milter");
-	json_key(&w, "action");
-	json_string(&w, "stored");
-	json_object_end(&w);
-	json_array_end(&w);
-	json_object_end(&w);
-	return b.data;
-}
 
 const struct verdict *
 inspect_finish(struct inspect *in)
@@ -1427,7 +1372,7 @@ inspect_finish(struct inspect *in)
 	if (in->spooling && in->store && !in->internal_error &&
 	    (v->action == ACTION_REJECT || v->action == ACTION_DISCARD ||
 	    v->action == ACTION_QUARANTINE || v->action == ACTION_STRIP)) {
-		char *meta = meta_json(in), *err = NULL;
+		char *meta = inspect_meta_json(in), *err = NULL;
 
 		if (quarantine_commit(&in->spool, in->p->config.quarantine_dir,
 		    in->env.queue_id, meta, v->quarantine_id, &err) < 0) {

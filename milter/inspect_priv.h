@@ -147,6 +147,9 @@ void inspect_leaf_body(struct inspect *in, const struct mime_part *p,
 void inspect_leaf_end(struct inspect *in, const struct mime_part *p,
     bool inspect);
 
+/* inspect_output.c: the store entry's meta.json (one line). */
+char *inspect_meta_json(const struct inspect *in);
+
 /* The attachment object of a MIME part (not of an archive member). */
 const struct attachment *inspect_att_of(const struct inspect *in,
     size_t part);

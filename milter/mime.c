@@ -759,13 +759,16 @@ deliver(struct mime *m, const char *p, size_t len)
 static bool
 b64_line(const char *p, size_t len)
 {
+	/* White space only at the end: "this is prose" is not base64. */
+	while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t' ||
+	    p[len - 1] == '\r' || p[len - 1] == '\n'))
+		len--;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)p[i];
 
 		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
 		    (c >= '0' && c <= '9') || c == '+' || c == '/' ||
-		    c == '=' || c == ' ' || c == '\t' || c == '\r' ||
-		    c == '\n'))
+		    c == '='))
 			return false;
 	}
 	return true;
@@ -792,7 +795,19 @@ body_bytes(struct mime *m, const char *p, size_t len)
 				n = 0;
 				break;
 			}
+			if (m->shared->rd.b64 == MIME_B64_PER_LINE &&
+			    (p[0] == '\r' || p[0] == '\n')) {
+				/* A line end: each line decodes alone. */
+				m->b64.pos = 0;
+				m->b64.acc = 0;
+				m->b64.ended = false;
+				m->b64.in_pad = false;
+			}
 			n = decode_b64(&m->b64, p, take, m->out);
+			/* A line that leaves a group open (its length is not
+			 * a multiple of 4) reads otherwise line by line. */
+			if (m->b64.pos != 0 && !m->b64.ended)
+				m->shared->amb |= MIME_AMB_DECODING;
 			if (bad_before == 0 && m->b64.invalid +
 			    m->b64.after_pad > 0) {
 				m->shared->amb |= MIME_AMB_DECODING;

@@ -73,6 +73,8 @@ enum mime_b64_mode {
 	MIME_B64_TOLERANT,	/* skip what is not base64, go on after '=' */
 	MIME_B64_STOP_AT_PAD,	/* stop at the first padded group */
 	MIME_B64_LINEWISE,	/* drop whole lines that are not base64 */
+	MIME_B64_PER_LINE,	/* decode each line alone (an open group
+				 * at a line end is dropped) */
 };
 
 /*

@@ -26,6 +26,10 @@ SESSIONS = int(os.environ.get("BENCH_SESSIONS", "20"))
 MESSAGES = int(os.environ.get("BENCH_MESSAGES", "2000"))
 SIZE = int(os.environ.get("BENCH_SIZE", "20000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+# BENCH_BASELINE=PATH: another msgsec-milter binary (an earlier commit's
+# build) measured in the same run, on its own unix socket, for "no slower
+# than before" figures.
+BASELINE = os.environ.get("BENCH_BASELINE")
 
 
 def postconf(w, setting):
@@ -114,6 +118,11 @@ def main():
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     mv = subprocess.Popen([MILTER, "-p", "unix:%s/milter-av.sock" % w] + common,
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    mb = None
+    if BASELINE:
+        mb = subprocess.Popen([BASELINE, "-p", "unix:%s/milter-base.sock" % w] + common +
+                              noscan, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        pf.wait_for(lambda: os.path.exists(os.path.join(w, "milter-base.sock")))
     # The reference: a libmilter milter that does nothing (same steps and
     # no-reply flags), so the protocol's own cost shows beside msgsec's.
     trivial = os.path.join(TOP, O, "tests", "trivial-milter")
@@ -132,12 +141,16 @@ def main():
         modes = (("postfix alone", ""),
                  ("trivial milter, unix", "unix:%s/trivial.sock" % w),
                  ("msgsec, unix socket", "unix:%s/milter.sock" % w),
+                 ("baseline msgsec, unix", "unix:%s/milter-base.sock" % w),
                  ("msgsec, loopback TCP", "inet:127.0.0.1:10030"),
                  ("msgsec+clamav, unix", "unix:%s/milter-av.sock" % w))
         if mt is None:
             modes = tuple(m for m in modes if not m[0].startswith("trivial"))
+        if mb is None:
+            modes = tuple(m for m in modes if not m[0].startswith("baseline"))
         pids = {"postfix alone": None, "trivial milter, unix": mt.pid if mt else None,
                 "msgsec, unix socket": mu.pid,
+                "baseline msgsec, unix": mb.pid if mb else None,
                 "msgsec, loopback TCP": mi.pid, "msgsec+clamav, unix": mv.pid}
         hz = os.sysconf("SC_CLK_TCK")
         # BENCH_ONLY=unix (or tcp, alone): profile one mode.
@@ -179,6 +192,9 @@ def main():
             print("  msgsec on a unix socket: %.0f%% of the trivial milter's messages/s"
                   % (100 * results["msgsec, unix socket"] / results["trivial milter, unix"]))
         u, i = results["msgsec, unix socket"], results["msgsec, loopback TCP"]
+        if "baseline msgsec, unix" in results:
+            print("  msgsec, unix socket at %.1f%% of the baseline build's messages/s"
+                  % (100.0 * u / results["baseline msgsec, unix"]))
         print("  targets: unix >= 80%% of Postfix alone: %s; TCP >= 90%% of unix: %s (%.0f%%)"
               % ("met" if u >= 0.8 * base else "NOT met", "met" if i >= 0.9 * u else "NOT met",
                  100 * i / u))
@@ -195,7 +211,7 @@ def main():
     finally:
         subprocess.run(["postfix", "-c", os.path.join(w, "conf"), "stop"], env=env,
                        capture_output=True)
-        for p in (mu, mi, mv, sink) + ((mt,) if mt else ()):
+        for p in (mu, mi, mv, sink) + ((mt,) if mt else ()) + ((mb,) if mb else ()):
             p.kill()
             p.wait()
         shutil.rmtree(w, ignore_errors=True)

@@ -243,6 +243,8 @@ inspect_alerts(const struct inspect *in, struct alert_log *log)
 			alert_add_str(&a, "filename", h->filename);
 		if (h->detail != NULL)
 			alert_add_str(&a, "detail", h->detail);
+		if (h->reading != NULL)
+			alert_add_str(&a, "reading", h->reading);
 		if (in->verdict.quarantine_id[0] != '\0')
 			alert_add_str(&a, "quarantine_id",
 			    in->verdict.quarantine_id);

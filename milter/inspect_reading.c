@@ -51,12 +51,16 @@ static const struct reading_def {
 } readings[] = {
 	{ MIME_AMB_HEADER | MIME_AMB_ENCODING,
 	    { .name = "last-header", .header_last = true } },
+	{ MIME_AMB_HEADER,
+	    { .name = "fold-nocolon", .fold_nocolon = true } },
 	{ MIME_AMB_NAME | MIME_AMB_BOUNDARY,
 	    { .name = "last-param", .param_last = true } },
 	{ MIME_AMB_BOUNDARY,
 	    { .name = "loose-boundary", .boundary_loose = true } },
 	{ MIME_AMB_STRUCTURE,
 	    { .name = "after-close", .after_close = true } },
+	{ MIME_AMB_STRUCTURE,
+	    { .name = "inner-first", .inner_first = true } },
 	{ MIME_AMB_ENCODING,
 	    { .name = "cte-guess", .cte_guess = true } },
 	{ MIME_AMB_DECODING,
@@ -72,6 +76,7 @@ static const struct reading_def {
 static const struct mime_reading reading_all = {
 	.name = "all", .header_last = true, .param_last = true,
 	.boundary_loose = true, .after_close = true, .cte_guess = true,
+	.fold_nocolon = true,
 };
 
 static const struct {

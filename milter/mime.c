@@ -119,6 +119,16 @@ struct mime {
 	char *line;
 	size_t line_len;
 	bool in_long_line;	/* the current line overflowed */
+	bool broke_headers;	/* a line without a colon ended them */
+	char **popped;		/* boundaries of multiparts an outer
+				 * delimiter ended before their close (at
+				 * most one per part: limits.parts) */
+	size_t npopped;
+	char *nocolon;		/* fold-nocolon reading: such a line held,
+				 * in case the next one continues it */
+	size_t nocolon_len;
+	char nocolon_eol[2];
+	size_t nocolon_eol_len;
 	bool stopped;		/* a callback asked to stop */
 	bool finished;
 
@@ -240,6 +250,8 @@ start_part(struct mime *m, size_t depth, size_t parent, bool digest)
 	free(m->ctype2);
 	free(m->cdisp2);
 	free(m->cte2);
+	free(m->nocolon);
+	m->nocolon = NULL;
 	m->ctype = m->cdisp = m->cte = NULL;
 	m->ctype2 = m->cdisp2 = m->cte2 = NULL;
 	m->mode = BODY_NONE;
@@ -292,6 +304,10 @@ mime_free(struct mime **mp)
 	free(m->ctype2);
 	free(m->cdisp2);
 	free(m->cte2);
+	free(m->nocolon);
+	for (size_t i = 0; i < m->npopped; i++)
+		free(m->popped[i]);
+	free(m->popped);
 	free(m->out);
 	for (size_t i = 0; i < m->nframes; i++)
 		part_clear(&m->frames[i].part);
@@ -553,6 +569,29 @@ param_get(struct mime *m, const struct mimeparam *p, const char *name,
 	return last_plain.p != NULL ? last_plain : last;
 }
 
+/*
+ * Is a boundary parameter in this Content-Type value unquoted?  (A quoted
+ * boundary may hold spaces, RFC 2046's "simple boundary"; an unquoted one
+ * ends at the first space for some readers and not for others.)
+ */
+static bool
+boundary_unquoted(const char *ctype)
+{
+	for (const char *q = ctype; (q = strcasestr(q, "boundary")) != NULL;) {
+		q += 8;
+		while (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n')
+			q++;
+		if (*q != '=')
+			continue;
+		q++;
+		while (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n')
+			q++;
+		if (*q != '"')
+			return true;
+	}
+	return false;
+}
+
 /* The header block ended: decide what the part is and how to read it. */
 static int
 headers_done(struct mime *m)
@@ -621,6 +660,14 @@ headers_done(struct mime *m)
 			if (m->shared->rd.boundary_loose)
 				v = span_trim(v);
 		}
+		if (v.p != NULL && v.len > 0 && memchr(v.p, ' ', v.len) !=
+		    NULL && boundary_unquoted(ctype)) {
+			/* "boundary=b x": some readers take the first word. */
+			m->shared->amb |= MIME_AMB_BOUNDARY;
+			if (m->shared->rd.boundary_loose)
+				v.len = (size_t)((const char *)memchr(v.p, ' ',
+				    v.len) - v.p);
+		}
 		if (v.p == NULL || v.len == 0 || v.len > BOUNDARY_MAX) {
 			p->is_multipart = false;
 			if (emit_defect(m, p, MIME_DEF_NO_BOUNDARY) < 0) {
@@ -684,6 +731,56 @@ headers_done(struct mime *m)
 	return 0;
 }
 
+/*
+ * Not a field and not a continuation: the body began without the blank
+ * line.  Treat this line as the first body line.
+ */
+static int
+header_break(struct mime *m, const char *p, size_t len, const char *eol,
+    size_t eol_len)
+{
+	if (emit_defect(m, &m->cur, m->header_count == 0 &&
+	    m->field.len == 0 ? MIME_DEF_HEADER_SEPARATOR_MISSING :
+	    MIME_DEF_BAD_HEADER_LINE) < 0)
+		return -1;
+	m->sep_missing = true;
+	if (headers_done(m) < 0)
+		return -1;
+	m->sep_missing = false;
+	if (mime_line(m, p, len, eol, eol_len, false) < 0)
+		return -1;
+	/* If the next line looks like a continuation, a reader that
+	 * unfolds first reads a field here (mime_line checks). */
+	m->broke_headers = true;
+	return 0;
+}
+
+/* The line after a held line without a colon (fold-nocolon reading). */
+static int
+nocolon_next(struct mime *m, const char *p, size_t len, const char *eol,
+    size_t eol_len)
+{
+	char *held = m->nocolon;
+	int rc;
+
+	m->nocolon = NULL;
+	if (len > 0 && (p[0] == ' ' || p[0] == '\t')) {
+		/* "Name" CRLF " : value": one field "Name : value". */
+		rc = field_append(m, held, m->nocolon_len) < 0 ||
+		    field_append(m, " ", 1) < 0 ||
+		    field_append(m, p, len) < 0 ? -1 : 0;
+		free(held);
+		return rc;
+	}
+	rc = header_break(m, held, m->nocolon_len, m->nocolon_eol,
+	    m->nocolon_eol_len);
+	free(held);
+	if (rc < 0)
+		return -1;
+	m->broke_headers = false;
+	return mime_line(m, p, len, eol, eol_len, false);
+}
+
 static int
 header_line(struct mime *m, const char *p, size_t len, const char *eol,
     size_t eol_len, bool fragment)
@@ -692,6 +789,8 @@ header_line(struct mime *m, const char *p, size_t len, const char *eol,
 		/* An over-long header line: keep what fits. */
 		return field_append(m, p, len);
 	}
+	if (m->nocolon != NULL)
+		return nocolon_next(m, p, len, eol, eol_len);
 	if (len == 0 && !m->in_long_line)
 		return headers_done(m);
 	if ((p[0] == ' ' || p[0] == '\t') && m->field.len > 0) {
@@ -703,19 +802,19 @@ header_line(struct mime *m, const char *p, size_t len, const char *eol,
 	if (m->in_long_line)
 		return field_append(m, p, len);
 	if (!is_field_start(p, len)) {
-		/*
-		 * Not a field and not a continuation: the body began without
-		 * the blank line.  Treat this line as the first body line.
-		 */
-		if (emit_defect(m, &m->cur, m->header_count == 0 &&
-		    m->field.len == 0 ? MIME_DEF_HEADER_SEPARATOR_MISSING :
-		    MIME_DEF_BAD_HEADER_LINE) < 0)
-			return -1;
-		m->sep_missing = true;
-		if (headers_done(m) < 0)
-			return -1;
-		m->sep_missing = false;
-		return mime_line(m, p, len, eol, eol_len, false);
+		if (m->shared->rd.fold_nocolon && len > 0 && m->field.len +
+		    len < m->lim.header_bytes) {
+			/* Hold it: a reader that unfolds the block first
+			 * takes "Name\r\n : value" as a field. */
+			if (field_done(m) < 0)
+				return -1;
+			m->nocolon = mem_strndup(p, len);
+			m->nocolon_len = len;
+			memcpy(m->nocolon_eol, eol, eol_len);
+			m->nocolon_eol_len = eol_len;
+			return 0;
+		}
+		return header_break(m, p, len, eol, eol_len);
 	}
 	if (field_done(m) < 0)
 		return -1;
@@ -891,6 +990,12 @@ pop_frames(struct mime *m, size_t keep)
 		struct frame *f = &m->frames[m->nframes - 1];
 
 		f->part.off_end = m->base + m->line_off;
+		if (!f->closed && !m->finished) {
+			m->popped = mem_reallocarray(m->popped, m->npopped + 1,
+			    sizeof(*m->popped));
+			m->popped[m->npopped++] = mem_strndup(f->boundary,
+			    f->blen);
+		}
 		if (!f->closed && emit_defect(m, &f->part, f->seen_first ?
 		    MIME_DEF_CLOSE_BOUNDARY_MISSING :
 		    MIME_DEF_START_BOUNDARY_MISSING) < 0)
@@ -911,12 +1016,21 @@ static int
 find_boundary(const struct mime *m, const char *p, size_t len, bool *close_r)
 {
 	bool loose = m->shared->rd.boundary_loose;
+	size_t open = m->nframes;
 
 	if (len < 3 || p[0] != '-' || p[1] != '-')
 		return -1;
+	/* The inner-first reading: only the innermost open multipart's
+	 * delimiters count (an outer one inside it is content). */
+	while (m->shared->rd.inner_first && open > 0 &&
+	    m->frames[open - 1].closed)
+		open--;
 	for (size_t i = m->nframes; i-- > 0;) {
 		const struct frame *f = &m->frames[i];
 		size_t rest;
+
+		if (m->shared->rd.inner_first && open > 0 && i + 1 < open)
+			continue;
 
 		if (len < 2 + f->blen || memcmp(p + 2, f->boundary, f->blen) != 0)
 			continue;
@@ -939,6 +1053,23 @@ find_boundary(const struct mime *m, const char *p, size_t len, bool *close_r)
 			return (int)i;
 	}
 	return -1;
+}
+
+/*
+ * A delimiter of a multipart that an outer delimiter already ended: some
+ * reader reads its parts (the inner-first reading does).
+ */
+static void
+popped_delimiter(struct mime *m, const char *p, size_t len)
+{
+	for (size_t i = 0; i < m->npopped; i++) {
+		size_t n = strlen(m->popped[i]);
+
+		if (len >= 2 + n && memcmp(p + 2, m->popped[i], n) == 0) {
+			m->shared->amb |= MIME_AMB_STRUCTURE;
+			return;
+		}
+	}
 }
 
 static int
@@ -987,9 +1118,17 @@ mime_line(struct mime *m, const char *p, size_t len, const char *eol,
 	bool close;
 	int k;
 
+	if (m->broke_headers) {
+		m->broke_headers = false;
+		if (len > 0 && (p[0] == ' ' || p[0] == '\t'))
+			m->shared->amb |= MIME_AMB_HEADER;
+	}
 	if (!fragment && !m->in_long_line && m->nframes > 0 &&
 	    (k = find_boundary(m, p, len, &close)) >= 0)
 		return on_boundary(m, (size_t)k, close);
+	if (m->npopped > 0 && !fragment && len > 2 && p[0] == '-' &&
+	    p[1] == '-')
+		popped_delimiter(m, p, len);
 	if (m->in_headers)
 		return header_line(m, p, len, eol, eol_len, fragment);
 	if (m->mode == BODY_NONE)
@@ -1095,6 +1234,18 @@ mime_finish(struct mime *m)
 		m->consumed = m->line_end;
 		m->line_len = 0;
 		m->in_long_line = false;
+	}
+	if (m->nocolon != NULL) {
+		/* The held line was the last: it starts the body. */
+		char *held = m->nocolon;
+		int rc;
+
+		m->nocolon = NULL;
+		rc = header_break(m, held, m->nocolon_len, m->nocolon_eol,
+		    m->nocolon_eol_len);
+		free(held);
+		if (rc < 0)
+			return -1;
 	}
 	/* A body not closed by a delimiter keeps its last line end. */
 	if (end_current(m, true) < 0)

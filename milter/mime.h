@@ -67,7 +67,8 @@ void mime_limits_default(struct mime_limits *l);
 #define MIME_AMB_DECODING	0x10u	/* base64 or quoted-printable that a
 					 * strict decoder reads otherwise */
 #define MIME_AMB_STRUCTURE	0x20u	/* delimiters after the close
-					 * delimiter */
+					 * delimiter, or of a multipart an
+					 * outer delimiter ended */
 
 enum mime_b64_mode {
 	MIME_B64_TOLERANT,	/* skip what is not base64, go on after '=' */
@@ -92,6 +93,10 @@ struct mime_reading {
 	bool after_close;	/* delimiters after the close open parts */
 	bool cte_guess;		/* an unknown encoding that names base64 or
 				 * quoted-printable is decoded as such */
+	bool inner_first;	/* only the innermost open multipart's
+				 * delimiters count */
+	bool fold_nocolon;	/* a header line without a colon followed
+				 * by a continuation line is one field */
 	enum mime_b64_mode b64;
 };
 

@@ -1,9 +1,9 @@
 /*
  * fuzz_mime.c - the push MIME parser under random chunking.  The first
- * bytes choose small limits and a chunk-size pattern; the rest is the
- * message.  Invariant: the event stream (serialised) is the same whether
- * the message arrives whole or in the chosen chunks, and memory and work
- * stay bounded by the limits.
+ * bytes choose small limits, a reading (mime.h) and a chunk-size pattern;
+ * the rest is the message.  Invariant: the event stream (serialised) is
+ * the same whether the message arrives whole or in the chosen chunks, in
+ * every reading, and memory and work stay bounded by the limits.
  */
 #include <assert.h>
 #include <stdint.h>
@@ -30,6 +30,25 @@ rec(void *ctx, const struct mime_event *ev)
 	return 0;
 }
 
+/* The readings inspect_reading.c uses; index 0 is the primary one. */
+static const struct mime_reading readings[] = {
+	{ .name = "primary" },
+	{ .name = "last-header", .header_last = true },
+	{ .name = "fold-nocolon", .fold_nocolon = true },
+	{ .name = "last-param", .param_last = true },
+	{ .name = "loose-boundary", .boundary_loose = true },
+	{ .name = "after-close", .after_close = true },
+	{ .name = "inner-first", .inner_first = true },
+	{ .name = "cte-guess", .cte_guess = true },
+	{ .name = "b64", .b64 = MIME_B64_STOP_AT_PAD },
+	{ .name = "b64-linewise", .b64 = MIME_B64_LINEWISE },
+	{ .name = "b64-per-line", .b64 = MIME_B64_PER_LINE },
+	{ .name = "all", .header_last = true, .param_last = true,
+	    .boundary_loose = true, .after_close = true, .cte_guess = true,
+	    .fold_nocolon = true },
+};
+static const struct mime_reading *reading;
+
 static void
 run(const struct mime_limits *l, const char *msg, size_t len,
     const uint8_t *pattern, size_t npattern, struct buf *out)
@@ -37,6 +56,7 @@ run(const struct mime_limits *l, const char *msg, size_t len,
 	struct mime *m = mime_new(l, rec, out);
 	size_t off = 0, k = 0;
 
+	mime_set_reading(m, reading);
 	while (off < len) {
 		size_t n = npattern == 0 ? len : (size_t)pattern[k++ % npattern]
 		    % 17 + 1;
@@ -64,6 +84,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	l.header_bytes = (size_t)(data[2] % 200) + 16;
 	l.header_count = (size_t)(data[3] % 30) + 1;
 	l.line_length = (size_t)(data[4] % 200) + 80;
+	/* The reading: from bits the limits above do not use. */
+	reading = &readings[(data[3] / 30) % (sizeof(readings) /
+	    sizeof(readings[0]))];
 	buf_init(&whole, 1 << 24);
 	buf_init(&chunked, 1 << 24);
 	run(&l, (const char *)data + 6, size - 6, NULL, 0, &whole);

@@ -32,7 +32,12 @@ def message(parts):
            "Message-ID: <c@example.org>", "MIME-Version: 1.0",
            'Content-Type: multipart/mixed; boundary="zz"', "",
            "--zz", "Content-Type: text/plain", "", "Please see the attachment."]
-    for name, data, ctype in parts:
+    for part in parts:
+        name, data, ctype = part[:3]
+        if len(part) > 3:  # already encoded, in a legacy transfer encoding
+            out += ["--zz", 'Content-Type: %s; name="%s"' % (ctype, name),
+                    "Content-Transfer-Encoding: %s" % part[3], "", data.decode("latin-1")]
+            continue
         if name is None:  # an inline text part, bytes as they are
             out += ["--zz", "Content-Type: %s" % ctype, "", data.decode("latin-1")]
             continue
@@ -173,6 +178,12 @@ def main():
         ("yenc-in-text", [(None, yenc("tool.scr", clam), "text/plain")], {"attach.dangerous-extension", "attach.executable-type"}, set()),
         ("binhex", [("clam.hqx", tf("clam.exe.binhex"), "application/mac-binhex40")], {"attach.dangerous-extension", "attach.executable-type"}, set()),
         ("tnef", [("winmail.dat", tf("clam.tnef"), "application/ms-tnef")], {"attach.executable-type"}, set()),
+        # legacy encodings named by the transfer encoding (readers decode them)
+        ("cte-x-binhex", [("data.bin", tf("clam.exe.binhex"), "application/octet-stream", "x-binhex")], {"attach.dangerous-extension", "attach.executable-type"}, set()),
+        ("cte-mac-binhex40", [("data.bin", tf("clam.exe.binhex"), "application/octet-stream", "mac-binhex40")], {"attach.dangerous-extension", "attach.executable-type"}, set()),
+        ("cte-x-yencode", [("data.bin", yenc("tool.scr", clam), "application/octet-stream", "x-yencode")], {"attach.dangerous-extension", "attach.executable-type"}, set()),
+        ("cte-x-uue", [("data.bin", uuencode("tool.exe", clam), "application/octet-stream", "x-uue")], {"attach.dangerous-extension", "attach.executable-type"}, set()),
+        ("cte-uuencode", [("data.bin", uuencode("tool.exe", clam), "application/octet-stream", "uuencode")], {"attach.dangerous-extension", "attach.executable-type"}, set()),
         ("docx-macro", [("memo.docx", docx(macro=True), "application/vnd.openxmlformats-officedocument.wordprocessingml.document")], {"office.macro"}, {"attach.executable-type"}),
         # clean look-alikes
         ("clean-pdf", [("report.pdf", PDF, "application/pdf")], set(), {"attach.executable-type", "attach.type-mismatch", "attach.dangerous-extension"}),
@@ -186,7 +197,8 @@ def main():
     for i, case in enumerate(cases):
         if case[0] in ("pe-plain", "pe-renamed-pdf", "pe-no-name-type", "clam-zip", "zip-in-zip",
                        "tar-gz", "zip-gz", "clam-7z", "clam-cab", "clam-bz2", "clam-cpio",
-                       "uuencode-in-text", "yenc-in-text", "binhex", "tnef"):
+                       "uuencode-in-text", "yenc-in-text", "binhex", "tnef", "cte-x-binhex",
+                       "cte-mac-binhex40", "cte-x-yencode", "cte-x-uue", "cte-uuencode"):
             cases[i] = (case[0], case[1], case[2] | {"virus.found"}, case[3])
     for n, ct in (("clam.pdf", "application/pdf"), ("clam.ole.doc", "application/msword"),
                   ("clam.ppt", "application/vnd.ms-powerpoint"), ("clam.exe.rtf", "text/rtf"),

@@ -755,6 +755,20 @@ header_break(struct mime *m, const char *p, size_t len, const char *eol,
 	return 0;
 }
 
+/* The held line without a colon starts the body after all. */
+static int
+nocolon_flush(struct mime *m)
+{
+	char *held = m->nocolon;
+	int rc;
+
+	m->nocolon = NULL;
+	rc = header_break(m, held, m->nocolon_len, m->nocolon_eol,
+	    m->nocolon_eol_len);
+	free(held);
+	return rc;
+}
+
 /* The line after a held line without a colon (fold-nocolon reading). */
 static int
 nocolon_next(struct mime *m, const char *p, size_t len, const char *eol,
@@ -772,10 +786,8 @@ nocolon_next(struct mime *m, const char *p, size_t len, const char *eol,
 		free(held);
 		return rc;
 	}
-	rc = header_break(m, held, m->nocolon_len, m->nocolon_eol,
-	    m->nocolon_eol_len);
-	free(held);
-	if (rc < 0)
+	m->nocolon = held;
+	if (nocolon_flush(m) < 0)
 		return -1;
 	m->broke_headers = false;
 	return mime_line(m, p, len, eol, eol_len, false);
@@ -789,8 +801,6 @@ header_line(struct mime *m, const char *p, size_t len, const char *eol,
 		/* An over-long header line: keep what fits. */
 		return field_append(m, p, len);
 	}
-	if (m->nocolon != NULL)
-		return nocolon_next(m, p, len, eol, eol_len);
 	if (len == 0 && !m->in_long_line)
 		return headers_done(m);
 	if ((p[0] == ' ' || p[0] == '\t') && m->field.len > 0) {
@@ -1118,6 +1128,14 @@ mime_line(struct mime *m, const char *p, size_t len, const char *eol,
 	bool close;
 	int k;
 
+	if (m->nocolon != NULL) {
+		/* Before anything else (a delimiter too): the held line is
+		 * a field's start or the body's. */
+		if (!fragment && !m->in_long_line)
+			return nocolon_next(m, p, len, eol, eol_len);
+		if (nocolon_flush(m) < 0)
+			return -1;
+	}
 	if (m->broke_headers) {
 		m->broke_headers = false;
 		if (len > 0 && (p[0] == ' ' || p[0] == '\t'))
@@ -1235,18 +1253,9 @@ mime_finish(struct mime *m)
 		m->line_len = 0;
 		m->in_long_line = false;
 	}
-	if (m->nocolon != NULL) {
-		/* The held line was the last: it starts the body. */
-		char *held = m->nocolon;
-		int rc;
-
-		m->nocolon = NULL;
-		rc = header_break(m, held, m->nocolon_len, m->nocolon_eol,
-		    m->nocolon_eol_len);
-		free(held);
-		if (rc < 0)
-			return -1;
-	}
+	/* The held line was the last: it starts the body. */
+	if (m->nocolon != NULL && nocolon_flush(m) < 0)
+		return -1;
 	/* A body not closed by a delimiter keeps its last line end. */
 	if (end_current(m, true) < 0)
 		return -1;

@@ -27,7 +27,6 @@
 #include "mem.h"
 #include "mimeparam.h"
 
-#define BOUNDARY_MAX 200	/* RFC 2046 says 70; the wild goes further */
 
 void
 mime_limits_default(struct mime_limits *l)
@@ -77,7 +76,8 @@ mime_defect_name(enum mime_defect d)
 /* An open multipart. */
 struct frame {
 	struct mime_part part;	/* the container, for its PART_END */
-	char boundary[BOUNDARY_MAX + 1];
+	char *boundary;		/* any length (RFC 2046 says 70, readers
+				 * take more): bounded by header_bytes */
 	size_t blen;
 	bool seen_first;	/* past the preamble */
 	bool closed;		/* past the close delimiter: epilogue */
@@ -311,6 +311,8 @@ mime_free(struct mime **mp)
 	free(m->out);
 	for (size_t i = 0; i < m->nframes; i++)
 		part_clear(&m->frames[i].part);
+	for (size_t i = 0; i <= m->lim.depth; i++)
+		free(m->frames[i].boundary);
 	free(m->frames);
 	if (m->owns_shared)
 		free(m->shared);
@@ -668,7 +670,7 @@ headers_done(struct mime *m)
 				v.len = (size_t)((const char *)memchr(v.p, ' ',
 				    v.len) - v.p);
 		}
-		if (v.p == NULL || v.len == 0 || v.len > BOUNDARY_MAX) {
+		if (v.p == NULL || v.len == 0) {
 			p->is_multipart = false;
 			if (emit_defect(m, p, MIME_DEF_NO_BOUNDARY) < 0) {
 				mimeparam_free(&params);
@@ -683,9 +685,11 @@ headers_done(struct mime *m)
 			}
 		} else {
 			struct frame *f = &m->frames[m->nframes];
+			char *old = f->boundary;
 
 			memset(f, 0, sizeof(*f));
-			memcpy(f->boundary, v.p, v.len);
+			free(old);
+			f->boundary = mem_strndup(v.p, v.len);
 			f->blen = v.len;
 			f->digest = strcmp(p->type, "multipart/digest") == 0;
 		}

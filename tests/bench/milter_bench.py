@@ -30,6 +30,12 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 # build) measured in the same run, on its own unix socket, for "no slower
 # than before" figures.
 BASELINE = os.environ.get("BENCH_BASELINE")
+# Its own checkout's rules (an older build may not know newer checks):
+# BENCH_BASELINE_CONFIG, by default CHECKOUT/rules/msgsec.yaml for a
+# binary at CHECKOUT/build/NAME/msgsec-milter.
+BASELINE_CONFIG = os.environ.get("BENCH_BASELINE_CONFIG") or (
+    os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(BASELINE)))),
+                 "rules", "msgsec.yaml") if BASELINE else None)
 
 
 def postconf(w, setting):
@@ -120,7 +126,10 @@ def main():
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     mb = None
     if BASELINE:
-        mb = subprocess.Popen([BASELINE, "-p", "unix:%s/milter-base.sock" % w] + common +
+        base_common = list(common)
+        base_common[base_common.index(os.path.join(TOP, "rules", "msgsec.yaml"))] = \
+            BASELINE_CONFIG
+        mb = subprocess.Popen([BASELINE, "-p", "unix:%s/milter-base.sock" % w] + base_common +
                               noscan, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         pf.wait_for(lambda: os.path.exists(os.path.join(w, "milter-base.sock")))
     # The reference: a libmilter milter that does nothing (same steps and

@@ -170,19 +170,16 @@ le16(const unsigned char *p)
  *   CFFILE    cbFile uoffFolderStart iFolder date time attribs szName
  */
 static bool
-cab_is_sane(const unsigned char *p, size_t len)
+cab_check(const unsigned char *p, size_t len, uint64_t *unpacked)
 {
 	size_t off, hres = 0, fres = 0, dres = 0;
 	unsigned folders, files, flags;
-	uint64_t unpacked[64];
 
-	if (len < 36 || memcmp(p, "MSCF", 4) != 0 || le32(p + 8) > len)
-		return false;
 	folders = le16(p + 26);
 	files = le16(p + 28);
 	flags = le16(p + 30);
 	off = 36;
-	if (folders == 0 || files == 0 || (flags & 3) != 0 || folders > 64)
+	if (files == 0 || (flags & 3) != 0)
 		return false;	/* multi-cabinet sets are not followed */
 	if (flags & 4) {
 		if (len < 40)
@@ -239,6 +236,22 @@ cab_is_sane(const unsigned char *p, size_t len)
 		off = (size_t)(nul - p) + 1;
 	}
 	return true;
+}
+
+/* Any number of folders (the format allows 65535): no silent cut. */
+static bool
+cab_is_sane(const unsigned char *p, size_t len)
+{
+	uint64_t *unpacked;
+	bool ok;
+
+	if (len < 36 || memcmp(p, "MSCF", 4) != 0 || le32(p + 8) > len ||
+	    le16(p + 26) == 0)
+		return false;
+	unpacked = mem_calloc(le16(p + 26), sizeof(*unpacked));
+	ok = cab_check(p, len, unpacked);
+	free(unpacked);
+	return ok;
 }
 
 /* One archive level; returns 0, or -1 when the budget ran out. */

@@ -267,9 +267,10 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	 * "No reply" steps save a round trip each.  On TCP that is safe only
 	 * because every read re-arms TCP_QUICKACK (the read shim): otherwise
 	 * the MTA's next small write would wait behind Nagle for our delayed
-	 * ACK, ~40 ms a message.
+	 * ACK, ~40 ms a message.  RCPT is answered: past limits.recipients
+	 * a recipient is refused there (cb_envrcpt).
 	 */
-	want |= SMFIP_NR_CONN | SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_HDR |
+	want |= SMFIP_NR_CONN | SMFIP_NR_MAIL | SMFIP_NR_HDR |
 	    SMFIP_NR_EOH | SMFIP_NR_BODY;
 
 	(void)f2;
@@ -353,12 +354,27 @@ cb_envrcpt(SMFICTX *ctx, char **argv)
 
 	if (c == NULL || c->p == NULL)
 		return SMFIS_TEMPFAIL;
-	if (c->nrcpts < 100000) {
-		c->rcpts = mem_reallocarray(c->rcpts, c->nrcpts + 1,
-		    sizeof(*c->rcpts));
-		c->rcpts[c->nrcpts++] = path_of(argv[0]);
+	/*
+	 * Every recipient is judged, so past limits.recipients the next
+	 * one is refused as RFC 5321 4.5.3.1.10 says (the client sends it
+	 * again in another transaction), as Postfix's smtpd_recipient_limit
+	 * does: never kept out of the decision in silence.
+	 */
+	if (c->nrcpts >= c->p->config.limits.recipients) {
+		if (c->nrcpts == c->p->config.limits.recipients)
+			dlog(LOG_NOTICE, "%s: limits.recipients (%llu) reached: "
+			    "refusing the next recipients with 452 4.5.3",
+			    c->queue_id != NULL ? c->queue_id : "-",
+			    (unsigned long long)c->nrcpts);
+		(void)smfi_setreply(ctx, (char *)(uintptr_t)"452",
+		    (char *)(uintptr_t)"4.5.3",
+		    (char *)(uintptr_t)"Too many recipients");
+		return SMFIS_TEMPFAIL;
 	}
-	return go_on(ctx, SMFIP_NR_RCPT);
+	c->rcpts = mem_reallocarray(c->rcpts, c->nrcpts + 1,
+	    sizeof(*c->rcpts));
+	c->rcpts[c->nrcpts++] = path_of(argv[0]);
+	return SMFIS_CONTINUE;
 }
 
 static struct inspect *

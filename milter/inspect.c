@@ -28,6 +28,7 @@
 #include "json.h"
 #include "mem.h"
 #include "mime.h"
+#include "regex.h"
 #include "rfc2047.h"
 #include "rfcdate.h"
 #include "scan.h"
@@ -36,131 +37,34 @@
 
 /* ------------------------------------------------------------ checks */
 
+/*
+ * Add a check name once.  No bound: the names come from the fixed table of
+ * policy/check.c, so the list cannot outgrow it, and a check dropped here
+ * would be a rule that silently never fires.
+ */
 static void
-add_check(const char **v, size_t *n, const char *name)
+add_check(const char ***v, size_t *n, const char *name)
 {
 	for (size_t i = 0; i < *n; i++)
-		if (strcmp(v[i], name) == 0)
+		if (strcmp((*v)[i], name) == 0)
 			return;
-	if (*n < MAX_CHECKS)
-		v[(*n)++] = name;
+	*v = mem_reallocarray(*v, *n + 1, sizeof(**v));
+	(*v)[(*n)++] = name;
 }
 
 void
 inspect_raise(struct inspect *in, const char *name)
 {
-	add_check(in->checks, &in->nchecks, name);
-}
-
-/* ------------------------------------------------------------ names */
-
-/*
- * Bidirectional controls and invisible characters that disguise names:
- * U+200B..U+200F, U+202A..U+202E, U+2060..U+2064, U+2066..U+2069,
- * U+FEFF.  Returns the UTF-8 length of one at s, or 0.
- */
-static size_t
-invisible(const unsigned char *s, size_t len)
-{
-	unsigned cp;
-
-	if (len < 3)
-		return 0;
-	if (s[0] == 0xe2 && s[1] == 0x80 && (s[2] >= 0x8b && s[2] <= 0x8f))
-		return 3;
-	if (s[0] == 0xe2 && s[1] == 0x80 && (s[2] >= 0xaa && s[2] <= 0xae))
-		return 3;
-	if (s[0] == 0xe2 && s[1] == 0x81) {
-		cp = s[2];
-		if ((cp >= 0xa0 && cp <= 0xa4) || (cp >= 0xa6 && cp <= 0xa9))
-			return 3;
-	}
-	if (s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf)
-		return 3;
-	return 0;
+	add_check(&in->checks, &in->nchecks, name);
 }
 
 /*
- * Normalise a file name the way Windows will treat it: drop invisible and
- * bidirectional characters (reporting them), take the last path element,
- * strip trailing dots and spaces, lowercase ASCII.
+ * The facts of a part, or of a member or legacy file below: never NULL.
+ * No bound of its own: parts are bounded by limits.mime_parts (per
+ * reading), members and files in legacy encodings by
+ * limits.archive_members, and a part without its facts would be one no
+ * name or type rule sees.
  */
-static char *
-normalise_name(const char *raw, bool *bidi_r)
-{
-	size_t len = strlen(raw), o = 0;
-	char *out = mem_malloc(len + 1);
-	const unsigned char *s = (const unsigned char *)raw;
-
-	for (size_t i = 0; i < len;) {
-		size_t n = invisible(s + i, len - i);
-
-		if (n > 0) {
-			*bidi_r = true;
-			i += n;
-			continue;
-		}
-		if (s[i] == '/' || s[i] == '\\') {
-			o = 0;	/* keep the last path element */
-			i++;
-			continue;
-		}
-		out[o++] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 :
-		    s[i]);
-		i++;
-	}
-	while (o > 0 && (out[o - 1] == '.' || out[o - 1] == ' ' ||
-	    out[o - 1] == '\t'))
-		o--;
-	out[o] = '\0';
-	return out;
-}
-
-/* Every extension of a normalised name: "a.pdf.exe" -> pdf, exe. */
-static void
-add_extensions(struct attachment *a, const char *name)
-{
-	const char *dot = strchr(name, '.');
-
-	while (dot != NULL) {
-		const char *next = strchr(dot + 1, '.');
-		size_t n = next == NULL ? strlen(dot + 1) :
-		    (size_t)(next - dot - 1);
-		struct span e = span_trim((struct span){ dot + 1, n });
-		bool dup = false;
-
-		for (size_t i = 0; i < a->nexts; i++)
-			dup |= span_eq(e, a->exts[i]);
-		if (e.len > 0 && !dup && a->nexts < MAX_EXTS)
-			a->exts[a->nexts++] = mem_strndup(e.p, e.len);
-		dot = next;
-	}
-}
-
-/* Is the last extension dangerous and disguised behind another? */
-static bool
-double_extension(const struct inspect *in, const char *name)
-{
-	const struct list *l = policy_list(in->p, in->p->config.dangerous_list);
-	const char *last = strrchr(name, '.'), *prev;
-	size_t plen;
-
-	if (l == NULL || last == NULL || last == name)
-		return false;
-	if (!list_has_str(l, last + 1, strlen(last + 1)))
-		return false;
-	/* Padding before the real extension hides it in a file list. */
-	if (last[-1] == ' ' || (last - name > 2 && last[-1] == '_' &&
-	    last[-2] == '_'))
-		return true;
-	for (prev = last - 1; prev > name && *prev != '.'; prev--)
-		;
-	if (*prev != '.')
-		return false;
-	plen = (size_t)(last - prev - 1);
-	return plen > 0 && plen <= 5 && !list_has_str(l, prev + 1, plen);
-}
-
 static struct attachment *
 attachment_for(struct inspect *in, const struct mime_part *part)
 {
@@ -170,8 +74,6 @@ attachment_for(struct inspect *in, const struct mime_part *part)
 	    !in->atts[in->natts - 1].member &&
 	    in->atts[in->natts - 1].reading == in->reading)
 		return &in->atts[in->natts - 1];
-	if (in->natts >= in->lim->mime_parts)
-		return NULL;
 	in->atts = mem_reallocarray(in->atts, in->natts + 1,
 	    sizeof(*in->atts));
 	a = &in->atts[in->natts++];
@@ -189,7 +91,7 @@ attachment_for(struct inspect *in, const struct mime_part *part)
 static void
 att_check(struct attachment *a, const char *name)
 {
-	add_check(a->checks, &a->nchecks, name);
+	add_check(&a->checks, &a->nchecks, name);
 }
 
 /* ------------------------------------------------------------ true types */
@@ -210,51 +112,11 @@ is_archive_type(void *ctx, const char *type)
 	return list_has(in, in->p->config.archive_list, type);
 }
 
-/*
- * The last extension names a type family the bytes contradict
- * (report.pdf that is a PE, photo.jpg that is a zip).
- */
-static bool
-type_mismatch(const char *name, const char *type)
-{
-	static const struct {
-		const char *ext, *prefix;
-	} fam[] = {
-		{ "pdf", "application/pdf" },
-		{ "jpg", "image/" }, { "jpeg", "image/" }, { "png", "image/" },
-		{ "gif", "image/" }, { "bmp", "image/" }, { "tif", "image/" },
-		{ "doc", "office" }, { "xls", "office" }, { "ppt", "office" },
-		{ "docx", "office" }, { "xlsx", "office" }, { "pptx", "office" },
-		{ "rtf", "text/rtf" }, { "zip", "application/zip" },
-		{ "txt", "text/" }, { "csv", "text/" }, { "htm", "text/" },
-		{ "html", "text/" }, { "ics", "text/" }, { "xml", "text/" },
-	};
-	const char *dot = strrchr(name, '.');
-
-	if (dot == NULL || strcmp(type, "application/octet-stream") == 0 ||
-	    strcmp(type, "application/x-empty") == 0)
-		return false;
-	for (size_t i = 0; i < sizeof(fam) / sizeof(fam[0]); i++) {
-		if (strcmp(dot + 1, fam[i].ext) != 0)
-			continue;
-		if (strcmp(fam[i].prefix, "office") == 0)
-			/* OLE2, OOXML (a zip) and RTF all pass for office */
-			return !(content_is_office(type) ||
-			    strcmp(type, "application/zip") == 0 ||
-			    strcmp(type, "text/rtf") == 0);
-		return strncmp(type, fam[i].prefix, strlen(fam[i].prefix)) != 0;
-	}
-	/* a named executable type behind a document extension */
-	return false;
-}
-
 static struct attachment *
 new_member(struct inspect *in, size_t part)
 {
 	struct attachment *a;
 
-	if (in->natts >= in->lim->mime_parts + in->lim->archive_members)
-		return NULL;
 	in->atts = mem_reallocarray(in->atts, in->natts + 1,
 	    sizeof(*in->atts));
 	a = &in->atts[in->natts++];
@@ -297,18 +159,15 @@ on_member(void *ctx, enum content_event ev, const struct content_member *m)
 		inspect_item_bytes(in, w->part, "member", m->path,
 		    m->type != NULL ? m->type : "", NULL, 0);
 	a = new_member(in, w->part);
-	if (a == NULL)
-		return;
 	a->raw[0] = mem_strdup(m->path);
-	a->names[0] = normalise_name(m->path, &bidi);
-	add_extensions(a, a->names[0]);
-	if (double_extension(in, a->names[0]))
+	a->names[0] = inspect_name_normalise(m->path, &bidi);
+	if (inspect_name_double_ext(in, a->names[0]))
 		att_check(a, "attachment.double-extension");
 	if (bidi)
 		att_check(a, "attachment.bidi-name");
 	if (m->type != NULL) {
 		str_lcpy(a->true_type, m->type, sizeof(a->true_type));
-		if (type_mismatch(a->names[0], a->true_type))
+		if (inspect_name_type_mismatch(a->names[0], a->true_type))
 			att_check(a, "attachment.type-mismatch");
 	}
 }
@@ -322,33 +181,41 @@ struct legacy_ctx {
 	size_t part;
 };
 
-static void
+/*
+ * A file decoded from a legacy encoding.  Each one is a member of its part
+ * and spends the message's member budget (limits.archive_members): past
+ * it, the decoder stops and limit.archive is raised, never a silent cut.
+ */
+static bool
 on_legacy(void *ctx, const char *kind, const char *name, const void *data,
     size_t len, bool truncated)
 {
 	struct legacy_ctx *lc = ctx;
 	struct inspect *in = lc->in;
-	struct attachment *a = new_member(in, lc->part);
+	struct attachment *a;
 	bool bidi = false;
 	size_t owner;
 
 	(void)kind;
+	if (in->budget.members == 0) {
+		inspect_raise(in, "limit.archive");
+		return false;
+	}
+	in->budget.members--;
+	a = new_member(in, lc->part);
 	if (in->inventory)
 		inspect_item_bytes(in, lc->part, "legacy", name,
 		    content_type(data, len), data, len);
-	if (a == NULL)
-		return;
 	if (truncated)
 		inspect_raise(in, "limit.archive");
 	a->raw[0] = mem_strdup(name);
-	a->names[0] = normalise_name(name, &bidi);
-	add_extensions(a, a->names[0]);
-	if (double_extension(in, a->names[0]))
+	a->names[0] = inspect_name_normalise(name, &bidi);
+	if (inspect_name_double_ext(in, a->names[0]))
 		att_check(a, "attachment.double-extension");
 	if (bidi)
 		att_check(a, "attachment.bidi-name");
 	str_lcpy(a->true_type, content_type(data, len), sizeof(a->true_type));
-	if (type_mismatch(a->names[0], a->true_type))
+	if (inspect_name_type_mismatch(a->names[0], a->true_type))
 		att_check(a, "attachment.type-mismatch");
 	owner = (size_t)(a - in->atts);
 	if (content_is_office(a->true_type) && content_has_macros(data, len,
@@ -366,6 +233,7 @@ on_legacy(void *ctx, const char *kind, const char *name, const void *data,
 			inspect_raise(in, "limit.archive");
 		free(nm);
 	}
+	return true;
 }
 
 /* Transfer encodings that are legacy encodings of a file. */
@@ -411,8 +279,6 @@ inspect_content(struct inspect *in, const struct mime_part *p)
 	const char *type;
 	size_t owner;
 
-	if (a == NULL)
-		return;
 	if (a->names[0] == NULL && a->names[1] == NULL &&
 	    strncmp(p->type, "text/", 5) == 0 && in->part_bytes.len > 0 &&
 	    memchr(in->part_bytes.data, '\0', in->part_bytes.len) == NULL &&
@@ -433,7 +299,7 @@ inspect_content(struct inspect *in, const struct mime_part *p)
 	}
 	str_lcpy(a->true_type, type, sizeof(a->true_type));
 	for (int i = 0; i < 2; i++)
-		if (a->names[i] != NULL && type_mismatch(a->names[i], type))
+		if (a->names[i] != NULL && inspect_name_type_mismatch(a->names[i], type))
 			att_check(a, "attachment.type-mismatch");
 	owner = (size_t)(a - in->atts);
 	if (in->part_all && is_text_encoding(p->encoding_name)) {
@@ -510,15 +376,12 @@ inspect_names(struct inspect *in, const struct mime_part *part)
 	if (raws[0] == NULL && raws[1] == NULL)
 		return;
 	a = attachment_for(in, part);
-	if (a == NULL)
-		return;
 	for (int i = 0; i < 2; i++) {
 		if (raws[i] == NULL)
 			continue;
 		a->raw[i] = mem_strdup(raws[i]);
-		a->names[i] = normalise_name(raws[i], &bidi);
-		add_extensions(a, a->names[i]);
-		if (double_extension(in, a->names[i]))
+		a->names[i] = inspect_name_normalise(raws[i], &bidi);
+		if (inspect_name_double_ext(in, a->names[i]))
 			att_check(a, "attachment.double-extension");
 	}
 	if (bidi)
@@ -612,9 +475,10 @@ text_end(struct inspect *in)
 	}
 	in->text_part = SIZE_MAX;
 	buf_init(&utf8, in->lim->text_bytes);
-	(void)rfc2047_charset_to_utf8(span_from_cstr(in->text_charset),
+	if (rfc2047_charset_to_utf8(span_from_cstr(in->text_charset),
 	    (struct span){ in->part_text.data != NULL ? in->part_text.data :
-	    "", in->part_text.len }, &utf8, NULL);
+	    "", in->part_text.len }, &utf8, NULL) < 0)
+		inspect_raise(in, "limit.text");
 	start = in->text.len;
 	if (in->text_html) {
 		struct buf stripped;
@@ -632,11 +496,15 @@ text_end(struct inspect *in)
 			if (ws && space)
 				continue;
 			space = ws;
-			(void)buf_append(&in->text, ws ? " " : &ch, 1);
+			if (buf_append(&in->text, ws ? " " : &ch, 1) < 0) {
+				inspect_raise(in, "limit.text");
+				break;
+			}
 		}
 		buf_free(&stripped);
 	} else {
-		(void)buf_append(&in->text, utf8.data, utf8.len);
+		if (buf_append(&in->text, utf8.data, utf8.len) < 0)
+			inspect_raise(in, "limit.text");
 	}
 	if (in->text.len > start) {
 		in->texts = mem_reallocarray(in->texts, in->ntexts + 1,
@@ -800,9 +668,11 @@ on_mime(void *ctx, const struct mime_event *ev)
 		}
 		break;
 	case MIME_EV_BODY:
-		if (in->text_part == p->index)
-			(void)buf_append(&in->part_text, ev->value.p,
-			    ev->value.len);
+		/* Text past limits.text_bytes is not read by content
+		 * rules or the legacy decoders: a finding, not a cut. */
+		if (in->text_part == p->index && buf_append(&in->part_text,
+		    ev->value.p, ev->value.len) < 0)
+			inspect_raise(in, "limit.text");
 		inspect_leaf_body(in, p, ev->value);
 		break;
 	case MIME_EV_PART_END:
@@ -844,6 +714,9 @@ inspect_defect(struct inspect *in, const struct mime_event *ev)
 		break;
 	case MIME_LIMIT_LINE_LENGTH:
 		inspect_raise(in, "limit.line-length");
+		break;
+	case MIME_LIMIT_PARAMS:
+		inspect_raise(in, "limit.mime-params");
 		break;
 	case MIME_DEF_BAD_HEADER_LINE:
 		if (p->index == 0 && in->reading == NULL)
@@ -902,6 +775,22 @@ inspect_leaf_end(struct inspect *in, const struct mime_part *p, bool inspect)
 
 /* ------------------------------------------------------------ feeding */
 
+void
+inspect_mime_limits(const struct inspect *in, struct mime_limits *ml)
+{
+	mime_limits_default(ml);
+	ml->depth = in->lim->mime_depth;
+	ml->parts = in->lim->mime_parts;
+	ml->header_bytes = in->lim->header_bytes;
+	ml->header_count = in->lim->header_count;
+	ml->line_length = in->lim->line_length;
+	ml->params = in->lim->mime_params;
+	ml->param_sections = in->lim->param_sections;
+	/* A value is at most its field; only decoding can make it longer
+	 * (a bad byte becomes U+FFFD), and a cut is a limit hit. */
+	ml->param_bytes = in->lim->header_bytes;
+}
+
 struct inspect *
 inspect_new(struct policy *p, const struct envelope *env, time_t now,
     struct scan_engine *engine, bool store)
@@ -920,6 +809,10 @@ inspect_new(struct policy *p, const struct envelope *env, time_t now,
 	for (size_t i = 0; i < env->nrcpts; i++)
 		in->rcpts[i] = mem_strdup(env->rcpts[i]);
 	in->env.rcpts = (const char *const *)in->rcpts;
+	/* The milter refuses recipients past the limit; --test and other
+	 * callers get the finding. */
+	if (env->nrcpts > in->lim->recipients)
+		inspect_raise(in, "limit.recipients");
 	in->env.queue_id = NULL;
 	if (env->queue_id != NULL)
 		in->env.queue_id = mem_strdup(env->queue_id);
@@ -938,12 +831,7 @@ inspect_new(struct policy *p, const struct envelope *env, time_t now,
 	in->budget.ratio = in->lim->archive_ratio;
 	buf_init(&in->text, in->lim->text_bytes);
 	buf_init(&in->part_text, in->lim->text_bytes);
-	mime_limits_default(&ml);
-	ml.depth = in->lim->mime_depth;
-	ml.parts = in->lim->mime_parts;
-	ml.header_bytes = in->lim->header_bytes;
-	ml.header_count = in->lim->header_count;
-	ml.line_length = in->lim->line_length;
+	inspect_mime_limits(in, &ml);
 	in->mime = mime_new(&ml, on_mime, in);
 	in->store = store;
 	in->engine = engine != NULL ? scan_engine_ref(engine) : NULL;
@@ -1100,9 +988,15 @@ object_each(void *ctx, enum field field, const char *subkey,
 	case FIELD_ATTACHMENT_EXTENSION:
 		if (a == NULL)
 			return false;
-		for (size_t i = 0; i < a->nexts; i++)
-			if (visit_str(c, visit, a->exts[i]))
-				return true;
+		for (int k = 0; k < 2; k++) {
+			size_t pos = 0;
+
+			if (a->names[k] == NULL)
+				continue;
+			while (inspect_name_ext(a->names[k], &pos, &f.s))
+				if (visit(c, &f))
+					return true;
+		}
 		return false;
 	case FIELD_ATTACHMENT_DECLARED_TYPE:
 		return a != NULL && a->declared[0] != '\0' &&
@@ -1300,12 +1194,40 @@ set_reply(struct verdict *v, const struct rule *r)
 }
 
 
+/* Every rule that applies, or only those testing check (once more). */
+static void
+judge_rules(struct inspect *in, const char *check)
+{
+	struct object msg = { in, NULL };
+	struct rule_facts facts = { object_each, &msg };
+
+	for (size_t i = 0; i < in->p->nrules; i++) {
+		const struct rule *r = &in->p->rules[i];
+
+		if (!rule_applies(in, r) || (check != NULL &&
+		    !rule_tests_check(r, check)))
+			continue;
+		if (rule_matches(r, &facts)) {
+			add_hit(in, r, NULL);
+			continue;
+		}
+		if (!rule_per_attachment(r))
+			continue;
+		for (size_t k = 0; k < in->natts; k++) {
+			struct object att = { in, &in->atts[k] };
+			struct rule_facts af = { object_each, &att };
+
+			if (rule_matches(r, &af))
+				add_hit(in, r, &in->atts[k]);
+		}
+	}
+}
+
 const struct verdict *
 inspect_finish(struct inspect *in)
 {
 	struct verdict *v = &in->verdict;
-	struct object msg = { in, NULL };
-	struct rule_facts facts = { object_each, &msg };
+	uint64_t regex_hits;
 
 	if (in->finished)
 		return v;
@@ -1326,24 +1248,13 @@ inspect_finish(struct inspect *in)
 	inspect_virus_message(in);
 	decide_direction(in);
 
-	for (size_t i = 0; i < in->p->nrules; i++) {
-		const struct rule *r = &in->p->rules[i];
-
-		if (!rule_applies(in, r))
-			continue;
-		if (rule_matches(r, &facts)) {
-			add_hit(in, r, NULL);
-			continue;
-		}
-		if (!rule_per_attachment(r))
-			continue;
-		for (size_t k = 0; k < in->natts; k++) {
-			struct object att = { in, &in->atts[k] };
-			struct rule_facts af = { object_each, &att };
-
-			if (rule_matches(r, &af))
-				add_hit(in, r, &in->atts[k]);
-		}
+	regex_hits = regex_thread_limit_hits();
+	judge_rules(in, NULL);
+	if (regex_thread_limit_hits() != regex_hits) {
+		/* A pattern gave up at limits.regex_*: it could not say no,
+		 * so the rules on limit.regex decide, after the others. */
+		inspect_raise(in, "limit.regex");
+		judge_rules(in, "limit.regex");
 	}
 
 	v->action = ACTION_ACCEPT;
@@ -1424,10 +1335,10 @@ inspect_free(struct inspect **inp)
 			free(in->atts[i].names[k]);
 			free(in->atts[i].raw[k]);
 		}
-		for (size_t k = 0; k < in->atts[i].nexts; k++)
-			free(in->atts[i].exts[k]);
+		free(in->atts[i].checks);
 	}
 	free(in->atts);
+	free(in->checks);
 	for (size_t i = 0; i < in->nhits; i++) {
 		free(in->hits[i].filename);
 		free(in->hits[i].detail);
@@ -1446,6 +1357,7 @@ inspect_free(struct inspect **inp)
 	inspect_items_free(in);
 	for (size_t i = 0; i < in->nviruses; i++)
 		free(in->viruses[i]);
+	free(in->viruses);
 	free(in->scan_error);
 	scan_engine_unref(&in->engine);
 	policy_unref(&in->p);

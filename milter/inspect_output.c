@@ -235,7 +235,7 @@ inspect_alerts(const struct inspect *in, struct alert_log *log)
 
 			json_key(w, "rcpt_to");
 			json_array_begin(w);
-			for (size_t k = 0; k < in->env.nrcpts && k < 50; k++)
+			for (size_t k = 0; k < in->env.nrcpts; k++)
 				json_string(w, in->env.rcpts[k]);
 			json_array_end(w);
 		}

@@ -14,8 +14,13 @@
 #include "inspect.h"
 #include "mime.h"
 
-#define MAX_CHECKS 64
-#define MAX_EXTS 8
+/*
+ * No fixed bound on what a message's facts may hold: check names are kept
+ * once each (the table of policy/check.c bounds them), extensions are read
+ * from the names when a rule asks, virus names grow with the scans (one
+ * per scan at most).  A fact dropped for want of room is a rule that does
+ * not fire.
+ */
 #define RFC5322_LINE_MAX 998
 
 struct attachment {
@@ -28,10 +33,8 @@ struct attachment {
 	uint64_t off_header, off_end;
 	char *names[2];		/* normalised filename, name (may be NULL) */
 	char *raw[2];		/* as declared, decoded to UTF-8 */
-	char *exts[MAX_EXTS];
-	size_t nexts;
 	char declared[128];
-	const char *checks[MAX_CHECKS];
+	const char **checks;	/* each name once */
 	size_t nchecks;
 };
 
@@ -53,7 +56,7 @@ struct inspect {
 	bool spooling;
 	bool store;		/* commit blocked messages to the store */
 	struct scan_engine *engine;
-	char *viruses[8];	/* names libclamav reported */
+	char **viruses;		/* names libclamav reported, each once */
 	size_t nviruses;
 	char *scan_error;
 	bool internal_error;
@@ -94,7 +97,7 @@ struct inspect {
 	bool part_scan;		/* keep the whole part for libclamav */
 	struct content_budget budget;
 
-	const char *checks[MAX_CHECKS];	/* message-level */
+	const char **checks;	/* message-level, each name once */
 	size_t nchecks;
 	size_t parts;
 	bool is_multipart;
@@ -118,7 +121,21 @@ struct inspect {
 	bool finished;
 };
 
-/* Raise a message-level check (each name once, up to MAX_CHECKS). */
+/* inspect_names.c: a name as a reader shows it (malloc'd; *bidi_r set
+ * when invisible or bidirectional characters were removed). */
+char *inspect_name_normalise(const char *raw, bool *bidi_r);
+/* The extensions of a normalised name, one per call from *pos (0 to
+ * start); false after the last. */
+bool inspect_name_ext(const char *name, size_t *pos, struct span *e);
+/* A dangerous last extension disguised behind another or by padding. */
+bool inspect_name_double_ext(const struct inspect *in, const char *name);
+/* The last extension names a type family the true type contradicts. */
+bool inspect_name_type_mismatch(const char *name, const char *type);
+
+/* The MIME parser's limits from limits.* (every reading uses them). */
+void inspect_mime_limits(const struct inspect *in, struct mime_limits *ml);
+
+/* Raise a message-level check (each name once). */
 void inspect_raise(struct inspect *in, const char *name);
 
 /* inspect_virus.c: libclamav on bytes msgsec decoded (a virus found is

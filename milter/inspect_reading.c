@@ -492,12 +492,7 @@ read_again(struct inspect *in, const struct mime_reading *r,
 	char *chunk = mem_malloc(READ_CHUNK);
 	uint64_t off = 0;
 
-	mime_limits_default(&ml);
-	ml.depth = in->lim->mime_depth;
-	ml.parts = in->lim->mime_parts;
-	ml.header_bytes = in->lim->header_bytes;
-	ml.header_count = in->lim->header_count;
-	ml.line_length = in->lim->line_length;
+	inspect_mime_limits(in, &ml);
 	m = mime_new(&ml, on_event, rp);
 	if (r != NULL)
 		mime_set_reading(m, r);

@@ -2,9 +2,11 @@
  * inspect_virus.c - clause 1.1's virus scanning inside the message
  * pipeline: each decoded attachment from memory, then the message whole.
  *
- * Trusts: nothing in the bytes (libclamav reads them).  Keeps at most
- * eight virus names per message, each once.  The engine is shared and
- * reference-counted; scans are bounded by clamav.max_scans (scan.c).
+ * Trusts: nothing in the bytes (libclamav reads them).  Keeps every virus
+ * name reported, each once: a rule on virus names must see them all, and
+ * there is at most one per scan (scans are bounded by the parts and files
+ * the limits let through).  The engine is shared and reference-counted;
+ * scans at once are bounded by clamav.max_scans (scan.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,20 @@
 #include "scan.h"
 
 #include "inspect_priv.h"
+
+/* Keep a virus name (owned from here on), each name once. */
+static void
+add_virus(struct inspect *in, char *vname)
+{
+	for (size_t i = 0; i < in->nviruses; i++)
+		if (strcmp(in->viruses[i], vname) == 0) {
+			free(vname);
+			return;
+		}
+	in->viruses = mem_reallocarray(in->viruses, in->nviruses + 1,
+	    sizeof(*in->viruses));
+	in->viruses[in->nviruses++] = vname;
+}
 
 /*
  * libclamav's answer on something we decoded: a virus is virus.found with
@@ -32,15 +48,8 @@ inspect_virus_decoded(struct inspect *in, const void *data, size_t len)
 	r = scan_buffer(in->engine, len > 0 ? data : "", len, &vname);
 	if (r == SCAN_VIRUS && vname != NULL) {
 		inspect_raise(in, "virus.found");
-		for (size_t i = 0; i < in->nviruses; i++)
-			if (strcmp(in->viruses[i], vname) == 0) {
-				free(vname);
-				return;
-			}
-		if (in->nviruses < 8) {
-			in->viruses[in->nviruses++] = vname;
-			return;
-		}
+		add_virus(in, vname);
+		return;
 	}
 	free(vname);
 }
@@ -80,10 +89,8 @@ inspect_virus_message(struct inspect *in)
 		    in->spool.mem : "", in->spool.mem_len, &name);
 	if (r == SCAN_VIRUS) {
 		inspect_raise(in, "virus.found");
-		if (in->nviruses < 8)
-			in->viruses[in->nviruses++] = name;
-		else
-			free(name);
+		if (name != NULL)
+			add_virus(in, name);
 	} else if (r == SCAN_ERROR) {
 		in->scan_error = name != NULL ? name :
 		    mem_strdup("scan failed");

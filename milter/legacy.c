@@ -64,18 +64,17 @@ next_line(const char *text, size_t len, size_t *pos, struct span *line)
 	return true;
 }
 
+/* A name, whole: a cut one would lose its extension. */
 static void
-copy_name(char *dst, struct span s)
+set_name(char **dst, struct span s)
 {
-	size_t n = s.len < LEGACY_NAME_MAX - 1 ? s.len : LEGACY_NAME_MAX - 1;
-
-	memcpy(dst, s.p, n);
-	dst[n] = '\0';
+	free(*dst);
+	*dst = mem_strndup(s.p, s.len);
 }
 
 /* "begin 644 name": the name, or false. */
 static bool
-uu_begin(struct span l, char *name)
+uu_begin(struct span l, char **name)
 {
 	size_t i = 6;
 
@@ -85,8 +84,8 @@ uu_begin(struct span l, char *name)
 		i++;
 	if (i == 6 || i >= l.len || l.p[i] != ' ')
 		return false;
-	copy_name(name, span_trim((struct span){ l.p + i + 1, l.len - i - 1 }));
-	return name[0] != '\0';
+	set_name(name, span_trim((struct span){ l.p + i + 1, l.len - i - 1 }));
+	return (*name)[0] != '\0';
 }
 
 static void
@@ -115,7 +114,7 @@ uu_line(struct span l, struct out *o)
 
 /* "=ybegin part=1 line=128 size=123 name=file.exe": name is last. */
 static bool
-y_begin(struct span l, char *name)
+y_begin(struct span l, char **name)
 {
 	const char *n;
 
@@ -125,9 +124,9 @@ y_begin(struct span l, char *name)
 	if (n == NULL)
 		return false;
 	n += 6;
-	copy_name(name, span_trim((struct span){ n, (size_t)(l.p + l.len -
+	set_name(name, span_trim((struct span){ n, (size_t)(l.p + l.len -
 	    n) }));
-	return name[0] != '\0';
+	return (*name)[0] != '\0';
 }
 
 static void
@@ -149,10 +148,11 @@ legacy_scan_text(const char *text, size_t len, size_t max_out, legacy_fn fn,
 {
 	size_t pos = 0, files = 0;
 	struct span l;
-	char name[LEGACY_NAME_MAX];
+	char *name = NULL;
+	bool go = true;
 
-	while (files < LEGACY_MAX_FILES && next_line(text, len, &pos, &l)) {
-		bool uu = uu_begin(l, name), y = !uu && y_begin(l, name);
+	while (go && next_line(text, len, &pos, &l)) {
+		bool uu = uu_begin(l, &name), y = !uu && y_begin(l, &name);
 		struct out o;
 
 		if (!uu && !y)
@@ -171,11 +171,12 @@ legacy_scan_text(const char *text, size_t len, size_t max_out, legacy_fn fn,
 			else
 				y_line(l, &o);
 		}
-		fn(ctx, uu ? "uuencode" : "yenc", name, o.p, o.len,
+		go = fn(ctx, uu ? "uuencode" : "yenc", name, o.p, o.len,
 		    o.truncated);
 		free(o.p);
 		files++;
 	}
+	free(name);
 	return files;
 }
 
@@ -251,14 +252,13 @@ legacy_binhex(const char *text, size_t len, size_t max_out, legacy_fn fn,
 			uint32_t dlen = (uint32_t)d[h] << 24 | (uint32_t)d[h + 1]
 			    << 16 | (uint32_t)d[h + 2] << 8 | d[h + 3];
 			size_t off = h + 10, have = dec.len - off;
-			char name[LEGACY_NAME_MAX];
-
+			char *name = mem_strndup(dec.p + 1, nlen);
 			size_t n = dlen < have ? dlen : have;
 
-			copy_name(name, (struct span){ dec.p + 1, nlen });
-			fn(ctx, "binhex", name, dec.p + off, n < max_out ? n :
-			    max_out, dec.truncated || dlen > have ||
+			(void)fn(ctx, "binhex", name, dec.p + off, n < max_out ?
+			    n : max_out, dec.truncated || dlen > have ||
 			    n > max_out);
+			free(name);
 			rc = 0;
 		}
 	}
@@ -326,7 +326,7 @@ legacy_tnef(const void *data, size_t len, size_t max_out, legacy_fn fn,
     void *ctx)
 {
 	struct cursor c = { data, len, false };
-	char name[LEGACY_NAME_MAX] = "";
+	char *name;
 	const unsigned char *fdata = NULL;
 	size_t flen = 0;
 	bool in_att = false;
@@ -335,7 +335,10 @@ legacy_tnef(const void *data, size_t len, size_t max_out, legacy_fn fn,
 	if (get_u32(&c) != TNEF_SIGNATURE || c.error)
 		return -1;
 	skip(&c, 2);	/* legacy key */
-	while (!c.error && c.left > 0 && files < LEGACY_MAX_FILES) {
+	name = mem_strdup("");
+	bool go = true;
+
+	while (go && !c.error && c.left > 0) {
 		unsigned level = get_u8(&c);
 		uint32_t id = get_u32(&c), alen = get_u32(&c);
 		const unsigned char *val = c.p;
@@ -348,7 +351,8 @@ legacy_tnef(const void *data, size_t len, size_t max_out, legacy_fn fn,
 			continue;
 		if (id == ATT_ATTACH_REND_DATA) {
 			if (in_att && (name[0] != '\0' || fdata != NULL)) {
-				fn(ctx, "tnef", name[0] ? name : "attachment",
+				go = fn(ctx, "tnef", name[0] ? name :
+				    "attachment",
 				    fdata != NULL ? (const void *)fdata : "",
 				    flen < max_out ? flen : max_out,
 				    flen > max_out);
@@ -363,18 +367,18 @@ legacy_tnef(const void *data, size_t len, size_t max_out, legacy_fn fn,
 
 			while (n > 0 && val[n - 1] == '\0')
 				n--;
-			copy_name(name, (struct span){ (const char *)val, n });
+			set_name(&name, (struct span){ (const char *)val, n });
 		} else if (id == ATT_ATTACH_DATA) {
 			fdata = val;
 			flen = alen;
 		}
 	}
-	if (in_att && (name[0] != '\0' || fdata != NULL) &&
-	    files < LEGACY_MAX_FILES) {
-		fn(ctx, "tnef", name[0] ? name : "attachment",
+	if (go && in_att && (name[0] != '\0' || fdata != NULL)) {
+		(void)fn(ctx, "tnef", name[0] ? name : "attachment",
 		    fdata != NULL ? (const void *)fdata : "",
 		    flen < max_out ? flen : max_out, flen > max_out);
 		files++;
 	}
+	free(name);
 	return files;
 }

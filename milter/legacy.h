@@ -5,8 +5,10 @@
  * goes through the same name, type and archive checks as any attachment.
  *
  * Trusts: nothing.  Every decoder is bounded: output per file (max_out; a
- * longer file is cut and flagged), files per call (LEGACY_MAX_FILES), and
- * it never reads past its input.
+ * longer file is cut and flagged) and it never reads past its input.  The
+ * number of files is the callback's to bound (it returns false to stop:
+ * the caller's budget, limits.archive_members, and a limit.* finding, not
+ * a silent cut); names are kept whole, however long.
  */
 #ifndef MSGSEC_LEGACY_H
 #define MSGSEC_LEGACY_H
@@ -14,11 +16,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define LEGACY_MAX_FILES 256
-#define LEGACY_NAME_MAX 256
-
-/* kind: "uuencode", "yenc", "binhex", "tnef"; truncated: cut at max_out. */
-typedef void (*legacy_fn)(void *ctx, const char *kind, const char *name,
+/* kind: "uuencode", "yenc", "binhex", "tnef"; truncated: cut at max_out.
+ * Returns true to go on to the next file. */
+typedef bool (*legacy_fn)(void *ctx, const char *kind, const char *name,
     const void *data, size_t len, bool truncated);
 
 /* uuencoded ("begin 644 name" .. "end") and yEnc ("=ybegin" .. "=yend")

@@ -37,6 +37,8 @@ mime_limits_default(struct mime_limits *l)
 	l->header_count = 1000;
 	l->line_length = 65536;
 	l->params = 64;
+	l->param_sections = 64;
+	l->param_bytes = 1024 * 1024;
 }
 
 const char *
@@ -69,6 +71,8 @@ mime_defect_name(enum mime_defect d)
 		return "limit-header-count";
 	case MIME_LIMIT_LINE_LENGTH:
 		return "limit-line-length";
+	case MIME_LIMIT_PARAMS:
+		return "limit-params";
 	}
 	return "?";
 }
@@ -594,6 +598,29 @@ boundary_unquoted(const char *ctype)
 	return false;
 }
 
+/*
+ * A Content-* field's parameters under limits.mime_params,
+ * limits.param_sections and limits.param_bytes.  A parameter dropped or
+ * cut is a MIME_LIMIT_PARAMS defect (the 65th parameter may be the file
+ * name), never a silent loss.
+ */
+static void
+params_init(const struct mime *m, struct mimeparam *params)
+{
+	struct mimeparam_limits pl = { m->lim.params, m->lim.param_sections,
+		m->lim.param_bytes };
+
+	mimeparam_init_limits(params, &pl);
+	params->max = m->lim.params;
+}
+
+static bool
+params_over(const struct mimeparam *params)
+{
+	return params->dropped > 0 || params->truncated > 0 ||
+	    params->sections_over > 0;
+}
+
 /* The header block ended: decide what the part is and how to read it. */
 static int
 headers_done(struct mime *m)
@@ -601,7 +628,7 @@ headers_done(struct mime *m)
 	struct mime_part *p = &m->cur;
 	struct mimeparam params;
 	struct span v;
-	bool ok_type = false;
+	bool ok_type = false, over;
 	const char *ctype, *cdisp, *cte;
 
 	if (field_done(m) < 0)
@@ -613,7 +640,7 @@ headers_done(struct mime *m)
 	if (m->header_count > m->lim.header_count &&
 	    emit_defect(m, p, MIME_LIMIT_HEADER_COUNT) < 0)
 		return -1;
-	mimeparam_init(&params, m->lim.params);
+	params_init(m, &params);
 	ctype = m->shared->rd.header_last && m->ctype2 != NULL ? m->ctype2 :
 	    m->ctype;
 	cdisp = m->shared->rd.header_last && m->cdisp2 != NULL ? m->cdisp2 :
@@ -694,10 +721,11 @@ headers_done(struct mime *m)
 			f->digest = strcmp(p->type, "multipart/digest") == 0;
 		}
 	}
+	over = params_over(&params);
 	mimeparam_free(&params);
 
 	if (cdisp != NULL) {
-		mimeparam_init(&params, m->lim.params);
+		params_init(m, &params);
 		if (mimeparam_parse(&params, span_from_cstr(cdisp)) == 0) {
 			copy_lower(p->disposition, sizeof(p->disposition),
 			    span_from_cstr(params.value));
@@ -705,8 +733,11 @@ headers_done(struct mime *m)
 			if (v.p != NULL)
 				p->filename = mem_strndup(v.p, v.len);
 		}
+		over |= params_over(&params);
 		mimeparam_free(&params);
 	}
+	if (over && emit_defect(m, p, MIME_LIMIT_PARAMS) < 0)
+		return -1;
 	if (p->is_message && p->depth >= m->lim.depth) {
 		p->is_message = false;
 		if (emit_defect(m, p, MIME_LIMIT_DEPTH) < 0)

@@ -49,7 +49,9 @@ struct mime_limits {
 	size_t header_bytes;	/* most header bytes per part */
 	size_t header_count;	/* most header fields per part */
 	size_t line_length;	/* longest line assembled */
-	size_t params;		/* most Content-Type parameters */
+	size_t params;		/* most parameters in one Content-* field */
+	size_t param_sections;	/* most RFC 2231 sections of one parameter */
+	size_t param_bytes;	/* most bytes of one decoded parameter */
 };
 
 void mime_limits_default(struct mime_limits *l);
@@ -149,6 +151,7 @@ enum mime_defect {
 	MIME_LIMIT_HEADER_BYTES,
 	MIME_LIMIT_HEADER_COUNT,
 	MIME_LIMIT_LINE_LENGTH,
+	MIME_LIMIT_PARAMS,		/* a parameter dropped or cut */
 };
 
 const char *mime_defect_name(enum mime_defect d);

@@ -343,6 +343,7 @@ section_param(struct parser *ps, const char *name, size_t nlen,
 		if (str_to_u64((struct span){ suffix, digits }, 0,
 		    p->max_sections - 1, &v) < 0) {
 			p->sections_dropped++;
+			p->sections_over++;
 			return;
 		}
 		idx = (size_t)v;

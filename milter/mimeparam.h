@@ -81,6 +81,7 @@ struct mimeparam {
 	/* what was tolerated */
 	size_t dropped;		/* parameters over max */
 	size_t sections_dropped; /* sections over max_sections, or repeated */
+	size_t sections_over;	/* sections over max_sections (a limit hit) */
 	size_t truncated;	/* values cut at value_max */
 	size_t duplicates;	/* entries with .duplicate */
 	size_t junk;		/* items that were no parameter */

@@ -690,5 +690,5 @@ rfc2047_decode_full(struct span in, size_t max_words, struct buf *out,
 int
 rfc2047_decode(struct span in, struct buf *out)
 {
-	return rfc2047_decode_full(in, RFC2047_MAX_WORDS, out, NULL);
+	return rfc2047_decode_full(in, SIZE_MAX, out, NULL);
 }

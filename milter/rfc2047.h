@@ -20,8 +20,6 @@
 
 #include "str.h"
 
-/* Default bound on encoded-words decoded per value (rfc2047_decode). */
-#define RFC2047_MAX_WORDS 512
 /* Longest charset name accepted in a word, without its "*lang" suffix. */
 #define RFC2047_CHARSET_MAX 64
 
@@ -59,7 +57,12 @@ struct rfc2047_stats {
 int rfc2047_decode_full(struct span in, size_t max_words, struct buf *out,
     struct rfc2047_stats *stats_r);
 
-/* rfc2047_decode_full() with RFC2047_MAX_WORDS and no statistics. */
+/*
+ * rfc2047_decode_full() with every word decoded and no statistics.  No
+ * bound on words: a value is bounded by its field (limits.header_bytes),
+ * and a file name whose last words stayed literal would hide its
+ * extension.
+ */
 int rfc2047_decode(struct span in, struct buf *out);
 
 /*

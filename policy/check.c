@@ -84,7 +84,19 @@ static const struct check_info checks[] = {
 	{ "limit.line-length", M, "1.3",
 	    "a line over limits.line_length" },
 	{ "limit.archive", M, "1.1",
-	    "archive depth, member, size or ratio limit" },
+	    "archive depth, member, size or ratio limit (members include "
+	    "files in legacy encodings)" },
+	{ "limit.mime-params", M, "1.1",
+	    "a parameter over limits.mime_params or limits.param_sections, "
+	    "or cut decoding" },
+	{ "limit.text", M, "1.2",
+	    "text over limits.text_bytes: content rules and legacy "
+	    "encodings saw only its first bytes" },
+	{ "limit.regex", M, "1.2",
+	    "a content rule's pattern hit limits.regex_match_limit or "
+	    "limits.regex_depth_limit: it could not say no" },
+	{ "limit.recipients", M, "1.1",
+	    "more recipients than limits.recipients" },
 	/* network */
 	{ "tls.name-hidden", N, "3.1",
 	    "TLS Encrypted ClientHello to a known ECH front hides the name" },

@@ -174,8 +174,18 @@ static const struct config_key keys[] = {
 	{ "limits.line_length", CONF_U64, LIM(line_length), 0, "65536", 1000,
 	    GIB, "longest line the parser assembles (RFC 5322's 998 is a "
 	    "syntax check, not this)" },
-	{ "limits.text_bytes", CONF_U64, LIM(text_bytes), 0, "1048576", 1024,
-	    GIB, "decoded text kept per message for content rules" },
+	{ "limits.mime_params", CONF_U64, LIM(mime_params), 0, "64", 1,
+	    1000000, "most parameters in one Content-Type or "
+	    "Content-Disposition field" },
+	{ "limits.param_sections", CONF_U64, LIM(param_sections), 0, "64", 1,
+	    1000000, "most RFC 2231 sections (name*0, name*1 ...) of one "
+	    "parameter" },
+	{ "limits.recipients", CONF_U64, LIM(recipients), 0, "1000", 1,
+	    10000000, "most recipients of one message; the next are refused "
+	    "with 452 4.5.3, as Postfix's smtpd_recipient_limit does" },
+	{ "limits.text_bytes", CONF_U64, LIM(text_bytes), 0, "4194304", 1024,
+	    GIB, "decoded text kept per text part and per message for "
+	    "content rules and legacy encodings" },
 	{ "limits.spool_memory", CONF_U64, LIM(spool_memory), 0, "1048576", 0,
 	    GIB, "a message up to this size is held in memory while judged; "
 	    "a larger one is spooled to the quarantine folder" },

@@ -28,6 +28,9 @@ struct limits {
 	uint64_t header_bytes;
 	uint64_t header_count;
 	uint64_t line_length;
+	uint64_t mime_params;
+	uint64_t param_sections;
+	uint64_t recipients;
 	uint64_t text_bytes;
 	uint64_t spool_memory;
 	uint64_t archive_depth;

@@ -41,6 +41,7 @@ struct regex {
 static uint64_t limit_hits;
 /* Only match / no match is asked for, so one pair of offsets is enough. */
 static __thread pcre2_match_data *thread_md;
+static __thread uint64_t thread_limit_hits;
 
 /* PCRE2's allocations fail as mem.c's do: fatal (STYLE.md section 4). */
 static void __attribute__((noreturn))
@@ -140,7 +141,10 @@ regex_match(const struct regex *re, const char *subject, size_t len)
 		return 1;
 	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
 	    rc == PCRE2_ERROR_JIT_STACKLIMIT || rc == PCRE2_ERROR_HEAPLIMIT)
+	{
 		__atomic_add_fetch(&limit_hits, 1, __ATOMIC_RELAXED);
+		thread_limit_hits++;
+	}
 	return 0;
 }
 
@@ -154,6 +158,12 @@ bool
 regex_is_jit(const struct regex *re)
 {
 	return re->jit;
+}
+
+uint64_t
+regex_thread_limit_hits(void)
+{
+	return thread_limit_hits;
 }
 
 uint64_t

@@ -43,6 +43,10 @@ bool regex_is_jit(const struct regex *re);
 /* Process-wide count of matches abandoned at a limit. */
 uint64_t regex_limit_hits(void);
 
+/* The calling thread's count: a caller that compares it before and after
+ * judging knows its own patterns gave up (a limit.regex finding). */
+uint64_t regex_thread_limit_hits(void);
+
 /* Free this thread's match data (call before a worker thread exits). */
 void regex_thread_done(void);
 

@@ -10,6 +10,7 @@ Prints "ok NAME" / "FAIL NAME: why" lines for tests/run.sh.
 import base64
 import glob
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -77,7 +78,13 @@ def main():
         print("skip evasion (Postfix not installed)")
         return 0
     cases = []
-    for eml in sorted(glob.glob(os.path.join(TOP, "tests", "golden", "mail", "evasion-*.eml"))):
+    # The trick classes, and the names that only long counts of
+    # extensions or encoded words hid (issue 11's first example).
+    golden = os.path.join(TOP, "tests", "golden", "mail")
+    for eml in sorted(glob.glob(os.path.join(golden, "evasion-*.eml"))) + \
+            [os.path.join(golden, n + ".eml") for n in
+             ("ext-many-dots", "ext-forty-dots", "ext-double-long",
+              "ext-rfc2047-many-words")]:
         with open(eml, "rb") as f:
             data = f.read().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n").decode("latin-1")
         cases.append((os.path.basename(eml)[:-4], data))
@@ -123,8 +130,8 @@ def main():
                     held += f.read().decode("latin-1")
         for name, _ in cases:
             code, text = answers[name]
-            mid = "<%s@example.org>" % name[len("evasion-"):] if name.startswith("evasion-") \
-                else "<%s@example.org>" % name
+            m = re.search(r"(?im)^Message-ID:\s*(<[^>]+>)", dict(cases)[name])
+            mid = m.group(1) if m else "<%s@example.org>" % name
             refused = 500 <= code < 600
             is_held = code == 250 and mid in held
             ok = (refused or is_held) and mid not in delivered and mid in stored

@@ -89,12 +89,18 @@ decode_b64(struct decode_b64 *s, const char *in, size_t len, char *out)
 			s->acc = (s->acc << 6) | (v - 1);
 			switch (++s->pos) {
 			case 2:
-				out[o++] = (char)((s->acc >> 4) & 0xff);
+				if (!s->whole_groups)
+					out[o++] = (char)((s->acc >> 4) & 0xff);
 				break;
 			case 3:
-				out[o++] = (char)((s->acc >> 2) & 0xff);
+				if (!s->whole_groups)
+					out[o++] = (char)((s->acc >> 2) & 0xff);
 				break;
 			case 4:
+				if (s->whole_groups) {
+					out[o++] = (char)((s->acc >> 16) & 0xff);
+					out[o++] = (char)((s->acc >> 8) & 0xff);
+				}
 				out[o++] = (char)(s->acc & 0xff);
 				s->pos = 0;
 				s->acc = 0;
@@ -110,6 +116,12 @@ decode_b64(struct decode_b64 *s, const char *in, size_t len, char *out)
 			}
 			if (s->pos == 1)
 				s->partial++;
+			/* A padded group is whole: its bytes are out. */
+			if (s->whole_groups && s->pos >= 2)
+				out[o++] = (char)((s->acc >> (s->pos == 2 ? 4 :
+				    10)) & 0xff);
+			if (s->whole_groups && s->pos == 3)
+				out[o++] = (char)((s->acc >> 2) & 0xff);
 			s->pos = 0;
 			s->acc = 0;
 			s->ended = true;

@@ -60,6 +60,10 @@ struct decode_b64 {
 	bool stop_at_pad;	/* set by the caller after init: alphabet
 				 * bytes after padding are counted, not
 				 * decoded (what strict readers do) */
+	bool whole_groups;	/* set by the caller after init: bytes are
+				 * written when their group of four (or a
+				 * padded one) is whole, so an unpadded last
+				 * group is dropped (GMime, strict readers) */
 	size_t invalid;		/* bytes not in the alphabet, stray '=' */
 	size_t padded;		/* '=' bytes seen */
 	size_t after_pad;	/* alphabet bytes after the first padding */

@@ -523,6 +523,16 @@ set_encoding(struct mime *m, struct mime_part *part, const char *cte)
 	if (ntok > 1)
 		m->shared->amb |= MIME_AMB_ENCODING;
 	copy_lower(part->encoding_name, sizeof(part->encoding_name), s);
+	/* "\"base64\"": quotes are no part of the token (RFC 2045), and
+	 * GMime takes the value as an unknown encoding, the bytes as they
+	 * are; the guessing reading reads them so. */
+	if (memchr(v.p, '"', v.len) != NULL && s.len > 0) {
+		m->shared->amb |= MIME_AMB_ENCODING;
+		if (m->shared->rd.cte_guess) {
+			part->encoding = MIME_ENC_UNKNOWN;
+			return;
+		}
+	}
 	if (s.len == 0 || span_eq_nocase(s, "7bit") ||
 	    span_eq_nocase(s, "8bit") || span_eq_nocase(s, "binary"))
 		part->encoding = MIME_ENC_IDENTITY;
@@ -677,7 +687,11 @@ headers_done(struct mime *m)
 	 */
 	p->is_message = strcmp(p->type, "message/rfc822") == 0 ||
 	    strcmp(p->type, "message/global") == 0 ||
-	    strcmp(p->type, "message/partial") == 0;
+	    strcmp(p->type, "message/partial") == 0 ||
+	    /* RFC 1036's Usenet article type: GMime and Thunderbird open
+	     * it as a message, so its attachments must not hide in it. */
+	    strcmp(p->type, "message/news") == 0 ||
+	    strcmp(p->type, "message/rfc2822") == 0;
 
 	if (p->is_multipart) {
 		v = param_get(m, &params, "boundary", MIME_AMB_BOUNDARY);
@@ -697,7 +711,13 @@ headers_done(struct mime *m)
 				v.len = (size_t)((const char *)memchr(v.p, ' ',
 				    v.len) - v.p);
 		}
-		if (v.p == NULL || v.len == 0) {
+		/* boundary="": most readers see no multipart, GMime
+		 * takes "--" lines as its delimiters; the loose reading
+		 * does too. */
+		if (v.p != NULL && v.len == 0)
+			m->shared->amb |= MIME_AMB_BOUNDARY;
+		if (v.p == NULL || (v.len == 0 &&
+		    !m->shared->rd.boundary_loose)) {
 			p->is_multipart = false;
 			if (emit_defect(m, p, MIME_DEF_NO_BOUNDARY) < 0) {
 				mimeparam_free(&params);
@@ -933,6 +953,7 @@ body_bytes(struct mime *m, const char *p, size_t len)
 			bad_before = m->b64.invalid + m->b64.after_pad;
 			m->b64.stop_at_pad = m->shared->rd.b64 ==
 			    MIME_B64_STOP_AT_PAD;
+			m->b64.whole_groups = m->b64.stop_at_pad;
 			if (m->shared->rd.b64 == MIME_B64_LINEWISE &&
 			    !b64_line(p, take)) {
 				m->shared->amb |= MIME_AMB_DECODING;
@@ -1063,7 +1084,7 @@ find_boundary(const struct mime *m, const char *p, size_t len, bool *close_r)
 	bool loose = m->shared->rd.boundary_loose;
 	size_t open = m->nframes;
 
-	if (len < 3 || p[0] != '-' || p[1] != '-')
+	if (len < 2 || p[0] != '-' || p[1] != '-')
 		return -1;
 	/* The inner-first reading: only the innermost open multipart's
 	 * delimiters count (an outer one inside it is content). */

@@ -867,6 +867,13 @@ header_line(struct mime *m, const char *p, size_t len, const char *eol,
 	if (m->in_long_line)
 		return field_append(m, p, len);
 	if (!is_field_start(p, len)) {
+		/* Some readers end the block here, others (GMime) skip
+		 * the line and read on. */
+		if (m->header_count > 0 || m->field.len > 0)
+			m->shared->amb |= MIME_AMB_HEADER;
+		if (m->shared->rd.skip_junk && len > 0 &&
+		    (m->header_count > 0 || m->field.len > 0))
+			return field_done(m);
 		if (m->shared->rd.fold_nocolon && len > 0 && m->field.len +
 		    len < m->lim.header_bytes) {
 			/* Hold it: a reader that unfolds the block first

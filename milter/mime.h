@@ -99,6 +99,9 @@ struct mime_reading {
 				 * delimiters count */
 	bool fold_nocolon;	/* a header line without a colon followed
 				 * by a continuation line is one field */
+	bool skip_junk;		/* a header line that is no field is
+				 * skipped, the block read on to the blank
+				 * line (GMime) */
 	enum mime_b64_mode b64;
 };
 

@@ -196,12 +196,17 @@ qp_text(struct decode_qp *s, char c, char *out)
 		break;
 	case ' ':
 	case '\t':
-		o = hold_ws(s, c, out);
+		if (s->keep_ws)
+			out[o++] = c;
+		else
+			o = hold_ws(s, c, out);
 		break;
 	case '\r':
 		s->state = DECODE_QP_CR;
 		break;
 	case '\n':
+		if (s->nws > 0)
+			s->ws_dropped++;
 		s->nws = 0;	/* rule 3: trailing white space goes */
 		out[o++] = '\n';
 		break;
@@ -228,6 +233,8 @@ decode_qp(struct decode_qp *s, const char *in, size_t len, char *out)
 		case DECODE_QP_CR:
 			s->state = DECODE_QP_TEXT;
 			if (c == '\n') {
+				if (s->nws > 0)
+					s->ws_dropped++;
 				s->nws = 0;
 				out[o++] = '\r';
 				out[o++] = '\n';
@@ -247,6 +254,10 @@ decode_qp(struct decode_qp *s, const char *in, size_t len, char *out)
 				s->state = DECODE_QP_EQ_CR;
 			} else if (c == '\n') {
 				s->state = DECODE_QP_TEXT; /* soft break */
+			} else if ((c == ' ' || c == '\t') && s->strict) {
+				out[o++] = '=';
+				s->state = DECODE_QP_TEXT;
+				o += qp_text(s, c, out + o);
 			} else if (c == ' ' || c == '\t') {
 				s->state = DECODE_QP_EQ_WS;
 				s->ws[s->nws++] = c;
@@ -274,9 +285,11 @@ decode_qp(struct decode_qp *s, const char *in, size_t len, char *out)
 			    s->nws < DECODE_QP_WS_MAX) {
 				s->ws[s->nws++] = c;
 			} else if (c == '\r') {
+				s->lenient++;
 				s->nws = 0;
 				s->state = DECODE_QP_EQ_CR;
 			} else if (c == '\n') {
+				s->lenient++;
 				s->nws = 0;	/* "=  \n": soft break */
 				s->state = DECODE_QP_TEXT;
 			} else {
@@ -317,6 +330,9 @@ decode_qp_finish(struct decode_qp *s, char *out)
 		break;
 	case DECODE_QP_EQ_HEX:
 		s->invalid++;
+		s->lenient++;
+		if (s->strict)
+			break;	/* GMime drops it */
 		out[o++] = '=';
 		out[o++] = s->hex1;
 		break;

@@ -106,6 +106,16 @@ struct decode_qp {
 	char ws[DECODE_QP_WS_MAX];
 	size_t invalid;		/* "=" sequences passed through as is */
 	size_t ws_passed;	/* white space runs too long to hold */
+	size_t lenient;		/* where a strict reader reads otherwise:
+				 * "=" white space line end taken as a soft
+				 * break, a final incomplete escape kept */
+	size_t ws_dropped;	/* white space runs dropped before a line
+				 * end (a strict reader keeps them) */
+	bool strict;		/* set by the caller: "=" then white space
+				 * is literal, a final incomplete escape is
+				 * dropped (GMime) */
+	bool keep_ws;		/* set by the caller: white space is always
+				 * data, none dropped before a line end */
 };
 
 /* Start (or restart) a quoted-printable stream.  Cannot fail. */

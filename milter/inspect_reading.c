@@ -71,6 +71,8 @@ static const struct reading_def {
 	    { .name = "b64-linewise", .b64 = MIME_B64_LINEWISE } },
 	{ MIME_AMB_DECODING,
 	    { .name = "b64-per-line", .b64 = MIME_B64_PER_LINE } },
+	{ MIME_AMB_DECODING,
+	    { .name = "qp-strict", .qp_strict = true } },
 };
 #define READINGS_MAX (sizeof(readings) / sizeof(readings[0]) + 1)
 

@@ -949,7 +949,8 @@ b64_line(const char *p, size_t len)
 static int
 body_bytes(struct mime *m, const char *p, size_t len)
 {
-	size_t bad_before, n;
+	size_t bad_before, lenient, ws, n;
+	bool text;
 
 	while (len > 0) {
 		size_t take = len < m->lim.line_length ? len :
@@ -989,7 +990,19 @@ body_bytes(struct mime *m, const char *p, size_t len)
 			break;
 		case MIME_ENC_QP:
 			bad_before = m->qp.invalid;
+			lenient = m->qp.lenient;
+			ws = m->qp.ws_dropped;
+			text = strncmp(m->cur.type, "text/", 5) == 0;
+			m->qp.strict = m->shared->rd.qp_strict;
+			/* White space before a line end matters in a file,
+			 * not in text for people (content rules). */
+			m->qp.keep_ws = m->qp.strict && !text;
 			n = decode_qp(&m->qp, p, take, m->out);
+			/* A strict reader (GMime) reads these bytes
+			 * otherwise: the qp-strict reading does. */
+			if (m->qp.lenient != lenient ||
+			    (m->qp.ws_dropped != ws && !text))
+				m->shared->amb |= MIME_AMB_DECODING;
 			if (bad_before == 0 && m->qp.invalid > 0) {
 				m->shared->amb |= MIME_AMB_DECODING;
 				if (emit_defect(m, &m->cur, MIME_DEF_QP) < 0)
@@ -1017,8 +1030,13 @@ body_flush(struct mime *m)
 
 	if (m->cur.encoding == MIME_ENC_BASE64)
 		n = decode_b64_finish(&m->b64, m->out);
-	else if (m->cur.encoding == MIME_ENC_QP)
+	else if (m->cur.encoding == MIME_ENC_QP) {
+		size_t lenient = m->qp.lenient;
+
 		n = decode_qp_finish(&m->qp, m->out);
+		if (m->qp.lenient != lenient)
+			m->shared->amb |= MIME_AMB_DECODING;
+	}
 	return n > 0 ? deliver(m, m->out, n) : 0;
 }
 

@@ -103,6 +103,8 @@ struct mime_reading {
 				 * skipped, the block read on to the blank
 				 * line (GMime) */
 	enum mime_b64_mode b64;
+	bool qp_strict;		/* quoted-printable as strict readers
+				 * decode it (decode.h: strict) */
 };
 
 enum mime_encoding {

@@ -22,6 +22,7 @@ struct counts {
 };
 
 static const size_t chunks[] = { 1, 2, 3, 7, 0 /* whole */ };
+static bool strict;	/* the strict readings: whole base64 groups, strict QP */
 
 /* Decode in[0..len) in pieces of chunk bytes (0: whole) into out. */
 static size_t
@@ -35,6 +36,8 @@ run(int qp, const char *in, size_t len, size_t chunk, char *out,
 
 	decode_b64_init(&b);
 	decode_qp_init(&q);
+	b.whole_groups = strict;
+	q.strict = q.keep_ws = strict;
 	if (chunk == 0)
 		chunk = len == 0 ? 1 : len;
 	while (off < len) {
@@ -409,6 +412,29 @@ test_hex(void **state)
 	assert_int_equal(decode_hex((char)0xb0), -1);
 }
 
+/* What the strict readings (b64-stop-at-pad, qp-strict) decode: as GMime
+ * does, whole base64 groups only, and quoted-printable whose white space
+ * is data, "=" then white space literal, a final "=X" dropped. */
+static void
+test_strict(void **state)
+{
+	(void)state;
+	strict = true;
+	(void)b64("TWFu", "Man");
+	(void)b64("TWFuTWE", "Man");		/* unpadded last group */
+	(void)b64("TWE=", "Ma");
+	(void)b64("TQ==", "M");
+	(void)b64("TWFu\r\nTW\r\nE=", "ManMa");
+	(void)qp("MZ=  \r\nmore= \t\r\nend", "MZ=  \r\nmore= \t\r\nend");
+	(void)qp("a=41 b  \r\n", "aA b  \r\n");
+	(void)qp("tail=4", "tail");
+	(void)qp("soft=\r\nbreak", "softbreak");
+	strict = false;
+	(void)b64("TWFuTWE", "ManMa");
+	(void)qp("MZ=  \r\nmore", "MZmore");
+	(void)qp("tail=4", "tail=4");
+}
+
 int
 main(void)
 {
@@ -424,6 +450,7 @@ main(void)
 		cmocka_unit_test(test_qp_ws_bound),
 		cmocka_unit_test(test_qp_out_bound),
 		cmocka_unit_test(test_hex),
+		cmocka_unit_test(test_strict),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

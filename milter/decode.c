@@ -337,10 +337,15 @@ decode_qp_finish(struct decode_qp *s, char *out)
 		out[o++] = s->hex1;
 		break;
 	case DECODE_QP_EQ:
+		/* A final "=" is a soft break whose line end belongs to
+		 * the next boundary delimiter (RFC 2046 5.1.1); MIME-tools
+		 * keeps it as data (the strict reading does). */
+		s->final_eq++;
+		if (s->strict)
+			out[o++] = '=';
+		break;
 	case DECODE_QP_EQ_WS:
 	case DECODE_QP_EQ_CR:
-		/* A final "=" is a soft break whose line end belongs to
-		 * the next boundary delimiter (RFC 2046 5.1.1). */
 		s->nws = 0;
 		break;
 	}

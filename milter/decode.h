@@ -111,6 +111,8 @@ struct decode_qp {
 				 * break, a final incomplete escape kept */
 	size_t ws_dropped;	/* white space runs dropped before a line
 				 * end (a strict reader keeps them) */
+	size_t final_eq;	/* a final "=" dropped (MIME-tools keeps
+				 * it) */
 	bool strict;		/* set by the caller: "=" then white space
 				 * is literal, a final incomplete escape is
 				 * dropped (GMime) */

@@ -523,10 +523,16 @@ set_encoding(struct mime *m, struct mime_part *part, const char *cte)
 	if (ntok > 1)
 		m->shared->amb |= MIME_AMB_ENCODING;
 	copy_lower(part->encoding_name, sizeof(part->encoding_name), s);
-	/* "\"base64\"": quotes are no part of the token (RFC 2045), and
-	 * GMime takes the value as an unknown encoding, the bytes as they
-	 * are; the guessing reading reads them so. */
-	if (memchr(v.p, '"', v.len) != NULL && s.len > 0) {
+	/* "\"base64\"", "base64 (note)", "base64 ": quotes, comments and
+	 * white space are no part of the token (RFC 2045), and GMime or
+	 * Python's email take such a value as an unknown encoding, the
+	 * bytes as they are; the guessing reading reads them so. */
+	while (v.len > 0 && (v.p[0] == ' ' || v.p[0] == '\t'))
+		v.p++, v.len--;
+	while (v.len > 0 && (v.p[v.len - 1] == '\r' ||
+	    v.p[v.len - 1] == '\n'))
+		v.len--;
+	if (s.len > 0 && (v.p != s.p || v.len != s.len)) {
 		m->shared->amb |= MIME_AMB_ENCODING;
 		if (m->shared->rd.cte_guess) {
 			part->encoding = MIME_ENC_UNKNOWN;
@@ -691,7 +697,10 @@ headers_done(struct mime *m)
 	    /* RFC 1036's Usenet article type: GMime and Thunderbird open
 	     * it as a message, so its attachments must not hide in it. */
 	    strcmp(p->type, "message/news") == 0 ||
-	    strcmp(p->type, "message/rfc2822") == 0;
+	    strcmp(p->type, "message/rfc2822") == 0 ||
+	    /* Its phantom entity's header names the file it points to:
+	     * readers list that name, so the name rules see it. */
+	    strcmp(p->type, "message/external-body") == 0;
 
 	if (p->is_multipart) {
 		v = param_get(m, &params, "boundary", MIME_AMB_BOUNDARY);
@@ -869,10 +878,14 @@ header_line(struct mime *m, const char *p, size_t len, const char *eol,
 	if (!is_field_start(p, len)) {
 		/* Some readers end the block here, others (GMime) skip
 		 * the line and read on. */
-		if (m->header_count > 0 || m->field.len > 0)
+		bool lead_ws = p[0] == ' ' || p[0] == '\t';
+
+		/* So with a first line of white space (a fold with nothing
+		 * to fold): Python's email and MIME-tools skip it. */
+		if (m->header_count > 0 || m->field.len > 0 || lead_ws)
 			m->shared->amb |= MIME_AMB_HEADER;
 		if (m->shared->rd.skip_junk && len > 0 &&
-		    (m->header_count > 0 || m->field.len > 0))
+		    (m->header_count > 0 || m->field.len > 0 || lead_ws))
 			return field_done(m);
 		if (m->shared->rd.fold_nocolon && len > 0 && m->field.len +
 		    len < m->lim.header_bytes) {
@@ -1031,10 +1044,12 @@ body_flush(struct mime *m)
 	if (m->cur.encoding == MIME_ENC_BASE64)
 		n = decode_b64_finish(&m->b64, m->out);
 	else if (m->cur.encoding == MIME_ENC_QP) {
-		size_t lenient = m->qp.lenient;
+		size_t lenient = m->qp.lenient, eq = m->qp.final_eq;
 
 		n = decode_qp_finish(&m->qp, m->out);
-		if (m->qp.lenient != lenient)
+		/* A final "=" matters in a file, not in text for people. */
+		if (m->qp.lenient != lenient || (m->qp.final_eq != eq &&
+		    strncmp(m->cur.type, "text/", 5) != 0))
 			m->shared->amb |= MIME_AMB_DECODING;
 	}
 	return n > 0 ? deliver(m, m->out, n) : 0;

@@ -4,7 +4,7 @@
 # (issue 11's classes: encodings, RFC 2231/2047 names, repeated headers and
 # parameters, boundary tricks, nesting, legacy encodings) or two at once.
 # Deterministic; writes NAME files into OUT_DIR (existing ones replaced).
-# Usage: /usr/bin/python3 tests/fuzz/make-gmime-diff-seeds.py OUT_DIR
+# Usage: /usr/bin/python3 tests/fuzz/make-gmime-diff-seeds.py [--eicar] OUT_DIR
 import base64
 import binascii
 import itertools
@@ -17,6 +17,13 @@ PAYLOAD = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" \
     b"msgsec seed payload \x00\x01\x02\xfe\r\n\x80 end"
 TEXT = b"Hello,\r\n\r\nplease find the file attached.\r\n"
 NAME = "evil.exe"
+# --eicar: the payload is the EICAR test string, built here from two
+# halves so that no file in the repository is a virus signature (the
+# reader jury, tests/jury, runs the same tricks with libclamav on).
+if "--eicar" in sys.argv:
+    sys.argv.remove("--eicar")
+    PAYLOAD = (b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR" +
+               b"-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*")
 HDR = (b"From: Alice <alice@example.com>\r\nTo: bob@example.org\r\n"
        b"Subject: seed\r\nDate: Tue, 14 Nov 2023 22:13:20 +0000\r\n"
        b"Message-ID: <seed@example.com>\r\n")

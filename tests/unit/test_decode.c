@@ -428,6 +428,7 @@ test_strict(void **state)
 	(void)qp("MZ=  \r\nmore= \t\r\nend", "MZ=  \r\nmore= \t\r\nend");
 	(void)qp("a=41 b  \r\n", "aA b  \r\n");
 	(void)qp("tail=4", "tail");
+	(void)qp("tail=", "tail=");
 	(void)qp("soft=\r\nbreak", "softbreak");
 	strict = false;
 	(void)b64("TWFuTWE", "ManMa");

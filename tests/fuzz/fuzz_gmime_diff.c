@@ -523,8 +523,12 @@ is_message_type(GMimeContentType *ct)
 	if (ct == NULL || !g_mime_content_type_is_type(ct, "message", "*"))
 		return false;
 	sub = g_mime_content_type_get_media_subtype(ct);
+	/* external-body: msgsec opens it too, its phantom entity's
+	 * header naming the file it points to. */
 	return sub != NULL && (g_ascii_strcasecmp(sub, "rfc822") == 0 ||
 	    g_ascii_strcasecmp(sub, "news") == 0 ||
+	    g_ascii_strcasecmp(sub, "rfc2822") == 0 ||
+	    g_ascii_strcasecmp(sub, "external-body") == 0 ||
 	    g_ascii_strcasecmp(sub, "global") == 0);
 }
 

@@ -878,14 +878,14 @@ header_line(struct mime *m, const char *p, size_t len, const char *eol,
 	if (!is_field_start(p, len)) {
 		/* Some readers end the block here, others (GMime) skip
 		 * the line and read on. */
-		bool lead_ws = p[0] == ' ' || p[0] == '\t';
-
 		/* So with a first line of white space (a fold with nothing
 		 * to fold): Python's email and MIME-tools skip it. */
-		if (m->header_count > 0 || m->field.len > 0 || lead_ws)
+		bool junk = m->header_count > 0 || m->field.len > 0 ||
+		    p[0] == ' ' || p[0] == '\t';
+
+		if (junk)
 			m->shared->amb |= MIME_AMB_HEADER;
-		if (m->shared->rd.skip_junk && len > 0 &&
-		    (m->header_count > 0 || m->field.len > 0 || lead_ws))
+		if (junk && m->shared->rd.skip_junk && len > 0)
 			return field_done(m);
 		if (m->shared->rd.fold_nocolon && len > 0 && m->field.len +
 		    len < m->lim.header_bytes) {

@@ -73,7 +73,6 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define FIXED_NOW 1700000000	/* 2023-11-14: a fixed clock */
-#define NEST_MAX 128		/* encoded messages opened inside another */
 #define SHA_HEX 65
 
 static struct policy *policy;
@@ -584,7 +583,9 @@ leaf(struct cmp *c, GMimePart *part, int depth)
 		return;
 	}
 	if (message) {
-		if (depth < NEST_MAX)
+		/* As deep as msgsec reads (limits.mime_depth): past it
+		 * msgsec raises limit.mime-depth, which excuses. */
+		if ((uint64_t)depth < policy->config.limits.mime_depth)
 			walk_bytes(c, ba->data, ba->len, depth);
 		g_object_unref(out);
 		return;
@@ -630,7 +631,8 @@ walk(struct cmp *c, GMimeObject *obj, int depth)
 		GMimeObject *top = msg != NULL ?
 		    g_mime_message_get_mime_part(msg) : NULL;
 
-		if (top != NULL && depth < NEST_MAX) {
+		if (top != NULL && (uint64_t)depth <
+		    policy->config.limits.mime_depth) {
 			(void)snprintf(c->path + plen, sizeof(c->path) - plen,
 			    "%sm", plen > 0 ? "." : "");
 			walk(c, top, depth + 1);

@@ -1,0 +1,126 @@
+#!/usr/bin/perl
+# juror_perl.pl FILE... - a juror of the reader jury (issue 11): Perl's
+# MIME-tools (MIME::Parser, libmime-tools-perl), the parser of amavis,
+# MIMEDefang and many filters, as they run it: bodies decoded to files in
+# a temporary folder, nested messages opened, uuencoded files in text
+# parts extracted.  For every leaf entity it prints one JSON line:
+#   {"juror":"perl-mime-tools","file":..,"type":..,"names":[..],
+#    "sha256":..,"sha256n":..,"size":..}
+# names: recommended_filename and the raw Content-Disposition filename
+# and Content-Type name parameters (RFC 2231 joined by MIME::Field), RFC
+# 2047 words decoded; sha256n as in inspect.h (CRLF as LF, trailing white
+# space dropped).
+#
+# The message is read as a mail store keeps it: a leading mbox "From "
+# line dropped, CRLF as LF.  An argument "@LIST" reads file names from
+# LIST, one a line.
+use strict;
+use warnings;
+use Digest::SHA qw(sha256_hex);
+use Encode qw(decode);
+use File::Temp qw(tempdir);
+use JSON::PP;
+use MIME::Parser;
+use MIME::Words qw(decode_mimewords);
+
+my $json = JSON::PP->new->ascii->canonical;
+my $tmp = tempdir("jury-perl-XXXXXX", TMPDIR => 1, CLEANUP => 1);
+
+sub stored {
+	my ($data) = @_;
+	$data =~ s/\AFrom [^\n]*\n//;
+	$data =~ s/\r\n/\n/g;
+	return $data;
+}
+
+sub norm {
+	my ($b) = @_;
+	$b =~ s/\r\n/\n/g;
+	$b =~ s/[\r\n \t]+\z//;
+	return $b;
+}
+
+# A name as a reader shows it: encoded words decoded to characters.
+sub show {
+	my ($v) = @_;
+	return undef if !defined $v;
+	if ($v =~ /=\?/) {
+		my $d = eval { decode("MIME-Header", $v) };
+		$v = $d if defined $d;
+	} elsif ($v =~ /[\x80-\xff]/ && !utf8::is_utf8($v)) {
+		my $d = eval { decode("UTF-8", $v, Encode::FB_CROAK) };
+		$v = $d if defined $d;
+	}
+	return $v;
+}
+
+sub names_of {
+	my ($head) = @_;
+	my @out;
+	my %seen;
+	for my $v ($head->recommended_filename,
+	    $head->mime_attr("content-disposition.filename"),
+	    $head->mime_attr("content-type.name")) {
+		my $s = show($v);
+		next if !defined $s || $s !~ /\S/;
+		push @out, $s if !$seen{$s}++;
+	}
+	return \@out;
+}
+
+sub judge {
+	my ($path) = @_;
+	my $fh;
+	if (!open($fh, "<:raw", $path)) {
+		print $json->encode({ juror => "perl-mime-tools",
+		    file => $path, error => "$!" }), "\n";
+		return;
+	}
+	my $data = do { local $/; <$fh> };
+	close($fh);
+	$data = stored($data);
+	my $p = MIME::Parser->new;
+	my $dir = tempdir(DIR => $tmp, CLEANUP => 1);
+	$p->output_under($dir);
+	$p->decode_headers(0);
+	$p->extract_nested_messages(1);
+	$p->extract_uuencode(1);
+	$p->ignore_errors(1);
+	my $e = eval { $p->parse_data($data) };
+	if (!$e) {
+		print $json->encode({ juror => "perl-mime-tools",
+		    file => $path, error => "$@" }), "\n";
+		$p->filer->purge if $p->filer;
+		return;
+	}
+	for my $part ($e->parts_DFS) {
+		next if $part->parts;
+		my $bh = $part->bodyhandle;
+		my $body = $bh ? $bh->as_string : "";
+		$body = "" if !defined $body;
+		utf8::encode($body) if utf8::is_utf8($body);
+		print $json->encode({ juror => "perl-mime-tools",
+		    file => $path, type => lc($part->head->mime_type // ""),
+		    names => names_of($part->head),
+		    sha256 => sha256_hex($body),
+		    sha256n => sha256_hex(norm($body)),
+		    size => length($body) }), "\n";
+	}
+	$e->purge;
+	$p->filer->purge;
+}
+
+my @files;
+for my $a (@ARGV) {
+	if ($a =~ /^@(.*)/) {
+		open(my $l, "<", $1) or die "$1: $!\n";
+		while (my $line = <$l>) {
+			chomp $line;
+			push @files, $line if $line ne "";
+		}
+		close($l);
+	} else {
+		push @files, $a;
+	}
+}
+judge($_) for @files;

@@ -1,0 +1,142 @@
+#!/usr/bin/python3
+# juror_python.py FILE... - two jurors of the reader jury (issue 11):
+# Python's email package with its default policy ("python-default") and
+# with compat32 ("python-compat32"), as a program built on it reads a
+# message.  For every leaf part it prints one JSON line:
+#   {"juror":..,"file":..,"type":..,"names":[..],"sha256":..,
+#    "sha256n":..,"size":..[,"undecoded":true]}
+# names: every name the part carries (get_filename(), the Content-Type
+# name and the Content-Disposition filename), RFC 2047 words decoded as a
+# reader shows them; sha256 of the bytes get_payload(decode=True) hands
+# back, sha256n of the same with CRLF as LF and trailing white space
+# dropped.  "undecoded": base64 Python could not decode at all, whose
+# encoded text it hands back as is (bpo-27397): a reader saving it saves
+# text, not the file.
+#
+# The message is read as a mail store keeps it: a leading mbox "From "
+# line dropped, CRLF as LF.  An argument "@LIST" reads file names from
+# LIST, one a line.
+import email
+import email.errors
+import email.header
+import email.policy
+import email.utils
+import hashlib
+import json
+import sys
+
+POLICIES = [("python-default", email.policy.default),
+            ("python-compat32", email.policy.compat32)]
+
+
+def stored(data):
+    if data.startswith(b"From "):
+        nl = data.find(b"\n")
+        data = data[nl + 1:] if nl >= 0 else b""
+    return data.replace(b"\r\n", b"\n")
+
+
+def norm(b):
+    return b.replace(b"\r\n", b"\n").rstrip(b"\r\n \t")
+
+
+def decode_words(s):
+    if "=?" not in s:
+        return s
+    try:
+        return str(email.header.make_header(email.header.decode_header(s)))
+    except Exception:
+        return s
+
+
+def as_text(v):
+    if v is None:
+        return None
+    if isinstance(v, tuple):
+        v = email.utils.collapse_rfc2231_value(v)
+    if not isinstance(v, str):
+        v = str(v)
+    return v
+
+
+def names_of(part):
+    out = []
+    getters = [
+        lambda: part.get_filename(),
+        lambda: part.get_param("name"),
+        lambda: part.get_param("filename", header="content-disposition"),
+    ]
+    for get in getters:
+        try:
+            v = as_text(get())
+        except Exception:
+            continue
+        if v is None or v.strip() == "":
+            continue
+        v = decode_words(v)
+        if v not in out:
+            out.append(v)
+    return out
+
+
+def leaves(msg):
+    for part in msg.walk():
+        if part.is_multipart():
+            continue
+        yield part
+
+
+def judge(path, jname, policy, out):
+    with open(path, "rb") as f:
+        data = stored(f.read())
+    try:
+        msg = email.message_from_bytes(data, policy=policy)
+    except Exception as e:
+        out.write(json.dumps({"juror": jname, "file": path,
+                              "error": repr(e)}) + "\n")
+        return
+    for part in leaves(msg):
+        try:
+            ctype = part.get_content_type()
+        except Exception:
+            ctype = "text/plain"
+        names = names_of(part)
+        try:
+            body = part.get_payload(decode=True)
+        except Exception:
+            body = None
+        if body is None:
+            body = b""
+        if isinstance(body, str):
+            body = body.encode("utf-8", "surrogateescape")
+        rec = {"juror": jname, "file": path, "type": ctype, "names": names,
+               "sha256": hashlib.sha256(body).hexdigest(),
+               "sha256n": hashlib.sha256(norm(body)).hexdigest(),
+               "size": len(body)}
+        if any(isinstance(d, email.errors.InvalidBase64LengthDefect)
+               for d in part.defects):
+            rec["undecoded"] = True
+        out.write(json.dumps(rec) + "\n")
+
+
+def files(args):
+    for a in args:
+        if a.startswith("@"):
+            with open(a[1:]) as f:
+                for line in f:
+                    line = line.rstrip("\n")
+                    if line:
+                        yield line
+        else:
+            yield a
+
+
+def main():
+    out = sys.stdout
+    for path in files(sys.argv[1:]):
+        for jname, policy in POLICIES:
+            judge(path, jname, policy, out)
+
+
+if __name__ == "__main__":
+    main()

@@ -688,7 +688,7 @@ COMMENTS = [
     cte_raw("%s (encoded)"),
     cte_raw("(x) %s"),
     ct_raw(lambda h, d: 'application/octet-stream; name="%s" '
-           '(a (nested) "q)" b)' % h,
+           '(a (nested) b)' % h,
            lambda h, d: 'attachment; (a "b;" c) filename="%s"' % h),
     top_boundary_comment,
     top_boundary_comment2,

@@ -6,9 +6,8 @@
 # parts extracted.  For every leaf entity it prints one JSON line:
 #   {"juror":"perl-mime-tools","file":..,"type":..,"names":[..],
 #    "sha256":..,"sha256n":..,"size":..}
-# names: recommended_filename and the raw Content-Disposition filename
-# and Content-Type name parameters (RFC 2231 joined by MIME::Field), RFC
-# 2047 words decoded; sha256n as in inspect.h (CRLF as LF, trailing white
+# names: recommended_filename and the Content-Disposition filename and
+# Content-Type name parameters (below); sha256n as in inspect.h (CRLF as LF, trailing white
 # space dropped).
 #
 # The message is read as a mail store keeps it: a leading mbox "From "
@@ -17,11 +16,9 @@
 use strict;
 use warnings;
 use Digest::SHA qw(sha256_hex);
-use Encode qw(decode);
 use File::Temp qw(tempdir);
 use JSON::PP;
 use MIME::Parser;
-use MIME::Words qw(decode_mimewords);
 
 my $json = JSON::PP->new->ascii->canonical;
 my $tmp = tempdir("jury-perl-XXXXXX", TMPDIR => 1, CLEANUP => 1);
@@ -40,20 +37,10 @@ sub norm {
 	return $b;
 }
 
-# A name as a reader shows it: encoded words decoded to characters.
-sub show {
-	my ($v) = @_;
-	return undef if !defined $v;
-	if ($v =~ /=\?/) {
-		my $d = eval { decode("MIME-Header", $v) };
-		$v = $d if defined $d;
-	} elsif ($v =~ /[\x80-\xff]/ && !utf8::is_utf8($v)) {
-		my $d = eval { decode("UTF-8", $v, Encode::FB_CROAK) };
-		$v = $d if defined $d;
-	}
-	return $v;
-}
-
+# The names of a part: recommended_filename (RFC 2047 words decoded by
+# MIME::WordDecoder, as a MIME-tools program shows it) and the parameters
+# as MIME::Field::ParamVal gives them (RFC 2231 sections joined, and
+# re-encoded as an RFC 2047 word when they carry a charset).
 sub names_of {
 	my ($head) = @_;
 	my @out;
@@ -61,9 +48,8 @@ sub names_of {
 	for my $v ($head->recommended_filename,
 	    $head->mime_attr("content-disposition.filename"),
 	    $head->mime_attr("content-type.name")) {
-		my $s = show($v);
-		next if !defined $s || $s !~ /\S/;
-		push @out, $s if !$seen{$s}++;
+		next if !defined $v || $v !~ /\S/;
+		push @out, $v if !$seen{$v}++;
 	}
 	return \@out;
 }

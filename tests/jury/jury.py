@@ -1,0 +1,434 @@
+#!/usr/bin/python3
+# jury.py - the reader jury (issue 11, "a reader jury in the tests"): what
+# real MIME readers extract from each message, against what msgsec
+# inspected.
+#
+#   jury.py --milter BIN --gmime BIN [--config YAML] [--db DIR]
+#           [--set KEY=VALUE]... [--json OUT] [--quiet]
+#           (--manifest MANIFEST.tsv | --corpus INDEX.tsv)
+#
+# --manifest: gen_tricks.py's MANIFEST.tsv (file, class, hidden name,
+# payload kind), files relative to it.  --corpus: the shared corpus's
+# INDEX.tsv; every row of kind "message" is judged (class "corpus"; an
+# "mbox" row holds many messages and --test reads one, so those are left
+# out; "payload" and "expected-or-aux" rows are no messages).
+#
+# Every message goes through `msgsec-milter --batch LIST --inventory OUT`
+# (one process) and through every juror: juror_python.py (Python's email
+# package, policies default and compat32), juror_perl.pl (MIME-tools) and
+# juror_gmime (GMime 3).  Each juror prints one JSON line per leaf part it
+# extracts.  A message FAILS when a juror
+#   - extracts bytes (not white space only) whose sha256 or sha256n
+#     (CRLF as LF, trailing white space dropped) is neither the sha256 nor
+#     the sha256n of any item in msgsec's inventory (any reading), or
+#   - gives a part a name that no inventory item names,
+# unless msgsec itself said that the message reads more than one way (a
+# syntax.mime-ambiguous hit: the message is quarantined whole and an
+# officer looks at it), or held the message for its very structure (a
+# limit.* or segment.partial hit that does not deliver: msgsec stopped
+# following the structure there, on purpose, and the message is held).
+#
+# What "the same name" means: both sides are compared as a skeleton - the
+# last element of a "/" path, backslashes dropped (a reader takes one as a
+# quoted-pair escape, RFC 5322, or keeps it; neither makes an extension),
+# RFC 5322 comments dropped (a reader keeping "(c)" in a name keeps text
+# around it; the extension outside is compared exactly), the part from a
+# NUL on dropped (no file name on disk can hold a NUL, and msgsec's
+# inventory is C strings), ASCII lowercased, each run of control or
+# non-ASCII bytes folded to one "?", double quotes and white space dropped (no file name holds a quote;
+# readers differ on the space between joined RFC 2047 words and folded
+# lines).  The skeleton keeps every other printable ASCII byte, so an
+# extension is never folded away; it forgives only transcoding (one
+# reader decodes a charset another keeps as bytes), case and spacing.
+# Names are taken as the juror's library gives them to a program; a name
+# that still holds RFC 2047 encoded words also matches when its decoding
+# (done here, liberally: any charset Python knows, else Latin-1) does - a
+# reader showing the words undecoded shows an "extension" ending in "?=",
+# and a reader decoding them shows the decoded name.  A juror's name
+# without any "." that is the start of a name msgsec inspected is a name
+# the juror cut short (it stopped at a quote, a gap in RFC 2231 sections,
+# a space): it has no extension that msgsec did not see.
+#
+# Left out of the comparison, each for a reason (none hides an extracted
+# file):
+#   - bytes that are white space only (nothing to hide in);
+#   - Python's "undecoded" parts: base64 whose length no decoder accepts,
+#     which Python hands back as the encoded text itself (bpo-27397): a
+#     reader saving it saves base64 text, and the other jurors' decodings
+#     of the same part are still compared;
+#   - the names of message/rfc822 (news, global) containers: readers open
+#     such a part as a message, whose own leaves are compared;
+#   - the bytes of a multipart leaf: a multipart a juror could not split
+#     (its boundary unusable to it) is a leaf to Python, and its bytes are
+#     the MIME body text, undecoded - not a file a reader lists or saves;
+#     the parts inside are what msgsec's readings split and inspect.
+#
+# Figures, for --manifest: per class, payloads blocked (the verdict is
+# reject, discard or quarantine, or a hit names the virus) out of total,
+# and names blocked (a hit names a file whose skeleton ends in the hidden
+# name's last extension, and the verdict does not deliver) out of total.
+# Exit status 0 when no message fails, 1 otherwise, 2 on a setup error.
+import argparse
+import binascii
+import collections
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BLOCKING = {"reject", "discard", "quarantine"}
+MESSAGE_TYPES = {"message/rfc822", "message/news", "message/global"}
+ENVELOPE = ["--from", "sender@example.org", "--rcpt", "user@dep.mass.example",
+            "--client", "203.0.113.9"]
+
+
+def uncomment(s):
+    """s without RFC 5322 comments: "(...)", nested, with quoted-pairs;
+    an unclosed one runs to the end, a stray ")" goes."""
+    out, depth, i = [], 0, 0
+    while i < len(s):
+        ch = s[i]
+        if ch == "\\" and i + 1 < len(s):
+            if depth == 0:
+                out.append(s[i:i + 2])
+            i += 2
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def skeleton(name):
+    s = uncomment(name.split("\0", 1)[0]).rsplit("/", 1)[-1]
+    out, folded = [], False
+    for ch in s:
+        o = ord(ch)
+        if ch in "\\\" \t":
+            continue
+        if o < 0x20 or o >= 0x7f:
+            if not folded:
+                out.append("?")
+            folded = True
+            continue
+        folded = False
+        out.append(ch.lower() if "A" <= ch <= "Z" else ch)
+    return "".join(out)
+
+
+WORD = re.compile(r"=\?([^?*\s]+)(?:\*[^?\s]*)?\?([bBqQ])\?([^?\s]*)\?=")
+
+
+def decode_words(s):
+    """RFC 2047 words decoded, liberally; s unchanged if it has none."""
+    out, pos, after_word = [], 0, False
+    for m in WORD.finditer(s):
+        gap = s[pos:m.start()]
+        if not (after_word and gap.strip() == ""):
+            out.append(gap)
+        cs, kind, text = m.groups()
+        if kind in "bB":
+            t = re.sub(r"[^A-Za-z0-9+/]", "", text)
+            t = t[:len(t) // 4 * 4 + (len(t) % 4 if len(t) % 4 > 1 else 0)]
+            try:
+                raw = binascii.a2b_base64(t + "===")
+            except binascii.Error:
+                raw = b""
+        else:
+            raw = re.sub(rb"=([0-9A-Fa-f]{2})",
+                         lambda x: bytes([int(x.group(1), 16)]),
+                         text.replace("_", " ").encode("latin-1",
+                                                       "replace"))
+        try:
+            out.append(raw.decode(cs))
+        except (LookupError, UnicodeDecodeError):
+            out.append(raw.decode("latin-1"))
+        pos, after_word = m.end(), True
+    out.append(s[pos:])
+    return "".join(out)
+
+
+def name_seen(name, seen):
+    """Is the juror's name one msgsec inspected (module comment)?"""
+    forms = {skeleton(name)}
+    if "=?" in name:
+        forms.add(skeleton(decode_words(name)))
+    for sk in forms:
+        if sk == "" or sk in seen:
+            return True
+        if "." not in sk and any(n.startswith(sk) for n in seen):
+            return True
+    return False
+
+
+def last_ext(name):
+    sk = skeleton(name)
+    return sk.rsplit(".", 1)[-1] if "." in sk else ""
+
+
+def read_jsonl(path, key="file"):
+    out = collections.defaultdict(list)
+    with open(path, encoding="utf-8", errors="surrogateescape") as f:
+        for line in f:
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                j = json.loads(line)
+            except ValueError:
+                continue
+            out[j.get(key)].append(j)
+    return out
+
+
+def cases_from_manifest(path):
+    base = os.path.dirname(os.path.abspath(path))
+    cases = []
+    with open(path) as f:
+        next(f)
+        for line in f:
+            fn, cls, name, kind = line.rstrip("\n").split("\t")
+            cases.append({"file": os.path.join(base, fn), "class": cls,
+                          "name": name, "payload": kind})
+    return cases
+
+
+def cases_from_corpus(path):
+    base = os.path.dirname(os.path.abspath(path))
+    cases = []
+    with open(path) as f:
+        head = next(f).rstrip("\n").split("\t")
+        col = {h: i for i, h in enumerate(head)}
+        for line in f:
+            r = line.rstrip("\n").split("\t")
+            if r[col["kind"]] != "message":
+                continue
+            p = os.path.join(base, r[col["file"]])
+            if os.path.isfile(p):
+                cases.append({"file": p, "class": "corpus", "name": None,
+                              "payload": None})
+    return cases
+
+
+def run_all(args, cases, work):
+    lst = os.path.join(work, "list")
+    with open(lst, "w") as f:
+        for c in cases:
+            f.write(c["file"] + "\n")
+    inv = os.path.join(work, "inventory.jsonl")
+    if os.path.exists(inv):
+        os.unlink(inv)     # --inventory appends
+    cmd = [args.milter, "-c", args.config, "--batch", lst, "--inventory",
+           inv] + ENVELOPE
+    if args.db:
+        cmd += ["--set", "clamav.database=" + os.path.abspath(args.db)]
+    for s in args.set:
+        cmd += ["--set", s]
+    jobs = {
+        "msgsec": cmd,
+        "python": ["/usr/bin/python3", os.path.join(HERE, "juror_python.py"),
+                   "@" + lst],
+        "perl": ["perl", os.path.join(HERE, "juror_perl.pl"), "@" + lst],
+        "gmime": [args.gmime, "@" + lst],
+    }
+    procs = {}
+    env = dict(os.environ)
+    env.setdefault("ASAN_OPTIONS", "detect_leaks=0")
+    for k, c in jobs.items():
+        procs[k] = subprocess.Popen(
+            c, stdout=open(os.path.join(work, k + ".out"), "wb"),
+            stderr=open(os.path.join(work, k + ".err"), "wb"), env=env)
+    for k, p in procs.items():
+        rc = p.wait()
+        if rc != 0 and not (k == "msgsec" and rc == 2):
+            err = open(os.path.join(work, k + ".err"), errors="replace")\
+                .read()[-2000:]
+            sys.stderr.write("jury: %s exited %d\n%s\n" % (k, rc, err))
+            if k == "msgsec" or rc < 0:
+                sys.exit(2)
+    verdicts = {}
+    with open(os.path.join(work, "msgsec.out"), encoding="utf-8",
+              errors="surrogateescape") as f:
+        for line in f:
+            path, _, js = line.rstrip("\n").partition("\t")
+            try:
+                verdicts[path] = json.loads(js)
+            except ValueError:
+                verdicts[path] = None
+    juries = collections.defaultdict(list)
+    for k in ("python", "perl", "gmime"):
+        for fn, recs in read_jsonl(os.path.join(work, k + ".out")).items():
+            juries[fn] += recs
+    return verdicts, read_jsonl(inv), juries
+
+
+def excused(verdict):
+    for h in verdict.get("hits", []):
+        rule = h.get("rule", "")
+        if rule == "syntax.mime-ambiguous":
+            return "mime-ambiguous"
+        if (rule.startswith("limit.") or rule == "segment.partial") and \
+                h.get("action") in BLOCKING:
+            return rule
+    return None
+
+
+def judge(case, verdict, items, recs):
+    """The misses of one message: list of (juror, what, value)."""
+    names, hashes = set(), set()
+    for it in items:
+        for n in it.get("names", []):
+            names.add(skeleton(n))
+        for k in ("sha256", "sha256n"):
+            if it.get(k):
+                hashes.add(it[k])
+    misses = []
+    for r in recs:
+        if "error" in r:
+            continue
+        j = r["juror"]
+        if r.get("type", "").lower() not in MESSAGE_TYPES:
+            for n in r.get("names", []):
+                if not name_seen(n, names):
+                    misses.append((j, "name", n))
+        if r.get("undecoded") or r.get("type", "").lower().startswith(
+                "multipart/"):
+            continue
+        if r["sha256n"] == EMPTY_SHA:
+            continue
+        if r["sha256"] not in hashes and r["sha256n"] not in hashes:
+            misses.append((j, "bytes", "%s size %d sha256 %.16s" % (
+                r.get("type", "?"), r["size"], r["sha256"])))
+    return misses
+
+
+EMPTY_SHA = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+
+def figures(case, verdict):
+    action = verdict.get("action") if verdict else None
+    hits = verdict.get("hits", []) if verdict else []
+    blocked = action in BLOCKING
+    virus = any(h.get("rule", "").startswith("virus.found") or
+                "eicar" in (h.get("detail") or "").lower() for h in hits)
+    ext = last_ext(case["name"])
+    named = any(h.get("filename") and last_ext(h["filename"]) == ext
+                for h in hits)
+    return blocked or virus, blocked and named, virus, named
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--milter", required=True)
+    ap.add_argument("--gmime", required=True)
+    ap.add_argument("--config", default=os.path.join(
+        HERE, "..", "..", "rules", "msgsec.yaml"))
+    ap.add_argument("--db")
+    ap.add_argument("--set", action="append", default=[])
+    ap.add_argument("--manifest")
+    ap.add_argument("--corpus")
+    ap.add_argument("--json", help="write the per-class results here")
+    ap.add_argument("--work", help="keep the raw outputs in this folder")
+    ap.add_argument("--quiet", action="store_true")
+    args = ap.parse_args()
+    if bool(args.manifest) == bool(args.corpus):
+        ap.error("give one of --manifest and --corpus")
+    cases = cases_from_manifest(args.manifest) if args.manifest else \
+        cases_from_corpus(args.corpus)
+    if args.work:
+        os.makedirs(args.work, exist_ok=True)
+        work = args.work
+    else:
+        tmp = tempfile.TemporaryDirectory(prefix="jury-")
+        work = tmp.name
+    verdicts, inv, juries = run_all(args, cases, work)
+
+    per = collections.OrderedDict()
+    fails = []
+    amb_detail = collections.Counter()
+    actions = collections.Counter()
+    for c in cases:
+        cls = c["class"].split(":")[0]
+        st = per.setdefault(cls, collections.Counter())
+        st["n"] += 1
+        v = verdicts.get(c["file"])
+        if v is None:
+            st["fail"] += 1
+            fails.append((c, [("msgsec", "verdict", "no verdict")]))
+            continue
+        actions[v.get("action")] += 1
+        for h in v.get("hits", []):
+            if h.get("rule") == "syntax.mime-ambiguous":
+                st["ambiguous"] += 1
+                amb_detail[h.get("detail")] += 1
+                break
+        if c["name"] is not None:
+            pb, nb, vir, named = figures(c, v)
+            st["payload"] += pb
+            st["name"] += nb
+            st["virus"] += vir
+        ex = excused(v)
+        misses = judge(c, v, inv.get(c["file"], []), juries.get(c["file"],
+                                                                []))
+        if misses and ex:
+            st["excused"] += 1
+        elif misses:
+            st["fail"] += 1
+            fails.append((c, misses))
+
+    gen = args.manifest is not None
+    hdr = "%-22s %5s %9s %9s %9s %6s %6s" % (
+        "class", "msgs", "payloads", "virus", "names", "ambig", "fail")
+    print(hdr)
+    tot = collections.Counter()
+    for cls, st in per.items():
+        tot.update(st)
+        if gen:
+            print("%-22s %5d %4d/%-4d %4d/%-4d %4d/%-4d %6d %6d" % (
+                cls, st["n"], st["payload"], st["n"], st["virus"], st["n"],
+                st["name"], st["n"], st["ambiguous"], st["fail"]))
+        else:
+            print("%-22s %5d %9s %9s %9s %6d %6d" % (
+                cls, st["n"], "-", "-", "-", st["ambiguous"], st["fail"]))
+    if gen:
+        print("total: %d messages, payloads blocked %d/%d (virus named "
+              "%d/%d), names %d/%d, mime.ambiguous %d, failures %d"
+              % (tot["n"], tot["payload"], tot["n"], tot["virus"],
+                 tot["n"], tot["name"], tot["n"], tot["ambiguous"],
+                 tot["fail"]))
+    else:
+        print("total: %d messages, verdicts %s, mime.ambiguous %d (%s), "
+              "excused %d, failures %d" % (
+                  tot["n"], ", ".join("%s %d" % kv for kv in
+                                      sorted(actions.items())),
+                  tot["ambiguous"], ", ".join(
+                      "%s %d" % kv for kv in amb_detail.most_common()),
+                  tot["excused"], tot["fail"]))
+    for c, misses in fails:
+        print("FAIL %s (%s)" % (os.path.basename(c["file"]), c["class"]))
+        if args.quiet:
+            continue
+        seen = set()
+        for m in misses:
+            if m in seen:
+                continue
+            seen.add(m)
+            print("    %s: %s %r" % m)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"classes": per, "failures": [
+                {"file": c["file"], "class": c["class"],
+                 "misses": sorted(set(m))} for c, m in fails]}, f,
+                indent=1)
+    return 1 if fails else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -874,8 +874,10 @@ FOLD = [
     part_hook(lambda ls: [x.replace(b"; ", b";\n\t") for x in ls]),
     part_hook(lambda ls: [ls[0] + b"\n "] + ls[1:] if ls else ls),
     lambda m: setattr(m.att, "ctype", "application/\n octet-stream"),
-    lambda m: set_name(m, ['name="%s"' % enc_words(m.name)[:12] + "\n " +
-                           enc_words(m.name)[12:]], []),
+    lambda m: set_name(m, ['name="%s\n %s"' % (enc_words(m.name)[:12],
+                                             enc_words(m.name)[12:])], []),
+    lambda m: set_name(m, ['name="%s"\n %s' % (enc_words(m.name)[:12],
+                                             enc_words(m.name)[12:])], []),
     lambda m: setattr(m, "top_params", ['boundary=\n\t"%s"' % m.boundary]),
     lambda m: m.att.pre.append(" x-continued: nothing before"),
     part_hook(sub("Content-Transfer-Encoding: ",

@@ -3,8 +3,10 @@
  * library of Evolution, Balsa, Geary and notmuch, reading a message as
  * such a reader does.  For every leaf part it prints one JSON line:
  *
- *   {"juror":"gmime","file":..,"type":..,"names":[..],"sha256":..,
- *    "sha256n":..,"size":..}
+ *   {"juror":"gmime","file":..,"type":..,"declared":..,"names":[..],
+ *    "sha256":..,"sha256n":..,"size":..}
+ *
+ * declared: the Content-Type field as given (null if none).
  *
  * names: the Content-Disposition filename, the Content-Type name and
  * g_mime_part_get_filename(), as GMime decodes them (RFC 2231 and 2047,
@@ -139,6 +141,7 @@ leaf(const char *file, GMimePart *part, int depth)
 	char *type = ct != NULL ? g_mime_content_type_get_mime_type(ct) :
 	    g_strdup("text/plain");
 	GString *js = g_string_new(NULL);
+	const char *declared = g_mime_object_get_header(obj, "Content-Type");
 	guchar *copy;
 	gsize nlen;
 
@@ -165,6 +168,11 @@ leaf(const char *file, GMimePart *part, int depth)
 	json_str(js, file);
 	g_string_append(js, ",\"type\":");
 	json_str(js, type);
+	g_string_append(js, ",\"declared\":");
+	if (declared != NULL)
+		json_str(js, declared);
+	else
+		g_string_append(js, "null");
 	g_string_append(js, ",\"names\":[");
 	for (int i = 0; i < n; i++) {
 		if (i > 0)

@@ -4,8 +4,11 @@
 # MIMEDefang and many filters, as they run it: bodies decoded to files in
 # a temporary folder, nested messages opened, uuencoded files in text
 # parts extracted.  For every leaf entity it prints one JSON line:
-#   {"juror":"perl-mime-tools","file":..,"type":..,"names":[..],
-#    "sha256":..,"sha256n":..,"size":..}
+#   {"juror":"perl-mime-tools","file":..,"type":..,"declared":..,
+#    "names":[..],"sha256":..,"sha256n":..,"size":..}
+# declared: the Content-Type field as given (null if none).  A text part
+# holding uuencoded or BinHex files is cut by MIME-tools into the text
+# before the first file and the files; that text leaf says "piece":true.
 # names: recommended_filename and the Content-Disposition filename and
 # Content-Type name parameters (below); sha256n as in inspect.h (CRLF as LF, trailing white
 # space dropped).
@@ -54,6 +57,39 @@ sub names_of {
 	return \@out;
 }
 
+# Did MIME-tools make this multipart out of a text part holding
+# uuencoded or BinHex files (extract_uuencode)?
+sub from_legacy {
+	my ($ent) = @_;
+	my $pre = join("", @{ $ent->preamble || [] });
+	return $pre =~ /which was extracted\nfrom a \w+-encoded message/;
+}
+
+sub walk {
+	my ($path, $ent, $legacy) = @_;
+	my @parts = $ent->parts;
+	if (@parts) {
+		my $l = from_legacy($ent);
+		walk($path, $_, $l) for @parts;
+		return;
+	}
+	my $bh = $ent->bodyhandle;
+	my $body = $bh ? $bh->as_string : "";
+	$body = "" if !defined $body;
+	utf8::encode($body) if utf8::is_utf8($body);
+	my %rec = (juror => "perl-mime-tools", file => $path,
+	    type => lc($ent->head->mime_type // ""),
+	    declared => scalar($ent->head->get("content-type", 0)),
+	    names => names_of($ent->head),
+	    sha256 => sha256_hex($body),
+	    sha256n => sha256_hex(norm($body)),
+	    size => length($body));
+	# The text around the files: a piece of the part, not a part.
+	$rec{piece} = JSON::PP::true
+	    if $legacy && !defined $ent->head->get("content-type", 0);
+	print $json->encode(\%rec), "\n";
+}
+
 sub judge {
 	my ($path) = @_;
 	my $fh;
@@ -79,19 +115,7 @@ sub judge {
 		$p->filer->purge if $p->filer;
 		return;
 	}
-	for my $part ($e->parts_DFS) {
-		next if $part->parts;
-		my $bh = $part->bodyhandle;
-		my $body = $bh ? $bh->as_string : "";
-		$body = "" if !defined $body;
-		utf8::encode($body) if utf8::is_utf8($body);
-		print $json->encode({ juror => "perl-mime-tools",
-		    file => $path, type => lc($part->head->mime_type // ""),
-		    names => names_of($part->head),
-		    sha256 => sha256_hex($body),
-		    sha256n => sha256_hex(norm($body)),
-		    size => length($body) }), "\n";
-	}
+	walk($path, $e, 0);
 	$e->purge;
 	$p->filer->purge;
 }

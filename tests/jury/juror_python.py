@@ -3,15 +3,18 @@
 # Python's email package with its default policy ("python-default") and
 # with compat32 ("python-compat32"), as a program built on it reads a
 # message.  For every leaf part it prints one JSON line:
-#   {"juror":..,"file":..,"type":..,"names":[..],"sha256":..,
-#    "sha256n":..,"size":..[,"undecoded":true]}
+#   {"juror":..,"file":..,"type":..,"declared":..,"names":[..],
+#    "sha256":..,"sha256n":..,"size":..[,"undecoded":true]}
+# declared: the Content-Type field as given (null if none).
 # names: every name the part carries (get_filename(), the Content-Type
 # name and the Content-Disposition filename), RFC 2047 words decoded as a
 # reader shows them; sha256 of the bytes get_payload(decode=True) hands
 # back, sha256n of the same with CRLF as LF and trailing white space
-# dropped.  "undecoded": base64 Python could not decode at all, whose
-# encoded text it hands back as is (bpo-27397): a reader saving it saves
-# text, not the file.
+# dropped.  "undecoded": the bytes are the encoded text as is, because
+# Python could not decode the base64 at all (bpo-27397), or because the
+# field's value has white space around a token Python knows ("base64 ",
+# a folded value), which get_payload() compares untrimmed: a reader saving
+# it saves the encoded text, not the file.
 #
 # The message is read as a mail store keeps it: a leading mbox "From "
 # line dropped, CRLF as LF.  An argument "@LIST" reads file names from
@@ -24,6 +27,11 @@ import email.utils
 import hashlib
 import json
 import sys
+
+# The encodings get_payload(decode=True) decodes, compared as it
+# compares them: the field's value lowercased, white space kept.
+KNOWN_CTE = {"base64", "quoted-printable", "x-uuencode", "uuencode", "uue",
+             "x-uue"}
 
 POLICIES = [("python-default", email.policy.default),
             ("python-compat32", email.policy.compat32)]
@@ -109,12 +117,18 @@ def judge(path, jname, policy, out):
             body = b""
         if isinstance(body, str):
             body = body.encode("utf-8", "surrogateescape")
-        rec = {"juror": jname, "file": path, "type": ctype, "names": names,
+        declared = part.get("content-type")
+        rec = {"juror": jname, "file": path, "type": ctype,
+               "declared": None if declared is None else str(declared),
+               "names": names,
                "sha256": hashlib.sha256(body).hexdigest(),
                "sha256n": hashlib.sha256(norm(body)).hexdigest(),
                "size": len(body)}
         if any(isinstance(d, email.errors.InvalidBase64LengthDefect)
                for d in part.defects):
+            rec["undecoded"] = True
+        cte = str(part.get("content-transfer-encoding", "")).lower()
+        if cte not in KNOWN_CTE and cte.strip(" \t\r\n") in KNOWN_CTE:
             rec["undecoded"] = True
         out.write(json.dumps(rec) + "\n")
 

@@ -53,15 +53,22 @@
 # file):
 #   - bytes that are white space only (nothing to hide in);
 #   - Python's "undecoded" parts: base64 whose length no decoder accepts,
-#     which Python hands back as the encoded text itself (bpo-27397): a
-#     reader saving it saves base64 text, and the other jurors' decodings
-#     of the same part are still compared;
+#     which Python hands back as the encoded text itself (bpo-27397), and
+#     parts whose Content-Transfer-Encoding has white space around a token
+#     Python decodes ("base64 ", a folded value), which get_payload()
+#     compares untrimmed: a reader saving it saves the encoded text, and
+#     the other jurors' decodings of the same part are still compared;
+#   - MIME-tools' "piece": the text of a part before the uuencoded or
+#     BinHex files it holds, which extract_uuencode cuts out as a leaf of
+#     its own (msgsec inspects the whole part, and the files);
 #   - the names of message/rfc822 (news, global) containers: readers open
 #     such a part as a message, whose own leaves are compared;
-#   - the bytes of a multipart leaf: a multipart a juror could not split
-#     (its boundary unusable to it) is a leaf to Python, and its bytes are
-#     the MIME body text, undecoded - not a file a reader lists or saves;
-#     the parts inside are what msgsec's readings split and inspect.
+#   - the bytes of a multipart leaf (its type or its declared Content-Type
+#     a multipart, white space ignored): a multipart a juror could not
+#     split ("multipart / mixed", "multipart/", a boundary unusable to it)
+#     is a leaf to it, and its bytes are the MIME body text, undecoded -
+#     not a file a reader lists or saves; the parts inside are what
+#     msgsec's readings split and inspect.
 #
 # Figures, for --manifest: per class, payloads blocked (the verdict is
 # reject, discard or quarantine, or a hit names the virus) out of total,
@@ -111,7 +118,7 @@ def skeleton(name):
     out, folded = [], False
     for ch in s:
         o = ord(ch)
-        if ch in "\\\" \t":
+        if ch in "\\\" \t\r\n":
             continue
         if o < 0x20 or o >= 0x7f:
             if not folded:
@@ -123,7 +130,7 @@ def skeleton(name):
     return "".join(out)
 
 
-WORD = re.compile(r"=\?([^?*\s]+)(?:\*[^?\s]*)?\?([bBqQ])\?([^?\s]*)\?=")
+WORD = re.compile(r"=\?([^?*\s]*)(?:\*[^?\s]*)?\?([bBqQ])\?([^?\s]*)\?=")
 
 
 def decode_words(s):
@@ -280,6 +287,15 @@ def excused(verdict):
     return None
 
 
+def is_multipart(rec):
+    """Is the leaf a multipart its juror could not split?"""
+    for t in (rec.get("type"), rec.get("declared")):
+        t = re.sub(r"\s+", "", (t or "").split(";", 1)[0]).lower()
+        if t == "multipart" or t.startswith("multipart/"):
+            return True
+    return False
+
+
 def judge(case, verdict, items, recs):
     """The misses of one message: list of (juror, what, value)."""
     names, hashes = set(), set()
@@ -298,8 +314,7 @@ def judge(case, verdict, items, recs):
             for n in r.get("names", []):
                 if not name_seen(n, names):
                     misses.append((j, "name", n))
-        if r.get("undecoded") or r.get("type", "").lower().startswith(
-                "multipart/"):
+        if r.get("undecoded") or r.get("piece") or is_multipart(r):
             continue
         if r["sha256n"] == EMPTY_SHA:
             continue

@@ -55,6 +55,8 @@ static const struct reading_def {
 	    { .name = "fold-nocolon", .fold_nocolon = true } },
 	{ MIME_AMB_HEADER,
 	    { .name = "skip-junk-header", .skip_junk = true } },
+	{ MIME_AMB_HEADER,
+	    { .name = "strict-colon", .strict_colon = true } },
 	{ MIME_AMB_NAME | MIME_AMB_BOUNDARY,
 	    { .name = "last-param", .param_last = true } },
 	{ MIME_AMB_BOUNDARY,

@@ -451,6 +451,16 @@ is_field_start(const char *p, size_t len)
 	return i < len && p[i] == ':';
 }
 
+/* A field start with white space between its name and the colon. */
+static bool
+colon_spaced(const char *p, size_t len)
+{
+	const char *colon = memchr(p, ':', len);
+
+	return colon != NULL && colon > p && (colon[-1] == ' ' ||
+	    colon[-1] == '\t');
+}
+
 static bool
 is_legacy_encoding(struct span s)
 {
@@ -867,12 +877,12 @@ header_line(struct mime *m, const char *p, size_t len, const char *eol,
 	if (m->in_long_line)
 		return field_append(m, p, len);
 	if (!is_field_start(p, len)) {
-		/* Some readers end the block here, others (GMime) skip
-		 * the line and read on. */
-		if (m->header_count > 0 || m->field.len > 0)
-			m->shared->amb |= MIME_AMB_HEADER;
-		if (m->shared->rd.skip_junk && len > 0 &&
-		    (m->header_count > 0 || m->field.len > 0))
+		/* Some readers end the block here, others (GMime, MIME-tools)
+		 * skip the line and read on, even when it is the block's
+		 * first ("\0junk", a line of spaces that Python takes for a
+		 * continuation of nothing): the fields behind it are theirs. */
+		m->shared->amb |= MIME_AMB_HEADER;
+		if (m->shared->rd.skip_junk && len > 0)
 			return field_done(m);
 		if (m->shared->rd.fold_nocolon && len > 0 && m->field.len +
 		    len < m->lim.header_bytes) {
@@ -887,6 +897,14 @@ header_line(struct mime *m, const char *p, size_t len, const char *eol,
 			return 0;
 		}
 		return header_break(m, p, len, eol, eol_len);
+	}
+	if (colon_spaced(p, len)) {
+		/* "Name : value" is obsolete syntax (RFC 5322 4.5.8) that
+		 * most readers take; Python's email package does not, and
+		 * ends the block there: the rest is body to it. */
+		m->shared->amb |= MIME_AMB_HEADER;
+		if (m->shared->rd.strict_colon)
+			return header_break(m, p, len, eol, eol_len);
 	}
 	if (field_done(m) < 0)
 		return -1;

@@ -102,6 +102,8 @@ struct mime_reading {
 	bool skip_junk;		/* a header line that is no field is
 				 * skipped, the block read on to the blank
 				 * line (GMime) */
+	bool strict_colon;	/* "Name : value" is no field: the header
+				 * block ends before it (Python) */
 	enum mime_b64_mode b64;
 };
 

@@ -474,6 +474,21 @@ is_legacy_encoding(struct span s)
 	return false;
 }
 
+/* s without folding white space (SP, HTAB, CR, LF) at either end. */
+static struct span
+trim_fws(struct span s)
+{
+	while (s.len > 0 && (s.p[0] == ' ' || s.p[0] == '\t' ||
+	    s.p[0] == '\r' || s.p[0] == '\n')) {
+		s.p++;
+		s.len--;
+	}
+	while (s.len > 0 && (s.p[s.len - 1] == ' ' || s.p[s.len - 1] == '\t' ||
+	    s.p[s.len - 1] == '\r' || s.p[s.len - 1] == '\n'))
+		s.len--;
+	return s;
+}
+
 /* Does the token contain word (any case)? */
 static bool
 span_has_nocase(struct span s, const char *word)
@@ -533,10 +548,15 @@ set_encoding(struct mime *m, struct mime_part *part, const char *cte)
 	if (ntok > 1)
 		m->shared->amb |= MIME_AMB_ENCODING;
 	copy_lower(part->encoding_name, sizeof(part->encoding_name), s);
-	/* "\"base64\"": quotes are no part of the token (RFC 2045), and
-	 * GMime takes the value as an unknown encoding, the bytes as they
-	 * are; the guessing reading reads them so. */
-	if (memchr(v.p, '"', v.len) != NULL && s.len > 0) {
+	/*
+	 * A value that is more than its token - "\"base64\"", "base64
+	 * (comment)", "(x) base64", "base64;", a list: RFC 2045 allows the
+	 * comment, but GMime takes a quoted or commented value, and Python
+	 * any of them, as an unknown encoding, the bytes as they are; the
+	 * guessing reading reads them so.  White space around the token is
+	 * no such value.
+	 */
+	if (s.len > 0 && trim_fws(v).len != s.len) {
 		m->shared->amb |= MIME_AMB_ENCODING;
 		if (m->shared->rd.cte_guess) {
 			part->encoding = MIME_ENC_UNKNOWN;

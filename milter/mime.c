@@ -652,6 +652,7 @@ params_init(const struct mime *m, struct mimeparam *params)
 
 	mimeparam_init_limits(params, &pl);
 	params->max = m->lim.params;
+	params->raw = m->shared->rd.param_raw;
 }
 
 static bool
@@ -701,6 +702,10 @@ headers_done(struct mime *m)
 	if (!ok_type)
 		str_lcpy(p->type, m->parent_digest ? "message/rfc822" :
 		    "text/plain", sizeof(p->type));
+	/* Comments, junk, an open quote: the raw lexing may read the
+	 * names and the boundary otherwise. */
+	if (ctype != NULL && mimeparam_irregular(&params))
+		m->shared->amb |= MIME_AMB_NAME | MIME_AMB_BOUNDARY;
 	v = mimeparam_get(&params, "charset");
 	if (v.p != NULL)
 		copy_lower(p->charset, sizeof(p->charset), v);
@@ -777,6 +782,8 @@ headers_done(struct mime *m)
 	if (cdisp != NULL) {
 		params_init(m, &params);
 		if (mimeparam_parse(&params, span_from_cstr(cdisp)) == 0) {
+			if (mimeparam_irregular(&params))
+				m->shared->amb |= MIME_AMB_NAME;
 			copy_lower(p->disposition, sizeof(p->disposition),
 			    span_from_cstr(params.value));
 			v = param_get(m, &params, "filename", MIME_AMB_NAME);
@@ -912,7 +919,8 @@ header_line(struct mime *m, const char *p, size_t len, const char *eol,
 				return -1;
 			m->nocolon = mem_strndup(p, len);
 			m->nocolon_len = len;
-			memcpy(m->nocolon_eol, eol, eol_len);
+			if (eol_len > 0)	/* the last line may have none */
+				memcpy(m->nocolon_eol, eol, eol_len);
 			m->nocolon_eol_len = eol_len;
 			return 0;
 		}

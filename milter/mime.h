@@ -104,6 +104,9 @@ struct mime_reading {
 				 * line (GMime) */
 	bool strict_colon;	/* "Name : value" is no field: the header
 				 * block ends before it (Python) */
+	bool param_raw;		/* parameters lexed raw: no comments, a
+				 * value up to the next ';' outside quotes
+				 * (mimeparam.h; Python's compat32) */
 	enum mime_b64_mode b64;
 };
 

@@ -119,6 +119,7 @@ skip_cfws(struct parser *ps)
 		}
 		if (s[ps->i] != '(')
 			return;
+		ps->p->comments = true;
 		while (ps->i < len) {
 			char c = s[ps->i++];
 
@@ -475,6 +476,84 @@ finish_group(struct parser *ps, struct group *g)
 	buf_free(&raw);
 }
 
+/* ------------------------------------------------------------ raw */
+
+/*
+ * End of the raw parameter starting at k: the next ';' outside double
+ * quotes (a quote after a backslash does not count), or the end.
+ */
+static size_t
+raw_end(struct span in, size_t k)
+{
+	bool quoted = false;
+
+	for (; k < in.len; k++) {
+		if (in.p[k] == '"' && !(k > 0 && in.p[k - 1] == '\\'))
+			quoted = !quoted;
+		else if (in.p[k] == ';' && !quoted)
+			break;
+	}
+	return k;
+}
+
+/* s without white space at either end. */
+static struct span
+trim_ws(struct span s)
+{
+	while (s.len > 0 && is_ws(s.p[0])) {
+		s.p++;
+		s.len--;
+	}
+	while (s.len > 0 && is_ws(s.p[s.len - 1]))
+		s.len--;
+	return s;
+}
+
+/* The raw value (mimeparam.h), unquoted into the arena when quoted. */
+static struct span
+raw_unquote(struct parser *ps, struct span v)
+{
+	char *out = ps->arena + ps->alen;
+	size_t n = 0;
+
+	if (v.len < 2 || v.p[0] != '"' || v.p[v.len - 1] != '"')
+		return v;
+	for (size_t i = 1; i + 1 < v.len; i++) {
+		char c = v.p[i];
+
+		if (c == '\\' && i + 2 < v.len && (v.p[i + 1] == '\\' ||
+		    v.p[i + 1] == '"'))
+			c = v.p[++i];
+		out[n++] = c;
+	}
+	ps->alen += n;
+	return (struct span){ out, n };
+}
+
+/* The parameters after the token, lexed raw (mimeparam.h). */
+static void
+parse_raw(struct parser *ps)
+{
+	struct span in = ps->in;
+	size_t k = raw_end(in, 0);
+
+	while (k < in.len) {
+		size_t start = k + 1, end = raw_end(in, start);
+		struct span f = { in.p + start, end - start };
+		const char *eq = memchr(f.p, '=', f.len);
+
+		k = end;
+		if (eq == NULL) {
+			if (trim_ws(f).len > 0)
+				ps->p->junk++;
+			continue;
+		}
+		add_param(ps, trim_ws((struct span){ f.p,
+		    (size_t)(eq - f.p) }), raw_unquote(ps, trim_ws(
+		    (struct span){ eq + 1, f.len - (size_t)(eq + 1 - f.p) })));
+	}
+}
+
 /* ------------------------------------------------------------ parse */
 
 static void
@@ -530,7 +609,9 @@ mimeparam_parse(struct mimeparam *p, struct span s)
 	ps.arena = mem_malloc(s.len);
 	parse_token(&ps);
 	semi = p->value[0] == '\0';
-	for (;;) {
+	if (p->raw)
+		parse_raw(&ps);
+	for (; !p->raw;) {
 		struct span name, raw;
 		char c;
 
@@ -584,6 +665,13 @@ mimeparam_parse(struct mimeparam *p, struct span s)
 	free(ps.g);
 	free(ps.arena);
 	return p->value[0] != '\0' || p->n > 0 ? 0 : -1;
+}
+
+bool
+mimeparam_irregular(const struct mimeparam *p)
+{
+	return p->comments || p->junk > 0 || p->unterminated ||
+	    p->missing_semicolon;
 }
 
 struct span

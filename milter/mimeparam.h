@@ -77,6 +77,7 @@ struct mimeparam {
 	size_t max;		/* limits.params */
 	size_t max_sections;	/* limits.sections */
 	size_t value_max;	/* limits.value_bytes */
+	bool raw;		/* set after init: the raw lexing below */
 
 	/* what was tolerated */
 	size_t dropped;		/* parameters over max */
@@ -90,7 +91,18 @@ struct mimeparam {
 	bool missing_semicolon;
 	bool unterminated;	/* a quote or comment ran to the end */
 	bool gaps;		/* RFC 2231 sections missing */
+	bool comments;		/* a comment after the token */
 };
+
+/*
+ * The parameters lex otherwise for some readers (Python's compat32
+ * email, and what is built on it): no comments, each parameter the text
+ * up to the next ';' outside double quotes, its value the text after
+ * the first '=', trimmed, unquoted only when it both starts and ends
+ * with a double quote.  mimeparam_irregular() says whether a value may
+ * read otherwise so; the raw member asks for that lexing.
+ */
+bool mimeparam_irregular(const struct mimeparam *p);
 
 /* Ready p with limits.params = max and the other limits at defaults. */
 void mimeparam_init(struct mimeparam *p, size_t max);

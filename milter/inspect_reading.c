@@ -78,6 +78,10 @@ static const struct reading_def {
 	    { .name = "b64-linewise", .b64 = MIME_B64_LINEWISE } },
 	{ MIME_AMB_DECODING,
 	    { .name = "b64-per-line", .b64 = MIME_B64_PER_LINE } },
+	{ MIME_AMB_DECODING,
+	    { .name = "qp-literal", .qp = MIME_QP_LITERAL } },
+	{ MIME_AMB_DECODING,
+	    { .name = "qp-triplet", .qp = MIME_QP_TRIPLET } },
 };
 #define READINGS_MAX (sizeof(readings) / sizeof(readings[0]) + 1)
 
@@ -122,10 +126,20 @@ ctx_new(void)
 	return x;
 }
 
+/*
+ * A third digest, loose, is what decides whether a reading found
+ * something: the bytes with the white space at every line end dropped
+ * (and the line ends at the very end).  Readings that differ only there
+ * (quoted-printable's rule 3, which strict readers do not apply) are
+ * inspected, but are no ambiguity worth holding a message for.
+ */
 struct digest {
-	EVP_MD_CTX *exact, *norm;
+	EVP_MD_CTX *exact, *norm, *loose;
 	char *hold;
 	size_t nhold;
+	char *lhold;		/* loose: spaces, tabs, CRs since the last */
+	size_t nlhold;		/* other byte or line end */
+	uint64_t nlf;		/* loose: line ends not written yet */
 	uint64_t size;
 };
 
@@ -135,7 +149,9 @@ digest_init(struct digest *d)
 	memset(d, 0, sizeof(*d));
 	d->exact = ctx_new();
 	d->norm = ctx_new();
+	d->loose = ctx_new();
 	d->hold = mem_malloc(NORM_HOLD);
+	d->lhold = mem_malloc(NORM_HOLD);
 }
 
 static void
@@ -143,7 +159,10 @@ digest_reset(struct digest *d)
 {
 	(void)EVP_DigestInit_ex(d->exact, EVP_sha256(), NULL);
 	(void)EVP_DigestInit_ex(d->norm, EVP_sha256(), NULL);
+	(void)EVP_DigestInit_ex(d->loose, EVP_sha256(), NULL);
 	d->nhold = 0;
+	d->nlhold = 0;
+	d->nlf = 0;
 	d->size = 0;
 }
 
@@ -152,7 +171,36 @@ digest_free(struct digest *d)
 {
 	EVP_MD_CTX_free(d->exact);
 	EVP_MD_CTX_free(d->norm);
+	EVP_MD_CTX_free(d->loose);
 	free(d->hold);
+	free(d->lhold);
+}
+
+/* The loose digest's part of digest_update(). */
+static void
+loose_update(struct digest *d, const char *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		char c = p[i];
+
+		if (c == '\n') {
+			d->nlhold = 0;		/* white space at a line end */
+			d->nlf++;
+		} else if (c == ' ' || c == '\t' || c == '\r') {
+			if (d->nlhold == NORM_HOLD) {
+				(void)EVP_DigestUpdate(d->loose, d->lhold,
+				    d->nlhold);
+				d->nlhold = 0;
+			}
+			d->lhold[d->nlhold++] = c;
+		} else {
+			for (; d->nlf > 0; d->nlf--)
+				(void)EVP_DigestUpdate(d->loose, "\n", 1);
+			(void)EVP_DigestUpdate(d->loose, d->lhold, d->nlhold);
+			d->nlhold = 0;
+			(void)EVP_DigestUpdate(d->loose, &c, 1);
+		}
+	}
 }
 
 static bool
@@ -167,6 +215,7 @@ digest_update(struct digest *d, const char *p, size_t len)
 	size_t i = 0;
 
 	(void)EVP_DigestUpdate(d->exact, p, len);
+	loose_update(d, p, len);
 	d->size += len;
 	while (i < len) {
 		size_t j = i;
@@ -212,12 +261,15 @@ hex(const unsigned char *md, char out[65])
 
 static void
 digest_final(struct digest *d, unsigned char exact[KEY_LEN],
-    unsigned char norm[KEY_LEN])
+    unsigned char norm[KEY_LEN], unsigned char loose[KEY_LEN])
 {
+	unsigned char scratch[EVP_MAX_MD_SIZE];
 	unsigned n;
 
 	(void)EVP_DigestFinal_ex(d->exact, exact, &n);
 	(void)EVP_DigestFinal_ex(d->norm, norm, &n);
+	(void)EVP_DigestFinal_ex(d->loose, loose != NULL ? loose : scratch,
+	    &n);
 }
 
 /* ------------------------------------------------------------ keys */
@@ -311,7 +363,7 @@ inspect_item_bytes(struct inspect *in, size_t part, const char *kind,
 
 		digest_init(&d);
 		digest_update(&d, data, len);
-		digest_final(&d, e, n);
+		digest_final(&d, e, n, NULL);
 		digest_free(&d);
 		hex(e, it->sha256);
 		hex(n, it->sha256n);
@@ -355,6 +407,7 @@ inspect_ambiguous(const struct inspect *in)
 struct reading_pass {
 	struct inspect *in;
 	struct keyset *keys;
+	struct keyset *loose;	/* leaf keys over the loose digest */
 	struct keyset *names;	/* every name seen, hashed */
 	bool alt;		/* inspect what is new; else only learn keys */
 	bool found;		/* this reading yielded something new */
@@ -415,12 +468,14 @@ static void
 leaf_done(struct reading_pass *rp, const struct mime_part *p)
 {
 	struct inspect *in = rp->in;
-	unsigned char e[KEY_LEN], n[KEY_LEN], key[KEY_LEN];
-	bool fresh;
+	unsigned char e[KEY_LEN], n[KEY_LEN], l[KEY_LEN], key[KEY_LEN];
+	bool fresh, differs;
 
-	digest_final(&rp->d, e, n);
+	digest_final(&rp->d, e, n, l);
 	leaf_key(p, e, key);
 	fresh = keyset_add(rp->keys, key);
+	leaf_key(p, l, key);
+	differs = keyset_add(rp->loose, key);
 	if (!rp->alt)
 		(void)new_names(rp, p);
 	if (fresh && in->inventory) {
@@ -440,7 +495,8 @@ leaf_done(struct reading_pass *rp, const struct mime_part *p)
 		/* An empty part under names already seen hides nothing:
 		 * inspected, not reported (a base64 part of prose reads
 		 * empty line by line). */
-		rp->found |= fresh && (rp->d.size > 0 || new_names(rp, p));
+		rp->found |= fresh && differs && (rp->d.size > 0 ||
+		    new_names(rp, p));
 		if (fresh && in->inventory && before < in->natts)
 			set_type(&in->items[in->nitems - 1],
 			    in->atts[before].true_type);
@@ -551,7 +607,7 @@ void
 inspect_readings(struct inspect *in)
 {
 	unsigned amb = mime_ambiguities(in->mime), nkinds = 0;
-	struct keyset keys = { 0 }, names = { 0 };
+	struct keyset keys = { 0 }, loose = { 0 }, names = { 0 };
 	struct reading_pass rp;
 
 	if ((amb == 0 && !in->inventory) || !in->spooling ||
@@ -560,6 +616,7 @@ inspect_readings(struct inspect *in)
 	memset(&rp, 0, sizeof(rp));
 	rp.in = in;
 	rp.keys = &keys;
+	rp.loose = &loose;
 	rp.names = &names;
 	digest_init(&rp.d);
 	read_again(in, NULL, &rp);
@@ -591,5 +648,6 @@ inspect_readings(struct inspect *in)
 		inspect_raise(in, "mime.ambiguous");
 	digest_free(&rp.d);
 	keyset_free(&keys);
+	keyset_free(&loose);
 	keyset_free(&names);
 }

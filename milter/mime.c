@@ -807,6 +807,9 @@ headers_done(struct mime *m)
 	m->pending_len = 0;
 	decode_b64_init(&m->b64);
 	decode_qp_init(&m->qp);
+	m->qp.mode = m->shared->rd.qp == MIME_QP_LITERAL ? DECODE_QP_LITERAL :
+	    m->shared->rd.qp == MIME_QP_TRIPLET ? DECODE_QP_TRIPLET :
+	    DECODE_QP_TOLERANT;
 	if (p->is_multipart) {
 		/* The container waits in its frame for its PART_END. */
 		m->frames[m->nframes].part = *p;
@@ -1036,6 +1039,10 @@ body_bytes(struct mime *m, const char *p, size_t len)
 		case MIME_ENC_QP:
 			bad_before = m->qp.invalid;
 			n = decode_qp(&m->qp, p, take, m->out);
+			/* White space before a line end and "=  " soft breaks
+			 * are data to strict decoders. */
+			if (m->qp.ws_dropped + m->qp.padded_soft > 0)
+				m->shared->amb |= MIME_AMB_DECODING;
 			if (bad_before == 0 && m->qp.invalid > 0) {
 				m->shared->amb |= MIME_AMB_DECODING;
 				if (emit_defect(m, &m->cur, MIME_DEF_QP) < 0)

@@ -80,6 +80,14 @@ enum mime_b64_mode {
 				 * at a line end is dropped) */
 };
 
+enum mime_qp_mode {
+	MIME_QP_TOLERANT,	/* RFC 2045 6.7's advice to decoders */
+	MIME_QP_LITERAL,	/* white space data, "=" then junk data,
+				 * what follows read afresh (Python) */
+	MIME_QP_TRIPLET,	/* white space data, "=" and two bytes
+				 * data as they are (GMime) */
+};
+
 /*
  * How to read what a message leaves open.  All false / 0 is the primary
  * reading: first field wins, first parameter (RFC 2231 form over plain)
@@ -108,6 +116,7 @@ struct mime_reading {
 				 * value up to the next ';' outside quotes
 				 * (mimeparam.h; Python's compat32) */
 	enum mime_b64_mode b64;
+	enum mime_qp_mode qp;
 };
 
 enum mime_encoding {

@@ -4,8 +4,8 @@
 # inspected.
 #
 #   jury.py --milter BIN --gmime BIN [--config YAML] [--db DIR]
-#           [--set KEY=VALUE]... [--json OUT] [--quiet]
-#           (--manifest MANIFEST.tsv | --corpus INDEX.tsv)
+#           [--set KEY=VALUE]... [--json OUT] [--work DIR] [--quiet]
+#           [--report NAME] (--manifest MANIFEST.tsv | --corpus INDEX.tsv)
 #
 # --manifest: gen_tricks.py's MANIFEST.tsv (file, class, hidden name,
 # payload kind), files relative to it.  --corpus: the shared corpus's
@@ -352,6 +352,9 @@ def main():
     ap.add_argument("--json", help="write the per-class results here")
     ap.add_argument("--work", help="keep the raw outputs in this folder")
     ap.add_argument("--quiet", action="store_true")
+    ap.add_argument("--report", metavar="NAME",
+                    help='end with one "ok NAME/CLASS" or "FAIL NAME/CLASS"'
+                    " line per class (pairs: one line)")
     args = ap.parse_args()
     if bool(args.manifest) == bool(args.corpus):
         ap.error("give one of --manifest and --corpus")
@@ -427,7 +430,7 @@ def main():
                       "%s %d" % kv for kv in amb_detail.most_common()),
                   tot["excused"], tot["fail"]))
     for c, misses in fails:
-        print("FAIL %s (%s)" % (os.path.basename(c["file"]), c["class"]))
+        print("miss %s (%s)" % (os.path.basename(c["file"]), c["class"]))
         if args.quiet:
             continue
         seen = set()
@@ -436,6 +439,20 @@ def main():
                 continue
             seen.add(m)
             print("    %s: %s %r" % m)
+    if args.report:
+        for cls, st in per.items():
+            word = "FAIL" if st["fail"] else "ok"
+            if gen:
+                print("%s %s/%s (%d messages, payloads %d/%d, names %d/%d, "
+                      "mime.ambiguous %d, failures %d)" % (
+                          word, args.report, cls, st["n"], st["payload"],
+                          st["n"], st["name"], st["n"], st["ambiguous"],
+                          st["fail"]))
+            else:
+                print("%s %s/%s (%d messages, mime.ambiguous %d, excused %d, "
+                      "failures %d)" % (word, args.report, cls, st["n"],
+                                        st["ambiguous"], st["excused"],
+                                        st["fail"]))
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"classes": per, "failures": [

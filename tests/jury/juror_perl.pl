@@ -9,6 +9,8 @@
 # declared: the Content-Type field as given (null if none).  A text part
 # holding uuencoded or BinHex files is cut by MIME-tools into the text
 # before the first file and the files; that text leaf says "piece":true.
+# "alt": the hashes of the bytes without a final "=" that MIME-tools keeps
+# of a quoted-printable soft break before the delimiter.
 # names: recommended_filename and the Content-Disposition filename and
 # Content-Type name parameters (below); sha256n as in inspect.h (CRLF as LF, trailing white
 # space dropped).
@@ -84,6 +86,14 @@ sub walk {
 	    sha256 => sha256_hex($body),
 	    sha256n => sha256_hex(norm($body)),
 	    size => length($body));
+	# A quoted-printable body ending in a soft break before the
+	# delimiter: MIME-tools drops the line end first and keeps the "="
+	# as data; the bytes without it are offered too.
+	if (lc($ent->head->mime_encoding // "") eq "quoted-printable" &&
+	    $body =~ /=\z/) {
+		(my $cut = $body) =~ s/=\z//;
+		$rec{alt} = [sha256_hex($cut), sha256_hex(norm($cut))];
+	}
 	# The text around the files: a piece of the part, not a part.
 	$rec{piece} = JSON::PP::true
 	    if $legacy && !defined $ent->head->get("content-type", 0);

@@ -13,8 +13,10 @@
 # dropped.  "undecoded": the bytes are the encoded text as is, because
 # Python could not decode the base64 at all (bpo-27397), or because the
 # field's value has white space around a token Python knows ("base64 ",
-# a folded value), which get_payload() compares untrimmed: a reader saving
-# it saves the encoded text, not the file.
+# a folded value), which get_payload() compares untrimmed, or because the
+# part lies in a message/rfc822 part in base64 or quoted-printable, whose
+# encoded text Python parses as the message: a reader saving it saves the
+# encoded text, not the file.
 #
 # The message is read as a mail store keeps it: a leading mbox "From "
 # line dropped, CRLF as LF.  An argument "@LIST" reads file names from
@@ -87,11 +89,21 @@ def names_of(part):
     return out
 
 
-def leaves(msg):
-    for part in msg.walk():
-        if part.is_multipart():
-            continue
-        yield part
+ENCODED = {"base64", "quoted-printable", "x-uuencode", "uuencode", "uue",
+           "x-uue"}
+
+
+def leaves(msg, encoded=False):
+    """Leaf parts, and whether they lie in a message/* part whose
+    transfer encoding Python did not undo (it parses the encoded text)."""
+    if not msg.is_multipart():
+        yield msg, encoded
+        return
+    if msg.get_content_maintype() == "message":
+        cte = str(msg.get("content-transfer-encoding", "")).strip().lower()
+        encoded = encoded or cte in ENCODED
+    for sub in msg.get_payload():
+        yield from leaves(sub, encoded)
 
 
 def judge(path, jname, policy, out):
@@ -103,7 +115,7 @@ def judge(path, jname, policy, out):
         out.write(json.dumps({"juror": jname, "file": path,
                               "error": repr(e)}) + "\n")
         return
-    for part in leaves(msg):
+    for part, encoded in leaves(msg):
         try:
             ctype = part.get_content_type()
         except Exception:
@@ -129,6 +141,8 @@ def judge(path, jname, policy, out):
             rec["undecoded"] = True
         cte = str(part.get("content-transfer-encoding", "")).lower()
         if cte not in KNOWN_CTE and cte.strip(" \t\r\n") in KNOWN_CTE:
+            rec["undecoded"] = True
+        if encoded:
             rec["undecoded"] = True
         out.write(json.dumps(rec) + "\n")
 

@@ -653,6 +653,7 @@ params_init(const struct mime *m, struct mimeparam *params)
 	mimeparam_init_limits(params, &pl);
 	params->max = m->lim.params;
 	params->raw = m->shared->rd.param_raw;
+	params->last_section = m->shared->rd.param_last;
 }
 
 static bool

@@ -353,7 +353,12 @@ section_param(struct parser *ps, const char *name, size_t nlen,
 		return;
 	for (size_t i = 0; i < g->n; i++)
 		if (g->s[i].idx == idx) {
-			p->sections_dropped++;	/* first one wins */
+			/* Readers differ: the first wins, or the last, or
+			 * both are joined (GMime, MIME-tools). */
+			p->dup_sections = true;
+			p->sections_dropped++;
+			if (p->last_section)
+				g->s[i] = (struct section){ idx, ext, raw };
 			return;
 		}
 	/* idx < max_sections and unique: g->n stays <= max_sections. */
@@ -428,8 +433,13 @@ finish_group(struct parser *ps, struct group *g)
 
 	qsort(g->s, g->n, sizeof(*g->s), cmp_section);
 	for (size_t i = 0; i < g->n; i++) {
-		if (g->s[i].idx != i)
+		if (g->s[i].idx != i) {
 			p->gaps = true;
+			if (p->last_section) {
+				g->n = i;	/* up to the gap */
+				break;
+			}
+		}
 		total += g->s[i].raw.len;
 	}
 	buf_init(&raw, total);
@@ -466,6 +476,26 @@ finish_group(struct parser *ps, struct group *g)
 		int cut = rfc2047_charset_to_utf8(charset, (struct span){
 		    raw.data, raw.len }, &utf8, NULL);
 
+		/*
+		 * RFC 2047 words inside the value: literal to RFC 2231 (and
+		 * GMime), decoded by Python's email and MIME-tools.  The
+		 * decoded name is the one to judge; the raw lexing keeps
+		 * them, and the difference is an ambiguity.
+		 */
+		if (!p->raw && utf8.len > 0 && memmem(utf8.data, utf8.len,
+		    "=?", 2) != NULL) {
+			struct buf w;
+
+			buf_init(&w, p->value_max);
+			if (rfc2047_decode((struct span){ utf8.data, utf8.len },
+			    &w) < 0)
+				cut = -1;
+			if (w.len != utf8.len || memcmp(w.data, utf8.data,
+			    w.len) != 0)
+				p->ext_words = true;
+			buf_free(&utf8);
+			utf8 = w;
+		}
 		/* NUL becomes U+FFFD, which may cut again */
 		if (rfc2047_utf8_sanitize((struct span){ utf8.data,
 		    utf8.len }, &out, NULL) < 0 || cut < 0)
@@ -671,7 +701,8 @@ bool
 mimeparam_irregular(const struct mimeparam *p)
 {
 	return p->comments || p->junk > 0 || p->unterminated ||
-	    p->missing_semicolon;
+	    p->missing_semicolon || p->dup_sections || p->ext_words ||
+	    p->gaps;
 }
 
 struct span

@@ -78,6 +78,9 @@ struct mimeparam {
 	size_t max_sections;	/* limits.sections */
 	size_t value_max;	/* limits.value_bytes */
 	bool raw;		/* set after init: the raw lexing below */
+	bool last_section;	/* set after init: of RFC 2231 sections
+				 * given twice the last wins, and a value
+				 * stops at a missing section (Python) */
 
 	/* what was tolerated */
 	size_t dropped;		/* parameters over max */
@@ -92,6 +95,9 @@ struct mimeparam {
 	bool unterminated;	/* a quote or comment ran to the end */
 	bool gaps;		/* RFC 2231 sections missing */
 	bool comments;		/* a comment after the token */
+	bool dup_sections;	/* an RFC 2231 section given twice */
+	bool ext_words;		/* RFC 2047 words inside an RFC 2231 value
+				 * of a name, decoded (not in raw lexing) */
 };
 
 /*

@@ -64,6 +64,8 @@ static const struct reading_def {
 	{ MIME_AMB_NAME | MIME_AMB_BOUNDARY,
 	    { .name = "raw-last-param", .param_raw = true,
 	    .param_last = true } },
+	{ MIME_AMB_NAME,
+	    { .name = "joined-words", .words_joined = true } },
 	{ MIME_AMB_BOUNDARY,
 	    { .name = "loose-boundary", .boundary_loose = true } },
 	{ MIME_AMB_STRUCTURE,

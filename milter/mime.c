@@ -654,6 +654,7 @@ params_init(const struct mime *m, struct mimeparam *params)
 	params->max = m->lim.params;
 	params->raw = m->shared->rd.param_raw;
 	params->last_section = m->shared->rd.param_last;
+	params->words_joined = m->shared->rd.words_joined;
 }
 
 static bool

@@ -112,6 +112,8 @@ struct mime_reading {
 				 * line (GMime) */
 	bool strict_colon;	/* "Name : value" is no field: the header
 				 * block ends before it (Python) */
+	bool words_joined;	/* RFC 2047 words in names decoded as
+				 * GMime does: B text joined (rfc2047.h) */
 	bool param_raw;		/* parameters lexed raw: no comments, a
 				 * value up to the next ';' outside quotes
 				 * (mimeparam.h; Python's compat32) */

@@ -293,8 +293,20 @@ plain_param(struct parser *ps, const char *name, size_t nlen,
 	buf_init(&b, p->value_max);
 	if (!is_display(e->name))
 		raw_value(p, &b, raw);
-	else if (rfc2047_decode(raw, &b) < 0)	/* unfolds, decodes */
+	else if ((p->words_joined ? rfc2047_decode_joined(raw, &b) :
+	    rfc2047_decode(raw, &b)) < 0)	/* unfolds, decodes */
 		p->truncated++;
+	if (is_display(e->name) && !p->words_joined && raw.len > 0 &&
+	    memmem(raw.p, raw.len, "=?", 2) != NULL) {
+		struct buf j;
+
+		buf_init(&j, p->value_max);
+		(void)rfc2047_decode_joined(raw, &j);
+		if (j.len != b.len || (j.len > 0 && memcmp(j.data, b.data,
+		    j.len) != 0))
+			p->words_differ = true;
+		buf_free(&j);
+	}
 	set_value(e, &b);
 }
 
@@ -702,7 +714,7 @@ mimeparam_irregular(const struct mimeparam *p)
 {
 	return p->comments || p->junk > 0 || p->unterminated ||
 	    p->missing_semicolon || p->dup_sections || p->ext_words ||
-	    p->gaps;
+	    p->gaps || p->words_differ;
 }
 
 struct span

@@ -66,6 +66,14 @@ int rfc2047_decode_full(struct span in, size_t max_words, struct buf *out,
 int rfc2047_decode(struct span in, struct buf *out);
 
 /*
+ * rfc2047_decode() as GMime decodes: the base64 text of adjacent B words
+ * in one charset is joined before it is decoded, and the decoding stops
+ * at the first padding ("=?utf-8?B?aW52b2ljZS5leGU=?= =?utf-8?B?LnR4dA==?="
+ * reads "invoice.exe", not "invoice.exe.txt").
+ */
+int rfc2047_decode_joined(struct span in, struct buf *out);
+
+/*
  * Append in, a byte string in charset (a MIME charset name, any case,
  * e.g. "iso-8859-1"; an empty span means us-ascii), as UTF-8.  UTF-8 and
  * us-ascii (read as UTF-8, since mislabelled UTF-8 is common) and

@@ -729,6 +729,18 @@ headers_done(struct mime *m)
 	     * it as a message, so its attachments must not hide in it. */
 	    strcmp(p->type, "message/news") == 0 ||
 	    strcmp(p->type, "message/rfc2822") == 0;
+	/*
+	 * Python's email parses a part of any other message type as a
+	 * message too (but message/delivery-status, its blocks of fields):
+	 * an attachment inside message/x-foo or message/external-body is
+	 * one of its leaves.  The message-any reading opens them.
+	 */
+	if (!p->is_message && strncmp(p->type, "message/", 8) == 0 &&
+	    strcmp(p->type, "message/delivery-status") != 0 &&
+	    strcmp(p->type, "message/global-delivery-status") != 0) {
+		m->shared->amb |= MIME_AMB_STRUCTURE;
+		p->is_message = m->shared->rd.message_any;
+	}
 
 	if (p->is_multipart) {
 		v = param_get(m, &params, "boundary", MIME_AMB_BOUNDARY);
@@ -924,7 +936,8 @@ header_line(struct mime *m, const char *p, size_t len, const char *eol,
 				return -1;
 			m->nocolon = mem_strndup(p, len);
 			m->nocolon_len = len;
-			if (eol_len > 0)	/* the last line may have none */
+			/* The last line may have no line end. */
+			if (eol_len > 0)
 				memcpy(m->nocolon_eol, eol, eol_len);
 			m->nocolon_eol_len = eol_len;
 			return 0;
@@ -1204,6 +1217,21 @@ static int
 on_boundary(struct mime *m, size_t k, bool close)
 {
 	struct frame *f;
+
+	/*
+	 * "--b" and at once "--b--": Python's email takes the close for the
+	 * (empty) header block of the part just opened and reads that part
+	 * on from the next line, the epilogue its header and body.  The
+	 * empty-close reading does too.
+	 */
+	if (close && m->in_headers && m->header_count == 0 &&
+	    m->field.len == 0 && m->cur.parent == m->frames[k].part.index &&
+	    m->base + m->line_off == m->cur.off_header &&
+	    m->cur.index != 0) {
+		m->shared->amb |= MIME_AMB_STRUCTURE;
+		if (m->shared->rd.empty_close)
+			return 0;
+	}
 
 	/* The line end before a delimiter belongs to the delimiter. */
 	if (end_current(m, false) < 0)

@@ -112,6 +112,10 @@ struct mime_reading {
 				 * line (GMime) */
 	bool strict_colon;	/* "Name : value" is no field: the header
 				 * block ends before it (Python) */
+	bool message_any;	/* every message/ type but delivery
+				 * reports parsed as a message (Python) */
+	bool empty_close;	/* a close delimiter right after a
+				 * delimiter opens no epilogue (Python) */
 	bool words_joined;	/* RFC 2047 words in names decoded as
 				 * GMime does: B text joined (rfc2047.h) */
 	bool param_raw;		/* parameters lexed raw: no comments, a

@@ -605,6 +605,11 @@ RFC2047 = [
        lambda h, d: ['filename="%s"' % enc_words(h, "utf-16")]),
     nm(lambda h, d: ['name="%s"' % enc_words(h, "iso-8859-1", "Q")
                      .replace(".", "=2E")], None),
+    # GMime joins the B text of adjacent words and stops at a padding
+    nm(lambda h, d: ['name="%s %s"' % (enc_words(h + "_"),
+                                       enc_words(".txt"))],
+       lambda h, d: ['filename="%s %s"' % (enc_words(h + "_"),
+                                           enc_words(".txt"))]),
 ]
 
 
@@ -924,7 +929,22 @@ def digest(m):
     m.structure = st
 
 
+def message_x(ctype):
+    """The attachment inside a message of an unknown message type."""
+    def v(m):
+        def st(m):
+            ps = m.parts()
+            inner = ("From: Carol <carol@example.net>\nSubject: inner\n"
+                     "MIME-Version: 1.0\n").encode() + ps[1].render()
+            mp = ("Content-Type: %s\n\n" % ctype).encode() + inner
+            return [m.top_ct()], multipart(m.boundary, [ps[0].render(), mp],
+                                           pre=m.preamble)
+        m.structure = st
+    return v
+
+
 XMULTI = [
+    message_x("message/x-forwarded"), message_x("message/external-body"),
     xmp("multipart/x-mixed-replace"), xmp("multipart/x-foo"),
     xmp("multipart/related"), xmp("multipart/alternative"),
     nested_xmp("multipart/x-unknown", "multipart/x-bar"),
@@ -1070,6 +1090,10 @@ def close_variant(kind):
                 m2 = nested(b, b + "-in", inner_close=False,
                             outer_close=False)
                 return m2(m)
+            elif kind == "empty":
+                # "--b" and at once "--b--": Python reads on
+                body = m.preamble + delim(b) + delim(b, "--") + ps[1] + \
+                    b"\n"
             elif kind == "mid":
                 body = multipart(b, ps) + delim(b, "--")
             else:
@@ -1081,7 +1105,8 @@ def close_variant(kind):
 
 
 CLOSE = [close_variant(k) for k in ("missing", "dup", "before", "twice",
-                                    "inner-missing", "mid", "inside")]
+                                    "inner-missing", "mid", "inside",
+                                    "empty")]
 
 
 def junk_delims(tail, close_tail="--"):

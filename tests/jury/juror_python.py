@@ -5,7 +5,10 @@
 # message.  For every leaf part it prints one JSON line:
 #   {"juror":..,"file":..,"type":..,"declared":..,"names":[..],
 #    "sha256":..,"sha256n":..,"size":..[,"undecoded":true]}
-# declared: the Content-Type field as given (null if none).
+# declared: the Content-Type field as given (null if none).  "piece": a
+# block of a message/delivery-status part, which Python splits into blocks
+# of fields, each a message (text after a line that is no field is its
+# body): a piece of the part, not a part.
 # names: every name the part carries (get_filename(), the Content-Type
 # name and the Content-Disposition filename), RFC 2047 words decoded as a
 # reader shows them; sha256 of the bytes get_payload(decode=True) hands
@@ -93,17 +96,19 @@ ENCODED = {"base64", "quoted-printable", "x-uuencode", "uuencode", "uue",
            "x-uue"}
 
 
-def leaves(msg, encoded=False):
-    """Leaf parts, and whether they lie in a message/* part whose
-    transfer encoding Python did not undo (it parses the encoded text)."""
+def leaves(msg, encoded=False, dsn=False):
+    """Leaf parts; whether they lie in a message/* part whose transfer
+    encoding Python did not undo (it parses the encoded text); whether
+    they are blocks of a message/delivery-status part."""
     if not msg.is_multipart():
-        yield msg, encoded
+        yield msg, encoded, dsn
         return
     if msg.get_content_maintype() == "message":
         cte = str(msg.get("content-transfer-encoding", "")).strip().lower()
         encoded = encoded or cte in ENCODED
+    dsn = dsn or msg.get_content_type() == "message/delivery-status"
     for sub in msg.get_payload():
-        yield from leaves(sub, encoded)
+        yield from leaves(sub, encoded, dsn)
 
 
 def judge(path, jname, policy, out):
@@ -115,7 +120,7 @@ def judge(path, jname, policy, out):
         out.write(json.dumps({"juror": jname, "file": path,
                               "error": repr(e)}) + "\n")
         return
-    for part, encoded in leaves(msg):
+    for part, encoded, dsn in leaves(msg):
         try:
             ctype = part.get_content_type()
         except Exception:
@@ -144,6 +149,8 @@ def judge(path, jname, policy, out):
             rec["undecoded"] = True
         if encoded:
             rec["undecoded"] = True
+        if dsn:
+            rec["piece"] = True
         out.write(json.dumps(rec) + "\n")
 
 

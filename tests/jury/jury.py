@@ -59,9 +59,12 @@
 #     Python decodes ("base64 ", a folded value), which get_payload()
 #     compares untrimmed: a reader saving it saves the encoded text, and
 #     the other jurors' decodings of the same part are still compared;
-#   - MIME-tools' "piece": the text of a part before the uuencoded or
-#     BinHex files it holds, which extract_uuencode cuts out as a leaf of
-#     its own (msgsec inspects the whole part, and the files);
+#   - "piece" leaves: the text of a part before the uuencoded or BinHex
+#     files it holds, which MIME-tools' extract_uuencode cuts out as a
+#     leaf of its own (msgsec inspects the whole part, and the files), and
+#     the blocks Python splits a message/delivery-status part into (each
+#     a message of fields, text after a line that is no field its body;
+#     msgsec inspects the part whole);
 #   - MIME-tools' "alt" hashes: its bytes of a quoted-printable part
 #     without the final "=" it keeps of a soft break before the delimiter
 #     (the line end of that soft break belongs to the delimiter, RFC 2046

@@ -55,8 +55,10 @@ static const struct reading_def {
 	    { .name = "fold-nocolon", .fold_nocolon = true } },
 	{ MIME_AMB_HEADER,
 	    { .name = "skip-junk-header", .skip_junk = true } },
-	{ MIME_AMB_HEADER,
-	    { .name = "strict-colon", .strict_colon = true } },
+	/* Python's email: its strict field and token syntax at once. */
+	{ MIME_AMB_HEADER | MIME_AMB_NAME,
+	    { .name = "strict-syntax", .strict_colon = true,
+	    .strict_token = true } },
 	{ MIME_AMB_NAME | MIME_AMB_BOUNDARY,
 	    { .name = "last-param", .param_last = true } },
 	{ MIME_AMB_NAME | MIME_AMB_BOUNDARY,

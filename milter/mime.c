@@ -655,6 +655,7 @@ params_init(const struct mime *m, struct mimeparam *params)
 	params->raw = m->shared->rd.param_raw;
 	params->last_section = m->shared->rd.param_last;
 	params->words_joined = m->shared->rd.words_joined;
+	params->strict_token = m->shared->rd.strict_token;
 }
 
 static bool

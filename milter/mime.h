@@ -112,6 +112,8 @@ struct mime_reading {
 				 * line (GMime) */
 	bool strict_colon;	/* "Name : value" is no field: the header
 				 * block ends before it (Python) */
+	bool strict_token;	/* an unquoted parameter value ends at a
+				 * '"' or '\\' (Python, MIME-tools) */
 	bool message_any;	/* every message/ type but delivery
 				 * reports parsed as a message (Python) */
 	bool empty_close;	/* a close delimiter right after a

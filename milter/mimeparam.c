@@ -208,6 +208,13 @@ read_unquoted(struct parser *ps)
 	char *out = ps->arena + ps->alen;
 
 	while (j < len && s[j] != ';' && s[j] != '(') {
+		if (s[j] == '"' || s[j] == '\\') {
+			/* No token holds them: Python's email and MIME-tools
+			 * end the value there. */
+			ps->p->odd_token = true;
+			if (ps->p->strict_token)
+				break;
+		}
 		if (is_ws(s[j])) {
 			size_t k = j;
 
@@ -714,7 +721,7 @@ mimeparam_irregular(const struct mimeparam *p)
 {
 	return p->comments || p->junk > 0 || p->unterminated ||
 	    p->missing_semicolon || p->dup_sections || p->ext_words ||
-	    p->gaps || p->words_differ;
+	    p->gaps || p->words_differ || p->odd_token;
 }
 
 struct span

@@ -78,6 +78,8 @@ struct mimeparam {
 	size_t max_sections;	/* limits.sections */
 	size_t value_max;	/* limits.value_bytes */
 	bool raw;		/* set after init: the raw lexing below */
+	bool strict_token;	/* set after init: an unquoted value ends
+				 * at a '"' or '\\' (Python, MIME-tools) */
 	bool words_joined;	/* set after init: RFC 2047 words in names
 				 * decoded as GMime does (rfc2047.h) */
 	bool last_section;	/* set after init: of RFC 2231 sections
@@ -100,6 +102,7 @@ struct mimeparam {
 	bool dup_sections;	/* an RFC 2231 section given twice */
 	bool ext_words;		/* RFC 2047 words inside an RFC 2231 value
 				 * of a name, decoded (not in raw lexing) */
+	bool odd_token;		/* an unquoted value holds '"' or '\\' */
 	bool words_differ;	/* a name's RFC 2047 words read otherwise
 				 * joined (rfc2047_decode_joined()) */
 };

@@ -58,7 +58,7 @@ static const struct reading_def {
 	/* Python's email: its strict field and token syntax at once. */
 	{ MIME_AMB_HEADER | MIME_AMB_NAME,
 	    { .name = "strict-syntax", .strict_colon = true,
-	    .strict_token = true } },
+	    .strict_token = true, .cr_eol = true } },
 	{ MIME_AMB_NAME | MIME_AMB_BOUNDARY,
 	    { .name = "last-param", .param_last = true } },
 	{ MIME_AMB_NAME | MIME_AMB_BOUNDARY,

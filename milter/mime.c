@@ -1288,6 +1288,27 @@ mime_line(struct mime *m, const char *p, size_t len, const char *eol,
 		if (len > 0 && (p[0] == ' ' || p[0] == '\t'))
 			m->shared->amb |= MIME_AMB_HEADER;
 	}
+	if (m->in_headers && !fragment && !m->in_long_line && len > 0) {
+		const char *cr = memchr(p, '\r', len);
+
+		/*
+		 * A bare CR in a header line: Python's email ends the line
+		 * there ("name=\"a.exe\r.pdf\"" is a field and then a line
+		 * that is no field), the cr-eol reading does too.  (The
+		 * part's offsets stay those of the whole line.)
+		 */
+		if (cr != NULL) {
+			m->shared->amb |= MIME_AMB_HEADER;
+			if (m->shared->rd.cr_eol) {
+				size_t n = (size_t)(cr - p);
+
+				if (mime_line(m, p, n, "\r", 1, false) < 0)
+					return -1;
+				return mime_line(m, cr + 1, len - n - 1, eol,
+				    eol_len, false);
+			}
+		}
+	}
 	if (!fragment && !m->in_long_line && m->nframes > 0 &&
 	    (k = find_boundary(m, p, len, &close)) >= 0)
 		return on_boundary(m, (size_t)k, close);

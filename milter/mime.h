@@ -112,6 +112,7 @@ struct mime_reading {
 				 * line (GMime) */
 	bool strict_colon;	/* "Name : value" is no field: the header
 				 * block ends before it (Python) */
+	bool cr_eol;		/* a bare CR ends a header line (Python) */
 	bool strict_token;	/* an unquoted parameter value ends at a
 				 * '"' or '\\' (Python, MIME-tools) */
 	bool message_any;	/* every message/ type but delivery

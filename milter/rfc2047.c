@@ -477,6 +477,25 @@ struct word {
 	size_t end;		/* index after "?=" */
 };
 
+/*
+ * B text with white space in it: a word folded inside its text, which
+ * readers (GMime, Python, MIME-tools) decode all the same.  Only the
+ * base64 alphabet and padding besides, so no text around words is taken.
+ */
+static bool
+b64_text(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '+' || c == '/' ||
+		    c == '=' || is_ws((char)c)))
+			return false;
+	}
+	return true;
+}
+
 /* Read an encoded-word at in[i] (which is "=?"); false if there is none. */
 static bool
 parse_word(struct scan *s, size_t i, struct word *w)
@@ -510,7 +529,8 @@ parse_word(struct scan *s, size_t i, struct word *w)
 	w->charset = (struct span){ p + i + 2, cs_end - (i + 2) };
 	j += 3;
 	q = next_qe(s, j);
-	if (q >= len || next_ws(s, j) < q)
+	if (q >= len || (next_ws(s, j) < q && !(w->enc == 'b' &&
+	    b64_text(p + j, q - j))))
 		return false;
 	w->text = (struct span){ p + j, q - j };
 	w->end = q + 2;

@@ -43,6 +43,8 @@ struct rfc2047_stats {
  *   converted together, so a character split across two words survives;
  * - a word glued to text ("x=?utf-8?q?y?=z") is decoded all the same, as
  *   mail readers do;
+ * - white space inside B text (a word folded inside) is skipped, as
+ *   readers do, when the text is otherwise base64;
  * - a malformed word (unknown encoding, white space in its text, no "?=",
  *   charset name over RFC2047_CHARSET_MAX or with bad characters) stays as
  *   literal text;

@@ -139,17 +139,22 @@ def skeleton(name):
     return "".join(out)
 
 
-WORD = re.compile(r"=\?([^?*\s]*)(?:\*[^?\s]*)?\?([bBqQ])\?([^?\s]*)\?=")
+WORD = re.compile(r"=\?([^?*\s]*)(?:\*[^?\s]*)?\?(?:([qQ])\?([^?\s]*)|"
+                  r"([bB])\?([A-Za-z0-9+/=\s]*))\?=")
 
 
 def decode_words(s):
-    """RFC 2047 words decoded, liberally; s unchanged if it has none."""
+    """RFC 2047 words decoded, liberally (folding inside a word's text
+    dropped, white space inside B text skipped); s unchanged if it has
+    none."""
+    s = re.sub(r"\r?\n[ \t]+", "", s)
     out, pos, after_word = [], 0, False
     for m in WORD.finditer(s):
         gap = s[pos:m.start()]
         if not (after_word and gap.strip() == ""):
             out.append(gap)
-        cs, kind, text = m.groups()
+        cs, qk, qt, bk, bt = m.groups()
+        kind, text = (qk, qt) if qk else (bk, bt)
         if kind in "bB":
             t = re.sub(r"[^A-Za-z0-9+/]", "", text)
             t = t[:len(t) // 4 * 4 + (len(t) % 4 if len(t) % 4 > 1 else 0)]

@@ -1297,16 +1297,21 @@ mime_line(struct mime *m, const char *p, size_t len, const char *eol,
 		 * that is no field), the cr-eol reading does too.  (The
 		 * part's offsets stay those of the whole line.)
 		 */
-		if (cr != NULL) {
+		if (cr != NULL)
 			m->shared->amb |= MIME_AMB_HEADER;
-			if (m->shared->rd.cr_eol) {
+		if (cr != NULL && m->shared->rd.cr_eol) {
+			/* Each piece is a line; none of them holds a CR, so
+			 * this goes one call deep, whatever the CRs. */
+			do {
 				size_t n = (size_t)(cr - p);
 
 				if (mime_line(m, p, n, "\r", 1, false) < 0)
 					return -1;
-				return mime_line(m, cr + 1, len - n - 1, eol,
-				    eol_len, false);
-			}
+				p = cr + 1;
+				len -= n + 1;
+			} while (m->in_headers && (cr = memchr(p, '\r',
+			    len)) != NULL);
+			return mime_line(m, p, len, eol, eol_len, false);
 		}
 	}
 	if (!fragment && !m->in_long_line && m->nframes > 0 &&

@@ -196,10 +196,7 @@ qp_text(struct decode_qp *s, char c, char *out)
 		break;
 	case ' ':
 	case '\t':
-		if (s->keep_ws)
-			out[o++] = c;
-		else
-			o = hold_ws(s, c, out);
+		o = hold_ws(s, c, out);
 		break;
 	case '\r':
 		s->state = DECODE_QP_CR;
@@ -218,8 +215,8 @@ qp_text(struct decode_qp *s, char c, char *out)
 	return o;
 }
 
-size_t
-decode_qp(struct decode_qp *s, const char *in, size_t len, char *out)
+static size_t
+qp_tolerant(struct decode_qp *s, const char *in, size_t len, char *out)
 {
 	size_t o = 0;
 
@@ -254,10 +251,6 @@ decode_qp(struct decode_qp *s, const char *in, size_t len, char *out)
 				s->state = DECODE_QP_EQ_CR;
 			} else if (c == '\n') {
 				s->state = DECODE_QP_TEXT; /* soft break */
-			} else if ((c == ' ' || c == '\t') && s->strict) {
-				out[o++] = '=';
-				s->state = DECODE_QP_TEXT;
-				o += qp_text(s, c, out + o);
 			} else if (c == ' ' || c == '\t') {
 				s->state = DECODE_QP_EQ_WS;
 				s->ws[s->nws++] = c;
@@ -285,12 +278,12 @@ decode_qp(struct decode_qp *s, const char *in, size_t len, char *out)
 			    s->nws < DECODE_QP_WS_MAX) {
 				s->ws[s->nws++] = c;
 			} else if (c == '\r') {
-				s->lenient++;
 				s->nws = 0;
+				s->padded_soft++;
 				s->state = DECODE_QP_EQ_CR;
 			} else if (c == '\n') {
-				s->lenient++;
 				s->nws = 0;	/* "=  \n": soft break */
+				s->padded_soft++;
 				s->state = DECODE_QP_TEXT;
 			} else {
 				/* "= x": not an escape after all; the '='
@@ -307,11 +300,111 @@ decode_qp(struct decode_qp *s, const char *in, size_t len, char *out)
 		case DECODE_QP_EQ_CR:
 			s->state = DECODE_QP_TEXT;
 			/* "=\r" then text: still a soft break */
-			if (c != '\n')
+			if (c != '\n') {
+				s->padded_soft++;
 				o += qp_text(s, c, out + o);
+			}
 			break;
 		}
 	}
+	return o;
+}
+
+/* One byte, Python's way (DECODE_QP_LITERAL). */
+static size_t
+qp_literal(struct decode_qp *s, char c, char *out)
+{
+	size_t o = 0;
+
+	switch (s->state) {
+	case DECODE_QP_EQ:
+		s->state = DECODE_QP_TEXT;
+		if (c == '\n')
+			break;			/* soft break */
+		if (c == '\r') {
+			s->state = DECODE_QP_EQ_CR;	/* to the LF */
+		} else if (c == '=') {
+			out[o++] = '=';		/* "==" */
+		} else if (decode_hex(c) >= 0) {
+			s->hex1 = c;
+			s->state = DECODE_QP_EQ_HEX;
+		} else {
+			out[o++] = '=';
+			o += qp_literal(s, c, out + o);
+		}
+		break;
+	case DECODE_QP_EQ_HEX:
+		s->state = DECODE_QP_TEXT;
+		if (decode_hex(c) >= 0) {
+			out[o++] = (char)(decode_hex(s->hex1) * 16 +
+			    decode_hex(c));
+		} else {
+			out[o++] = '=';
+			out[o++] = s->hex1;
+			o += qp_literal(s, c, out + o);
+		}
+		break;
+	case DECODE_QP_EQ_CR:
+		if (c == '\n')
+			s->state = DECODE_QP_TEXT;
+		break;
+	default:
+		if (c == '=')
+			s->state = DECODE_QP_EQ;
+		else
+			out[o++] = c;
+		break;
+	}
+	return o;
+}
+
+/* One byte, GMime's way (DECODE_QP_TRIPLET). */
+static size_t
+qp_triplet(struct decode_qp *s, char c, char *out)
+{
+	size_t o = 0;
+
+	switch (s->state) {
+	case DECODE_QP_EQ:
+		if (c == '\n') {
+			s->state = DECODE_QP_TEXT;	/* soft break */
+		} else {
+			s->hex1 = c;
+			s->state = DECODE_QP_EQ_HEX;
+		}
+		break;
+	case DECODE_QP_EQ_HEX:
+		s->state = DECODE_QP_TEXT;
+		if (decode_hex(s->hex1) >= 0 && decode_hex(c) >= 0) {
+			out[o++] = (char)(decode_hex(s->hex1) * 16 +
+			    decode_hex(c));
+		} else if (!(s->hex1 == '\r' && c == '\n')) {
+			out[o++] = '=';
+			out[o++] = s->hex1;
+			out[o++] = c;
+		}
+		break;
+	default:
+		if (c == '=')
+			s->state = DECODE_QP_EQ;
+		else
+			out[o++] = c;
+		break;
+	}
+	return o;
+}
+
+size_t
+decode_qp(struct decode_qp *s, const char *in, size_t len, char *out)
+{
+	size_t o = 0;
+
+	if (s->mode == DECODE_QP_TOLERANT)
+		return qp_tolerant(s, in, len, out);
+	for (size_t i = 0; i < len; i++)
+		o += s->mode == DECODE_QP_LITERAL ?
+		    qp_literal(s, in[i], out + o) :
+		    qp_triplet(s, in[i], out + o);
 	return o;
 }
 
@@ -320,6 +413,16 @@ decode_qp_finish(struct decode_qp *s, char *out)
 {
 	size_t o = 0;
 
+	if (s->mode != DECODE_QP_TOLERANT) {
+		/* Python keeps a final "=X"; GMime drops what it holds. */
+		if (s->mode == DECODE_QP_LITERAL &&
+		    s->state == DECODE_QP_EQ_HEX) {
+			out[o++] = '=';
+			out[o++] = s->hex1;
+		}
+		s->state = DECODE_QP_TEXT;
+		return o;
+	}
 	switch (s->state) {
 	case DECODE_QP_TEXT:
 		s->nws = 0;	/* white space at the very end is padding */
@@ -330,22 +433,14 @@ decode_qp_finish(struct decode_qp *s, char *out)
 		break;
 	case DECODE_QP_EQ_HEX:
 		s->invalid++;
-		s->lenient++;
-		if (s->strict)
-			break;	/* GMime drops it */
 		out[o++] = '=';
 		out[o++] = s->hex1;
 		break;
 	case DECODE_QP_EQ:
-		/* A final "=" is a soft break whose line end belongs to
-		 * the next boundary delimiter (RFC 2046 5.1.1); MIME-tools
-		 * keeps it as data (the strict reading does). */
-		s->final_eq++;
-		if (s->strict)
-			out[o++] = '=';
-		break;
 	case DECODE_QP_EQ_WS:
 	case DECODE_QP_EQ_CR:
+		/* A final "=" is a soft break whose line end belongs to
+		 * the next boundary delimiter (RFC 2046 5.1.1). */
 		s->nws = 0;
 		break;
 	}

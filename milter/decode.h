@@ -99,25 +99,37 @@ enum decode_qp_state {
 	DECODE_QP_EQ_CR,	/* "=" [white space] CR: a soft break */
 };
 
+/*
+ * How strictly to read (set by the caller after init).  The tolerant
+ * reading is the one above.  The other two are what readers that do not
+ * follow RFC 2045's advice to decoders do, white space always data:
+ *
+ *   LITERAL  Python's binascii.a2b_qp: "=XY" (hex, any case) is a byte,
+ *            "=" LF and "=" CR ... LF are soft breaks, "==" is one "=",
+ *            any other "=" is data and what follows it is read afresh;
+ *            a final "=" is dropped, a final "=X" kept.
+ *   TRIPLET  GMime: "=" LF is a soft break; otherwise "=" and the next
+ *            two bytes are a byte (hex), a soft break (CR LF) or data as
+ *            they are, all three; an incomplete final escape is dropped.
+ */
+enum decode_qp_mode {
+	DECODE_QP_TOLERANT,
+	DECODE_QP_LITERAL,
+	DECODE_QP_TRIPLET,
+};
+
 struct decode_qp {
 	enum decode_qp_state state;
+	enum decode_qp_mode mode;
 	char hex1;
 	size_t nws;
 	char ws[DECODE_QP_WS_MAX];
 	size_t invalid;		/* "=" sequences passed through as is */
 	size_t ws_passed;	/* white space runs too long to hold */
-	size_t lenient;		/* where a strict reader reads otherwise:
-				 * "=" white space line end taken as a soft
-				 * break, a final incomplete escape kept */
 	size_t ws_dropped;	/* white space runs dropped before a line
-				 * end (a strict reader keeps them) */
-	size_t final_eq;	/* a final "=" dropped (MIME-tools keeps
-				 * it) */
-	bool strict;		/* set by the caller: "=" then white space
-				 * is literal, a final incomplete escape is
-				 * dropped (GMime) */
-	bool keep_ws;		/* set by the caller: white space is always
-				 * data, none dropped before a line end */
+				 * end (rule 3; the strict modes keep them) */
+	size_t padded_soft;	/* soft breaks with white space or junk
+				 * between "=" and the line end */
 };
 
 /* Start (or restart) a quoted-printable stream.  Cannot fail. */

@@ -271,6 +271,29 @@ is_legacy_type(const char *type, const char *name)
 	    (name != NULL && strcasecmp(name, "winmail.dat") == 0);
 }
 
+/* The message's own text, read by text_begin()/text_end(). */
+static bool
+is_inline_text(const struct mime_part *p)
+{
+	return (strcmp(p->type, "text/plain") == 0 ||
+	    strcmp(p->type, "text/html") == 0) && p->filename == NULL;
+}
+
+/* Files hidden in text in old encodings: uuencode, yEnc, BinHex. */
+static void
+legacy_scan_all(struct inspect *in, struct legacy_ctx *lc, const char *t,
+    size_t len)
+{
+	if (t == NULL)
+		t = "";
+	(void)legacy_scan_text(t, len, (size_t)in->lim->archive_bytes,
+	    on_legacy, lc);
+	if (memmem(t, len, "(This file must be converted with BinHex", 41) !=
+	    NULL)
+		(void)legacy_binhex(t, len, (size_t)in->lim->archive_bytes,
+		    on_legacy, lc);
+}
+
 /* A leaf part ended: its true type, and what is inside it. */
 static void
 inspect_content(struct inspect *in, const struct mime_part *p)
@@ -309,6 +332,16 @@ inspect_content(struct inspect *in, const struct mime_part *p)
 
 		(void)legacy_scan_text(t, in->part_bytes.len,
 		    (size_t)in->lim->archive_bytes, on_legacy, &lc);
+		a = &in->atts[owner];
+	} else if (in->part_all && strncmp(p->type, "text/", 5) == 0 &&
+	    !is_inline_text(p)) {
+		/* A text attachment (notes.txt, text/x-log): MIME-tools
+		 * and others extract the uuencoded files in it as they do
+		 * in the message's own text (text_end). */
+		struct legacy_ctx lc = { in, p->index };
+
+		legacy_scan_all(in, &lc, in->part_bytes.data,
+		    in->part_bytes.len);
 		a = &in->atts[owner];
 	} else if (in->part_all && (is_legacy_type(p->type, a->names[0]) ||
 	    is_binhex_encoding(p->encoding_name))) {
@@ -463,15 +496,9 @@ text_end(struct inspect *in)
 	{
 		/* Files hidden in the text in old encodings. */
 		struct legacy_ctx lc = { in, in->text_part };
-		const char *t = in->part_text.data != NULL ?
-		    in->part_text.data : "";
 
-		(void)legacy_scan_text(t, in->part_text.len,
-		    (size_t)in->lim->archive_bytes, on_legacy, &lc);
-		if (memmem(t, in->part_text.len, "(This file must be converted "
-		    "with BinHex", 41) != NULL)
-			(void)legacy_binhex(t, in->part_text.len,
-			    (size_t)in->lim->archive_bytes, on_legacy, &lc);
+		legacy_scan_all(in, &lc, in->part_text.data,
+		    in->part_text.len);
 	}
 	in->text_part = SIZE_MAX;
 	buf_init(&utf8, in->lim->text_bytes);
@@ -736,9 +763,12 @@ void
 inspect_leaf_begin(struct inspect *in, const struct mime_part *p)
 {
 	in->part_index = p->index;
+	/* A text attachment is kept whole too: files in legacy encodings
+	 * hide in it (inspect_content). */
 	in->part_decided = is_legacy_type(p->type,
 	    p->filename != NULL ? p->filename : p->name) ||
-	    is_legacy_encoding(p->encoding_name);
+	    is_legacy_encoding(p->encoding_name) ||
+	    (strncmp(p->type, "text/", 5) == 0 && !is_inline_text(p));
 	in->part_all = true;
 	/* Every attachment goes to libclamav on its own as well (the
 	 * whole-message scan follows libclamav's reading of the MIME
@@ -749,6 +779,12 @@ inspect_leaf_begin(struct inspect *in, const struct mime_part *p)
 	    (p->filename != NULL || p->name != NULL || in->reading != NULL ||
 	    strncmp(p->type, "text/", 5) != 0);
 	buf_reset(&in->part_bytes);
+}
+
+void
+inspect_container_names(struct inspect *in, const struct mime_part *p)
+{
+	inspect_names(in, p);
 }
 
 void

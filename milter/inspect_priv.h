@@ -159,6 +159,8 @@ void inspect_items_free(struct inspect *in);
  * part's begin, bytes and end (inspect false: drop it, already seen). */
 void inspect_defect(struct inspect *in, const struct mime_event *ev);
 void inspect_leaf_begin(struct inspect *in, const struct mime_part *p);
+/* A multipart or message part of another reading: its names. */
+void inspect_container_names(struct inspect *in, const struct mime_part *p);
 void inspect_leaf_body(struct inspect *in, const struct mime_part *p,
     struct span s);
 void inspect_leaf_end(struct inspect *in, const struct mime_part *p,

@@ -55,14 +55,29 @@ static const struct reading_def {
 	    { .name = "fold-nocolon", .fold_nocolon = true } },
 	{ MIME_AMB_HEADER,
 	    { .name = "skip-junk-header", .skip_junk = true } },
+	/* Python's email: its strict field and token syntax at once. */
+	{ MIME_AMB_HEADER | MIME_AMB_NAME,
+	    { .name = "strict-syntax", .strict_colon = true,
+	    .strict_token = true, .cr_eol = true } },
 	{ MIME_AMB_NAME | MIME_AMB_BOUNDARY,
 	    { .name = "last-param", .param_last = true } },
+	{ MIME_AMB_NAME | MIME_AMB_BOUNDARY,
+	    { .name = "raw-param", .param_raw = true } },
+	{ MIME_AMB_NAME | MIME_AMB_BOUNDARY,
+	    { .name = "raw-last-param", .param_raw = true,
+	    .param_last = true } },
+	{ MIME_AMB_NAME,
+	    { .name = "joined-words", .words_joined = true } },
 	{ MIME_AMB_BOUNDARY,
 	    { .name = "loose-boundary", .boundary_loose = true } },
 	{ MIME_AMB_STRUCTURE,
 	    { .name = "after-close", .after_close = true } },
 	{ MIME_AMB_STRUCTURE,
 	    { .name = "inner-first", .inner_first = true } },
+	{ MIME_AMB_STRUCTURE,
+	    { .name = "message-any", .message_any = true } },
+	{ MIME_AMB_STRUCTURE,
+	    { .name = "empty-close", .empty_close = true } },
 	{ MIME_AMB_ENCODING,
 	    { .name = "cte-guess", .cte_guess = true } },
 	{ MIME_AMB_DECODING,
@@ -72,7 +87,9 @@ static const struct reading_def {
 	{ MIME_AMB_DECODING,
 	    { .name = "b64-per-line", .b64 = MIME_B64_PER_LINE } },
 	{ MIME_AMB_DECODING,
-	    { .name = "qp-strict", .qp_strict = true } },
+	    { .name = "qp-literal", .qp = MIME_QP_LITERAL } },
+	{ MIME_AMB_DECODING,
+	    { .name = "qp-triplet", .qp = MIME_QP_TRIPLET } },
 };
 #define READINGS_MAX (sizeof(readings) / sizeof(readings[0]) + 1)
 
@@ -117,10 +134,20 @@ ctx_new(void)
 	return x;
 }
 
+/*
+ * A third digest, loose, is what decides whether a reading found
+ * something: the bytes with the white space at every line end dropped
+ * (and the line ends at the very end).  Readings that differ only there
+ * (quoted-printable's rule 3, which strict readers do not apply) are
+ * inspected, but are no ambiguity worth holding a message for.
+ */
 struct digest {
-	EVP_MD_CTX *exact, *norm;
+	EVP_MD_CTX *exact, *norm, *loose;
 	char *hold;
 	size_t nhold;
+	char *lhold;		/* loose: spaces, tabs, CRs since the last */
+	size_t nlhold;		/* other byte or line end */
+	uint64_t nlf;		/* loose: line ends not written yet */
 	uint64_t size;
 };
 
@@ -130,7 +157,9 @@ digest_init(struct digest *d)
 	memset(d, 0, sizeof(*d));
 	d->exact = ctx_new();
 	d->norm = ctx_new();
+	d->loose = ctx_new();
 	d->hold = mem_malloc(NORM_HOLD);
+	d->lhold = mem_malloc(NORM_HOLD);
 }
 
 static void
@@ -138,7 +167,10 @@ digest_reset(struct digest *d)
 {
 	(void)EVP_DigestInit_ex(d->exact, EVP_sha256(), NULL);
 	(void)EVP_DigestInit_ex(d->norm, EVP_sha256(), NULL);
+	(void)EVP_DigestInit_ex(d->loose, EVP_sha256(), NULL);
 	d->nhold = 0;
+	d->nlhold = 0;
+	d->nlf = 0;
 	d->size = 0;
 }
 
@@ -147,7 +179,36 @@ digest_free(struct digest *d)
 {
 	EVP_MD_CTX_free(d->exact);
 	EVP_MD_CTX_free(d->norm);
+	EVP_MD_CTX_free(d->loose);
 	free(d->hold);
+	free(d->lhold);
+}
+
+/* The loose digest's part of digest_update(). */
+static void
+loose_update(struct digest *d, const char *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		char c = p[i];
+
+		if (c == '\n') {
+			d->nlhold = 0;		/* white space at a line end */
+			d->nlf++;
+		} else if (c == ' ' || c == '\t' || c == '\r') {
+			if (d->nlhold == NORM_HOLD) {
+				(void)EVP_DigestUpdate(d->loose, d->lhold,
+				    d->nlhold);
+				d->nlhold = 0;
+			}
+			d->lhold[d->nlhold++] = c;
+		} else {
+			for (; d->nlf > 0; d->nlf--)
+				(void)EVP_DigestUpdate(d->loose, "\n", 1);
+			(void)EVP_DigestUpdate(d->loose, d->lhold, d->nlhold);
+			d->nlhold = 0;
+			(void)EVP_DigestUpdate(d->loose, &c, 1);
+		}
+	}
 }
 
 static bool
@@ -162,6 +223,7 @@ digest_update(struct digest *d, const char *p, size_t len)
 	size_t i = 0;
 
 	(void)EVP_DigestUpdate(d->exact, p, len);
+	loose_update(d, p, len);
 	d->size += len;
 	while (i < len) {
 		size_t j = i;
@@ -207,12 +269,15 @@ hex(const unsigned char *md, char out[65])
 
 static void
 digest_final(struct digest *d, unsigned char exact[KEY_LEN],
-    unsigned char norm[KEY_LEN])
+    unsigned char norm[KEY_LEN], unsigned char loose[KEY_LEN])
 {
+	unsigned char scratch[EVP_MAX_MD_SIZE];
 	unsigned n;
 
 	(void)EVP_DigestFinal_ex(d->exact, exact, &n);
 	(void)EVP_DigestFinal_ex(d->norm, norm, &n);
+	(void)EVP_DigestFinal_ex(d->loose, loose != NULL ? loose : scratch,
+	    &n);
 }
 
 /* ------------------------------------------------------------ keys */
@@ -306,7 +371,7 @@ inspect_item_bytes(struct inspect *in, size_t part, const char *kind,
 
 		digest_init(&d);
 		digest_update(&d, data, len);
-		digest_final(&d, e, n);
+		digest_final(&d, e, n, NULL);
 		digest_free(&d);
 		hex(e, it->sha256);
 		hex(n, it->sha256n);
@@ -350,6 +415,7 @@ inspect_ambiguous(const struct inspect *in)
 struct reading_pass {
 	struct inspect *in;
 	struct keyset *keys;
+	struct keyset *loose;	/* leaf keys over the loose digest */
 	struct keyset *names;	/* every name seen, hashed */
 	bool alt;		/* inspect what is new; else only learn keys */
 	bool found;		/* this reading yielded something new */
@@ -410,12 +476,14 @@ static void
 leaf_done(struct reading_pass *rp, const struct mime_part *p)
 {
 	struct inspect *in = rp->in;
-	unsigned char e[KEY_LEN], n[KEY_LEN], key[KEY_LEN];
-	bool fresh;
+	unsigned char e[KEY_LEN], n[KEY_LEN], l[KEY_LEN], key[KEY_LEN];
+	bool fresh, differs;
 
-	digest_final(&rp->d, e, n);
+	digest_final(&rp->d, e, n, l);
 	leaf_key(p, e, key);
 	fresh = keyset_add(rp->keys, key);
+	leaf_key(p, l, key);
+	differs = keyset_add(rp->loose, key);
 	if (!rp->alt)
 		(void)new_names(rp, p);
 	if (fresh && in->inventory) {
@@ -435,7 +503,8 @@ leaf_done(struct reading_pass *rp, const struct mime_part *p)
 		/* An empty part under names already seen hides nothing:
 		 * inspected, not reported (a base64 part of prose reads
 		 * empty line by line). */
-		rp->found |= fresh && (rp->d.size > 0 || new_names(rp, p));
+		rp->found |= fresh && differs && (rp->d.size > 0 ||
+		    new_names(rp, p));
 		if (fresh && in->inventory && before < in->natts)
 			set_type(&in->items[in->nitems - 1],
 			    in->atts[before].true_type);
@@ -460,8 +529,24 @@ on_event(void *ctx, const struct mime_event *ev)
 			inspect_raise(in, "mime.partial");
 		else if (strcmp(p->type, "message/external-body") == 0)
 			inspect_raise(in, "mime.external-body");
-		if (p->is_multipart || p->is_message)
+		if (p->is_multipart || p->is_message) {
+			/* A container's names (message/external-body names
+			 * the file it points to) go through the name rules
+			 * in every reading, and into the inventory. */
+			bool fresh = new_names(rp, p);
+
+			if (fresh && rp->alt)
+				inspect_container_names(in, p);
+			if (fresh && in->inventory) {
+				struct inspect_item *it = item_new(in,
+				    p->index, "container");
+
+				it->names[0] = dup_or_null(p->filename);
+				it->names[1] = dup_or_null(p->name);
+				it->type = mem_strdup(p->type);
+			}
 			break;
+		}
 		digest_reset(&rp->d);
 		rp->leaf = p->index;
 		if (rp->alt)
@@ -546,7 +631,7 @@ void
 inspect_readings(struct inspect *in)
 {
 	unsigned amb = mime_ambiguities(in->mime), nkinds = 0;
-	struct keyset keys = { 0 }, names = { 0 };
+	struct keyset keys = { 0 }, loose = { 0 }, names = { 0 };
 	struct reading_pass rp;
 
 	if ((amb == 0 && !in->inventory) || !in->spooling ||
@@ -555,6 +640,7 @@ inspect_readings(struct inspect *in)
 	memset(&rp, 0, sizeof(rp));
 	rp.in = in;
 	rp.keys = &keys;
+	rp.loose = &loose;
 	rp.names = &names;
 	digest_init(&rp.d);
 	read_again(in, NULL, &rp);
@@ -586,5 +672,6 @@ inspect_readings(struct inspect *in)
 		inspect_raise(in, "mime.ambiguous");
 	digest_free(&rp.d);
 	keyset_free(&keys);
+	keyset_free(&loose);
 	keyset_free(&names);
 }

@@ -451,6 +451,16 @@ is_field_start(const char *p, size_t len)
 	return i < len && p[i] == ':';
 }
 
+/* A field start with white space between its name and the colon. */
+static bool
+colon_spaced(const char *p, size_t len)
+{
+	const char *colon = memchr(p, ':', len);
+
+	return colon != NULL && colon > p && (colon[-1] == ' ' ||
+	    colon[-1] == '\t');
+}
+
 static bool
 is_legacy_encoding(struct span s)
 {
@@ -523,10 +533,15 @@ set_encoding(struct mime *m, struct mime_part *part, const char *cte)
 	if (ntok > 1)
 		m->shared->amb |= MIME_AMB_ENCODING;
 	copy_lower(part->encoding_name, sizeof(part->encoding_name), s);
-	/* "\"base64\"", "base64 (note)", "base64 ": quotes, comments and
-	 * white space are no part of the token (RFC 2045), and GMime or
-	 * Python's email take such a value as an unknown encoding, the
-	 * bytes as they are; the guessing reading reads them so. */
+	/*
+	 * A value that is more than its token - "\"base64\"", "base64
+	 * (comment)", "(x) base64", "base64;", a list: RFC 2045 allows the
+	 * comment, but GMime takes a quoted or commented value, and Python
+	 * any of them, as an unknown encoding, the bytes as they are; the
+	 * guessing reading reads them so.  So does white space after it
+	 * (Python compares "base64 " as it stands); white space before it
+	 * and the line end are no part of the value to anyone.
+	 */
 	while (v.len > 0 && (v.p[0] == ' ' || v.p[0] == '\t'))
 		v.p++, v.len--;
 	while (v.len > 0 && (v.p[v.len - 1] == '\r' ||
@@ -628,6 +643,10 @@ params_init(const struct mime *m, struct mimeparam *params)
 
 	mimeparam_init_limits(params, &pl);
 	params->max = m->lim.params;
+	params->raw = m->shared->rd.param_raw;
+	params->last_section = m->shared->rd.param_last;
+	params->words_joined = m->shared->rd.words_joined;
+	params->strict_token = m->shared->rd.strict_token;
 }
 
 static bool
@@ -677,6 +696,10 @@ headers_done(struct mime *m)
 	if (!ok_type)
 		str_lcpy(p->type, m->parent_digest ? "message/rfc822" :
 		    "text/plain", sizeof(p->type));
+	/* Comments, junk, an open quote: the raw lexing may read the
+	 * names and the boundary otherwise. */
+	if (ctype != NULL && mimeparam_irregular(&params))
+		m->shared->amb |= MIME_AMB_NAME | MIME_AMB_BOUNDARY;
 	v = mimeparam_get(&params, "charset");
 	if (v.p != NULL)
 		copy_lower(p->charset, sizeof(p->charset), v);
@@ -701,6 +724,18 @@ headers_done(struct mime *m)
 	    /* Its phantom entity's header names the file it points to:
 	     * readers list that name, so the name rules see it. */
 	    strcmp(p->type, "message/external-body") == 0;
+	/*
+	 * Python's email parses a part of any other message type as a
+	 * message too (but message/delivery-status, its blocks of fields):
+	 * an attachment inside message/x-foo or message/external-body is
+	 * one of its leaves.  The message-any reading opens them.
+	 */
+	if (!p->is_message && strncmp(p->type, "message/", 8) == 0 &&
+	    strcmp(p->type, "message/delivery-status") != 0 &&
+	    strcmp(p->type, "message/global-delivery-status") != 0) {
+		m->shared->amb |= MIME_AMB_STRUCTURE;
+		p->is_message = m->shared->rd.message_any;
+	}
 
 	if (p->is_multipart) {
 		v = param_get(m, &params, "boundary", MIME_AMB_BOUNDARY);
@@ -756,6 +791,8 @@ headers_done(struct mime *m)
 	if (cdisp != NULL) {
 		params_init(m, &params);
 		if (mimeparam_parse(&params, span_from_cstr(cdisp)) == 0) {
+			if (mimeparam_irregular(&params))
+				m->shared->amb |= MIME_AMB_NAME;
 			copy_lower(p->disposition, sizeof(p->disposition),
 			    span_from_cstr(params.value));
 			v = param_get(m, &params, "filename", MIME_AMB_NAME);
@@ -779,6 +816,9 @@ headers_done(struct mime *m)
 	m->pending_len = 0;
 	decode_b64_init(&m->b64);
 	decode_qp_init(&m->qp);
+	m->qp.mode = m->shared->rd.qp == MIME_QP_LITERAL ? DECODE_QP_LITERAL :
+	    m->shared->rd.qp == MIME_QP_TRIPLET ? DECODE_QP_TRIPLET :
+	    DECODE_QP_TOLERANT;
 	if (p->is_multipart) {
 		/* The container waits in its frame for its PART_END. */
 		m->frames[m->nframes].part = *p;
@@ -876,16 +916,12 @@ header_line(struct mime *m, const char *p, size_t len, const char *eol,
 	if (m->in_long_line)
 		return field_append(m, p, len);
 	if (!is_field_start(p, len)) {
-		/* Some readers end the block here, others (GMime) skip
-		 * the line and read on. */
-		/* So with a first line of white space (a fold with nothing
-		 * to fold): Python's email and MIME-tools skip it. */
-		bool junk = m->header_count > 0 || m->field.len > 0 ||
-		    p[0] == ' ' || p[0] == '\t';
-
-		if (junk)
-			m->shared->amb |= MIME_AMB_HEADER;
-		if (junk && m->shared->rd.skip_junk && len > 0)
+		/* Some readers end the block here, others (GMime, MIME-tools)
+		 * skip the line and read on, even when it is the block's
+		 * first ("\0junk", a line of spaces that Python takes for a
+		 * continuation of nothing): the fields behind it are theirs. */
+		m->shared->amb |= MIME_AMB_HEADER;
+		if (m->shared->rd.skip_junk && len > 0)
 			return field_done(m);
 		if (m->shared->rd.fold_nocolon && len > 0 && m->field.len +
 		    len < m->lim.header_bytes) {
@@ -895,11 +931,21 @@ header_line(struct mime *m, const char *p, size_t len, const char *eol,
 				return -1;
 			m->nocolon = mem_strndup(p, len);
 			m->nocolon_len = len;
-			memcpy(m->nocolon_eol, eol, eol_len);
+			/* The last line may have no line end. */
+			if (eol_len > 0)
+				memcpy(m->nocolon_eol, eol, eol_len);
 			m->nocolon_eol_len = eol_len;
 			return 0;
 		}
 		return header_break(m, p, len, eol, eol_len);
+	}
+	if (colon_spaced(p, len)) {
+		/* "Name : value" is obsolete syntax (RFC 5322 4.5.8) that
+		 * most readers take; Python's email package does not, and
+		 * ends the block there: the rest is body to it. */
+		m->shared->amb |= MIME_AMB_HEADER;
+		if (m->shared->rd.strict_colon)
+			return header_break(m, p, len, eol, eol_len);
 	}
 	if (field_done(m) < 0)
 		return -1;
@@ -962,8 +1008,7 @@ b64_line(const char *p, size_t len)
 static int
 body_bytes(struct mime *m, const char *p, size_t len)
 {
-	size_t bad_before, lenient, ws, n;
-	bool text;
+	size_t bad_before, n;
 
 	while (len > 0) {
 		size_t take = len < m->lim.line_length ? len :
@@ -1003,18 +1048,10 @@ body_bytes(struct mime *m, const char *p, size_t len)
 			break;
 		case MIME_ENC_QP:
 			bad_before = m->qp.invalid;
-			lenient = m->qp.lenient;
-			ws = m->qp.ws_dropped;
-			text = strncmp(m->cur.type, "text/", 5) == 0;
-			m->qp.strict = m->shared->rd.qp_strict;
-			/* White space before a line end matters in a file,
-			 * not in text for people (content rules). */
-			m->qp.keep_ws = m->qp.strict && !text;
 			n = decode_qp(&m->qp, p, take, m->out);
-			/* A strict reader (GMime) reads these bytes
-			 * otherwise: the qp-strict reading does. */
-			if (m->qp.lenient != lenient ||
-			    (m->qp.ws_dropped != ws && !text))
+			/* White space before a line end and "=  " soft breaks
+			 * are data to strict decoders. */
+			if (m->qp.ws_dropped + m->qp.padded_soft > 0)
 				m->shared->amb |= MIME_AMB_DECODING;
 			if (bad_before == 0 && m->qp.invalid > 0) {
 				m->shared->amb |= MIME_AMB_DECODING;
@@ -1044,12 +1081,12 @@ body_flush(struct mime *m)
 	if (m->cur.encoding == MIME_ENC_BASE64)
 		n = decode_b64_finish(&m->b64, m->out);
 	else if (m->cur.encoding == MIME_ENC_QP) {
-		size_t lenient = m->qp.lenient, eq = m->qp.final_eq;
+		size_t bad_before = m->qp.invalid;
 
+		/* A final "=X": kept by the tolerant and literal readings,
+		 * dropped by GMime's (qp-triplet). */
 		n = decode_qp_finish(&m->qp, m->out);
-		/* A final "=" matters in a file, not in text for people. */
-		if (m->qp.lenient != lenient || (m->qp.final_eq != eq &&
-		    strncmp(m->cur.type, "text/", 5) != 0))
+		if (m->qp.invalid != bad_before)
 			m->shared->amb |= MIME_AMB_DECODING;
 	}
 	return n > 0 ? deliver(m, m->out, n) : 0;
@@ -1183,6 +1220,21 @@ on_boundary(struct mime *m, size_t k, bool close)
 {
 	struct frame *f;
 
+	/*
+	 * "--b" and at once "--b--": Python's email takes the close for the
+	 * (empty) header block of the part just opened and reads that part
+	 * on from the next line, the epilogue its header and body.  The
+	 * empty-close reading does too.
+	 */
+	if (close && m->in_headers && m->header_count == 0 &&
+	    m->field.len == 0 && m->cur.parent == m->frames[k].part.index &&
+	    m->base + m->line_off == m->cur.off_header &&
+	    m->cur.index != 0) {
+		m->shared->amb |= MIME_AMB_STRUCTURE;
+		if (m->shared->rd.empty_close)
+			return 0;
+	}
+
 	/* The line end before a delimiter belongs to the delimiter. */
 	if (end_current(m, false) < 0)
 		return -1;
@@ -1236,6 +1288,32 @@ mime_line(struct mime *m, const char *p, size_t len, const char *eol,
 		m->broke_headers = false;
 		if (len > 0 && (p[0] == ' ' || p[0] == '\t'))
 			m->shared->amb |= MIME_AMB_HEADER;
+	}
+	if (m->in_headers && !fragment && !m->in_long_line && len > 0) {
+		const char *cr = memchr(p, '\r', len);
+
+		/*
+		 * A bare CR in a header line: Python's email ends the line
+		 * there ("name=\"a.exe\r.pdf\"" is a field and then a line
+		 * that is no field), the cr-eol reading does too.  (The
+		 * part's offsets stay those of the whole line.)
+		 */
+		if (cr != NULL)
+			m->shared->amb |= MIME_AMB_HEADER;
+		if (cr != NULL && m->shared->rd.cr_eol) {
+			/* Each piece is a line; none of them holds a CR, so
+			 * this goes one call deep, whatever the CRs. */
+			do {
+				size_t n = (size_t)(cr - p);
+
+				if (mime_line(m, p, n, "\r", 1, false) < 0)
+					return -1;
+				p = cr + 1;
+				len -= n + 1;
+			} while (m->in_headers && (cr = memchr(p, '\r',
+			    len)) != NULL);
+			return mime_line(m, p, len, eol, eol_len, false);
+		}
 	}
 	if (!fragment && !m->in_long_line && m->nframes > 0 &&
 	    (k = find_boundary(m, p, len, &close)) >= 0)

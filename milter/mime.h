@@ -80,6 +80,14 @@ enum mime_b64_mode {
 				 * at a line end is dropped) */
 };
 
+enum mime_qp_mode {
+	MIME_QP_TOLERANT,	/* RFC 2045 6.7's advice to decoders */
+	MIME_QP_LITERAL,	/* white space data, "=" then junk data,
+				 * what follows read afresh (Python) */
+	MIME_QP_TRIPLET,	/* white space data, "=" and two bytes
+				 * data as they are (GMime) */
+};
+
 /*
  * How to read what a message leaves open.  All false / 0 is the primary
  * reading: first field wins, first parameter (RFC 2231 form over plain)
@@ -102,9 +110,22 @@ struct mime_reading {
 	bool skip_junk;		/* a header line that is no field is
 				 * skipped, the block read on to the blank
 				 * line (GMime) */
+	bool strict_colon;	/* "Name : value" is no field: the header
+				 * block ends before it (Python) */
+	bool cr_eol;		/* a bare CR ends a header line (Python) */
+	bool strict_token;	/* an unquoted parameter value ends at a
+				 * '"' or '\\' (Python, MIME-tools) */
+	bool message_any;	/* every message/ type but delivery
+				 * reports parsed as a message (Python) */
+	bool empty_close;	/* a close delimiter right after a
+				 * delimiter opens no epilogue (Python) */
+	bool words_joined;	/* RFC 2047 words in names decoded as
+				 * GMime does: B text joined (rfc2047.h) */
+	bool param_raw;		/* parameters lexed raw: no comments, a
+				 * value up to the next ';' outside quotes
+				 * (mimeparam.h; Python's compat32) */
 	enum mime_b64_mode b64;
-	bool qp_strict;		/* quoted-printable as strict readers
-				 * decode it (decode.h: strict) */
+	enum mime_qp_mode qp;
 };
 
 enum mime_encoding {

@@ -119,6 +119,7 @@ skip_cfws(struct parser *ps)
 		}
 		if (s[ps->i] != '(')
 			return;
+		ps->p->comments = true;
 		while (ps->i < len) {
 			char c = s[ps->i++];
 
@@ -207,6 +208,13 @@ read_unquoted(struct parser *ps)
 	char *out = ps->arena + ps->alen;
 
 	while (j < len && s[j] != ';' && s[j] != '(') {
+		if (s[j] == '"' || s[j] == '\\') {
+			/* No token holds them: Python's email and MIME-tools
+			 * end the value there. */
+			ps->p->odd_token = true;
+			if (ps->p->strict_token)
+				break;
+		}
 		if (is_ws(s[j])) {
 			size_t k = j;
 
@@ -292,8 +300,20 @@ plain_param(struct parser *ps, const char *name, size_t nlen,
 	buf_init(&b, p->value_max);
 	if (!is_display(e->name))
 		raw_value(p, &b, raw);
-	else if (rfc2047_decode(raw, &b) < 0)	/* unfolds, decodes */
+	else if ((p->words_joined ? rfc2047_decode_joined(raw, &b) :
+	    rfc2047_decode(raw, &b)) < 0)	/* unfolds, decodes */
 		p->truncated++;
+	if (is_display(e->name) && !p->words_joined && raw.len > 0 &&
+	    memmem(raw.p, raw.len, "=?", 2) != NULL) {
+		struct buf j;
+
+		buf_init(&j, p->value_max);
+		(void)rfc2047_decode_joined(raw, &j);
+		if (j.len != b.len || (j.len > 0 && memcmp(j.data, b.data,
+		    j.len) != 0))
+			p->words_differ = true;
+		buf_free(&j);
+	}
 	set_value(e, &b);
 }
 
@@ -352,7 +372,12 @@ section_param(struct parser *ps, const char *name, size_t nlen,
 		return;
 	for (size_t i = 0; i < g->n; i++)
 		if (g->s[i].idx == idx) {
-			p->sections_dropped++;	/* first one wins */
+			/* Readers differ: the first wins, or the last, or
+			 * both are joined (GMime, MIME-tools). */
+			p->dup_sections = true;
+			p->sections_dropped++;
+			if (p->last_section)
+				g->s[i] = (struct section){ idx, ext, raw };
 			return;
 		}
 	/* idx < max_sections and unique: g->n stays <= max_sections. */
@@ -427,8 +452,13 @@ finish_group(struct parser *ps, struct group *g)
 
 	qsort(g->s, g->n, sizeof(*g->s), cmp_section);
 	for (size_t i = 0; i < g->n; i++) {
-		if (g->s[i].idx != i)
+		if (g->s[i].idx != i) {
 			p->gaps = true;
+			if (p->last_section) {
+				g->n = i;	/* up to the gap */
+				break;
+			}
+		}
 		total += g->s[i].raw.len;
 	}
 	buf_init(&raw, total);
@@ -465,6 +495,26 @@ finish_group(struct parser *ps, struct group *g)
 		int cut = rfc2047_charset_to_utf8(charset, (struct span){
 		    raw.data, raw.len }, &utf8, NULL);
 
+		/*
+		 * RFC 2047 words inside the value: literal to RFC 2231 (and
+		 * GMime), decoded by Python's email and MIME-tools.  The
+		 * decoded name is the one to judge; the raw lexing keeps
+		 * them, and the difference is an ambiguity.
+		 */
+		if (!p->raw && utf8.len > 0 && memmem(utf8.data, utf8.len,
+		    "=?", 2) != NULL) {
+			struct buf w;
+
+			buf_init(&w, p->value_max);
+			if (rfc2047_decode((struct span){ utf8.data, utf8.len },
+			    &w) < 0)
+				cut = -1;
+			if (w.len != utf8.len || memcmp(w.data, utf8.data,
+			    w.len) != 0)
+				p->ext_words = true;
+			buf_free(&utf8);
+			utf8 = w;
+		}
 		/* NUL becomes U+FFFD, which may cut again */
 		if (rfc2047_utf8_sanitize((struct span){ utf8.data,
 		    utf8.len }, &out, NULL) < 0 || cut < 0)
@@ -473,6 +523,84 @@ finish_group(struct parser *ps, struct group *g)
 	set_value(&p->v[g->entry], &out);
 	buf_free(&utf8);
 	buf_free(&raw);
+}
+
+/* ------------------------------------------------------------ raw */
+
+/*
+ * End of the raw parameter starting at k: the next ';' outside double
+ * quotes (a quote after a backslash does not count), or the end.
+ */
+static size_t
+raw_end(struct span in, size_t k)
+{
+	bool quoted = false;
+
+	for (; k < in.len; k++) {
+		if (in.p[k] == '"' && !(k > 0 && in.p[k - 1] == '\\'))
+			quoted = !quoted;
+		else if (in.p[k] == ';' && !quoted)
+			break;
+	}
+	return k;
+}
+
+/* s without white space at either end. */
+static struct span
+trim_ws(struct span s)
+{
+	while (s.len > 0 && is_ws(s.p[0])) {
+		s.p++;
+		s.len--;
+	}
+	while (s.len > 0 && is_ws(s.p[s.len - 1]))
+		s.len--;
+	return s;
+}
+
+/* The raw value (mimeparam.h), unquoted into the arena when quoted. */
+static struct span
+raw_unquote(struct parser *ps, struct span v)
+{
+	char *out = ps->arena + ps->alen;
+	size_t n = 0;
+
+	if (v.len < 2 || v.p[0] != '"' || v.p[v.len - 1] != '"')
+		return v;
+	for (size_t i = 1; i + 1 < v.len; i++) {
+		char c = v.p[i];
+
+		if (c == '\\' && i + 2 < v.len && (v.p[i + 1] == '\\' ||
+		    v.p[i + 1] == '"'))
+			c = v.p[++i];
+		out[n++] = c;
+	}
+	ps->alen += n;
+	return (struct span){ out, n };
+}
+
+/* The parameters after the token, lexed raw (mimeparam.h). */
+static void
+parse_raw(struct parser *ps)
+{
+	struct span in = ps->in;
+	size_t k = raw_end(in, 0);
+
+	while (k < in.len) {
+		size_t start = k + 1, end = raw_end(in, start);
+		struct span f = { in.p + start, end - start };
+		const char *eq = memchr(f.p, '=', f.len);
+
+		k = end;
+		if (eq == NULL) {
+			if (trim_ws(f).len > 0)
+				ps->p->junk++;
+			continue;
+		}
+		add_param(ps, trim_ws((struct span){ f.p,
+		    (size_t)(eq - f.p) }), raw_unquote(ps, trim_ws(
+		    (struct span){ eq + 1, f.len - (size_t)(eq + 1 - f.p) })));
+	}
 }
 
 /* ------------------------------------------------------------ parse */
@@ -530,7 +658,9 @@ mimeparam_parse(struct mimeparam *p, struct span s)
 	ps.arena = mem_malloc(s.len);
 	parse_token(&ps);
 	semi = p->value[0] == '\0';
-	for (;;) {
+	if (p->raw)
+		parse_raw(&ps);
+	for (; !p->raw;) {
 		struct span name, raw;
 		char c;
 
@@ -584,6 +714,14 @@ mimeparam_parse(struct mimeparam *p, struct span s)
 	free(ps.g);
 	free(ps.arena);
 	return p->value[0] != '\0' || p->n > 0 ? 0 : -1;
+}
+
+bool
+mimeparam_irregular(const struct mimeparam *p)
+{
+	return p->comments || p->junk > 0 || p->unterminated ||
+	    p->missing_semicolon || p->dup_sections || p->ext_words ||
+	    p->gaps || p->words_differ || p->odd_token;
 }
 
 struct span

@@ -77,6 +77,14 @@ struct mimeparam {
 	size_t max;		/* limits.params */
 	size_t max_sections;	/* limits.sections */
 	size_t value_max;	/* limits.value_bytes */
+	bool raw;		/* set after init: the raw lexing below */
+	bool strict_token;	/* set after init: an unquoted value ends
+				 * at a '"' or '\\' (Python, MIME-tools) */
+	bool words_joined;	/* set after init: RFC 2047 words in names
+				 * decoded as GMime does (rfc2047.h) */
+	bool last_section;	/* set after init: of RFC 2231 sections
+				 * given twice the last wins, and a value
+				 * stops at a missing section (Python) */
 
 	/* what was tolerated */
 	size_t dropped;		/* parameters over max */
@@ -90,7 +98,24 @@ struct mimeparam {
 	bool missing_semicolon;
 	bool unterminated;	/* a quote or comment ran to the end */
 	bool gaps;		/* RFC 2231 sections missing */
+	bool comments;		/* a comment after the token */
+	bool dup_sections;	/* an RFC 2231 section given twice */
+	bool ext_words;		/* RFC 2047 words inside an RFC 2231 value
+				 * of a name, decoded (not in raw lexing) */
+	bool odd_token;		/* an unquoted value holds '"' or '\\' */
+	bool words_differ;	/* a name's RFC 2047 words read otherwise
+				 * joined (rfc2047_decode_joined()) */
 };
+
+/*
+ * The parameters lex otherwise for some readers (Python's compat32
+ * email, and what is built on it): no comments, each parameter the text
+ * up to the next ';' outside double quotes, its value the text after
+ * the first '=', trimmed, unquoted only when it both starts and ends
+ * with a double quote.  mimeparam_irregular() says whether a value may
+ * read otherwise so; the raw member asks for that lexing.
+ */
+bool mimeparam_irregular(const struct mimeparam *p);
 
 /* Ready p with limits.params = max and the other limits at defaults. */
 void mimeparam_init(struct mimeparam *p, size_t max);

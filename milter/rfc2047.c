@@ -477,6 +477,25 @@ struct word {
 	size_t end;		/* index after "?=" */
 };
 
+/*
+ * B text with white space in it: a word folded inside its text, which
+ * readers (GMime, Python, MIME-tools) decode all the same.  Only the
+ * base64 alphabet and padding besides, so no text around words is taken.
+ */
+static bool
+b64_text(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '+' || c == '/' ||
+		    c == '=' || is_ws((char)c)))
+			return false;
+	}
+	return true;
+}
+
 /* Read an encoded-word at in[i] (which is "=?"); false if there is none. */
 static bool
 parse_word(struct scan *s, size_t i, struct word *w)
@@ -510,32 +529,34 @@ parse_word(struct scan *s, size_t i, struct word *w)
 	w->charset = (struct span){ p + i + 2, cs_end - (i + 2) };
 	j += 3;
 	q = next_qe(s, j);
-	if (q >= len || next_ws(s, j) < q)
+	if (q >= len || (next_ws(s, j) < q && !(w->enc == 'b' &&
+	    b64_text(p + j, q - j))))
 		return false;
 	w->text = (struct span){ p + j, q - j };
 	w->end = q + 2;
 	return true;
 }
 
-/* Append the bytes a word's text stands for. */
+/*
+ * Append the bytes a word's text stands for.  A B word decodes with b,
+ * which the caller starts (decode_b64_init) for each word, or, joining,
+ * only at the first word of a run.
+ */
 static void
-word_bytes(const struct word *w, struct buf *raw)
+word_bytes(const struct word *w, struct buf *raw, struct decode_b64 *b)
 {
 	const char *t = w->text.p;
 	size_t n = w->text.len;
 
 	if (w->enc == 'b') {
-		struct decode_b64 b;
 		char tmp[DECODE_B64_OUT_MAX(256)];
 
-		decode_b64_init(&b);
 		for (size_t off = 0; off < n; off += 256) {
 			size_t take = n - off < 256 ? n - off : 256;
 
 			(void)buf_append(raw, tmp,
-			    decode_b64(&b, t + off, take, tmp));
+			    decode_b64(b, t + off, take, tmp));
 		}
-		(void)decode_b64_finish(&b, tmp);
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -608,6 +629,9 @@ struct dec {
 	struct span cs;		/* charset of the pending run */
 	struct buf raw;		/* its bytes */
 	bool pending;
+	bool joined;		/* rfc2047_decode_joined() */
+	struct decode_b64 b;	/* joined: the run's B text so far */
+	bool b_live;		/* joined: b holds the run's B words */
 };
 
 static int
@@ -619,17 +643,18 @@ flush_run(struct dec *d)
 	if (!d->pending)
 		return 0;
 	d->pending = false;
+	d->b_live = false;
 	rc = convert(&d->k, &d->conv, d->cs, (struct span){ d->raw.data,
 	    d->raw.len }, &unknown);
 	buf_reset(&d->raw);
 	return rc;
 }
 
-int
-rfc2047_decode_full(struct span in, size_t max_words, struct buf *out,
-    struct rfc2047_stats *stats_r)
+static int
+decode_words(struct span in, size_t max_words, struct buf *out,
+    struct rfc2047_stats *stats_r, bool joined)
 {
-	struct dec d = { .k = { out, false, false, 0 } };
+	struct dec d = { .k = { out, false, false, 0 }, .joined = joined };
 	struct scan s = { in, SIZE_MAX, SIZE_MAX };
 	size_t i = 0, lit = 0;
 	int rc = 0;
@@ -672,7 +697,14 @@ rfc2047_decode_full(struct span in, size_t max_words, struct buf *out,
 			d.st.unknown_charset++;
 		d.cs = w.charset;
 		d.pending = true;
-		word_bytes(&w, &d.raw);
+		if (w.enc != 'b' || !d.b_live) {
+			decode_b64_init(&d.b);
+			/* GMime: the B text of a run joined, the decoding
+			 * stopped at its first padding. */
+			d.b.stop_at_pad = d.joined;
+		}
+		d.b_live = d.joined && w.enc == 'b';
+		word_bytes(&w, &d.raw, &d.b);
 		d.st.words++;
 		i = lit = w.end;
 	}
@@ -688,7 +720,20 @@ rfc2047_decode_full(struct span in, size_t max_words, struct buf *out,
 }
 
 int
+rfc2047_decode_full(struct span in, size_t max_words, struct buf *out,
+    struct rfc2047_stats *stats_r)
+{
+	return decode_words(in, max_words, out, stats_r, false);
+}
+
+int
 rfc2047_decode(struct span in, struct buf *out)
 {
-	return rfc2047_decode_full(in, SIZE_MAX, out, NULL);
+	return decode_words(in, SIZE_MAX, out, NULL, false);
+}
+
+int
+rfc2047_decode_joined(struct span in, struct buf *out)
+{
+	return decode_words(in, SIZE_MAX, out, NULL, true);
 }

@@ -43,6 +43,8 @@ struct rfc2047_stats {
  *   converted together, so a character split across two words survives;
  * - a word glued to text ("x=?utf-8?q?y?=z") is decoded all the same, as
  *   mail readers do;
+ * - white space inside B text (a word folded inside) is skipped, as
+ *   readers do, when the text is otherwise base64;
  * - a malformed word (unknown encoding, white space in its text, no "?=",
  *   charset name over RFC2047_CHARSET_MAX or with bad characters) stays as
  *   literal text;
@@ -64,6 +66,14 @@ int rfc2047_decode_full(struct span in, size_t max_words, struct buf *out,
  * extension.
  */
 int rfc2047_decode(struct span in, struct buf *out);
+
+/*
+ * rfc2047_decode() as GMime decodes: the base64 text of adjacent B words
+ * in one charset is joined before it is decoded, and the decoding stops
+ * at the first padding ("=?utf-8?B?aW52b2ljZS5leGU=?= =?utf-8?B?LnR4dA==?="
+ * reads "invoice.exe", not "invoice.exe.txt").
+ */
+int rfc2047_decode_joined(struct span in, struct buf *out);
 
 /*
  * Append in, a byte string in charset (a MIME charset name, any case,

@@ -37,7 +37,9 @@ run(int qp, const char *in, size_t len, size_t chunk, char *out,
 	decode_b64_init(&b);
 	decode_qp_init(&q);
 	b.whole_groups = strict;
-	q.strict = q.keep_ws = strict;
+	/* qp: 1 tolerant, 2 literal, 3 triplet */
+	q.mode = qp == 2 ? DECODE_QP_LITERAL : qp == 3 ? DECODE_QP_TRIPLET :
+	    DECODE_QP_TOLERANT;
 	if (chunk == 0)
 		chunk = len == 0 ? 1 : len;
 	while (off < len) {
@@ -109,6 +111,12 @@ static struct counts
 qp(const char *in, const char *want)
 {
 	return check_n(1, in, strlen(in), want, strlen(want));
+}
+
+static struct counts
+qp_mode(int mode, const char *in, const char *want)
+{
+	return check_n(mode, in, strlen(in), want, strlen(want));
 }
 
 /* ------------------------------------------------------------ base64 */
@@ -302,6 +310,34 @@ test_qp_whitespace(void **state)
 	qp("a \r\r\n", "a \r\r\n");
 }
 
+/* The strict modes: white space is data, "=" junk read their way. */
+static void
+test_qp_strict(void **state)
+{
+	(void)state;
+	/* Python's binascii.a2b_qp */
+	qp_mode(2, "abc=  \r\ndef", "abc=  \r\ndef");
+	qp_mode(2, "abc   \r\ndef", "abc   \r\ndef");
+	qp_mode(2, "a==41b", "a=41b");
+	qp_mode(2, "a=4Xb", "a=4Xb");
+	qp_mode(2, "a=4=41", "a=4A");
+	qp_mode(2, "a=\r\nb=\nc", "abc");
+	qp_mode(2, "a=\rjunk\nb", "ab");
+	qp_mode(2, "end=", "end");
+	qp_mode(2, "end=4", "end=4");
+	qp_mode(2, "=3d=3D", "==");
+	/* GMime */
+	qp_mode(3, "abc=  \r\ndef", "abc=  \r\ndef");
+	qp_mode(3, "abc   \r\ndef", "abc   \r\ndef");
+	qp_mode(3, "a=4Xb", "a=4Xb");
+	qp_mode(3, "a=X=41", "a=X=41");
+	qp_mode(3, "a==41", "a==41");
+	qp_mode(3, "a=\r\nb=\nc", "abc");
+	qp_mode(3, "end=", "end");
+	qp_mode(3, "end=4", "end");
+	qp_mode(3, "=3d=3D", "==");
+}
+
 static void
 test_qp_invalid(void **state)
 {
@@ -425,11 +461,12 @@ test_strict(void **state)
 	(void)b64("TWE=", "Ma");
 	(void)b64("TQ==", "M");
 	(void)b64("TWFu\r\nTW\r\nE=", "ManMa");
-	(void)qp("MZ=  \r\nmore= \t\r\nend", "MZ=  \r\nmore= \t\r\nend");
-	(void)qp("a=41 b  \r\n", "aA b  \r\n");
-	(void)qp("tail=4", "tail");
-	(void)qp("tail=", "tail=");
-	(void)qp("soft=\r\nbreak", "softbreak");
+	/* qp-triplet, GMime's reading */
+	(void)qp_mode(3, "MZ=  \r\nmore= \t\r\nend",
+	    "MZ=  \r\nmore= \t\r\nend");
+	(void)qp_mode(3, "a=41 b  \r\n", "aA b  \r\n");
+	(void)qp_mode(3, "tail=4", "tail");
+	(void)qp_mode(3, "soft=\r\nbreak", "softbreak");
 	strict = false;
 	(void)b64("TWFuTWE", "ManMa");
 	(void)qp("MZ=  \r\nmore", "MZmore");
@@ -448,6 +485,7 @@ main(void)
 		cmocka_unit_test(test_qp_rfc2045),
 		cmocka_unit_test(test_qp_whitespace),
 		cmocka_unit_test(test_qp_invalid),
+		cmocka_unit_test(test_qp_strict),
 		cmocka_unit_test(test_qp_ws_bound),
 		cmocka_unit_test(test_qp_out_bound),
 		cmocka_unit_test(test_hex),

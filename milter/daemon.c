@@ -280,7 +280,7 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 		smfi_setpriv(ctx, c);
 	}
 	*pf0 = f0 & (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY |
-	    SMFIF_QUARANTINE);
+	    SMFIF_QUARANTINE | SMFIF_DELRCPT);
 	*pf1 = f1 & want;
 	*pf2 = 0;
 	*pf3 = 0;
@@ -530,6 +530,45 @@ released(SMFICTX *ctx, struct conn *c)
 	return false;
 }
 
+/*
+ * milter.split_recipients: take the recipients whose verdict blocks off
+ * the envelope (the message is in the store for them).  The MTA removes
+ * them as a whole or not at all: if one cannot be removed, the message is
+ * deferred for everyone rather than delivered to a blocked recipient.
+ */
+static bool
+remove_rcpts(SMFICTX *ctx, struct conn *c, const struct verdict *v)
+{
+	const char *qid = c->queue_id != NULL ? c->queue_id : "-";
+
+	if (v->quarantine_id[0] == '\0') {
+		dlog(LOG_ERR, "%s: recipients to hold but no stored copy: "
+		    "tempfail", qid);
+		return false;
+	}
+	for (size_t k = 0; k < v->nrcpts; k++) {
+		char *addr;
+		int rc;
+
+		if (!v->rcpts[k].removed)
+			continue;
+		addr = mem_printf("<%s>", v->rcpts[k].rcpt);
+		rc = smfi_delrcpt(ctx, addr);
+		free(addr);
+		if (rc != MI_SUCCESS) {
+			dlog(LOG_ERR, "%s: smfi_delrcpt failed (the MTA "
+			    "did not offer SMFIF_DELRCPT?): tempfail", qid);
+			return false;
+		}
+		dlog(LOG_NOTICE, "%s: recipient %s removed: %s by %s, kept "
+		    "in quarantine entry %s", qid, v->rcpts[k].rcpt,
+		    action_name(v->rcpts[k].action),
+		    v->rcpts[k].decider != NULL ?
+		    v->rcpts[k].decider->rule->id : "?", v->quarantine_id);
+	}
+	return true;
+}
+
 static sfsistat
 cb_eom(SMFICTX *ctx)
 {
@@ -548,6 +587,8 @@ cb_eom(SMFICTX *ctx)
 	if (inspect_alerts(c->in, alerts) > 0)
 		dlog(LOG_WARNING, "%s: could not write every alert: %s",
 		    c->queue_id != NULL ? c->queue_id : "-", strerror(errno));
+	if (v->nremoved > 0 && !remove_rcpts(ctx, c, v))
+		return SMFIS_TEMPFAIL;
 	switch (v->action) {
 	case ACTION_REJECT:
 	case ACTION_TEMPFAIL:
@@ -949,7 +990,7 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 	desc.xxfi_name = "msgsec";
 	desc.xxfi_version = SMFI_VERSION;
 	desc.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY |
-	    SMFIF_QUARANTINE;
+	    SMFIF_QUARANTINE | SMFIF_DELRCPT;
 	desc.xxfi_connect = cb_connect;
 	desc.xxfi_envfrom = cb_envfrom;
 	desc.xxfi_envrcpt = cb_envrcpt;

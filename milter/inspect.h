@@ -50,6 +50,26 @@ struct hit {
 	char *detail;		/* NULL if none */
 	const char *reading;	/* the alternative reading the attachment
 				 * was found in, NULL for the primary */
+	enum action *per_rcpt;	/* the action for each recipient of the
+				 * envelope (ACTION_ACCEPT where the rule's
+				 * scope leaves it out); NULL when the hit
+				 * concerns the sender alone (outbound) */
+	const char **per_exc;	/* the exception lowering it for each
+				 * recipient, or NULL; with per_rcpt */
+};
+
+/*
+ * A recipient's own verdict: the strictest of what every hit means for
+ * it (its agency in the rule's scope, an exception covering it).
+ */
+struct rcpt_verdict {
+	const char *rcpt;
+	const char *agency;	/* id or NULL */
+	enum action action;
+	const struct hit *decider;	/* NULL when accepted */
+	const char *exception;	/* an exception that lowered a hit for it */
+	bool removed;		/* split: taken off the envelope, kept in
+				 * the store for it */
 };
 
 struct verdict {
@@ -63,6 +83,13 @@ struct verdict {
 	const struct hit *hits;
 	size_t nhits;
 	char quarantine_id[96];	/* "" unless stored */
+	const struct rcpt_verdict *rcpts;	/* one per envelope recipient
+						 * (inbound), else NULL */
+	size_t nrcpts;
+	bool differs;		/* the recipients' verdicts are not all one */
+	size_t nremoved;	/* milter.split_recipients: recipients taken
+				 * off the envelope (action is then the
+				 * verdict of the others) */
 };
 
 struct inspect;

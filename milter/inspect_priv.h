@@ -117,6 +117,8 @@ struct inspect {
 
 	struct hit *hits;
 	size_t nhits;
+	struct rcpt_verdict *rv;	/* inspect_rcpt.c */
+	const struct agency **rcpt_agency;	/* per recipient, or NULL */
 	struct verdict verdict;
 	bool finished;
 };
@@ -165,6 +167,19 @@ void inspect_leaf_body(struct inspect *in, const struct mime_part *p,
     struct span s);
 void inspect_leaf_end(struct inspect *in, const struct mime_part *p,
     bool inspect);
+
+/*
+ * inspect_rcpt.c: each recipient's agency (inbound; the sender's
+ * outbound) and a label agency; whether rule r's agency scope takes in
+ * any subject; a hit's action for each recipient (exceptions, monitor
+ * mode) and overall; whether its recipients' actions differ; and, after
+ * the hits, each recipient's verdict and the split.
+ */
+void inspect_rcpt_agencies(struct inspect *in);
+bool inspect_rule_in_scope(const struct inspect *in, const struct rule *r);
+void inspect_hit_scope(struct inspect *in, struct hit *h);
+bool inspect_hit_differs(const struct inspect *in, const struct hit *h);
+void inspect_rcpt_verdicts(struct inspect *in);
 
 /* inspect_output.c: the store entry's meta.json (one line). */
 char *inspect_meta_json(const struct inspect *in);

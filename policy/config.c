@@ -65,6 +65,11 @@ static const struct config_key keys[] = {
 	    "malloc arenas the milter's threads share (0: the C library's "
 	    "default of 8 per core); each arena keeps its high-water mark, "
 	    "so fewer arenas keep memory lower under bursts of large mail" },
+	{ "milter.split_recipients", CONF_BOOL, OFF(split_recipients), 0,
+	    "false", 0, 0,
+	    "where recipients' verdicts differ, remove the recipients whose "
+	    "verdict blocks (kept for them in the store) and deliver to the "
+	    "rest; off: the strictest verdict is the message's" },
 	{ "milter.multipart_literal", CONF_BOOL, OFF(multipart_literal), 0,
 	    "false", 0, 0,
 	    "read clause 1.4 literally: raise mime.multipart on every "

@@ -98,6 +98,7 @@ struct config {
 	bool monitor;
 	enum action on_internal_error;
 	bool multipart_literal;
+	bool split_recipients;	/* milter.split_recipients */
 	uint64_t malloc_arenas;
 	char *dangerous_list;
 	char *archive_list;

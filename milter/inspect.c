@@ -330,7 +330,7 @@ inspect_content(struct inspect *in, const struct mime_part *p)
 		const char *t = in->part_bytes.data != NULL ?
 		    in->part_bytes.data : "";
 
-		(void)legacy_scan_text(t, in->part_bytes.len,
+		(void)legacy_scan_uu_part(t, in->part_bytes.len,
 		    (size_t)in->lim->archive_bytes, on_legacy, &lc);
 		a = &in->atts[owner];
 	} else if (in->part_all && strncmp(p->type, "text/", 5) == 0 &&

@@ -72,15 +72,31 @@ set_name(char **dst, struct span s)
 	*dst = mem_strndup(s.p, s.len);
 }
 
-/* "begin 644 name": the name, or false. */
+/*
+ * "begin 644 name": the name, or false.  The mode is any run of digits
+ * (decoders do not check it is octal).  loose (a part declared uuencoded):
+ * "begin" alone or with anything after it starts a file, the name what
+ * follows the mode, possibly empty.
+ */
 static bool
-uu_begin(struct span l, char **name)
+uu_begin(struct span l, char **name, bool loose)
 {
 	size_t i = 6;
 
+	if (loose && l.len >= 5 && memcmp(l.p, "begin", 5) == 0 &&
+	    (l.len == 5 || l.p[5] == ' ' || l.p[5] == '\t')) {
+		i = 5;
+		while (i < l.len && (l.p[i] == ' ' || l.p[i] == '\t'))
+			i++;
+		while (i < l.len && l.p[i] >= '0' && l.p[i] <= '9')
+			i++;
+		set_name(name, span_trim((struct span){ l.p + i,
+		    l.len - i }));
+		return true;
+	}
 	if (l.len < 9 || memcmp(l.p, "begin ", 6) != 0)
 		return false;
-	while (i < l.len && l.p[i] >= '0' && l.p[i] <= '7')
+	while (i < l.len && l.p[i] >= '0' && l.p[i] <= '9')
 		i++;
 	if (i == 6 || i >= l.len || l.p[i] != ' ')
 		return false;
@@ -142,9 +158,9 @@ y_line(struct span l, struct out *o)
 	}
 }
 
-size_t
-legacy_scan_text(const char *text, size_t len, size_t max_out, legacy_fn fn,
-    void *ctx)
+static size_t
+scan_text(const char *text, size_t len, size_t max_out, legacy_fn fn,
+    void *ctx, bool loose)
 {
 	size_t pos = 0, files = 0;
 	struct span l;
@@ -152,7 +168,8 @@ legacy_scan_text(const char *text, size_t len, size_t max_out, legacy_fn fn,
 	bool go = true;
 
 	while (go && next_line(text, len, &pos, &l)) {
-		bool uu = uu_begin(l, &name), y = !uu && y_begin(l, &name);
+		bool uu = uu_begin(l, &name, loose);
+		bool y = !uu && y_begin(l, &name);
 		struct out o;
 
 		if (!uu && !y)
@@ -178,6 +195,20 @@ legacy_scan_text(const char *text, size_t len, size_t max_out, legacy_fn fn,
 	}
 	free(name);
 	return files;
+}
+
+size_t
+legacy_scan_text(const char *text, size_t len, size_t max_out, legacy_fn fn,
+    void *ctx)
+{
+	return scan_text(text, len, max_out, fn, ctx, false);
+}
+
+size_t
+legacy_scan_uu_part(const char *text, size_t len, size_t max_out,
+    legacy_fn fn, void *ctx)
+{
+	return scan_text(text, len, max_out, fn, ctx, true);
 }
 
 /* ------------------------------------------------------------ BinHex */

@@ -25,6 +25,14 @@ typedef bool (*legacy_fn)(void *ctx, const char *kind, const char *name,
  * blocks in text.  Returns the number of files found. */
 size_t legacy_scan_text(const char *text, size_t len, size_t max_out,
     legacy_fn fn, void *ctx);
+/*
+ * The same for a part that declares itself uuencoded (x-uuencode, x-uue):
+ * any line "begin", whatever follows it (a mode that is no octal number,
+ * none at all, no name), starts a file, as GMime's and MIME-tools'
+ * decoders take it.  In free text the begin line must look the part.
+ */
+size_t legacy_scan_uu_part(const char *text, size_t len, size_t max_out,
+    legacy_fn fn, void *ctx);
 
 /* A BinHex 4.0 text: the data fork and the file name.  0, or -1 if it
  * does not decode. */

@@ -751,7 +751,8 @@ load_engine(const struct policy *p, bool hup)
 	const char *mode = blocking ? "blocking" : "concurrent";
 	uint64_t stamp;
 	time_t newest;
-	double t0 = mono_secs();
+	double t0 = mono_secs(), t_freed = 0;
+	char freed[64];
 
 	if (!p->config.clamav_enabled)
 		return;
@@ -791,6 +792,7 @@ load_engine(const struct policy *p, bool hup)
 			    "old engine after clamav.reload_drain_seconds: "
 			    "building the new one beside it");
 		scan_engine_unref(&old);
+		t_freed = mono_secs();
 	}
 	e = scan_engine_load(p->config.clamav_database, &l, &sigs, &err);
 	engine_tried = stamp;
@@ -821,9 +823,12 @@ load_engine(const struct policy *p, bool hup)
 		return;
 	}
 	metrics_engine(sigs, files, newest);
+	if (t_freed > 0)
+		(void)snprintf(freed, sizeof(freed), ", of which %.2f s "
+		    "freeing the old engine", t_freed - t0);
 	dlog(LOG_NOTICE, "virus scanner: %u signatures from %s (built in "
-	    "%.2f s, %s reload)", sigs, p->config.clamav_database,
-	    mono_secs() - t0, mode);
+	    "%.2f s, %s reload%s)", sigs, p->config.clamav_database,
+	    mono_secs() - t0, mode, t_freed > 0 ? freed : "");
 }
 
 /* Load the policy again and publish it; false (old one kept) on error. */

@@ -20,7 +20,6 @@
  */
 #include "daemon.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <malloc.h>
 #include <fcntl.h>
@@ -45,6 +44,7 @@
 #include "inspect.h"
 #include "content.h"
 #include "mem.h"
+#include "metrics.h"
 #include "watch.h"
 #include "regex.h"
 #include "release.h"
@@ -52,7 +52,12 @@
 
 static struct policy_holder *holder;
 static pthread_mutex_t engine_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t engine_cond = PTHREAD_COND_INITIALIZER;
 static struct scan_engine *engine;	/* NULL: none could be loaded */
+static bool engine_building;	/* blocking reload: none published yet */
+/* The reload thread's: the database and settings of the engine running,
+ * and of the last build tried (which may have failed). */
+static uint64_t engine_stamp, engine_tried;
 static struct alert_log *alerts;
 static const struct daemon_opts *opts;
 static bool use_syslog;
@@ -377,6 +382,33 @@ cb_envrcpt(SMFICTX *ctx, char **argv)
 	return SMFIS_CONTINUE;
 }
 
+/*
+ * A blocking reload (clamav.reload: blocking) freed the old engine and is
+ * building the new one: wait for it, at most clamav.reload_wait_seconds.
+ * Past that the message gets no engine, so it raises virus.unscannable
+ * (tempfail by default): never accepted unscanned.  engine_lock is held.
+ */
+static void
+wait_engine(struct conn *c)
+{
+	struct timespec dl;
+	const char *qid = c->queue_id != NULL ? c->queue_id : "-";
+
+	clock_gettime(CLOCK_REALTIME, &dl);
+	dl.tv_sec += (time_t)c->p->config.clamav_reload_wait_seconds;
+	metrics_reload_waiting(1);
+	while (engine_building && pthread_cond_timedwait(&engine_cond,
+	    &engine_lock, &dl) != ETIMEDOUT)
+		;
+	metrics_reload_waiting(-1);
+	metrics_reload_delayed(engine_building);
+	if (engine_building)
+		dlog(LOG_WARNING, "%s: the virus engine is still being built "
+		    "after clamav.reload_wait_seconds (%llu s): deferring the "
+		    "message unscanned", qid, (unsigned long long)
+		    c->p->config.clamav_reload_wait_seconds);
+}
+
 static struct inspect *
 ensure_inspect(SMFICTX *ctx, struct conn *c)
 {
@@ -397,6 +429,8 @@ ensure_inspect(SMFICTX *ctx, struct conn *c)
 	env.daemon = c->daemon;
 	env.smtputf8 = c->smtputf8;
 	pthread_mutex_lock(&engine_lock);
+	if (engine_building && c->p->config.clamav_enabled)
+		wait_engine(c);
 	c->in = inspect_new(c->p, &env, time(NULL), engine, true);
 	pthread_mutex_unlock(&engine_lock);
 	return c->in;
@@ -581,12 +615,19 @@ cb_eom(SMFICTX *ctx)
 
 	if (c == NULL || c->p == NULL)
 		return SMFIS_TEMPFAIL;
-	if (c->nrelease > 0 && released(ctx, c))
+	if (c->nrelease > 0 && released(ctx, c)) {
+		metrics_released();
 		return SMFIS_ACCEPT;
+	}
 	v = inspect_finish(ensure_inspect(ctx, c));
-	if (inspect_alerts(c->in, alerts) > 0)
+	metrics_message(v->direction, v->action, v->hits, v->nhits);
+	if (inspect_store_failed(c->in))
+		metrics_store_failure();
+	if ((ntags = inspect_alerts(c->in, alerts)) > 0) {
+		metrics_alert_failures(ntags);
 		dlog(LOG_WARNING, "%s: could not write every alert: %s",
 		    c->queue_id != NULL ? c->queue_id : "-", strerror(errno));
+	}
 	if (v->nremoved > 0 && !remove_rcpts(ctx, c, v))
 		return SMFIS_TEMPFAIL;
 	switch (v->action) {
@@ -709,39 +750,126 @@ scan_log(bool error, const char *msg)
 	    (int)(n > 0 && msg[n - 1] == '\n' ? n - 1 : n), msg);
 }
 
-static void
-load_engine(const struct policy *p)
+static double
+mono_secs(void)
 {
-	struct scan_engine *e, *old;
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void
+engine_limits(const struct policy *p, struct scan_limits *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->max_scansize = p->config.limits.message_size * 2;
+	l->max_filesize = p->config.limits.message_size;
+	l->max_recursion = (uint32_t)p->config.limits.archive_depth + 12;
+	l->max_files = (uint32_t)p->config.limits.archive_members;
+	l->tmpdir = p->config.clamav_tmpdir;
+}
+
+/*
+ * Build a scanner from the current settings and publish it, unless the
+ * database files and the settings it is built with are those of the
+ * engine running (a policy-only reload: a rule or exception edited),
+ * which is kept, or, from the periodic check (hup false), those of the
+ * last build that failed.  clamav.reload says how: concurrent builds
+ * beside the old engine, which lives on until the messages using it
+ * end; blocking unpublishes and frees the old one first (new messages
+ * wait in wait_engine), so two engines never take memory at once.  On
+ * failure keep the old one (concurrent) or none (blocking) and say why.
+ */
+static void
+load_engine(const struct policy *p, bool hup)
+{
+	struct scan_engine *e, *old = NULL;
 	char *err = NULL;
-	unsigned sigs = 0;
-	struct scan_limits l = {
-		.max_scansize = p->config.limits.message_size * 2,
-		.max_filesize = p->config.limits.message_size,
-		.max_recursion = (uint32_t)p->config.limits.archive_depth + 12,
-		.max_files = (uint32_t)p->config.limits.archive_members,
-		.tmpdir = p->config.clamav_tmpdir,
-	};
+	unsigned sigs = 0, files = 0;
+	struct scan_limits l;
+	bool blocking = p->config.clamav_reload == CLAMAV_RELOAD_BLOCKING;
+	const char *mode = blocking ? "blocking" : "concurrent";
+	uint64_t stamp;
+	time_t newest;
+	double t0 = mono_secs(), t_freed = 0;
+	char freed[64];
 
 	if (!p->config.clamav_enabled)
 		return;
 	scan_set_log(scan_log);
 	scan_set_concurrency((unsigned)p->config.clamav_max_scans);
+	engine_limits(p, &l);
+	stamp = scan_database_stamp(p->config.clamav_database, &l, &newest,
+	    &files);
+	pthread_mutex_lock(&engine_lock);
+	e = engine;
+	pthread_mutex_unlock(&engine_lock);
+	if (e != NULL && stamp == engine_stamp) {
+		if (hup) {
+			dlog(LOG_NOTICE, "virus scanner: database unchanged: "
+			    "engine kept (%u signatures)", scan_engine_sigs(e));
+			metrics_reload(METRICS_RELOAD_ENGINE,
+			    METRICS_RESULT_UNCHANGED, mono_secs() - t0);
+		}
+		return;
+	}
+	/* The periodic check tries a broken database once, not every poll;
+	 * SIGHUP tries again. */
+	if (!hup && stamp == engine_tried)
+		return;
+	if (!hup)
+		dlog(LOG_NOTICE, "virus database changed: reloading it");
+	if (blocking) {
+		pthread_mutex_lock(&engine_lock);
+		old = engine;
+		engine = NULL;
+		engine_building = true;
+		pthread_mutex_unlock(&engine_lock);
+		metrics_engine_building(true);
+		if (old != NULL && scan_engine_drain(old, (unsigned)
+		    p->config.clamav_reload_drain_seconds * 1000) < 0)
+			dlog(LOG_WARNING, "virus scanner: messages still use the "
+			    "old engine after clamav.reload_drain_seconds: "
+			    "building the new one beside it");
+		scan_engine_unref(&old);
+		t_freed = mono_secs();
+	}
 	e = scan_engine_load(p->config.clamav_database, &l, &sigs, &err);
+	engine_tried = stamp;
+	if (e != NULL)
+		engine_stamp = stamp;
+	pthread_mutex_lock(&engine_lock);
+	if (e != NULL) {
+		old = engine;
+		engine = e;
+	}
+	engine_building = false;
+	pthread_cond_broadcast(&engine_cond);
+	pthread_mutex_unlock(&engine_lock);
+	metrics_engine_building(false);
+	scan_engine_unref(&old);
+	metrics_reload(METRICS_RELOAD_ENGINE, e != NULL ? METRICS_RESULT_OK :
+	    METRICS_RESULT_FAILED, mono_secs() - t0);
 	if (e == NULL) {
-		dlog(LOG_ERR, "virus scanner: %s; %s", err, engine != NULL ?
+		pthread_mutex_lock(&engine_lock);
+		e = engine;
+		pthread_mutex_unlock(&engine_lock);
+		dlog(LOG_ERR, "virus scanner: %s; %s", err, e != NULL ?
 		    "keeping the running database" : "every message raises "
 		    "virus.unscannable (default action tempfail)");
+		if (e == NULL)
+			metrics_engine(0, 0, 0);
 		free(err);
 		return;
 	}
-	pthread_mutex_lock(&engine_lock);
-	old = engine;
-	engine = e;
-	pthread_mutex_unlock(&engine_lock);
-	scan_engine_unref(&old);
-	dlog(LOG_NOTICE, "virus scanner: %u signatures from %s", sigs,
-	    p->config.clamav_database);
+	metrics_engine(sigs, files, newest);
+	if (t_freed > 0)
+		(void)snprintf(freed, sizeof(freed), ", of which %.2f s "
+		    "freeing the old engine", t_freed - t0);
+	dlog(LOG_NOTICE, "virus scanner: %u signatures from %s (built in "
+	    "%.2f s, %s reload%s)", sigs, p->config.clamav_database,
+	    mono_secs() - t0, mode, t_freed > 0 ? freed : "");
 }
 
 /* Load the policy again and publish it; false (old one kept) on error. */
@@ -751,6 +879,7 @@ reload_policy(void)
 	struct policy *p;
 	struct diags d;
 	bool ok = false;
+	double t0 = mono_secs();
 
 	diags_init(&d);
 	p = policy_load(opts->config, opts->sets, opts->nsets, &d);
@@ -769,6 +898,8 @@ reload_policy(void)
 		    opts->config, p->nrules, p->nexceptions);
 		ok = true;
 	}
+	metrics_reload(METRICS_RELOAD_POLICY, ok ? METRICS_RESULT_OK :
+	    METRICS_RESULT_FAILED, mono_secs() - t0);
 	diags_free(&d);
 	return ok;
 }
@@ -781,7 +912,7 @@ reload(void)
 
 	(void)reload_policy();
 	p = policy_holder_get(holder);
-	load_engine(p);
+	load_engine(p, true);
 	policy_unref(&p);
 	if (alert_log_reopen(alerts, &err) < 0) {
 		dlog(LOG_ERR, "%s", err);
@@ -789,39 +920,11 @@ reload(void)
 	}
 }
 
-/* The newest modification time of the database folder and its files. */
-static time_t
-db_mtime(const char *dir)
-{
-	struct stat st;
-	time_t newest = 0;
-	DIR *dh;
-	struct dirent *de;
-
-	if (dir == NULL || stat(dir, &st) != 0)
-		return 0;
-	newest = st.st_mtime;
-	dh = opendir(dir);
-	if (dh == NULL)
-		return newest;
-	while ((de = readdir(dh)) != NULL) {
-		char *path;
-
-		if (de->d_name[0] == '.')
-			continue;
-		path = mem_printf("%s/%s", dir, de->d_name);
-		if (stat(path, &st) == 0 && st.st_mtime > newest)
-			newest = st.st_mtime;
-		free(path);
-	}
-	closedir(dh);
-	return newest;
-}
-
 /*
- * SIGHUP reloads everything; a change in the virus database folder (a
- * freshclam update) rebuilds the scanner alone, here in the background,
- * while mail goes on with the running engine.  A change in the policy's
+ * SIGHUP reloads everything, the virus engine only if its database or
+ * settings changed (load_engine); a change in the virus database folder
+ * (a freshclam update) rebuilds the scanner alone, here in the
+ * background, as clamav.reload says.  A change in the policy's
  * own files (the configuration, rules, agencies, exception records: see
  * watch.c), such as `msgsec exception review` approving a record, reloads
  * the policy the way SIGHUP does, at the same check interval: messages in
@@ -833,7 +936,6 @@ hup_thread(void *arg)
 	struct timespec poll = { 30, 0 };
 	sigset_t set;
 	struct policy *p = policy_holder_get(holder);
-	time_t seen = db_mtime(p->config.clamav_database);
 	uint64_t sources = watch_policy_sources(&p->config), fp;
 
 	(void)arg;
@@ -848,7 +950,6 @@ hup_thread(void *arg)
 	sigaddset(&set, SIGHUP);
 	for (;;) {
 		int sig, old;
-		time_t now;
 
 		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, &old);
 		sig = sigtimedwait(&set, NULL, &poll);
@@ -858,7 +959,6 @@ hup_thread(void *arg)
 			policy_unref(&p);
 			reload();
 			p = policy_holder_get(holder);
-			seen = db_mtime(p->config.clamav_database);
 			sources = watch_policy_sources(&p->config);
 		} else if ((fp = watch_policy_sources(&p->config)) !=
 		    sources) {
@@ -869,11 +969,8 @@ hup_thread(void *arg)
 			policy_unref(&p);
 			(void)reload_policy();
 			p = policy_holder_get(holder);
-		} else if (p->config.clamav_enabled &&
-		    (now = db_mtime(p->config.clamav_database)) != seen) {
-			seen = now;
-			dlog(LOG_NOTICE, "virus database changed: reloading it");
-			load_engine(p);
+		} else {
+			load_engine(p, false);	/* if the database changed */
 		}
 		policy_unref(&p);
 	}
@@ -931,6 +1028,12 @@ become(uid_t uid, gid_t gid)
 }
 
 static void
+metrics_log(const char *msg)
+{
+	dlog(LOG_WARNING, "%s", msg);
+}
+
+static void
 own(const char *path, uid_t uid, gid_t gid)
 {
 	if (path != NULL && chown(path, uid, gid) < 0 && errno != ENOENT)
@@ -975,7 +1078,8 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 
 	if (root && drop_privileges(o->user, &uid, &gid) < 0)
 		goto out;
-	load_engine(p);
+	metrics_init((size_t)p->config.metrics_max_series);
+	load_engine(p, true);
 	/* Folders the daemon writes after it gives up root. */
 	(void)mkdir(p->config.state_dir, 0755);
 	(void)mkdir(p->config.quarantine_dir, 0700);
@@ -1052,6 +1156,8 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 		goto out;
 	}
 	have_th = true;
+	if (metrics_start(h, metrics_log) < 0)
+		dlog(LOG_ERR, "cannot start the metrics thread");
 	dlog(LOG_NOTICE, "listening on %s with %s (%zu rules)", spec,
 	    o->config, p->nrules);
 	policy_unref(&p);
@@ -1069,6 +1175,7 @@ out:
 		pthread_cancel(th);
 		pthread_join(th, NULL);
 	}
+	metrics_stop();
 	policy_unref(&p);
 	policy_holder_destroy(h);
 	alert_log_close(&alerts);

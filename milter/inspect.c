@@ -1281,12 +1281,14 @@ inspect_finish(struct inspect *in)
 		    in->env.queue_id, meta, v->quarantine_id, &err) < 0) {
 			in->internal_error = true;
 			in->internal_why = err;
+			in->store_failed = true;
 		}
 		free(meta);
 	}
 	if (in->spooling && in->spool.error != 0 && !in->internal_error) {
 		/* The spool failed: we cannot promise anything. */
 		in->internal_error = true;
+		in->store_failed = true;
 		in->internal_why = mem_printf("spool write failed: %s",
 		    strerror(in->spool.error));
 	}
@@ -1299,6 +1301,12 @@ inspect_finish(struct inspect *in)
 		    "again later");
 	}
 	return v;
+}
+
+bool
+inspect_store_failed(const struct inspect *in)
+{
+	return in->store_failed;
 }
 
 void

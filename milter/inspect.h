@@ -118,6 +118,10 @@ int inspect_feed(struct inspect *in, const char *data, size_t len);
  */
 const struct verdict *inspect_finish(struct inspect *in);
 
+/* After inspect_finish: the store (or the spool) failed, so the verdict
+ * is the internal-error action instead of the one the rules gave. */
+bool inspect_store_failed(const struct inspect *in);
+
 /*
  * For a strip verdict: the new body (everything after the top-level
  * header block), read back from the stored original, with each stripped

@@ -55,6 +55,7 @@ struct inspect {
 	struct spool spool;
 	bool spooling;
 	bool store;		/* commit blocked messages to the store */
+	bool store_failed;	/* ... and that, or the spool, failed */
 	struct scan_engine *engine;
 	char **viruses;		/* names libclamav reported, each once */
 	size_t nviruses;

@@ -32,6 +32,7 @@
 #include "engine.h"
 #include "flowlog.h"
 #include "mem.h"
+#include "netmetrics.h"
 #include "policy.h"
 #include "privs.h"
 #include "watch.h"
@@ -63,6 +64,8 @@ static struct policy_holder holder;
 /* Fingerprint of the policy's files when the running policy was read. */
 static uint64_t loaded_sources;
 static struct capture *volatile the_capture;
+static struct prom_table *rule_alerts;	/* alerts by rule, for metrics */
+static bool metrics_failing;
 
 static void
 on_signal(int sig)
@@ -392,6 +395,43 @@ set_signals(void)
 	sigprocmask(SIG_UNBLOCK, &startup_signals, NULL);
 }
 
+/*
+ * Write metrics.sensor_file when it is set; a failure is reported once
+ * until the next success.
+ */
+static void
+write_metrics(struct capture *c, const struct engine *e)
+{
+	struct policy *p = policy_holder_get(&holder);
+	const char *path = p->config.metrics_sensor_file;
+	struct capture_stats cs;
+	char *err = NULL;
+
+	if (path != NULL && path[0] != '\0') {
+		capture_stats(c, &cs);
+		if (netmetrics_write(path, e, &cs, rule_alerts, &err) < 0) {
+			if (!metrics_failing)
+				fprintf(stderr, "msgsec-sensor: metrics: %s\n",
+				    err);
+			metrics_failing = true;
+			free(err);
+		} else {
+			metrics_failing = false;
+		}
+	}
+	policy_unref(&p);
+}
+
+static double
+metrics_interval(void)
+{
+	struct policy *p = policy_holder_get(&holder);
+	double secs = (double)p->config.metrics_interval;
+
+	policy_unref(&p);
+	return secs;
+}
+
 /* Read until the end of the file or a stop signal. */
 static int
 run(const struct opts *o, struct capture *c, struct engine *e,
@@ -400,6 +440,7 @@ run(const struct opts *o, struct capture *c, struct engine *e,
 	bool live = capture_is_live(c);
 	double next = mono_now() + 0.5, next_flush = next + 0.5;
 	double next_watch = mono_now();
+	double next_metrics = mono_now() + metrics_interval();
 	uint64_t sources = loaded_sources;
 	char *err = NULL;
 
@@ -450,6 +491,10 @@ run(const struct opts *o, struct capture *c, struct engine *e,
 		if (show && mono_now() >= next) {
 			progress(c, e, false);
 			next = mono_now() + 0.5;
+		}
+		if (mono_now() >= next_metrics) {
+			write_metrics(c, e);
+			next_metrics = mono_now() + metrics_interval();
 		}
 	}
 	return 0;
@@ -524,6 +569,8 @@ main(int argc, char **argv)
 	}
 	engine_settings_from_policy(&es, p);
 	es.judge.now = o.now;
+	rule_alerts = prom_table_new((size_t)p->config.metrics_max_series);
+	es.judge.rule_alerts = rule_alerts;
 	e = engine_new(&es, p, log, fl);
 	show = !o.quiet && o.file != NULL && p->config.sensor.progress &&
 	    isatty(STDERR_FILENO);
@@ -534,12 +581,14 @@ main(int argc, char **argv)
 	t0 = mono_now();
 	rc = run(&o, c, e, log, fl, show);
 	engine_flush(e);
+	write_metrics(c, e);	/* the final figures */
 	if (show)
 		progress(c, e, true);
 	if (!o.quiet)
 		summary(c, e, mono_now() - t0);
 	the_capture = NULL;
 	engine_free(&e);
+	prom_table_free(&rule_alerts);
 	policy_holder_destroy(&holder);
 	capture_close(&c);
 	flowlog_close(&fl);

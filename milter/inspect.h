@@ -147,7 +147,7 @@ struct inspect_item {
 	const char *type;	/* true type ("" if not known) */
 	uint64_t size;		/* decoded bytes ("member": 0, not known) */
 	char sha256[65];	/* of the decoded bytes, "" for a member */
-	char sha256n[65];	/* the same with CRLF as LF and trailing
+	char sha256n[65];	/* the same with CR... LF as LF and trailing
 				 * white space dropped */
 };
 

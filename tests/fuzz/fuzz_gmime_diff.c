@@ -214,8 +214,8 @@ normalise(unsigned char *p, size_t len)
 	size_t o = 0;
 
 	for (size_t i = 0; i < len; i++) {
-		if (p[i] == '\n' && o > 0 && p[o - 1] == '\r')
-			o--;
+		while (p[i] == '\n' && o > 0 && p[o - 1] == '\r')
+			o--;	/* CR... LF as LF */
 		p[o++] = p[i];
 	}
 	while (o > 0 && is_ws(p[o - 1]))

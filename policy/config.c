@@ -90,6 +90,10 @@ static const struct config_key keys[] = {
 	    "libclamav scans running at once (0: no bound); each can take "
 	    "several times the size of what it unpacks, so this bounds the "
 	    "scanner's memory" },
+	{ "clamav.max_age_days", CONF_U64, OFF(clamav_max_age_days), 0, "7", 0,
+	    36500, "days since the newest .cvd/.cld/.cud was built after "
+	    "which msgsec check --runtime calls the database stale (0: no "
+	    "bound)" },
 	{ "sensor.user", CONF_OPTSTR, SEN(user), 0, "msgsec", 0, 0,
 	    "user the sensor drops to after opening the capture when started "
 	    "as root (empty: stay root)" },

@@ -108,6 +108,7 @@ struct config {
 	char *clamav_database;
 	uint64_t clamav_check_seconds;
 	uint64_t clamav_max_scans;
+	uint64_t clamav_max_age_days;
 	char *clamav_tmpdir;
 
 	char **approvers;

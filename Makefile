@@ -46,7 +46,7 @@ endif
 PKGS_POLICY := yaml-0.1 libpcre2-8
 PKGS_MILTER := libarchive libmagic libclamav libcrypto
 PKGS_SENSOR := libpcap libcrypto
-PKGS_CLI := zlib
+PKGS_CLI := zlib libclamav
 pkgcflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
 pkglibs = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
 

@@ -455,8 +455,9 @@ check_database(const struct policy *p, const struct who *milter,
 		if (e == 0)
 			(void)buf_printf(&r->ok, "virus database: %s: %s "
 			    "signatures in %zu files; %s version %u built %s "
-			    "(%ld days ago)\n", dir, msg, info.files,
-			    info.cvd_name, info.cvd_version, built, days);
+			    "(%ld day%s ago)\n", dir, msg, info.files,
+			    info.cvd_name, info.cvd_version, built, days,
+			    days == 1 ? "" : "s");
 	} else if (e == 0) {
 		(void)buf_printf(&r->ok, "virus database: %s: %s signatures "
 		    "in %zu files (no signed .cvd/.cld)\n", dir, msg,

@@ -55,6 +55,9 @@ else
 	U=$(id -un)
 	M=$U
 fi
+# A user who is not the folders' owner, for the socket one cannot reach.
+other=nobody
+[ "$(id -un)" = nobody ] && other=daemon
 
 # The tests' database (clamav-testfiles), or skip what needs it.
 db=$w/db
@@ -164,13 +167,13 @@ chmod 0555 "$w/q2"
 run quarantine-unwritable --set "paths.quarantine=$w/q2" --set milter.user=nobody
 expect quarantine-unwritable 1 "quarantine: $w/q2 is not writable by user nobody (0555 "
 
-# A folder without x for others above the socket: the MTA (nobody) cannot
-# reach it, and the line names that folder.
+# A folder without x for others above the socket: the MTA (another user)
+# cannot reach it, and the line names that folder.
 mkdir -p "$w/closed"
 listen "$w/closed/milter.sock"
 chmod 0750 "$w/closed"
-run socket-unreachable --set "milter.socket=unix:$w/closed/milter.sock" --mta-user nobody
-expect socket-unreachable 1 "socket: smtpd and cleanup cannot reach $w/closed/milter.sock: user nobody cannot enter $w/closed (0750 "
+run socket-unreachable --set "milter.socket=unix:$w/closed/milter.sock" --mta-user "$other"
+expect socket-unreachable 1 "socket: smtpd and cleanup cannot reach $w/closed/milter.sock: user $other cannot enter $w/closed (0750 "
 
 "$py" -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$w/sock/dead.sock"
 chmod 0666 "$w/sock/dead.sock"

@@ -110,6 +110,10 @@ static const struct config_key keys[] = {
 	    OFF(clamav_reload_drain_seconds), 0, "30", 0, 3600,
 	    "blocking reload: how long the messages still scanning with the "
 	    "old engine are waited for before the new one is built anyway" },
+	{ "clamav.max_age_days", CONF_U64, OFF(clamav_max_age_days), 0, "7", 0,
+	    36500, "days since the newest .cvd/.cld/.cud was built after "
+	    "which msgsec check --runtime calls the database stale (0: no "
+	    "bound)" },
 	{ "sensor.user", CONF_OPTSTR, SEN(user), 0, "msgsec", 0, 0,
 	    "user the sensor drops to after opening the capture when started "
 	    "as root (empty: stay root)" },

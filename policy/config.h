@@ -120,6 +120,7 @@ struct config {
 	char *clamav_database;
 	uint64_t clamav_check_seconds;
 	uint64_t clamav_max_scans;
+	uint64_t clamav_max_age_days;
 	char *clamav_tmpdir;
 	enum clamav_reload clamav_reload;
 	uint64_t clamav_reload_wait_seconds;

@@ -196,7 +196,8 @@ on_legacy(void *ctx, const char *kind, const char *name, const void *data,
 	bool bidi = false;
 	size_t owner;
 
-	(void)kind;
+	if (strcmp(kind, "uuencode-stream") == 0)
+		in->legacy_amb = true;	/* mime.ambiguous: decoding */
 	if (in->budget.members == 0) {
 		inspect_raise(in, "limit.archive");
 		return false;

@@ -111,6 +111,7 @@ struct inspect {
 	const char *reading;	/* the pass: NULL primary, else its name */
 	struct reading_pass *pass;	/* a re-reading's state, or NULL */
 	unsigned amb_found;	/* kinds whose reading yielded more */
+	bool legacy_amb;	/* a uuencoded part read two ways (legacy.h) */
 	char *amb_detail;	/* their names, "boundary,name" */
 	bool inventory;
 	struct inspect_item *items;

@@ -639,9 +639,16 @@ inspect_readings(struct inspect *in)
 	struct keyset keys = { 0 }, loose = { 0 }, names = { 0 };
 	struct reading_pass rp;
 
+	/* A declared uuencoded part that GMime's stream reading and the
+	 * line-by-line one decode otherwise (both inspected, legacy.c). */
+	if (in->legacy_amb)
+		add_kinds(in, MIME_AMB_DECODING);
 	if ((amb == 0 && !in->inventory) || !in->spooling ||
-	    in->spool.error != 0)
+	    in->spool.error != 0) {
+		if (in->amb_found != 0)
+			inspect_raise(in, "mime.ambiguous");
 		return;
+	}
 	memset(&rp, 0, sizeof(rp));
 	rp.in = in;
 	rp.keys = &keys;

@@ -23,14 +23,17 @@
 
 struct out {
 	char *p;
-	size_t len, max;
+	size_t len, cap, max;
 	bool truncated;
 };
 
+/* Grown as bytes come (max is limits.archive_bytes, 200 MiB by default:
+ * not a size to ask for per file). */
 static void
 out_init(struct out *o, size_t max)
 {
-	o->p = mem_malloc(max == 0 ? 1 : max);
+	o->cap = max < 4096 ? (max == 0 ? 1 : max) : 4096;
+	o->p = mem_malloc(o->cap);
 	o->len = 0;
 	o->max = max;
 	o->truncated = false;
@@ -39,10 +42,15 @@ out_init(struct out *o, size_t max)
 static void
 out_byte(struct out *o, unsigned char c)
 {
-	if (o->len < o->max)
-		o->p[o->len++] = (char)c;
-	else
+	if (o->len >= o->max) {
 		o->truncated = true;
+		return;
+	}
+	if (o->len == o->cap) {
+		o->cap = o->cap > o->max / 2 ? o->max : o->cap * 2;
+		o->p = mem_reallocarray(o->p, o->cap, 1);
+	}
+	o->p[o->len++] = (char)c;
 }
 
 /* Next line of text from *pos: span without the line break. */
@@ -204,11 +212,108 @@ legacy_scan_text(const char *text, size_t len, size_t max_out, legacy_fn fn,
 	return scan_text(text, len, max_out, fn, ctx, false);
 }
 
+/*
+ * GMime's reading of a uuencoded part (Evolution, Balsa, Geary): from the
+ * line after the first "begin " line, one stream in which a length
+ * character is read at each line start and again wherever the length it
+ * announced runs out mid-line, 4-character groups go on across line ends,
+ * and a zero length ends the file.  Lines are not ended by "end": only a
+ * zero length ends it.  Written to o; the name from the begin line.
+ */
+static bool
+uu_stream(const char *text, size_t len, struct out *o, char **name)
+{
+	size_t pos = 0, left = 0, nq = 0;
+	unsigned char q[4];
+	bool bol = true, found = false;
+	struct span l;
+
+	while (next_line(text, len, &pos, &l))
+		if (l.len >= 6 && memcmp(l.p, "begin ", 6) == 0) {
+			found = uu_begin(l, name, true);
+			break;
+		}
+	if (!found)
+		return false;
+	for (; pos < len; pos++) {
+		unsigned char c = (unsigned char)text[pos];
+
+		if (c == '\n') {
+			bol = true;
+			continue;
+		}
+		if (c == '\r' && pos + 1 < len && text[pos + 1] == '\n')
+			continue;	/* GMime reads the part with LF ends */
+		if (bol || left == 0) {
+			bol = false;
+			left = (size_t)((c - ' ') & 0x3f);
+			if (left == 0)
+				break;
+			continue;
+		}
+		q[nq++] = (unsigned char)((c - ' ') & 0x3f);
+		if (nq < 4)
+			continue;
+		nq = 0;
+		out_byte(o, (unsigned char)(q[0] << 2 | q[1] >> 4));
+		left--;
+		if (left > 0) {
+			out_byte(o, (unsigned char)(q[1] << 4 | q[2] >> 2));
+			left--;
+		}
+		if (left > 0) {
+			out_byte(o, (unsigned char)(q[2] << 6 | q[3]));
+			left--;
+		}
+	}
+	return true;
+}
+
+/* The first file the line-by-line reading finds, kept for comparison. */
+struct first_file {
+	legacy_fn fn;
+	void *ctx;
+	char *data;
+	size_t len;
+	bool seen;
+};
+
+static bool
+keep_first(void *ctx, const char *kind, const char *name, const void *data,
+    size_t len, bool truncated)
+{
+	struct first_file *ff = ctx;
+
+	if (!ff->seen) {
+		ff->seen = true;
+		ff->data = mem_malloc(len == 0 ? 1 : len);
+		memcpy(ff->data, data, len);
+		ff->len = len;
+	}
+	return ff->fn(ff->ctx, kind, name, data, len, truncated);
+}
+
 size_t
 legacy_scan_uu_part(const char *text, size_t len, size_t max_out,
     legacy_fn fn, void *ctx)
 {
-	return scan_text(text, len, max_out, fn, ctx, true);
+	struct first_file ff = { fn, ctx, NULL, 0, false };
+	size_t files = scan_text(text, len, max_out, keep_first, &ff, true);
+	char *name = NULL;
+	struct out o;
+
+	/* GMime's stream reading, where it gives other bytes. */
+	out_init(&o, max_out);
+	if (uu_stream(text, len, &o, &name) && (!ff.seen || o.len != ff.len ||
+	    memcmp(o.p, ff.data, o.len) != 0)) {
+		(void)fn(ctx, "uuencode-stream", name, o.p, o.len,
+		    o.truncated);
+		files++;
+	}
+	free(o.p);
+	free(name);
+	free(ff.data);
+	return files;
 }
 
 /* ------------------------------------------------------------ BinHex */

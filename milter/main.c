@@ -451,8 +451,10 @@ main(int argc, char **argv)
 			free(sets);
 			return 1;
 		}
-		if (d.socket == NULL)
+		if (d.socket == NULL) {
 			d.socket = p->config.milter_socket;
+			d.socket_from_config = true;
+		}
 		if (d.user == NULL)
 			d.user = p->config.milter_user;
 		policy_holder_init(&h, p);

@@ -571,6 +571,35 @@ released(SMFICTX *ctx, struct conn *c)
 	return false;
 }
 
+/*
+ * A quarantine folder (or spool) that fails fails every blocked message
+ * the same way: say why once, with the folder and the errno, and again
+ * only when the reason changes or after a message is stored again.
+ */
+static pthread_mutex_t store_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *store_failure;	/* the reason last reported, or NULL */
+
+static void
+report_store(const char *qid, const struct verdict *v, const char *why)
+{
+	pthread_mutex_lock(&store_lock);
+	if (why != NULL && (store_failure == NULL ||
+	    strcmp(store_failure, why) != 0)) {
+		dlog(LOG_ERR, "%s: %s: answering %s to such messages until it "
+		    "works again (reported once)", qid, why,
+		    action_name(v->action));
+		free(store_failure);
+		store_failure = mem_strdup(why);
+	} else if (why == NULL && store_failure != NULL &&
+	    v->quarantine_id[0] != '\0') {
+		dlog(LOG_NOTICE, "%s: the quarantine store works again (entry "
+		    "%s)", qid, v->quarantine_id);
+		free(store_failure);
+		store_failure = NULL;
+	}
+	pthread_mutex_unlock(&store_lock);
+}
+
 static sfsistat
 cb_eom(SMFICTX *ctx)
 {
@@ -586,6 +615,8 @@ cb_eom(SMFICTX *ctx)
 	if (c->nrelease > 0 && released(ctx, c))
 		return SMFIS_ACCEPT;
 	v = inspect_finish(ensure_inspect(ctx, c));
+	report_store(c->queue_id != NULL ? c->queue_id : "-", v,
+	    inspect_error(c->in));
 	if (inspect_alerts(c->in, alerts) > 0)
 		dlog(LOG_WARNING, "%s: could not write every alert: %s",
 		    c->queue_id != NULL ? c->queue_id : "-", strerror(errno));
@@ -656,10 +687,11 @@ cb_eom(SMFICTX *ctx)
 			free(subj);
 		}
 	}
-	dlog(LOG_INFO, "%s: %s%s%s (%zu hits)", c->queue_id != NULL ?
+	dlog(LOG_INFO, "%s: %s%s%s%s (%zu hits)", c->queue_id != NULL ?
 	    c->queue_id : "-", action_name(v->action),
 	    v->decider != NULL ? " by " : "", v->decider != NULL ?
-	    v->decider->rule->id : "", v->nhits);
+	    v->decider->rule->id : "", inspect_error(c->in) != NULL ?
+	    " (not inspected: internal error)" : "", v->nhits);
 	conn_reset_msg(c);
 	return rc;
 }
@@ -1138,6 +1170,8 @@ out:
 	alert_log_close(&alerts);
 	scan_engine_unref(&engine);
 	content_thread_done();
+	free(store_failure);
+	store_failure = NULL;
 	if (pid_written)
 		pidfile_remove(pidfile);
 	free(pidfile);

@@ -1331,7 +1331,8 @@ inspect_finish(struct inspect *in)
 	if (in->spooling && in->spool.error != 0 && !in->internal_error) {
 		/* The spool failed: we cannot promise anything. */
 		in->internal_error = true;
-		in->internal_why = mem_printf("spool write failed: %s",
+		in->internal_why = mem_printf("cannot spool the message in "
+		    "%s/.spool: %s", in->p->config.quarantine_dir,
 		    strerror(in->spool.error));
 	}
 	if (in->internal_error) {

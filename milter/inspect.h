@@ -142,5 +142,10 @@ size_t inspect_tags(const struct inspect *in, const char **names,
     const char **values, size_t max);
 const char *inspect_subject_prefix(const struct inspect *in);
 const char *inspect_subject(const struct inspect *in);	/* decoded */
+/*
+ * Why the message could not be judged (the spool or the store failed:
+ * the folder and the errno), or NULL.  Valid until inspect_free.
+ */
+const char *inspect_error(const struct inspect *in);
 
 #endif

@@ -345,3 +345,9 @@ inspect_meta_json(const struct inspect *in)
 	json_object_end(&w);
 	return b.data;
 }
+
+const char *
+inspect_error(const struct inspect *in)
+{
+	return in->internal_why;
+}

@@ -438,7 +438,7 @@ ensure_inspect(SMFICTX *ctx, struct conn *c)
 	env.daemon = c->daemon;
 	env.smtputf8 = c->smtputf8;
 	pthread_mutex_lock(&engine_lock);
-	c->in = inspect_new(c->p, &env, time(NULL), engine, true);
+	c->in = inspect_new(c->p, &env, 0, engine, true);
 	pthread_mutex_unlock(&engine_lock);
 	return c->in;
 }

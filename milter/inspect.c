@@ -837,7 +837,8 @@ inspect_new(struct policy *p, const struct envelope *env, time_t now,
 	in->p = policy_ref(p);
 	in->lim = &p->config.limits;
 	in->env = *env;
-	in->now = now;
+	in->real_clock = now == 0;
+	in->now = now != 0 ? now : time(NULL);
 	in->mail_from = mem_strdup(env->mail_from != NULL ? env->mail_from :
 	    "");
 	in->env.mail_from = in->mail_from;

@@ -188,8 +188,7 @@ run_test(struct policy *p, struct test_opts *t, const char *prefix)
 	}
 	t->env.rcpts = t->rcpts;
 	t->env.nrcpts = t->nrcpts;
-	in = inspect_new(p, &t->env, t->now != 0 ? t->now : time(NULL),
-	    t->engine, t->store);
+	in = inspect_new(p, &t->env, t->now, t->engine, t->store);
 	inspect_set_inventory(in, t->inventory != NULL);
 	{
 		/*

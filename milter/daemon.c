@@ -1047,7 +1047,7 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 		policy_unref(&p);
 		policy_holder_destroy(h);
 		alert_log_close(&alerts);
-		return 1;
+		return 2;
 	}
 	if (o->pidfile != NULL)
 		pidfile = absolute(o->pidfile);
@@ -1058,6 +1058,7 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 	if (sockspec_lock(&sock, &err) < 0) {
 		dlog(LOG_ERR, "%s", err);
 		free(err);
+		rc = 2;
 		goto out;
 	}
 	load_engine(p);
@@ -1106,6 +1107,7 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 
 		dlog(LOG_ERR, "%s", why);
 		free(why);
+		rc = 2;
 		goto out;
 	}
 	sock.bound = sock.kind == SOCKSPEC_UNIX;
@@ -1124,6 +1126,7 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 		if (pidfile_write(pidfile, &err) < 0) {
 			dlog(LOG_ERR, "%s", err);
 			free(err);
+			rc = 2;
 			goto out;
 		}
 		pid_written = true;

@@ -1115,8 +1115,11 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 		if (chmod(sock.path, (mode_t)p->config.milter_socket_mode) < 0)
 			dlog(LOG_WARNING, "chmod %s: %s", sock.path,
 			    strerror(errno));
-		if (root)
+		if (root) {
 			own(sock.path, uid, gid);
+			/* So a later start as that user can take it. */
+			own(sock.lock_path, uid, gid);
+		}
 	}
 	if (root && become(uid, gid) < 0)
 		goto out;

@@ -371,6 +371,23 @@ else
 	fail clamav-lines "$w/clam.log"
 fi
 
+# The daemon's own libclamav lines: stamped, one message a line.
+# shellcheck disable=SC2086
+"$M" -f -c "$w/rules/msgsec.yaml" --set "clamav.database=$w/baddb" \
+	--set "paths.quarantine=$w/quarantine" --set "alerts.file=$w/alerts.json" \
+	-u nobody -p "unix:$w/run/c.sock" >"$w/c.log" 2>&1 &
+pc=$!
+wait_for "$w/run/c.sock"
+stop "$pc"
+n=$(grep -c 'msgsec-milter: ' "$w/c.log")
+s=$(grep -Ec "$stamp" "$w/c.log")
+if grep -Eq "${stamp}clamav: " "$w/c.log" && [ "$n" = "$s" ] &&
+	! grep -q 'msgsec-milter:.*msgsec-milter:' "$w/c.log"; then
+	ok daemon-clamav-lines
+else
+	fail "daemon-clamav-lines ($s of $n lines stamped)" "$w/c.log"
+fi
+
 # ---- an unwritable quarantine folder: tempfail, said once, no invented id
 if command -v miltertest >/dev/null 2>&1; then
 	cp tests/milter/common.lua "$w/"

@@ -49,6 +49,8 @@
 #include "regex.h"
 #include "release.h"
 #include "scan.h"
+#include "sockspec.h"
+#include "lockfile.h"
 
 static struct policy_holder *holder;
 static pthread_mutex_t engine_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -61,11 +63,36 @@ static uint64_t engine_stamp, engine_tried;
 static struct alert_log *alerts;
 static const struct daemon_opts *opts;
 static bool use_syslog;
+static bool detached;		/* daemon(3) closed our terminal */
 static unsigned active_conns;
 static uint64_t conn_serial;
 
 static void dlog(int prio, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/*
+ * Local time, ISO 8601 with milliseconds and the offset:
+ * 2026-03-15T10:00:00.123+01:00.
+ */
+static void
+log_stamp(char *out, size_t size)
+{
+	struct timespec ts;
+	struct tm tm;
+	char off[8];
+	size_t n;
+
+	out[0] = '\0';
+	if (clock_gettime(CLOCK_REALTIME, &ts) < 0 ||
+	    localtime_r(&ts.tv_sec, &tm) == NULL)
+		return;
+	n = strftime(out, size, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (n == 0 || strftime(off, sizeof(off), "%z", &tm) != 5)
+		return;
+	/* %z is +0100; ISO 8601's extended form wants +01:00. */
+	(void)snprintf(out + n, size - n, ".%03ld%.3s:%.2s",
+	    (long)(ts.tv_nsec / 1000000), off, off + 3);
+}
 
 static void
 dlog(int prio, const char *fmt, ...)
@@ -74,11 +101,25 @@ dlog(int prio, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	if (use_syslog) {
-		vsyslog(prio, fmt, ap);
-	} else {
-		fprintf(stderr, "msgsec-milter: ");
+		va_list ap2;
+
+		va_copy(ap2, ap);
+		vsyslog(prio, fmt, ap2);
+		va_end(ap2);
+	}
+	if (!use_syslog || !detached) {
+		/* In the foreground, and until daemon(3) detaches us, on
+		 * the terminal too: a start that fails says why there.
+		 * One line at a time, whichever thread writes it. */
+		char stamp[48];
+
+		log_stamp(stamp, sizeof(stamp));
+		flockfile(stderr);
+		fprintf(stderr, "%s%smsgsec-milter: ", stamp,
+		    stamp[0] != '\0' ? " " : "");
 		vfprintf(stderr, fmt, ap);
 		fputc('\n', stderr);
+		funlockfile(stderr);
 	}
 	va_end(ap);
 }
@@ -431,7 +472,7 @@ ensure_inspect(SMFICTX *ctx, struct conn *c)
 	pthread_mutex_lock(&engine_lock);
 	if (engine_building && c->p->config.clamav_enabled)
 		wait_engine(c);
-	c->in = inspect_new(c->p, &env, time(NULL), engine, true);
+	c->in = inspect_new(c->p, &env, 0, engine, true);
 	pthread_mutex_unlock(&engine_lock);
 	return c->in;
 }
@@ -603,6 +644,35 @@ remove_rcpts(SMFICTX *ctx, struct conn *c, const struct verdict *v)
 	return true;
 }
 
+/*
+ * A quarantine folder (or spool) that fails fails every blocked message
+ * the same way: say why once, with the folder and the errno, and again
+ * only when the reason changes or after a message is stored again.
+ */
+static pthread_mutex_t store_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *store_failure;	/* the reason last reported, or NULL */
+
+static void
+report_store(const char *qid, const struct verdict *v, const char *why)
+{
+	pthread_mutex_lock(&store_lock);
+	if (why != NULL && (store_failure == NULL ||
+	    strcmp(store_failure, why) != 0)) {
+		dlog(LOG_ERR, "%s: %s: answering %s to such messages until it "
+		    "works again (reported once)", qid, why,
+		    action_name(v->action));
+		free(store_failure);
+		store_failure = mem_strdup(why);
+	} else if (why == NULL && store_failure != NULL &&
+	    v->quarantine_id[0] != '\0') {
+		dlog(LOG_NOTICE, "%s: the quarantine store works again (entry "
+		    "%s)", qid, v->quarantine_id);
+		free(store_failure);
+		store_failure = NULL;
+	}
+	pthread_mutex_unlock(&store_lock);
+}
+
 static sfsistat
 cb_eom(SMFICTX *ctx)
 {
@@ -620,6 +690,8 @@ cb_eom(SMFICTX *ctx)
 		return SMFIS_ACCEPT;
 	}
 	v = inspect_finish(ensure_inspect(ctx, c));
+	report_store(c->queue_id != NULL ? c->queue_id : "-", v,
+	    inspect_error(c->in));
 	metrics_message(v->direction, v->action, v->hits, v->nhits);
 	if (inspect_store_failed(c->in))
 		metrics_store_failure();
@@ -697,10 +769,11 @@ cb_eom(SMFICTX *ctx)
 			free(subj);
 		}
 	}
-	dlog(LOG_INFO, "%s: %s%s%s (%zu hits)", c->queue_id != NULL ?
+	dlog(LOG_INFO, "%s: %s%s%s%s (%zu hits)", c->queue_id != NULL ?
 	    c->queue_id : "-", action_name(v->action),
 	    v->decider != NULL ? " by " : "", v->decider != NULL ?
-	    v->decider->rule->id : "", v->nhits);
+	    v->decider->rule->id : "", inspect_error(c->in) != NULL ?
+	    " (not inspected: internal error)" : "", v->nhits);
 	conn_reset_msg(c);
 	return rc;
 }
@@ -979,22 +1052,44 @@ hup_thread(void *arg)
 
 /* ------------------------------------------------------------ start */
 
+/*
+ * -P: the process id, written to a temporary file in the pid file's
+ * folder and renamed over it, so a reader never sees it half written.
+ */
 static int
-unix_path(const char *spec, const char *confdir, char **path_r)
+pidfile_write(const char *path, char **error_r)
 {
-	const char *p = NULL;
+	const char *slash = strrchr(path, '/');
+	char *dir = mem_strndup(path, (size_t)(slash - path));
+	char pid[32], *err = NULL;
+	int n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid()), rc;
 
-	*path_r = NULL;
-	if (strncmp(spec, "unix:", 5) == 0)
-		p = spec + 5;
-	else if (strncmp(spec, "local:", 6) == 0)
-		p = spec + 6;
-	else if (spec[0] == '/')
-		p = spec;
-	if (p == NULL)
-		return 0;
-	*path_r = path_join(p[0] == '/' ? NULL : confdir, p);
-	return 1;
+	rc = lockfile_replace(dir[0] != '\0' ? dir : "/", slash + 1, pid,
+	    (size_t)n, 0644, false, &err);
+	if (rc < 0) {
+		*error_r = mem_printf("-P %s: %s", path, err);
+		free(err);
+	}
+	free(dir);
+	return rc;
+}
+
+/* Remove the pid file at exit, if it still names this process. */
+static void
+pidfile_remove(const char *path)
+{
+	char *err = NULL, *data;
+	char pid[32];
+	size_t len;
+
+	data = lockfile_read(path, 64, &len, &err);
+
+	(void)snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (data != NULL && strcmp(data, pid) == 0 && unlink(path) < 0)
+		dlog(LOG_WARNING, "cannot remove %s: %s", path,
+		    strerror(errno));
+	free(data);
+	free(err);
 }
 
 static int
@@ -1040,16 +1135,28 @@ own(const char *path, uid_t uid, gid_t gid)
 		dlog(LOG_WARNING, "chown %s: %s", path, strerror(errno));
 }
 
+/* path made absolute against the current folder (allocated). */
+static char *
+absolute(const char *path)
+{
+	char cwd[4096];
+
+	if (path[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
+		return path_join(NULL, path);
+	return path_join(cwd, path);
+}
+
 int
 daemon_run(const struct daemon_opts *o, struct policy_holder *h,
     struct alert_log *log)
 {
 	struct smfiDesc desc;
 	struct policy *p = policy_holder_get(h);
-	char *spec = mem_strdup(o->socket), *upath = NULL, *confdir;
+	struct sockspec sock;
+	char *pidfile = NULL, *err = NULL;
 	uid_t uid = getuid();
 	gid_t gid = getgid();
-	bool root = geteuid() == 0;
+	bool root = geteuid() == 0, pid_written = false;
 	pthread_t th;
 	bool have_th = false;
 	sigset_t set;
@@ -1074,10 +1181,30 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 	use_syslog = !o->foreground;
 	if (use_syslog)
 		openlog("msgsec-milter", LOG_PID | LOG_NDELAY, LOG_MAIL);
-	confdir = mem_strdup(p->config.dir);
 
+	/* Every name resolved before daemon(3) changes to "/". */
+	if (sockspec_parse(o->socket, o->socket_from_config ? p->config.dir :
+	    NULL, &sock, &err) < 0) {
+		dlog(LOG_ERR, "%s%s", o->socket_from_config ?
+		    "milter.socket: " : "-p ", err);
+		free(err);
+		policy_unref(&p);
+		policy_holder_destroy(h);
+		alert_log_close(&alerts);
+		return 2;
+	}
+	if (o->pidfile != NULL)
+		pidfile = absolute(o->pidfile);
 	if (root && drop_privileges(o->user, &uid, &gid) < 0)
 		goto out;
+	/* One milter per socket: the lock comes before the socket is
+	 * touched, and only its holder removes a stale one. */
+	if (sockspec_lock(&sock, &err) < 0) {
+		dlog(LOG_ERR, "%s", err);
+		free(err);
+		rc = 2;
+		goto out;
+	}
 	metrics_init((size_t)p->config.metrics_max_series);
 	load_engine(p, true);
 	/* Folders the daemon writes after it gives up root. */
@@ -1106,50 +1233,66 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 	desc.xxfi_close = cb_close;
 	desc.xxfi_negotiate = cb_negotiate;
 
-	if (unix_path(spec, confdir, &upath)) {
-		free(spec);
-		spec = mem_printf("unix:%s", upath);
-		(void)unlink(upath);	/* a stale socket from a crash */
-	}
 	/* libmilter runs a thread per connection; glibc would give them up
 	 * to 8 arenas per core, each keeping its own high-water mark. */
 	if (p->config.malloc_arenas > 0)
 		(void)mallopt(M_ARENA_MAX, (int)p->config.malloc_arenas);
 	if (smfi_register(desc) != MI_SUCCESS ||
-	    smfi_setconn(spec) != MI_SUCCESS) {
-		dlog(LOG_ERR, "cannot use milter socket %s", spec);
+	    smfi_setconn(sock.spec) != MI_SUCCESS) {
+		dlog(LOG_ERR, "cannot use milter socket %s", sock.spec);
 		goto out;
 	}
 	(void)smfi_settimeout(300);
 	(void)smfi_setbacklog(128);
-	if (smfi_opensocket(true) != MI_SUCCESS) {
-		dlog(LOG_ERR, "cannot open milter socket %s: %s", spec,
-		    strerror(errno));
+	/* false: libmilter must not remove what is at the path (a socket
+	 * found there was stale and is gone; anything else stays). */
+	errno = 0;
+	if (smfi_opensocket(false) != MI_SUCCESS) {
+		char *why = sockspec_bind_error(&sock, errno);
+
+		dlog(LOG_ERR, "%s", why);
+		free(why);
+		rc = 2;
 		goto out;
 	}
-	if (upath != NULL) {
-		if (chmod(upath, (mode_t)p->config.milter_socket_mode) < 0)
-			dlog(LOG_WARNING, "chmod %s: %s", upath,
+	sock.bound = sock.kind == SOCKSPEC_UNIX;
+	if (sock.path != NULL) {
+		if (chmod(sock.path, (mode_t)p->config.milter_socket_mode) < 0)
+			dlog(LOG_WARNING, "chmod %s: %s", sock.path,
 			    strerror(errno));
-		if (root)
-			own(upath, uid, gid);
+		if (root) {
+			own(sock.path, uid, gid);
+			/* So a later start as that user can take it. */
+			own(sock.lock_path, uid, gid);
+		}
 	}
 	if (root && become(uid, gid) < 0)
 		goto out;
-	if (!o->foreground && daemon(0, 0) < 0) {
-		dlog(LOG_ERR, "daemon: %s", strerror(errno));
-		goto out;
-	}
-	if (o->pidfile != NULL) {
-		FILE *f = fopen(o->pidfile, "w");
-
-		if (f == NULL || fprintf(f, "%ld\n", (long)getpid()) < 0) {
-			dlog(LOG_ERR, "cannot write %s", o->pidfile);
-			if (f != NULL)
-				fclose(f);
+	/* -P: tried before we detach, so a pid file that cannot be written
+	 * fails the start on the terminal; rewritten with the new pid. */
+	if (pidfile != NULL) {
+		if (pidfile_write(pidfile, &err) < 0) {
+			dlog(LOG_ERR, "%s", err);
+			free(err);
+			rc = 2;
 			goto out;
 		}
-		fclose(f);
+		pid_written = true;
+	}
+	if (!o->foreground) {
+		if (daemon(0, 0) < 0) {
+			dlog(LOG_ERR, "daemon: %s", strerror(errno));
+			goto out;
+		}
+		detached = true;
+		sockspec_lock_mark(&sock);
+		if (pidfile != NULL && pidfile_write(pidfile, &err) < 0) {
+			dlog(LOG_ERR, "%s", err);
+			free(err);
+			(void)unlink(pidfile);	/* it names our parent */
+			pid_written = false;
+			goto out;
+		}
 	}
 	if (pthread_create(&th, NULL, hup_thread, NULL) != 0) {
 		dlog(LOG_ERR, "cannot start the reload thread");
@@ -1158,7 +1301,7 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 	have_th = true;
 	if (metrics_start(h, metrics_log) < 0)
 		dlog(LOG_ERR, "cannot start the metrics thread");
-	dlog(LOG_NOTICE, "listening on %s with %s (%zu rules)", spec,
+	dlog(LOG_NOTICE, "listening on %s with %s (%zu rules)", sock.spec,
 	    o->config, p->nrules);
 	policy_unref(&p);
 	rc = smfi_main() == MI_SUCCESS ? 0 : 1;
@@ -1181,10 +1324,12 @@ out:
 	alert_log_close(&alerts);
 	scan_engine_unref(&engine);
 	content_thread_done();
-	if (upath != NULL && rc == 0)
-		(void)unlink(upath);
-	free(upath);
-	free(spec);
-	free(confdir);
+	free(store_failure);
+	store_failure = NULL;
+	if (pid_written)
+		pidfile_remove(pidfile);
+	free(pidfile);
+	/* Our socket and its lock file go; the lock is dropped last. */
+	sockspec_free(&sock);
 	return rc;
 }

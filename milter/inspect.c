@@ -838,7 +838,8 @@ inspect_new(struct policy *p, const struct envelope *env, time_t now,
 	in->p = policy_ref(p);
 	in->lim = &p->config.limits;
 	in->env = *env;
-	in->now = now;
+	in->real_clock = now == 0;
+	in->now = now != 0 ? now : time(NULL);
 	in->mail_from = mem_strdup(env->mail_from != NULL ? env->mail_from :
 	    "");
 	in->env.mail_from = in->mail_from;
@@ -1290,7 +1291,8 @@ inspect_finish(struct inspect *in)
 		/* The spool failed: we cannot promise anything. */
 		in->internal_error = true;
 		in->store_failed = true;
-		in->internal_why = mem_printf("spool write failed: %s",
+		in->internal_why = mem_printf("cannot spool the message in "
+		    "%s/.spool: %s", in->p->config.quarantine_dir,
 		    strerror(in->spool.error));
 	}
 	if (in->internal_error) {

@@ -101,7 +101,9 @@ struct scan_engine;
  * engine: the virus scanner (referenced for the message), or NULL when
  * none could be loaded; with clamav.enabled that makes every message raise
  * virus.unscannable.  store: keep blocked messages in the quarantine store
- * (the daemon; --test only with --store).
+ * (the daemon; --test only with --store).  now: the time to judge at, or
+ * 0 for the clock (the alerts are then stamped when they are written, to
+ * the microsecond; a given time stamps them with itself).
  */
 struct inspect *inspect_new(struct policy *p, const struct envelope *env,
     time_t now, struct scan_engine *engine, bool store);
@@ -173,5 +175,10 @@ size_t inspect_tags(const struct inspect *in, const char **names,
     const char **values, size_t max);
 const char *inspect_subject_prefix(const struct inspect *in);
 const char *inspect_subject(const struct inspect *in);	/* decoded */
+/*
+ * Why the message could not be judged (the spool or the store failed:
+ * the folder and the errno), or NULL.  Valid until inspect_free.
+ */
+const char *inspect_error(const struct inspect *in);
 
 #endif

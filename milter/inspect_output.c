@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "inspect_priv.h"
 #include "json.h"
@@ -269,11 +270,13 @@ size_t
 inspect_alerts(const struct inspect *in, struct alert_log *log)
 {
 	size_t failed = 0;
+	struct timespec ts = { in->now, 0 };
 
+	if (in->real_clock)
+		clock_gettime(CLOCK_REALTIME, &ts);
 	for (size_t i = 0; i < in->nhits; i++) {
 		const struct hit *h = &in->hits[i];
 		struct alert a;
-		struct timespec ts = { in->now, 0 };
 
 		alert_begin(&a, &ts, "mail");
 		if (in->env.has_client)
@@ -427,4 +430,10 @@ inspect_meta_json(const struct inspect *in)
 	json_array_end(&w);
 	json_object_end(&w);
 	return b.data;
+}
+
+const char *
+inspect_error(const struct inspect *in)
+{
+	return in->internal_why;
 }

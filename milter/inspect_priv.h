@@ -50,6 +50,7 @@ struct inspect {
 	char *mail_from;
 	char **rcpts;
 	time_t now;
+	bool real_clock;	/* now was 0: alerts carry the real time */
 
 	struct mime *mime;
 	struct spool spool;

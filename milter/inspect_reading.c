@@ -91,13 +91,21 @@ static const struct reading_def {
 	{ MIME_AMB_DECODING,
 	    { .name = "qp-triplet", .qp = MIME_QP_TRIPLET } },
 };
-#define READINGS_MAX (sizeof(readings) / sizeof(readings[0]) + 1)
+#define READINGS_MAX (sizeof(readings) / sizeof(readings[0]) + 2)
 
 /* Every alternative at once, for messages with tricks of several kinds. */
 static const struct mime_reading reading_all = {
 	.name = "all", .header_last = true, .param_last = true,
 	.boundary_loose = true, .after_close = true, .cte_guess = true,
 	.fold_nocolon = true,
+};
+
+/* The same, header blocks read past a field whose name is junk
+ * ("Na\xbcme: value", which GMime skips) instead. */
+static const struct mime_reading reading_all_skip = {
+	.name = "all-skip-junk", .header_last = true, .param_last = true,
+	.boundary_loose = true, .after_close = true, .cte_guess = true,
+	.skip_junk = true, .skip_junk_colon = true,
 };
 
 static const struct {
@@ -635,7 +643,7 @@ add_kinds(struct inspect *in, unsigned bits)
 void
 inspect_readings(struct inspect *in)
 {
-	unsigned amb = mime_ambiguities(in->mime), nkinds = 0;
+	unsigned amb = mime_ambiguities(in->mime), nkinds = 0, nread = 0;
 	struct keyset keys = { 0 }, loose = { 0 }, names = { 0 };
 	struct reading_pass rp;
 
@@ -667,6 +675,7 @@ inspect_readings(struct inspect *in)
 	for (size_t i = 0; i < sizeof(readings) / sizeof(readings[0]); i++) {
 		if ((readings[i].when & amb) == 0)
 			continue;
+		nread++;
 		rp.found = false;
 		read_again(in, &readings[i].r, &rp);
 		if (rp.found)
@@ -674,11 +683,19 @@ inspect_readings(struct inspect *in)
 	}
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		nkinds += (amb & kinds[i].bit) != 0;
-	if (nkinds >= 2) {
+	/* Every alternative at once, where two or more were called for
+	 * (of one kind too: a junk line and a second Content-Type). */
+	if (nkinds >= 2 || nread >= 2) {
 		rp.found = false;
 		read_again(in, &reading_all, &rp);
 		if (rp.found)
 			add_kinds(in, amb);
+		if (amb & MIME_AMB_HEADER) {
+			rp.found = false;
+			read_again(in, &reading_all_skip, &rp);
+			if (rp.found)
+				add_kinds(in, amb);
+		}
 	}
 	if (in->amb_found != 0)
 		inspect_raise(in, "mime.ambiguous");

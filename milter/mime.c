@@ -921,7 +921,9 @@ header_line(struct mime *m, const char *p, size_t len, const char *eol,
 		 * first ("\0junk", a line of spaces that Python takes for a
 		 * continuation of nothing): the fields behind it are theirs. */
 		m->shared->amb |= MIME_AMB_HEADER;
-		if (m->shared->rd.skip_junk && len > 0)
+		if (m->shared->rd.skip_junk && len > 0 &&
+		    (!m->shared->rd.skip_junk_colon ||
+		    memchr(p, ':', len) != NULL))
 			return field_done(m);
 		if (m->shared->rd.fold_nocolon && len > 0 && m->field.len +
 		    len < m->lim.header_bytes) {

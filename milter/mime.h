@@ -107,6 +107,8 @@ struct mime_reading {
 				 * delimiters count */
 	bool fold_nocolon;	/* a header line without a colon followed
 				 * by a continuation line is one field */
+	bool skip_junk_colon;	/* with skip_junk: only a line holding a
+				 * colon ("Na\xbcme: v") is skipped */
 	bool skip_junk;		/* a header line that is no field is
 				 * skipped, the block read on to the blank
 				 * line (GMime) */

@@ -9,6 +9,7 @@
  * allocation per alert once a key has been seen.
  */
 #include "alertsum.h"
+#include "clause.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -344,6 +345,8 @@ print_table(const struct alertsum *s, FILE *out, enum alertsum_table t,
 		    s->total > 0 ? 100.0 * (double)v[i].count /
 		    (double)s->total : 0.0);
 		print_escaped(out, v[i].key, 120);
+		if (t == SUM_CLAUSE && clause_find(v[i].key) != NULL)
+			fprintf(out, "  %s", clause_title(v[i].key));
 		fputc('\n', out);
 	}
 	if (shown < n)

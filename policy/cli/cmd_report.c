@@ -22,6 +22,7 @@
 #include "alertfilter.h"
 #include "alertscan.h"
 #include "alertsum.h"
+#include "clause.h"
 #include "cli.h"
 #include "date.h"
 #include "logfiles.h"
@@ -49,41 +50,32 @@ struct report {
 	struct buf b;
 };
 
+/* Chart colours by clause (Okabe and Ito); the titles are clause.c's. */
 static const struct {
-	const char *clause, *what, *colour;
-} clause_info[] = {
-	{ "1.1", "Viruses and dangerous files", "#0072B2" },
-	{ "1.2", "Spam content", "#E69F00" },
-	{ "1.3", "Message syntax (RFC 5322)", "#009E73" },
-	{ "1.4", "Message segmentation", "#CC79A7" },
-	{ "2", "Agency content filtering", "#000000" },
-	{ "3.1", "Private e-mail", "#D55E00" },
-	{ "3.2", "Public instant messaging", "#56B4E9" },
-	{ "3.3", "Monitoring", "#F0E442" },
-	{ "3.4", "Disconnection", "#000000" },
-	{ "4", "Exceptions", "#000000" },
-	{ "5", "Public records", "#000000" },
+	const char *clause, *colour;
+} clause_colours[] = {
+	{ "1.1", "#0072B2" },
+	{ "1.2", "#E69F00" },
+	{ "1.3", "#009E73" },
+	{ "1.4", "#CC79A7" },
+	{ "2", "#000000" },
+	{ "3.1", "#D55E00" },
+	{ "3.2", "#56B4E9" },
+	{ "3.3", "#F0E442" },
+	{ "3.4", "#000000" },
+	{ "4", "#000000" },
+	{ "5", "#000000" },
 };
 
 #define OTHER_COLOUR "#999999"
 
 static const char *
-clause_what(const char *c)
-{
-	for (size_t i = 0; i < sizeof(clause_info) / sizeof(clause_info[0]);
-	    i++)
-		if (strcmp(c, clause_info[i].clause) == 0)
-			return clause_info[i].what;
-	return "Other";
-}
-
-static const char *
 clause_colour(const char *c)
 {
-	for (size_t i = 0; i < sizeof(clause_info) / sizeof(clause_info[0]);
-	    i++)
-		if (strcmp(c, clause_info[i].clause) == 0)
-			return clause_info[i].colour;
+	for (size_t i = 0;
+	    i < sizeof(clause_colours) / sizeof(clause_colours[0]); i++)
+		if (strcmp(c, clause_colours[i].clause) == 0)
+			return clause_colours[i].colour;
 	return OTHER_COLOUR;
 }
 
@@ -297,7 +289,7 @@ per_day(struct report *rp)
 		    "</span><b>", sc[s]);
 		html_escape(b, sn[s], 16);
 		buf_append_cstr(b, "</b> ");
-		html_escape(b, clause_what(sn[s]), 0);
+		html_escape(b, clause_title(sn[s]), 0);
 		buf_printf(b, " <span class=\"muted\">%s</span></li>\n", num);
 	}
 	buf_append_cstr(b, "</ul></section>\n");
@@ -581,10 +573,14 @@ page(struct report *rp, const struct policy *p)
 		num_text(rp->malformed, num, sizeof(num));
 		buf_printf(b, " (%s malformed, skipped)", num);
 	}
-	buf_append_cstr(b, ". Clauses: 1.1 viruses and dangerous files, 1.2 "
-	    "spam, 1.3 syntax, 1.4 segmentation, 3.1 private e-mail, 3.2 "
-	    "public IM, 4 exceptions, 5 public records.</footer>\n</main>\n"
-	    "</body>\n</html>\n");
+	buf_append_cstr(b, ". Clauses:");
+	for (const struct clause *c = clause_table(); c->id != NULL; c++) {
+		buf_printf(b, "%s <span class=\"clause\">%s ",
+		    c == clause_table() ? "" : ",", c->id);
+		html_escape(b, c->title, 0);
+		buf_append_cstr(b, "</span>");
+	}
+	buf_append_cstr(b, ".</footer>\n</main>\n</body>\n</html>\n");
 }
 
 /* ---------------------------------------------------------------- output */

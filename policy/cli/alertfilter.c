@@ -23,7 +23,8 @@
 #define VALBUF (FILTER_VALUE_MAX * 4)
 
 static const char *const known_etypes[] = { "mail", "webmail", "im",
-	"upload", "download", "doh", "name-hidden", "limit", "flow", NULL };
+	"upload", "download", "doh", "name-hidden", "limit", "flow", "release",
+	NULL };
 
 const char *
 alert_filter_usage(void)

@@ -289,6 +289,103 @@ inspect_subject(const struct inspect *in)
 	return in->subject;
 }
 
+/* The archive (or part) a member lies in: the attachment before it. */
+static const char *
+member_owner(const struct inspect *in, size_t k)
+{
+	const struct attachment *m = &in->atts[k];
+
+	while (k-- > 0) {
+		const struct attachment *a = &in->atts[k];
+
+		if (!a->member && a->part == m->part && a->reading == m->reading)
+			return a->raw[0] != NULL ? a->raw[0] : a->raw[1];
+	}
+	return NULL;
+}
+
+/*
+ * What the office reviews a held message by (msgsec quarantine list and
+ * show): the subject, the reply given, the rule that decided, every hit
+ * and every file name (a member as ARCHIVE/PATH).
+ */
+static void
+meta_review(const struct inspect *in, struct json_writer *w)
+{
+	const struct verdict *v = &in->verdict;
+
+	json_key(w, "subject");
+	json_string(w, in->subject);
+	json_key(w, "decided_by");
+	json_string(w, v->decider != NULL ? v->decider->rule->id : NULL);
+	json_key(w, "reply");
+	if (v->action == ACTION_REJECT || v->action == ACTION_TEMPFAIL) {
+		char *r = mem_printf("%s %s %s", v->rcode, v->xcode, v->text);
+
+		json_string(w, r);
+		free(r);
+	} else {
+		json_null(w);
+	}
+	json_key(w, "hits");
+	json_array_begin(w);
+	for (size_t i = 0; i < in->nhits; i++) {
+		const struct hit *h = &in->hits[i];
+
+		json_object_begin(w);
+		json_key(w, "rule");
+		json_string(w, h->rule->id);
+		json_key(w, "action");
+		json_string(w, action_name(h->action));
+		if (h->part != SIZE_MAX) {
+			json_key(w, "part");
+			json_u64(w, h->part);
+		}
+		if (h->filename != NULL) {
+			json_key(w, "filename");
+			json_string(w, h->filename);
+		}
+		if (h->detail != NULL) {
+			json_key(w, "detail");
+			json_string(w, h->detail);
+		}
+		json_object_end(w);
+	}
+	json_array_end(w);
+	json_key(w, "files");
+	json_array_begin(w);
+	for (size_t k = 0; k < in->natts; k++) {
+		const struct attachment *a = &in->atts[k];
+		const char *name = a->raw[0] != NULL ? a->raw[0] : a->raw[1];
+		const char *owner = a->member ? member_owner(in, k) : NULL;
+
+		if (name == NULL)
+			continue;
+		json_object_begin(w);
+		json_key(w, "part");
+		json_u64(w, a->part);
+		json_key(w, "name");
+		if (owner != NULL) {
+			char *path = mem_printf("%s/%s", owner, name);
+
+			json_string(w, path);
+			free(path);
+		} else {
+			json_string(w, name);
+		}
+		if (a->true_type[0] != '\0') {
+			json_key(w, "type");
+			json_string(w, a->true_type);
+		}
+		if (a->reading != NULL) {
+			json_key(w, "reading");
+			json_string(w, a->reading);
+		}
+		json_object_end(w);
+	}
+	json_array_end(w);
+}
+
 /* The store entry's meta.json: the envelope, the verdict, the history. */
 char *
 inspect_meta_json(const struct inspect *in)
@@ -331,6 +428,7 @@ inspect_meta_json(const struct inspect *in)
 	json_array_end(&w);
 	json_key(&w, "size");
 	json_u64(&w, in->size);
+	meta_review(in, &w);
 	json_key(&w, "history");
 	json_array_begin(&w);
 	json_object_begin(&w);

@@ -15,6 +15,7 @@
  * words go to the subcommand as given, to be refused in its own words.
  */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,6 +207,13 @@ rewrite(struct cli_argv *av, const struct cmd_opts *t, int argc,
 	return 0;
 }
 
+/* Does cmd take an action word first ("quarantine list")? */
+static bool
+cmd_dispatches(const char *cmd)
+{
+	return strcmp(cmd, "quarantine") == 0 || strcmp(cmd, "exception") == 0;
+}
+
 void
 cli_args_rest(struct cli_argv *av, int argc, char **argv)
 {
@@ -229,10 +237,14 @@ cli_args_rest(struct cli_argv *av, int argc, char **argv)
 			av_push(av, argv[i]);
 		}
 	}
-	/* Where the leading options go: before the first option. */
+	/* Where the leading options go: before the first option.  The
+	 * commands that dispatch on argv[1] ("quarantine list") read -h
+	 * there when no action word comes first: then at the end. */
 	for (ins = 1; ins < av->argc; ins++)
 		if (av->argv[ins][0] == '-' && av->argv[ins][1] != '\0')
 			break;
+	if (ins == 1 && cmd_dispatches(av->cmd))
+		ins = av->argc;
 	av->insert_at = ins;
 	for (size_t k = 0; k < av->nlead_sets; k++) {
 		cli_args_insert(av, "--set");
@@ -262,6 +274,9 @@ cli_args_insert(struct cli_argv *av, const char *s)
 void
 cli_args_push_config(struct cli_argv *av, const char *path)
 {
+	/* "msgsec quarantine" alone prints its usage: it needs no file. */
+	if (av->argc == 1 && cmd_dispatches(av->cmd))
+		return;
 	cli_args_insert(av, "-c");
 	cli_args_insert(av, path);
 }

@@ -44,6 +44,7 @@
 #include "str.h"
 
 #define Q_MAX_HEADERS (256u * 1024)	/* bytes of headers --headers shows */
+#define Q_SUBJECT_WIDTH 60	/* bytes of the subject `list` shows */
 
 static void
 q_usage(FILE *out)
@@ -52,6 +53,8 @@ q_usage(FILE *out)
 	    "usage: msgsec quarantine list [--since DATE] [--rule GLOB] "
 	    "[--agency ID]\n"
 	    "       msgsec quarantine show ID [--headers]\n"
+	    "       msgsec quarantine extract ID (--part N | --raw) -o|--output FILE "
+	    "[--force]\n"
 	    "       msgsec quarantine release ID --by NAME --reason TEXT\n"
 	    "           [--to ADDR... --approved-by NAME] [--force] "
 	    "[--remove-held]\n"
@@ -291,6 +294,7 @@ q_list(struct qcli *q)
 	for (size_t i = 0; i < n; i++) {
 		struct qentry e;
 		char when[32], from[48], rc[96], rule[48], size[16], tmp[48];
+		char subj[Q_SUBJECT_WIDTH * 4 + 8];
 
 		if (qentry_load(q->qdir, ids[i], &e, &err) < 0) {
 			qcli_err(q, "warning: %s", err);
@@ -306,9 +310,9 @@ q_list(struct qcli *q)
 			continue;
 		}
 		if (shown++ == 0)
-			printf("%-32s %-16s %-28s %-28s %-26s %-10s %6s\n",
+			printf("%-32s %-16s %-28s %-28s %-26s %-10s %6s  %s\n",
 			    "ID", "DATE (UTC)", "FROM", "RECIPIENTS", "RULE",
-			    "ACTION", "SIZE");
+			    "ACTION", "SIZE", "SUBJECT");
 		qcli_fmt_time(e.received, when, sizeof(when));
 		qcli_esc(e.mail_from != NULL && e.mail_from[0] != '\0' ?
 		    e.mail_from : "<>", 25, from, sizeof(from));
@@ -318,10 +322,16 @@ q_list(struct qcli *q)
 			    e.nrcpts - 1);
 		else
 			(void)snprintf(rc, sizeof(rc), "%s", tmp);
-		qcli_esc(e.nrules > 0 ? e.rules[0] : "-", 23, rule, sizeof(rule));
+		/* The rule that decided; entries from before it was kept
+		 * name their first rule. */
+		qcli_esc(e.decided_by != NULL ? e.decided_by : e.nrules > 0 ?
+		    e.rules[0] : "-", 23, rule, sizeof(rule));
 		fmt_size(e.size, size, sizeof(size));
-		printf("%-32s %-16s %-28s %-28s %-26s %-10s %6s\n", e.id, when,
-		    from, rc, rule, qcli_esc(e.action, 10, tmp, sizeof(tmp)), size);
+		printf("%-32s %-16s %-28s %-28s %-26s %-10s %6s  ", e.id, when,
+		    from, rc, rule, qcli_esc(e.action, 10, tmp, sizeof(tmp)),
+		    size);
+		printf("%s\n", qcli_esc(e.subject != NULL ? e.subject : "-",
+		    Q_SUBJECT_WIDTH, subj, sizeof(subj)));
 		total += e.size;
 		qentry_free(&e);
 	}
@@ -366,6 +376,54 @@ print_headers(const struct qcli *q, const char *id)
 	free(path);
 }
 
+/* What the milter kept for review: subject, reply, hits, file names. */
+static void
+show_review(const struct qentry *e)
+{
+	char buf[1024], b2[1024];
+
+	printf("subject:    %s\n", qcli_esc(e->subject != NULL ? e->subject :
+	    "-", 200, buf, sizeof(buf)));
+	printf("decided by: %s\n", qcli_esc(e->decided_by, 80, buf,
+	    sizeof(buf)));
+	printf("reply:      %s\n", qcli_esc(e->reply != NULL ? e->reply :
+	    "-", 300, buf, sizeof(buf)));
+	if (e->nhits > 0)
+		printf("hits:\n");
+	for (size_t i = 0; i < e->nhits; i++) {
+		const struct qentry_hit *h = &e->hits[i];
+
+		printf("  %-28s %-10s", qcli_esc(h->rule, 80, buf,
+		    sizeof(buf)), qcli_esc(h->action, 16, b2, sizeof(b2)));
+		if (h->part >= 0)
+			printf(" part %lld", (long long)h->part);
+		if (h->filename != NULL)
+			printf(" file %s", qcli_esc(h->filename, 200, buf,
+			    sizeof(buf)));
+		if (h->detail != NULL)
+			printf(" (%s)", qcli_esc(h->detail, 200, buf,
+			    sizeof(buf)));
+		printf("\n");
+	}
+	if (e->nfiles > 0)
+		printf("files:      PART  NAME (TYPE)\n");
+	for (size_t i = 0; i < e->nfiles; i++) {
+		const struct qentry_file *f = &e->files[i];
+
+		printf("            %4lld  %s", (long long)f->part,
+		    qcli_esc(f->name, 300, buf, sizeof(buf)));
+		if (f->type != NULL)
+			printf(" (%s)", qcli_esc(f->type, 80, buf,
+			    sizeof(buf)));
+		if (f->reading != NULL)
+			printf(" [reading %s]", qcli_esc(f->reading, 40, buf,
+			    sizeof(buf)));
+		printf("\n");
+	}
+	printf("extract:    msgsec quarantine extract %s --part N -o FILE"
+	    "  (or --raw -o FILE: the message as received)\n", e->id);
+}
+
 static int
 q_show(struct qcli *q)
 {
@@ -397,6 +455,7 @@ q_show(struct qcli *q)
 		    sizeof(buf)));
 	printf("%s\n", e.nrules == 0 ? " -" : "");
 	printf("size:       %llu bytes\n", (unsigned long long)e.size);
+	show_review(&e);
 	printf("history:\n");
 	for (size_t i = 0; i < e.nhistory; i++) {
 		const struct qentry_event *h = &e.history[i];
@@ -677,6 +736,7 @@ cmd_quarantine(int argc, char **argv)
 		{ "list", q_list, false },
 		{ "show", q_show, true },
 		{ "release", qrelease_run, true },
+		{ "extract", qextract_run, true },
 		{ "delete", q_delete, true },
 		{ "purge", q_purge, false },
 	};

@@ -50,5 +50,6 @@ const char *qcli_esc(const char *s, size_t width, char *buf, size_t len);
 
 /* The subcommands that live in their own files.  Return the exit code. */
 int qrelease_run(struct qcli *q);	/* qrelease.c */
+int qextract_run(struct qcli *q);	/* qextract.c */
 
 #endif

@@ -109,3 +109,13 @@ fi
 	--today=2026-01-01 -q >"$tmp/out" 2>"$tmp/err"
 rc=$?
 [ $rc -eq 0 ] && ok check-today-eq || fail check-today-eq "exit $rc"
+# Subcommands that dispatch on an action word still see it first.
+(cd "$tmp" && "$co/build/san/msgsec" quarantine --help >"$tmp/out" 2>"$tmp/err")
+rc=$?
+[ $rc -eq 0 ] && grep -q "^usage: msgsec quarantine list" "$tmp/out" &&
+	ok quarantine-help || fail quarantine-help "exit $rc"
+(cd "$tmp" && "$co/build/san/msgsec" -c given.yaml quarantine list \
+	>"$tmp/out" 2>"$tmp/err")
+rc=$?
+[ $rc -eq 0 ] && grep -q "no quarantined message matches" "$tmp/out" &&
+	ok c-before-action || fail c-before-action "exit $rc"

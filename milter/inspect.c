@@ -1124,9 +1124,8 @@ add_hit(struct inspect *in, const struct rule *r, const struct attachment *a)
 	h->action = r->action;
 	h->part = a != NULL ? a->part : SIZE_MAX;
 	h->reading = a != NULL ? a->reading : NULL;
-	if (a != NULL && (a->raw[0] != NULL || a->raw[1] != NULL))
-		h->filename = mem_strdup(a->raw[0] != NULL ? a->raw[0] :
-		    a->raw[1]);
+	if (a != NULL)		/* a member as ARCHIVE/PATH */
+		h->filename = inspect_att_name(in, a);
 	if (e != NULL) {
 		h->exception = e->id;
 		h->action = ACTION_LOG;

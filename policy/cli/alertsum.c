@@ -247,6 +247,85 @@ is_webmail_im(const struct ascan_rec *r)
 	    ascan_eq(&r->f[AF_EVENT_TYPE], "im");
 }
 
+bool
+alertsum_is_health(const struct ascan_value *rule)
+{
+	if (rule->type != ASV_STRING)
+		return false;
+	return ascan_eq(rule, "virus.unscannable") ||
+	    (rule->len > 8 && memcmp(rule->p, "scanner.", 8) == 0) ||
+	    (rule->len > 7 && memcmp(rule->p, "clamav.", 7) == 0);
+}
+
+uint64_t
+alertsum_messages(const struct alertsum *s, bool *exact_r)
+{
+	*exact_r = counter_other(s->t[SUM_MSG_KEYS]) == 0;
+	return counter_size(s->t[SUM_MSG_KEYS]);
+}
+
+static uint64_t
+num_of(const struct ascan_value *v)
+{
+	uint64_t n = 0;
+
+	if (v->type != ASV_OTHER || v->len == 0 || v->len > 19)
+		return 0;
+	for (uint32_t i = 0; i < v->len; i++) {
+		if (v->p[i] < '0' || v->p[i] > '9')
+			return 0;
+		n = n * 10 + (uint64_t)(v->p[i] - '0');
+	}
+	return n;
+}
+
+/* A message record: volume, not an alert. */
+static void
+add_message(struct alertsum *s, const struct ascan_rec *r, int32_t day)
+{
+	uint64_t size = num_of(&r->f[AF_SIZE]);
+	char buf[64];
+	int n;
+
+	s->seen++;
+	s->seen_bytes += size;
+	if (num_of(&r->f[AF_HITS]) > 0)
+		s->seen_hit++;
+	n = ascan_string(&r->f[AF_DIRECTION], buf, sizeof(buf));
+	if (n <= 0)
+		counter_add(s->t[SUM_SEEN_DIRECTION], "(none)", 6, 1, size);
+	else
+		counter_add(s->t[SUM_SEEN_DIRECTION], buf, (size_t)n, 1, size);
+	date_format(day, buf, sizeof(buf));
+	counter_add(s->t[SUM_SEEN_DAY], buf, strlen(buf), 1, size);
+}
+
+/* The message a mail hit belongs to: quarantine id, queue id, or time
+ * and sender. */
+static void
+add_mail_hit(struct alertsum *s, const struct ascan_rec *r)
+{
+	char key[COUNTER_KEY_MAX];
+	int n = ascan_string(&r->f[AF_QUARANTINE_ID], key, sizeof(key));
+
+	s->mail_hits++;
+	if (n <= 0)
+		n = ascan_string(&r->f[AF_QUEUE_ID], key, sizeof(key));
+	if (n <= 0) {
+		const struct ascan_value *ts = &r->f[AF_TIMESTAMP];
+		size_t tl = ts->len < 64 ? ts->len : 64;
+		int m;
+
+		memcpy(key, ts->p, tl);
+		key[tl] = '\t';
+		m = ascan_string(&r->f[AF_MAIL_FROM], key + tl + 1,
+		    sizeof(key) - tl - 1);
+		n = (int)tl + 1 + (m > 0 ? m : 0);
+	}
+	counter_add(s->t[SUM_MSG_KEYS], key, (size_t)n, 1, 0);
+	add_value(s->t[SUM_HIT_DIRECTION], &r->f[AF_DIRECTION]);
+}
+
 void
 alertsum_add(struct alertsum *s, const struct ascan_rec *r, time_t t)
 {
@@ -256,6 +335,16 @@ alertsum_add(struct alertsum *s, const struct ascan_rec *r, time_t t)
 	int32_t day = date_day_of(t);
 	int n;
 
+	if (ascan_eq(&r->f[AF_EVENT_TYPE], "message")) {
+		add_message(s, r, day);
+		return;
+	}
+	if (ascan_eq(&r->f[AF_EVENT_TYPE], "mail"))
+		add_mail_hit(s, r);
+	else if (ascan_eq(&r->f[AF_EVENT_TYPE], "release"))
+		s->releases++;
+	if (alertsum_is_health(&r->f[AF_RULE]))
+		add_value(s->t[SUM_HEALTH], &r->f[AF_RULE]);
 	if (s->total == 0 || t < s->first)
 		s->first = t;
 	if (s->total == 0 || t > s->last)
@@ -358,6 +447,43 @@ print_table(const struct alertsum *s, FILE *out, enum alertsum_table t,
 	free(v);
 }
 
+/* Messages seen (message records), when the log has them. */
+static void
+print_volume(const struct alertsum *s, FILE *out)
+{
+	size_t n;
+	struct counter_entry *v;
+
+	if (s->seen == 0)
+		return;
+	fprintf(out, "messages seen: %llu (%llu bytes), %llu with hits\n",
+	    (unsigned long long)s->seen, (unsigned long long)s->seen_bytes,
+	    (unsigned long long)s->seen_hit);
+	v = counter_sorted(s->t[SUM_SEEN_DIRECTION], true, &n);
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "  %10llu  %-10s %llu bytes\n",
+		    (unsigned long long)v[i].count, v[i].key,
+		    (unsigned long long)v[i].bytes);
+	free(v);
+}
+
+/* Mail hits and the messages they belong to, counted apart. */
+static void
+print_hits(const struct alertsum *s, FILE *out)
+{
+	bool exact;
+	uint64_t m = alertsum_messages(s, &exact);
+
+	if (s->mail_hits > 0)
+		fprintf(out, "mail: %llu hit%s in %s%llu message%s\n",
+		    (unsigned long long)s->mail_hits, s->mail_hits == 1 ?
+		    "" : "s", exact ? "" : "at least ", (unsigned long long)m,
+		    m == 1 ? "" : "s");
+	if (s->releases > 0)
+		fprintf(out, "releases: %llu\n",
+		    (unsigned long long)s->releases);
+}
+
 void
 alertsum_print_text(const struct alertsum *s, FILE *out, size_t top)
 {
@@ -365,6 +491,7 @@ alertsum_print_text(const struct alertsum *s, FILE *out, size_t top)
 	size_t n;
 	struct counter_entry *v;
 
+	print_volume(s, out);
 	if (s->total == 0) {
 		fprintf(out, "alerts: 0\n");
 		return;
@@ -373,12 +500,19 @@ alertsum_print_text(const struct alertsum *s, FILE *out, size_t top)
 	stamp(s->last, b, sizeof(b));
 	fprintf(out, "alerts: %llu from %s to %s\n",
 	    (unsigned long long)s->total, a, b);
+	print_hits(s, out);
 	print_table(s, out, SUM_CLAUSE, "by clause", 0, false);
 	print_table(s, out, SUM_RULE, "by rule", 0, false);
 	print_table(s, out, SUM_AGENCY, "by agency", 0, false);
 	print_table(s, out, SUM_ACTION, "by action", 0, false);
 	print_table(s, out, SUM_EVENT_TYPE, "by event type", 0, false);
 	print_table(s, out, SUM_DAY, "by day", 0, true);
+	if (s->mail_hits > 0)
+		print_table(s, out, SUM_HIT_DIRECTION, "mail hits by direction",
+		    0, false);
+	if (counter_size(s->t[SUM_HEALTH]) > 0)
+		print_table(s, out, SUM_HEALTH, "scanner health (not policy "
+		    "hits)", 0, false);
 	snprintf(title, sizeof(title), "webmail and IM: top %zu hosts", top);
 	print_table(s, out, SUM_WM_HOST, title, top, false);
 	snprintf(title, sizeof(title), "webmail and IM: top %zu users", top);
@@ -448,12 +582,38 @@ alertsum_print_json(const struct alertsum *s, FILE *out, size_t top)
 		json_key(&w, "last");
 		json_string(&w, c);
 	}
+	{
+		bool exact;
+		uint64_t m = alertsum_messages(s, &exact);
+
+		json_key(&w, "mail_hits");
+		json_u64(&w, s->mail_hits);
+		json_key(&w, "mail_messages");
+		json_u64(&w, m);
+		if (!exact) {
+			json_key(&w, "mail_messages_at_least");
+			json_bool(&w, true);
+		}
+		json_key(&w, "releases");
+		json_u64(&w, s->releases);
+		json_key(&w, "messages_seen");
+		json_u64(&w, s->seen);
+		json_key(&w, "messages_seen_bytes");
+		json_u64(&w, s->seen_bytes);
+		json_key(&w, "messages_seen_with_hits");
+		json_u64(&w, s->seen_hit);
+	}
 	json_table(s, &w, SUM_CLAUSE, "by_clause", 0, false);
 	json_table(s, &w, SUM_RULE, "by_rule", 0, false);
 	json_table(s, &w, SUM_AGENCY, "by_agency", 0, false);
 	json_table(s, &w, SUM_ACTION, "by_action", 0, false);
 	json_table(s, &w, SUM_EVENT_TYPE, "by_event_type", 0, false);
 	json_table(s, &w, SUM_DAY, "by_day", 0, true);
+	json_table(s, &w, SUM_HIT_DIRECTION, "mail_hits_by_direction", 0,
+	    false);
+	json_table(s, &w, SUM_SEEN_DIRECTION, "messages_seen_by_direction", 0,
+	    false);
+	json_table(s, &w, SUM_HEALTH, "scanner_health", 0, false);
 	json_table(s, &w, SUM_WM_HOST, "webmail_im_hosts", top, false);
 	json_table(s, &w, SUM_WM_USER, "webmail_im_users", top, false);
 	json_table(s, &w, SUM_WM_SERVICE, "webmail_im_services", top, false);

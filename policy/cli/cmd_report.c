@@ -750,6 +750,7 @@ cmd_report(int argc, char **argv)
 		logfiles_rotated(p->config.alert_file, &paths, &npaths);
 	}
 	alertsum_init(&rp.sum);
+	rp.filter.keep_messages = true;	/* the mail volume */
 	read_logs(&rp, paths, npaths);
 	buf_init(&rp.b, REPORT_MAX);
 	page(&rp, p);

@@ -23,8 +23,13 @@ open(sys.argv[1], "w", newline="\r\n").write(
     "Content-Disposition: attachment; filename=\"js.zip\"\n"
     "Content-Transfer-Encoding: base64\n\n" + b + "--b--\n")
 PY
-"$top/$O/msgsec-milter" -c msgsec.yaml --set clamav.enabled=false --test "$W/js.eml" --from a@example.org --rcpt user@dep.mass.example --rcpt boss@dep.mass.example --now 2026-12-01T10:00:00Z --store >/dev/null
-for e in "$W"/state/quarantine/*/; do e=$(basename "$e"); [ -d "$W/orig/quarantine/$e" ] || mv "$W/state/quarantine/$e" "$W/state/quarantine/20261201T100000Z-REVIEW0001"; done
+"$top/$O/msgsec-milter" -c msgsec.yaml --set clamav.enabled=false --test "$W/js.eml" --from a@example.org --rcpt user@dep.mass.example --rcpt boss@dep.mass.example --now 2026-12-01T10:00:00Z --store --alerts >/dev/null
+# Every message judged is one "message" line in the alert log (hits or
+# not), unless alerts.message_records is off.
+printf 'From: a@example.org\r\nTo: user@dep.mass.example\r\nSubject: hello\r\nDate: Tue, 01 Dec 2026 10:01:00 +0000\r\nMessage-ID: <clean-1@example.org>\r\n\r\nhello\r\n' >"$W/clean.eml"
+"$top/$O/msgsec-milter" -c msgsec.yaml --set clamav.enabled=false --test "$W/clean.eml" --from a@example.org --rcpt user@dep.mass.example --now 2026-12-01T10:01:00Z --alerts
+"$top/$O/msgsec-milter" -c msgsec.yaml --set clamav.enabled=false --set alerts.message_records=false --test "$W/clean.eml" --from a@example.org --rcpt user@dep.mass.example --now 2026-12-01T10:02:00Z --alerts
+for e in "$W"/state/quarantine/*/; do e=$(basename "$e"); [ -d "$W/orig/quarantine/$e" ] || { mv "$W/state/quarantine/$e" "$W/state/quarantine/20261201T100000Z-REVIEW0001"; sed -i "s/$e/20261201T100000Z-REVIEW0001/g" "$W/state/alerts.json"; }; done
 msgsec quarantine list --since 2026-12-01
 msgsec quarantine show 20261201T100000Z-REVIEW0001
 msgsec quarantine extract 20261201T100000Z-REVIEW0001 --part 2 -o ../out.zip
@@ -44,5 +49,6 @@ msgsec quarantine extract 20261201T100000Z-REVIEW0001 --part 2 --raw -o ../x
 msgsec quarantine extract 20261201T100000Z-REVIEW0001 --part two -o ../x
 msgsec quarantine extract ../etc --raw -o ../x
 ls "$W" | grep -c msgsec- | sed 's/^/temporary files left: /'
+msgsec alerts summary ../state/alerts.json
 # An entry written before the milter kept these fields still shows.
 msgsec quarantine show 20240105T120000Z-1A2B3C4D5E

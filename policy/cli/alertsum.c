@@ -221,6 +221,8 @@ alertsum_free(struct alertsum *s)
 {
 	for (int i = 0; i < SUM_COUNT; i++)
 		counter_free(&s->t[i]);
+	free(s->msg_slots);
+	s->msg_slots = NULL;
 }
 
 /* Count the value (unescaped) or "(none)". */
@@ -260,8 +262,60 @@ alertsum_is_health(const struct ascan_value *rule)
 uint64_t
 alertsum_messages(const struct alertsum *s, bool *exact_r)
 {
-	*exact_r = counter_other(s->t[SUM_MSG_KEYS]) == 0;
-	return counter_size(s->t[SUM_MSG_KEYS]);
+	*exact_r = !s->msg_full;
+	return s->msg_n;
+}
+
+/* FNV-1a, 64 bits; 0 is kept for "empty slot". */
+static uint64_t
+msg_hash(const char *p, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h != 0 ? h : 1;
+}
+
+static void
+msg_insert(struct alertsum *s, uint64_t h)
+{
+	size_t i;
+
+	if (s->msg_slots == NULL) {
+		s->msg_mask = 1023;
+		s->msg_slots = mem_calloc(s->msg_mask + 1, sizeof(uint64_t));
+	}
+	for (i = (size_t)h & s->msg_mask; s->msg_slots[i] != 0;
+	    i = (i + 1) & s->msg_mask)
+		if (s->msg_slots[i] == h)
+			return;
+	if (s->msg_n >= MSGSET_MAX) {
+		s->msg_full = true;
+		return;
+	}
+	s->msg_slots[i] = h;
+	s->msg_n++;
+	if (s->msg_n * 2 > s->msg_mask) {
+		size_t mask = s->msg_mask * 2 + 1;
+		uint64_t *slots = mem_calloc(mask + 1, sizeof(uint64_t));
+
+		for (size_t k = 0; k <= s->msg_mask; k++) {
+			uint64_t v = s->msg_slots[k];
+
+			if (v == 0)
+				continue;
+			for (i = (size_t)v & mask; slots[i] != 0;
+			    i = (i + 1) & mask)
+				;
+			slots[i] = v;
+		}
+		free(s->msg_slots);
+		s->msg_slots = slots;
+		s->msg_mask = mask;
+	}
 }
 
 static uint64_t
@@ -289,13 +343,17 @@ add_message(struct alertsum *s, const struct ascan_rec *r, int32_t day)
 
 	s->seen++;
 	s->seen_bytes += size;
-	if (num_of(&r->f[AF_HITS]) > 0)
-		s->seen_hit++;
 	n = ascan_string(&r->f[AF_DIRECTION], buf, sizeof(buf));
-	if (n <= 0)
-		counter_add(s->t[SUM_SEEN_DIRECTION], "(none)", 6, 1, size);
-	else
-		counter_add(s->t[SUM_SEEN_DIRECTION], buf, (size_t)n, 1, size);
+	if (n <= 0) {
+		memcpy(buf, "(none)", 7);
+		n = 6;
+	}
+	counter_add(s->t[SUM_SEEN_DIRECTION], buf, (size_t)n, 1, size);
+	if (num_of(&r->f[AF_HITS]) > 0) {
+		s->seen_hit++;
+		counter_add(s->t[SUM_SEEN_HIT_DIRECTION], buf, (size_t)n, 1,
+		    size);
+	}
 	date_format(day, buf, sizeof(buf));
 	counter_add(s->t[SUM_SEEN_DAY], buf, strlen(buf), 1, size);
 }
@@ -322,8 +380,9 @@ add_mail_hit(struct alertsum *s, const struct ascan_rec *r)
 		    sizeof(key) - tl - 1);
 		n = (int)tl + 1 + (m > 0 ? m : 0);
 	}
-	counter_add(s->t[SUM_MSG_KEYS], key, (size_t)n, 1, 0);
-	add_value(s->t[SUM_HIT_DIRECTION], &r->f[AF_DIRECTION]);
+	msg_insert(s, msg_hash(key, (size_t)n));
+	if (r->f[AF_DIRECTION].type == ASV_STRING)
+		add_value(s->t[SUM_HIT_DIRECTION], &r->f[AF_DIRECTION]);
 }
 
 void

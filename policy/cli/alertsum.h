@@ -16,6 +16,7 @@
 
 #define COUNTER_KEY_MAX 256		/* longer keys are cut */
 #define COUNTER_KEYS_MAX 100000		/* then counted as "(other)" */
+#define MSGSET_MAX (1u << 24)		/* distinct messages told apart */
 
 struct counter_entry {
 	const char *key;	/* NUL-terminated, owned by the counter */
@@ -55,10 +56,10 @@ enum alertsum_table {
 	SUM_WM_USER,
 	SUM_WM_SERVICE,
 	SUM_EXCEPTION,		/* "ID\tintended action" */
-	SUM_MSG_KEYS,		/* distinct messages among the mail hits */
 	SUM_HIT_DIRECTION,	/* mail hits by direction */
 	SUM_SEEN_DIRECTION,	/* message records: count and bytes */
 	SUM_SEEN_DAY,		/* message records by day */
+	SUM_SEEN_HIT_DIRECTION,	/* message records with hits */
 	SUM_HEALTH,		/* scanner-health hits by rule */
 	SUM_COUNT
 };
@@ -69,6 +70,11 @@ struct alertsum {
 	uint64_t seen, seen_bytes;	/* message records: every message */
 	uint64_t seen_hit;	/* message records with hits */
 	uint64_t releases;	/* event type release */
+	/* The messages the mail hits belong to: a set of 64-bit hashes of
+	 * their ids (quarantine id, queue id, or time and sender). */
+	uint64_t *msg_slots;
+	size_t msg_mask, msg_n;
+	bool msg_full;		/* MSGSET_MAX reached: a lower bound */
 	time_t first, last;
 	struct counter *t[SUM_COUNT];
 	int32_t day;		/* the last alert's day, formatted in day_text */

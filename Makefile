@@ -2,6 +2,7 @@
 #
 #   make            build everything into $(O) (default build/)
 #   make run        install missing packages, build, start on rules/
+#                   (ARGS="-p SOCKET --set KEY=VALUE ..." for the milter)
 #   make test       install missing packages, build with ASan/UBSan, run
 #                   every test, end with "N passed, N failed"
 #   make lint       banned functions, layering, cppcheck
@@ -46,7 +47,7 @@ endif
 PKGS_POLICY := yaml-0.1 libpcre2-8
 PKGS_MILTER := libarchive libmagic libclamav libcrypto
 PKGS_SENSOR := libpcap libcrypto
-PKGS_CLI := zlib
+PKGS_CLI := zlib libclamav
 pkgcflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
 pkglibs = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
 
@@ -164,11 +165,12 @@ check: $(TEST_BINS)
 	@O=$(O) VALGRIND='$(VALGRIND)' sh tests/run.sh
 
 # Start the milter on the checkout's configuration, in the foreground, on a
-# unix socket in state/ (Ctrl-C stops it).
+# unix socket in state/ or, when Postfix chroots smtpd, under its queue
+# folder (Ctrl-C stops it).  ARGS="..." go to msgsec-milter (-p SOCKET,
+# --set KEY=VALUE ...); packaging/run-milter.sh checks first.
 run: deps
 	@$(MAKE) --no-print-directory all
-	@$(O)/msgsec check -c rules/msgsec.yaml
-	@sh packaging/run-milter.sh $(O)
+	@sh packaging/run-milter.sh $(O) $(ARGS)
 
 lint:
 	@sh tests/lint.sh

@@ -20,7 +20,6 @@
  */
 #include "daemon.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <malloc.h>
 #include <fcntl.h>
@@ -45,22 +44,55 @@
 #include "inspect.h"
 #include "content.h"
 #include "mem.h"
+#include "metrics.h"
 #include "watch.h"
 #include "regex.h"
 #include "release.h"
 #include "scan.h"
+#include "sockspec.h"
+#include "lockfile.h"
 
 static struct policy_holder *holder;
 static pthread_mutex_t engine_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t engine_cond = PTHREAD_COND_INITIALIZER;
 static struct scan_engine *engine;	/* NULL: none could be loaded */
+static bool engine_building;	/* blocking reload: none published yet */
+/* The reload thread's: the database and settings of the engine running,
+ * and of the last build tried (which may have failed). */
+static uint64_t engine_stamp, engine_tried;
 static struct alert_log *alerts;
 static const struct daemon_opts *opts;
 static bool use_syslog;
+static bool detached;		/* daemon(3) closed our terminal */
 static unsigned active_conns;
 static uint64_t conn_serial;
 
 static void dlog(int prio, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/*
+ * Local time, ISO 8601 with milliseconds and the offset:
+ * 2026-03-15T10:00:00.123+01:00.
+ */
+static void
+log_stamp(char *out, size_t size)
+{
+	struct timespec ts;
+	struct tm tm;
+	char off[8];
+	size_t n;
+
+	out[0] = '\0';
+	if (clock_gettime(CLOCK_REALTIME, &ts) < 0 ||
+	    localtime_r(&ts.tv_sec, &tm) == NULL)
+		return;
+	n = strftime(out, size, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (n == 0 || strftime(off, sizeof(off), "%z", &tm) != 5)
+		return;
+	/* %z is +0100; ISO 8601's extended form wants +01:00. */
+	(void)snprintf(out + n, size - n, ".%03ld%.3s:%.2s",
+	    (long)(ts.tv_nsec / 1000000), off, off + 3);
+}
 
 static void
 dlog(int prio, const char *fmt, ...)
@@ -69,11 +101,25 @@ dlog(int prio, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	if (use_syslog) {
-		vsyslog(prio, fmt, ap);
-	} else {
-		fprintf(stderr, "msgsec-milter: ");
+		va_list ap2;
+
+		va_copy(ap2, ap);
+		vsyslog(prio, fmt, ap2);
+		va_end(ap2);
+	}
+	if (!use_syslog || !detached) {
+		/* In the foreground, and until daemon(3) detaches us, on
+		 * the terminal too: a start that fails says why there.
+		 * One line at a time, whichever thread writes it. */
+		char stamp[48];
+
+		log_stamp(stamp, sizeof(stamp));
+		flockfile(stderr);
+		fprintf(stderr, "%s%smsgsec-milter: ", stamp,
+		    stamp[0] != '\0' ? " " : "");
 		vfprintf(stderr, fmt, ap);
 		fputc('\n', stderr);
+		funlockfile(stderr);
 	}
 	va_end(ap);
 }
@@ -280,7 +326,7 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 		smfi_setpriv(ctx, c);
 	}
 	*pf0 = f0 & (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY |
-	    SMFIF_QUARANTINE);
+	    SMFIF_QUARANTINE | SMFIF_DELRCPT);
 	*pf1 = f1 & want;
 	*pf2 = 0;
 	*pf3 = 0;
@@ -377,6 +423,33 @@ cb_envrcpt(SMFICTX *ctx, char **argv)
 	return SMFIS_CONTINUE;
 }
 
+/*
+ * A blocking reload (clamav.reload: blocking) freed the old engine and is
+ * building the new one: wait for it, at most clamav.reload_wait_seconds.
+ * Past that the message gets no engine, so it raises virus.unscannable
+ * (tempfail by default): never accepted unscanned.  engine_lock is held.
+ */
+static void
+wait_engine(struct conn *c)
+{
+	struct timespec dl;
+	const char *qid = c->queue_id != NULL ? c->queue_id : "-";
+
+	clock_gettime(CLOCK_REALTIME, &dl);
+	dl.tv_sec += (time_t)c->p->config.clamav_reload_wait_seconds;
+	metrics_reload_waiting(1);
+	while (engine_building && pthread_cond_timedwait(&engine_cond,
+	    &engine_lock, &dl) != ETIMEDOUT)
+		;
+	metrics_reload_waiting(-1);
+	metrics_reload_delayed(engine_building);
+	if (engine_building)
+		dlog(LOG_WARNING, "%s: the virus engine is still being built "
+		    "after clamav.reload_wait_seconds (%llu s): deferring the "
+		    "message unscanned", qid, (unsigned long long)
+		    c->p->config.clamav_reload_wait_seconds);
+}
+
 static struct inspect *
 ensure_inspect(SMFICTX *ctx, struct conn *c)
 {
@@ -397,7 +470,9 @@ ensure_inspect(SMFICTX *ctx, struct conn *c)
 	env.daemon = c->daemon;
 	env.smtputf8 = c->smtputf8;
 	pthread_mutex_lock(&engine_lock);
-	c->in = inspect_new(c->p, &env, time(NULL), engine, true);
+	if (engine_building && c->p->config.clamav_enabled)
+		wait_engine(c);
+	c->in = inspect_new(c->p, &env, 0, engine, true);
 	pthread_mutex_unlock(&engine_lock);
 	return c->in;
 }
@@ -530,6 +605,74 @@ released(SMFICTX *ctx, struct conn *c)
 	return false;
 }
 
+/*
+ * milter.split_recipients: take the recipients whose verdict blocks off
+ * the envelope (the message is in the store for them).  The MTA removes
+ * them as a whole or not at all: if one cannot be removed, the message is
+ * deferred for everyone rather than delivered to a blocked recipient.
+ */
+static bool
+remove_rcpts(SMFICTX *ctx, struct conn *c, const struct verdict *v)
+{
+	const char *qid = c->queue_id != NULL ? c->queue_id : "-";
+
+	if (v->quarantine_id[0] == '\0') {
+		dlog(LOG_ERR, "%s: recipients to hold but no stored copy: "
+		    "tempfail", qid);
+		return false;
+	}
+	for (size_t k = 0; k < v->nrcpts; k++) {
+		char *addr;
+		int rc;
+
+		if (!v->rcpts[k].removed)
+			continue;
+		addr = mem_printf("<%s>", v->rcpts[k].rcpt);
+		rc = smfi_delrcpt(ctx, addr);
+		free(addr);
+		if (rc != MI_SUCCESS) {
+			dlog(LOG_ERR, "%s: smfi_delrcpt failed (the MTA "
+			    "did not offer SMFIF_DELRCPT?): tempfail", qid);
+			return false;
+		}
+		dlog(LOG_NOTICE, "%s: recipient %s removed: %s by %s, kept "
+		    "in quarantine entry %s", qid, v->rcpts[k].rcpt,
+		    action_name(v->rcpts[k].action),
+		    v->rcpts[k].decider != NULL ?
+		    v->rcpts[k].decider->rule->id : "?", v->quarantine_id);
+	}
+	return true;
+}
+
+/*
+ * A quarantine folder (or spool) that fails fails every blocked message
+ * the same way: say why once, with the folder and the errno, and again
+ * only when the reason changes or after a message is stored again.
+ */
+static pthread_mutex_t store_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *store_failure;	/* the reason last reported, or NULL */
+
+static void
+report_store(const char *qid, const struct verdict *v, const char *why)
+{
+	pthread_mutex_lock(&store_lock);
+	if (why != NULL && (store_failure == NULL ||
+	    strcmp(store_failure, why) != 0)) {
+		dlog(LOG_ERR, "%s: %s: answering %s to such messages until it "
+		    "works again (reported once)", qid, why,
+		    action_name(v->action));
+		free(store_failure);
+		store_failure = mem_strdup(why);
+	} else if (why == NULL && store_failure != NULL &&
+	    v->quarantine_id[0] != '\0') {
+		dlog(LOG_NOTICE, "%s: the quarantine store works again (entry "
+		    "%s)", qid, v->quarantine_id);
+		free(store_failure);
+		store_failure = NULL;
+	}
+	pthread_mutex_unlock(&store_lock);
+}
+
 static sfsistat
 cb_eom(SMFICTX *ctx)
 {
@@ -542,12 +685,23 @@ cb_eom(SMFICTX *ctx)
 
 	if (c == NULL || c->p == NULL)
 		return SMFIS_TEMPFAIL;
-	if (c->nrelease > 0 && released(ctx, c))
+	if (c->nrelease > 0 && released(ctx, c)) {
+		metrics_released();
 		return SMFIS_ACCEPT;
+	}
 	v = inspect_finish(ensure_inspect(ctx, c));
-	if (inspect_alerts(c->in, alerts) > 0)
+	report_store(c->queue_id != NULL ? c->queue_id : "-", v,
+	    inspect_error(c->in));
+	metrics_message(v->direction, v->action, v->hits, v->nhits);
+	if (inspect_store_failed(c->in))
+		metrics_store_failure();
+	if ((ntags = inspect_alerts(c->in, alerts)) > 0) {
+		metrics_alert_failures(ntags);
 		dlog(LOG_WARNING, "%s: could not write every alert: %s",
 		    c->queue_id != NULL ? c->queue_id : "-", strerror(errno));
+	}
+	if (v->nremoved > 0 && !remove_rcpts(ctx, c, v))
+		return SMFIS_TEMPFAIL;
 	switch (v->action) {
 	case ACTION_REJECT:
 	case ACTION_TEMPFAIL:
@@ -615,10 +769,11 @@ cb_eom(SMFICTX *ctx)
 			free(subj);
 		}
 	}
-	dlog(LOG_INFO, "%s: %s%s%s (%zu hits)", c->queue_id != NULL ?
+	dlog(LOG_INFO, "%s: %s%s%s%s (%zu hits)", c->queue_id != NULL ?
 	    c->queue_id : "-", action_name(v->action),
 	    v->decider != NULL ? " by " : "", v->decider != NULL ?
-	    v->decider->rule->id : "", v->nhits);
+	    v->decider->rule->id : "", inspect_error(c->in) != NULL ?
+	    " (not inspected: internal error)" : "", v->nhits);
 	conn_reset_msg(c);
 	return rc;
 }
@@ -668,39 +823,126 @@ scan_log(bool error, const char *msg)
 	    (int)(n > 0 && msg[n - 1] == '\n' ? n - 1 : n), msg);
 }
 
-static void
-load_engine(const struct policy *p)
+static double
+mono_secs(void)
 {
-	struct scan_engine *e, *old;
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void
+engine_limits(const struct policy *p, struct scan_limits *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->max_scansize = p->config.limits.message_size * 2;
+	l->max_filesize = p->config.limits.message_size;
+	l->max_recursion = (uint32_t)p->config.limits.archive_depth + 12;
+	l->max_files = (uint32_t)p->config.limits.archive_members;
+	l->tmpdir = p->config.clamav_tmpdir;
+}
+
+/*
+ * Build a scanner from the current settings and publish it, unless the
+ * database files and the settings it is built with are those of the
+ * engine running (a policy-only reload: a rule or exception edited),
+ * which is kept, or, from the periodic check (hup false), those of the
+ * last build that failed.  clamav.reload says how: concurrent builds
+ * beside the old engine, which lives on until the messages using it
+ * end; blocking unpublishes and frees the old one first (new messages
+ * wait in wait_engine), so two engines never take memory at once.  On
+ * failure keep the old one (concurrent) or none (blocking) and say why.
+ */
+static void
+load_engine(const struct policy *p, bool hup)
+{
+	struct scan_engine *e, *old = NULL;
 	char *err = NULL;
-	unsigned sigs = 0;
-	struct scan_limits l = {
-		.max_scansize = p->config.limits.message_size * 2,
-		.max_filesize = p->config.limits.message_size,
-		.max_recursion = (uint32_t)p->config.limits.archive_depth + 12,
-		.max_files = (uint32_t)p->config.limits.archive_members,
-		.tmpdir = p->config.clamav_tmpdir,
-	};
+	unsigned sigs = 0, files = 0;
+	struct scan_limits l;
+	bool blocking = p->config.clamav_reload == CLAMAV_RELOAD_BLOCKING;
+	const char *mode = blocking ? "blocking" : "concurrent";
+	uint64_t stamp;
+	time_t newest;
+	double t0 = mono_secs(), t_freed = 0;
+	char freed[64];
 
 	if (!p->config.clamav_enabled)
 		return;
 	scan_set_log(scan_log);
 	scan_set_concurrency((unsigned)p->config.clamav_max_scans);
+	engine_limits(p, &l);
+	stamp = scan_database_stamp(p->config.clamav_database, &l, &newest,
+	    &files);
+	pthread_mutex_lock(&engine_lock);
+	e = engine;
+	pthread_mutex_unlock(&engine_lock);
+	if (e != NULL && stamp == engine_stamp) {
+		if (hup) {
+			dlog(LOG_NOTICE, "virus scanner: database unchanged: "
+			    "engine kept (%u signatures)", scan_engine_sigs(e));
+			metrics_reload(METRICS_RELOAD_ENGINE,
+			    METRICS_RESULT_UNCHANGED, mono_secs() - t0);
+		}
+		return;
+	}
+	/* The periodic check tries a broken database once, not every poll;
+	 * SIGHUP tries again. */
+	if (!hup && stamp == engine_tried)
+		return;
+	if (!hup)
+		dlog(LOG_NOTICE, "virus database changed: reloading it");
+	if (blocking) {
+		pthread_mutex_lock(&engine_lock);
+		old = engine;
+		engine = NULL;
+		engine_building = true;
+		pthread_mutex_unlock(&engine_lock);
+		metrics_engine_building(true);
+		if (old != NULL && scan_engine_drain(old, (unsigned)
+		    p->config.clamav_reload_drain_seconds * 1000) < 0)
+			dlog(LOG_WARNING, "virus scanner: messages still use the "
+			    "old engine after clamav.reload_drain_seconds: "
+			    "building the new one beside it");
+		scan_engine_unref(&old);
+		t_freed = mono_secs();
+	}
 	e = scan_engine_load(p->config.clamav_database, &l, &sigs, &err);
+	engine_tried = stamp;
+	if (e != NULL)
+		engine_stamp = stamp;
+	pthread_mutex_lock(&engine_lock);
+	if (e != NULL) {
+		old = engine;
+		engine = e;
+	}
+	engine_building = false;
+	pthread_cond_broadcast(&engine_cond);
+	pthread_mutex_unlock(&engine_lock);
+	metrics_engine_building(false);
+	scan_engine_unref(&old);
+	metrics_reload(METRICS_RELOAD_ENGINE, e != NULL ? METRICS_RESULT_OK :
+	    METRICS_RESULT_FAILED, mono_secs() - t0);
 	if (e == NULL) {
-		dlog(LOG_ERR, "virus scanner: %s; %s", err, engine != NULL ?
+		pthread_mutex_lock(&engine_lock);
+		e = engine;
+		pthread_mutex_unlock(&engine_lock);
+		dlog(LOG_ERR, "virus scanner: %s; %s", err, e != NULL ?
 		    "keeping the running database" : "every message raises "
 		    "virus.unscannable (default action tempfail)");
+		if (e == NULL)
+			metrics_engine(0, 0, 0);
 		free(err);
 		return;
 	}
-	pthread_mutex_lock(&engine_lock);
-	old = engine;
-	engine = e;
-	pthread_mutex_unlock(&engine_lock);
-	scan_engine_unref(&old);
-	dlog(LOG_NOTICE, "virus scanner: %u signatures from %s", sigs,
-	    p->config.clamav_database);
+	metrics_engine(sigs, files, newest);
+	if (t_freed > 0)
+		(void)snprintf(freed, sizeof(freed), ", of which %.2f s "
+		    "freeing the old engine", t_freed - t0);
+	dlog(LOG_NOTICE, "virus scanner: %u signatures from %s (built in "
+	    "%.2f s, %s reload%s)", sigs, p->config.clamav_database,
+	    mono_secs() - t0, mode, t_freed > 0 ? freed : "");
 }
 
 /* Load the policy again and publish it; false (old one kept) on error. */
@@ -710,6 +952,7 @@ reload_policy(void)
 	struct policy *p;
 	struct diags d;
 	bool ok = false;
+	double t0 = mono_secs();
 
 	diags_init(&d);
 	p = policy_load(opts->config, opts->sets, opts->nsets, &d);
@@ -728,6 +971,8 @@ reload_policy(void)
 		    opts->config, p->nrules, p->nexceptions);
 		ok = true;
 	}
+	metrics_reload(METRICS_RELOAD_POLICY, ok ? METRICS_RESULT_OK :
+	    METRICS_RESULT_FAILED, mono_secs() - t0);
 	diags_free(&d);
 	return ok;
 }
@@ -740,7 +985,7 @@ reload(void)
 
 	(void)reload_policy();
 	p = policy_holder_get(holder);
-	load_engine(p);
+	load_engine(p, true);
 	policy_unref(&p);
 	if (alert_log_reopen(alerts, &err) < 0) {
 		dlog(LOG_ERR, "%s", err);
@@ -748,39 +993,11 @@ reload(void)
 	}
 }
 
-/* The newest modification time of the database folder and its files. */
-static time_t
-db_mtime(const char *dir)
-{
-	struct stat st;
-	time_t newest = 0;
-	DIR *dh;
-	struct dirent *de;
-
-	if (dir == NULL || stat(dir, &st) != 0)
-		return 0;
-	newest = st.st_mtime;
-	dh = opendir(dir);
-	if (dh == NULL)
-		return newest;
-	while ((de = readdir(dh)) != NULL) {
-		char *path;
-
-		if (de->d_name[0] == '.')
-			continue;
-		path = mem_printf("%s/%s", dir, de->d_name);
-		if (stat(path, &st) == 0 && st.st_mtime > newest)
-			newest = st.st_mtime;
-		free(path);
-	}
-	closedir(dh);
-	return newest;
-}
-
 /*
- * SIGHUP reloads everything; a change in the virus database folder (a
- * freshclam update) rebuilds the scanner alone, here in the background,
- * while mail goes on with the running engine.  A change in the policy's
+ * SIGHUP reloads everything, the virus engine only if its database or
+ * settings changed (load_engine); a change in the virus database folder
+ * (a freshclam update) rebuilds the scanner alone, here in the
+ * background, as clamav.reload says.  A change in the policy's
  * own files (the configuration, rules, agencies, exception records: see
  * watch.c), such as `msgsec exception review` approving a record, reloads
  * the policy the way SIGHUP does, at the same check interval: messages in
@@ -792,7 +1009,6 @@ hup_thread(void *arg)
 	struct timespec poll = { 30, 0 };
 	sigset_t set;
 	struct policy *p = policy_holder_get(holder);
-	time_t seen = db_mtime(p->config.clamav_database);
 	uint64_t sources = watch_policy_sources(&p->config), fp;
 
 	(void)arg;
@@ -807,7 +1023,6 @@ hup_thread(void *arg)
 	sigaddset(&set, SIGHUP);
 	for (;;) {
 		int sig, old;
-		time_t now;
 
 		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, &old);
 		sig = sigtimedwait(&set, NULL, &poll);
@@ -817,7 +1032,6 @@ hup_thread(void *arg)
 			policy_unref(&p);
 			reload();
 			p = policy_holder_get(holder);
-			seen = db_mtime(p->config.clamav_database);
 			sources = watch_policy_sources(&p->config);
 		} else if ((fp = watch_policy_sources(&p->config)) !=
 		    sources) {
@@ -828,11 +1042,8 @@ hup_thread(void *arg)
 			policy_unref(&p);
 			(void)reload_policy();
 			p = policy_holder_get(holder);
-		} else if (p->config.clamav_enabled &&
-		    (now = db_mtime(p->config.clamav_database)) != seen) {
-			seen = now;
-			dlog(LOG_NOTICE, "virus database changed: reloading it");
-			load_engine(p);
+		} else {
+			load_engine(p, false);	/* if the database changed */
 		}
 		policy_unref(&p);
 	}
@@ -841,22 +1052,44 @@ hup_thread(void *arg)
 
 /* ------------------------------------------------------------ start */
 
+/*
+ * -P: the process id, written to a temporary file in the pid file's
+ * folder and renamed over it, so a reader never sees it half written.
+ */
 static int
-unix_path(const char *spec, const char *confdir, char **path_r)
+pidfile_write(const char *path, char **error_r)
 {
-	const char *p = NULL;
+	const char *slash = strrchr(path, '/');
+	char *dir = mem_strndup(path, (size_t)(slash - path));
+	char pid[32], *err = NULL;
+	int n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid()), rc;
 
-	*path_r = NULL;
-	if (strncmp(spec, "unix:", 5) == 0)
-		p = spec + 5;
-	else if (strncmp(spec, "local:", 6) == 0)
-		p = spec + 6;
-	else if (spec[0] == '/')
-		p = spec;
-	if (p == NULL)
-		return 0;
-	*path_r = path_join(p[0] == '/' ? NULL : confdir, p);
-	return 1;
+	rc = lockfile_replace(dir[0] != '\0' ? dir : "/", slash + 1, pid,
+	    (size_t)n, 0644, false, &err);
+	if (rc < 0) {
+		*error_r = mem_printf("-P %s: %s", path, err);
+		free(err);
+	}
+	free(dir);
+	return rc;
+}
+
+/* Remove the pid file at exit, if it still names this process. */
+static void
+pidfile_remove(const char *path)
+{
+	char *err = NULL, *data;
+	char pid[32];
+	size_t len;
+
+	data = lockfile_read(path, 64, &len, &err);
+
+	(void)snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (data != NULL && strcmp(data, pid) == 0 && unlink(path) < 0)
+		dlog(LOG_WARNING, "cannot remove %s: %s", path,
+		    strerror(errno));
+	free(data);
+	free(err);
 }
 
 static int
@@ -890,10 +1123,27 @@ become(uid_t uid, gid_t gid)
 }
 
 static void
+metrics_log(const char *msg)
+{
+	dlog(LOG_WARNING, "%s", msg);
+}
+
+static void
 own(const char *path, uid_t uid, gid_t gid)
 {
 	if (path != NULL && chown(path, uid, gid) < 0 && errno != ENOENT)
 		dlog(LOG_WARNING, "chown %s: %s", path, strerror(errno));
+}
+
+/* path made absolute against the current folder (allocated). */
+static char *
+absolute(const char *path)
+{
+	char cwd[4096];
+
+	if (path[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
+		return path_join(NULL, path);
+	return path_join(cwd, path);
 }
 
 int
@@ -902,10 +1152,11 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 {
 	struct smfiDesc desc;
 	struct policy *p = policy_holder_get(h);
-	char *spec = mem_strdup(o->socket), *upath = NULL, *confdir;
+	struct sockspec sock;
+	char *pidfile = NULL, *err = NULL;
 	uid_t uid = getuid();
 	gid_t gid = getgid();
-	bool root = geteuid() == 0;
+	bool root = geteuid() == 0, pid_written = false;
 	pthread_t th;
 	bool have_th = false;
 	sigset_t set;
@@ -930,11 +1181,32 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 	use_syslog = !o->foreground;
 	if (use_syslog)
 		openlog("msgsec-milter", LOG_PID | LOG_NDELAY, LOG_MAIL);
-	confdir = mem_strdup(p->config.dir);
 
+	/* Every name resolved before daemon(3) changes to "/". */
+	if (sockspec_parse(o->socket, o->socket_from_config ? p->config.dir :
+	    NULL, &sock, &err) < 0) {
+		dlog(LOG_ERR, "%s%s", o->socket_from_config ?
+		    "milter.socket: " : "-p ", err);
+		free(err);
+		policy_unref(&p);
+		policy_holder_destroy(h);
+		alert_log_close(&alerts);
+		return 2;
+	}
+	if (o->pidfile != NULL)
+		pidfile = absolute(o->pidfile);
 	if (root && drop_privileges(o->user, &uid, &gid) < 0)
 		goto out;
-	load_engine(p);
+	/* One milter per socket: the lock comes before the socket is
+	 * touched, and only its holder removes a stale one. */
+	if (sockspec_lock(&sock, &err) < 0) {
+		dlog(LOG_ERR, "%s", err);
+		free(err);
+		rc = 2;
+		goto out;
+	}
+	metrics_init((size_t)p->config.metrics_max_series);
+	load_engine(p, true);
 	/* Folders the daemon writes after it gives up root. */
 	(void)mkdir(p->config.state_dir, 0755);
 	(void)mkdir(p->config.quarantine_dir, 0700);
@@ -949,7 +1221,7 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 	desc.xxfi_name = "msgsec";
 	desc.xxfi_version = SMFI_VERSION;
 	desc.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY |
-	    SMFIF_QUARANTINE;
+	    SMFIF_QUARANTINE | SMFIF_DELRCPT;
 	desc.xxfi_connect = cb_connect;
 	desc.xxfi_envfrom = cb_envfrom;
 	desc.xxfi_envrcpt = cb_envrcpt;
@@ -961,57 +1233,75 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 	desc.xxfi_close = cb_close;
 	desc.xxfi_negotiate = cb_negotiate;
 
-	if (unix_path(spec, confdir, &upath)) {
-		free(spec);
-		spec = mem_printf("unix:%s", upath);
-		(void)unlink(upath);	/* a stale socket from a crash */
-	}
 	/* libmilter runs a thread per connection; glibc would give them up
 	 * to 8 arenas per core, each keeping its own high-water mark. */
 	if (p->config.malloc_arenas > 0)
 		(void)mallopt(M_ARENA_MAX, (int)p->config.malloc_arenas);
 	if (smfi_register(desc) != MI_SUCCESS ||
-	    smfi_setconn(spec) != MI_SUCCESS) {
-		dlog(LOG_ERR, "cannot use milter socket %s", spec);
+	    smfi_setconn(sock.spec) != MI_SUCCESS) {
+		dlog(LOG_ERR, "cannot use milter socket %s", sock.spec);
 		goto out;
 	}
 	(void)smfi_settimeout(300);
 	(void)smfi_setbacklog(128);
-	if (smfi_opensocket(true) != MI_SUCCESS) {
-		dlog(LOG_ERR, "cannot open milter socket %s: %s", spec,
-		    strerror(errno));
+	/* false: libmilter must not remove what is at the path (a socket
+	 * found there was stale and is gone; anything else stays). */
+	errno = 0;
+	if (smfi_opensocket(false) != MI_SUCCESS) {
+		char *why = sockspec_bind_error(&sock, errno);
+
+		dlog(LOG_ERR, "%s", why);
+		free(why);
+		rc = 2;
 		goto out;
 	}
-	if (upath != NULL) {
-		if (chmod(upath, (mode_t)p->config.milter_socket_mode) < 0)
-			dlog(LOG_WARNING, "chmod %s: %s", upath,
+	sock.bound = sock.kind == SOCKSPEC_UNIX;
+	if (sock.path != NULL) {
+		if (chmod(sock.path, (mode_t)p->config.milter_socket_mode) < 0)
+			dlog(LOG_WARNING, "chmod %s: %s", sock.path,
 			    strerror(errno));
-		if (root)
-			own(upath, uid, gid);
+		if (root) {
+			own(sock.path, uid, gid);
+			/* So a later start as that user can take it. */
+			own(sock.lock_path, uid, gid);
+		}
 	}
 	if (root && become(uid, gid) < 0)
 		goto out;
-	if (!o->foreground && daemon(0, 0) < 0) {
-		dlog(LOG_ERR, "daemon: %s", strerror(errno));
-		goto out;
-	}
-	if (o->pidfile != NULL) {
-		FILE *f = fopen(o->pidfile, "w");
-
-		if (f == NULL || fprintf(f, "%ld\n", (long)getpid()) < 0) {
-			dlog(LOG_ERR, "cannot write %s", o->pidfile);
-			if (f != NULL)
-				fclose(f);
+	/* -P: tried before we detach, so a pid file that cannot be written
+	 * fails the start on the terminal; rewritten with the new pid. */
+	if (pidfile != NULL) {
+		if (pidfile_write(pidfile, &err) < 0) {
+			dlog(LOG_ERR, "%s", err);
+			free(err);
+			rc = 2;
 			goto out;
 		}
-		fclose(f);
+		pid_written = true;
+	}
+	if (!o->foreground) {
+		if (daemon(0, 0) < 0) {
+			dlog(LOG_ERR, "daemon: %s", strerror(errno));
+			goto out;
+		}
+		detached = true;
+		sockspec_lock_mark(&sock);
+		if (pidfile != NULL && pidfile_write(pidfile, &err) < 0) {
+			dlog(LOG_ERR, "%s", err);
+			free(err);
+			(void)unlink(pidfile);	/* it names our parent */
+			pid_written = false;
+			goto out;
+		}
 	}
 	if (pthread_create(&th, NULL, hup_thread, NULL) != 0) {
 		dlog(LOG_ERR, "cannot start the reload thread");
 		goto out;
 	}
 	have_th = true;
-	dlog(LOG_NOTICE, "listening on %s with %s (%zu rules)", spec,
+	if (metrics_start(h, metrics_log) < 0)
+		dlog(LOG_ERR, "cannot start the metrics thread");
+	dlog(LOG_NOTICE, "listening on %s with %s (%zu rules)", sock.spec,
 	    o->config, p->nrules);
 	policy_unref(&p);
 	rc = smfi_main() == MI_SUCCESS ? 0 : 1;
@@ -1028,15 +1318,18 @@ out:
 		pthread_cancel(th);
 		pthread_join(th, NULL);
 	}
+	metrics_stop();
 	policy_unref(&p);
 	policy_holder_destroy(h);
 	alert_log_close(&alerts);
 	scan_engine_unref(&engine);
 	content_thread_done();
-	if (upath != NULL && rc == 0)
-		(void)unlink(upath);
-	free(upath);
-	free(spec);
-	free(confdir);
+	free(store_failure);
+	store_failure = NULL;
+	if (pid_written)
+		pidfile_remove(pidfile);
+	free(pidfile);
+	/* Our socket and its lock file go; the lock is dropped last. */
+	sockspec_free(&sock);
 	return rc;
 }

@@ -15,6 +15,9 @@ struct daemon_opts {
 	const char *const *sets;
 	size_t nsets;
 	const char *socket;	/* libmilter syntax: unix:/path, inet:P@H */
+	bool socket_from_config;	/* milter.socket: a relative unix path
+					 * is in the configuration's folder;
+					 * -p: in the current one */
 	bool foreground;
 	const char *user;	/* drop to this user when started as root */
 	const char *pidfile;

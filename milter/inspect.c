@@ -196,7 +196,8 @@ on_legacy(void *ctx, const char *kind, const char *name, const void *data,
 	bool bidi = false;
 	size_t owner;
 
-	(void)kind;
+	if (strcmp(kind, "uuencode-stream") == 0)
+		in->legacy_amb = true;	/* mime.ambiguous: decoding */
 	if (in->budget.members == 0) {
 		inspect_raise(in, "limit.archive");
 		return false;
@@ -330,7 +331,7 @@ inspect_content(struct inspect *in, const struct mime_part *p)
 		const char *t = in->part_bytes.data != NULL ?
 		    in->part_bytes.data : "";
 
-		(void)legacy_scan_text(t, in->part_bytes.len,
+		(void)legacy_scan_uu_part(t, in->part_bytes.len,
 		    (size_t)in->lim->archive_bytes, on_legacy, &lc);
 		a = &in->atts[owner];
 	} else if (in->part_all && strncmp(p->type, "text/", 5) == 0 &&
@@ -837,7 +838,8 @@ inspect_new(struct policy *p, const struct envelope *env, time_t now,
 	in->p = policy_ref(p);
 	in->lim = &p->config.limits;
 	in->env = *env;
-	in->now = now;
+	in->real_clock = now == 0;
+	in->now = now != 0 ? now : time(NULL);
 	in->mail_from = mem_strdup(env->mail_from != NULL ? env->mail_from :
 	    "");
 	in->env.mail_from = in->mail_from;
@@ -1078,61 +1080,24 @@ rule_applies(const struct inspect *in, const struct rule *r)
 		return false;
 	if ((r->direction & in->direction) == 0)
 		return false;
-	if (r->nagencies > 0) {
-		if (in->agency == NULL)
-			return false;
-		for (size_t i = 0; i < r->nagencies; i++)
-			if (strcmp(r->agencies[i], in->agency->id) == 0)
-				return true;
-		return false;
-	}
-	return true;
-}
-
-static const struct exception *
-find_exception(const struct inspect *in, const struct rule *r)
-{
-	const char *agency = in->agency != NULL ? in->agency->id : NULL;
-	const struct ipaddr *host = in->env.has_client ? &in->env.client :
-	    NULL;
-	const struct exception *e;
-
-	if (in->direction == DIRECTION_OUTBOUND)
-		return policy_exception_for(in->p, r->id, agency,
-		    span_from_cstr(in->env.mail_from), host, in->now);
-	for (size_t i = 0; i < in->env.nrcpts; i++) {
-		e = policy_exception_for(in->p, r->id, agency,
-		    span_from_cstr(in->env.rcpts[i]), host, in->now);
-		if (e != NULL)
-			return e;
-	}
-	return in->env.nrcpts == 0 ? policy_exception_for(in->p, r->id,
-	    agency, (struct span){ "", 0 }, host, in->now) : NULL;
+	/* Scoped to agencies: any recipient (inbound) or the sender. */
+	return inspect_rule_in_scope(in, r);
 }
 
 static void
 add_hit(struct inspect *in, const struct rule *r, const struct attachment *a)
 {
-	const struct exception *e = find_exception(in, r);
 	struct hit *h;
 
 	in->hits = mem_reallocarray(in->hits, in->nhits + 1, sizeof(*in->hits));
 	h = &in->hits[in->nhits++];
 	memset(h, 0, sizeof(*h));
 	h->rule = r;
-	h->intended = r->action;
-	h->action = r->action;
+	inspect_hit_scope(in, h);	/* per recipient, and overall */
 	h->part = a != NULL ? a->part : SIZE_MAX;
 	h->reading = a != NULL ? a->reading : NULL;
 	if (a != NULL)		/* a member as ARCHIVE/PATH */
 		h->filename = inspect_att_name(in, a);
-	if (e != NULL) {
-		h->exception = e->id;
-		h->action = ACTION_LOG;
-	} else if (r->monitor || in->p->config.monitor) {
-		h->monitor = true;
-		h->action = ACTION_LOG;
-	}
 	if (rule_tests_check(r, "virus.found") && in->nviruses > 0)
 		h->detail = mem_strdup(in->viruses[0]);
 	else if (rule_tests_check(r, "mime.ambiguous") &&
@@ -1149,7 +1114,6 @@ static void
 decide_direction(struct inspect *in)
 {
 	const struct config *c = &in->p->config;
-	struct span dom;
 
 	in->direction = DIRECTION_INBOUND;
 	if (in->env.auth_user != NULL && in->env.auth_user[0] != '\0')
@@ -1162,15 +1126,7 @@ decide_direction(struct inspect *in)
 			if (strcmp(in->env.daemon, c->outbound_daemons[i]) == 0)
 				in->direction = DIRECTION_OUTBOUND;
 	}
-	if (in->direction == DIRECTION_OUTBOUND) {
-		dom = address_domain(span_from_cstr(in->env.mail_from));
-		in->agency = policy_agency_by_domain(in->p, dom.p, dom.len);
-		return;
-	}
-	for (size_t i = 0; i < in->env.nrcpts && in->agency == NULL; i++) {
-		dom = address_domain(span_from_cstr(in->env.rcpts[i]));
-		in->agency = policy_agency_by_domain(in->p, dom.p, dom.len);
-	}
+	inspect_rcpt_agencies(in);
 }
 
 const struct attachment *
@@ -1292,6 +1248,7 @@ inspect_finish(struct inspect *in)
 		judge_rules(in, "limit.regex");
 	}
 
+	inspect_rcpt_verdicts(in);
 	v->action = ACTION_ACCEPT;
 	v->decider = NULL;
 	for (size_t i = 0; i < in->nhits; i++) {
@@ -1317,20 +1274,24 @@ inspect_finish(struct inspect *in)
 	/* Clause 5: keep what we block, durably, before answering. */
 	if (in->spooling && in->store && !in->internal_error &&
 	    (v->action == ACTION_REJECT || v->action == ACTION_DISCARD ||
-	    v->action == ACTION_QUARANTINE || v->action == ACTION_STRIP)) {
+	    v->action == ACTION_QUARANTINE || v->action == ACTION_STRIP ||
+	    v->nremoved > 0)) {
 		char *meta = inspect_meta_json(in), *err = NULL;
 
 		if (quarantine_commit(&in->spool, in->p->config.quarantine_dir,
 		    in->env.queue_id, meta, v->quarantine_id, &err) < 0) {
 			in->internal_error = true;
 			in->internal_why = err;
+			in->store_failed = true;
 		}
 		free(meta);
 	}
 	if (in->spooling && in->spool.error != 0 && !in->internal_error) {
 		/* The spool failed: we cannot promise anything. */
 		in->internal_error = true;
-		in->internal_why = mem_printf("spool write failed: %s",
+		in->store_failed = true;
+		in->internal_why = mem_printf("cannot spool the message in "
+		    "%s/.spool: %s", in->p->config.quarantine_dir,
 		    strerror(in->spool.error));
 	}
 	if (in->internal_error) {
@@ -1342,6 +1303,12 @@ inspect_finish(struct inspect *in)
 		    "again later");
 	}
 	return v;
+}
+
+bool
+inspect_store_failed(const struct inspect *in)
+{
+	return in->store_failed;
 }
 
 void
@@ -1377,8 +1344,12 @@ inspect_free(struct inspect **inp)
 	for (size_t i = 0; i < in->nhits; i++) {
 		free(in->hits[i].filename);
 		free(in->hits[i].detail);
+		free(in->hits[i].per_rcpt);
+		free(in->hits[i].per_exc);
 	}
 	free(in->hits);
+	free(in->rv);
+	free(in->rcpt_agency);
 	free(in->verdict.text);
 	for (size_t i = 0; i < in->env.nrcpts; i++)
 		free(in->rcpts[i]);

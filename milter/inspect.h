@@ -50,6 +50,26 @@ struct hit {
 	char *detail;		/* NULL if none */
 	const char *reading;	/* the alternative reading the attachment
 				 * was found in, NULL for the primary */
+	enum action *per_rcpt;	/* the action for each recipient of the
+				 * envelope (ACTION_ACCEPT where the rule's
+				 * scope leaves it out); NULL when the hit
+				 * concerns the sender alone (outbound) */
+	const char **per_exc;	/* the exception lowering it for each
+				 * recipient, or NULL; with per_rcpt */
+};
+
+/*
+ * A recipient's own verdict: the strictest of what every hit means for
+ * it (its agency in the rule's scope, an exception covering it).
+ */
+struct rcpt_verdict {
+	const char *rcpt;
+	const char *agency;	/* id or NULL */
+	enum action action;
+	const struct hit *decider;	/* NULL when accepted */
+	const char *exception;	/* an exception that lowered a hit for it */
+	bool removed;		/* split: taken off the envelope, kept in
+				 * the store for it */
 };
 
 struct verdict {
@@ -63,6 +83,13 @@ struct verdict {
 	const struct hit *hits;
 	size_t nhits;
 	char quarantine_id[96];	/* "" unless stored */
+	const struct rcpt_verdict *rcpts;	/* one per envelope recipient
+						 * (inbound), else NULL */
+	size_t nrcpts;
+	bool differs;		/* the recipients' verdicts are not all one */
+	size_t nremoved;	/* milter.split_recipients: recipients taken
+				 * off the envelope (action is then the
+				 * verdict of the others) */
 };
 
 struct inspect;
@@ -74,7 +101,9 @@ struct scan_engine;
  * engine: the virus scanner (referenced for the message), or NULL when
  * none could be loaded; with clamav.enabled that makes every message raise
  * virus.unscannable.  store: keep blocked messages in the quarantine store
- * (the daemon; --test only with --store).
+ * (the daemon; --test only with --store).  now: the time to judge at, or
+ * 0 for the clock (the alerts are then stamped when they are written, to
+ * the microsecond; a given time stamps them with itself).
  */
 struct inspect *inspect_new(struct policy *p, const struct envelope *env,
     time_t now, struct scan_engine *engine, bool store);
@@ -90,6 +119,10 @@ int inspect_feed(struct inspect *in, const char *data, size_t len);
  * configured internal-error action (tempfail).
  */
 const struct verdict *inspect_finish(struct inspect *in);
+
+/* After inspect_finish: the store (or the spool) failed, so the verdict
+ * is the internal-error action instead of the one the rules gave. */
+bool inspect_store_failed(const struct inspect *in);
 
 /*
  * For a strip verdict: the new body (everything after the top-level
@@ -116,7 +149,7 @@ struct inspect_item {
 	const char *type;	/* true type ("" if not known) */
 	uint64_t size;		/* decoded bytes ("member": 0, not known) */
 	char sha256[65];	/* of the decoded bytes, "" for a member */
-	char sha256n[65];	/* the same with CRLF as LF and trailing
+	char sha256n[65];	/* the same with CR... LF as LF and trailing
 				 * white space dropped */
 };
 
@@ -142,5 +175,10 @@ size_t inspect_tags(const struct inspect *in, const char **names,
     const char **values, size_t max);
 const char *inspect_subject_prefix(const struct inspect *in);
 const char *inspect_subject(const struct inspect *in);	/* decoded */
+/*
+ * Why the message could not be judged (the spool or the store failed:
+ * the folder and the errno), or NULL.  Valid until inspect_free.
+ */
+const char *inspect_error(const struct inspect *in);
 
 #endif

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "inspect_priv.h"
 #include "json.h"
@@ -130,6 +131,64 @@ inspect_strip(const struct inspect *in,
 
 /* ------------------------------------------------------------ output */
 
+/* What a hit means for each recipient, where that differs among them. */
+static void
+hit_recipients(const struct inspect *in, const struct hit *h,
+    struct json_writer *w)
+{
+	if (!inspect_hit_differs(in, h))
+		return;
+	json_key(w, "recipients");
+	json_array_begin(w);
+	for (size_t k = 0; k < in->env.nrcpts; k++) {
+		json_object_begin(w);
+		json_key(w, "rcpt");
+		json_string(w, in->env.rcpts[k]);
+		json_key(w, "action");
+		json_string(w, action_name(h->per_rcpt[k]));
+		if (h->per_exc[k] != NULL) {
+			json_key(w, "exception");
+			json_string(w, h->per_exc[k]);
+		}
+		json_object_end(w);
+	}
+	json_array_end(w);
+}
+
+/* Each recipient's verdict, where they differ or some were removed. */
+static void
+verdict_recipients(const struct verdict *v, struct json_writer *w)
+{
+	if (!v->differs && v->nremoved == 0)
+		return;
+	json_key(w, "recipients");
+	json_array_begin(w);
+	for (size_t k = 0; k < v->nrcpts; k++) {
+		const struct rcpt_verdict *rv = &v->rcpts[k];
+
+		json_object_begin(w);
+		json_key(w, "rcpt");
+		json_string(w, rv->rcpt);
+		json_key(w, "agency");
+		json_string(w, rv->agency);
+		json_key(w, "action");
+		json_string(w, action_name(rv->action));
+		json_key(w, "rule");
+		json_string(w, rv->decider != NULL ? rv->decider->rule->id :
+		    NULL);
+		if (rv->exception != NULL) {
+			json_key(w, "exception");
+			json_string(w, rv->exception);
+		}
+		if (rv->removed) {
+			json_key(w, "removed");
+			json_bool(w, true);
+		}
+		json_object_end(w);
+	}
+	json_array_end(w);
+}
+
 void
 inspect_json(const struct inspect *in, struct buf *out)
 {
@@ -166,6 +225,7 @@ inspect_json(const struct inspect *in, struct buf *out)
 		json_key(&w, "quarantine_id");
 		json_string(&w, v->quarantine_id);
 	}
+	verdict_recipients(v, &w);
 	json_key(&w, "hits");
 	json_array_begin(&w);
 	for (size_t i = 0; i < in->nhits; i++) {
@@ -199,6 +259,7 @@ inspect_json(const struct inspect *in, struct buf *out)
 			json_key(&w, "reading");
 			json_string(&w, h->reading);
 		}
+		hit_recipients(in, h, &w);
 		json_object_end(&w);
 	}
 	json_array_end(&w);
@@ -237,11 +298,13 @@ size_t
 inspect_alerts(const struct inspect *in, struct alert_log *log)
 {
 	size_t failed = 0;
+	struct timespec ts = { in->now, 0 };
 
+	if (in->real_clock)
+		clock_gettime(CLOCK_REALTIME, &ts);
 	for (size_t i = 0; i < in->nhits; i++) {
 		const struct hit *h = &in->hits[i];
 		struct alert a;
-		struct timespec ts = { in->now, 0 };
 
 		alert_begin(&a, &ts, "mail");
 		if (in->env.has_client)
@@ -276,6 +339,18 @@ inspect_alerts(const struct inspect *in, struct alert_log *log)
 		if (in->verdict.quarantine_id[0] != '\0')
 			alert_add_str(&a, "quarantine_id",
 			    in->verdict.quarantine_id);
+		hit_recipients(in, h, alert_json(&a));
+		if (in->verdict.nremoved > 0) {
+			struct json_writer *w = alert_json(&a);
+
+			json_key(w, "removed_rcpt");
+			json_array_begin(w);
+			for (size_t k = 0; k < in->verdict.nrcpts; k++)
+				if (in->verdict.rcpts[k].removed)
+					json_string(w,
+					    in->verdict.rcpts[k].rcpt);
+			json_array_end(w);
+		}
 		if (alert_log_write(log, &a) < 0)
 			failed++;
 	}
@@ -464,6 +539,17 @@ inspect_meta_json(const struct inspect *in)
 	json_key(&w, "size");
 	json_u64(&w, in->size);
 	meta_review(in, &w);
+	/* Split: the copy is kept for these recipients only (they were
+	 * taken off the envelope; the others got the message). */
+	if (in->verdict.nremoved > 0) {
+		json_key(&w, "held_for");
+		json_array_begin(&w);
+		for (size_t k = 0; k < in->verdict.nrcpts; k++)
+			if (in->verdict.rcpts[k].removed)
+				json_string(&w, in->verdict.rcpts[k].rcpt);
+		json_array_end(&w);
+	}
+	verdict_recipients(&in->verdict, &w);
 	json_key(&w, "history");
 	json_array_begin(&w);
 	json_object_begin(&w);
@@ -477,4 +563,10 @@ inspect_meta_json(const struct inspect *in)
 	json_array_end(&w);
 	json_object_end(&w);
 	return b.data;
+}
+
+const char *
+inspect_error(const struct inspect *in)
+{
+	return in->internal_why;
 }

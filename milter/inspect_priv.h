@@ -50,11 +50,13 @@ struct inspect {
 	char *mail_from;
 	char **rcpts;
 	time_t now;
+	bool real_clock;	/* now was 0: alerts carry the real time */
 
 	struct mime *mime;
 	struct spool spool;
 	bool spooling;
 	bool store;		/* commit blocked messages to the store */
+	bool store_failed;	/* ... and that, or the spool, failed */
 	struct scan_engine *engine;
 	char **viruses;		/* names libclamav reported, each once */
 	size_t nviruses;
@@ -110,6 +112,7 @@ struct inspect {
 	const char *reading;	/* the pass: NULL primary, else its name */
 	struct reading_pass *pass;	/* a re-reading's state, or NULL */
 	unsigned amb_found;	/* kinds whose reading yielded more */
+	bool legacy_amb;	/* a uuencoded part read two ways (legacy.h) */
 	char *amb_detail;	/* their names, "boundary,name" */
 	bool inventory;
 	struct inspect_item *items;
@@ -117,6 +120,8 @@ struct inspect {
 
 	struct hit *hits;
 	size_t nhits;
+	struct rcpt_verdict *rv;	/* inspect_rcpt.c */
+	const struct agency **rcpt_agency;	/* per recipient, or NULL */
 	struct verdict verdict;
 	bool finished;
 };
@@ -168,6 +173,19 @@ void inspect_leaf_body(struct inspect *in, const struct mime_part *p,
     struct span s);
 void inspect_leaf_end(struct inspect *in, const struct mime_part *p,
     bool inspect);
+
+/*
+ * inspect_rcpt.c: each recipient's agency (inbound; the sender's
+ * outbound) and a label agency; whether rule r's agency scope takes in
+ * any subject; a hit's action for each recipient (exceptions, monitor
+ * mode) and overall; whether its recipients' actions differ; and, after
+ * the hits, each recipient's verdict and the split.
+ */
+void inspect_rcpt_agencies(struct inspect *in);
+bool inspect_rule_in_scope(const struct inspect *in, const struct rule *r);
+void inspect_hit_scope(struct inspect *in, struct hit *h);
+bool inspect_hit_differs(const struct inspect *in, const struct hit *h);
+void inspect_rcpt_verdicts(struct inspect *in);
 
 /* inspect_output.c: the store entry's meta.json (one line). */
 char *inspect_meta_json(const struct inspect *in);

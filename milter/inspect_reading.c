@@ -115,7 +115,8 @@ static const struct {
 /* ------------------------------------------------------------ hashing */
 
 /*
- * SHA-256 of the bytes as they are, and of the bytes with CRLF as LF and
+ * SHA-256 of the bytes as they are, and of the bytes with CRLF (and any
+ * run of CRs before LF) as LF and
  * trailing white space dropped (readers differ on the last line end).
  * The trailing run is held back up to NORM_HOLD bytes; a longer run of
  * white space is hashed as it is.
@@ -242,7 +243,11 @@ digest_update(struct digest *d, const char *p, size_t len)
 		}
 		if (p[i] == '\n' && d->nhold > 0 &&
 		    d->hold[d->nhold - 1] == '\r') {
-			d->hold[d->nhold - 1] = '\n';	/* CRLF as LF */
+			/* CRLF as LF, and CR CR LF (readers drop the CR
+			 * before a line end, some every one of them) */
+			while (d->nhold > 1 && d->hold[d->nhold - 2] == '\r')
+				d->nhold--;
+			d->hold[d->nhold - 1] = '\n';
 		} else {
 			if (d->nhold == NORM_HOLD) {
 				(void)EVP_DigestUpdate(d->norm, d->hold,
@@ -634,9 +639,16 @@ inspect_readings(struct inspect *in)
 	struct keyset keys = { 0 }, loose = { 0 }, names = { 0 };
 	struct reading_pass rp;
 
+	/* A declared uuencoded part that GMime's stream reading and the
+	 * line-by-line one decode otherwise (both inspected, legacy.c). */
+	if (in->legacy_amb)
+		add_kinds(in, MIME_AMB_DECODING);
 	if ((amb == 0 && !in->inventory) || !in->spooling ||
-	    in->spool.error != 0)
+	    in->spool.error != 0) {
+		if (in->amb_found != 0)
+			inspect_raise(in, "mime.ambiguous");
 		return;
+	}
 	memset(&rp, 0, sizeof(rp));
 	rp.in = in;
 	rp.keys = &keys;

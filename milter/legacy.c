@@ -23,14 +23,17 @@
 
 struct out {
 	char *p;
-	size_t len, max;
+	size_t len, cap, max;
 	bool truncated;
 };
 
+/* Grown as bytes come (max is limits.archive_bytes, 200 MiB by default:
+ * not a size to ask for per file). */
 static void
 out_init(struct out *o, size_t max)
 {
-	o->p = mem_malloc(max == 0 ? 1 : max);
+	o->cap = max < 4096 ? (max == 0 ? 1 : max) : 4096;
+	o->p = mem_malloc(o->cap);
 	o->len = 0;
 	o->max = max;
 	o->truncated = false;
@@ -39,10 +42,15 @@ out_init(struct out *o, size_t max)
 static void
 out_byte(struct out *o, unsigned char c)
 {
-	if (o->len < o->max)
-		o->p[o->len++] = (char)c;
-	else
+	if (o->len >= o->max) {
 		o->truncated = true;
+		return;
+	}
+	if (o->len == o->cap) {
+		o->cap = o->cap > o->max / 2 ? o->max : o->cap * 2;
+		o->p = mem_reallocarray(o->p, o->cap, 1);
+	}
+	o->p[o->len++] = (char)c;
 }
 
 /* Next line of text from *pos: span without the line break. */
@@ -72,15 +80,31 @@ set_name(char **dst, struct span s)
 	*dst = mem_strndup(s.p, s.len);
 }
 
-/* "begin 644 name": the name, or false. */
+/*
+ * "begin 644 name": the name, or false.  The mode is any run of digits
+ * (decoders do not check it is octal).  loose (a part declared uuencoded):
+ * "begin" alone or with anything after it starts a file, the name what
+ * follows the mode, possibly empty.
+ */
 static bool
-uu_begin(struct span l, char **name)
+uu_begin(struct span l, char **name, bool loose)
 {
 	size_t i = 6;
 
+	if (loose && l.len >= 5 && memcmp(l.p, "begin", 5) == 0 &&
+	    (l.len == 5 || l.p[5] == ' ' || l.p[5] == '\t')) {
+		i = 5;
+		while (i < l.len && (l.p[i] == ' ' || l.p[i] == '\t'))
+			i++;
+		while (i < l.len && l.p[i] >= '0' && l.p[i] <= '9')
+			i++;
+		set_name(name, span_trim((struct span){ l.p + i,
+		    l.len - i }));
+		return true;
+	}
 	if (l.len < 9 || memcmp(l.p, "begin ", 6) != 0)
 		return false;
-	while (i < l.len && l.p[i] >= '0' && l.p[i] <= '7')
+	while (i < l.len && l.p[i] >= '0' && l.p[i] <= '9')
 		i++;
 	if (i == 6 || i >= l.len || l.p[i] != ' ')
 		return false;
@@ -142,9 +166,9 @@ y_line(struct span l, struct out *o)
 	}
 }
 
-size_t
-legacy_scan_text(const char *text, size_t len, size_t max_out, legacy_fn fn,
-    void *ctx)
+static size_t
+scan_text(const char *text, size_t len, size_t max_out, legacy_fn fn,
+    void *ctx, bool loose)
 {
 	size_t pos = 0, files = 0;
 	struct span l;
@@ -152,7 +176,8 @@ legacy_scan_text(const char *text, size_t len, size_t max_out, legacy_fn fn,
 	bool go = true;
 
 	while (go && next_line(text, len, &pos, &l)) {
-		bool uu = uu_begin(l, &name), y = !uu && y_begin(l, &name);
+		bool uu = uu_begin(l, &name, loose);
+		bool y = !uu && y_begin(l, &name);
 		struct out o;
 
 		if (!uu && !y)
@@ -177,6 +202,117 @@ legacy_scan_text(const char *text, size_t len, size_t max_out, legacy_fn fn,
 		files++;
 	}
 	free(name);
+	return files;
+}
+
+size_t
+legacy_scan_text(const char *text, size_t len, size_t max_out, legacy_fn fn,
+    void *ctx)
+{
+	return scan_text(text, len, max_out, fn, ctx, false);
+}
+
+/*
+ * GMime's reading of a uuencoded part (Evolution, Balsa, Geary): from the
+ * line after the first "begin " line, one stream in which a length
+ * character is read at each line start and again wherever the length it
+ * announced runs out mid-line, 4-character groups go on across line ends,
+ * and a zero length ends the file.  Lines are not ended by "end": only a
+ * zero length ends it.  Written to o; the name from the begin line.
+ */
+static bool
+uu_stream(const char *text, size_t len, struct out *o, char **name)
+{
+	size_t pos = 0, left = 0, nq = 0;
+	unsigned char q[4];
+	bool bol = true, found = false;
+	struct span l;
+
+	while (next_line(text, len, &pos, &l))
+		if (l.len >= 6 && memcmp(l.p, "begin ", 6) == 0) {
+			found = uu_begin(l, name, true);
+			break;
+		}
+	if (!found)
+		return false;
+	for (; pos < len; pos++) {
+		unsigned char c = (unsigned char)text[pos];
+
+		if (c == '\n') {
+			bol = true;
+			continue;
+		}
+		if (c == '\r' && pos + 1 < len && text[pos + 1] == '\n')
+			continue;	/* GMime reads the part with LF ends */
+		if (bol || left == 0) {
+			bol = false;
+			left = (size_t)((c - ' ') & 0x3f);
+			if (left == 0)
+				break;
+			continue;
+		}
+		q[nq++] = (unsigned char)((c - ' ') & 0x3f);
+		if (nq < 4)
+			continue;
+		nq = 0;
+		out_byte(o, (unsigned char)(q[0] << 2 | q[1] >> 4));
+		left--;
+		if (left > 0) {
+			out_byte(o, (unsigned char)(q[1] << 4 | q[2] >> 2));
+			left--;
+		}
+		if (left > 0) {
+			out_byte(o, (unsigned char)(q[2] << 6 | q[3]));
+			left--;
+		}
+	}
+	return true;
+}
+
+/* The first file the line-by-line reading finds, kept for comparison. */
+struct first_file {
+	legacy_fn fn;
+	void *ctx;
+	char *data;
+	size_t len;
+	bool seen;
+};
+
+static bool
+keep_first(void *ctx, const char *kind, const char *name, const void *data,
+    size_t len, bool truncated)
+{
+	struct first_file *ff = ctx;
+
+	if (!ff->seen) {
+		ff->seen = true;
+		ff->data = mem_malloc(len == 0 ? 1 : len);
+		memcpy(ff->data, data, len);
+		ff->len = len;
+	}
+	return ff->fn(ff->ctx, kind, name, data, len, truncated);
+}
+
+size_t
+legacy_scan_uu_part(const char *text, size_t len, size_t max_out,
+    legacy_fn fn, void *ctx)
+{
+	struct first_file ff = { fn, ctx, NULL, 0, false };
+	size_t files = scan_text(text, len, max_out, keep_first, &ff, true);
+	char *name = NULL;
+	struct out o;
+
+	/* GMime's stream reading, where it gives other bytes. */
+	out_init(&o, max_out);
+	if (uu_stream(text, len, &o, &name) && (!ff.seen || o.len != ff.len ||
+	    memcmp(o.p, ff.data, o.len) != 0)) {
+		(void)fn(ctx, "uuencode-stream", name, o.p, o.len,
+		    o.truncated);
+		files++;
+	}
+	free(o.p);
+	free(name);
+	free(ff.data);
 	return files;
 }
 

@@ -16,7 +16,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* kind: "uuencode", "yenc", "binhex", "tnef"; truncated: cut at max_out.
+/* kind: "uuencode", "yenc", "binhex", "tnef", or "uuencode-stream" (a
+ * declared uuencoded part read as GMime reads it gave other bytes than
+ * line by line: the part reads two ways); truncated: cut at max_out.
  * Returns true to go on to the next file. */
 typedef bool (*legacy_fn)(void *ctx, const char *kind, const char *name,
     const void *data, size_t len, bool truncated);
@@ -24,6 +26,18 @@ typedef bool (*legacy_fn)(void *ctx, const char *kind, const char *name,
 /* uuencoded ("begin 644 name" .. "end") and yEnc ("=ybegin" .. "=yend")
  * blocks in text.  Returns the number of files found. */
 size_t legacy_scan_text(const char *text, size_t len, size_t max_out,
+    legacy_fn fn, void *ctx);
+/*
+ * The same for a part that declares itself uuencoded (x-uuencode, x-uue):
+ * any line "begin", whatever follows it (a mode that is no octal number,
+ * none at all, no name), starts a file, as GMime's and MIME-tools'
+ * decoders take it.  In free text the begin line must look the part.
+ * The part is also read as GMime reads it (one stream: a length character
+ * at each line start and wherever the announced length runs out, groups
+ * going on across line ends, a zero length ending it); where that gives
+ * other bytes, they are a file too.
+ */
+size_t legacy_scan_uu_part(const char *text, size_t len, size_t max_out,
     legacy_fn fn, void *ctx);
 
 /* A BinHex 4.0 text: the data fork and the file name.  0, or -1 if it

@@ -6,6 +6,7 @@
  * verdict, 2 when the file or configuration is unusable.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -187,8 +188,7 @@ run_test(struct policy *p, struct test_opts *t, const char *prefix)
 	}
 	t->env.rcpts = t->rcpts;
 	t->env.nrcpts = t->nrcpts;
-	in = inspect_new(p, &t->env, t->now != 0 ? t->now : time(NULL),
-	    t->engine, t->store);
+	in = inspect_new(p, &t->env, t->now, t->engine, t->store);
 	inspect_set_inventory(in, t->inventory != NULL);
 	{
 		/*
@@ -281,107 +281,177 @@ run_batch(struct policy *p, struct test_opts *t)
 	return rc;
 }
 
-/* libclamav's chatter: errors to stderr, warnings dropped in --test. */
+/* libclamav's chatter: errors to stderr, one line each (scan.c hands
+ * them over without their newline), warnings dropped in --test. */
 static void
 scan_log(bool error, const char *msg)
 {
 	if (error)
-		fprintf(stderr, "msgsec-milter: clamav: %s", msg);
+		fprintf(stderr, "msgsec-milter: clamav: %s\n", msg);
 }
 
-static const char *
-need_arg(int argc, char **argv, int *i)
+/* Long options only; their short forms are the letters themselves. */
+enum {
+	OPT_SET = 256, OPT_TEST, OPT_BATCH, OPT_FROM, OPT_RCPT, OPT_CLIENT,
+	OPT_AUTH, OPT_DAEMON, OPT_QUEUE_ID, OPT_NOW, OPT_SMTPUTF8, OPT_STORE,
+	OPT_ALERTS, OPT_INVENTORY, OPT_VERSION,
+};
+
+static const struct option long_opts[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "socket", required_argument, NULL, 'p' },
+	{ "foreground", no_argument, NULL, 'f' },
+	{ "user", required_argument, NULL, 'u' },
+	{ "pidfile", required_argument, NULL, 'P' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "set", required_argument, NULL, OPT_SET },
+	{ "test", required_argument, NULL, OPT_TEST },
+	{ "batch", required_argument, NULL, OPT_BATCH },
+	{ "from", required_argument, NULL, OPT_FROM },
+	{ "rcpt", required_argument, NULL, OPT_RCPT },
+	{ "client", required_argument, NULL, OPT_CLIENT },
+	{ "auth", required_argument, NULL, OPT_AUTH },
+	{ "daemon", required_argument, NULL, OPT_DAEMON },
+	{ "queue-id", required_argument, NULL, OPT_QUEUE_ID },
+	{ "now", required_argument, NULL, OPT_NOW },
+	{ "smtputf8", no_argument, NULL, OPT_SMTPUTF8 },
+	{ "store", no_argument, NULL, OPT_STORE },
+	{ "alerts", no_argument, NULL, OPT_ALERTS },
+	{ "inventory", required_argument, NULL, OPT_INVENTORY },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+/*
+ * getopt_long's complaint, in our words: the option as written
+ * (argv[optind - 1] for a long one, optopt for a short one).
+ */
+static void
+bad_option(int c, char **argv)
 {
-	if (*i + 1 >= argc) {
-		fprintf(stderr, "msgsec-milter: %s needs an argument\n",
-		    argv[*i]);
-		exit(2);
-	}
-	return argv[++*i];
+	const char *a = argv[optind - 1];
+
+	if (c == ':' && strncmp(a, "--", 2) == 0)
+		fprintf(stderr, "msgsec-milter: %.*s needs an argument\n",
+		    (int)strcspn(a, "="), a);
+	else if (c == ':')
+		fprintf(stderr, "msgsec-milter: -%c needs an argument\n",
+		    optopt);
+	else if (optopt != 0 && optopt < 256)
+		fprintf(stderr, "msgsec-milter: unknown option '-%c'\n",
+		    optopt);
+	else
+		fprintf(stderr, "msgsec-milter: unknown option '%s'\n", a);
 }
 
 int
 main(int argc, char **argv)
 {
-	struct daemon_opts d = { MSGSEC_DEFAULT_CONFIG, NULL, 0, NULL, false,
-		NULL, NULL };
+	struct daemon_opts d = { .config = MSGSEC_DEFAULT_CONFIG };
 	struct test_opts t;
 	const char **sets = NULL;
 	size_t nsets = 0;
 	struct policy *p;
 	struct diags dg;
-	int rc;
+	int rc, c;
 
 	memset(&t, 0, sizeof(t));
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (strcmp(a, "-c") == 0 || strcmp(a, "--config") == 0)
-			d.config = need_arg(argc, argv, &i);
-		else if (strcmp(a, "-p") == 0 || strcmp(a, "--socket") == 0)
-			d.socket = need_arg(argc, argv, &i);
-		else if (strcmp(a, "-f") == 0 || strcmp(a, "--foreground") == 0)
+	opterr = 0;
+	/* "--opt value" and "--opt=value" alike (getopt_long). */
+	while ((c = getopt_long(argc, argv, ":c:p:fu:P:h", long_opts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			d.config = optarg;
+			break;
+		case 'p':
+			d.socket = optarg;
+			break;
+		case 'f':
 			d.foreground = true;
-		else if (strcmp(a, "-u") == 0 || strcmp(a, "--user") == 0)
-			d.user = need_arg(argc, argv, &i);
-		else if (strcmp(a, "-P") == 0 || strcmp(a, "--pidfile") == 0)
-			d.pidfile = need_arg(argc, argv, &i);
-		else if (strcmp(a, "--set") == 0) {
+			break;
+		case 'u':
+			d.user = optarg;
+			break;
+		case 'P':
+			d.pidfile = optarg;
+			break;
+		case OPT_SET:
 			sets = mem_reallocarray(sets, nsets + 1, sizeof(*sets));
-			sets[nsets++] = need_arg(argc, argv, &i);
-		} else if (strcmp(a, "--test") == 0)
-			t.file = need_arg(argc, argv, &i);
-		else if (strcmp(a, "--batch") == 0)
-			t.batch = need_arg(argc, argv, &i);
-		else if (strcmp(a, "--from") == 0)
-			t.env.mail_from = need_arg(argc, argv, &i);
-		else if (strcmp(a, "--rcpt") == 0) {
+			sets[nsets++] = optarg;
+			break;
+		case OPT_TEST:
+			t.file = optarg;
+			break;
+		case OPT_BATCH:
+			t.batch = optarg;
+			break;
+		case OPT_FROM:
+			t.env.mail_from = optarg;
+			break;
+		case OPT_RCPT:
 			t.rcpts = mem_reallocarray(t.rcpts, t.nrcpts + 1,
 			    sizeof(*t.rcpts));
-			t.rcpts[t.nrcpts++] = need_arg(argc, argv, &i);
-		} else if (strcmp(a, "--client") == 0) {
-			const char *ip = need_arg(argc, argv, &i);
-
-			if (ipaddr_parse(ip, strlen(ip), &t.env.client) < 0) {
+			t.rcpts[t.nrcpts++] = optarg;
+			break;
+		case OPT_CLIENT:
+			if (ipaddr_parse(optarg, strlen(optarg),
+			    &t.env.client) < 0) {
 				fprintf(stderr, "msgsec-milter: --client: "
-				    "'%s' is not an IP address\n", ip);
+				    "'%s' is not an IP address\n", optarg);
 				return 2;
 			}
 			t.env.has_client = true;
-		} else if (strcmp(a, "--auth") == 0)
-			t.env.auth_user = need_arg(argc, argv, &i);
-		else if (strcmp(a, "--daemon") == 0)
-			t.env.daemon = need_arg(argc, argv, &i);
-		else if (strcmp(a, "--queue-id") == 0)
-			t.env.queue_id = need_arg(argc, argv, &i);
-		else if (strcmp(a, "--now") == 0) {
-			const char *v = need_arg(argc, argv, &i), *why;
+			break;
+		case OPT_AUTH:
+			t.env.auth_user = optarg;
+			break;
+		case OPT_DAEMON:
+			t.env.daemon = optarg;
+			break;
+		case OPT_QUEUE_ID:
+			t.env.queue_id = optarg;
+			break;
+		case OPT_NOW: {
+			const char *why;
 
-			if (date_parse_time(v, strlen(v), &t.now, &why) < 0) {
+			if (date_parse_time(optarg, strlen(optarg), &t.now,
+			    &why) < 0) {
 				fprintf(stderr, "msgsec-milter: --now: %s\n",
 				    why);
 				return 2;
 			}
-		} else if (strcmp(a, "--smtputf8") == 0)
+			break;
+		}
+		case OPT_SMTPUTF8:
 			t.env.smtputf8 = true;
-		else if (strcmp(a, "--store") == 0)
+			break;
+		case OPT_STORE:
 			t.store = true;
-		else if (strcmp(a, "--alerts") == 0)
+			break;
+		case OPT_ALERTS:
 			t.alerts = true;
-		else if (strcmp(a, "--inventory") == 0)
-			t.inventory = need_arg(argc, argv, &i);
-		else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			break;
+		case OPT_INVENTORY:
+			t.inventory = optarg;
+			break;
+		case 'h':
 			usage(stdout);
 			return 0;
-		} else if (strcmp(a, "--version") == 0) {
+		case OPT_VERSION:
 			printf("msgsec-milter %s\n", MSGSEC_VERSION);
 			return 0;
-		} else {
-			fprintf(stderr, "msgsec-milter: unknown option '%s'\n",
-			    a);
+		default:
+			bad_option(c, argv);
 			usage(stderr);
 			return 2;
 		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "msgsec-milter: unexpected argument '%s'\n",
+		    argv[optind]);
+		usage(stderr);
+		return 2;
 	}
 	d.sets = sets;
 	d.nsets = nsets;
@@ -451,8 +521,10 @@ main(int argc, char **argv)
 			free(sets);
 			return 1;
 		}
-		if (d.socket == NULL)
+		if (d.socket == NULL) {
 			d.socket = p->config.milter_socket;
+			d.socket_from_config = true;
+		}
 		if (d.user == NULL)
 			d.user = p->config.milter_user;
 		policy_holder_init(&h, p);

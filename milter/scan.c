@@ -27,6 +27,7 @@
  */
 #include "scan.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -35,6 +36,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <clamav.h>
@@ -237,6 +241,120 @@ scan_engine_sigs(const struct scan_engine *e)
 	return e->sigs;
 }
 
+int
+scan_engine_drain(const struct scan_engine *e, unsigned timeout_ms)
+{
+	struct timespec tick = { 0, 10 * 1000 * 1000 };
+
+	for (unsigned waited = 0;; waited += 10) {
+		if (atomic_load_explicit(&e->refs, memory_order_acquire) <= 1)
+			return 0;
+		if (waited >= timeout_ms)
+			return -1;
+		nanosleep(&tick, NULL);
+	}
+}
+
+/*
+ * The file name extensions libclamav's cl_load reads from a folder
+ * (CLI_DBEXT in libclamav 1.4's others.h).  Anything else in the folder
+ * (freshclam.dat, a lock, an editor's backup) is not the database.
+ */
+static const char *const scan_db_ext[] = {
+	".db", ".hdb", ".hdu", ".fp", ".mdb", ".mdu", ".hsb", ".hsu", ".sfp",
+	".msb", ".msu", ".ndb", ".ndu", ".ldb", ".ldu", ".sdb", ".zmd", ".rmd",
+	".pdb", ".gdb", ".wdb", ".cbc", ".ftm", ".cfg", ".cvd", ".cld", ".cud",
+	".cdb", ".cat", ".crb", ".idb", ".ioc", ".info", ".yar", ".yara",
+	".pwdb", ".ign", ".ign2", ".imp", NULL,
+};
+
+static bool
+scan_is_db_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (name[0] == '.')
+		return false;
+	for (size_t i = 0; scan_db_ext[i] != NULL; i++) {
+		size_t e = strlen(scan_db_ext[i]);
+
+		if (n > e && strcasecmp(name + n - e, scan_db_ext[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* FNV-1a, 64 bits. */
+static uint64_t
+scan_fnv(uint64_t h, const void *p, size_t len)
+{
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= b[i];
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+uint64_t
+scan_database_stamp(const char *dir, const struct scan_limits *l,
+    time_t *newest_r, unsigned *files_r)
+{
+	uint64_t stamp = 0;
+	time_t newest = 0;
+	unsigned files = 0;
+	struct dirent *de;
+	DIR *dh;
+	int dfd;
+
+	if (newest_r != NULL)
+		*newest_r = 0;
+	if (files_r != NULL)
+		*files_r = 0;
+	if (dir == NULL || (dh = opendir(dir)) == NULL)
+		return 0;
+	dfd = dirfd(dh);
+	while ((de = readdir(dh)) != NULL) {
+		struct stat st;
+		uint64_t h = 0xcbf29ce484222325ull, v[5];
+
+		if (!scan_is_db_name(de->d_name) ||
+		    fstatat(dfd, de->d_name, &st, 0) != 0 ||
+		    !S_ISREG(st.st_mode))
+			continue;
+		v[0] = (uint64_t)st.st_size;
+		v[1] = (uint64_t)st.st_ino;
+		v[2] = (uint64_t)st.st_mtim.tv_sec;
+		v[3] = (uint64_t)st.st_mtim.tv_nsec;
+		v[4] = (uint64_t)st.st_dev;
+		h = scan_fnv(h, de->d_name, strlen(de->d_name) + 1);
+		h = scan_fnv(h, v, sizeof(v));
+		/* A sum: the same whatever order readdir returns. */
+		stamp += h;
+		files++;
+		if (st.st_mtime > newest)
+			newest = st.st_mtime;
+	}
+	closedir(dh);
+	/* An empty folder differs from a missing one. */
+	stamp = scan_fnv(stamp, &files, sizeof(files));
+	if (l != NULL) {
+		uint64_t v[4] = { l->max_scansize, l->max_filesize,
+		    l->max_recursion, l->max_files };
+
+		stamp = scan_fnv(stamp, v, sizeof(v));
+		if (l->tmpdir != NULL)
+			stamp = scan_fnv(stamp, l->tmpdir, strlen(l->tmpdir));
+	}
+	stamp |= 1;
+	if (newest_r != NULL)
+		*newest_r = newest;
+	if (files_r != NULL)
+		*files_r = files;
+	return stamp;
+}
+
 bool
 scan_error_is_limit(const char *msg)
 {
@@ -290,6 +408,49 @@ static pthread_mutex_t slot_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t slot_cond = PTHREAD_COND_INITIALIZER;
 static unsigned slot_max, slot_used;
 
+const double scan_hist_bounds[SCAN_HIST_BUCKETS] = {
+	0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10,
+};
+static _Atomic uint64_t st_hist[SCAN_HIST_BUCKETS + 1];
+static _Atomic uint64_t st_count, st_sum_ns, st_waiting, st_running;
+
+void
+scan_get_stats(struct scan_stats *s)
+{
+	for (size_t i = 0; i <= SCAN_HIST_BUCKETS; i++)
+		s->hist[i] = atomic_load_explicit(&st_hist[i],
+		    memory_order_relaxed);
+	s->count = atomic_load_explicit(&st_count, memory_order_relaxed);
+	s->sum_ns = atomic_load_explicit(&st_sum_ns, memory_order_relaxed);
+	s->waiting = atomic_load_explicit(&st_waiting, memory_order_relaxed);
+	s->running = atomic_load_explicit(&st_running, memory_order_relaxed);
+}
+
+static uint64_t
+mono_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+/* One scan that began at t0 (mono_ns) ended now. */
+static void
+scan_timed(uint64_t t0)
+{
+	uint64_t ns = mono_ns() - t0;
+	double secs = (double)ns / 1e9;
+	size_t i = 0;
+
+	while (i < SCAN_HIST_BUCKETS && secs > scan_hist_bounds[i])
+		i++;
+	atomic_fetch_add_explicit(&st_hist[i], 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&st_sum_ns, ns, memory_order_relaxed);
+	atomic_fetch_add_explicit(&st_count, 1, memory_order_relaxed);
+	atomic_fetch_sub_explicit(&st_running, 1, memory_order_relaxed);
+}
+
 void
 scan_set_concurrency(unsigned n)
 {
@@ -303,10 +464,15 @@ static void
 slot_take(void)
 {
 	pthread_mutex_lock(&slot_lock);
-	while (slot_max > 0 && slot_used >= slot_max)
-		pthread_cond_wait(&slot_cond, &slot_lock);
+	if (slot_max > 0 && slot_used >= slot_max) {
+		atomic_fetch_add_explicit(&st_waiting, 1, memory_order_relaxed);
+		while (slot_max > 0 && slot_used >= slot_max)
+			pthread_cond_wait(&slot_cond, &slot_lock);
+		atomic_fetch_sub_explicit(&st_waiting, 1, memory_order_relaxed);
+	}
 	slot_used++;
 	pthread_mutex_unlock(&slot_lock);
+	atomic_fetch_add_explicit(&st_running, 1, memory_order_relaxed);
 }
 
 static void
@@ -326,6 +492,7 @@ scan_buffer(const struct scan_engine *e, const void *data, size_t len,
 	cl_fmap_t *map;
 	const char *virname = NULL;
 	unsigned long scanned = 0;
+	uint64_t t0;
 	cl_error_t rc;
 
 	*name_r = NULL;
@@ -337,8 +504,10 @@ scan_buffer(const struct scan_engine *e, const void *data, size_t len,
 	}
 	scan_options(&o);
 	slot_take();
+	t0 = mono_ns();
 	rc = cl_scanmap_callback(map, NULL, &virname, &scanned, e->cl, &o,
 	    NULL);
+	scan_timed(t0);
 	slot_give();
 	cl_fmap_close(map);
 	return scan_outcome(rc, virname, name_r);
@@ -350,12 +519,15 @@ scan_fd(const struct scan_engine *e, int fd, char **name_r)
 	struct cl_scan_options o;
 	const char *virname = NULL;
 	unsigned long scanned = 0;
+	uint64_t t0;
 	cl_error_t rc;
 
 	*name_r = NULL;
 	scan_options(&o);
 	slot_take();
+	t0 = mono_ns();
 	rc = cl_scandesc(fd, NULL, &virname, &scanned, e->cl, &o);
+	scan_timed(t0);
 	slot_give();
 	return scan_outcome(rc, virname, name_r);
 }

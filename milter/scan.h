@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 /*
  * Limits handed to libclamav (CL_ENGINE_MAX_SCANSIZE, _MAX_FILESIZE,
@@ -87,6 +88,51 @@ void scan_engine_free(struct scan_engine **e);
 
 /* Number of signatures e was built from. */
 unsigned scan_engine_sigs(const struct scan_engine *e);
+
+/*
+ * Wait until the caller's reference to e is the only one left (every
+ * scan and message holding e has let go), polling, for at most
+ * timeout_ms.  Returns 0, or -1 when the time ran out.  A blocking
+ * reload calls it before freeing the old engine, so that two engines
+ * never live at once.  Thread-safe.
+ */
+int scan_engine_drain(const struct scan_engine *e, unsigned timeout_ms);
+
+/*
+ * A fingerprint of the database files in dir: the name, size, inode and
+ * modification time (nanoseconds) of each visible entry whose name ends
+ * in one of the extensions libclamav loads (.cvd, .cld, .hdb, .ndb, ...,
+ * the list of libclamav's CLI_DBEXT; freshclam.dat, which freshclam
+ * rewrites on every check, is not one), combined so that the order of
+ * readdir does not matter.  Equal fingerprints: the same database, no
+ * need to rebuild the engine.  *newest_r (may be NULL) gets the newest
+ * modification time among them (0: none), *files_r (may be NULL) their
+ * number.  A missing folder has fingerprint 0.  Costs one readdir and one
+ * stat per file.  Thread-safe.
+ */
+uint64_t scan_database_stamp(const char *dir, const struct scan_limits *l,
+    time_t *newest_r, unsigned *files_r);
+
+/* Upper bounds of the scan-time histogram's buckets, seconds. */
+#define SCAN_HIST_BUCKETS 12
+extern const double scan_hist_bounds[SCAN_HIST_BUCKETS];
+
+/*
+ * Process-wide scanner counters, read with relaxed atomics (each is
+ * exact, the set is not a snapshot).  hist[i] counts scans that took at
+ * most scan_hist_bounds[i] and more than the bound before (the last is
+ * +Inf); time spent waiting for a scan slot (clamav.max_scans) is not
+ * scan time.  waiting: scans now waiting for a slot.
+ */
+struct scan_stats {
+	uint64_t hist[SCAN_HIST_BUCKETS + 1];
+	uint64_t count;
+	uint64_t sum_ns;
+	uint64_t waiting;
+	uint64_t running;
+};
+
+void scan_get_stats(struct scan_stats *s);
 
 /*
  * Scan len bytes at data as one whole file (every parser on: archives,

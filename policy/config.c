@@ -68,6 +68,11 @@ static const struct config_key keys[] = {
 	    "malloc arenas the milter's threads share (0: the C library's "
 	    "default of 8 per core); each arena keeps its high-water mark, "
 	    "so fewer arenas keep memory lower under bursts of large mail" },
+	{ "milter.split_recipients", CONF_BOOL, OFF(split_recipients), 0,
+	    "false", 0, 0,
+	    "where recipients' verdicts differ, remove the recipients whose "
+	    "verdict blocks (kept for them in the store) and deliver to the "
+	    "rest; off: the strictest verdict is the message's" },
 	{ "milter.multipart_literal", CONF_BOOL, OFF(multipart_literal), 0,
 	    "false", 0, 0,
 	    "read clause 1.4 literally: raise mime.multipart on every "
@@ -93,6 +98,25 @@ static const struct config_key keys[] = {
 	    "libclamav scans running at once (0: no bound); each can take "
 	    "several times the size of what it unpacks, so this bounds the "
 	    "scanner's memory" },
+	{ "clamav.reload", CONF_RELOAD, OFF(clamav_reload), 0, "concurrent",
+	    0, 0, "how a changed database replaces the engine (a policy-only "
+	    "reload never rebuilds it): concurrent builds the new engine while "
+	    "the old one scans, then swaps (twice the memory for a while); "
+	    "blocking frees the old one first, then builds, messages waiting "
+	    "meanwhile (one engine's memory, a pause in scanning)" },
+	{ "clamav.reload_wait_seconds", CONF_U64,
+	    OFF(clamav_reload_wait_seconds), 0, "120", 1, 3600,
+	    "blocking reload: how long a message waits for the new engine "
+	    "before it is deferred (virus.unscannable, tempfail); keep it "
+	    "under the MTA's milter timeout (Postfix: 300 s)" },
+	{ "clamav.reload_drain_seconds", CONF_U64,
+	    OFF(clamav_reload_drain_seconds), 0, "30", 0, 3600,
+	    "blocking reload: how long the messages still scanning with the "
+	    "old engine are waited for before the new one is built anyway" },
+	{ "clamav.max_age_days", CONF_U64, OFF(clamav_max_age_days), 0, "7", 0,
+	    36500, "days since the newest .cvd/.cld/.cud was built after "
+	    "which msgsec check --runtime calls the database stale (0: no "
+	    "bound)" },
 	{ "sensor.user", CONF_OPTSTR, SEN(user), 0, "msgsec", 0, 0,
 	    "user the sensor drops to after opening the capture when started "
 	    "as root (empty: stay root)" },
@@ -147,6 +171,20 @@ static const struct config_key keys[] = {
 	{ "sensor.ech_fronts_list", CONF_STR, SEN(ech_fronts_list), 0,
 	    "ech_fronts", 0, 0, "domain list of ECH client-facing names "
 	    "(check tls.name-hidden)" },
+
+	{ "metrics.file", CONF_OPTPATH, OFF(metrics_file), 0, "\"\"", 0, 0,
+	    "msgsec-milter's Prometheus metrics, rewritten atomically every "
+	    "metrics.interval seconds for node_exporter's textfile collector "
+	    "(a NAME.prom file in its folder); empty: off" },
+	{ "metrics.sensor_file", CONF_OPTPATH, OFF(metrics_sensor_file), 0,
+	    "\"\"", 0, 0, "msgsec-sensor's Prometheus metrics, the same way; "
+	    "empty: off" },
+	{ "metrics.interval", CONF_U64, OFF(metrics_interval), 0, "15", 1,
+	    3600, "seconds between two writes of a metrics file" },
+	{ "metrics.max_series", CONF_U64, OFF(metrics_max_series), 0, "10000",
+	    16, 10000000, "most label values (rule ids) a per-rule metric "
+	    "keeps, read at start; hits of further rules are counted under "
+	    "rule=\"_other\"" },
 
 	{ "exceptions.approvers", CONF_STRLIST, OFF(approvers), OFF(napprovers),
 	    "[MassIT, ESB]", 0, 0,
@@ -443,6 +481,7 @@ config_set(struct config *c, const struct config_key *k, const struct node *v,
 		*(bool *)field = b;
 		return 0;
 	case CONF_OPTSTR:
+	case CONF_OPTPATH:
 		if (!node_expect(v, NODE_SCALAR, k->name, d))
 			return -1;
 		if (memchr(v->str, '\0', v->len) != NULL) {
@@ -451,7 +490,24 @@ config_set(struct config *c, const struct config_key *k, const struct node *v,
 			return -1;
 		}
 		free(*(char **)field);
-		*(char **)field = mem_strndup(v->str, v->len);
+		if (k->type == CONF_OPTPATH && v->len > 0)
+			*(char **)field = config_path(c, v->str);
+		else
+			*(char **)field = mem_strndup(v->str, v->len);
+		return 0;
+	case CONF_RELOAD:
+		if (!node_expect(v, NODE_SCALAR, k->name, d))
+			return -1;
+		if (strcmp(v->str, "concurrent") == 0)
+			*(enum clamav_reload *)field = CLAMAV_RELOAD_CONCURRENT;
+		else if (strcmp(v->str, "blocking") == 0)
+			*(enum clamav_reload *)field = CLAMAV_RELOAD_BLOCKING;
+		else {
+			diag_error(d, v->file, v->line, v->col,
+			    "'%s' must be concurrent or blocking, not '%s'",
+			    k->name, node_quote(v, q, sizeof(q)));
+			return -1;
+		}
 		return 0;
 	case CONF_STR:
 	case CONF_PATH:
@@ -572,7 +628,7 @@ config_free(struct config *c)
 		void *field = (char *)c + k->offset;
 
 		if (k->type == CONF_STR || k->type == CONF_OPTSTR ||
-		    k->type == CONF_PATH)
+		    k->type == CONF_PATH || k->type == CONF_OPTPATH)
 			free(*(char **)field);
 		else if (k->type == CONF_STRLIST || k->type == CONF_CIDRLIST)
 			free_strlist(*(char ***)field,
@@ -617,7 +673,8 @@ config_override(struct node_doc *doc, const char *assignment, struct diags *d)
 		return -1;
 	/* "-" (stdout) is a string, though YAML reads it as a list. */
 	if ((k->type == CONF_STR || k->type == CONF_OPTSTR ||
-	    k->type == CONF_PATH) && strcmp(eq + 1, "-") == 0) {
+	    k->type == CONF_PATH || k->type == CONF_OPTPATH) &&
+	    strcmp(eq + 1, "-") == 0) {
 		vdoc = node_load_buffer(label, "\"-\"", 3, NULL, d);
 	} else
 		vdoc = node_load_buffer(label, eq + 1, strlen(eq + 1), NULL, d);

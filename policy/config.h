@@ -47,6 +47,17 @@ struct limits {
 	uint64_t regex_depth_limit;
 };
 
+/*
+ * clamav.reload: how a changed virus database replaces the engine.
+ * Concurrent builds the new engine while the old one scans (two engines'
+ * memory for a while); blocking frees the old one first (one engine's
+ * memory; messages wait for the new one, clamav.reload_wait_seconds).
+ */
+enum clamav_reload {
+	CLAMAV_RELOAD_CONCURRENT,
+	CLAMAV_RELOAD_BLOCKING,
+};
+
 /* msgsec-sensor's settings (sensor.*). */
 struct sensor_config {
 	char *user;		/* "" = do not change user */
@@ -99,6 +110,7 @@ struct config {
 	bool monitor;
 	enum action on_internal_error;
 	bool multipart_literal;
+	bool split_recipients;	/* milter.split_recipients */
 	uint64_t malloc_arenas;
 	char *dangerous_list;
 	char *archive_list;
@@ -109,7 +121,16 @@ struct config {
 	char *clamav_database;
 	uint64_t clamav_check_seconds;
 	uint64_t clamav_max_scans;
+	uint64_t clamav_max_age_days;
 	char *clamav_tmpdir;
+	enum clamav_reload clamav_reload;
+	uint64_t clamav_reload_wait_seconds;
+	uint64_t clamav_reload_drain_seconds;
+
+	char *metrics_file;		/* "": off */
+	char *metrics_sensor_file;	/* "": off */
+	uint64_t metrics_interval;
+	uint64_t metrics_max_series;
 
 	char **approvers;
 	size_t napprovers;
@@ -124,6 +145,8 @@ struct config {
 
 enum config_type {
 	CONF_U64,
+	CONF_RELOAD,		/* concurrent | blocking */
+	CONF_OPTPATH,		/* a path that may be empty (off) */
 	CONF_BOOL,
 	CONF_STR,
 	CONF_OPTSTR,		/* a string that may be empty */

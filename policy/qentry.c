@@ -441,6 +441,7 @@ qentry_parse(struct qentry *e, const char *meta, size_t len, char **error_r)
 	e->agency = qj_str(&root, "agency");
 	e->action = qj_str(&root, "action");
 	e->rcpts = qj_strs(&root, "rcpt_to", &e->nrcpts);
+	e->held_for = qj_strs(&root, "held_for", &e->nheld_for);
 	e->rules = qj_strs(&root, "rules", &e->nrules);
 	if ((h = qj_get(&root, "received")) != NULL && h->t == QJ_NUM)
 		e->received = h->n;
@@ -533,6 +534,7 @@ qentry_free(struct qentry *e)
 	free(e->agency);
 	free(e->action);
 	free_strs(e->rcpts, e->nrcpts);
+	free_strs(e->held_for, e->nheld_for);
 	free_strs(e->rules, e->nrules);
 	for (size_t i = 0; i < e->nhistory; i++) {
 		free(e->history[i].by);

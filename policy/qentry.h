@@ -51,6 +51,8 @@ struct qentry {
 	char *queue_id, *mail_from, *client_ip, *direction, *agency, *action;
 	char **rcpts;
 	size_t nrcpts;
+	char **held_for;	/* a split message: kept for these only */
+	size_t nheld_for;
 	char **rules;
 	size_t nrules;
 	int64_t received;	/* Unix time */

@@ -19,24 +19,29 @@
 
 #include "mem.h"
 
+/* Entry names tried for one message ("ID", "ID.1" ...) before giving up. */
+#define QUARANTINE_ID_TRIES 100
+
+/* Returns 0, or -1 with errno from the step that failed. */
 static int
 mkdir_p(const char *path, mode_t mode)
 {
 	char *tmp = mem_strdup(path);
-	int rc = 0;
+	int err = 0;
 
-	for (char *p = tmp + 1; *p != '\0'; p++) {
+	for (char *p = tmp + 1; *p != '\0' && err == 0; p++) {
 		if (*p != '/')
 			continue;
 		*p = '\0';
 		if (mkdir(tmp, mode) < 0 && errno != EEXIST)
-			rc = -1;
+			err = errno;
 		*p = '/';
 	}
-	if (rc == 0 && mkdir(tmp, mode) < 0 && errno != EEXIST)
-		rc = -1;
+	if (err == 0 && mkdir(tmp, mode) < 0 && errno != EEXIST)
+		err = errno;
 	free(tmp);
-	return rc;
+	errno = err;
+	return err == 0 ? 0 : -1;
 }
 
 static int
@@ -229,15 +234,30 @@ commit(const char *qdir, const char *id_hint, const char *msg_path,
 	char *tmp = NULL, *final = NULL, *file = NULL;
 	int fd = -1, rc = -1;
 
+	id_r[0] = '\0';
 	if (mkdir_p(qdir, 0700) < 0) {
 		*error_r = mem_printf("cannot create %s: %s", qdir,
 		    strerror(errno));
 		return -1;
 	}
 	make_id(id_hint, id_r, 96);
-	for (int attempt = 0; attempt < 100; attempt++) {
+	/*
+	 * Only a name that is taken (the entry, or another thread's
+	 * temporary folder for it) tries the next one; any other failure
+	 * (EACCES, ENOSPC, EROFS ...) is the folder's and is reported as
+	 * such at once, with no id invented for an entry that never was.
+	 */
+	for (int attempt = 0; attempt <= QUARANTINE_ID_TRIES; attempt++) {
+		struct stat st;
+
 		free(tmp);
 		free(final);
+		tmp = final = NULL;
+		if (attempt == QUARANTINE_ID_TRIES) {
+			*error_r = mem_printf("cannot store message in %s: %d "
+			    "entry names taken", qdir, QUARANTINE_ID_TRIES);
+			goto out;
+		}
 		if (attempt > 0) {
 			size_t l = strlen(id_r);
 
@@ -245,19 +265,30 @@ commit(const char *qdir, const char *id_hint, const char *msg_path,
 		}
 		tmp = mem_printf("%s/.tmp-%s", qdir, id_r);
 		final = mem_printf("%s/%s", qdir, id_r);
-		if (access(final, F_OK) != 0 && mkdir(tmp, 0700) == 0)
+		if (lstat(final, &st) == 0)
+			continue;
+		if (errno != ENOENT) {
+			*error_r = mem_printf("cannot store message in %s: %s",
+			    qdir, strerror(errno));
+			free(tmp);
+			tmp = NULL;	/* not ours to clean */
+			goto out;
+		}
+		if (mkdir(tmp, 0700) == 0)
 			break;
-		if (attempt == 99) {
-			*error_r = mem_printf("cannot create %s: %s", tmp,
-			    strerror(errno));
+		if (errno != EEXIST) {
+			*error_r = mem_printf("cannot store message in %s: %s",
+			    qdir, strerror(errno));
+			free(tmp);
+			tmp = NULL;	/* not ours to clean */
 			goto out;
 		}
 	}
 	file = mem_printf("%s/message.eml", tmp);
 	if (msg_path != NULL) {
 		if (fsync(msg_fd) < 0 || rename(msg_path, file) < 0) {
-			*error_r = mem_printf("cannot store message: %s",
-			    strerror(errno));
+			*error_r = mem_printf("cannot store message in %s: %s",
+			    qdir, strerror(errno));
 			goto out;
 		}
 		if (fchmod(msg_fd, 0600) < 0)
@@ -296,6 +327,8 @@ fail_errno:
 out:
 	if (fd >= 0)
 		close(fd);
+	if (rc < 0)
+		id_r[0] = '\0';	/* no entry: no id to quote */
 	if (rc < 0 && tmp != NULL) {
 		char *m = mem_printf("%s/meta.json", tmp);
 
@@ -318,8 +351,9 @@ quarantine_commit(struct spool *s, const char *qdir, const char *id_hint,
     const char *meta, char *id_r, char **error_r)
 {
 	if (s->error != 0) {
-		*error_r = mem_printf("spool write failed: %s",
-		    strerror(s->error));
+		*error_r = mem_printf("cannot spool the message in %s/.spool: "
+		    "%s", qdir, strerror(s->error));
+		id_r[0] = '\0';
 		return -1;
 	}
 	if (s->fd < 0) {

@@ -50,7 +50,10 @@ void spool_discard(struct spool *s);
  * Move the spool into a new entry with meta (a JSON object, one line) and
  * make it durable.  id_hint (the MTA queue id) becomes part of the entry
  * id; the id is written to id_r (at least 96 bytes).  Returns 0, or -1 with
- * *error_r (the spool is kept, so the caller can still answer tempfail).
+ * *error_r naming the folder and the errno, and id_r "" (no entry exists;
+ * the spool is kept, so the caller can still answer tempfail).  Only a
+ * name already taken makes it try the next ("ID.1" ...); any other failure
+ * is reported at once.
  */
 int quarantine_commit(struct spool *s, const char *qdir, const char *id_hint,
     const char *meta, char *id_r, char **error_r);

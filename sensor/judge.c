@@ -32,6 +32,7 @@
 #include "domset.h"
 #include "mem.h"
 #include "policy.h"
+#include "prom.h"
 
 #define JUDGE_ID_MAX 64		/* event type / category text */
 #define DEDUP_PROBE 8
@@ -668,6 +669,8 @@ write_alert(struct judge *j, const struct jrule *jr,
 	else
 		j->st.alerts++;
 	j->st.by_event[jr->event_index]++;
+	if (j->set.rule_alerts != NULL)
+		prom_table_add(j->set.rule_alerts, jr->r->id, 1);
 }
 
 /* Smallest threshold of an unfired rule above the bytes so far. */

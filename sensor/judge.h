@@ -30,6 +30,8 @@
 
 #include "flow.h"
 
+struct prom_table;
+
 struct policy;
 struct alert_log;
 
@@ -111,6 +113,8 @@ struct judge_settings {
 	const char *ech_fronts_list;	/* list id; NULL: "ech_fronts" */
 	time_t now;		/* exceptions judged at this time; 0: the
 				   wall clock at each alert */
+	struct prom_table *rule_alerts;	/* NULL, or alerts counted by rule
+					   id here (borrowed; prom.h) */
 };
 
 struct judge;

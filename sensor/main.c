@@ -18,6 +18,7 @@
  * the filter or the user is unusable.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -32,6 +33,7 @@
 #include "engine.h"
 #include "flowlog.h"
 #include "mem.h"
+#include "netmetrics.h"
 #include "policy.h"
 #include "privs.h"
 #include "watch.h"
@@ -63,6 +65,8 @@ static struct policy_holder holder;
 /* Fingerprint of the policy's files when the running policy was read. */
 static uint64_t loaded_sources;
 static struct capture *volatile the_capture;
+static struct prom_table *rule_alerts;	/* alerts by rule, for metrics */
+static bool metrics_failing;
 
 static void
 on_signal(int sig)
@@ -103,70 +107,105 @@ usage(FILE *out)
 	    MSGSEC_DEFAULT_CONFIG);
 }
 
-static const char *
-need_arg(int argc, char **argv, int *i)
-{
-	if (*i + 1 >= argc) {
-		fprintf(stderr, "msgsec-sensor: %s needs an argument\n",
-		    argv[*i]);
-		exit(2);
-	}
-	return argv[++*i];
-}
+enum {
+	OPT_ALERTS = 256, OPT_BPF, OPT_SET, OPT_NOW, OPT_VERSION,
+};
 
-static bool
-is_opt(const char *a, const char *s, const char *l)
-{
-	return (s != NULL && strcmp(a, s) == 0) || strcmp(a, l) == 0;
-}
+static const struct option long_opts[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "read", required_argument, NULL, 'r' },
+	{ "interface", required_argument, NULL, 'i' },
+	{ "user", required_argument, NULL, 'u' },
+	{ "foreground", no_argument, NULL, 'f' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "alerts", required_argument, NULL, OPT_ALERTS },
+	{ "bpf", required_argument, NULL, OPT_BPF },
+	{ "set", required_argument, NULL, OPT_SET },
+	{ "now", required_argument, NULL, OPT_NOW },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
 
 /* Returns -1 to go on, else an exit status. */
 static int
 parse_args(int argc, char **argv, struct opts *o)
 {
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
+	int c;
 
-		if (is_opt(a, "-c", "--config"))
-			o->config = need_arg(argc, argv, &i);
-		else if (is_opt(a, "-r", "--read"))
-			o->file = need_arg(argc, argv, &i);
-		else if (is_opt(a, "-i", "--interface"))
-			o->iface = need_arg(argc, argv, &i);
-		else if (is_opt(a, NULL, "--alerts"))
-			o->alerts = need_arg(argc, argv, &i);
-		else if (is_opt(a, NULL, "--bpf"))
-			o->bpf = need_arg(argc, argv, &i);
-		else if (is_opt(a, "-u", "--user"))
-			o->user = need_arg(argc, argv, &i);
-		else if (is_opt(a, NULL, "--set")) {
+	opterr = 0;
+	/* "--opt value" and "--opt=value" alike (getopt_long). */
+	while ((c = getopt_long(argc, argv, ":c:r:i:u:fqh", long_opts,
+	    NULL)) != -1) {
+		const char *a = argv[optind - 1], *why;
+
+		switch (c) {
+		case 'c':
+			o->config = optarg;
+			break;
+		case 'r':
+			o->file = optarg;
+			break;
+		case 'i':
+			o->iface = optarg;
+			break;
+		case OPT_ALERTS:
+			o->alerts = optarg;
+			break;
+		case OPT_BPF:
+			o->bpf = optarg;
+			break;
+		case 'u':
+			o->user = optarg;
+			break;
+		case OPT_SET:
 			o->sets = mem_reallocarray(o->sets, o->nsets + 1,
 			    sizeof(*o->sets));
-			o->sets[o->nsets++] = need_arg(argc, argv, &i);
-		} else if (is_opt(a, "-f", "--foreground"))
-			continue;
-		else if (is_opt(a, "-q", "--quiet"))
+			o->sets[o->nsets++] = optarg;
+			break;
+		case 'f':
+			break;
+		case 'q':
 			o->quiet = true;
-		else if (is_opt(a, NULL, "--now")) {
-			const char *v = need_arg(argc, argv, &i), *why;
-
-			if (date_parse_time(v, strlen(v), &o->now, &why) < 0) {
+			break;
+		case OPT_NOW:
+			if (date_parse_time(optarg, strlen(optarg), &o->now,
+			    &why) < 0) {
 				fprintf(stderr, "msgsec-sensor: --now: %s\n",
 				    why);
 				return 2;
 			}
-		} else if (is_opt(a, "-h", "--help")) {
+			break;
+		case 'h':
 			usage(stdout);
 			return 0;
-		} else if (is_opt(a, NULL, "--version")) {
+		case OPT_VERSION:
 			printf("msgsec-sensor %s\n", MSGSEC_VERSION);
 			return 0;
-		} else {
-			fprintf(stderr, "msgsec-sensor: unknown option '%s'\n",
-			    a);
+		case ':':
+			if (strncmp(a, "--", 2) == 0)
+				fprintf(stderr, "msgsec-sensor: %.*s needs an "
+				    "argument\n", (int)strcspn(a, "="), a);
+			else
+				fprintf(stderr, "msgsec-sensor: -%c needs an "
+				    "argument\n", optopt);
+			exit(2);
+		default:
+			if (optopt != 0 && optopt < 256)
+				fprintf(stderr, "msgsec-sensor: unknown option "
+				    "'-%c'\n", optopt);
+			else
+				fprintf(stderr, "msgsec-sensor: unknown option "
+				    "'%s'\n", a);
 			usage(stderr);
 			return 2;
 		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "msgsec-sensor: unexpected argument '%s'\n",
+		    argv[optind]);
+		usage(stderr);
+		return 2;
 	}
 	if ((o->file == NULL) == (o->iface == NULL)) {
 		fprintf(stderr, "msgsec-sensor: give exactly one of -r FILE "
@@ -392,6 +431,43 @@ set_signals(void)
 	sigprocmask(SIG_UNBLOCK, &startup_signals, NULL);
 }
 
+/*
+ * Write metrics.sensor_file when it is set; a failure is reported once
+ * until the next success.
+ */
+static void
+write_metrics(struct capture *c, const struct engine *e)
+{
+	struct policy *p = policy_holder_get(&holder);
+	const char *path = p->config.metrics_sensor_file;
+	struct capture_stats cs;
+	char *err = NULL;
+
+	if (path != NULL && path[0] != '\0') {
+		capture_stats(c, &cs);
+		if (netmetrics_write(path, e, &cs, rule_alerts, &err) < 0) {
+			if (!metrics_failing)
+				fprintf(stderr, "msgsec-sensor: metrics: %s\n",
+				    err);
+			metrics_failing = true;
+			free(err);
+		} else {
+			metrics_failing = false;
+		}
+	}
+	policy_unref(&p);
+}
+
+static double
+metrics_interval(void)
+{
+	struct policy *p = policy_holder_get(&holder);
+	double secs = (double)p->config.metrics_interval;
+
+	policy_unref(&p);
+	return secs;
+}
+
 /* Read until the end of the file or a stop signal. */
 static int
 run(const struct opts *o, struct capture *c, struct engine *e,
@@ -400,6 +476,7 @@ run(const struct opts *o, struct capture *c, struct engine *e,
 	bool live = capture_is_live(c);
 	double next = mono_now() + 0.5, next_flush = next + 0.5;
 	double next_watch = mono_now();
+	double next_metrics = mono_now() + metrics_interval();
 	uint64_t sources = loaded_sources;
 	char *err = NULL;
 
@@ -450,6 +527,10 @@ run(const struct opts *o, struct capture *c, struct engine *e,
 		if (show && mono_now() >= next) {
 			progress(c, e, false);
 			next = mono_now() + 0.5;
+		}
+		if (mono_now() >= next_metrics) {
+			write_metrics(c, e);
+			next_metrics = mono_now() + metrics_interval();
 		}
 	}
 	return 0;
@@ -524,6 +605,8 @@ main(int argc, char **argv)
 	}
 	engine_settings_from_policy(&es, p);
 	es.judge.now = o.now;
+	rule_alerts = prom_table_new((size_t)p->config.metrics_max_series);
+	es.judge.rule_alerts = rule_alerts;
 	e = engine_new(&es, p, log, fl);
 	show = !o.quiet && o.file != NULL && p->config.sensor.progress &&
 	    isatty(STDERR_FILENO);
@@ -534,12 +617,14 @@ main(int argc, char **argv)
 	t0 = mono_now();
 	rc = run(&o, c, e, log, fl, show);
 	engine_flush(e);
+	write_metrics(c, e);	/* the final figures */
 	if (show)
 		progress(c, e, true);
 	if (!o.quiet)
 		summary(c, e, mono_now() - t0);
 	the_capture = NULL;
 	engine_free(&e);
+	prom_table_free(&rule_alerts);
 	policy_holder_destroy(&holder);
 	capture_close(&c);
 	flowlog_close(&fl);

@@ -5,7 +5,13 @@
  * The summary answers what the security office asks first: how many rules
  * enforce each clause, which agencies are known, and which exceptions are
  * in force today, pending, expired.  --today makes it answer for another
- * day (and keeps golden tests independent of the calendar).
+ * day (and keeps golden tests independent of the calendar).  The summary
+ * also warns when the virus database folder is empty, before the first
+ * message is deferred for it.
+ *
+ * --runtime checks what the running milter needs instead (runtime.c): the
+ * virus database loaded, the socket reachable by the MTA, the quarantine
+ * and the alert log's folder writable.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +22,7 @@
 #include "cli.h"
 #include "date.h"
 #include "policy.h"
+#include "runtime.h"
 
 static void
 check_usage(FILE *out)
@@ -23,6 +30,9 @@ check_usage(FILE *out)
 	fprintf(out,
 	    "usage: msgsec check [-c FILE] [--set KEY=VALUE]... "
 	    "[--today YYYY-MM-DD] [-q]\n"
+	    "       msgsec check --runtime [-c FILE] [--set KEY=VALUE]... "
+	    "[--postfix DIR]\n"
+	    "                    [--mta-user USER] [--before-start]\n"
 	    "       msgsec check --list-checks | --list-fields | "
 	    "--list-settings\n");
 }
@@ -35,7 +45,7 @@ print_summary(const struct policy *p, int32_t today)
 	size_t monitor = 0, disabled = 0, mail = 0, net = 0, entries = 0;
 	size_t in_force = 0, pending = 0, expired = 0, scheduled = 0;
 	size_t denied = 0, revoked = 0;
-	char day[16];
+	char day[16], *warning;
 	const char *sep = "";
 
 	date_format(today, day, sizeof(day));
@@ -105,6 +115,10 @@ print_summary(const struct policy *p, int32_t today)
 		printf("  in force: %s (%s) until %s\n", e->id, e->agency_id,
 		    until);
 	}
+	if ((warning = runtime_db_warning(p)) != NULL) {
+		printf("%s\n", warning);
+		free(warning);
+	}
 }
 
 static void
@@ -140,7 +154,8 @@ cmd_check(int argc, char **argv)
 	struct policy *p;
 	struct diags d;
 	int32_t today = date_day_of(time(NULL));
-	bool quiet = false;
+	struct runtime_opts ro = { "/etc/postfix", NULL, false };
+	bool quiet = false, runtime = false;
 	int rc;
 
 	for (int i = 1; i < argc; i++) {
@@ -155,6 +170,14 @@ cmd_check(int argc, char **argv)
 			continue;
 		if (strcmp(argv[i], "-q") == 0) {
 			quiet = true;
+		} else if (strcmp(argv[i], "--runtime") == 0) {
+			runtime = true;
+		} else if (strcmp(argv[i], "--before-start") == 0) {
+			ro.before_start = true;
+		} else if (strcmp(argv[i], "--postfix") == 0 && i + 1 < argc) {
+			ro.postfix_dir = argv[++i];
+		} else if (strcmp(argv[i], "--mta-user") == 0 && i + 1 < argc) {
+			ro.mta_user = argv[++i];
 		} else if (strcmp(argv[i], "--today") == 0 && i + 1 < argc) {
 			i++;
 			if (date_parse(argv[i], strlen(argv[i]), &today,
@@ -197,6 +220,8 @@ cmd_check(int argc, char **argv)
 		    d.errors, d.errors == 1 ? "" : "s", d.warnings,
 		    d.warnings == 1 ? "" : "s");
 		rc = 1;
+	} else if (runtime) {
+		rc = runtime_check(p, &ro, stdout) > 0 ? 1 : 0;
 	} else {
 		if (!quiet)
 			print_summary(p, today);

@@ -445,6 +445,9 @@ q_show(struct qcli *q)
 	for (size_t i = 0; i < e.nrcpts; i++)
 		printf("%s %s\n", i == 0 ? "to:        " : "           ",
 		    qcli_esc(e.rcpts[i], 200, buf, sizeof(buf)));
+	for (size_t i = 0; i < e.nheld_for; i++)
+		printf("%s %s\n", i == 0 ? "held for:  " : "           ",
+		    qcli_esc(e.held_for[i], 200, buf, sizeof(buf)));
 	printf("client:     %s\n", qcli_esc(e.client_ip, 64, buf, sizeof(buf)));
 	printf("direction:  %s\n", qcli_esc(e.direction, 32, buf, sizeof(buf)));
 	printf("agency:     %s\n", qcli_esc(e.agency, 32, buf, sizeof(buf)));

@@ -3,7 +3,8 @@
  * controlled as an exception is (clause 4's two-person rule, clause 5's
  * record).
  *
- *   - To the original recipients by default.  To any address that was not
+ *   - To the original recipients by default (of a split message, those it
+ *     was held for: held_for; the others had it).  To any address that was not
  *     one of them only with --approved-by NAME, a second member of the
  *     office: not the person in --by (exception_same_person: case and
  *     runs of blanks do not make two people).
@@ -439,6 +440,11 @@ qrelease_run(struct qcli *q)
 	again = last_release(&e) != NULL;
 	if (q->to != NULL) {
 		to = split(q->to, &nto);
+	} else if (e.nheld_for > 0) {
+		/* A split message reached the others already. */
+		to = mem_calloc(e.nheld_for + 1, sizeof(*to));
+		for (size_t i = 0; i < e.nheld_for; i++)
+			to[nto++] = mem_strdup(e.held_for[i]);
 	} else {
 		to = mem_calloc(e.nrcpts + 1, sizeof(*to));
 		for (size_t i = 0; i < e.nrcpts; i++)

@@ -22,6 +22,9 @@ else
 	echo "needs root: skipped"
 fi
 echo
+echo "== virus engine reloads (tests/bench/reload_bench.py)"
+O=$O /usr/bin/python3 tests/bench/reload_bench.py
+echo
 echo "== network sensor (tests/bench/sensor_bench.sh)"
 sh tests/bench/sensor_bench.sh "$O"
 echo

@@ -12,7 +12,8 @@
  *     inspected, both compared as a skeleton: the last path element, ASCII
  *     lowercased, each run of other bytes (controls, 8-bit) as one '?',
  *     double quotes (no file name holds one) and outer white space
- *     dropped;
+ *     dropped (a tail of an inspected name holding a dot counts as seen:
+ *     it has no extension the whole has not);
  *   - its decoded bytes, unless white space only, must have the SHA-256 of
  *     an item msgsec inspected, exact or normalised (CRLF as LF, trailing
  *     white space dropped: sha256n in inspect.h), either side.
@@ -214,8 +215,8 @@ normalise(unsigned char *p, size_t len)
 	size_t o = 0;
 
 	for (size_t i = 0; i < len; i++) {
-		if (p[i] == '\n' && o > 0 && p[o - 1] == '\r')
-			o--;
+		while (p[i] == '\n' && o > 0 && p[o - 1] == '\r')
+			o--;	/* CR... LF as LF */
 		p[o++] = p[i];
 	}
 	while (o > 0 && is_ws(p[o - 1]))
@@ -290,12 +291,26 @@ seen_free(struct seen *s)
 	free(s->hashes);
 }
 
+/*
+ * Seen: the same skeleton, or a tail holding a dot of one msgsec
+ * inspected (GMime dropped the first RFC 2231 sections it could not
+ * decode: "il.exe" of "Devil.exe").  Such a tail has no extension the
+ * whole name does not have, and ends in the same one.
+ */
 static bool
 seen_name(const struct seen *s, const char *skel)
 {
-	for (size_t i = 0; i < s->nnames; i++)
+	size_t n = strlen(skel);
+
+	for (size_t i = 0; i < s->nnames; i++) {
+		size_t m = strlen(s->names[i]);
+
 		if (strcmp(s->names[i], skel) == 0)
 			return true;
+		if (strchr(skel, '.') != NULL && m > n &&
+		    strcmp(s->names[i] + m - n, skel) == 0)
+			return true;
+	}
 	return false;
 }
 

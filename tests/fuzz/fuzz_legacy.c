@@ -32,6 +32,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	assert(legacy_scan_text((const char *)data, size, 4096, seen, &n) <=
 	    10000);
+	n = 0;
+	assert(legacy_scan_uu_part((const char *)data, size, 4096, seen,
+	    &n) <= 10000);
 	(void)legacy_binhex((const char *)data, size, 4096, seen, &n);
 	(void)legacy_tnef(data, size, 4096, seen, &n);
 	return 0;

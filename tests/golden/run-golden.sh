@@ -43,8 +43,13 @@ for dir in tests/golden/check/*/; do
 	fi
 done
 
-# The shipped configuration must pass, with its summary.
-"$msgsec" check --today 2026-11-22 -c rules/msgsec.yaml >"$tmp/out" 2>&1
+# The shipped configuration must pass, with its summary.  A database
+# folder with a file in it keeps the summary free of the warning about a
+# missing virus database, whatever this machine has in /var/lib/clamav.
+mkdir -p "$tmp/clamdb"
+: >"$tmp/clamdb/stub.hdb"
+"$msgsec" check --today 2026-11-22 -c rules/msgsec.yaml \
+	--set "clamav.database=$tmp/clamdb" >"$tmp/out" 2>&1
 rc=$?
 if [ "$rc" -eq 0 ] && grep -q '^rules/msgsec.yaml: OK' "$tmp/out"; then
 	echo "ok check/shipped-rules"

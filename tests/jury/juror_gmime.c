@@ -72,8 +72,8 @@ normalise(guchar *p, gsize len)
 	gsize o = 0;
 
 	for (gsize i = 0; i < len; i++) {
-		if (p[i] == '\n' && o > 0 && p[o - 1] == '\r')
-			o--;
+		while (p[i] == '\n' && o > 0 && p[o - 1] == '\r')
+			o--;	/* CR... LF as LF */
 		p[o++] = p[i];
 	}
 	while (o > 0 && (p[o - 1] == '\r' || p[o - 1] == '\n' ||

@@ -37,7 +37,7 @@ sub stored {
 
 sub norm {
 	my ($b) = @_;
-	$b =~ s/\r\n/\n/g;
+	$b =~ s/\r+\n/\n/g;
 	$b =~ s/[\r\n \t]+\z//;
 	return $b;
 }

@@ -24,6 +24,7 @@
 # The message is read as a mail store keeps it: a leading mbox "From "
 # line dropped, CRLF as LF.  An argument "@LIST" reads file names from
 # LIST, one a line.
+import re
 import email
 import email.errors
 import email.header
@@ -50,7 +51,7 @@ def stored(data):
 
 
 def norm(b):
-    return b.replace(b"\r\n", b"\n").rstrip(b"\r\n \t")
+    return re.sub(rb"\r+\n", b"\n", b).rstrip(b"\r\n \t")
 
 
 def decode_words(s):

@@ -21,7 +21,7 @@
 # juror_gmime (GMime 3).  Each juror prints one JSON line per leaf part it
 # extracts.  A message FAILS when a juror
 #   - extracts bytes (not white space only) whose sha256 or sha256n
-#     (CRLF as LF, trailing white space dropped) is neither the sha256 nor
+#     (CRLF, or any run of CRs before LF, as LF, trailing white space dropped) is neither the sha256 nor
 #     the sha256n of any item in msgsec's inventory (any reading), or
 #   - gives a part a name that no inventory item names,
 # unless msgsec itself said that the message reads more than one way (a

@@ -229,6 +229,41 @@ test_sensor_keys(void **state)
 	config_free(&c);
 }
 
+/* clamav.reload and the metrics settings (issue 12). */
+static void
+test_reload_and_metrics_keys(void **state)
+{
+	static const char *const sets[] = { "clamav.reload=blocking",
+	    "metrics.file=state/milter.prom", "metrics.interval=1",
+	    "clamav.reload_wait_seconds=3600" };
+	static const char *const bad[] = { "clamav.reload=lazy" };
+	static const char *const over[] = { "metrics.interval=3601" };
+	struct config c;
+	size_t errors;
+
+	(void)state;
+	assert_int_equal(build("", NULL, 0, &c, &errors), 0);
+	assert_int_equal(c.clamav_reload, CLAMAV_RELOAD_CONCURRENT);
+	assert_int_equal(c.clamav_reload_wait_seconds, 120);
+	assert_string_equal(c.metrics_file, "");
+	assert_string_equal(c.metrics_sensor_file, "");
+	assert_int_equal(c.metrics_interval, 15);
+	assert_int_equal(c.metrics_max_series, 10000);
+	config_free(&c);
+	assert_int_equal(build("", sets, 4, &c, &errors), 0);
+	assert_int_equal(c.clamav_reload, CLAMAV_RELOAD_BLOCKING);
+	assert_string_equal(c.metrics_file, "rules/state/milter.prom");
+	assert_int_equal(c.metrics_interval, 1);
+	assert_int_equal(c.clamav_reload_wait_seconds, 3600);
+	config_free(&c);
+	assert_int_equal(build("", bad, 1, &c, &errors), -1);
+	assert_non_null(strstr(diag0, "'clamav.reload' must be concurrent or "
+	    "blocking, not 'lazy'"));
+	config_free(&c);
+	assert_int_equal(build("", over, 1, &c, &errors), -1);
+	config_free(&c);
+}
+
 static void
 test_table_defaults_parse(void **state)
 {
@@ -253,6 +288,7 @@ main(void)
 		cmocka_unit_test(test_ranges),
 		cmocka_unit_test(test_overrides),
 		cmocka_unit_test(test_table_defaults_parse),
+		cmocka_unit_test(test_reload_and_metrics_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

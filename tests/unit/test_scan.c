@@ -598,6 +598,76 @@ test_threads(void **state)
 	}
 }
 
+static void
+write_file(const char *dir, const char *name, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_non_null(f = fopen(path, "w"));
+	fputs(text, f);
+	fclose(f);
+}
+
+/*
+ * The database fingerprint that decides whether a reload rebuilds the
+ * engine: the same files give the same stamp; a database file added,
+ * rewritten (size or time) or removed changes it; freshclam.dat and other
+ * files libclamav does not load do not; the engine's limits count too.
+ */
+static void
+test_database_stamp(void **state)
+{
+	char dir[] = "/tmp/msgsec-stamp.XXXXXX", path[256];
+	struct scan_limits l = { .max_files = 10 };
+	struct timespec old[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+	uint64_t s0, s1;
+	time_t newest;
+	unsigned files;
+
+	(void)state;
+	assert_int_equal(scan_database_stamp("/nonexistent/msgsec", NULL,
+	    &newest, &files), 0);
+	assert_non_null(mkdtemp(dir));
+	s0 = scan_database_stamp(dir, NULL, NULL, &files);
+	assert_int_not_equal(s0, 0);	/* empty is not missing */
+	assert_int_equal(files, 0);
+	write_file(dir, "a.hdb", "44d88612fea8a8f36de82e1278abb02f:68:A\n");
+	snprintf(path, sizeof(path), "%s/a.hdb", dir);
+	assert_int_equal(utimensat(AT_FDCWD, path, old, 0), 0);
+	s0 = scan_database_stamp(dir, NULL, &newest, &files);
+	assert_int_equal(files, 1);
+	assert_int_equal(newest, 1000000000);
+	assert_true(s0 == scan_database_stamp(dir, NULL, NULL, NULL));
+	/* Not database files: no rebuild. */
+	write_file(dir, "freshclam.dat", "x");
+	write_file(dir, ".a.hdb.swp", "x");
+	write_file(dir, "notes.txt", "x");
+	assert_true(s0 == scan_database_stamp(dir, NULL, NULL, NULL));
+	/* The settings the engine is built with. */
+	assert_true(s0 != scan_database_stamp(dir, &l, NULL, NULL));
+	/* The same size, a new time. */
+	old[0].tv_sec = old[1].tv_sec = 1000000001;
+	assert_int_equal(utimensat(AT_FDCWD, path, old, 0), 0);
+	s1 = scan_database_stamp(dir, NULL, NULL, NULL);
+	assert_true(s1 != s0);
+	/* A file added, then removed. */
+	write_file(dir, "b.ndb", "B:0:*:414243\n");
+	assert_true(scan_database_stamp(dir, NULL, NULL, &files) != s1);
+	assert_int_equal(files, 2);
+	snprintf(path, sizeof(path), "%s/b.ndb", dir);
+	unlink(path);
+	assert_true(scan_database_stamp(dir, NULL, NULL, NULL) == s1);
+	for (const char *const *n = (const char *const[]){ "a.hdb",
+	    "freshclam.dat", ".a.hdb.swp", "notes.txt", NULL }; *n != NULL;
+	    n++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, *n);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -617,6 +687,7 @@ main(void)
 		cmocka_unit_test(test_limit_files),
 		cmocka_unit_test(test_ref),
 		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_database_stamp),
 	};
 
 	if (access(CLAM_EXE, R_OK) != 0) {

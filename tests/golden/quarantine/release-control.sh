@@ -15,3 +15,12 @@ PATH=$FAKE_BIN:$PATH msgsec quarantine release 20261120T101500Z-4F2A1B7C3D --now
 # The alert log cannot be opened: nothing is sent.
 msgsec quarantine release 20240105T120000Z-1A2B3C4D5E --now 2026-12-01T10:00:00Z --set quarantine.sendmail=$FAKE_SENDMAIL --set alerts.file=/nonexistent/alerts.json --by x --reason y
 msgsec alerts --event-type release --table --width 200 ../state/alerts.json
+# A split message (milter.split_recipients) was kept for some recipients
+# only (held_for): release goes to them by default; the others, original
+# recipients too, need no approval.
+mkdir -p ../state/quarantine/20261126T090000Z-SPLIT00001
+printf 'From: a@example.org\nTo: a@dep.mass.example, b@dor.mass.example\nSubject: split\n\nbody\n' >../state/quarantine/20261126T090000Z-SPLIT00001/message.eml
+printf '{"queue_id":"SPLIT00001","received":1795683600,"mail_from":"a@example.org","rcpt_to":["a@dep.mass.example","b@dor.mass.example"],"client_ip":"203.0.113.9","direction":"inbound","agency":"DEP","action":"discard","rules":["attach.dangerous-extension"],"size":77,"held_for":["b@dor.mass.example"],"history":[{"on":1795683600,"by":"msgsec-milter","action":"stored"}]}' >../state/quarantine/20261126T090000Z-SPLIT00001/meta.json
+msgsec quarantine show 20261126T090000Z-SPLIT00001
+msgsec quarantine release 20261126T090000Z-SPLIT00001 --now 2026-12-01T11:00:00Z --set quarantine.sendmail=$FAKE_SENDMAIL --by "Tom Okafor" --reason "Checked: a false positive"
+msgsec quarantine release 20261126T090000Z-SPLIT00001 --now 2026-12-01T11:05:00Z --set quarantine.sendmail=$FAKE_SENDMAIL --by "Tom Okafor" --reason "A asked again" --to a@dep.mass.example --force

@@ -120,7 +120,10 @@ $(LIBSENSORPIPE): $(SENSOR_OBJ)
 $(O)/msgsec-sensor: $(SENSOR_MAIN:%.c=$(O)/%.o) $(LIBSENSORPIPE) $(LIBMSGSEC)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_SENSOR)
 
-$(O)/msgsec: $(CLI_OBJ) $(LIBMSGSEC)
+# `msgsec quarantine extract` numbers parts as the milter does: it reads
+# with the milter's own MIME reader (no libmilter, libclamav or libmagic).
+CLI_MIME_OBJ := $(addprefix $(O)/milter/,mime.o mimeparam.o decode.o rfc2047.o)
+$(O)/msgsec: $(CLI_OBJ) $(CLI_MIME_OBJ) $(LIBMSGSEC)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pkglibs,$(PKGS_CLI)) $(LIBS_POLICY)
 
 # ---------------------------------------------------------------- tests

@@ -1096,9 +1096,8 @@ add_hit(struct inspect *in, const struct rule *r, const struct attachment *a)
 	inspect_hit_scope(in, h);	/* per recipient, and overall */
 	h->part = a != NULL ? a->part : SIZE_MAX;
 	h->reading = a != NULL ? a->reading : NULL;
-	if (a != NULL && (a->raw[0] != NULL || a->raw[1] != NULL))
-		h->filename = mem_strdup(a->raw[0] != NULL ? a->raw[0] :
-		    a->raw[1]);
+	if (a != NULL)		/* a member as ARCHIVE/PATH */
+		h->filename = inspect_att_name(in, a);
 	if (rule_tests_check(r, "virus.found") && in->nviruses > 0)
 		h->detail = mem_strdup(in->viruses[0]);
 	else if (rule_tests_check(r, "mime.ambiguous") &&

@@ -129,6 +129,9 @@ struct inspect {
 /* inspect_names.c: a name as a reader shows it (malloc'd; *bidi_r set
  * when invisible or bidirectional characters were removed). */
 char *inspect_name_normalise(const char *raw, bool *bidi_r);
+/* a's name as declared, a member as ARCHIVE/PATH; malloc'd, or NULL when
+ * it has none (inspect_output.c). */
+char *inspect_att_name(const struct inspect *in, const struct attachment *a);
 /* The extensions of a normalised name, one per call from *pos (0 to
  * start); false after the last. */
 bool inspect_name_ext(const char *name, size_t *pos, struct span *e);

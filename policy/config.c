@@ -41,6 +41,9 @@ static const struct config_key keys[] = {
 	    0, 0, "alert log (JSON lines), reopened on SIGHUP" },
 	{ "alerts.syslog_facility", CONF_STR, OFF(syslog_facility), 0, "local5",
 	    0, 0, "syslog facility when output is syslog" },
+	{ "alerts.message_records", CONF_BOOL, OFF(alert_messages), 0, "true",
+	    0, 0, "one line per message judged (event_type message: size, "
+	    "direction, verdict, hits), for the report's mail volume" },
 
 	{ "milter.socket", CONF_STR, OFF(milter_socket), 0,
 	    "unix:../state/milter.sock", 0, 0,

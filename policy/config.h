@@ -97,6 +97,7 @@ struct config {
 	enum alert_output alert_output;
 	char *alert_file;
 	char *syslog_facility;
+	bool alert_messages;	/* alerts.message_records */
 
 	char *milter_socket;
 	uint64_t milter_socket_mode;

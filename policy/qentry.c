@@ -360,6 +360,53 @@ qentry_id_is_valid(const char *id)
 	return true;
 }
 
+static int64_t
+qj_part(const struct qj *o)
+{
+	const struct qj *v = qj_get(o, "part");
+
+	return v != NULL && v->t == QJ_NUM && v->n >= 0 ? v->n : -1;
+}
+
+/* "hits" and "files": what the office reviews the entry by. */
+static void
+parse_review(struct qentry *e, const struct qj *root)
+{
+	const struct qj *h = qj_get(root, "hits"), *f = qj_get(root, "files");
+
+	if (h != NULL && h->t == QJ_ARR) {
+		e->hits = mem_calloc(h->nitems + 1, sizeof(*e->hits));
+		for (size_t i = 0; i < h->nitems; i++) {
+			const struct qj *o = &h->items[i];
+			struct qentry_hit *x = &e->hits[e->nhits];
+
+			if (o->t != QJ_OBJ || (x->rule = qj_str(o, "rule")) ==
+			    NULL)
+				continue;
+			x->action = qj_str(o, "action");
+			x->filename = qj_str(o, "filename");
+			x->detail = qj_str(o, "detail");
+			x->part = qj_part(o);
+			e->nhits++;
+		}
+	}
+	if (f != NULL && f->t == QJ_ARR) {
+		e->files = mem_calloc(f->nitems + 1, sizeof(*e->files));
+		for (size_t i = 0; i < f->nitems; i++) {
+			const struct qj *o = &f->items[i];
+			struct qentry_file *x = &e->files[e->nfiles];
+
+			if (o->t != QJ_OBJ || (x->name = qj_str(o, "name")) ==
+			    NULL)
+				continue;
+			x->type = qj_str(o, "type");
+			x->reading = qj_str(o, "reading");
+			x->part = qj_part(o);
+			e->nfiles++;
+		}
+	}
+}
+
 int
 qentry_parse(struct qentry *e, const char *meta, size_t len, char **error_r)
 {
@@ -394,9 +441,14 @@ qentry_parse(struct qentry *e, const char *meta, size_t len, char **error_r)
 	e->agency = qj_str(&root, "agency");
 	e->action = qj_str(&root, "action");
 	e->rcpts = qj_strs(&root, "rcpt_to", &e->nrcpts);
+	e->held_for = qj_strs(&root, "held_for", &e->nheld_for);
 	e->rules = qj_strs(&root, "rules", &e->nrules);
 	if ((h = qj_get(&root, "received")) != NULL && h->t == QJ_NUM)
 		e->received = h->n;
+	e->subject = qj_str(&root, "subject");
+	e->reply = qj_str(&root, "reply");
+	e->decided_by = qj_str(&root, "decided_by");
+	parse_review(e, &root);
 	e->history_end = SIZE_MAX;
 	if ((h = qj_get(&root, "history")) != NULL && h->t == QJ_ARR) {
 		e->history_end = h->end;
@@ -482,6 +534,7 @@ qentry_free(struct qentry *e)
 	free(e->agency);
 	free(e->action);
 	free_strs(e->rcpts, e->nrcpts);
+	free_strs(e->held_for, e->nheld_for);
 	free_strs(e->rules, e->nrules);
 	for (size_t i = 0; i < e->nhistory; i++) {
 		free(e->history[i].by);
@@ -489,6 +542,22 @@ qentry_free(struct qentry *e)
 		free(e->history[i].reason);
 	}
 	free(e->history);
+	for (size_t i = 0; i < e->nhits; i++) {
+		free(e->hits[i].rule);
+		free(e->hits[i].action);
+		free(e->hits[i].filename);
+		free(e->hits[i].detail);
+	}
+	free(e->hits);
+	for (size_t i = 0; i < e->nfiles; i++) {
+		free(e->files[i].name);
+		free(e->files[i].type);
+		free(e->files[i].reading);
+	}
+	free(e->files);
+	free(e->subject);
+	free(e->reply);
+	free(e->decided_by);
 	free(e->meta);
 	memset(e, 0, sizeof(*e));
 }

@@ -29,11 +29,30 @@ struct qentry_event {
 	char *by, *action, *reason;	/* reason may be NULL */
 };
 
+/* A hit as meta.json records it (msgsec-milter 0.1 entries have none). */
+struct qentry_hit {
+	char *rule, *action, *filename, *detail;	/* may be NULL */
+	int64_t part;		/* -1 when none */
+};
+
+/* A file name in the message: a part's, or ARCHIVE/PATH for a member. */
+struct qentry_file {
+	int64_t part;
+	char *name, *type, *reading;	/* type, reading may be NULL */
+};
+
 struct qentry {
 	char *id;
+	char *subject, *reply, *decided_by;	/* may be NULL */
+	struct qentry_hit *hits;
+	size_t nhits;
+	struct qentry_file *files;
+	size_t nfiles;
 	char *queue_id, *mail_from, *client_ip, *direction, *agency, *action;
 	char **rcpts;
 	size_t nrcpts;
+	char **held_for;	/* a split message: kept for these only */
+	size_t nheld_for;
 	char **rules;
 	size_t nrules;
 	int64_t received;	/* Unix time */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "clause.h"
 #include "strset.h"
 #include "mem.h"
 
@@ -85,16 +86,10 @@ field_info(enum field f)
 	return NULL;
 }
 
-static const char *const clauses[] = { "1.1", "1.2", "1.3", "1.4", "2",
-	"3.1", "3.2", "3.3", "3.4", "4", "5", NULL };
-
 bool
 rule_clause_is_valid(const char *clause)
 {
-	for (size_t i = 0; clauses[i] != NULL; i++)
-		if (strcmp(clauses[i], clause) == 0)
-			return true;
-	return false;
+	return clause_find(clause) != NULL;	/* clause.c names them */
 }
 
 /* ------------------------------------------------------------ evaluation */

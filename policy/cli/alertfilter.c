@@ -23,7 +23,8 @@
 #define VALBUF (FILTER_VALUE_MAX * 4)
 
 static const char *const known_etypes[] = { "mail", "webmail", "im",
-	"upload", "download", "doh", "name-hidden", "limit", "flow", NULL };
+	"upload", "download", "doh", "name-hidden", "limit", "flow", "release",
+	"message", NULL };
 
 const char *
 alert_filter_usage(void)
@@ -402,7 +403,9 @@ alert_filter_match(const struct alert_filter *f, const struct ascan_rec *r,
 	if (f->etypes.n > 0) {
 		if (!any_eq(&f->etypes, &r->f[AF_EVENT_TYPE]))
 			return false;
-	} else if (ascan_eq(&r->f[AF_EVENT_TYPE], "flow")) {
+	} else if (ascan_eq(&r->f[AF_EVENT_TYPE], "flow") ||
+	    (!f->keep_messages &&
+	    ascan_eq(&r->f[AF_EVENT_TYPE], "message"))) {
 		return false;
 	}
 	if (f->rules.n > 0 && !any_glob(&f->rules, &r->f[AF_RULE], 0))

@@ -34,6 +34,8 @@ struct alert_filter {
 	struct strv actions;
 	struct strv etypes;
 	struct strv exceptions;	/* "any", "none" or globs */
+	bool keep_messages;	/* let "message" records through (summary,
+				 * report); else only --event-type message */
 };
 
 /*
@@ -51,7 +53,8 @@ int alert_filter_finish(struct alert_filter *f, char **error_r);
 /*
  * Does the alert pass?  t is its time (ascan_time of its timestamp).
  * Records of event type "flow" (the sensor's flow log) pass only when
- * --event-type flow asks for them.
+ * --event-type flow asks for them, and "message" records (one per message
+ * the milter judged) only then or with keep_messages.
  */
 bool alert_filter_match(const struct alert_filter *f,
     const struct ascan_rec *r, time_t t);

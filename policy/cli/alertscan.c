@@ -39,6 +39,16 @@ static const char *const field_names[AF_COUNT] = {
 	[AF_CATEGORY] = "category",
 	[AF_DIRECTION] = "direction",
 	[AF_FILENAME] = "filename",
+	[AF_DETAIL] = "detail",
+	[AF_BYTES_TOSERVER] = "bytes_toserver",
+	[AF_BYTES_TOCLIENT] = "bytes_toclient",
+	[AF_QUARANTINE_ID] = "quarantine_id",
+	[AF_BY] = "by",
+	[AF_APPROVED_BY] = "approved_by",
+	[AF_SIZE] = "size",
+	[AF_VERDICT] = "verdict",
+	[AF_QUEUE_ID] = "queue_id",
+	[AF_HITS] = "hits",
 };
 
 /* Byte classes inside a string. */

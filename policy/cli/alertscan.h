@@ -40,6 +40,16 @@ enum ascan_field {
 	AF_CATEGORY,
 	AF_DIRECTION,
 	AF_FILENAME,
+	AF_DETAIL,		/* a virus name, a check, an ambiguity */
+	AF_BYTES_TOSERVER,
+	AF_BYTES_TOCLIENT,
+	AF_QUARANTINE_ID,
+	AF_BY,			/* release: who */
+	AF_APPROVED_BY,		/* release: the second person */
+	AF_SIZE,		/* message: bytes */
+	AF_VERDICT,		/* mail, message: the message's action */
+	AF_QUEUE_ID,
+	AF_HITS,		/* message: how many hits it had */
 	AF_COUNT
 };
 

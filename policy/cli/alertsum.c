@@ -9,6 +9,7 @@
  * allocation per alert once a key has been seen.
  */
 #include "alertsum.h"
+#include "clause.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -220,6 +221,8 @@ alertsum_free(struct alertsum *s)
 {
 	for (int i = 0; i < SUM_COUNT; i++)
 		counter_free(&s->t[i]);
+	free(s->msg_slots);
+	s->msg_slots = NULL;
 }
 
 /* Count the value (unescaped) or "(none)". */
@@ -246,6 +249,142 @@ is_webmail_im(const struct ascan_rec *r)
 	    ascan_eq(&r->f[AF_EVENT_TYPE], "im");
 }
 
+bool
+alertsum_is_health(const struct ascan_value *rule)
+{
+	if (rule->type != ASV_STRING)
+		return false;
+	return ascan_eq(rule, "virus.unscannable") ||
+	    (rule->len > 8 && memcmp(rule->p, "scanner.", 8) == 0) ||
+	    (rule->len > 7 && memcmp(rule->p, "clamav.", 7) == 0);
+}
+
+uint64_t
+alertsum_messages(const struct alertsum *s, bool *exact_r)
+{
+	*exact_r = !s->msg_full;
+	return s->msg_n;
+}
+
+/* FNV-1a, 64 bits; 0 is kept for "empty slot". */
+static uint64_t
+msg_hash(const char *p, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h != 0 ? h : 1;
+}
+
+static void
+msg_insert(struct alertsum *s, uint64_t h)
+{
+	size_t i;
+
+	if (s->msg_slots == NULL) {
+		s->msg_mask = 1023;
+		s->msg_slots = mem_calloc(s->msg_mask + 1, sizeof(uint64_t));
+	}
+	for (i = (size_t)h & s->msg_mask; s->msg_slots[i] != 0;
+	    i = (i + 1) & s->msg_mask)
+		if (s->msg_slots[i] == h)
+			return;
+	if (s->msg_n >= MSGSET_MAX) {
+		s->msg_full = true;
+		return;
+	}
+	s->msg_slots[i] = h;
+	s->msg_n++;
+	if (s->msg_n * 2 > s->msg_mask) {
+		size_t mask = s->msg_mask * 2 + 1;
+		uint64_t *slots = mem_calloc(mask + 1, sizeof(uint64_t));
+
+		for (size_t k = 0; k <= s->msg_mask; k++) {
+			uint64_t v = s->msg_slots[k];
+
+			if (v == 0)
+				continue;
+			for (i = (size_t)v & mask; slots[i] != 0;
+			    i = (i + 1) & mask)
+				;
+			slots[i] = v;
+		}
+		free(s->msg_slots);
+		s->msg_slots = slots;
+		s->msg_mask = mask;
+	}
+}
+
+static uint64_t
+num_of(const struct ascan_value *v)
+{
+	uint64_t n = 0;
+
+	if (v->type != ASV_OTHER || v->len == 0 || v->len > 19)
+		return 0;
+	for (uint32_t i = 0; i < v->len; i++) {
+		if (v->p[i] < '0' || v->p[i] > '9')
+			return 0;
+		n = n * 10 + (uint64_t)(v->p[i] - '0');
+	}
+	return n;
+}
+
+/* A message record: volume, not an alert. */
+static void
+add_message(struct alertsum *s, const struct ascan_rec *r, int32_t day)
+{
+	uint64_t size = num_of(&r->f[AF_SIZE]);
+	char buf[64];
+	int n;
+
+	s->seen++;
+	s->seen_bytes += size;
+	n = ascan_string(&r->f[AF_DIRECTION], buf, sizeof(buf));
+	if (n <= 0) {
+		memcpy(buf, "(none)", 7);
+		n = 6;
+	}
+	counter_add(s->t[SUM_SEEN_DIRECTION], buf, (size_t)n, 1, size);
+	if (num_of(&r->f[AF_HITS]) > 0) {
+		s->seen_hit++;
+		counter_add(s->t[SUM_SEEN_HIT_DIRECTION], buf, (size_t)n, 1,
+		    size);
+	}
+	date_format(day, buf, sizeof(buf));
+	counter_add(s->t[SUM_SEEN_DAY], buf, strlen(buf), 1, size);
+}
+
+/* The message a mail hit belongs to: quarantine id, queue id, or time
+ * and sender. */
+static void
+add_mail_hit(struct alertsum *s, const struct ascan_rec *r)
+{
+	char key[COUNTER_KEY_MAX];
+	int n = ascan_string(&r->f[AF_QUARANTINE_ID], key, sizeof(key));
+
+	s->mail_hits++;
+	if (n <= 0)
+		n = ascan_string(&r->f[AF_QUEUE_ID], key, sizeof(key));
+	if (n <= 0) {
+		const struct ascan_value *ts = &r->f[AF_TIMESTAMP];
+		size_t tl = ts->len < 64 ? ts->len : 64;
+		int m;
+
+		memcpy(key, ts->p, tl);
+		key[tl] = '\t';
+		m = ascan_string(&r->f[AF_MAIL_FROM], key + tl + 1,
+		    sizeof(key) - tl - 1);
+		n = (int)tl + 1 + (m > 0 ? m : 0);
+	}
+	msg_insert(s, msg_hash(key, (size_t)n));
+	if (r->f[AF_DIRECTION].type == ASV_STRING)
+		add_value(s->t[SUM_HIT_DIRECTION], &r->f[AF_DIRECTION]);
+}
+
 void
 alertsum_add(struct alertsum *s, const struct ascan_rec *r, time_t t)
 {
@@ -255,6 +394,16 @@ alertsum_add(struct alertsum *s, const struct ascan_rec *r, time_t t)
 	int32_t day = date_day_of(t);
 	int n;
 
+	if (ascan_eq(&r->f[AF_EVENT_TYPE], "message")) {
+		add_message(s, r, day);
+		return;
+	}
+	if (ascan_eq(&r->f[AF_EVENT_TYPE], "mail"))
+		add_mail_hit(s, r);
+	else if (ascan_eq(&r->f[AF_EVENT_TYPE], "release"))
+		s->releases++;
+	if (alertsum_is_health(&r->f[AF_RULE]))
+		add_value(s->t[SUM_HEALTH], &r->f[AF_RULE]);
 	if (s->total == 0 || t < s->first)
 		s->first = t;
 	if (s->total == 0 || t > s->last)
@@ -344,6 +493,8 @@ print_table(const struct alertsum *s, FILE *out, enum alertsum_table t,
 		    s->total > 0 ? 100.0 * (double)v[i].count /
 		    (double)s->total : 0.0);
 		print_escaped(out, v[i].key, 120);
+		if (t == SUM_CLAUSE && clause_find(v[i].key) != NULL)
+			fprintf(out, "  %s", clause_title(v[i].key));
 		fputc('\n', out);
 	}
 	if (shown < n)
@@ -355,6 +506,43 @@ print_table(const struct alertsum *s, FILE *out, enum alertsum_table t,
 	free(v);
 }
 
+/* Messages seen (message records), when the log has them. */
+static void
+print_volume(const struct alertsum *s, FILE *out)
+{
+	size_t n;
+	struct counter_entry *v;
+
+	if (s->seen == 0)
+		return;
+	fprintf(out, "messages seen: %llu (%llu bytes), %llu with hits\n",
+	    (unsigned long long)s->seen, (unsigned long long)s->seen_bytes,
+	    (unsigned long long)s->seen_hit);
+	v = counter_sorted(s->t[SUM_SEEN_DIRECTION], true, &n);
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "  %10llu  %-10s %llu bytes\n",
+		    (unsigned long long)v[i].count, v[i].key,
+		    (unsigned long long)v[i].bytes);
+	free(v);
+}
+
+/* Mail hits and the messages they belong to, counted apart. */
+static void
+print_hits(const struct alertsum *s, FILE *out)
+{
+	bool exact;
+	uint64_t m = alertsum_messages(s, &exact);
+
+	if (s->mail_hits > 0)
+		fprintf(out, "mail: %llu hit%s in %s%llu message%s\n",
+		    (unsigned long long)s->mail_hits, s->mail_hits == 1 ?
+		    "" : "s", exact ? "" : "at least ", (unsigned long long)m,
+		    m == 1 ? "" : "s");
+	if (s->releases > 0)
+		fprintf(out, "releases: %llu\n",
+		    (unsigned long long)s->releases);
+}
+
 void
 alertsum_print_text(const struct alertsum *s, FILE *out, size_t top)
 {
@@ -362,6 +550,7 @@ alertsum_print_text(const struct alertsum *s, FILE *out, size_t top)
 	size_t n;
 	struct counter_entry *v;
 
+	print_volume(s, out);
 	if (s->total == 0) {
 		fprintf(out, "alerts: 0\n");
 		return;
@@ -370,12 +559,19 @@ alertsum_print_text(const struct alertsum *s, FILE *out, size_t top)
 	stamp(s->last, b, sizeof(b));
 	fprintf(out, "alerts: %llu from %s to %s\n",
 	    (unsigned long long)s->total, a, b);
+	print_hits(s, out);
 	print_table(s, out, SUM_CLAUSE, "by clause", 0, false);
 	print_table(s, out, SUM_RULE, "by rule", 0, false);
 	print_table(s, out, SUM_AGENCY, "by agency", 0, false);
 	print_table(s, out, SUM_ACTION, "by action", 0, false);
 	print_table(s, out, SUM_EVENT_TYPE, "by event type", 0, false);
 	print_table(s, out, SUM_DAY, "by day", 0, true);
+	if (s->mail_hits > 0)
+		print_table(s, out, SUM_HIT_DIRECTION, "mail hits by direction",
+		    0, false);
+	if (counter_size(s->t[SUM_HEALTH]) > 0)
+		print_table(s, out, SUM_HEALTH, "scanner health (not policy "
+		    "hits)", 0, false);
 	snprintf(title, sizeof(title), "webmail and IM: top %zu hosts", top);
 	print_table(s, out, SUM_WM_HOST, title, top, false);
 	snprintf(title, sizeof(title), "webmail and IM: top %zu users", top);
@@ -445,12 +641,38 @@ alertsum_print_json(const struct alertsum *s, FILE *out, size_t top)
 		json_key(&w, "last");
 		json_string(&w, c);
 	}
+	{
+		bool exact;
+		uint64_t m = alertsum_messages(s, &exact);
+
+		json_key(&w, "mail_hits");
+		json_u64(&w, s->mail_hits);
+		json_key(&w, "mail_messages");
+		json_u64(&w, m);
+		if (!exact) {
+			json_key(&w, "mail_messages_at_least");
+			json_bool(&w, true);
+		}
+		json_key(&w, "releases");
+		json_u64(&w, s->releases);
+		json_key(&w, "messages_seen");
+		json_u64(&w, s->seen);
+		json_key(&w, "messages_seen_bytes");
+		json_u64(&w, s->seen_bytes);
+		json_key(&w, "messages_seen_with_hits");
+		json_u64(&w, s->seen_hit);
+	}
 	json_table(s, &w, SUM_CLAUSE, "by_clause", 0, false);
 	json_table(s, &w, SUM_RULE, "by_rule", 0, false);
 	json_table(s, &w, SUM_AGENCY, "by_agency", 0, false);
 	json_table(s, &w, SUM_ACTION, "by_action", 0, false);
 	json_table(s, &w, SUM_EVENT_TYPE, "by_event_type", 0, false);
 	json_table(s, &w, SUM_DAY, "by_day", 0, true);
+	json_table(s, &w, SUM_HIT_DIRECTION, "mail_hits_by_direction", 0,
+	    false);
+	json_table(s, &w, SUM_SEEN_DIRECTION, "messages_seen_by_direction", 0,
+	    false);
+	json_table(s, &w, SUM_HEALTH, "scanner_health", 0, false);
 	json_table(s, &w, SUM_WM_HOST, "webmail_im_hosts", top, false);
 	json_table(s, &w, SUM_WM_USER, "webmail_im_users", top, false);
 	json_table(s, &w, SUM_WM_SERVICE, "webmail_im_services", top, false);

@@ -16,6 +16,7 @@
 
 #define COUNTER_KEY_MAX 256		/* longer keys are cut */
 #define COUNTER_KEYS_MAX 100000		/* then counted as "(other)" */
+#define MSGSET_MAX (1u << 24)		/* distinct messages told apart */
 
 struct counter_entry {
 	const char *key;	/* NUL-terminated, owned by the counter */
@@ -55,11 +56,25 @@ enum alertsum_table {
 	SUM_WM_USER,
 	SUM_WM_SERVICE,
 	SUM_EXCEPTION,		/* "ID\tintended action" */
+	SUM_HIT_DIRECTION,	/* mail hits by direction */
+	SUM_SEEN_DIRECTION,	/* message records: count and bytes */
+	SUM_SEEN_DAY,		/* message records by day */
+	SUM_SEEN_HIT_DIRECTION,	/* message records with hits */
+	SUM_HEALTH,		/* scanner-health hits by rule */
 	SUM_COUNT
 };
 
 struct alertsum {
-	uint64_t total;
+	uint64_t total;		/* alerts (message records not counted) */
+	uint64_t mail_hits;	/* alerts of event type mail */
+	uint64_t seen, seen_bytes;	/* message records: every message */
+	uint64_t seen_hit;	/* message records with hits */
+	uint64_t releases;	/* event type release */
+	/* The messages the mail hits belong to: a set of 64-bit hashes of
+	 * their ids (quarantine id, queue id, or time and sender). */
+	uint64_t *msg_slots;
+	size_t msg_mask, msg_n;
+	bool msg_full;		/* MSGSET_MAX reached: a lower bound */
 	time_t first, last;
 	struct counter *t[SUM_COUNT];
 	int32_t day;		/* the last alert's day, formatted in day_text */
@@ -68,11 +83,22 @@ struct alertsum {
 
 void alertsum_init(struct alertsum *s);
 void alertsum_free(struct alertsum *s);
-/* Count one alert that passed the filters; t is its time. */
+/*
+ * Count one alert that passed the filters; t is its time.  A "message"
+ * record (one per message judged) counts toward seen, not total.
+ */
 void alertsum_add(struct alertsum *s, const struct ascan_rec *r, time_t t);
 /* The summary as text (top: rows per "top" table). */
 void alertsum_print_text(const struct alertsum *s, FILE *out, size_t top);
 /* The summary as one JSON object and LF. */
 void alertsum_print_json(const struct alertsum *s, FILE *out, size_t top);
+/*
+ * Is this a scanner-health incident rather than a policy hit?  The rule
+ * virus.unscannable and any rule under scanner.* or clamav.*.
+ */
+bool alertsum_is_health(const struct ascan_value *rule);
+/* Distinct messages among the mail hits (a lower bound past the
+ * counter's bound: *exact_r false). */
+uint64_t alertsum_messages(const struct alertsum *s, bool *exact_r);
 
 #endif

@@ -26,6 +26,37 @@ struct cli_common {
 int cli_common_option(struct cli_common *c, int argc, char **argv, int *i);
 void cli_common_free(struct cli_common *c);
 
+/*
+ * The command line as main hands it to a subcommand (cli_args.c): argv
+ * and argc are owned copies, argv[0] the subcommand's name.
+ */
+struct cli_argv {
+	const char *cmd;	/* the subcommand's name, or NULL */
+	int rest;		/* index in the original argv after it */
+	const char *lead_config;	/* -c given before the subcommand */
+	const char **lead_sets;	/* --set given before it */
+	size_t nlead_sets;
+	const char *config;	/* the -c that counts (last given), or NULL */
+	char **argv;
+	int argc;
+	size_t cap;
+	int insert_at;		/* where cli_args_insert puts a word */
+};
+
+/*
+ * The options before the subcommand (-c, --config, --set, -h, --help,
+ * --version) and its name.  Returns 0; 1 for help, 3 for --version; 2
+ * after a message on stderr.
+ */
+int cli_args_lead(int argc, char **argv, struct cli_argv *av);
+/* The subcommand's words, rewritten (cli_args.c), leading options put in. */
+void cli_args_rest(struct cli_argv *av, int argc, char **argv);
+/* Put a word where the leading options go (before the first option). */
+void cli_args_insert(struct cli_argv *av, const char *s);
+/* Add "-c PATH" there (no -c was given). */
+void cli_args_push_config(struct cli_argv *av, const char *path);
+void cli_args_free(struct cli_argv *av);
+
 int cmd_check(int argc, char **argv);
 int cmd_exception(int argc, char **argv);	/* cmd_exception.c */
 int cmd_quarantine(int argc, char **argv);	/* cmd_quarantine.c */

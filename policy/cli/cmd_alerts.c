@@ -49,6 +49,9 @@ struct alerts_run {
 	bool summary, follow;
 	size_t top;
 	unsigned width;
+	bool width_given;	/* --width: wrap DETAIL to it */
+	bool detail_whole;	/* DETAIL not wrapped (not a terminal) */
+	struct buf detail;	/* one row's DETAIL */
 	bool table_header_done;
 	struct alertsum sum;
 	/* counters */
@@ -205,15 +208,165 @@ table_header(struct alerts_run *run, FILE *out)
 	run->table_header_done = true;
 }
 
+/* The line an alert came from is at most this long, so is any value. */
+static char scratch[65536 + 1];
+
+/* " key=value" (or "value" when key is NULL) for a string field. */
+static void
+detail_add(struct buf *d, const char *key, const struct ascan_value *v)
+{
+	int n;
+
+	if (v->type == ASV_ABSENT || v->type == ASV_NULL)
+		return;
+	if (v->type == ASV_STRING) {
+		n = ascan_string(v, scratch, sizeof(scratch));
+		if (n <= 0)
+			return;
+	} else if (v->type == ASV_OTHER && v->len < sizeof(scratch)) {
+		memcpy(scratch, v->p, v->len);	/* a number, as logged */
+		n = (int)v->len;
+	} else {
+		return;
+	}
+	if (d->len > 0)
+		buf_append_cstr(d, " ");
+	if (key != NULL) {
+		buf_append_cstr(d, key);
+		buf_append_cstr(d, "=");
+	}
+	buf_append(d, scratch, (size_t)n);
+}
+
+/* "first > rcpt +N": an address list with its first item. */
+static void
+detail_addrs(struct buf *d, const struct ascan_value *from,
+    const struct ascan_value *to)
+{
+	struct ascan_value item;
+	size_t pos = 0, more = 0;
+	bool first;
+
+	detail_add(d, NULL, from);
+	if (from->type != ASV_STRING || from->len == 0)
+		buf_append_cstr(d, d->len > 0 ? " <>" : "<>");
+	buf_append_cstr(d, " >");
+	first = ascan_array_next(to, &pos, &item) == 1;
+	if (first)
+		detail_add(d, NULL, &item);
+	else
+		buf_append_cstr(d, " -");
+	while (ascan_array_next(to, &pos, &item) == 1)
+		more++;
+	if (more > 0)
+		buf_printf(d, " +%zu", more);
+}
+
+/* DETAIL: what the alert is about, by event type. */
+static void
+detail_of(struct buf *d, const struct ascan_rec *r)
+{
+	d->len = 0;
+	if (d->data != NULL)
+		d->data[0] = '\0';
+	if (ascan_eq(&r->f[AF_EVENT_TYPE], "release")) {
+		detail_add(d, NULL, &r->f[AF_QUARANTINE_ID]);
+		detail_add(d, "by", &r->f[AF_BY]);
+		detail_add(d, "approved-by", &r->f[AF_APPROVED_BY]);
+		buf_append_cstr(d, ":");
+		detail_addrs(d, &r->f[AF_MAIL_FROM], &r->f[AF_RCPT_TO]);
+	} else if (r->f[AF_MAIL_FROM].type == ASV_STRING ||
+	    r->f[AF_RCPT_TO].type == ASV_ARRAY) {
+		detail_addrs(d, &r->f[AF_MAIL_FROM], &r->f[AF_RCPT_TO]);
+		detail_add(d, "file", &r->f[AF_FILENAME]);
+		detail_add(d, ascan_eq(&r->f[AF_RULE], "virus.found") ?
+		    "virus" : "detail", &r->f[AF_DETAIL]);
+		detail_add(d, "id", &r->f[AF_QUARANTINE_ID]);
+	} else {
+		const struct ascan_value *svc = r->f[AF_SERVICE].type ==
+		    ASV_STRING ? &r->f[AF_SERVICE] : &r->f[AF_HOSTNAME];
+
+		detail_add(d, NULL, svc);
+		if (svc->type != ASV_STRING)
+			buf_append_cstr(d, "-");
+		if (r->f[AF_DEST_IP].type == ASV_STRING) {
+			buf_append_cstr(d, " (");
+			if (ascan_string(&r->f[AF_DEST_IP], scratch,
+			    sizeof(scratch)) > 0)
+				buf_append_cstr(d, scratch);
+			buf_append_cstr(d, ")");
+		}
+		detail_add(d, "up", &r->f[AF_BYTES_TOSERVER]);
+		detail_add(d, "down", &r->f[AF_BYTES_TOCLIENT]);
+		detail_add(d, "detail", &r->f[AF_DETAIL]);
+	}
+	detail_add(d, "exc", &r->f[AF_EXCEPTION]);
+}
+
+static void
+detail_put(FILE *out, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		fputc(c < 0x20 || c > 0x7e ? '?' : c, out);
+	}
+}
+
+/*
+ * The last column: whole when nothing asks for a width (not a terminal,
+ * no --width), else wrapped to width at spaces (a longer word is split),
+ * the following lines under the column.
+ */
+static void
+detail_cell(FILE *out, const struct buf *d, size_t width, bool whole)
+{
+	size_t col = 0, i = 0;
+
+	if (whole) {
+		detail_put(out, d->data, d->len);
+		return;
+	}
+	while (i < d->len) {
+		size_t w = 0;
+
+		while (i + w < d->len && d->data[i + w] != ' ')
+			w++;
+		if (col > 0 && col + 1 + w > width) {
+			fputc('\n', out);
+			for (size_t k = 0; k < W_FIXED; k++)
+				fputc(' ', out);
+			col = 0;
+		} else if (col > 0) {
+			fputc(' ', out);
+			col++;
+		}
+		while (w > width - col) {	/* a word longer than a line */
+			size_t n = width - col;
+
+			detail_put(out, d->data + i, n);
+			i += n;
+			w -= n;
+			fputc('\n', out);
+			for (size_t k = 0; k < W_FIXED; k++)
+				fputc(' ', out);
+			col = 0;
+		}
+		detail_put(out, d->data + i, w);
+		col += w;
+		i += w;
+		while (i < d->len && d->data[i] == ' ')
+			i++;
+	}
+}
+
 static void
 table_row(struct alerts_run *run, FILE *out, const struct ascan_rec *r,
     time_t t)
 {
-	char a[1024], b[1024], c[1024], detail[3200], when[32];
+	char a[1024], when[32];
 	size_t rest = run->width > W_FIXED + 20 ? run->width - W_FIXED : 20;
-	struct ascan_value item;
 	struct tm tm;
-	size_t pos = 0, dl = 0;
 
 	if (!run->table_header_done)
 		table_header(run, out);
@@ -234,35 +387,8 @@ table_row(struct alerts_run *run, FILE *out, const struct ascan_rec *r,
 	str_of(r->f[AF_SRC_IP].type == ASV_STRING ? &r->f[AF_SRC_IP] :
 	    &r->f[AF_CLIENT_IP], a, sizeof(a));
 	cell(out, a, W_HOST, false);
-
-	/* Detail: what the alert is about, by event type. */
-	detail[0] = '\0';
-	if (r->f[AF_MAIL_FROM].type == ASV_STRING ||
-	    r->f[AF_RCPT_TO].type == ASV_ARRAY) {
-		str_of(&r->f[AF_MAIL_FROM], a, sizeof(a));
-		str_lcpy(b, "-", sizeof(b));
-		if (ascan_array_next(&r->f[AF_RCPT_TO], &pos, &item) == 1)
-			str_of(&item, b, sizeof(b));
-		dl = (size_t)snprintf(detail, sizeof(detail), "%s > %s%s", a,
-		    b, ascan_array_next(&r->f[AF_RCPT_TO], &pos, &item) ==
-		    1 ? " +" : "");
-		if (r->f[AF_FILENAME].type == ASV_STRING &&
-		    dl < sizeof(detail)) {
-			str_of(&r->f[AF_FILENAME], c, sizeof(c));
-			dl += (size_t)snprintf(detail + dl,
-			    sizeof(detail) - dl, " file=%s", c);
-		}
-	} else {
-		str_of(r->f[AF_SERVICE].type == ASV_STRING ?
-		    &r->f[AF_SERVICE] : &r->f[AF_HOSTNAME], a, sizeof(a));
-		str_of(&r->f[AF_DEST_IP], b, sizeof(b));
-		dl = (size_t)snprintf(detail, sizeof(detail), "%s (%s)", a, b);
-	}
-	if (r->f[AF_EXCEPTION].type == ASV_STRING && dl < sizeof(detail)) {
-		str_of(&r->f[AF_EXCEPTION], c, sizeof(c));
-		(void)snprintf(detail + dl, sizeof(detail) - dl, " exc=%s", c);
-	}
-	cell(out, detail, rest, true);
+	detail_of(&run->detail, r);
+	detail_cell(out, &run->detail, rest, run->detail_whole);
 	fputc('\n', out);
 }
 
@@ -582,10 +708,12 @@ parse_args(struct alerts_run *run, int argc, char **argv)
 				return -1;
 			}
 			i++;
-			if (top)
+			if (top) {
 				run->top = (size_t)v;
-			else
+			} else {
 				run->width = (unsigned)v;
+				run->width_given = true;
+			}
 		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			alerts_usage(stdout);
 			return 1;
@@ -691,10 +819,14 @@ cmd_alerts(int argc, char **argv)
 		run.out = isatty(STDOUT_FILENO) ? OUT_TABLE : OUT_JSON;
 	if (run.width == 0)
 		run.width = terminal_width();
+	run.detail_whole = !run.width_given && !isatty(STDOUT_FILENO);
+	buf_init(&run.detail, 4 * sizeof(scratch));
 	run.progress = !run.follow && isatty(STDERR_FILENO);
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
-	if (run.summary)
+	if (run.summary) {
 		alertsum_init(&run.sum);
+		run.filter.keep_messages = true;	/* the mail volume */
+	}
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;
@@ -739,6 +871,7 @@ cmd_alerts(int argc, char **argv)
 	free(paths);
 	free(live);
 	free(run.files);
+	buf_free(&run.detail);
 	alert_filter_free(&run.filter);
 	cli_common_free(&run.common);
 	if (ferror(stdout))

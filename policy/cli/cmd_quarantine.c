@@ -22,19 +22,18 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "check.h"
 #include "cli.h"
+#include "qcli.h"
 #include "config.h"
 #include "date.h"
 #include "json.h"
@@ -42,23 +41,10 @@
 #include "mem.h"
 #include "node.h"
 #include "qentry.h"
-#include "release.h"
 #include "str.h"
 
 #define Q_MAX_HEADERS (256u * 1024)	/* bytes of headers --headers shows */
-
-struct qcli {
-	const char *prog;
-	struct cli_common common;
-	struct config conf;
-	bool conf_loaded;
-	const char *qdir;
-	time_t now;
-	const char *id;
-	/* options */
-	char *since, *rule, *agency, *by, *reason, *older, *to;
-	bool headers, retention, dry_run;
-};
+#define Q_SUBJECT_WIDTH 60	/* bytes of the subject `list` shows */
 
 static void
 q_usage(FILE *out)
@@ -67,8 +53,11 @@ q_usage(FILE *out)
 	    "usage: msgsec quarantine list [--since DATE] [--rule GLOB] "
 	    "[--agency ID]\n"
 	    "       msgsec quarantine show ID [--headers]\n"
-	    "       msgsec quarantine release ID --by NAME --reason TEXT "
-	    "[--to ADDR]...\n"
+	    "       msgsec quarantine extract ID (--part N | --raw) -o|--output FILE "
+	    "[--force]\n"
+	    "       msgsec quarantine release ID --by NAME --reason TEXT\n"
+	    "           [--to ADDR... --approved-by NAME] [--force] "
+	    "[--remove-held]\n"
 	    "       msgsec quarantine delete ID --by NAME --reason TEXT\n"
 	    "       msgsec quarantine purge --older-than DAYS|--retention "
 	    "--by NAME\n"
@@ -76,12 +65,8 @@ q_usage(FILE *out)
 	    "common: -c FILE, --set KEY=VALUE, --now YYYY-MM-DDTHH:MM:SSZ\n");
 }
 
-static void
-q_err(const struct qcli *q, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-q_err(const struct qcli *q, const char *fmt, ...)
+void
+qcli_err(const struct qcli *q, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -109,9 +94,16 @@ q_args(struct qcli *q, int argc, char **argv, bool want_id)
 		{ "--reason", &q->reason, NULL, false },
 		{ "--older-than", &q->older, NULL, false },
 		{ "--to", &q->to, NULL, true },
+		{ "--approved-by", &q->approved_by, NULL, false },
+		{ "--part", &q->part, NULL, false },
+		{ "--output", &q->output, NULL, false },
+		{ "-o", &q->output, NULL, false },
 		{ "--headers", NULL, &q->headers, false },
 		{ "--retention", NULL, &q->retention, false },
 		{ "--dry-run", NULL, &q->dry_run, false },
+		{ "--force", NULL, &q->force, false },
+		{ "--remove-held", NULL, &q->remove_held, false },
+		{ "--raw", NULL, &q->raw, false },
 	};
 
 	q->now = time(NULL);
@@ -130,7 +122,7 @@ q_args(struct qcli *q, int argc, char **argv, bool want_id)
 		}
 		if (a[0] != '-') {
 			if (!want_id || q->id != NULL) {
-				q_err(q, "unexpected argument '%s'", a);
+				qcli_err(q, "unexpected argument '%s'", a);
 				return 2;
 			}
 			q->id = a;
@@ -141,7 +133,7 @@ q_args(struct qcli *q, int argc, char **argv, bool want_id)
 
 			if (i + 1 >= argc || date_parse_time(argv[i + 1],
 			    strlen(argv[i + 1]), &t, &why) < 0) {
-				q_err(q, "--now: expected YYYY-MM-DDTHH:MM:SSZ");
+				qcli_err(q, "--now: expected YYYY-MM-DDTHH:MM:SSZ");
 				return 2;
 			}
 			q->now = t;
@@ -157,7 +149,7 @@ q_args(struct qcli *q, int argc, char **argv, bool want_id)
 				break;
 			}
 			if (i + 1 >= argc) {
-				q_err(q, "%s needs a value", a);
+				qcli_err(q, "%s needs a value", a);
 				return 2;
 			}
 			i++;
@@ -174,7 +166,7 @@ q_args(struct qcli *q, int argc, char **argv, bool want_id)
 			break;
 		}
 		if (!found) {
-			q_err(q, "unknown option '%s'", a);
+			qcli_err(q, "unknown option '%s'", a);
 			q_usage(stderr);
 			return 2;
 		}
@@ -207,7 +199,7 @@ q_load(struct qcli *q)
 	if (rc != 0) {
 		diags_sort(&d);
 		diags_print(&d, stderr);
-		q_err(q, "cannot read the configuration %s", q->common.config);
+		qcli_err(q, "cannot read the configuration %s", q->common.config);
 	}
 	node_doc_free(&doc);
 	diags_free(&d);
@@ -224,13 +216,16 @@ q_free(struct qcli *q)
 	free(q->reason);
 	free(q->older);
 	free(q->to);
+	free(q->approved_by);
+	free(q->part);
+	free(q->output);
 	if (q->conf_loaded)
 		config_free(&q->conf);
 	cli_common_free(&q->common);
 }
 
-static void
-fmt_time(int64_t t, char *buf, size_t len)
+void
+qcli_fmt_time(int64_t t, char *buf, size_t len)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
@@ -252,8 +247,8 @@ fmt_size(uint64_t n, char *buf, size_t len)
 }
 
 /* Print untrusted text: non-printables as \xHH, cut to width bytes. */
-static const char *
-esc(const char *s, size_t width, char *buf, size_t len)
+const char *
+qcli_esc(const char *s, size_t width, char *buf, size_t len)
 {
 	struct buf b;
 
@@ -288,20 +283,21 @@ q_list(struct qcli *q)
 
 	if (q->since != NULL && date_parse_time(q->since, strlen(q->since),
 	    &since, &why) < 0) {
-		q_err(q, "--since: bad date '%s': %s", q->since, why);
+		qcli_err(q, "--since: bad date '%s': %s", q->since, why);
 		return 1;
 	}
 	if (qentry_list(q->qdir, &ids, &n, &err) < 0) {
-		q_err(q, "%s", err);
+		qcli_err(q, "%s", err);
 		free(err);
 		return 1;
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct qentry e;
 		char when[32], from[48], rc[96], rule[48], size[16], tmp[48];
+		char subj[Q_SUBJECT_WIDTH * 4 + 8];
 
 		if (qentry_load(q->qdir, ids[i], &e, &err) < 0) {
-			q_err(q, "warning: %s", err);
+			qcli_err(q, "warning: %s", err);
 			free(err);
 			err = NULL;
 			continue;
@@ -314,22 +310,28 @@ q_list(struct qcli *q)
 			continue;
 		}
 		if (shown++ == 0)
-			printf("%-32s %-16s %-28s %-28s %-26s %-10s %6s\n",
+			printf("%-32s %-16s %-28s %-28s %-26s %-10s %6s  %s\n",
 			    "ID", "DATE (UTC)", "FROM", "RECIPIENTS", "RULE",
-			    "ACTION", "SIZE");
-		fmt_time(e.received, when, sizeof(when));
-		esc(e.mail_from != NULL && e.mail_from[0] != '\0' ?
+			    "ACTION", "SIZE", "SUBJECT");
+		qcli_fmt_time(e.received, when, sizeof(when));
+		qcli_esc(e.mail_from != NULL && e.mail_from[0] != '\0' ?
 		    e.mail_from : "<>", 25, from, sizeof(from));
-		esc(e.nrcpts > 0 ? e.rcpts[0] : "-", 22, tmp, sizeof(tmp));
+		qcli_esc(e.nrcpts > 0 ? e.rcpts[0] : "-", 22, tmp, sizeof(tmp));
 		if (e.nrcpts > 1)
 			(void)snprintf(rc, sizeof(rc), "%s +%zu", tmp,
 			    e.nrcpts - 1);
 		else
 			(void)snprintf(rc, sizeof(rc), "%s", tmp);
-		esc(e.nrules > 0 ? e.rules[0] : "-", 23, rule, sizeof(rule));
+		/* The rule that decided; entries from before it was kept
+		 * name their first rule. */
+		qcli_esc(e.decided_by != NULL ? e.decided_by : e.nrules > 0 ?
+		    e.rules[0] : "-", 23, rule, sizeof(rule));
 		fmt_size(e.size, size, sizeof(size));
-		printf("%-32s %-16s %-28s %-28s %-26s %-10s %6s\n", e.id, when,
-		    from, rc, rule, esc(e.action, 10, tmp, sizeof(tmp)), size);
+		printf("%-32s %-16s %-28s %-28s %-26s %-10s %6s  ", e.id, when,
+		    from, rc, rule, qcli_esc(e.action, 10, tmp, sizeof(tmp)),
+		    size);
+		printf("%s\n", qcli_esc(e.subject != NULL ? e.subject : "-",
+		    Q_SUBJECT_WIDTH, subj, sizeof(subj)));
 		total += e.size;
 		qentry_free(&e);
 	}
@@ -367,11 +369,59 @@ print_headers(const struct qcli *q, const char *id)
 		if (len == 0 || total > Q_MAX_HEADERS)
 			break;
 		total += len;
-		printf("  %s\n", esc(line, 1000, out, sizeof(out)));
+		printf("  %s\n", qcli_esc(line, 1000, out, sizeof(out)));
 	}
 	if (f != NULL)
 		fclose(f);
 	free(path);
+}
+
+/* What the milter kept for review: subject, reply, hits, file names. */
+static void
+show_review(const struct qentry *e)
+{
+	char buf[1024], b2[1024];
+
+	printf("subject:    %s\n", qcli_esc(e->subject != NULL ? e->subject :
+	    "-", 200, buf, sizeof(buf)));
+	printf("decided by: %s\n", qcli_esc(e->decided_by, 80, buf,
+	    sizeof(buf)));
+	printf("reply:      %s\n", qcli_esc(e->reply != NULL ? e->reply :
+	    "-", 300, buf, sizeof(buf)));
+	if (e->nhits > 0)
+		printf("hits:\n");
+	for (size_t i = 0; i < e->nhits; i++) {
+		const struct qentry_hit *h = &e->hits[i];
+
+		printf("  %-28s %-10s", qcli_esc(h->rule, 80, buf,
+		    sizeof(buf)), qcli_esc(h->action, 16, b2, sizeof(b2)));
+		if (h->part >= 0)
+			printf(" part %lld", (long long)h->part);
+		if (h->filename != NULL)
+			printf(" file %s", qcli_esc(h->filename, 200, buf,
+			    sizeof(buf)));
+		if (h->detail != NULL)
+			printf(" (%s)", qcli_esc(h->detail, 200, buf,
+			    sizeof(buf)));
+		printf("\n");
+	}
+	if (e->nfiles > 0)
+		printf("files:      PART  NAME (TYPE)\n");
+	for (size_t i = 0; i < e->nfiles; i++) {
+		const struct qentry_file *f = &e->files[i];
+
+		printf("            %4lld  %s", (long long)f->part,
+		    qcli_esc(f->name, 300, buf, sizeof(buf)));
+		if (f->type != NULL)
+			printf(" (%s)", qcli_esc(f->type, 80, buf,
+			    sizeof(buf)));
+		if (f->reading != NULL)
+			printf(" [reading %s]", qcli_esc(f->reading, 40, buf,
+			    sizeof(buf)));
+		printf("\n");
+	}
+	printf("extract:    msgsec quarantine extract %s --part N -o FILE"
+	    "  (or --raw -o FILE: the message as received)\n", e->id);
 }
 
 static int
@@ -381,40 +431,44 @@ q_show(struct qcli *q)
 	char *err = NULL, buf[512], when[32];
 
 	if (qentry_load(q->qdir, q->id, &e, &err) < 0) {
-		q_err(q, "%s", err);
+		qcli_err(q, "%s", err);
 		free(err);
 		return 1;
 	}
-	fmt_time(e.received, when, sizeof(when));
+	qcli_fmt_time(e.received, when, sizeof(when));
 	printf("id:         %s\n", e.id);
 	printf("received:   %s UTC\n", when);
-	printf("queue id:   %s\n", esc(e.queue_id, 64, buf, sizeof(buf)));
-	printf("from:       %s\n", esc(e.mail_from != NULL &&
+	printf("queue id:   %s\n", qcli_esc(e.queue_id, 64, buf, sizeof(buf)));
+	printf("from:       %s\n", qcli_esc(e.mail_from != NULL &&
 	    e.mail_from[0] != '\0' ? e.mail_from : "<>", 200, buf,
 	    sizeof(buf)));
 	for (size_t i = 0; i < e.nrcpts; i++)
 		printf("%s %s\n", i == 0 ? "to:        " : "           ",
-		    esc(e.rcpts[i], 200, buf, sizeof(buf)));
-	printf("client:     %s\n", esc(e.client_ip, 64, buf, sizeof(buf)));
-	printf("direction:  %s\n", esc(e.direction, 32, buf, sizeof(buf)));
-	printf("agency:     %s\n", esc(e.agency, 32, buf, sizeof(buf)));
-	printf("action:     %s\n", esc(e.action, 32, buf, sizeof(buf)));
+		    qcli_esc(e.rcpts[i], 200, buf, sizeof(buf)));
+	for (size_t i = 0; i < e.nheld_for; i++)
+		printf("%s %s\n", i == 0 ? "held for:  " : "           ",
+		    qcli_esc(e.held_for[i], 200, buf, sizeof(buf)));
+	printf("client:     %s\n", qcli_esc(e.client_ip, 64, buf, sizeof(buf)));
+	printf("direction:  %s\n", qcli_esc(e.direction, 32, buf, sizeof(buf)));
+	printf("agency:     %s\n", qcli_esc(e.agency, 32, buf, sizeof(buf)));
+	printf("action:     %s\n", qcli_esc(e.action, 32, buf, sizeof(buf)));
 	printf("rules:     ");
 	for (size_t i = 0; i < e.nrules; i++)
-		printf("%s%s", i == 0 ? " " : ", ", esc(e.rules[i], 80, buf,
+		printf("%s%s", i == 0 ? " " : ", ", qcli_esc(e.rules[i], 80, buf,
 		    sizeof(buf)));
 	printf("%s\n", e.nrules == 0 ? " -" : "");
 	printf("size:       %llu bytes\n", (unsigned long long)e.size);
+	show_review(&e);
 	printf("history:\n");
 	for (size_t i = 0; i < e.nhistory; i++) {
 		const struct qentry_event *h = &e.history[i];
 		char by[128], act[64];
 
-		fmt_time(h->on, when, sizeof(when));
-		printf("  %s  %s: %s", when, esc(h->by, 80, by, sizeof(by)),
-		    esc(h->action, 40, act, sizeof(act)));
+		qcli_fmt_time(h->on, when, sizeof(when));
+		printf("  %s  %s: %s", when, qcli_esc(h->by, 80, by, sizeof(by)),
+		    qcli_esc(h->action, 40, act, sizeof(act)));
 		if (h->reason != NULL)
-			printf(": %s", esc(h->reason, 200, buf, sizeof(buf)));
+			printf(": %s", qcli_esc(h->reason, 200, buf, sizeof(buf)));
 		printf("\n");
 	}
 	if (q->headers)
@@ -424,6 +478,17 @@ q_show(struct qcli *q)
 }
 
 /* ------------------------------------------------------------ records */
+
+bool
+qcli_blank(const char *s)
+{
+	if (s == NULL)
+		return true;
+	for (; *s != '\0'; s++)
+		if (*s != ' ' && *s != '\t')
+			return false;
+	return true;
+}
 
 /* The event (meta history) and the audit line for one action. */
 static void
@@ -453,6 +518,14 @@ q_event(const struct qcli *q, const struct qentry *e, const char *action,
 	json_string(&w, action);
 	json_key(&w, "reason");
 	json_string(&w, q->reason);
+	if (strcmp(action, "released") == 0 && !qcli_blank(q->approved_by)) {
+		json_key(&w, "approved_by");
+		json_string(&w, q->approved_by);
+	}
+	if (strcmp(action, "released") == 0 && q->force) {
+		json_key(&w, "forced");
+		json_bool(&w, true);
+	}
 	if (to != NULL) {
 		json_key(&w, "to");
 		json_array_begin(&w);
@@ -482,8 +555,8 @@ q_event(const struct qcli *q, const struct qentry *e, const char *action,
 }
 
 /* Audit line (always) and meta history (when keep_meta). */
-static int
-q_record(struct qcli *q, const struct qentry *e, const char *action,
+int
+qcli_record(struct qcli *q, const struct qentry *e, const char *action,
     char **const to, size_t nto, bool keep_meta)
 {
 	struct buf line, ev;
@@ -492,7 +565,7 @@ q_record(struct qcli *q, const struct qentry *e, const char *action,
 
 	q_event(q, e, action, to, nto, true, &line);
 	if (qentry_audit(q->qdir, line.data, &err) < 0) {
-		q_err(q, "%s; nothing done", err);
+		qcli_err(q, "%s; nothing done", err);
 		free(err);
 		buf_free(&line);
 		return -1;
@@ -501,7 +574,7 @@ q_record(struct qcli *q, const struct qentry *e, const char *action,
 	if (keep_meta) {
 		q_event(q, e, action, to, nto, false, &ev);
 		if (qentry_add_history(q->qdir, e, ev.data, &err) < 0) {
-			q_err(q, "warning: %s (the audit log has the record)",
+			qcli_err(q, "warning: %s (the audit log has the record)",
 			    err);
 			free(err);
 		}
@@ -510,252 +583,21 @@ q_record(struct qcli *q, const struct qentry *e, const char *action,
 	return rc;
 }
 
-static bool
-blank(const char *s)
-{
-	if (s == NULL)
-		return true;
-	for (; *s != '\0'; s++)
-		if (*s != ' ' && *s != '\t')
-			return false;
-	return true;
-}
-
 /* --by and --reason: both required for anything that changes the store. */
-static int
-need_who_why(const struct qcli *q)
+int
+qcli_need_who_why(const struct qcli *q)
 {
 	int bad = 0;
 
-	if (blank(q->by)) {
-		q_err(q, "missing --by (who does it: clause 5 keeps a record)");
+	if (qcli_blank(q->by)) {
+		qcli_err(q, "missing --by (who does it: clause 5 keeps a record)");
 		bad = 1;
 	}
-	if (blank(q->reason)) {
-		q_err(q, "missing --reason (why: clause 5 keeps a record)");
+	if (qcli_blank(q->reason)) {
+		qcli_err(q, "missing --reason (why: clause 5 keeps a record)");
 		bad = 1;
 	}
 	return bad;
-}
-
-/* ------------------------------------------------------------ release */
-
-static bool
-addr_is_safe(const char *a)
-{
-	if (a[0] == '-')
-		return false;
-	for (const char *p = a; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == ' ')
-			return false;
-	return true;
-}
-
-/* Run sendmail with the pass header and the message on its stdin. */
-static int
-q_sendmail(struct qcli *q, const struct qentry *e, char **to, size_t nto,
-    const char *token, char **error_r)
-{
-	char *path = mem_printf("%s/%s/message.eml", q->qdir, e->id), *msg;
-	const char *sender = e->mail_from != NULL && e->mail_from[0] != '\0' ?
-	    e->mail_from : "<>";
-	char **argv = mem_calloc(nto + 7, sizeof(*argv));
-	size_t len, k = 0;
-	char *hdr;
-	int pfd[2], status;
-	pid_t pid;
-	bool crlf;
-	void (*old)(int);
-
-	msg = lockfile_read(path, SIZE_MAX / 2, &len, error_r);
-	free(path);
-	if (msg == NULL) {
-		free(argv);
-		return -1;
-	}
-	{
-		const char *nl = memchr(msg, '\n', len);
-
-		crlf = nl != NULL && nl > msg && nl[-1] == '\r';
-	}
-	hdr = mem_printf("%s: %s%s", RELEASE_HEADER, token, crlf ? "\r\n" :
-	    "\n");
-	argv[k++] = q->conf.quarantine_sendmail;
-	argv[k++] = (char *)(uintptr_t)"-i";
-	argv[k++] = (char *)(uintptr_t)"-f";
-	argv[k++] = (char *)(uintptr_t)sender;
-	argv[k++] = (char *)(uintptr_t)"--";
-	for (size_t i = 0; i < nto; i++)
-		argv[k++] = to[i];
-	argv[k] = NULL;
-	if (pipe2(pfd, O_CLOEXEC) < 0) {
-		*error_r = mem_printf("pipe: %s", strerror(errno));
-		goto fail;
-	}
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0) {
-		*error_r = mem_printf("fork: %s", strerror(errno));
-		close(pfd[0]);
-		close(pfd[1]);
-		goto fail;
-	}
-	if (pid == 0) {
-		if (dup2(pfd[0], STDIN_FILENO) < 0)
-			_exit(127);
-		execv(argv[0], argv);
-		fprintf(stderr, "msgsec: cannot run %s: %s\n", argv[0],
-		    strerror(errno));
-		_exit(127);
-	}
-	close(pfd[0]);
-	old = signal(SIGPIPE, SIG_IGN);
-	{
-		const char *parts[2] = { hdr, msg };
-		size_t lens[2] = { strlen(hdr), len };
-
-		for (int i = 0; i < 2; i++) {
-			const char *p = parts[i];
-			size_t left = lens[i];
-
-			while (left > 0) {
-				ssize_t n = write(pfd[1], p, left);
-
-				if (n < 0 && errno == EINTR)
-					continue;
-				if (n <= 0)
-					break;
-				p += n;
-				left -= (size_t)n;
-			}
-		}
-	}
-	close(pfd[1]);
-	signal(SIGPIPE, old);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR) {
-			status = -1;
-			break;
-		}
-	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		*error_r = mem_printf("%s failed (%s %d)", argv[0],
-		    status != -1 && WIFSIGNALED(status) ? "signal" :
-		    "exit status", status == -1 ? -1 : WIFSIGNALED(status) ?
-		    WTERMSIG(status) : WEXITSTATUS(status));
-		goto fail;
-	}
-	free(hdr);
-	free(msg);
-	free(argv);
-	return 0;
-fail:
-	free(hdr);
-	free(msg);
-	free(argv);
-	return -1;
-}
-
-/* Split a comma-separated list. */
-static char **
-split(const char *csv, size_t *n)
-{
-	char *copy = mem_strdup(csv), *p = copy, **v = NULL;
-
-	*n = 0;
-	while (p != NULL) {
-		char *comma = strchr(p, ',');
-		struct span s;
-
-		if (comma != NULL)
-			*comma = '\0';
-		s = span_trim(span_from_cstr(p));
-		if (s.len > 0) {
-			v = mem_reallocarray(v, *n + 1, sizeof(*v));
-			v[(*n)++] = mem_strndup(s.p, s.len);
-		}
-		p = comma != NULL ? comma + 1 : NULL;
-	}
-	free(copy);
-	return v;
-}
-
-static void
-free_split(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-static int
-q_release(struct qcli *q)
-{
-	struct qentry e;
-	char token[RELEASE_TOKEN_LEN + 1], *err = NULL, **to = NULL;
-	size_t nto = 0;
-	int lock, rc = 1;
-
-	if (need_who_why(q))
-		return 1;
-	lock = lockfile_lock(q->qdir, QENTRY_LOCK, &err);
-	if (lock < 0) {
-		q_err(q, "%s", err);
-		free(err);
-		return 1;
-	}
-	if (qentry_load(q->qdir, q->id, &e, &err) < 0) {
-		q_err(q, "%s", err);
-		free(err);
-		lockfile_unlock(&lock);
-		return 1;
-	}
-	if (q->to != NULL) {
-		to = split(q->to, &nto);
-	} else {
-		to = mem_calloc(e.nrcpts + 1, sizeof(*to));
-		for (size_t i = 0; i < e.nrcpts; i++)
-			to[nto++] = mem_strdup(e.rcpts[i]);
-	}
-	if (nto == 0) {
-		q_err(q, "%s has no recipients; give --to ADDR", e.id);
-		goto out;
-	}
-	for (size_t i = 0; i < nto; i++) {
-		if (!addr_is_safe(to[i])) {
-			q_err(q, "refusing recipient '%s' (starts with '-' or "
-			    "holds spaces or control characters)", to[i]);
-			goto out;
-		}
-	}
-	if (e.mail_from != NULL && !addr_is_safe(e.mail_from)) {
-		q_err(q, "refusing sender '%s' (starts with '-' or holds "
-		    "spaces or control characters)", e.mail_from);
-		goto out;
-	}
-	if (release_create(q->qdir, e.id, token, &err) < 0) {
-		q_err(q, "%s", err);
-		goto out;
-	}
-	if (q_sendmail(q, &e, to, nto, token, &err) < 0) {
-		release_cancel(q->qdir, token);
-		q_err(q, "%s; %s was not released", err, e.id);
-		goto out;
-	}
-	if (q_record(q, &e, "released", to, nto, true) < 0)
-		goto out;
-	printf("released %s to ", e.id);
-	for (size_t i = 0; i < nto; i++)
-		printf("%s%s", i == 0 ? "" : ", ", to[i]);
-	printf(" through %s (one-time pass; the entry stays in the store)\n",
-	    q->conf.quarantine_sendmail);
-	rc = 0;
-out:
-	free(err);
-	free_split(to, nto);
-	qentry_free(&e);
-	lockfile_unlock(&lock);
-	return rc;
 }
 
 /* ------------------------------------------------------------ delete */
@@ -765,10 +607,10 @@ remove_entry(struct qcli *q, const struct qentry *e, const char *action)
 {
 	char *err = NULL;
 
-	if (q_record(q, e, action, NULL, 0, false) < 0)
+	if (qcli_record(q, e, action, NULL, 0, false) < 0)
 		return -1;
 	if (qentry_remove(q->qdir, e->id, &err) < 0) {
-		q_err(q, "%s", err);
+		qcli_err(q, "%s", err);
 		free(err);
 		return -1;
 	}
@@ -782,16 +624,16 @@ q_delete(struct qcli *q)
 	char *err = NULL;
 	int lock, rc = 1;
 
-	if (need_who_why(q))
+	if (qcli_need_who_why(q))
 		return 1;
 	lock = lockfile_lock(q->qdir, QENTRY_LOCK, &err);
 	if (lock < 0) {
-		q_err(q, "%s", err);
+		qcli_err(q, "%s", err);
 		free(err);
 		return 1;
 	}
 	if (qentry_load(q->qdir, q->id, &e, &err) < 0) {
-		q_err(q, "%s", err);
+		qcli_err(q, "%s", err);
 		free(err);
 	} else {
 		if (remove_entry(q, &e, "deleted") == 0) {
@@ -817,23 +659,23 @@ q_purge(struct qcli *q)
 	int lock, rc = 0;
 
 	if ((q->older == NULL) == !q->retention) {
-		q_err(q, "give one of --older-than DAYS or --retention "
+		qcli_err(q, "give one of --older-than DAYS or --retention "
 		    "(quarantine.retention_days)");
 		return 1;
 	}
 	if (q->older != NULL && str_to_u64_cstr(q->older, 1, 365000,
 	    &days) < 0) {
-		q_err(q, "--older-than: expected a number of days (1 to "
+		qcli_err(q, "--older-than: expected a number of days (1 to "
 		    "365000), not '%s'", q->older);
 		return 1;
 	}
 	if (q->retention)
 		days = q->conf.quarantine_retention_days;
-	if (blank(q->by)) {
-		q_err(q, "missing --by (who does it: clause 5 keeps a record)");
+	if (qcli_blank(q->by)) {
+		qcli_err(q, "missing --by (who does it: clause 5 keeps a record)");
 		return 1;
 	}
-	if (blank(q->reason)) {
+	if (qcli_blank(q->reason)) {
 		reason = mem_printf("retention: older than %llu days",
 		    (unsigned long long)days);
 		free(q->reason);
@@ -842,12 +684,12 @@ q_purge(struct qcli *q)
 	cutoff = (int64_t)q->now - (int64_t)days * 86400;
 	lock = lockfile_lock(q->qdir, QENTRY_LOCK, &err);
 	if (lock < 0) {
-		q_err(q, "%s", err);
+		qcli_err(q, "%s", err);
 		free(err);
 		return 1;
 	}
 	if (qentry_list(q->qdir, &ids, &n, &err) < 0) {
-		q_err(q, "%s", err);
+		qcli_err(q, "%s", err);
 		free(err);
 		lockfile_unlock(&lock);
 		return 1;
@@ -857,7 +699,7 @@ q_purge(struct qcli *q)
 		char when[32];
 
 		if (qentry_load(q->qdir, ids[i], &e, &err) < 0) {
-			q_err(q, "warning: %s (kept)", err);
+			qcli_err(q, "warning: %s (kept)", err);
 			free(err);
 			err = NULL;
 			continue;
@@ -866,7 +708,7 @@ q_purge(struct qcli *q)
 			qentry_free(&e);
 			continue;
 		}
-		fmt_time(e.received, when, sizeof(when));
+		qcli_fmt_time(e.received, when, sizeof(when));
 		if (q->dry_run) {
 			printf("would purge %s (received %s)\n", e.id, when);
 			count++;
@@ -896,7 +738,8 @@ cmd_quarantine(int argc, char **argv)
 	} subs[] = {
 		{ "list", q_list, false },
 		{ "show", q_show, true },
-		{ "release", q_release, true },
+		{ "release", qrelease_run, true },
+		{ "extract", qextract_run, true },
 		{ "delete", q_delete, true },
 		{ "purge", q_purge, false },
 	};
@@ -924,7 +767,7 @@ cmd_quarantine(int argc, char **argv)
 		q.prog = prog;
 		rc = q_args(&q, argc - 1, argv + 1, subs[i].id);
 		if (rc == 0 && subs[i].id && q.id == NULL) {
-			q_err(&q, "which entry? (msgsec quarantine %s ID)",
+			qcli_err(&q, "which entry? (msgsec quarantine %s ID)",
 			    subs[i].name);
 			rc = 2;
 		}
@@ -935,7 +778,7 @@ cmd_quarantine(int argc, char **argv)
 		q_free(&q);
 		return rc;
 	}
-	q_err(&q, "unknown subcommand '%s'", argv[1]);
+	qcli_err(&q, "unknown subcommand '%s'", argv[1]);
 	q_usage(stderr);
 	return 2;
 }

@@ -22,68 +22,47 @@
 #include "alertfilter.h"
 #include "alertscan.h"
 #include "alertsum.h"
+#include "clause.h"
 #include "cli.h"
 #include "date.h"
 #include "logfiles.h"
 #include "mem.h"
 #include "policy.h"
 #include "qstats.h"
+#include "report.h"
 #include "svg.h"
 
 #define REPORT_MAX (64u << 20)	/* the page, all charts included */
 #define REPORT_DAYS_MAX 400	/* days drawn in the per-day chart */
 #define EXPIRING_DAYS 30
 
-struct report {
-	struct cli_common common;
-	struct alert_filter filter;
-	const char *html;
-	const char **logs;
-	size_t nlogs;
-	const char *title;
-	int32_t today;
-	size_t top;
-	struct alertsum sum;
-	uint64_t lines, malformed;
-	int errors;
-	struct buf b;
-};
 
+/* Chart colours by clause (Okabe and Ito); the titles are clause.c's. */
 static const struct {
-	const char *clause, *what, *colour;
-} clause_info[] = {
-	{ "1.1", "Viruses and dangerous files", "#0072B2" },
-	{ "1.2", "Spam content", "#E69F00" },
-	{ "1.3", "Message syntax (RFC 5322)", "#009E73" },
-	{ "1.4", "Message segmentation", "#CC79A7" },
-	{ "2", "Agency content filtering", "#000000" },
-	{ "3.1", "Private e-mail", "#D55E00" },
-	{ "3.2", "Public instant messaging", "#56B4E9" },
-	{ "3.3", "Monitoring", "#F0E442" },
-	{ "3.4", "Disconnection", "#000000" },
-	{ "4", "Exceptions", "#000000" },
-	{ "5", "Public records", "#000000" },
+	const char *clause, *colour;
+} clause_colours[] = {
+	{ "1.1", "#0072B2" },
+	{ "1.2", "#E69F00" },
+	{ "1.3", "#009E73" },
+	{ "1.4", "#CC79A7" },
+	{ "2", "#000000" },
+	{ "3.1", "#D55E00" },
+	{ "3.2", "#56B4E9" },
+	{ "3.3", "#F0E442" },
+	{ "3.4", "#000000" },
+	{ "4", "#000000" },
+	{ "5", "#000000" },
 };
 
 #define OTHER_COLOUR "#999999"
 
 static const char *
-clause_what(const char *c)
-{
-	for (size_t i = 0; i < sizeof(clause_info) / sizeof(clause_info[0]);
-	    i++)
-		if (strcmp(c, clause_info[i].clause) == 0)
-			return clause_info[i].what;
-	return "Other";
-}
-
-static const char *
 clause_colour(const char *c)
 {
-	for (size_t i = 0; i < sizeof(clause_info) / sizeof(clause_info[0]);
-	    i++)
-		if (strcmp(c, clause_info[i].clause) == 0)
-			return clause_info[i].colour;
+	for (size_t i = 0;
+	    i < sizeof(clause_colours) / sizeof(clause_colours[0]); i++)
+		if (strcmp(c, clause_colours[i].clause) == 0)
+			return clause_colours[i].colour;
 	return OTHER_COLOUR;
 }
 
@@ -124,7 +103,8 @@ static const char CSS[] =
     "border-radius:10px;padding:18px 22px;margin:16px 0}\n"
     ".cols{display:grid;grid-template-columns:1fr 1fr;gap:16px}\n"
     ".cols .panel{margin:0}\n"
-    ".cards{display:grid;grid-template-columns:repeat(5,1fr);gap:12px;"
+    ".cards{display:grid;grid-template-columns:repeat(auto-fit,"
+    "minmax(150px,1fr));gap:12px;"
     "margin:20px 0 4px}\n"
     ".card{background:var(--panel);border:1px solid var(--line);"
     "border-radius:10px;padding:12px 16px}\n"
@@ -156,10 +136,17 @@ static const char CSS[] =
     "footer{color:var(--muted);font-size:12px;margin-top:24px}\n"
     "@media (max-width:800px){.cols{grid-template-columns:1fr}"
     ".cards{grid-template-columns:repeat(2,1fr)}}\n"
-    "@media print{body{background:#fff}.panel,.card{break-inside:avoid}}\n";
+    "@page{size:A4;margin:12mm}\n"
+    "@media print{body{background:#fff;font-size:12px}"
+    "main{max-width:none;padding:0}"
+    ".cols{grid-template-columns:1fr}"
+    ".panel,.card,tr,footer{break-inside:avoid}"
+    "table{font-size:11px}td,th{padding:3px 5px}"
+    "code{font-size:11px;overflow-wrap:anywhere}}\n"
+    "td code{overflow-wrap:anywhere}\n";
 
-static void
-num_text(uint64_t v, char *out, size_t len)
+void
+report_num(uint64_t v, char *out, size_t len)
 {
 	char d[32];
 	int n = snprintf(d, sizeof(d), "%llu", (unsigned long long)v);
@@ -208,8 +195,11 @@ read_logs(struct report *rp, char **paths, size_t n)
 				rp->malformed++;
 				continue;
 			}
-			if (alert_filter_match(&rp->filter, &rec, t))
-				alertsum_add(&rp->sum, &rec, t);
+			if (!alert_filter_match(&rp->filter, &rec, t))
+				continue;
+			alertsum_add(&rp->sum, &rec, t);
+			if (ascan_eq(&rec.f[AF_EVENT_TYPE], "release"))
+				report_add_release(rp, &rec, t);
 		}
 		if (rc < 0) {
 			fprintf(stderr, "msgsec report: %s\n", error);
@@ -223,8 +213,8 @@ read_logs(struct report *rp, char **paths, size_t n)
 
 /* ---------------------------------------------------------------- sections */
 
-static void
-card(struct buf *b, const char *num, const char *label)
+void
+report_card(struct buf *b, const char *num, const char *label)
 {
 	buf_append_cstr(b, "<div class=\"card\"><div class=\"num\">");
 	html_escape(b, num, 40);
@@ -292,12 +282,12 @@ per_day(struct report *rp)
 	for (size_t s = 0; s < nc; s++) {
 		char num[32];
 
-		num_text(clauses[s].count, num, sizeof(num));
+		report_num(clauses[s].count, num, sizeof(num));
 		buf_printf(b, "<li><span class=\"sw\" style=\"background:%s\">"
 		    "</span><b>", sc[s]);
 		html_escape(b, sn[s], 16);
 		buf_append_cstr(b, "</b> ");
-		html_escape(b, clause_what(sn[s]), 0);
+		html_escape(b, clause_title(sn[s]), 0);
 		buf_printf(b, " <span class=\"muted\">%s</span></li>\n", num);
 	}
 	buf_append_cstr(b, "</ul></section>\n");
@@ -349,11 +339,12 @@ top_panel(struct report *rp, enum alertsum_table t, const char *title,
 	free(v);
 }
 
-static void
-scope_text(struct buf *b, const struct exception *e)
+void
+report_scope(struct buf *b, const struct exception *e)
 {
+	buf_append_cstr(b, "rules ");
 	if (e->nrule_globs == 0) {
-		buf_append_cstr(b, "all rules");
+		buf_append_cstr(b, "(all)");
 	} else {
 		for (size_t i = 0; i < e->nrule_globs && i < 6; i++) {
 			buf_append_cstr(b, i > 0 ? ", <code>" : "<code>");
@@ -364,10 +355,9 @@ scope_text(struct buf *b, const struct exception *e)
 			buf_printf(b, " +%zu", e->nrule_globs - 6);
 	}
 	if (e->nusers > 0)
-		buf_printf(b, "; %zu user%s", e->nusers,
-		    e->nusers == 1 ? "" : "s");
+		buf_printf(b, "; users: %zu", e->nusers);
 	if (e->hosts != NULL)
-		buf_printf(b, "; %zu host prefix%s", cidrset_count(e->hosts),
+		buf_printf(b, "; hosts: %zu prefix%s", cidrset_count(e->hosts),
 		    cidrset_count(e->hosts) == 1 ? "" : "es");
 }
 
@@ -398,7 +388,7 @@ exception_table(struct report *rp, const struct policy *p, bool soon_only)
 		buf_append_cstr(b, "</code></td><td>");
 		html_escape(b, e->agency_id != NULL ? e->agency_id : "", 40);
 		buf_append_cstr(b, "</td><td>");
-		scope_text(b, e);
+		report_scope(b, e);
 		buf_printf(b, "</td><td>%s</td><td>%s</td><td class=\"n\">",
 		    from, until);
 		if (left <= EXPIRING_DAYS)
@@ -463,7 +453,7 @@ quarantine(struct report *rp, const struct policy *p)
 		rp->errors++;
 		return;
 	}
-	num_text(q.messages, num, sizeof(num));
+	report_num(q.messages, num, sizeof(num));
 	svg_bytes(q.bytes, bytes, sizeof(bytes));
 	buf_printf(b, "<p><b>%s</b> message%s, <b>%s</b>", num,
 	    q.messages == 1 ? "" : "s", bytes);
@@ -484,7 +474,7 @@ quarantine(struct report *rp, const struct policy *p)
 	    "</th><th class=\"n\">Bytes</th></tr></thead><tbody>\n");
 	v = counter_sorted(q.by_rule, false, &n);
 	for (size_t i = 0; i < n; i++) {
-		num_text(v[i].count, num, sizeof(num));
+		report_num(v[i].count, num, sizeof(num));
 		svg_bytes(v[i].bytes, bytes, sizeof(bytes));
 		buf_append_cstr(b, "<tr><td><code>");
 		html_escape(b, v[i].key, 60);
@@ -497,7 +487,7 @@ quarantine(struct report *rp, const struct policy *p)
 	    "<th class=\"n\">Bytes</th></tr></thead><tbody>\n");
 	v = counter_sorted(q.by_action, false, &n);
 	for (size_t i = 0; i < n; i++) {
-		num_text(v[i].count, num, sizeof(num));
+		report_num(v[i].count, num, sizeof(num));
 		svg_bytes(v[i].bytes, bytes, sizeof(bytes));
 		buf_append_cstr(b, "<tr><td>");
 		html_escape(b, v[i].key, 40);
@@ -505,7 +495,9 @@ quarantine(struct report *rp, const struct policy *p)
 		    "<td class=\"n\">%s</td></tr>\n", num, bytes);
 	}
 	free(v);
-	buf_append_cstr(b, "</tbody></table></div></div></section>\n");
+	buf_append_cstr(b, "</tbody></table></div></div>\n");
+	report_quarantine_ids(rp, p);
+	buf_append_cstr(b, "</section>\n");
 	qstats_free(&q);
 }
 
@@ -544,12 +536,32 @@ page(struct report *rp, const struct policy *p)
 	    "configuration <code>", day);
 	html_escape(b, p->config.file, 120);
 	buf_append_cstr(b, "</code></p></header>\n<div class=\"cards\">\n");
-	num_text(rp->sum.total, num, sizeof(num));
-	card(b, num, "alerts");
-	num_text(counter_size(rp->sum.t[SUM_DAY]), num, sizeof(num));
-	card(b, num, "days with alerts");
-	num_text(counter_size(rp->sum.t[SUM_RULE]), num, sizeof(num));
-	card(b, num, "rules that fired");
+	if (rp->sum.seen > 0) {
+		char bytes[32], label[64];
+
+		report_num(rp->sum.seen, num, sizeof(num));
+		svg_bytes(rp->sum.seen_bytes, bytes, sizeof(bytes));
+		(void)snprintf(label, sizeof(label), "messages judged (%s)",
+		    bytes);
+		report_card(b, num, label);
+	}
+	{
+		bool exact;
+		char label[64];
+		uint64_t m = alertsum_messages(&rp->sum, &exact);
+
+		report_num(rp->sum.mail_hits, num, sizeof(num));
+		(void)snprintf(label, sizeof(label), "mail hits, in %s%llu "
+		    "messages", exact ? "" : "at least ",
+		    (unsigned long long)m);
+		report_card(b, num, label);
+	}
+	report_num(rp->sum.total, num, sizeof(num));
+	report_card(b, num, "alerts");
+	report_num(counter_size(rp->sum.t[SUM_DAY]), num, sizeof(num));
+	report_card(b, num, "days with alerts");
+	report_num(counter_size(rp->sum.t[SUM_RULE]), num, sizeof(num));
+	report_card(b, num, "rules that fired");
 	{
 		uint64_t excepted = 0;
 		size_t n;
@@ -559,12 +571,13 @@ page(struct report *rp, const struct policy *p)
 		for (size_t i = 0; i < n; i++)
 			excepted += v[i].count;
 		free(v);
-		num_text(excepted, num, sizeof(num));
-		card(b, num, "alerts downgraded by an exception");
+		report_num(excepted, num, sizeof(num));
+		report_card(b, num, "alerts downgraded by an exception");
 	}
-	num_text(in_force, num, sizeof(num));
-	card(b, num, "exceptions in force");
+	report_num(in_force, num, sizeof(num));
+	report_card(b, num, "exceptions in force");
 	buf_append_cstr(b, "</div>\n");
+	report_mail(rp);
 	per_day(rp);
 	buf_append_cstr(b, "<div class=\"cols\">\n");
 	top_panel(rp, SUM_RULE, "Top rules", NULL);
@@ -572,19 +585,26 @@ page(struct report *rp, const struct policy *p)
 	top_panel(rp, SUM_HOST, "Top hosts", NULL);
 	top_panel(rp, SUM_SERVICE, "Top services", NULL);
 	buf_append_cstr(b, "</div>\n");
+	report_health(rp);
+	report_releases(rp);
 	exceptions(rp, p);
+	report_pending(rp, p);
 	quarantine(rp, p);
 	buf_printf(b, "<footer>Written by msgsec report on %s from ", day);
-	num_text(rp->lines, num, sizeof(num));
+	report_num(rp->lines, num, sizeof(num));
 	buf_printf(b, "%s log lines", num);
 	if (rp->malformed > 0) {
-		num_text(rp->malformed, num, sizeof(num));
+		report_num(rp->malformed, num, sizeof(num));
 		buf_printf(b, " (%s malformed, skipped)", num);
 	}
-	buf_append_cstr(b, ". Clauses: 1.1 viruses and dangerous files, 1.2 "
-	    "spam, 1.3 syntax, 1.4 segmentation, 3.1 private e-mail, 3.2 "
-	    "public IM, 4 exceptions, 5 public records.</footer>\n</main>\n"
-	    "</body>\n</html>\n");
+	buf_append_cstr(b, ". Clauses:");
+	for (const struct clause *c = clause_table(); c->id != NULL; c++) {
+		buf_printf(b, "%s <span class=\"clause\">%s ",
+		    c == clause_table() ? "" : ",", c->id);
+		html_escape(b, c->title, 0);
+		buf_append_cstr(b, "</span>");
+	}
+	buf_append_cstr(b, ".</footer>\n</main>\n</body>\n</html>\n");
 }
 
 /* ---------------------------------------------------------------- output */
@@ -754,6 +774,7 @@ cmd_report(int argc, char **argv)
 		logfiles_rotated(p->config.alert_file, &paths, &npaths);
 	}
 	alertsum_init(&rp.sum);
+	rp.filter.keep_messages = true;	/* the mail volume */
 	read_logs(&rp, paths, npaths);
 	buf_init(&rp.b, REPORT_MAX);
 	page(&rp, p);
@@ -774,6 +795,7 @@ cmd_report(int argc, char **argv)
 		rc = 1;
 	buf_free(&rp.b);
 	alertsum_free(&rp.sum);
+	report_releases_free(&rp);
 	for (size_t i = 0; i < npaths; i++)
 		free(paths[i]);
 	free(paths);

@@ -1,5 +1,14 @@
 /*
- * msgsec.c - the admin command's entry point: dispatch to subcommands.
+ * msgsec.c - the admin command's entry point: the common options before
+ * the subcommand, the configuration search (confpath.h), the options'
+ * long forms, and the dispatch to subcommands.
+ *
+ * Every subcommand parses its own arguments; before it does, cli_args.c
+ * rewrites them with getopt_long(3) against the subcommand's table, so
+ * that --opt=value, --opt value, an unambiguous abbreviation and options
+ * before or after the subcommand all reach it as "--opt" "value", in the
+ * order given.  An option the table does not know is left to the
+ * subcommand, which refuses it with its own message.
  *
  * Exit codes: 0 success, 1 the thing checked is wrong (diagnostics
  * printed), 2 usage error.
@@ -7,27 +16,33 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "confpath.h"
 #include "mem.h"
 
 static void
 usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: msgsec COMMAND [options]\n"
+	    "usage: msgsec [-c FILE] [--set KEY=VALUE]... COMMAND [options]\n"
 	    "\n"
 	    "commands:\n"
 	    "  check      validate the configuration and everything it names\n"
 	    "  exception  file, review, list and expire exception requests "
 	    "(clause 4)\n"
 	    "  alerts     filter, follow and summarise the alert log\n"
-	    "  quarantine list, show, release, delete and purge held mail "
-	    "(clause 5)\n"
+	    "  quarantine list, show, extract, release, delete and purge "
+	    "held mail (clause 5)\n"
 	    "  report     write a self-contained HTML report\n"
 	    "\n"
-	    "common options:\n"
-	    "  -c FILE              configuration file (default %s)\n"
+	    "common options (before or after COMMAND; --opt=value works too):\n"
+	    "  -c, --config FILE    configuration file; without it "
+	    "$MSGSEC_CONFIG,\n"
+	    "                       then rules/msgsec.yaml of the checkout "
+	    "the program\n"
+	    "                       runs from, then %s\n"
 	    "  --set KEY=VALUE      override one setting (repeatable)\n"
 	    "  -h, --help           this text\n"
 	    "  --version            print the version\n",
@@ -77,19 +92,6 @@ cli_common_free(struct cli_common *c)
 int
 main(int argc, char **argv)
 {
-	if (argc < 2) {
-		usage(stderr);
-		return 2;
-	}
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
-	    strcmp(argv[1], "help") == 0) {
-		usage(stdout);
-		return 0;
-	}
-	if (strcmp(argv[1], "--version") == 0) {
-		printf("msgsec %s\n", MSGSEC_VERSION);
-		return 0;
-	}
 	static const struct {
 		const char *name;
 		int (*fn)(int, char **);
@@ -100,11 +102,45 @@ main(int argc, char **argv)
 		{ "quarantine", cmd_quarantine },
 		{ "report", cmd_report },
 	};
+	struct cli_argv av;
+	struct confpath cp;
+	int rc;
 
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (strcmp(argv[1], cmds[i].name) == 0)
-			return cmds[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "msgsec: unknown command '%s'\n", argv[1]);
+	rc = cli_args_lead(argc, argv, &av);
+	if (rc == 1) {
+		usage(stdout);
+		cli_args_free(&av);
+		return 0;
+	}
+	if (rc == 3) {
+		printf("msgsec %s\n", MSGSEC_VERSION);
+		cli_args_free(&av);
+		return 0;
+	}
+	if (rc != 0 || av.cmd == NULL) {
+		usage(stderr);
+		cli_args_free(&av);
+		return 2;
+	}
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (strcmp(av.cmd, cmds[i].name) != 0)
+			continue;
+		cli_args_rest(&av, argc, argv);
+		confpath_find(&cp, av.config, MSGSEC_DEFAULT_CONFIG);
+		if (av.config == NULL)
+			cli_args_push_config(&av, cp.path);
+		rc = cmds[i].fn(av.argc, av.argv);
+		/* -c FILE: the subcommand's own error names it. */
+		if (rc != 0 && !cp.found && av.config == NULL)
+			fprintf(stderr, "msgsec: no configuration file at %s "
+			    "(looked at: %s); give -c FILE or set "
+			    "MSGSEC_CONFIG\n", cp.path, cp.tried);
+		confpath_free(&cp);
+		cli_args_free(&av);
+		return rc;
+	}
+	fprintf(stderr, "msgsec: unknown command '%s'\n", av.cmd);
 	usage(stderr);
+	cli_args_free(&av);
 	return 2;
 }

@@ -38,7 +38,8 @@ run_case() {	# suite case-file
 		cd "$W/rules" || exit 1
 		export W top
 		FAKE_SENDMAIL=$top/tests/golden/quarantine/fake-sendmail.sh
-		export FAKE_SENDMAIL
+		FAKE_BIN=$top/tests/golden/quarantine/bin	# postsuper
+		export FAKE_SENDMAIL FAKE_BIN
 		msgsec() {
 			echo "\$ msgsec $*"
 			"$bin" "$@" -c msgsec.yaml 2>&1
@@ -70,6 +71,10 @@ run_case() {	# suite case-file
 		if [ -f state/quarantine/audit.jsonl ]; then
 			echo "audit.jsonl:"
 			cat state/quarantine/audit.jsonl
+		fi
+		if [ -f state/alerts.json ]; then
+			echo "alerts.json:"
+			cat state/alerts.json
 		fi
 		ls state/quarantine/.release 2>/dev/null |
 			sed 's/^[0-9a-f]\{32\}$/(one token)/' |

@@ -309,7 +309,7 @@ def main():
         rules = set()
         with open(os.path.join(w, "alerts.json")) as f:
             for line in f:
-                rules.add(json.loads(line)["rule"])
+                rules.add(json.loads(line).get("rule"))  # message lines have none
         want = {"attach.dangerous-extension", "spam.advance-fee",
                 "dep.outbound-confidential-marking", "test.discard", "test.strip"}
         report("alerts", want <= rules, "missing %s" % (want - rules))

@@ -4,7 +4,10 @@
 # drew: tests/report/check_png.py reads the screenshot and looks for the
 # per-day chart's clause colours stacked in columns and the top lists'
 # bars below it.  Also: the page is self-contained (no external scripts,
-# styles, fonts or images) and written atomically to a file.
+# styles, fonts or images) and written atomically to a file; the whole
+# page fits its screenshot, footer last (tests/report/check_fit.py); it
+# has the mail-volume, scanner-health, releases and pending-exception
+# sections; it prints.
 # The PNG is kept as $O/test-logs/report.png for a look.
 # Prints "ok NAME", "FAIL NAME" or "skip NAME why".
 set -u
@@ -83,4 +86,45 @@ else
 	sed 's/^/    /' "$tmp/check"
 fi
 sed 's/^/    /' "$tmp/check"
+
+# The whole page fits (issue 12): drawn on a window taller than the page,
+# it ends with its footer on the background, well above the bottom edge;
+# and it prints (A4, @page) without error.
+profile=$(mktemp -d)
+timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --disable-quic \
+	--no-first-run --disable-background-networking \
+	--disable-component-update --disable-sync \
+	--user-data-dir="$profile" --screenshot="$tmp/full.png" \
+	--window-size=1280,4000 "file://$w/report.html" >"$tmp/chromium.log" 2>&1
+rc=$?
+rm -rf "$profile"
+if [ "$rc" -ne 0 ] || [ ! -s "$tmp/full.png" ]; then
+	echo "FAIL report/page-fits: chromium exit $rc"
+elif /usr/bin/python3 tests/report/check_fit.py "$tmp/full.png" >"$tmp/fit" 2>&1; then
+	echo "ok report/page-fits"
+	cp "$tmp/full.png" "$O/test-logs/report-full.png"
+else
+	echo "FAIL report/page-fits"
+	sed 's/^/    /' "$tmp/fit"
+fi
+grep -q '<section class="panel" id="mail">' "$w/report.html" &&
+	grep -q 'id="health"' "$w/report.html" &&
+	grep -q 'id="releases"' "$w/report.html" &&
+	grep -q 'id="pending"' "$w/report.html" &&
+	grep -q 'msgsec quarantine show ID' "$w/report.html" &&
+	echo "ok report/sections" || echo "FAIL report/sections: a section is missing"
+profile=$(mktemp -d)
+timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --disable-quic \
+	--no-first-run --disable-background-networking \
+	--disable-component-update --disable-sync --no-pdf-header-footer \
+	--user-data-dir="$profile" --print-to-pdf="$tmp/report.pdf" \
+	"file://$w/report.html" >"$tmp/chromium.log" 2>&1
+rc=$?
+rm -rf "$profile"
+pages=$(grep -ao '/Count [0-9]*' "$tmp/report.pdf" 2>/dev/null | head -n 1 | cut -d' ' -f2)
+if [ "$rc" -eq 0 ] && [ -s "$tmp/report.pdf" ]; then
+	echo "ok report/prints ($pages A4 pages)"
+else
+	echo "FAIL report/prints: chromium exit $rc"
+fi
 exit 0

@@ -178,6 +178,39 @@ teardown(void **state)
 	return rc == 0 ? 0 : -1;
 }
 
+/* The review fields (issue 12): hits and files kept, wrong types skipped. */
+static void
+test_review_fields(void **state)
+{
+	static const char meta[] = "{\"subject\":\"Invoice\","
+	    "\"decided_by\":\"attach.x\",\"reply\":\"550 5.7.1 no\","
+	    "\"hits\":[{\"rule\":\"attach.x\",\"action\":\"reject\","
+	    "\"part\":2,\"filename\":\"js.zip/payload.js\"},7,{\"action\":"
+	    "\"log\"},{\"rule\":\"virus.found\",\"part\":-3,\"detail\":"
+	    "\"Eicar-Test\"}],\"files\":[{\"part\":2,\"name\":\"js.zip\","
+	    "\"type\":\"application/zip\"},{\"name\":5},{\"part\":\"2\","
+	    "\"name\":\"js.zip/payload.js\",\"reading\":\"last-param\"}]}";
+	struct qentry e;
+	char *err = NULL;
+
+	(void)state;
+	assert_int_equal(qentry_parse(&e, meta, strlen(meta), &err), 0);
+	assert_string_equal(e.subject, "Invoice");
+	assert_string_equal(e.decided_by, "attach.x");
+	assert_string_equal(e.reply, "550 5.7.1 no");
+	assert_int_equal(e.nhits, 2);
+	assert_string_equal(e.hits[0].filename, "js.zip/payload.js");
+	assert_int_equal(e.hits[0].part, 2);
+	assert_int_equal(e.hits[1].part, -1);
+	assert_string_equal(e.hits[1].detail, "Eicar-Test");
+	assert_null(e.hits[1].action);
+	assert_int_equal(e.nfiles, 2);
+	assert_string_equal(e.files[0].type, "application/zip");
+	assert_int_equal(e.files[1].part, -1);
+	assert_string_equal(e.files[1].reading, "last-param");
+	qentry_free(&e);
+}
+
 int
 main(void)
 {
@@ -185,6 +218,7 @@ main(void)
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_history_audit_remove),
+		cmocka_unit_test(test_review_fields),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,0 +1,55 @@
+/*
+ * qcli.h - what the `msgsec quarantine` subcommands share
+ * (cmd_quarantine.c: list, show, delete, purge; qrelease.c: release;
+ * qextract.c: extract).
+ */
+#ifndef MSGSEC_QCLI_H
+#define MSGSEC_QCLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "cli.h"
+#include "config.h"
+#include "qentry.h"
+
+struct qcli {
+	const char *prog;	/* "msgsec quarantine release" */
+	struct cli_common common;
+	struct config conf;
+	bool conf_loaded;
+	const char *qdir;	/* conf.quarantine_dir */
+	time_t now;		/* --now, or the clock */
+	const char *id;		/* the positional ID */
+	/* options */
+	char *since, *rule, *agency, *by, *reason, *older, *to;
+	char *approved_by, *part, *output;
+	bool headers, retention, dry_run, force, remove_held, raw;
+};
+
+/* "PROG: TEXT" on stderr. */
+void qcli_err(const struct qcli *q, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Is s NULL or only blanks? */
+bool qcli_blank(const char *s);
+/* --by and --reason both given?  1 (messages printed) when not. */
+int qcli_need_who_why(const struct qcli *q);
+/*
+ * Record action on e: one line in the audit log (always, first) and, when
+ * keep_meta, the event in e's meta.json history.  to[0..nto) are the
+ * recipients of a release.  0, or -1 (message printed; nothing done).
+ */
+int qcli_record(struct qcli *q, const struct qentry *e, const char *action,
+    char **const to, size_t nto, bool keep_meta);
+/* t as "YYYY-MM-DD HH:MM" (UTC) into buf. */
+void qcli_fmt_time(int64_t t, char *buf, size_t len);
+/* Untrusted text, escaped and cut to width bytes, into buf; returns buf. */
+const char *qcli_esc(const char *s, size_t width, char *buf, size_t len);
+
+/* The subcommands that live in their own files.  Return the exit code. */
+int qrelease_run(struct qcli *q);	/* qrelease.c */
+int qextract_run(struct qcli *q);	/* qextract.c */
+
+#endif

@@ -1,0 +1,1 @@
+alerts --event-type message L/review.json

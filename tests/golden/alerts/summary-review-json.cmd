@@ -1,0 +1,1 @@
+alerts summary --json L/review.json

@@ -1,0 +1,1 @@
+alerts summary L/review.json

@@ -1,0 +1,1 @@
+alerts --table --width 100 L/review.json

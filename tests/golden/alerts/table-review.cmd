@@ -1,0 +1,1 @@
+alerts --table L/review.json

@@ -278,6 +278,8 @@ message_record(const struct inspect *in, struct alert_log *log)
 	struct timespec ts = { in->now, 0 };
 	struct alert a;
 
+	if (in->real_clock)
+		clock_gettime(CLOCK_REALTIME, &ts);	/* as the hits' */
 	alert_begin(&a, &ts, "message");
 	if (in->env.has_client)
 		alert_add_ip(&a, "src_ip", &in->env.client);

@@ -854,6 +854,51 @@ engine_limits(const struct policy *p, struct scan_limits *l)
  * wait in wait_engine), so two engines never take memory at once.  On
  * failure keep the old one (concurrent) or none (blocking) and say why.
  */
+/*
+ * Scanner health for the office: a virus database whose newest file is
+ * older than clamav.max_age_days is an alert (rule scanner.database-old,
+ * event_type scanner), at most one a day, so `msgsec alerts` and the
+ * report show it apart from policy hits.
+ */
+static void
+check_database_age(const struct policy *p, time_t newest)
+{
+	static time_t last;	/* reload and poll threads: under the lock */
+	static pthread_mutex_t age_lock = PTHREAD_MUTEX_INITIALIZER;
+	uint64_t max = p->config.clamav_max_age_days;
+	struct timespec ts;
+	struct alert a;
+	uint64_t days;
+	char *detail;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (max == 0 || newest <= 0 || ts.tv_sec <= newest ||
+	    (uint64_t)(ts.tv_sec - newest) / 86400 <= max)
+		return;
+	days = (uint64_t)(ts.tv_sec - newest) / 86400;
+	pthread_mutex_lock(&age_lock);
+	if (last != 0 && ts.tv_sec - last < 86400) {
+		pthread_mutex_unlock(&age_lock);
+		return;
+	}
+	last = ts.tv_sec;
+	pthread_mutex_unlock(&age_lock);
+	detail = mem_printf("newest database file %llu days old "
+	    "(clamav.max_age_days %llu) in %s", (unsigned long long)days,
+	    (unsigned long long)max, p->config.clamav_database);
+	dlog(LOG_WARNING, "virus scanner: %s", detail);
+	alert_begin(&a, &ts, "scanner");
+	alert_add_str(&a, "rule", "scanner.database-old");
+	alert_add_str(&a, "policy", "1.1");
+	alert_add_str(&a, "action", "log");
+	alert_add_u64(&a, "age_days", days);
+	alert_add_str(&a, "detail", detail);
+	if (alerts != NULL && alert_log_write(alerts, &a) < 0)
+		dlog(LOG_WARNING, "could not write the scanner alert: %s",
+		    strerror(errno));
+	free(detail);
+}
+
 static void
 load_engine(const struct policy *p, bool hup)
 {
@@ -875,6 +920,7 @@ load_engine(const struct policy *p, bool hup)
 	engine_limits(p, &l);
 	stamp = scan_database_stamp(p->config.clamav_database, &l, &newest,
 	    &files);
+	check_database_age(p, newest);
 	pthread_mutex_lock(&engine_lock);
 	e = engine;
 	pthread_mutex_unlock(&engine_lock);

@@ -115,8 +115,9 @@ static const struct config_key keys[] = {
 	    "old engine are waited for before the new one is built anyway" },
 	{ "clamav.max_age_days", CONF_U64, OFF(clamav_max_age_days), 0, "7", 0,
 	    36500, "days since the newest .cvd/.cld/.cud was built after "
-	    "which msgsec check --runtime calls the database stale (0: no "
-	    "bound)" },
+	    "which msgsec check --runtime calls the database stale, and the "
+	    "milter raises scanner.database-old once a day while its newest "
+	    "database file is older (0: no bound)" },
 	{ "sensor.user", CONF_OPTSTR, SEN(user), 0, "msgsec", 0, 0,
 	    "user the sensor drops to after opening the capture when started "
 	    "as root (empty: stay root)" },

@@ -178,9 +178,12 @@ report_health(struct report *rp)
 		}
 		buf_append_cstr(b, "</tbody></table>\n");
 	}
-	buf_append_cstr(b, "<p class=\"muted\">The virus database's age is not "
-	    "in the alert log; <code>msgsec check</code> on the milter's host "
-	    "shows it.</p></section>\n");
+	buf_append_cstr(b, "<p class=\"muted\">A virus database older than "
+	    "<code>clamav.max_age_days</code> is listed here as "
+	    "<code>scanner.database-old</code> (the milter checks it at start "
+	    "and every <code>clamav.check_seconds</code>, one alert a day); "
+	    "<code>msgsec check --runtime</code> on the milter's host shows "
+	    "its signatures and age.</p></section>\n");
 	free(v);
 }
 

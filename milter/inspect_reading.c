@@ -100,12 +100,13 @@ static const struct mime_reading reading_all = {
 	.fold_nocolon = true,
 };
 
-/* The same, header blocks read past a field whose name is junk
- * ("Na\xbcme: value", which GMime skips) instead. */
+/* The same, as GMime 3 reads header blocks: every line up to a blank one
+ * is the block's (a junk line is kept as an invalid field, "--b" too),
+ * and the last Content-Type is the part's. */
 static const struct mime_reading reading_all_skip = {
 	.name = "all-skip-junk", .header_last = true, .param_last = true,
 	.boundary_loose = true, .after_close = true, .cte_guess = true,
-	.skip_junk = true, .skip_junk_colon = true,
+	.skip_junk = true,
 };
 
 static const struct {

@@ -56,15 +56,19 @@ lockfile_unlock(int *fd)
 	*fd = -1;
 }
 
-static int
-write_all(int fd, const char *p, size_t len)
+int
+write_all(int fd, const void *buf, size_t len)
 {
+	const char *p = buf;
+
 	while (len > 0) {
 		ssize_t n = write(fd, p, len);
 
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;	/* no progress: never loop */
 			return -1;
 		}
 		p += n;

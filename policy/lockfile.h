@@ -21,6 +21,9 @@
  * waiting as long as it takes.  Returns the descriptor (>= 0), or -1 with
  * *error_r (allocated).  Release with lockfile_unlock.
  */
+/* Write all of buf to fd, again after EINTR; 0, or -1 with errno. */
+int write_all(int fd, const void *buf, size_t len);
+
 int lockfile_lock(const char *dir, const char *name, char **error_r);
 /* Release and close; *fd becomes -1.  Safe on -1. */
 void lockfile_unlock(int *fd);

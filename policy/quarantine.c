@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lockfile.h"
 #include "mem.h"
 
 /* Entry names tried for one message ("ID", "ID.1" ...) before giving up. */
@@ -205,22 +206,6 @@ make_id(const char *hint, char *id, size_t len)
 	    clean);
 }
 
-static int
-write_all(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 /*
  * Build DIR/.tmp-ID with message.eml (renamed from msg_path, or written

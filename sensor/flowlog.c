@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lockfile.h"
 #include "mem.h"
 
 #define FLOWLOG_BUF (256 * 1024)
@@ -56,21 +57,6 @@ flowlog_open(const char *path, char **error_r)
 	return l;
 }
 
-static int
-write_all(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 int
 flowlog_flush(struct flowlog *l)

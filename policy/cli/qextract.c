@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lockfile.h"
 #include "mem.h"
 #include "mime.h"
 #include "qcli.h"
@@ -39,21 +40,6 @@ struct extract {
 	uint64_t bytes;
 };
 
-static int
-write_all(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 static int
 on_event(void *ctx, const struct mime_event *ev)

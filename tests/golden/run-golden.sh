@@ -47,7 +47,7 @@ done
 # folder with a file in it keeps the summary free of the warning about a
 # missing virus database, whatever this machine has in /var/lib/clamav.
 mkdir -p "$tmp/clamdb"
-: >"$tmp/clamdb/stub.hdb"
+: >"$tmp/clamdb/empty.hdb"	# a fixture: no signature in it
 "$msgsec" check --today 2026-11-22 -c rules/msgsec.yaml \
 	--set "clamav.database=$tmp/clamdb" >"$tmp/out" 2>&1
 rc=$?

@@ -1360,6 +1360,9 @@ inspect_free(struct inspect **inp)
 	free((char *)(uintptr_t)in->env.daemon);
 	free(in->internal_why);
 	free(in->amb_detail);
+	for (size_t i = 0; i < in->nrnames; i++)
+		free(in->rnames[i]);
+	free(in->rnames);
 	inspect_items_free(in);
 	for (size_t i = 0; i < in->nviruses; i++)
 		free(in->viruses[i]);

@@ -111,6 +111,8 @@ struct inspect {
 	uint64_t mime_fed;	/* bytes the primary parser was given */
 	const char *reading;	/* the pass: NULL primary, else its name */
 	struct reading_pass *pass;	/* a re-reading's state, or NULL */
+	char **rnames;		/* composed readings' names, owned */
+	size_t nrnames;
 	unsigned amb_found;	/* kinds whose reading yielded more */
 	bool legacy_amb;	/* a uuencoded part read two ways (legacy.h) */
 	char *amb_detail;	/* their names, "boundary,name" */

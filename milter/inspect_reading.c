@@ -16,10 +16,17 @@
  *      that yielded it raises mime.ambiguous, its detail naming the kinds
  *      of ambiguity involved.
  *
+ *   3. a reading may meet ambiguities the primary one did not (the second
+ *      Content-Type that only last-header parses has a junk media type
+ *      and two names): each reading those call for runs again composed
+ *      with the reading that met them (last-header+joined-words), once
+ *      per distinct set of settings.
+ *
  * Plain mail meets no ambiguity and pays nothing: no second pass, no
  * hashing.  The cost of an ambiguous message is bounded by the number of
- * readings (at most READINGS_MAX passes over at most limits.message_size
- * bytes, each under the same MIME limits).
+ * readings and their pairs (at most READINGS_MAX passes over at most
+ * limits.message_size bytes, each under the same MIME limits); in
+ * practice a few.
  *
  * The inventory (inspect.h) lists every leaf of every reading inspected;
  * when it is asked for, step 1 runs for every message.
@@ -67,7 +74,8 @@ static const struct reading_def {
 	    { .name = "raw-last-param", .param_raw = true,
 	    .param_last = true } },
 	{ MIME_AMB_NAME,
-	    { .name = "joined-words", .words_joined = true } },
+	    { .name = "joined-words", .words_joined = true,
+	    .param_junk = true } },
 	{ MIME_AMB_BOUNDARY,
 	    { .name = "loose-boundary", .boundary_loose = true } },
 	{ MIME_AMB_STRUCTURE,
@@ -91,7 +99,8 @@ static const struct reading_def {
 	{ MIME_AMB_DECODING,
 	    { .name = "qp-triplet", .qp = MIME_QP_TRIPLET } },
 };
-#define READINGS_MAX (sizeof(readings) / sizeof(readings[0]) + 2)
+#define NREADINGS (sizeof(readings) / sizeof(readings[0]))
+#define READINGS_MAX ((NREADINGS + 2) * (NREADINGS + 1))
 
 /* Every alternative at once, for messages with tricks of several kinds. */
 static const struct mime_reading reading_all = {
@@ -106,7 +115,7 @@ static const struct mime_reading reading_all = {
 static const struct mime_reading reading_all_skip = {
 	.name = "all-skip-junk", .header_last = true, .param_last = true,
 	.boundary_loose = true, .after_close = true, .cte_guess = true,
-	.skip_junk = true,
+	.skip_junk = true, .words_joined = true, .param_junk = true,
 };
 
 static const struct {
@@ -585,11 +594,14 @@ on_event(void *ctx, const struct mime_event *ev)
 	return 0;
 }
 
-/* Read the spooled message again with reading r. */
-static void
+/* Read the spooled message again with reading r; the ambiguities its
+ * parser met. */
+static unsigned
 read_again(struct inspect *in, const struct mime_reading *r,
     struct reading_pass *rp)
 {
+	unsigned amb;
+
 	struct mime_limits ml;
 	struct mime *m;
 	char *chunk = mem_malloc(READ_CHUNK);
@@ -618,12 +630,14 @@ read_again(struct inspect *in, const struct mime_reading *r,
 		off += (uint64_t)n;
 	}
 	(void)mime_finish(m);
+	amb = mime_ambiguities(m);
 	mime_free(&m);
 	free(chunk);
 	in->part_index = SIZE_MAX;
 	buf_reset(&in->part_bytes);
 	in->reading = NULL;
 	in->pass = NULL;
+	return amb;
 }
 
 static void
@@ -641,12 +655,115 @@ add_kinds(struct inspect *in, unsigned bits)
 	in->amb_detail = b.data;
 }
 
+/* ------------------------------------------------------------ pairs */
+
+/* Two readings at once: every setting either takes. */
+static void
+compose(const struct mime_reading *a, const struct mime_reading *b,
+    struct mime_reading *c)
+{
+	c->header_last = a->header_last || b->header_last;
+	c->param_last = a->param_last || b->param_last;
+	c->boundary_loose = a->boundary_loose || b->boundary_loose;
+	c->after_close = a->after_close || b->after_close;
+	c->cte_guess = a->cte_guess || b->cte_guess;
+	c->inner_first = a->inner_first || b->inner_first;
+	c->fold_nocolon = a->fold_nocolon || b->fold_nocolon;
+	c->skip_junk_colon = a->skip_junk_colon || b->skip_junk_colon;
+	c->skip_junk = a->skip_junk || b->skip_junk;
+	c->strict_colon = a->strict_colon || b->strict_colon;
+	c->cr_eol = a->cr_eol || b->cr_eol;
+	c->strict_token = a->strict_token || b->strict_token;
+	c->message_any = a->message_any || b->message_any;
+	c->empty_close = a->empty_close || b->empty_close;
+	c->words_joined = a->words_joined || b->words_joined;
+	c->param_junk = a->param_junk || b->param_junk;
+	c->param_raw = a->param_raw || b->param_raw;
+	c->b64 = b->b64 != MIME_B64_TOLERANT ? b->b64 : a->b64;
+	c->qp = b->qp != MIME_QP_TOLERANT ? b->qp : a->qp;
+}
+
+static bool
+same_reading(const struct mime_reading *a, const struct mime_reading *b)
+{
+	return a->header_last == b->header_last &&
+	    a->param_last == b->param_last &&
+	    a->boundary_loose == b->boundary_loose &&
+	    a->after_close == b->after_close &&
+	    a->cte_guess == b->cte_guess &&
+	    a->inner_first == b->inner_first &&
+	    a->fold_nocolon == b->fold_nocolon &&
+	    a->skip_junk_colon == b->skip_junk_colon &&
+	    a->skip_junk == b->skip_junk &&
+	    a->strict_colon == b->strict_colon &&
+	    a->cr_eol == b->cr_eol &&
+	    a->strict_token == b->strict_token &&
+	    a->message_any == b->message_any &&
+	    a->empty_close == b->empty_close &&
+	    a->words_joined == b->words_joined &&
+	    a->param_junk == b->param_junk &&
+	    a->param_raw == b->param_raw &&
+	    a->b64 == b->b64 && a->qp == b->qp;
+}
+
+/* The readings run so far, so that none runs twice. */
+struct ran {
+	struct mime_reading r[READINGS_MAX];
+	size_t n;
+};
+
+static bool
+ran_before(struct ran *ran, const struct mime_reading *r)
+{
+	for (size_t i = 0; i < ran->n; i++)
+		if (same_reading(&ran->r[i], r))
+			return true;
+	if (ran->n < READINGS_MAX)
+		ran->r[ran->n++] = *r;
+	return false;
+}
+
+/* A reading that met ambiguities (met) the primary one did not (amb):
+ * each reading those call for, composed with it. */
+static void
+read_pairs(struct inspect *in, struct reading_pass *rp, struct ran *ran,
+    const struct mime_reading *first, unsigned why, unsigned met,
+    unsigned amb)
+{
+	unsigned fresh = met & ~amb;
+
+	for (size_t j = 0; fresh != 0 && j < NREADINGS; j++) {
+		struct mime_reading c;
+
+		if ((readings[j].when & fresh) == 0)
+			continue;
+		memset(&c, 0, sizeof(c));
+		compose(first, &readings[j].r, &c);
+		if (ran_before(ran, &c))
+			continue;
+		/* Hits and attachments keep the name: the inspection
+		 * owns it. */
+		in->rnames = mem_reallocarray(in->rnames, in->nrnames + 1,
+		    sizeof(*in->rnames));
+		in->rnames[in->nrnames] = mem_printf("%s+%s", first->name,
+		    readings[j].r.name);
+		c.name = in->rnames[in->nrnames++];
+		rp->found = false;
+		(void)read_again(in, &c, rp);
+		if (rp->found)
+			add_kinds(in, why | (readings[j].when & fresh));
+	}
+}
+
 void
 inspect_readings(struct inspect *in)
 {
 	unsigned amb = mime_ambiguities(in->mime), nkinds = 0, nread = 0;
+	unsigned met[NREADINGS + 2] = { 0 };
 	struct keyset keys = { 0 }, loose = { 0 }, names = { 0 };
 	struct reading_pass rp;
+	struct ran *ran;
+	bool all = false;
 
 	/* A declared uuencoded part that GMime's stream reading and the
 	 * line-by-line one decode otherwise (both inspected, legacy.c). */
@@ -664,7 +781,7 @@ inspect_readings(struct inspect *in)
 	rp.loose = &loose;
 	rp.names = &names;
 	digest_init(&rp.d);
-	read_again(in, NULL, &rp);
+	(void)read_again(in, NULL, &rp);
 	for (size_t i = 0; i < in->nitems; i++) {
 		const struct attachment *a = inspect_att_of(in,
 		    in->items[i].part);
@@ -672,13 +789,15 @@ inspect_readings(struct inspect *in)
 		if (strcmp(in->items[i].kind, "part") == 0 && a != NULL)
 			set_type(&in->items[i], a->true_type);
 	}
+	ran = mem_calloc(1, sizeof(*ran));
 	rp.alt = true;
-	for (size_t i = 0; i < sizeof(readings) / sizeof(readings[0]); i++) {
+	for (size_t i = 0; i < NREADINGS; i++) {
 		if ((readings[i].when & amb) == 0)
 			continue;
+		(void)ran_before(ran, &readings[i].r);
 		nread++;
 		rp.found = false;
-		read_again(in, &readings[i].r, &rp);
+		met[i] = read_again(in, &readings[i].r, &rp);
 		if (rp.found)
 			add_kinds(in, readings[i].when & amb);
 	}
@@ -687,19 +806,34 @@ inspect_readings(struct inspect *in)
 	/* Every alternative at once, where two or more were called for
 	 * (of one kind too: a junk line and a second Content-Type). */
 	if (nkinds >= 2 || nread >= 2) {
+		all = true;
+		(void)ran_before(ran, &reading_all);
 		rp.found = false;
-		read_again(in, &reading_all, &rp);
+		met[NREADINGS] = read_again(in, &reading_all, &rp);
 		if (rp.found)
 			add_kinds(in, amb);
 		if (amb & MIME_AMB_HEADER) {
+			(void)ran_before(ran, &reading_all_skip);
 			rp.found = false;
-			read_again(in, &reading_all_skip, &rp);
+			met[NREADINGS + 1] = read_again(in, &reading_all_skip,
+			    &rp);
 			if (rp.found)
 				add_kinds(in, amb);
 		}
 	}
+	for (size_t i = 0; i < NREADINGS; i++)
+		if (readings[i].when & amb)
+			read_pairs(in, &rp, ran, &readings[i].r,
+			    readings[i].when & amb, met[i], amb);
+	if (all) {
+		read_pairs(in, &rp, ran, &reading_all, amb, met[NREADINGS],
+		    amb);
+		read_pairs(in, &rp, ran, &reading_all_skip, amb,
+		    met[NREADINGS + 1], amb);
+	}
 	if (in->amb_found != 0)
 		inspect_raise(in, "mime.ambiguous");
+	free(ran);
 	digest_free(&rp.d);
 	keyset_free(&keys);
 	keyset_free(&loose);

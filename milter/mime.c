@@ -647,6 +647,7 @@ params_init(const struct mime *m, struct mimeparam *params)
 	params->last_section = m->shared->rd.param_last;
 	params->words_joined = m->shared->rd.words_joined;
 	params->strict_token = m->shared->rd.strict_token;
+	params->junk_to_semi = m->shared->rd.param_junk;
 }
 
 static bool

@@ -123,6 +123,9 @@ struct mime_reading {
 				 * delimiter opens no epilogue (Python) */
 	bool words_joined;	/* RFC 2047 words in names decoded as
 				 * GMime does: B text joined (rfc2047.h) */
+	bool param_junk;	/* the text after a media type or a
+				 * disposition up to the next ';' is
+				 * skipped, quotes included (GMime) */
 	bool param_raw;		/* parameters lexed raw: no comments, a
 				 * value up to the next ';' outside quotes
 				 * (mimeparam.h; Python's compat32) */

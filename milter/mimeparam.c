@@ -658,6 +658,13 @@ mimeparam_parse(struct mimeparam *p, struct span s)
 	ps.arena = mem_malloc(s.len);
 	parse_token(&ps);
 	semi = p->value[0] == '\0';
+	if (!semi && ps.i < s.len && s.p[ps.i] != ';') {
+		p->token_junk = true;
+		if (p->junk_to_semi) {
+			while (ps.i < s.len && s.p[ps.i] != ';')
+				ps.i++;
+		}
+	}
 	if (p->raw)
 		parse_raw(&ps);
 	for (; !p->raw;) {
@@ -721,7 +728,7 @@ mimeparam_irregular(const struct mimeparam *p)
 {
 	return p->comments || p->junk > 0 || p->unterminated ||
 	    p->missing_semicolon || p->dup_sections || p->ext_words ||
-	    p->gaps || p->words_differ || p->odd_token;
+	    p->gaps || p->words_differ || p->odd_token || p->token_junk;
 }
 
 struct span

@@ -85,6 +85,9 @@ struct mimeparam {
 	bool last_section;	/* set after init: of RFC 2231 sections
 				 * given twice the last wins, and a value
 				 * stops at a missing section (Python) */
+	bool junk_to_semi;	/* set after init: whatever follows the
+				 * token up to the next ';' is skipped,
+				 * quotes and comments included (GMime) */
 
 	/* what was tolerated */
 	size_t dropped;		/* parameters over max */
@@ -105,6 +108,9 @@ struct mimeparam {
 	bool odd_token;		/* an unquoted value holds '"' or '\\' */
 	bool words_differ;	/* a name's RFC 2047 words read otherwise
 				 * joined (rfc2047_decode_joined()) */
+	bool token_junk;	/* the token is followed by something
+				 * other than ';' (GMime skips it to the
+				 * next ';', others lex it) */
 };
 
 /*

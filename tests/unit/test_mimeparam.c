@@ -301,6 +301,45 @@ test_junk(void **state)
 	mimeparam_free(&P);
 }
 
+/* Junk after the token: lexed by default, skipped to the next ';' as
+ * GMime does (a quote in it opens no quoted string). */
+static void
+test_token_junk(void **state)
+{
+	const char *v = "application/x\x83\"junk; name=\"safe.txt\"; "
+	    "name*=utf-8''evil.exe";
+
+	(void)state;
+	assert_int_equal(parse("text/plain; name=a.txt", 4), 0);
+	assert_false(P.token_junk);
+	assert_false(mimeparam_irregular(&P));
+	mimeparam_free(&P);
+	assert_int_equal(parse("text/plain (c) ; name=a.txt", 4), 0);
+	assert_false(P.token_junk);
+	mimeparam_free(&P);
+	assert_int_equal(parse(v, 8), 0);
+	assert_true(P.token_junk);
+	assert_true(mimeparam_irregular(&P));
+	assert_null(mimeparam_get(&P, "name").p);
+	mimeparam_free(&P);
+	mimeparam_init(&P, 8);
+	P.junk_to_semi = true;
+	assert_int_equal(mimeparam_parse(&P, span_from_cstr(v)), 0);
+	assert_true(P.token_junk);
+	assert_string_equal(P.value, "application/x\x83");
+	assert_int_equal(P.n, 2);
+	assert_string_equal(P.v[0].value, "safe.txt");
+	assert_string_equal(mimeparam_get(&P, "name").p, "evil.exe");
+	mimeparam_free(&P);
+	/* no ';' after the junk: no parameter at all */
+	mimeparam_init(&P, 8);
+	P.junk_to_semi = true;
+	assert_int_equal(mimeparam_parse(&P,
+	    span_from_cstr("attachment filename=x.exe")), 0);
+	assert_int_equal(P.n, 0);
+	mimeparam_free(&P);
+}
+
 static void
 test_token(void **state)
 {
@@ -486,6 +525,7 @@ main(void)
 		cmocka_unit_test_teardown(test_duplicates, teardown),
 		cmocka_unit_test_teardown(test_junk, teardown),
 		cmocka_unit_test_teardown(test_token, teardown),
+		cmocka_unit_test_teardown(test_token_junk, teardown),
 		cmocka_unit_test_teardown(test_param_bound, teardown),
 		cmocka_unit_test_teardown(test_section_bound, teardown),
 		cmocka_unit_test_teardown(test_value_bound, teardown),

@@ -10,7 +10,9 @@
  *   - every name GMime gives the leaf (Content-Disposition filename,
  *     Content-Type name, g_mime_part_get_filename) must be a name msgsec
  *     inspected, both compared as a skeleton: the last path element, ASCII
- *     lowercased, each run of other bytes (controls, 8-bit) as one '?',
+ *     lowercased, each run of other bytes (controls, 8-bit) and of '?'
+ *     (what GMime writes for bytes its charset converter cannot map,
+ *     where msgsec writes U+FFFD; no file name holds one) as one '?',
  *     double quotes (no file name holds one) and outer white space
  *     dropped (a tail of an inspected name holding a dot counts as seen:
  *     it has no extension the whole has not);
@@ -240,7 +242,7 @@ skeleton(const char *s)
 	for (; *s != '\0'; s++) {
 		unsigned char c = (unsigned char)*s;
 
-		if (c < 0x20 || c >= 0x7f) {
+		if (c < 0x20 || c >= 0x7f || c == '?') {
 			if (!folded)
 				*o++ = '?';
 			folded = true;

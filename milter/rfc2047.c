@@ -30,7 +30,6 @@
 
 #include "decode.h"
 
-#define LANG_MAX 64		/* the "*language" suffix of a charset */
 
 static const char replacement[] = "\xef\xbf\xbd";	/* U+FFFD */
 
@@ -441,6 +440,7 @@ struct scan {
 	struct span in;
 	size_t qe;		/* next "?=", or in.len; SIZE_MAX: not yet */
 	size_t ws;		/* next white space, or in.len */
+	size_t qm;		/* next '?' or NUL, or in.len */
 };
 
 static size_t
@@ -470,6 +470,19 @@ next_ws(struct scan *s, size_t from)
 	return s->ws;
 }
 
+static size_t
+next_qm(struct scan *s, size_t from)
+{
+	if (s->qm == SIZE_MAX || s->qm < from) {
+		size_t j = from;
+
+		while (j < s->in.len && s->in.p[j] != '?' && s->in.p[j] != '\0')
+			j++;
+		s->qm = j;
+	}
+	return s->qm;
+}
+
 struct word {
 	struct span charset;	/* without "*language" */
 	char enc;		/* 'b' or 'q' */
@@ -496,23 +509,41 @@ b64_text(const char *p, size_t n)
 	return true;
 }
 
-/* Read an encoded-word at in[i] (which is "=?"); false if there is none. */
+/*
+ * Read an encoded-word at in[i] (which is "=?"); false if there is none.
+ * Its charset: token characters and 8-bit bytes, of any length (a long
+ * or odd name is an unknown charset, its bytes read as UTF-8, as Python
+ * and GMime read them: never a word left as text that hides its name);
+ * loose (GMime): any bytes up to the next '?', white space too.
+ */
 static bool
-parse_word(struct scan *s, size_t i, struct word *w)
+parse_word(struct scan *s, size_t i, struct word *w, bool loose)
 {
 	const char *p = s->in.p;
 	size_t len = s->in.len, j = i + 2, cs_end = SIZE_MAX, q;
 
-	while (j < len && is_token(p[j]) &&
-	    j - (i + 2) <= RFC2047_CHARSET_MAX + 1 + LANG_MAX) {
-		if (p[j] == '*' && cs_end == SIZE_MAX)
-			cs_end = j;
-		j++;
+	if (loose) {
+		j = next_qm(s, j);
+		if (j < len && p[j] == '\0')
+			return false;
+		cs_end = j;
+		for (size_t k = i + 2; k < j; k++)
+			if (p[k] == '*') {
+				cs_end = k;
+				break;
+			}
+	} else {
+		while (j < len && (is_token(p[j]) ||
+		    (unsigned char)p[j] >= 0x80)) {
+			if (p[j] == '*' && cs_end == SIZE_MAX)
+				cs_end = j;
+			j++;
+		}
 	}
 	if (cs_end == SIZE_MAX)
 		cs_end = j;
 	if (j + 2 >= len || p[j] != '?' || cs_end == i + 2 ||
-	    cs_end - (i + 2) > RFC2047_CHARSET_MAX || p[j + 2] != '?')
+	    p[j + 2] != '?')
 		return false;
 	switch (p[j + 1]) {
 	case 'B':
@@ -655,7 +686,7 @@ decode_words(struct span in, size_t max_words, struct buf *out,
     struct rfc2047_stats *stats_r, bool joined)
 {
 	struct dec d = { .k = { out, false, false, 0 }, .joined = joined };
-	struct scan s = { in, SIZE_MAX, SIZE_MAX };
+	struct scan s = { in, SIZE_MAX, SIZE_MAX, SIZE_MAX };
 	size_t i = 0, lit = 0;
 	int rc = 0;
 
@@ -670,7 +701,7 @@ decode_words(struct span in, size_t max_words, struct buf *out,
 			i++;
 			continue;
 		}
-		if (!parse_word(&s, i, &w)) {
+		if (!parse_word(&s, i, &w, joined)) {
 			d.st.malformed++;
 			i += 2;
 			continue;

@@ -20,7 +20,8 @@
 
 #include "str.h"
 
-/* Longest charset name accepted in a word, without its "*lang" suffix. */
+/* Longest charset name converted; a longer one is an unknown charset
+ * (its bytes read as UTF-8), never a word left as text. */
 #define RFC2047_CHARSET_MAX 64
 
 struct rfc2047_stats {
@@ -45,9 +46,10 @@ struct rfc2047_stats {
  *   mail readers do;
  * - white space inside B text (a word folded inside) is skipped, as
  *   readers do, when the text is otherwise base64;
+ * - a charset is token characters and 8-bit bytes, of any length; one
+ *   that is not known (or over RFC2047_CHARSET_MAX) is read as UTF-8;
  * - a malformed word (unknown encoding, white space in its text, no "?=",
- *   charset name over RFC2047_CHARSET_MAX or with bad characters) stays as
- *   literal text;
+ *   a charset with specials or empty) stays as literal text;
  * - at most max_words words are decoded; later ones stay literal;
  * - text outside words is unfolded: a CR/LF run before white space (or at
  *   either end) is removed, any other CR/LF run becomes one space;
@@ -71,7 +73,8 @@ int rfc2047_decode(struct span in, struct buf *out);
  * rfc2047_decode() as GMime decodes: the base64 text of adjacent B words
  * in one charset is joined before it is decoded, and the decoding stops
  * at the first padding ("=?utf-8?B?aW52b2ljZS5leGU=?= =?utf-8?B?LnR4dA==?="
- * reads "invoice.exe", not "invoice.exe.txt").
+ * reads "invoice.exe", not "invoice.exe.txt"), and a charset is any
+ * bytes up to the next '?', white space too.
  */
 int rfc2047_decode_joined(struct span in, struct buf *out);
 

@@ -206,10 +206,43 @@ test_charset_bound(void **state)
 	n = 2 + RFC2047_CHARSET_MAX + 1;
 	memcpy(in + n, "?q?x?=", 6);
 	n += 6;
+	/* One over: still a word, in an unknown charset read as UTF-8 (a
+	 * word left as text would hide the name it spells, found by
+	 * fuzz_gmime_diff). */
 	assert_int_equal(dec_n(in, n, 10, 1000, &b, &st), 0);
-	assert_int_equal(b.len, n);
-	assert_int_equal(st.words, 0);
+	assert_string_equal(b.data, "x");
+	assert_int_equal(st.words, 1);
+	assert_int_equal(st.unknown_charset, 1);
+	buf_free(&b);
+
+	/* 8-bit bytes in a charset name: an unknown charset too */
+	assert_int_equal(dec_n("=?utf-8?Q?ev?= =?\xff\xffutf-8?Q?il.exe?=",
+	    35, 10, 1000, &b, &st), 0);
+	assert_string_equal(b.data, "evil.exe");
+	buf_free(&b);
+	/* specials in it: no word */
+	assert_int_equal(dec_n("=?a(b?q?x?=", 11, 10, 1000, &b, &st), 0);
+	assert_string_equal(b.data, "=?a(b?q?x?=");
 	assert_int_equal(st.malformed, 1);
+	buf_free(&b);
+}
+
+/* GMime's reading: a charset is any bytes up to the next '?'. */
+static void
+test_joined_charset(void **state)
+{
+	struct buf b;
+
+	(void)state;
+	buf_init(&b, 64);
+	assert_int_equal(rfc2047_decode_joined(span_from_cstr(
+	    "=?utf-8?Q?ev?= =?a b(c?Q?il.exe?="), &b), 0);
+	assert_string_equal(b.data, "evil.exe");
+	buf_free(&b);
+	buf_init(&b, 64);
+	assert_int_equal(rfc2047_decode(span_from_cstr(
+	    "=?utf-8?Q?ev?= =?a b(c?Q?il.exe?="), &b), 0);
+	assert_string_equal(b.data, "ev =?a b(c?Q?il.exe?=");
 	buf_free(&b);
 }
 
@@ -428,6 +461,24 @@ test_linear(void **state)
 	assert_int_equal(b.len, in.len);
 	assert_int_equal(st.malformed, 50000);
 	buf_free(&b);
+	/* GMime's reading, whose charsets run to the next '?' */
+	buf_init(&b, 1 << 20);
+	assert_int_equal(rfc2047_decode_joined((struct span){ in.data,
+	    in.len }, &b), 0);
+	assert_int_equal(b.len, in.len);
+	buf_free(&b);
+	/* long charsets with nothing after them */
+	buf_reset(&in);
+	for (size_t i = 0; i < 50000; i++)
+		assert_int_equal(buf_append_cstr(&in, "=?\x80\x80=aaaa"), 0);
+	buf_init(&b, 1 << 21);
+	assert_int_equal(rfc2047_decode_joined((struct span){ in.data,
+	    in.len }, &b), 0);
+	buf_free(&b);
+	buf_init(&b, 1 << 21);
+	assert_int_equal(rfc2047_decode((struct span){ in.data, in.len }, &b),
+	    0);
+	buf_free(&b);
 	buf_free(&in);
 }
 
@@ -440,6 +491,7 @@ main(void)
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_charsets),
 		cmocka_unit_test(test_charset_bound),
+		cmocka_unit_test(test_joined_charset),
 		cmocka_unit_test(test_word_bound),
 		cmocka_unit_test(test_unfold),
 		cmocka_unit_test(test_replacement),

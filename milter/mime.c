@@ -648,6 +648,7 @@ params_init(const struct mime *m, struct mimeparam *params)
 	params->words_joined = m->shared->rd.words_joined;
 	params->strict_token = m->shared->rd.strict_token;
 	params->junk_to_semi = m->shared->rd.param_junk;
+	params->nul_cut = m->shared->rd.nul_cut;
 }
 
 static bool

@@ -293,6 +293,8 @@ plain_param(struct parser *ps, const char *name, size_t nlen,
 {
 	struct mimeparam *p = ps->p;
 	struct mimeparam_entry *e = new_entry(p, name, nlen, false);
+	unsigned cut = p->nul_cut ? RFC2047_CUT_NUL : 0;
+	size_t nuls = 0;
 	struct buf b;
 
 	if (e == NULL)
@@ -300,15 +302,18 @@ plain_param(struct parser *ps, const char *name, size_t nlen,
 	buf_init(&b, p->value_max);
 	if (!is_display(e->name))
 		raw_value(p, &b, raw);
-	else if ((p->words_joined ? rfc2047_decode_joined(raw, &b) :
-	    rfc2047_decode(raw, &b)) < 0)	/* unfolds, decodes */
+	else if (rfc2047_decode_flags(raw, (p->words_joined ?
+	    RFC2047_JOINED : 0) | cut, &b, &nuls) < 0)	/* unfolds, decodes */
 		p->truncated++;
+	if (nuls > 0)
+		p->name_nul = true;
 	if (is_display(e->name) && !p->words_joined && raw.len > 0 &&
 	    memmem(raw.p, raw.len, "=?", 2) != NULL) {
 		struct buf j;
 
 		buf_init(&j, p->value_max);
-		(void)rfc2047_decode_joined(raw, &j);
+		(void)rfc2047_decode_flags(raw, RFC2047_JOINED | cut, &j,
+		    NULL);
 		if (j.len != b.len || (j.len > 0 && memcmp(j.data, b.data,
 		    j.len) != 0))
 			p->words_differ = true;
@@ -494,6 +499,15 @@ finish_group(struct parser *ps, struct group *g)
 	else {
 		int cut = rfc2047_charset_to_utf8(charset, (struct span){
 		    raw.data, raw.len }, &utf8, NULL);
+		const char *nul = utf8.len > 0 ? memchr(utf8.data, '\0',
+		    utf8.len) : NULL;
+
+		/* A NUL in a name: C-string readers stop there. */
+		if (nul != NULL) {
+			p->name_nul = true;
+			if (p->nul_cut)
+				utf8.len = (size_t)(nul - utf8.data);
+		}
 
 		/*
 		 * RFC 2047 words inside the value: literal to RFC 2231 (and
@@ -505,10 +519,15 @@ finish_group(struct parser *ps, struct group *g)
 		    "=?", 2) != NULL) {
 			struct buf w;
 
+			size_t nuls = 0;
+
 			buf_init(&w, p->value_max);
-			if (rfc2047_decode((struct span){ utf8.data, utf8.len },
-			    &w) < 0)
+			if (rfc2047_decode_flags((struct span){ utf8.data,
+			    utf8.len }, p->nul_cut ? RFC2047_CUT_NUL : 0, &w,
+			    &nuls) < 0)
 				cut = -1;
+			if (nuls > 0)
+				p->name_nul = true;
 			if (w.len != utf8.len || memcmp(w.data, utf8.data,
 			    w.len) != 0)
 				p->ext_words = true;
@@ -728,7 +747,8 @@ mimeparam_irregular(const struct mimeparam *p)
 {
 	return p->comments || p->junk > 0 || p->unterminated ||
 	    p->missing_semicolon || p->dup_sections || p->ext_words ||
-	    p->gaps || p->words_differ || p->odd_token || p->token_junk;
+	    p->gaps || p->words_differ || p->odd_token || p->token_junk ||
+	    p->name_nul;
 }
 
 struct span

@@ -85,6 +85,9 @@ struct mimeparam {
 	bool last_section;	/* set after init: of RFC 2231 sections
 				 * given twice the last wins, and a value
 				 * stops at a missing section (Python) */
+	bool nul_cut;		/* set after init: a name ends at its first
+				 * NUL, decoded or not (C-string readers:
+				 * GMime in charsets it does not know) */
 	bool junk_to_semi;	/* set after init: whatever follows the
 				 * token up to the next ';' is skipped,
 				 * quotes and comments included (GMime) */
@@ -108,6 +111,8 @@ struct mimeparam {
 	bool odd_token;		/* an unquoted value holds '"' or '\\' */
 	bool words_differ;	/* a name's RFC 2047 words read otherwise
 				 * joined (rfc2047_decode_joined()) */
+	bool name_nul;		/* a name held a NUL (a U+FFFD in .value;
+				 * cut there with nul_cut) */
 	bool token_junk;	/* the token is followed by something
 				 * other than ';' (GMime skips it to the
 				 * next ';', others lex it) */

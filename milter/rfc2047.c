@@ -41,6 +41,9 @@ struct sink {
 	bool nul_ok;		/* keep NUL bytes (body text) */
 	bool full;
 	size_t replaced;
+	bool cut_nul;		/* stop at the first NUL (RFC2047_CUT_NUL) */
+	bool stopped;		/* cut_nul met one: the rest is dropped */
+	size_t nuls;		/* NUL bytes met */
 };
 
 /* Append valid UTF-8; when it does not fit, the part that does, up to a
@@ -52,6 +55,8 @@ sink_put(struct sink *k, const char *p, size_t n)
 
 	if (k->full)
 		return -1;
+	if (k->stopped)
+		return 0;
 	if (buf_append(k->out, p, n) == 0)
 		return 0;
 	room = k->out->len < k->out->max ? k->out->max - k->out->len : 0;
@@ -68,6 +73,8 @@ sink_fffd(struct sink *k)
 {
 	if (k->full)
 		return -1;
+	if (k->stopped)
+		return 0;
 	k->replaced++;
 	return sink_put(k, replacement, 3);
 }
@@ -81,7 +88,12 @@ sink_valid(struct sink *k, const char *p, size_t n)
 	while (!k->nul_ok && n > 0 && (nul = memchr(p, '\0', n)) != NULL) {
 		size_t m = (size_t)(nul - p);
 
-		if (sink_put(k, p, m) < 0 || sink_fffd(k) < 0)
+		k->nuls++;
+		if (sink_put(k, p, m) < 0)
+			return -1;
+		if (k->cut_nul)
+			k->stopped = true;	/* later puts write nothing */
+		else if (sink_fffd(k) < 0)
 			return -1;
 		p += m + 1;
 		n -= m + 1;
@@ -388,7 +400,7 @@ int
 rfc2047_charset_to_utf8(struct span charset, struct span in,
     struct buf *out, size_t *replaced_r)
 {
-	struct sink k = { out, true, false, 0 };
+	struct sink k = { out, true, false, 0, false, false, 0 };
 	struct conv c = { .open = false };
 	bool unknown;
 	int rc;
@@ -405,7 +417,7 @@ rfc2047_charset_to_utf8(struct span charset, struct span in,
 int
 rfc2047_utf8_sanitize(struct span in, struct buf *out, size_t *replaced_r)
 {
-	struct sink k = { out, false, false, 0 };
+	struct sink k = { out, false, false, 0, false, false, 0 };
 	int rc;
 
 	if (sink_put(&k, "", 0) < 0)
@@ -683,9 +695,11 @@ flush_run(struct dec *d)
 
 static int
 decode_words(struct span in, size_t max_words, struct buf *out,
-    struct rfc2047_stats *stats_r, bool joined)
+    struct rfc2047_stats *stats_r, unsigned flags)
 {
-	struct dec d = { .k = { out, false, false, 0 }, .joined = joined };
+	bool joined = (flags & RFC2047_JOINED) != 0;
+	struct dec d = { .k = { out, false, false, 0,
+	    (flags & RFC2047_CUT_NUL) != 0, false, 0 }, .joined = joined };
 	struct scan s = { in, SIZE_MAX, SIZE_MAX, SIZE_MAX };
 	size_t i = 0, lit = 0;
 	int rc = 0;
@@ -745,6 +759,7 @@ decode_words(struct span in, size_t max_words, struct buf *out,
 	conv_close(&d.conv);
 	buf_free(&d.raw);
 	d.st.replaced = d.k.replaced;
+	d.st.nuls = d.k.nuls;
 	if (stats_r != NULL)
 		*stats_r = d.st;
 	return rc;
@@ -754,17 +769,29 @@ int
 rfc2047_decode_full(struct span in, size_t max_words, struct buf *out,
     struct rfc2047_stats *stats_r)
 {
-	return decode_words(in, max_words, out, stats_r, false);
+	return decode_words(in, max_words, out, stats_r, 0);
 }
 
 int
 rfc2047_decode(struct span in, struct buf *out)
 {
-	return decode_words(in, SIZE_MAX, out, NULL, false);
+	return decode_words(in, SIZE_MAX, out, NULL, 0);
 }
 
 int
 rfc2047_decode_joined(struct span in, struct buf *out)
 {
-	return decode_words(in, SIZE_MAX, out, NULL, true);
+	return decode_words(in, SIZE_MAX, out, NULL, RFC2047_JOINED);
+}
+
+int
+rfc2047_decode_flags(struct span in, unsigned flags, struct buf *out,
+    size_t *nuls_r)
+{
+	struct rfc2047_stats st;
+	int rc = decode_words(in, SIZE_MAX, out, &st, flags);
+
+	if (nuls_r != NULL)
+		*nuls_r = st.nuls;
+	return rc;
 }

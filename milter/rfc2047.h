@@ -30,6 +30,7 @@ struct rfc2047_stats {
 	size_t malformed;	/* "=?" that did not start a valid word */
 	size_t replaced;	/* U+FFFD written for undecodable bytes */
 	size_t unknown_charset;	/* words in a charset not converted */
+	size_t nuls;		/* NUL bytes met (each a U+FFFD) */
 };
 
 /*
@@ -77,6 +78,18 @@ int rfc2047_decode(struct span in, struct buf *out);
  * bytes up to the next '?', white space too.
  */
 int rfc2047_decode_joined(struct span in, struct buf *out);
+
+/*
+ * rfc2047_decode() with flags: RFC2047_JOINED as rfc2047_decode_joined();
+ * RFC2047_CUT_NUL stops the output at the first NUL, decoded or not, as
+ * readers that hold a name in a C string show it (GMime for charsets it
+ * does not know: "evil.exe\0.txt" is evil.exe).  *nuls_r (may be NULL)
+ * gets the number of NULs met.
+ */
+#define RFC2047_JOINED 0x1
+#define RFC2047_CUT_NUL 0x2
+int rfc2047_decode_flags(struct span in, unsigned flags, struct buf *out,
+    size_t *nuls_r);
 
 /*
  * Append in, a byte string in charset (a MIME charset name, any case,

@@ -340,6 +340,35 @@ test_token_junk(void **state)
 	mimeparam_free(&P);
 }
 
+/* A NUL in a name, plain or RFC 2231: flagged; cut with nul_cut. */
+static void
+test_name_nul(void **state)
+{
+	const char *v[] = {
+		"attachment; filename=\"=?x?B?ZXZpbC5leGUALnR4dA==?=\"",
+		"attachment; filename*=x-junk''evil.exe%00.txt",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		assert_int_equal(parse(v[i], 8), 0);
+		assert_true(P.name_nul);
+		assert_true(mimeparam_irregular(&P));
+		assert_string_equal(mimeparam_get(&P, "filename").p,
+		    "evil.exe" FFFD ".txt");
+		mimeparam_free(&P);
+		mimeparam_init(&P, 8);
+		P.nul_cut = true;
+		assert_int_equal(mimeparam_parse(&P, span_from_cstr(v[i])), 0);
+		assert_string_equal(mimeparam_get(&P, "filename").p,
+		    "evil.exe");
+		mimeparam_free(&P);
+	}
+	assert_int_equal(parse("attachment; filename=a.txt", 8), 0);
+	assert_false(P.name_nul);
+	mimeparam_free(&P);
+}
+
 static void
 test_token(void **state)
 {
@@ -526,6 +555,7 @@ main(void)
 		cmocka_unit_test_teardown(test_junk, teardown),
 		cmocka_unit_test_teardown(test_token, teardown),
 		cmocka_unit_test_teardown(test_token_junk, teardown),
+		cmocka_unit_test_teardown(test_name_nul, teardown),
 		cmocka_unit_test_teardown(test_param_bound, teardown),
 		cmocka_unit_test_teardown(test_section_bound, teardown),
 		cmocka_unit_test_teardown(test_value_bound, teardown),

@@ -227,6 +227,41 @@ test_charset_bound(void **state)
 	buf_free(&b);
 }
 
+/* A NUL in a name: U+FFFD, or the end for C-string readers. */
+static void
+test_cut_nul(void **state)
+{
+	const char *v = "=?x-junk?B?ZXZpbC5leGUALnR4dA==?=";	/* evil.exe\0.txt */
+	struct buf b;
+	size_t nuls = 9;
+
+	(void)state;
+	buf_init(&b, 64);
+	assert_int_equal(rfc2047_decode_flags(span_from_cstr(v), 0, &b,
+	    &nuls), 0);
+	assert_string_equal(b.data, "evil.exe" FFFD ".txt");
+	assert_int_equal(nuls, 1);
+	buf_free(&b);
+	buf_init(&b, 64);
+	assert_int_equal(rfc2047_decode_flags(span_from_cstr(v),
+	    RFC2047_CUT_NUL, &b, &nuls), 0);
+	assert_string_equal(b.data, "evil.exe");
+	assert_int_equal(nuls, 1);
+	buf_free(&b);
+	/* a raw NUL in the text, and words after it: all dropped */
+	buf_init(&b, 64);
+	assert_int_equal(rfc2047_decode_flags((struct span){
+	    "a.exe\0b =?utf-8?q?c?=", 21 }, RFC2047_CUT_NUL, &b, &nuls), 0);
+	assert_string_equal(b.data, "a.exe");
+	buf_free(&b);
+	buf_init(&b, 64);
+	assert_int_equal(rfc2047_decode_flags(span_from_cstr("plain.txt"),
+	    RFC2047_CUT_NUL | RFC2047_JOINED, &b, &nuls), 0);
+	assert_string_equal(b.data, "plain.txt");
+	assert_int_equal(nuls, 0);
+	buf_free(&b);
+}
+
 /* GMime's reading: a charset is any bytes up to the next '?'. */
 static void
 test_joined_charset(void **state)
@@ -492,6 +527,7 @@ main(void)
 		cmocka_unit_test(test_charsets),
 		cmocka_unit_test(test_charset_bound),
 		cmocka_unit_test(test_joined_charset),
+		cmocka_unit_test(test_cut_nul),
 		cmocka_unit_test(test_word_bound),
 		cmocka_unit_test(test_unfold),
 		cmocka_unit_test(test_replacement),

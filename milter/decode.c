@@ -112,6 +112,9 @@ decode_b64(struct decode_b64 *s, const char *in, size_t len, char *out)
 			s->padded++;
 			if (s->pos == 0 && !s->in_pad) {
 				s->invalid++;	/* stray: no group */
+				/* GMime: any '=' ends the stream. */
+				if (s->stop_at_pad)
+					s->ended = s->in_pad = true;
 				continue;
 			}
 			if (s->pos == 1)

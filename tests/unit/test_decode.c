@@ -209,6 +209,35 @@ test_b64_tolerance(void **state)
 	b64("Zm9=", "fo");
 }
 
+/* GMime's decoder: any '=' ends the stream, at a group's start too. */
+static void
+test_b64_stop_at_pad(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} t[] = {
+		{ "Zm9v=YmFy", "foo" },		/* stray '=' between groups */
+		{ "Zm9vYg==Zm9v", "foob" },	/* data after the padding */
+		{ "Zm9vY=mFy", "foo" },		/* a lone char, then '=' */
+		{ "=Zm9v", "" },
+		{ "Zm9vYmFy", "foobar" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct decode_b64 b;
+		char out[64];
+		size_t n;
+
+		decode_b64_init(&b);
+		b.stop_at_pad = b.whole_groups = true;
+		n = decode_b64(&b, t[i].in, strlen(t[i].in), out);
+		n += decode_b64_finish(&b, out + n);
+		if (n != strlen(t[i].want) || memcmp(out, t[i].want, n) != 0)
+			fail_msg("%s: got %zu bytes", t[i].in, n);
+	}
+}
+
 static void
 test_b64_binary(void **state)
 {
@@ -480,6 +509,7 @@ main(void)
 		cmocka_unit_test(test_b64_rfc4648),
 		cmocka_unit_test(test_b64_lines),
 		cmocka_unit_test(test_b64_tolerance),
+		cmocka_unit_test(test_b64_stop_at_pad),
 		cmocka_unit_test(test_b64_binary),
 		cmocka_unit_test(test_b64_bound),
 		cmocka_unit_test(test_qp_rfc2045),

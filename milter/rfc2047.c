@@ -444,14 +444,13 @@ is_token(char c)
 }
 
 /*
- * Next positions of "?=" and of white space at or after a point.  Queries
+ * Next positions of "?=" and of a '?' (or NUL) at or after a point.  Queries
  * come with non-decreasing positions, so a cached answer at or after the
  * query is the answer, and all searching together is linear.
  */
 struct scan {
 	struct span in;
 	size_t qe;		/* next "?=", or in.len; SIZE_MAX: not yet */
-	size_t ws;		/* next white space, or in.len */
 	size_t qm;		/* next '?' or NUL, or in.len */
 };
 
@@ -467,19 +466,6 @@ next_qe(struct scan *s, size_t from)
 		s->qe = j + 1 < s->in.len ? j : s->in.len;
 	}
 	return s->qe;
-}
-
-static size_t
-next_ws(struct scan *s, size_t from)
-{
-	if (s->ws == SIZE_MAX || s->ws < from) {
-		size_t j = from;
-
-		while (j < s->in.len && !is_ws(s->in.p[j]))
-			j++;
-		s->ws = j;
-	}
-	return s->ws;
 }
 
 static size_t
@@ -501,25 +487,6 @@ struct word {
 	struct span text;
 	size_t end;		/* index after "?=" */
 };
-
-/*
- * B text with white space in it: a word folded inside its text, which
- * readers (GMime, Python, MIME-tools) decode all the same.  Only the
- * base64 alphabet and padding besides, so no text around words is taken.
- */
-static bool
-b64_text(const char *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
-
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '+' || c == '/' ||
-		    c == '=' || is_ws((char)c)))
-			return false;
-	}
-	return true;
-}
 
 /*
  * Read an encoded-word at in[i] (which is "=?"); false if there is none.
@@ -571,9 +538,11 @@ parse_word(struct scan *s, size_t i, struct word *w, bool loose)
 	}
 	w->charset = (struct span){ p + i + 2, cs_end - (i + 2) };
 	j += 3;
+	/* The text runs to the next "?=", white space and junk in it too:
+	 * Python's email, GMime and MIME-tools decode such a word, and a
+	 * word left as text would hide the name it spells. */
 	q = next_qe(s, j);
-	if (q >= len || (next_ws(s, j) < q && !(w->enc == 'b' &&
-	    b64_text(p + j, q - j))))
+	if (q >= len)
 		return false;
 	w->text = (struct span){ p + j, q - j };
 	w->end = q + 2;
@@ -700,7 +669,7 @@ decode_words(struct span in, size_t max_words, struct buf *out,
 	bool joined = (flags & RFC2047_JOINED) != 0;
 	struct dec d = { .k = { out, false, false, 0,
 	    (flags & RFC2047_CUT_NUL) != 0, false, 0 }, .joined = joined };
-	struct scan s = { in, SIZE_MAX, SIZE_MAX, SIZE_MAX };
+	struct scan s = { in, SIZE_MAX, SIZE_MAX };
 	size_t i = 0, lit = 0;
 	int rc = 0;
 

@@ -45,11 +45,12 @@ struct rfc2047_stats {
  *   converted together, so a character split across two words survives;
  * - a word glued to text ("x=?utf-8?q?y?=z") is decoded all the same, as
  *   mail readers do;
- * - white space inside B text (a word folded inside) is skipped, as
- *   readers do, when the text is otherwise base64;
+ * - a word's text runs to the first "?=", white space and junk in it
+ *   too (a word folded inside), as Python's email and GMime read it; B
+ *   text skips what is not base64;
  * - a charset is token characters and 8-bit bytes, of any length; one
  *   that is not known (or over RFC2047_CHARSET_MAX) is read as UTF-8;
- * - a malformed word (unknown encoding, white space in its text, no "?=",
+ * - a malformed word (unknown encoding, no "?=",
  *   a charset with specials or empty) stays as literal text;
  * - at most max_words words are decoded; later ones stay literal;
  * - text outside words is unfolded: a CR/LF run before white space (or at

@@ -3,7 +3,7 @@
  * the answer owner names and CNAME targets, so a query for an innocent
  * name answered by a CNAME chain into a webmail domain is still seen.
  *
- * Trust: every byte is hostile.  All reads go through sensor/cursor.h;
+ * Trust: every byte is hostile.  All reads go through policy/cursor.h;
  * resource data is a sub-cursor of RDLENGTH bytes.  Names may point
  * anywhere earlier in the message, so name reading keeps the message
  * bounds apart from the cursor of the record being read.

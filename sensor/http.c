@@ -3,7 +3,7 @@
  * the Host the request is for, from the first bytes a client sends.
  *
  * Trust: every byte is hostile.  The head is read as text through a
- * bounded cursor (sensor/cursor.h), one line at a time; nothing is
+ * bounded cursor (policy/cursor.h), one line at a time; nothing is
  * assumed NUL-terminated.
  *
  * Limits: HTTP_HEAD_MAX bytes of head (a head still open at that size is

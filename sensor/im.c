@@ -3,7 +3,7 @@
  * a client sends: XMPP, IRC, MQTT and WhatsApp's chat handshake.
  *
  * Trust: every byte is hostile.  Binary framings (MQTT, WhatsApp) are
- * read through sensor/cursor.h with length-prefixed fields as
+ * read through policy/cursor.h with length-prefixed fields as
  * sub-cursors; the text protocols (XMPP, IRC) are scanned with explicit
  * bounds, nothing assumed NUL-terminated.  No allocation, no state
  * between calls; linear in the bytes looked at.

@@ -3,7 +3,7 @@
  * the encrypted_client_hello marker, from the first bytes of a TCP stream
  * (records) or from QUIC CRYPTO data (bare handshake bytes).
  *
- * Trust: every byte is hostile.  All reads go through sensor/cursor.h and
+ * Trust: every byte is hostile.  All reads go through policy/cursor.h and
  * every length-prefixed vector becomes a sub-cursor, so a field cannot run
  * past the vector, the extension, the hello or the input that holds it.
  *

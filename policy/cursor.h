@@ -1,5 +1,7 @@
 /*
- * cursor.h - the bounds-checked reader every sensor parser uses (STYLE.md 3).
+ * cursor.h - the bounds-checked reader for untrusted bytes (STYLE.md 3):
+ * every parser of bytes from the network reads through it, the sensor's
+ * packet parsers and the milter's binary decoders alike.
  *
  * A cursor is the next byte, the bytes left and a sticky error.  A failed
  * read returns false, sets the error and leaves the cursor empty, so a
@@ -8,9 +10,12 @@
  * cannot run past its declared length.  CUR_TRUNCATED (the bytes ran out:
  * snaplen, a short capture, a segment still to come) is kept apart from
  * CUR_INVALID (the bytes say something impossible), which parsers set
- * themselves with cur_fail().
+ * themselves with cur_fail().  A copy of a cursor is a second reader over
+ * the same bytes (look ahead, or seek to an offset with cur_skip).
  *
- * Header-only: every function is static inline.  No allocation.
+ * Header-only and self-contained (no other msgsec header): every function
+ * is static inline.  No allocation; the bytes are never written, and
+ * pointers handed out are valid as long as the input is.
  */
 #ifndef MSGSEC_CURSOR_H
 #define MSGSEC_CURSOR_H

@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 enum cur_err {
 	CUR_OK = 0,
@@ -207,6 +208,68 @@ cur_varint(struct cursor *c, uint64_t *v)
 	c->p += n;
 	c->left -= n;
 	*v = x;
+	return true;
+}
+
+/*
+ * Text.  The same cursor walks text protocols and text fields (an HTTP
+ * head, IRC lines, an RFC 5322 date): bytes are bytes, nothing is assumed
+ * NUL-terminated.
+ */
+
+/*
+ * The next byte without taking it: false (the cursor unchanged, no error)
+ * when none is left or the cursor has failed.  For scanners that decide
+ * on the next byte whether a token goes on.
+ */
+static inline bool
+cur_peek(const struct cursor *c, uint8_t *v)
+{
+	*v = 0;
+	if (c->err != CUR_OK || c->left == 0)
+		return false;
+	*v = c->p[0];
+	return true;
+}
+
+/* Take the next byte if it is ch; otherwise false and nothing changes. */
+static inline bool
+cur_take(struct cursor *c, uint8_t ch)
+{
+	uint8_t b;
+
+	if (!cur_peek(c, &b) || b != ch)
+		return false;
+	c->p++;
+	c->left--;
+	return true;
+}
+
+/*
+ * The next line as a sub-cursor, without its LF and one CR before it
+ * (RFC 9112 2.2 and RFC 2812 2.3 read a bare LF as a line end); the parent
+ * moves past the LF.  When no LF is left both fail with CUR_TRUNCATED:
+ * the rest of the line may still come (keep a copy of the parent to look
+ * at the partial line).
+ */
+static inline bool
+cur_line(struct cursor *c, struct cursor *line)
+{
+	const uint8_t *lf = NULL;
+	size_t n;
+
+	if (c->err == CUR_OK && c->left > 0)
+		lf = memchr(c->p, '\n', c->left);
+	if (lf == NULL) {
+		(void)cur_fail(c, CUR_TRUNCATED);
+		cur_init(line, NULL, 0);
+		line->err = c->err;
+		return false;
+	}
+	n = (size_t)(lf - c->p);
+	cur_init(line, c->p, n > 0 && c->p[n - 1] == '\r' ? n - 1 : n);
+	c->p += n + 1;
+	c->left -= n + 1;
 	return true;
 }
 

@@ -213,8 +213,8 @@ cur_varint(struct cursor *c, uint64_t *v)
 
 /*
  * Text.  The same cursor walks text protocols and text fields (an HTTP
- * head, IRC lines, an RFC 5322 date): bytes are bytes, nothing is assumed
- * NUL-terminated.
+ * head, IRC lines, an RFC 5322 date, the NUL-ended names of a binary
+ * format): bytes are bytes, nothing is assumed NUL-terminated.
  */
 
 /*
@@ -246,30 +246,44 @@ cur_take(struct cursor *c, uint8_t ch)
 }
 
 /*
+ * The bytes up to the next delim as a sub-cursor; the parent moves past
+ * the delim.  When no delim is left both fail with CUR_TRUNCATED: the
+ * rest of the field may still come (keep a copy of the parent to look at
+ * what there is).
+ */
+static inline bool
+cur_until(struct cursor *c, uint8_t delim, struct cursor *field)
+{
+	const uint8_t *end = NULL;
+	size_t n;
+
+	if (c->err == CUR_OK && c->left > 0)
+		end = memchr(c->p, delim, c->left);
+	if (end == NULL) {
+		(void)cur_fail(c, CUR_TRUNCATED);
+		cur_init(field, NULL, 0);
+		field->err = c->err;
+		return false;
+	}
+	n = (size_t)(end - c->p);
+	cur_init(field, c->p, n);
+	c->p += n + 1;
+	c->left -= n + 1;
+	return true;
+}
+
+/*
  * The next line as a sub-cursor, without its LF and one CR before it
  * (RFC 9112 2.2 and RFC 2812 2.3 read a bare LF as a line end); the parent
- * moves past the LF.  When no LF is left both fail with CUR_TRUNCATED:
- * the rest of the line may still come (keep a copy of the parent to look
- * at the partial line).
+ * moves past the LF.  No LF left: as cur_until.
  */
 static inline bool
 cur_line(struct cursor *c, struct cursor *line)
 {
-	const uint8_t *lf = NULL;
-	size_t n;
-
-	if (c->err == CUR_OK && c->left > 0)
-		lf = memchr(c->p, '\n', c->left);
-	if (lf == NULL) {
-		(void)cur_fail(c, CUR_TRUNCATED);
-		cur_init(line, NULL, 0);
-		line->err = c->err;
+	if (!cur_until(c, '\n', line))
 		return false;
-	}
-	n = (size_t)(lf - c->p);
-	cur_init(line, c->p, n > 0 && c->p[n - 1] == '\r' ? n - 1 : n);
-	c->p += n + 1;
-	c->left -= n + 1;
+	if (line->left > 0 && line->p[line->left - 1] == '\r')
+		line->left--;
 	return true;
 }
 

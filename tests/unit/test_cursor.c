@@ -575,6 +575,48 @@ test_line(void **state)
 	assert_int_equal(l.err, CUR_INVALID);
 }
 
+/* A NUL-ended name: the field, then the rest after the NUL. */
+static void
+test_until(void **state)
+{
+	static const uint8_t names[] = { 'a', 'b', 0, 0, 'c', 0 };
+	uint8_t *buf = dup_n(names, sizeof(names));
+	struct cursor c, f, save;
+
+	(void)state;
+	cur_init(&c, buf, sizeof(names));
+	assert_true(cur_until(&c, 0, &f));
+	assert_int_equal(f.left, 2);
+	assert_memory_equal(f.p, "ab", 2);
+	assert_true(cur_until(&c, 0, &f));	/* an empty field */
+	assert_int_equal(f.left, 0);
+	assert_true(cur_ok(&f));
+	/* The delimiter is the last byte of the buffer. */
+	assert_true(cur_until(&c, 0, &f));
+	assert_int_equal(f.left, 1);
+	assert_int_equal(f.p[0], 'c');
+	assert_int_equal(c.left, 0);
+	assert_true(cur_ok(&c));
+	assert_false(cur_until(&c, 0, &f));
+	assert_int_equal(c.err, CUR_TRUNCATED);
+	/* The delimiter one past the end: truncated, the rest in a copy. */
+	cur_init(&c, buf + 4, 1);
+	save = c;
+	assert_false(cur_until(&c, 0, &f));
+	assert_int_equal(c.err, CUR_TRUNCATED);
+	assert_int_equal(f.err, CUR_TRUNCATED);
+	assert_null(f.p);
+	assert_int_equal(save.left, 1);
+	/* The field is a sub-cursor: it ends at the delimiter. */
+	cur_init(&c, buf, sizeof(names));
+	assert_true(cur_until(&c, 0, &f));
+	assert_false(cur_skip(&f, 3));
+	assert_int_equal(f.err, CUR_TRUNCATED);
+	assert_true(cur_ok(&c));
+	assert_int_equal(c.left, 3);
+	free(buf);
+}
+
 /* Lines are sub-cursors: reads inside one stop at its end. */
 static void
 test_line_bounds(void **state)
@@ -667,6 +709,7 @@ main(void)
 		cmocka_unit_test(test_truncated_vs_invalid),
 		cmocka_unit_test(test_sub_bounds),
 		cmocka_unit_test(test_sub_prefixed),
+		cmocka_unit_test(test_until),
 		cmocka_unit_test(test_line),
 		cmocka_unit_test(test_line_bounds),
 		cmocka_unit_test(test_peek_take),

@@ -205,16 +205,16 @@ int
 dns_parse_tcp(const uint8_t *p, size_t len, struct dns_msg *out)
 {
 	struct cursor c, msg;
+	uint16_t n;
 
 	memset(out, 0, sizeof(*out));
 	cur_init(&c, p, len);
-	if (!cur_sub_prefixed(&c, 2, &msg)) {
-		/* Reject early what can never be a message. */
-		if (len >= 2 && ((size_t)p[0] << 8 | p[1]) < DNS_HEADER_LEN)
-			return -1;
+	if (!cur_u16(&c, &n))
 		return 0;
-	}
-	if (msg.left < DNS_HEADER_LEN)
+	/* Reject early what can never be a message. */
+	if (n < DNS_HEADER_LEN)
 		return -1;
+	if (!cur_sub(&c, n, &msg))
+		return 0;
 	return dns_parse(msg.p, msg.left, out) == 0 ? 1 : -1;
 }

@@ -1,7 +1,8 @@
 /*
  * cursor.h - the bounds-checked reader for untrusted bytes (STYLE.md 3):
  * every parser of bytes from the network reads through it, the sensor's
- * packet parsers and the milter's binary decoders alike.
+ * packet parsers and the milter's binary decoders alike (tests/lint.sh
+ * refuses integers assembled by hand and private readers elsewhere).
  *
  * A cursor is the next byte, the bytes left and a sticky error.  A failed
  * read returns false, sets the error and leaves the cursor empty, so a

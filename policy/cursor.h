@@ -164,7 +164,7 @@ cur_u32(struct cursor *c, uint32_t *v)
 	return ok;
 }
 
-/* Little-endian 16 and 32 bits (DLT_NULL headers, some IM framings). */
+/* Little-endian 16 and 32 bits (DLT_NULL headers, gQUIC, TNEF, CAB). */
 static inline bool
 cur_le16(struct cursor *c, uint16_t *v)
 {

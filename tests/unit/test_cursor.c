@@ -41,65 +41,24 @@ struct reader {
 	bool (*read)(struct cursor *, uint64_t *);
 };
 
-static bool
-rd_u8(struct cursor *c, uint64_t *v)
-{
-	uint8_t x;
-	bool ok = cur_u8(c, &x);
+/* rd_NAME: read a TYPE with FN and widen it. */
+#define READ_AS(name, type, fn)						\
+	static bool							\
+	rd_##name(struct cursor *c, uint64_t *v)			\
+	{								\
+		type x;							\
+		bool ok = fn(c, &x);					\
+									\
+		*v = x;							\
+		return ok;						\
+	}
 
-	*v = x;
-	return ok;
-}
-
-static bool
-rd_u16(struct cursor *c, uint64_t *v)
-{
-	uint16_t x;
-	bool ok = cur_u16(c, &x);
-
-	*v = x;
-	return ok;
-}
-
-static bool
-rd_u24(struct cursor *c, uint64_t *v)
-{
-	uint32_t x;
-	bool ok = cur_u24(c, &x);
-
-	*v = x;
-	return ok;
-}
-
-static bool
-rd_u32(struct cursor *c, uint64_t *v)
-{
-	uint32_t x;
-	bool ok = cur_u32(c, &x);
-
-	*v = x;
-	return ok;
-}
-
-static bool
-rd_le16(struct cursor *c, uint64_t *v)
-{
-	uint16_t x;
-	bool ok = cur_le16(c, &x);
-
-	*v = x;
-	return ok;
-}
-
-static bool
-rd_le32(struct cursor *c, uint64_t *v)
-{
-	uint32_t x;
-	bool ok = cur_le32(c, &x);
-
-	*v = x;
-	return ok;
-}
+READ_AS(u8, uint8_t, cur_u8)
+READ_AS(u16, uint16_t, cur_u16)
+READ_AS(u24, uint32_t, cur_u24)
+READ_AS(u32, uint32_t, cur_u32)
+READ_AS(le16, uint16_t, cur_le16)
+READ_AS(le32, uint32_t, cur_le32)
 
 static bool
 rd_be5(struct cursor *c, uint64_t *v)
@@ -162,68 +121,47 @@ static const struct reader readers[] = {
 
 #define NREADERS (sizeof(readers) / sizeof(readers[0]))
 
-/* Exactly width bytes: the read takes them all; the next byte is not there. */
+/*
+ * Every fixed-width read: exactly width bytes (it takes them all, and the
+ * next byte is not there), one byte short (it fails as truncated, takes
+ * nothing and says 0), and with bytes after it (it leaves exactly them).
+ */
 static void
-test_read_at_end(void **state)
+test_fixed_reads(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < NREADERS; i++) {
 		const struct reader *r = &readers[i];
-		uint8_t *buf = dup_n(seq, r->width);
+		uint8_t *end = dup_n(seq, r->width), *past = dup_n(seq,
+		    r->width - 1);
 		struct cursor c;
 		uint64_t v = 99;
 		uint8_t b = 99;
 
-		cur_init(&c, buf, r->width);
+		cur_init(&c, end, r->width);
 		assert_true(r->read(&c, &v));
 		assert_true(cur_ok(&c));
 		assert_int_equal(v, r->value);
 		assert_int_equal(c.left, 0);
-		assert_ptr_equal(c.p, buf + r->width);
-		/* Nothing left: the next byte fails, as truncated. */
+		assert_ptr_equal(c.p, end + r->width);
 		assert_false(cur_u8(&c, &b));
 		assert_int_equal(b, 0);
 		assert_int_equal(c.err, CUR_TRUNCATED);
-		free(buf);
-	}
-}
 
-/* One byte short: the read fails as truncated, takes nothing, says 0. */
-static void
-test_read_one_past(void **state)
-{
-	(void)state;
-	for (size_t i = 0; i < NREADERS; i++) {
-		const struct reader *r = &readers[i];
-		size_t n = r->width - 1;
-		uint8_t *buf = dup_n(seq, n);
-		struct cursor c;
-		uint64_t v = 99;
-
-		cur_init(&c, buf, n);
+		cur_init(&c, past, r->width - 1);
+		v = 99;
 		assert_false(r->read(&c, &v));
 		assert_int_equal(v, 0);
 		assert_false(cur_ok(&c));
 		assert_int_equal(c.err, CUR_TRUNCATED);
 		assert_int_equal(c.left, 0);
-		free(buf);
-	}
-}
-
-/* With bytes after it, each read leaves exactly the rest. */
-static void
-test_read_leaves_rest(void **state)
-{
-	(void)state;
-	for (size_t i = 0; i < NREADERS; i++) {
-		const struct reader *r = &readers[i];
-		struct cursor c;
-		uint64_t v;
 
 		cur_init(&c, seq, sizeof(seq));
 		assert_true(r->read(&c, &v));
 		assert_int_equal(c.left, sizeof(seq) - r->width);
 		assert_ptr_equal(c.p, seq + r->width);
+		free(end);
+		free(past);
 	}
 }
 
@@ -699,9 +637,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_read_at_end),
-		cmocka_unit_test(test_read_one_past),
-		cmocka_unit_test(test_read_leaves_rest),
+		cmocka_unit_test(test_fixed_reads),
 		cmocka_unit_test(test_init),
 		cmocka_unit_test(test_be_widths),
 		cmocka_unit_test(test_varint),

@@ -49,6 +49,19 @@ keep(void *ctx, const char *kind, const char *name, const void *data,
 	return true;
 }
 
+/* Exactly one file came, whole: kind, name and bytes. */
+static void
+expect_one(const struct seen *s, const char *kind, const char *name,
+    const void *data, size_t len)
+{
+	assert_int_equal(s->n, 1);
+	assert_string_equal(s->kind[0], kind);
+	assert_string_equal(s->name[0], name);
+	assert_int_equal(s->len[0], len);
+	assert_memory_equal(s->data[0], data, len);
+	assert_false(s->truncated[0]);
+}
+
 /* ------------------------------------------------------------ TNEF */
 
 struct tnef {
@@ -72,6 +85,21 @@ tnef_start(struct tnef *t)
 	t->b[t->len++] = 0x00;
 }
 
+static void tnef_attr(struct tnef *t, uint32_t id, const void *v, size_t n,
+    bool checksum);
+
+#define REND 0x00069002u
+#define TITLE 0x00018010u
+#define DATA 0x0006800fu
+
+/* The signature, the key and an attachment's start (REND_DATA). */
+static void
+tnef_start_attachment(struct tnef *t)
+{
+	tnef_start(t);
+	tnef_attr(t, REND, "\x01\x00", 2, true);
+}
+
 /* One attribute: level, id, length, value, checksum (checksum: false
  * leaves it off, as at the end of a cut stream). */
 static void
@@ -87,10 +115,6 @@ tnef_attr(struct tnef *t, uint32_t id, const void *v, size_t n, bool checksum)
 		t->b[t->len++] = 0;
 	}
 }
-
-#define REND 0x00069002u
-#define TITLE 0x00018010u
-#define DATA 0x0006800fu
 
 static int
 run_tnef(const struct tnef *t, size_t len, size_t max_out, struct seen *s)
@@ -113,17 +137,11 @@ test_tnef_attachment(void **state)
 	struct seen s;
 
 	(void)state;
-	tnef_start(&t);
-	tnef_attr(&t, REND, "\x01\x00", 2, true);
+	tnef_start_attachment(&t);
 	tnef_attr(&t, TITLE, "evil.exe\0\0", 10, true);
 	tnef_attr(&t, DATA, "MZ\x90", 3, true);
 	assert_int_equal(run_tnef(&t, t.len, 4096, &s), 1);
-	assert_int_equal(s.n, 1);
-	assert_string_equal(s.kind[0], "tnef");
-	assert_string_equal(s.name[0], "evil.exe");
-	assert_int_equal(s.len[0], 3);
-	assert_memory_equal(s.data[0], "MZ\x90", 3);
-	assert_false(s.truncated[0]);
+	expect_one(&s, "tnef", "evil.exe", "MZ\x90", 3);
 
 	/* Two attachments: the second REND_DATA hands out the first. */
 	tnef_attr(&t, REND, "\x01\x00", 2, true);
@@ -134,8 +152,7 @@ test_tnef_attachment(void **state)
 	assert_int_equal(s.len[1], 0);
 
 	/* The output bound cuts the data and says so. */
-	tnef_start(&t);
-	tnef_attr(&t, REND, "\x01\x00", 2, true);
+	tnef_start_attachment(&t);
 	tnef_attr(&t, DATA, "abcdef", 6, true);
 	assert_int_equal(run_tnef(&t, t.len, 4, &s), 1);
 	assert_string_equal(s.name[0], "attachment");
@@ -155,8 +172,7 @@ test_tnef_value_at_end(void **state)
 	struct seen s;
 
 	(void)state;
-	tnef_start(&t);
-	tnef_attr(&t, REND, "\x01\x00", 2, true);
+	tnef_start_attachment(&t);
 	tnef_attr(&t, TITLE, "a.exe", 5, false);
 	assert_int_equal(run_tnef(&t, t.len, 4096, &s), 1);
 	assert_string_equal(s.name[0], "a.exe");
@@ -170,8 +186,7 @@ test_tnef_value_at_end(void **state)
 	assert_int_equal(s.n, 0);
 
 	/* The data value at the very end, then one past. */
-	tnef_start(&t);
-	tnef_attr(&t, REND, "\x01\x00", 2, true);
+	tnef_start_attachment(&t);
 	tnef_attr(&t, DATA, "xyz", 3, false);
 	assert_int_equal(run_tnef(&t, t.len, 4096, &s), 1);
 	assert_int_equal(s.len[0], 3);
@@ -187,8 +202,7 @@ test_tnef_cut_header(void **state)
 	size_t whole;
 
 	(void)state;
-	tnef_start(&t);
-	tnef_attr(&t, REND, "\x01\x00", 2, true);
+	tnef_start_attachment(&t);
 	tnef_attr(&t, TITLE, "first.doc", 9, true);
 	whole = t.len;
 	tnef_attr(&t, REND, "\x01\x00", 2, true);
@@ -291,12 +305,7 @@ test_binhex_header(void **state)
 	(void)state;
 	n = binhex_file(b, "f.exe", 3, "abc");
 	assert_int_equal(run_binhex(b, n, &s), 0);
-	assert_int_equal(s.n, 1);
-	assert_string_equal(s.kind[0], "binhex");
-	assert_string_equal(s.name[0], "f.exe");
-	assert_int_equal(s.len[0], 3);
-	assert_memory_equal(s.data[0], "abc", 3);
-	assert_false(s.truncated[0]);
+	expect_one(&s, "binhex", "f.exe", "abc", 3);
 
 	/* The header exactly, no data: an empty fork said to be 3 long. */
 	n = binhex_file(b, "f.exe", 3, "");

@@ -7,7 +7,8 @@
  * with unbounded work).  Only the first CONTENT_HEAD bytes of a member are
  * kept unless the member is itself an archive to open, which is read whole
  * within the byte budget.  Encrypted members and headers are reported,
- * never guessed at.
+ * never guessed at.  The one format read here by hand, the CAB structure
+ * check before libarchive opens a cabinet, reads through policy/cursor.h.
  */
 #include "content.h"
 
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cursor.h"
 #include "mem.h"
 #include "str.h"
 
@@ -144,24 +146,12 @@ content_has_macros(const void *data, size_t len, const char *type)
 	return found;
 }
 
-static uint32_t
-le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
-
-static uint16_t
-le16(const unsigned char *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
 /*
  * Is a Microsoft Cabinet structurally sound (every folder, data block
  * and file record inside the bytes we have)?  libarchive 3.6's CAB reader
  * dereferences bad offsets in malformed files (found by fuzzing), so a
  * cabinet that fails this is not opened; its true type still counts.
+ * Little-endian throughout; offsets count from the start of the file (cab).
  *
  *   CFHEADER  "MSCF" res cbCabinet res coffFiles res ver cFolders cFiles
  *             flags setID iCabinet [cbCFHeader cbCFFolder cbCFData res..]
@@ -170,70 +160,83 @@ le16(const unsigned char *p)
  *   CFFILE    cbFile uoffFolderStart iFolder date time attribs szName
  */
 static bool
-cab_check(const unsigned char *p, size_t len, uint64_t *unpacked)
+cab_check(struct cursor cab, uint64_t *unpacked)
 {
-	size_t off, hres = 0, fres = 0, dres = 0;
-	unsigned folders, files, flags;
+	struct cursor h = cab, fi;
+	uint32_t coff_files;
+	uint16_t folders, files, flags, hres = 0;
+	uint8_t fres = 0, dres = 0;
 
-	folders = le16(p + 26);
-	files = le16(p + 28);
-	flags = le16(p + 30);
-	off = 36;
-	if (files == 0 || (flags & 3) != 0)
+	(void)cur_skip(&h, 16);
+	(void)cur_le32(&h, &coff_files);
+	(void)cur_skip(&h, 6);
+	(void)cur_le16(&h, &folders);
+	(void)cur_le16(&h, &files);
+	(void)cur_le16(&h, &flags);
+	(void)cur_skip(&h, 4);
+	if (!cur_ok(&h) || files == 0 || (flags & 3) != 0)
 		return false;	/* multi-cabinet sets are not followed */
 	if (flags & 4) {
-		if (len < 40)
+		(void)cur_le16(&h, &hres);
+		(void)cur_u8(&h, &fres);
+		(void)cur_u8(&h, &dres);
+		if (!cur_ok(&h))
 			return false;
-		hres = le16(p + 36);
-		fres = p[38];
-		dres = p[39];
-		off = 40 + hres;
+		(void)cur_skip(&h, hres);
 	}
 	for (unsigned f = 0; f < folders; f++) {
-		size_t d;
-		unsigned blocks;
+		struct cursor fo, d = cab;
+		uint32_t start;
+		uint16_t blocks, type;
 		bool stored;
 
-		if (off + 8 + fres > len)
+		if (!cur_sub(&h, 8 + (size_t)fres, &fo))
 			return false;
-		d = le32(p + off);
-		blocks = le16(p + off + 4);
-		stored = (le16(p + off + 6) & 0x0f) == 0;
-		off += 8 + fres;
+		(void)cur_le32(&fo, &start);
+		(void)cur_le16(&fo, &blocks);
+		(void)cur_le16(&fo, &type);
+		stored = (type & 0x0f) == 0;
 		unpacked[f] = 0;
-		if (blocks == 0)
+		if (blocks == 0 || start < 36 || !cur_skip(&d, start))
 			return false;
 		for (unsigned k = 0; k < blocks; k++) {
-			unsigned packed, plain;
+			struct cursor blk;
+			uint16_t packed, plain;
 
-			if (d < 36 || d + 8 + dres > len)
+			if (!cur_sub(&d, 8 + (size_t)dres, &blk))
 				return false;
-			packed = le16(p + d + 4);
-			plain = le16(p + d + 6);
+			(void)cur_skip(&blk, 4);	/* csum */
+			(void)cur_le16(&blk, &packed);
+			(void)cur_le16(&blk, &plain);
 			/* a block holds 1..32768 bytes; stored ones as is */
 			if (plain == 0 || plain > 32768 || packed == 0 ||
 			    (stored && packed != plain))
 				return false;
 			unpacked[f] += plain;
-			d += 8 + dres + packed;
-			if (d > len)
+			if (!cur_skip(&d, packed))
 				return false;
 		}
 	}
-	off = le32(p + 16);
+	fi = cab;
+	if (coff_files < 36 || !cur_skip(&fi, coff_files))
+		return false;
 	for (unsigned f = 0; f < files; f++) {
-		const unsigned char *nul;
+		struct cursor rec, name;
+		uint32_t size, at;
+		uint16_t folder;
 
-		if (off < 36 || off + 16 > len || le16(p + off + 8) >= folders)
+		if (!cur_sub(&fi, 16, &rec))
+			return false;
+		(void)cur_le32(&rec, &size);
+		(void)cur_le32(&rec, &at);
+		(void)cur_le16(&rec, &folder);
+		if (folder >= folders)
 			return false;
 		/* the file lies inside its folder's data */
-		if ((uint64_t)le32(p + off + 4) + le32(p + off) >
-		    unpacked[le16(p + off + 8)])
+		if ((uint64_t)at + size > unpacked[folder])
 			return false;
-		nul = memchr(p + off + 16, '\0', len - off - 16);
-		if (nul == NULL)
+		if (!cur_until(&fi, '\0', &name))
 			return false;
-		off = (size_t)(nul - p) + 1;
 	}
 	return true;
 }
@@ -242,14 +245,26 @@ cab_check(const unsigned char *p, size_t len, uint64_t *unpacked)
 static bool
 cab_is_sane(const unsigned char *p, size_t len)
 {
+	struct cursor cab, h;
+	const uint8_t *sig;
+	uint32_t size;
+	uint16_t folders;
 	uint64_t *unpacked;
 	bool ok;
 
-	if (len < 36 || memcmp(p, "MSCF", 4) != 0 || le32(p + 8) > len ||
-	    le16(p + 26) == 0)
+	cur_init(&cab, p, len);
+	h = cab;
+	(void)cur_bytes(&h, 4, &sig);
+	(void)cur_skip(&h, 4);
+	(void)cur_le32(&h, &size);
+	(void)cur_skip(&h, 14);
+	(void)cur_le16(&h, &folders);
+	(void)cur_skip(&h, 8);		/* the 36 bytes every header has */
+	if (!cur_ok(&h) || memcmp(sig, "MSCF", 4) != 0 || size > len ||
+	    folders == 0)
 		return false;
-	unpacked = mem_calloc(le16(p + 26), sizeof(*unpacked));
-	ok = cab_check(p, len, unpacked);
+	unpacked = mem_calloc(folders, sizeof(*unpacked));
+	ok = cab_check(cab, unpacked);
 	free(unpacked);
 	return ok;
 }

@@ -2,9 +2,9 @@
  * legacy.c - uuencode, yEnc, BinHex 4.0 and TNEF decoders.
  *
  * Trusts: nothing.  Lines are read through length-carrying spans, TNEF
- * attributes through a bounds-checked cursor (every length is checked
- * against the bytes left before use), and each decoded file is bounded by
- * max_out.
+ * attributes and the BinHex header through the library's bounds-checked
+ * cursor (policy/cursor.h: every length is checked against the bytes left
+ * before use), and each decoded file is bounded by max_out.
  *
  *   uuencode:  "begin" SP mode SP name / lines: len-char 4-char groups / "end"
  *   yEnc:      "=ybegin ... name=NAME" / escaped bytes (c - 42) / "=yend"
@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cursor.h"
 #include "mem.h"
 #include "str.h"
 
@@ -327,7 +328,10 @@ legacy_binhex(const char *text, size_t len, size_t max_out, legacy_fn fn,
 {
 	const char *start;
 	struct out raw, dec;
-	uint32_t acc = 0;
+	struct cursor h;
+	const uint8_t *hname;
+	uint8_t nlen;
+	uint32_t acc = 0, dlen;
 	unsigned bits = 0;
 	size_t i;
 	int rc = -1;
@@ -379,24 +383,20 @@ legacy_binhex(const char *text, size_t len, size_t max_out, legacy_fn fn,
 	}
 	/* Header: len(1) name(len) 0(1) type(4) creator(4) flags(2)
 	 * dlen(4) rlen(4) crc(2), then the data fork. */
-	if (dec.len >= 1) {
-		size_t nlen = (unsigned char)dec.p[0], h = 1 + nlen + 1 + 4 +
-		    4 + 2;
+	cur_init(&h, dec.p, dec.len);
+	(void)cur_u8(&h, &nlen);
+	(void)cur_bytes(&h, nlen, &hname);
+	(void)cur_skip(&h, 1 + 4 + 4 + 2);
+	(void)cur_u32(&h, &dlen);
+	(void)cur_skip(&h, 4 + 2);
+	if (cur_ok(&h) && nlen > 0) {
+		size_t have = h.left, n = dlen < have ? dlen : have;
+		char *name = mem_strndup((const char *)hname, nlen);
 
-		if (nlen > 0 && dec.len >= h + 4 + 4 + 2) {
-			const unsigned char *d = (const unsigned char *)dec.p;
-			uint32_t dlen = (uint32_t)d[h] << 24 | (uint32_t)d[h + 1]
-			    << 16 | (uint32_t)d[h + 2] << 8 | d[h + 3];
-			size_t off = h + 10, have = dec.len - off;
-			char *name = mem_strndup(dec.p + 1, nlen);
-			size_t n = dlen < have ? dlen : have;
-
-			(void)fn(ctx, "binhex", name, dec.p + off, n < max_out ?
-			    n : max_out, dec.truncated || dlen > have ||
-			    n > max_out);
-			free(name);
-			rc = 0;
-		}
+		(void)fn(ctx, "binhex", name, h.p, n < max_out ? n : max_out,
+		    dec.truncated || dlen > have || n > max_out);
+		free(name);
+		rc = 0;
 	}
 	free(raw.p);
 	free(dec.p);
@@ -411,78 +411,36 @@ legacy_binhex(const char *text, size_t len, size_t max_out, legacy_fn fn,
 #define ATT_ATTACH_DATA 0x0006800fu
 #define LVL_ATTACHMENT 2
 
-struct cursor {
-	const unsigned char *p;
-	size_t left;
-	bool error;
-};
-
-static uint32_t
-get_u32(struct cursor *c)
-{
-	uint32_t v;
-
-	if (c->left < 4) {
-		c->error = true;
-		c->left = 0;
-		return 0;
-	}
-	v = (uint32_t)c->p[0] | (uint32_t)c->p[1] << 8 |
-	    (uint32_t)c->p[2] << 16 | (uint32_t)c->p[3] << 24;
-	c->p += 4;
-	c->left -= 4;
-	return v;
-}
-
-static unsigned
-get_u8(struct cursor *c)
-{
-	if (c->left < 1) {
-		c->error = true;
-		return 0;
-	}
-	c->left--;
-	return *c->p++;
-}
-
-static void
-skip(struct cursor *c, size_t n)
-{
-	if (c->left < n) {
-		c->error = true;
-		c->left = 0;
-		return;
-	}
-	c->p += n;
-	c->left -= n;
-}
-
 int
 legacy_tnef(const void *data, size_t len, size_t max_out, legacy_fn fn,
     void *ctx)
 {
-	struct cursor c = { data, len, false };
+	struct cursor c;
 	char *name;
 	const unsigned char *fdata = NULL;
 	size_t flen = 0;
-	bool in_att = false;
+	uint32_t signature;
+	bool in_att = false, go = true;
 	int files = 0;
 
-	if (get_u32(&c) != TNEF_SIGNATURE || c.error)
+	cur_init(&c, data, len);
+	if (!cur_le32(&c, &signature) || signature != TNEF_SIGNATURE)
 		return -1;
-	skip(&c, 2);	/* legacy key */
+	(void)cur_skip(&c, 2);	/* legacy key */
 	name = mem_strdup("");
-	bool go = true;
 
-	while (go && !c.error && c.left > 0) {
-		unsigned level = get_u8(&c);
-		uint32_t id = get_u32(&c), alen = get_u32(&c);
-		const unsigned char *val = c.p;
+	while (go && cur_ok(&c) && c.left > 0) {
+		uint8_t level;
+		uint32_t id, alen;
+		const uint8_t *val;
 
-		if (c.error || alen > c.left)
+		(void)cur_u8(&c, &level);
+		(void)cur_le32(&c, &id);
+		(void)cur_le32(&c, &alen);
+		if (!cur_bytes(&c, alen, &val))
 			break;
-		skip(&c, alen);
-		skip(&c, 2);	/* checksum */
+		/* A missing checksum ends the walk after this attribute. */
+		(void)cur_skip(&c, 2);
 		if (level != LVL_ATTACHMENT)
 			continue;
 		if (id == ATT_ATTACH_REND_DATA) {

@@ -10,11 +10,11 @@
  *   Fri, 21 Nov 1997 09:55:06 -0600 (CST)
  *   ^dow ^day ^month ^year ^time ^zone  ^comment
  *
- * Trusts: nothing.  A cursor walks the span; CFWS (white space, folding,
- * nested comments) is skipped before every token; digit runs are counted
- * whole but only their first nine digits are summed, so no value can
- * overflow whatever the input.  Calendar arithmetic is the shared
- * date_from_civil() of policy/date.c.
+ * Trusts: nothing.  The library's cursor (policy/cursor.h) walks the
+ * span; CFWS (white space, folding, nested comments) is skipped before
+ * every token; digit runs are counted whole but only their first nine
+ * digits are summed, so no value can overflow whatever the input.
+ * Calendar arithmetic is the shared date_from_civil() of policy/date.c.
  */
 #include "rfcdate.h"
 
@@ -22,92 +22,77 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cursor.h"
 #include "date.h"
 
-struct cur {
-	const char *p;
-	size_t n;
-	const char *why;	/* sticky CFWS error */
-};
-
+/*
+ * Skip CFWS.  A comment nested past RFCDATE_COMMENT_DEPTH or left open is
+ * remembered in *why (the first one), and the walk goes on.
+ */
 static void
-skip_cfws(struct cur *c)
+skip_cfws(struct cursor *c, const char **why)
 {
-	while (c->n > 0) {
+	uint8_t b;
+
+	while (cur_peek(c, &b)) {
 		size_t depth = 0;
 
-		if (*c->p == ' ' || *c->p == '\t' || *c->p == '\r' ||
-		    *c->p == '\n') {
-			c->p++;
-			c->n--;
+		if (b == ' ' || b == '\t' || b == '\r' || b == '\n') {
+			(void)cur_skip(c, 1);
 			continue;
 		}
-		if (*c->p != '(')
+		if (b != '(')
 			return;
-		while (c->n > 0) {
-			char ch = *c->p++;
-
-			c->n--;
-			if (ch == '\\' && c->n > 0) {
-				c->p++;
-				c->n--;
-			} else if (ch == '(') {
-				if (++depth > RFCDATE_COMMENT_DEPTH &&
-				    c->why == NULL)
-					c->why = "comment nested too deep";
-			} else if (ch == ')' && --depth == 0) {
+		while (c->left > 0) {
+			(void)cur_u8(c, &b);
+			if (b == '\\' && c->left > 0) {
+				(void)cur_skip(c, 1);
+			} else if (b == '(') {
+				if (++depth > RFCDATE_COMMENT_DEPTH && *why == NULL)
+					*why = "comment nested too deep";
+			} else if (b == ')' && --depth == 0) {
 				break;
 			}
 		}
-		if (depth > 0 && c->why == NULL)
-			c->why = "unterminated comment";
+		if (depth > 0 && *why == NULL)
+			*why = "unterminated comment";
 	}
 }
 
 /* Digits at the cursor: returns how many (0: none); *v the value of the
  * first nine. */
 static size_t
-digits(struct cur *c, int *v)
+digits(struct cursor *c, int *v)
 {
 	size_t d = 0;
+	uint8_t b;
 
 	*v = 0;
-	while (c->n > 0 && *c->p >= '0' && *c->p <= '9') {
+	while (cur_peek(c, &b) && b >= '0' && b <= '9') {
 		if (d < 9)
-			*v = *v * 10 + (*c->p - '0');
+			*v = *v * 10 + (b - '0');
 		d++;
-		c->p++;
-		c->n--;
+		(void)cur_skip(c, 1);
 	}
 	return d;
 }
 
 /* Letters at the cursor, lowercased into w (cut, still counted). */
 static size_t
-letters(struct cur *c, char *w, size_t wlen)
+letters(struct cursor *c, char *w, size_t wlen)
 {
 	size_t n = 0;
+	uint8_t b;
 
-	while (c->n > 0 && ((*c->p >= 'a' && *c->p <= 'z') ||
-	    (*c->p >= 'A' && *c->p <= 'Z'))) {
+	while (cur_peek(c, &b) && ((b >= 'a' && b <= 'z') ||
+	    (b >= 'A' && b <= 'Z'))) {
 		if (n + 1 < wlen)
-			w[n] = (char)(*c->p | 0x20);
+			w[n] = (char)(b | 0x20);
 		n++;
-		c->p++;
-		c->n--;
+		(void)cur_skip(c, 1);
 	}
 	w[n + 1 < wlen ? n : wlen - 1] = '\0';
 	return n;
-}
-
-static bool
-take(struct cur *c, char ch)
-{
-	if (c->n == 0 || *c->p != ch)
-		return false;
-	c->p++;
-	c->n--;
-	return true;
 }
 
 static int
@@ -126,7 +111,7 @@ static const char *const months[] = { "jan", "feb", "mar", "apr", "may",
 
 /* zone after the time: sets r->zone and friends, or returns a reason. */
 static const char *
-zone(struct cur *c, struct rfcdate *r)
+zone(struct cursor *c, const char **cfws, struct rfcdate *r)
 {
 	static const struct {
 		const char *name;
@@ -137,14 +122,14 @@ zone(struct cur *c, struct rfcdate *r)
 		{ "pdt", -420 } };
 	char w[8];
 	size_t n;
+	uint8_t sign;
 	int z;
 
-	skip_cfws(c);
-	if (c->n > 0 && (*c->p == '+' || *c->p == '-')) {
-		bool minus = *c->p == '-';
+	skip_cfws(c, cfws);
+	if (cur_peek(c, &sign) && (sign == '+' || sign == '-')) {
+		bool minus = sign == '-';
 
-		c->p++;
-		c->n--;
+		(void)cur_skip(c, 1);
 		if (digits(c, &z) != 4 || z % 100 > 59)
 			return "bad time zone";
 		r->zone = (minus ? -1 : 1) * (z / 100 * 60 + z % 100);
@@ -170,7 +155,7 @@ zone(struct cur *c, struct rfcdate *r)
 }
 
 static const char *
-parse(struct cur *c, struct rfcdate *r)
+parse(struct cursor *c, const char **cfws, struct rfcdate *r)
 {
 	static const unsigned mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30,
 		31, 30, 31 };
@@ -182,25 +167,25 @@ parse(struct cur *c, struct rfcdate *r)
 	char w[8];
 
 	memset(r, 0, sizeof(*r));
-	skip_cfws(c);
+	skip_cfws(c, cfws);
 	if (letters(c, w, sizeof(w)) > 0) {
 		if ((wday = find(wdays, 7, w)) < 0)
 			return "bad day of week";
-		skip_cfws(c);
-		if (!take(c, ','))
+		skip_cfws(c, cfws);
+		if (!cur_take(c, ','))
 			return "expected ',' after the day of week";
 		r->has_wday = true;
-		skip_cfws(c);
+		skip_cfws(c, cfws);
 	}
 	nd = digits(c, &day);
 	if (nd == 0 || nd > 2)
 		return "expected a day of the month";
-	skip_cfws(c);
+	skip_cfws(c, cfws);
 	if (letters(c, w, sizeof(w)) == 0)
 		return "expected a month name";
 	if ((mon = find(months, 12, w)) < 0)
 		return "unknown month name";
-	skip_cfws(c);
+	skip_cfws(c, cfws);
 	nd = digits(c, &year);
 	if (nd < 2 || nd > 4)
 		return "expected a year of 2 to 4 digits";
@@ -218,37 +203,39 @@ parse(struct cur *c, struct rfcdate *r)
 	    !leap))
 		return "no such day in that month";
 
-	skip_cfws(c);
+	skip_cfws(c, cfws);
 	if (digits(c, &hh) != 2)
 		return "expected a time of day";
-	nd = c->n;
-	skip_cfws(c);
-	if (!take(c, ':'))
+	nd = c->left;
+	skip_cfws(c, cfws);
+	if (!cur_take(c, ':'))
 		return "expected a time of day";
-	skip_cfws(c);
-	r->obsolete |= c->n != nd - 1;	/* CFWS around the ':' */
+	skip_cfws(c, cfws);
+	r->obsolete |= c->left != nd - 1;	/* CFWS around the ':' */
 	if (digits(c, &mm) != 2)
 		return "expected a time of day";
 	{
-		struct cur save = *c;
+		struct cursor save = *c;
+		const char *save_cfws = *cfws;
 
-		skip_cfws(c);
-		if (take(c, ':')) {
-			skip_cfws(c);
+		skip_cfws(c, cfws);
+		if (cur_take(c, ':')) {
+			skip_cfws(c, cfws);
 			if (digits(c, &ss) != 2)
 				return "expected seconds";
 		} else {
 			*c = save;
+			*cfws = save_cfws;
 		}
 	}
 	if (hh > 23 || mm > 59 || ss > 60)
 		return "time of day out of range";
-	if ((why = zone(c, r)) != NULL)
+	if ((why = zone(c, cfws, r)) != NULL)
 		return why;
-	skip_cfws(c);
-	if (c->why != NULL)
-		return c->why;
-	if (c->n != 0)
+	skip_cfws(c, cfws);
+	if (*cfws != NULL)
+		return *cfws;
+	if (c->left != 0)
 		return "junk after the date";
 
 	days = date_from_civil(year, (unsigned)mon + 1, (unsigned)day);
@@ -262,12 +249,14 @@ parse(struct cur *c, struct rfcdate *r)
 int
 rfcdate_parse_full(struct span s, struct rfcdate *r, const char **why_r)
 {
-	struct cur c = { s.p, s.p != NULL ? s.len : 0, NULL };
-	const char *why = parse(&c, r);
+	struct cursor c;
+	const char *cfws = NULL, *why;
 
+	cur_init(&c, s.p, s.len);
+	why = parse(&c, &cfws, r);
 	/* A comment error earlier than the one reported wins. */
-	if (why != NULL && c.why != NULL)
-		why = c.why;
+	if (why != NULL && cfws != NULL)
+		why = cfws;
 	if (why != NULL) {
 		*why_r = why;
 		return -1;

@@ -3,7 +3,7 @@
  * the answer owner names and CNAME targets, so a query for an innocent
  * name answered by a CNAME chain into a webmail domain is still seen.
  *
- * Trust: every byte is hostile.  All reads go through sensor/cursor.h;
+ * Trust: every byte is hostile.  All reads go through policy/cursor.h;
  * resource data is a sub-cursor of RDLENGTH bytes.  Names may point
  * anywhere earlier in the message, so name reading keeps the message
  * bounds apart from the cursor of the record being read.
@@ -205,16 +205,16 @@ int
 dns_parse_tcp(const uint8_t *p, size_t len, struct dns_msg *out)
 {
 	struct cursor c, msg;
+	uint16_t n;
 
 	memset(out, 0, sizeof(*out));
 	cur_init(&c, p, len);
-	if (!cur_sub_prefixed(&c, 2, &msg)) {
-		/* Reject early what can never be a message. */
-		if (len >= 2 && ((size_t)p[0] << 8 | p[1]) < DNS_HEADER_LEN)
-			return -1;
+	if (!cur_u16(&c, &n))
 		return 0;
-	}
-	if (msg.left < DNS_HEADER_LEN)
+	/* Reject early what can never be a message. */
+	if (n < DNS_HEADER_LEN)
 		return -1;
+	if (!cur_sub(&c, n, &msg))
+		return 0;
 	return dns_parse(msg.p, msg.left, out) == 0 ? 1 : -1;
 }

@@ -2,9 +2,9 @@
  * http.c - the HTTP/1.x request head: method, request target, version and
  * the Host the request is for, from the first bytes a client sends.
  *
- * Trust: every byte is hostile.  The head is read as text through a
- * bounded cursor (sensor/cursor.h), one line at a time; nothing is
- * assumed NUL-terminated.
+ * Trust: every byte is hostile.  The head is read through a bounded
+ * cursor (policy/cursor.h), one line at a time, and each line is looked at
+ * as a struct span (policy/str.h); nothing is assumed NUL-terminated.
  *
  * Limits: HTTP_HEAD_MAX bytes of head (a head still open at that size is
  * -1); method tokens of at most HTTP_METHOD_MAX - 1 bytes; the request
@@ -36,11 +36,7 @@
 
 #include "cursor.h"
 #include "http.h"
-
-struct text {
-	const char *p;
-	size_t len;
-};
+#include "str.h"
 
 static bool
 is_method_char(char ch)
@@ -48,64 +44,16 @@ is_method_char(char ch)
 	return (ch >= 'A' && ch <= 'Z') || ch == '-' || ch == '_';
 }
 
+/* The next line as text (cur_line); false while no LF has come. */
 static bool
-text_eq(struct text t, const char *s)
+next_line(struct cursor *c, struct span *line)
 {
-	size_t n = strlen(s);
+	struct cursor l;
 
-	return t.len == n && memcmp(t.p, s, n) == 0;
-}
-
-static bool
-text_eq_nocase(struct text t, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (t.len != n)
+	if (!cur_line(c, &l))
 		return false;
-	for (size_t i = 0; i < n; i++) {
-		char a = t.p[i];
-
-		if (a >= 'A' && a <= 'Z')
-			a = (char)(a - 'A' + 'a');
-		if (a != s[i])
-			return false;
-	}
+	*line = (struct span){ (const char *)l.p, l.left };
 	return true;
-}
-
-/*
- * The next line (without its LF and an optional CR before it).  False
- * when no LF is left in the cursor (the cursor is left untouched).
- */
-static bool
-next_line(struct cursor *c, struct text *line)
-{
-	const uint8_t *lf, *p;
-
-	if (!cur_ok(c) || c->left == 0)
-		return false;
-	lf = memchr(c->p, '\n', c->left);
-	if (lf == NULL)
-		return false;
-	(void)cur_bytes(c, (size_t)(lf - c->p) + 1, &p);
-	line->p = (const char *)p;
-	line->len = (size_t)(lf - p);
-	if (line->len > 0 && line->p[line->len - 1] == '\r')
-		line->len--;
-	return true;
-}
-
-static struct text
-trim_ows(struct text t)
-{
-	while (t.len > 0 && (t.p[0] == ' ' || t.p[0] == '\t')) {
-		t.p++;
-		t.len--;
-	}
-	while (t.len > 0 && (t.p[t.len - 1] == ' ' || t.p[t.len - 1] == '\t'))
-		t.len--;
-	return t;
 }
 
 /* Lowercase host text: [a-z0-9-_.:] kept, other bytes \DDD. */
@@ -147,7 +95,7 @@ uri_byte(uint8_t b, char *out)
  * and end with mark (so a cut host can never end like a listed name).
  */
 static void
-put_escaped(char *out, size_t outsize, struct text t,
+put_escaped(char *out, size_t outsize, struct span t,
     size_t (*fn)(uint8_t, char *), const char *mark)
 {
 	char tmp[4];
@@ -177,7 +125,7 @@ put_escaped(char *out, size_t outsize, struct text t,
  * gives name (the port must be digits, else the colon stays and shows).
  */
 static void
-set_host(struct http_req *out, struct text h)
+set_host(struct http_req *out, struct span h)
 {
 	if (h.len > 0 && h.p[0] == '[') {
 		const char *rb = memchr(h.p, ']', h.len);
@@ -206,14 +154,13 @@ set_host(struct http_req *out, struct text h)
 
 /* The authority of an absolute-form target ("http://[user@]host[:port]/"). */
 static bool
-absolute_authority(struct text t, struct text *auth)
+absolute_authority(struct span t, struct span *auth)
 {
 	size_t skip, end;
 
-	if (t.len >= 7 && text_eq_nocase((struct text){ t.p, 7 }, "http://"))
+	if (span_has_prefix_nocase(t, "http://"))
 		skip = 7;
-	else if (t.len >= 8 &&
-	    text_eq_nocase((struct text){ t.p, 8 }, "https://"))
+	else if (span_has_prefix_nocase(t, "https://"))
 		skip = 8;
 	else
 		return false;
@@ -252,16 +199,16 @@ check_method_prefix(const char *p, size_t len)
 }
 
 static int
-parse_request_line(struct text line, struct http_req *out,
-    struct text *target_r)
+parse_request_line(struct span line, struct http_req *out,
+    struct span *target_r)
 {
-	struct text method, target, version;
+	struct span method, target, version;
 	const char *sp1, *sp2;
 
 	sp1 = memchr(line.p, ' ', line.len);
 	if (sp1 == NULL)
 		return -1;
-	method = (struct text){ line.p, (size_t)(sp1 - line.p) };
+	method = (struct span){ line.p, (size_t)(sp1 - line.p) };
 	target.p = sp1 + 1;
 	target.len = line.len - method.len - 1;
 	sp2 = memchr(target.p, ' ', target.len);
@@ -276,9 +223,9 @@ parse_request_line(struct text line, struct http_req *out,
 	for (size_t i = 0; i < method.len; i++)
 		if (!is_method_char(method.p[i]))
 			return -1;
-	if (text_eq(version, "HTTP/1.1"))
+	if (span_eq(version, "HTTP/1.1"))
 		out->version = 11;
-	else if (text_eq(version, "HTTP/1.0"))
+	else if (span_eq(version, "HTTP/1.0"))
 		out->version = 10;
 	else
 		return -1;
@@ -293,7 +240,7 @@ int
 http_parse_request(const char *p, size_t len, struct http_req *out)
 {
 	struct cursor c;
-	struct text line, target, auth;
+	struct span line, target, auth;
 	bool done = false;
 
 	memset(out, 0, sizeof(*out));
@@ -319,7 +266,7 @@ http_parse_request(const char *p, size_t len, struct http_req *out)
 	}
 	while (!done && next_line(&c, &line)) {
 		const char *colon;
-		struct text name;
+		struct span name;
 
 		if (line.len == 0) {
 			done = true;
@@ -330,10 +277,10 @@ http_parse_request(const char *p, size_t len, struct http_req *out)
 		colon = memchr(line.p, ':', line.len);
 		if (colon == NULL)
 			continue;
-		name = (struct text){ line.p, (size_t)(colon - line.p) };
-		if (!text_eq_nocase(name, "host"))
+		name = (struct span){ line.p, (size_t)(colon - line.p) };
+		if (!span_eq_nocase(name, "host"))
 			continue;
-		set_host(out, trim_ows((struct text){ colon + 1,
+		set_host(out, span_trim((struct span){ colon + 1,
 		    line.len - name.len - 1 }));
 		return 1;
 	}

@@ -3,10 +3,10 @@
  * a client sends: XMPP, IRC, MQTT and WhatsApp's chat handshake.
  *
  * Trust: every byte is hostile.  Binary framings (MQTT, WhatsApp) are
- * read through sensor/cursor.h with length-prefixed fields as
- * sub-cursors; the text protocols (XMPP, IRC) are scanned with explicit
- * bounds, nothing assumed NUL-terminated.  No allocation, no state
- * between calls; linear in the bytes looked at.
+ * read through policy/cursor.h with length-prefixed fields as
+ * sub-cursors, IRC's lines and params are sub-cursors too; XMPP's tag is
+ * scanned with explicit bounds; nothing is assumed NUL-terminated.  No
+ * allocation, no state between calls; linear in the bytes looked at.
  *
  * Each signature checks enough structure that other protocols on the same
  * ports do not match (a false positive costs an alert):
@@ -287,49 +287,47 @@ detect_xmpp(const uint8_t *p, size_t len, struct im_match *out)
 
 /* ----------------------------------------------------------------- IRC */
 
-struct irc_line {
-	const uint8_t *p;
-	size_t len;
-};
-
-/* Split a line into space-separated params; a ':' param takes the rest. */
+/*
+ * Split a line into space-separated params (sub-cursors of the line); a
+ * ':' param takes the rest.
+ */
 static size_t
-irc_params(struct irc_line l, struct irc_line *v, size_t max)
+irc_params(struct cursor l, struct cursor *v, size_t max)
 {
-	size_t n = 0, i = 0;
+	size_t n = 0;
 
-	while (i < l.len && n < max) {
-		size_t s;
+	while (n < max) {
+		struct cursor word;
 
-		while (i < l.len && l.p[i] == ' ')
-			i++;
-		if (i == l.len)
+		while (cur_take(&l, ' '))
+			;
+		if (l.left == 0)
 			break;
-		if (l.p[i] == ':' && n > 0) {
-			v[n++] = (struct irc_line){ l.p + i + 1, l.len - i - 1 };
+		if (n > 0 && cur_take(&l, ':')) {
+			v[n++] = l;
 			break;
 		}
-		s = i;
-		while (i < l.len && l.p[i] != ' ')
-			i++;
-		v[n++] = (struct irc_line){ l.p + s, i - s };
+		word = l;
+		if (!cur_until(&l, ' ', &v[n]))
+			v[n] = word;	/* the last one */
+		n++;
 	}
 	return n;
 }
 
 static bool
-irc_word(struct irc_line w, const char *s)
+irc_word(struct cursor w, const char *s)
 {
-	return w.len == strlen(s) && starts_with(w.p, w.len, s, true) == 1;
+	return w.left == strlen(s) && starts_with(w.p, w.left, s, true) == 1;
 }
 
 /* RFC 2812 2.3.1 nickname: letter or special, then also digits and '-'. */
 static bool
-irc_nick_ok(struct irc_line n)
+irc_nick_ok(struct cursor n)
 {
-	if (n.len == 0 || n.len > 64)
+	if (n.left == 0 || n.left > 64)
 		return false;
-	for (size_t i = 0; i < n.len; i++) {
+	for (size_t i = 0; i < n.left; i++) {
 		uint8_t b = n.p[i];
 		bool letter = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z');
 		bool special = (b >= 0x5b && b <= 0x60) ||
@@ -362,24 +360,19 @@ irc_partial(const uint8_t *p, size_t len)
 static int
 detect_irc(const uint8_t *p, size_t len, struct im_match *out)
 {
-	struct irc_line v[IM_IRC_PARAMS], nick = { NULL, 0 };
+	struct cursor c, v[IM_IRC_PARAMS], nick;
 	bool have_user = false, cap_ls = false;
-	size_t off = 0;
 
+	cur_init(&c, p, len);
+	cur_init(&nick, NULL, 0);
 	for (unsigned n = 0; n < IM_IRC_LINES; n++) {
-		const uint8_t *lf = off < len ? memchr(p + off, '\n',
-		    len - off < IM_IRC_LINE_MAX ? len - off : IM_IRC_LINE_MAX)
-		    : NULL;
-		struct irc_line l;
+		struct cursor rest = c, l;
 		size_t np;
 
-		if (lf == NULL)
-			return irc_partial(p + off, len - off);
-		l = (struct irc_line){ p + off, (size_t)(lf - p) - off };
-		off = (size_t)(lf - p) + 1;
-		if (l.len > 0 && l.p[l.len - 1] == '\r')
-			l.len--;
-		if (l.len == 0)
+		/* No LF within a line's bound: a partial line, or too long. */
+		if (!cur_line(&c, &l) || rest.left - c.left > IM_IRC_LINE_MAX)
+			return irc_partial(rest.p, rest.left);
+		if (l.left == 0)
 			continue;
 		/* The command starts the line (no prefix from a client). */
 		if (l.p[0] == ' ')
@@ -389,7 +382,7 @@ detect_irc(const uint8_t *p, size_t len, struct im_match *out)
 			return -1;
 		if (irc_word(v[0], "NICK") && np >= 2 && irc_nick_ok(v[1]))
 			nick = v[1];
-		else if (irc_word(v[0], "USER") && np >= 5 && v[1].len > 0)
+		else if (irc_word(v[0], "USER") && np >= 5 && v[1].left > 0)
 			have_user = true;
 		else if (irc_word(v[0], "PASS") && np >= 2)
 			;
@@ -404,7 +397,7 @@ detect_irc(const uint8_t *p, size_t len, struct im_match *out)
 		if (nick.p != NULL && (have_user || cap_ls)) {
 			out->proto = IM_IRC;
 			put_name(out->name, sizeof(out->name), nick.p,
-			    nick.len, false);
+			    nick.left, false);
 			return 1;
 		}
 	}
@@ -486,11 +479,12 @@ short_read:
 static int
 wa_version(struct cursor *c)
 {
-	const uint8_t *q = c->p;
-	size_t n = c->left;
+	struct cursor v = *c;
+	uint8_t w, a, major, minor;
 
-	if ((n >= 1 && q[0] != 'W') || (n >= 2 && q[1] != 'A') ||
-	    (n >= 3 && (q[2] < 1 || q[2] > 9)) || (n >= 4 && q[3] > 15))
+	if ((cur_u8(&v, &w) && w != 'W') || (cur_u8(&v, &a) && a != 'A') ||
+	    (cur_u8(&v, &major) && (major < 1 || major > 9)) ||
+	    (cur_u8(&v, &minor) && minor > 15))
 		return -1;
 	if (!cur_skip(c, 4))
 		return 0;
@@ -500,8 +494,8 @@ wa_version(struct cursor *c)
 static int
 detect_whatsapp(const uint8_t *p, size_t len, struct im_match *out)
 {
-	struct cursor c, routing;
-	uint32_t flen;
+	struct cursor c;
+	uint32_t flen, rlen;
 	int rc;
 
 	cur_init(&c, p, len);
@@ -509,14 +503,12 @@ detect_whatsapp(const uint8_t *p, size_t len, struct im_match *out)
 		return 0;
 	if (rc == 1) {
 		(void)cur_skip(&c, 4);
-		if (!cur_sub_prefixed(&c, 3, &routing)) {
-			if (len >= 7 && ((size_t)p[4] << 16 | (size_t)p[5] << 8 |
-			    p[6]) > IM_WA_ROUTING_MAX)
-				return -1;
+		if (!cur_u24(&c, &rlen))
 			return 0;
-		}
-		if (routing.left == 0 || routing.left > IM_WA_ROUTING_MAX)
+		if (rlen == 0 || rlen > IM_WA_ROUTING_MAX)
 			return -1;
+		if (!cur_skip(&c, rlen))	/* the routing block */
+			return 0;
 		if ((rc = wa_version(&c)) <= 0)
 			return rc;
 	} else {

@@ -291,15 +291,11 @@ ethernet(struct walk *w)
 static enum next
 null_family(struct walk *w)
 {
-	const uint8_t *b;
+	struct cursor again = w->c;
 	uint32_t le, be;
 
-	if (!cur_bytes(&w->c, 4, &b))
+	if (!cur_le32(&w->c, &le) || !cur_u32(&again, &be))
 		return fail(w);
-	le = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
-	    (uint32_t)b[3] << 24;
-	be = (uint32_t)b[3] | (uint32_t)b[2] << 8 | (uint32_t)b[1] << 16 |
-	    (uint32_t)b[0] << 24;
 	if (le > 0xffff)
 		le = be;
 	switch (le) {

@@ -297,13 +297,6 @@ crypto_grow(struct quic_state *q, size_t end)
 	q->cap = ncap;
 }
 
-static uint32_t
-le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
-
 /*
  * The handshake message's length once its head is present: TLS (type,
  * u24 length) or, for Q050, a CHLO (tag "CHLO", u16 LE tag count, u16
@@ -313,29 +306,44 @@ le32(const uint8_t *p)
 static int
 hello_length(struct quic_state *q)
 {
+	struct cursor c;
 	size_t n;
 
 	if (q->hello_len != 0)
 		return 0;
+	cur_init(&c, q->crypto, q->contig);
 	if (q->vi.kind != QK_GOOGLE_CHLO) {
-		if (q->contig < 4)
-			return 0;
-		n = 4 + ((size_t)q->crypto[1] << 16 |
-			    (size_t)q->crypto[2] << 8 | q->crypto[3]);
-	} else {
-		size_t ntags, idx;
+		uint8_t type;
+		uint32_t len;
 
-		if (q->contig < 8)
+		if (!cur_u8(&c, &type) || !cur_u24(&c, &len))
 			return 0;
-		if (memcmp(q->crypto, "CHLO", 4) != 0)
+		n = 4 + (size_t)len;
+	} else {
+		const uint8_t *tag;
+		uint16_t ntags, pad;
+		uint32_t end;
+		size_t idx;
+
+		(void)cur_bytes(&c, 4, &tag);
+		(void)cur_le16(&c, &ntags);
+		(void)cur_le16(&c, &pad);
+		if (!cur_ok(&c))
+			return 0;
+		if (memcmp(tag, "CHLO", 4) != 0)
 			return -1;
-		ntags = (size_t)q->crypto[4] | (size_t)q->crypto[5] << 8;
-		idx = 8 + 8 * ntags;
+		idx = 8 + 8 * (size_t)ntags;
 		if (idx > q->crypto_max)
 			return -1;
 		if (q->contig < idx)
 			return 0;
-		n = ntags == 0 ? idx : idx + le32(q->crypto + idx - 4);
+		n = idx;
+		if (ntags > 0) {
+			/* the last tag's end offset: the values' length */
+			(void)cur_skip(&c, idx - 8 - 4);
+			(void)cur_le32(&c, &end);
+			n += end;
+		}
 	}
 	if (n > q->crypto_max)
 		return -1;
@@ -512,8 +520,9 @@ open_packet(struct quic_state *q, struct quic_cipher *ci, const uint8_t *pkt,
     uint64_t *pn_r)
 {
 	uint8_t mask[QUIC_MASK_LEN], first;
+	struct cursor pnc;
 	unsigned pnlen;
-	uint64_t trunc = 0, pn;
+	uint64_t trunc, pn;
 	size_t hdr, ctlen;
 
 	if (length < 4 + QUIC_SAMPLE_LEN)
@@ -529,10 +538,10 @@ open_packet(struct quic_state *q, struct quic_cipher *ci, const uint8_t *pkt,
 	scratch_need(q, hdr + ctlen + 1);
 	memcpy(q->scratch, pkt, hdr);
 	q->scratch[0] = first;
-	for (unsigned i = 0; i < pnlen; i++) {
+	for (unsigned i = 0; i < pnlen; i++)
 		q->scratch[pn_off + i] ^= mask[1 + i];
-		trunc = trunc << 8 | q->scratch[pn_off + i];
-	}
+	cur_init(&pnc, q->scratch + pn_off, pnlen);
+	(void)cur_be(&pnc, pnlen, &trunc);
 	pn = decode_pn(q->largest_pn, trunc, 8 * pnlen);
 	if (quic_cipher_open(ci, pn, q->scratch, hdr, pkt + hdr, ctlen,
 		pkt + hdr + ctlen, q->scratch + hdr) < 0)

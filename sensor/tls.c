@@ -3,7 +3,7 @@
  * the encrypted_client_hello marker, from the first bytes of a TCP stream
  * (records) or from QUIC CRYPTO data (bare handshake bytes).
  *
- * Trust: every byte is hostile.  All reads go through sensor/cursor.h and
+ * Trust: every byte is hostile.  All reads go through policy/cursor.h and
  * every length-prefixed vector becomes a sub-cursor, so a field cannot run
  * past the vector, the extension, the hello or the input that holds it.
  *
@@ -218,22 +218,24 @@ tls_parse_handshake(const uint8_t *p, size_t len, struct tls_hello *out)
 	return parse_hello_body(&body, out);
 }
 
-/* Record header check; false when the bytes cannot be a handshake record. */
+/*
+ * Record header check on a copy of the cursor: false when the bytes so far
+ * (the header may be cut) cannot be a handshake record.
+ */
 static bool
-record_header_ok(const uint8_t *h, size_t n)
+record_header_ok(struct cursor h)
 {
-	if (n >= 1 && h[0] != TLS_CT_HANDSHAKE)
-		return false;
-	if (n >= 2 && h[1] != 3)
-		return false;
-	if (n >= 3 && h[2] > 4)
-		return false;
-	if (n >= 5) {
-		size_t rlen = (size_t)h[3] << 8 | h[4];
+	uint8_t type, major, minor;
+	uint16_t rlen;
 
-		if (rlen == 0 || rlen > TLS_RECORD_MAX)
-			return false;
-	}
+	if (cur_u8(&h, &type) && type != TLS_CT_HANDSHAKE)
+		return false;
+	if (cur_u8(&h, &major) && major != 3)
+		return false;
+	if (cur_u8(&h, &minor) && minor > 4)
+		return false;
+	if (cur_u16(&h, &rlen) && (rlen == 0 || rlen > TLS_RECORD_MAX))
+		return false;
 	return true;
 }
 
@@ -257,7 +259,7 @@ tls_parse_records(const uint8_t *p, size_t len, struct tls_hello *out)
 		uint16_t rlen;
 		size_t n;
 
-		if (!record_header_ok(c.p, c.left < 5 ? c.left : 5))
+		if (!record_header_ok(c))
 			return -1;
 		if (!cur_skip(&c, 3) || !cur_u16(&c, &rlen))
 			return 0;
@@ -268,10 +270,14 @@ tls_parse_records(const uint8_t *p, size_t len, struct tls_hello *out)
 		for (; have < 4 && frag.left > 0; have++)
 			(void)cur_u8(&frag, &hs[have]);
 		if (have >= 4 && need == 0) {
-			uint32_t hlen = (uint32_t)hs[1] << 16 |
-			    (uint32_t)hs[2] << 8 | hs[3];
+			struct cursor head;
+			uint8_t type;
+			uint32_t hlen;
 
-			if (hs[0] != TLS_HS_CLIENT_HELLO ||
+			cur_init(&head, hs, sizeof(hs));
+			(void)cur_u8(&head, &type);
+			(void)cur_u24(&head, &hlen);
+			if (type != TLS_HS_CLIENT_HELLO ||
 			    hlen > TLS_HELLO_MAX - 4)
 				return -1;
 			need = 4 + (size_t)hlen;

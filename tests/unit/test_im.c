@@ -326,6 +326,48 @@ test_whatsapp(void **state)
 	assert_int_equal(det("ED\x00\x02", 4), -1);
 }
 
+/*
+ * Bounds read through the cursor: an IRC line of exactly IM_IRC_LINE_MAX
+ * bytes (CRLF included) and one byte more; a WhatsApp routing block of
+ * exactly its maximum and one more, whole and cut.
+ */
+static void
+test_bounds(void **state)
+{
+	static const char reg[] = "NICK a\r\nUSER a 0 * :A\r\n";
+	uint8_t buf[600];
+	size_t n;
+
+	(void)state;
+	for (size_t line = 511; line <= 514; line++) {
+		memset(buf, 'a', line);
+		memcpy(buf, "PASS ", 5);
+		memcpy(buf + line - 2, "\r\n", 2);
+		memcpy(buf + line, reg, sizeof(reg) - 1);
+		n = line + sizeof(reg) - 1;
+		assert_int_equal(det(buf, n), line <= 512 ? 1 : -1);
+		assert_int_equal(det(buf, line), line <= 512 ? 0 : -1);
+	}
+
+	for (size_t routing = 255; routing <= 257; routing++) {
+		memcpy(buf, "ED\x00\x01", 4);
+		buf[4] = 0;
+		buf[5] = (uint8_t)(routing >> 8);
+		buf[6] = (uint8_t)routing;
+		memset(buf + 7, 0x08, routing);
+		memcpy(buf + 7 + routing, "WA\x05\x02", 4);
+		n = 7 + routing + 4;
+		assert_int_equal(det(buf, n), routing <= 256 ? 1 : -1);
+		/* The block cut: wait while it can still be one. */
+		assert_int_equal(det(buf, 7 + routing - 1),
+		    routing <= 256 ? 0 : -1);
+		assert_int_equal(det(buf, 8), routing <= 256 ? 0 : -1);
+	}
+	/* An empty routing block, and its length cut. */
+	assert_int_equal(det("ED\x00\x01\x00\x00\x00WA\x05\x02", 11), -1);
+	assert_int_equal(det("ED\x00\x01\x00\x01", 6), 0);
+}
+
 static void
 test_other(void **state)
 {
@@ -374,6 +416,7 @@ main(void)
 		cmocka_unit_test(test_irc_negative),
 		cmocka_unit_test(test_mqtt),
 		cmocka_unit_test(test_whatsapp),
+		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_other),
 		cmocka_unit_test(test_name_cut),
 	};

@@ -1,5 +1,8 @@
 /*
- * cursor.h - the bounds-checked reader every sensor parser uses (STYLE.md 3).
+ * cursor.h - the bounds-checked reader for untrusted bytes (STYLE.md 3):
+ * every parser of bytes from the network reads through it, the sensor's
+ * packet parsers and the milter's binary decoders alike (tests/lint.sh
+ * refuses integers assembled by hand and private readers elsewhere).
  *
  * A cursor is the next byte, the bytes left and a sticky error.  A failed
  * read returns false, sets the error and leaves the cursor empty, so a
@@ -8,9 +11,12 @@
  * cannot run past its declared length.  CUR_TRUNCATED (the bytes ran out:
  * snaplen, a short capture, a segment still to come) is kept apart from
  * CUR_INVALID (the bytes say something impossible), which parsers set
- * themselves with cur_fail().
+ * themselves with cur_fail().  A copy of a cursor is a second reader over
+ * the same bytes (look ahead, or seek to an offset with cur_skip).
  *
- * Header-only: every function is static inline.  No allocation.
+ * Header-only and self-contained (no other msgsec header): every function
+ * is static inline.  No allocation; the bytes are never written, and
+ * pointers handed out are valid as long as the input is.
  */
 #ifndef MSGSEC_CURSOR_H
 #define MSGSEC_CURSOR_H
@@ -18,6 +24,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 enum cur_err {
 	CUR_OK = 0,
@@ -157,7 +164,7 @@ cur_u32(struct cursor *c, uint32_t *v)
 	return ok;
 }
 
-/* Little-endian 16 and 32 bits (DLT_NULL headers, some IM framings). */
+/* Little-endian 16 and 32 bits (DLT_NULL headers, gQUIC, TNEF, CAB). */
 static inline bool
 cur_le16(struct cursor *c, uint16_t *v)
 {
@@ -202,6 +209,82 @@ cur_varint(struct cursor *c, uint64_t *v)
 	c->p += n;
 	c->left -= n;
 	*v = x;
+	return true;
+}
+
+/*
+ * Text.  The same cursor walks text protocols and text fields (an HTTP
+ * head, IRC lines, an RFC 5322 date, the NUL-ended names of a binary
+ * format): bytes are bytes, nothing is assumed NUL-terminated.
+ */
+
+/*
+ * The next byte without taking it: false (the cursor unchanged, no error)
+ * when none is left or the cursor has failed.  For scanners that decide
+ * on the next byte whether a token goes on.
+ */
+static inline bool
+cur_peek(const struct cursor *c, uint8_t *v)
+{
+	*v = 0;
+	if (c->err != CUR_OK || c->left == 0)
+		return false;
+	*v = c->p[0];
+	return true;
+}
+
+/* Take the next byte if it is ch; otherwise false and nothing changes. */
+static inline bool
+cur_take(struct cursor *c, uint8_t ch)
+{
+	uint8_t b;
+
+	if (!cur_peek(c, &b) || b != ch)
+		return false;
+	c->p++;
+	c->left--;
+	return true;
+}
+
+/*
+ * The bytes up to the next delim as a sub-cursor; the parent moves past
+ * the delim.  When no delim is left both fail with CUR_TRUNCATED: the
+ * rest of the field may still come (keep a copy of the parent to look at
+ * what there is).
+ */
+static inline bool
+cur_until(struct cursor *c, uint8_t delim, struct cursor *field)
+{
+	const uint8_t *end = NULL;
+	size_t n;
+
+	if (c->err == CUR_OK && c->left > 0)
+		end = memchr(c->p, delim, c->left);
+	if (end == NULL) {
+		(void)cur_fail(c, CUR_TRUNCATED);
+		cur_init(field, NULL, 0);
+		field->err = c->err;
+		return false;
+	}
+	n = (size_t)(end - c->p);
+	cur_init(field, c->p, n);
+	c->p += n + 1;
+	c->left -= n + 1;
+	return true;
+}
+
+/*
+ * The next line as a sub-cursor, without its LF and one CR before it
+ * (RFC 9112 2.2 and RFC 2812 2.3 read a bare LF as a line end); the parent
+ * moves past the LF.  No LF left: as cur_until.
+ */
+static inline bool
+cur_line(struct cursor *c, struct cursor *line)
+{
+	if (!cur_until(c, '\n', line))
+		return false;
+	if (line->left > 0 && line->p[line->left - 1] == '\r')
+		line->left--;
 	return true;
 }
 

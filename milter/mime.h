@@ -123,6 +123,8 @@ struct mime_reading {
 				 * delimiter opens no epilogue (Python) */
 	bool words_joined;	/* RFC 2047 words in names decoded as
 				 * GMime does: B text joined (rfc2047.h) */
+	bool strict_words;	/* RFC 2047 words with white space in
+				 * their text stay text (MIME-tools) */
 	bool nul_cut;		/* a name ends at its first NUL (GMime,
 				 * C-string readers) */
 	bool param_junk;	/* the text after a media type or a

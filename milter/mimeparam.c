@@ -293,8 +293,9 @@ plain_param(struct parser *ps, const char *name, size_t nlen,
 {
 	struct mimeparam *p = ps->p;
 	struct mimeparam_entry *e = new_entry(p, name, nlen, false);
-	unsigned cut = p->nul_cut ? RFC2047_CUT_NUL : 0;
-	size_t nuls = 0;
+	unsigned cut = (p->nul_cut ? RFC2047_CUT_NUL : 0) |
+	    (p->strict_words ? RFC2047_STRICT_WS : 0);
+	struct rfc2047_stats st = { 0 };
 	struct buf b;
 
 	if (e == NULL)
@@ -302,11 +303,13 @@ plain_param(struct parser *ps, const char *name, size_t nlen,
 	buf_init(&b, p->value_max);
 	if (!is_display(e->name))
 		raw_value(p, &b, raw);
-	else if (rfc2047_decode_flags(raw, (p->words_joined ?
-	    RFC2047_JOINED : 0) | cut, &b, &nuls) < 0)	/* unfolds, decodes */
+	else if (rfc2047_decode_stats(raw, (p->words_joined ?
+	    RFC2047_JOINED : 0) | cut, &b, &st) < 0)	/* unfolds, decodes */
 		p->truncated++;
-	if (nuls > 0)
+	if (st.nuls > 0)
 		p->name_nul = true;
+	if (st.ws_words > 0)
+		p->words_ws = true;
 	if (is_display(e->name) && !p->words_joined && raw.len > 0 &&
 	    memmem(raw.p, raw.len, "=?", 2) != NULL) {
 		struct buf j;
@@ -748,7 +751,7 @@ mimeparam_irregular(const struct mimeparam *p)
 	return p->comments || p->junk > 0 || p->unterminated ||
 	    p->missing_semicolon || p->dup_sections || p->ext_words ||
 	    p->gaps || p->words_differ || p->odd_token || p->token_junk ||
-	    p->name_nul;
+	    p->name_nul || p->words_ws;
 }
 
 struct span

@@ -85,6 +85,9 @@ struct mimeparam {
 	bool last_section;	/* set after init: of RFC 2231 sections
 				 * given twice the last wins, and a value
 				 * stops at a missing section (Python) */
+	bool strict_words;	/* set after init: an RFC 2047 word with
+				 * white space in its text stays text
+				 * (MIME-tools) */
 	bool nul_cut;		/* set after init: a name ends at its first
 				 * NUL, decoded or not (C-string readers:
 				 * GMime in charsets it does not know) */
@@ -111,6 +114,8 @@ struct mimeparam {
 	bool odd_token;		/* an unquoted value holds '"' or '\\' */
 	bool words_differ;	/* a name's RFC 2047 words read otherwise
 				 * joined (rfc2047_decode_joined()) */
+	bool words_ws;		/* a name's RFC 2047 word held white space
+				 * (decoded; text with strict_words) */
 	bool name_nul;		/* a name held a NUL (a U+FFFD in .value;
 				 * cut there with nul_cut) */
 	bool token_junk;	/* the token is followed by something

@@ -452,6 +452,7 @@ struct scan {
 	struct span in;
 	size_t qe;		/* next "?=", or in.len; SIZE_MAX: not yet */
 	size_t qm;		/* next '?' or NUL, or in.len */
+	size_t ws;		/* next white space, or in.len */
 };
 
 static size_t
@@ -466,6 +467,34 @@ next_qe(struct scan *s, size_t from)
 		s->qe = j + 1 < s->in.len ? j : s->in.len;
 	}
 	return s->qe;
+}
+
+static size_t
+next_ws(struct scan *s, size_t from)
+{
+	if (s->ws == SIZE_MAX || s->ws < from) {
+		size_t j = from;
+
+		while (j < s->in.len && !is_ws(s->in.p[j]))
+			j++;
+		s->ws = j;
+	}
+	return s->ws;
+}
+
+/* Only base64 and white space: a B word folded inside its text. */
+static bool
+b64_text(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '+' || c == '/' ||
+		    c == '=' || is_ws((char)c)))
+			return false;
+	}
+	return true;
 }
 
 static size_t
@@ -496,7 +525,8 @@ struct word {
  * loose (GMime): any bytes up to the next '?', white space too.
  */
 static bool
-parse_word(struct scan *s, size_t i, struct word *w, bool loose)
+parse_word(struct scan *s, size_t i, struct word *w, bool loose,
+    unsigned flags, size_t *ws_words)
 {
 	const char *p = s->in.p;
 	size_t len = s->in.len, j = i + 2, cs_end = SIZE_MAX, q;
@@ -544,6 +574,13 @@ parse_word(struct scan *s, size_t i, struct word *w, bool loose)
 	q = next_qe(s, j);
 	if (q >= len)
 		return false;
+	if (next_ws(s, j) < q && !(w->enc == 'b' && b64_text(p + j, q - j))) {
+		/* White space in the text: MIME-tools leaves such a word
+		 * as text (RFC2047_STRICT_WS), the others decode it. */
+		if (flags & RFC2047_STRICT_WS)
+			return false;
+		(*ws_words)++;
+	}
 	w->text = (struct span){ p + j, q - j };
 	w->end = q + 2;
 	return true;
@@ -669,7 +706,7 @@ decode_words(struct span in, size_t max_words, struct buf *out,
 	bool joined = (flags & RFC2047_JOINED) != 0;
 	struct dec d = { .k = { out, false, false, 0,
 	    (flags & RFC2047_CUT_NUL) != 0, false, 0 }, .joined = joined };
-	struct scan s = { in, SIZE_MAX, SIZE_MAX };
+	struct scan s = { in, SIZE_MAX, SIZE_MAX, SIZE_MAX };
 	size_t i = 0, lit = 0;
 	int rc = 0;
 
@@ -684,7 +721,7 @@ decode_words(struct span in, size_t max_words, struct buf *out,
 			i++;
 			continue;
 		}
-		if (!parse_word(&s, i, &w, joined)) {
+		if (!parse_word(&s, i, &w, joined, flags, &d.st.ws_words)) {
 			d.st.malformed++;
 			i += 2;
 			continue;
@@ -751,6 +788,13 @@ int
 rfc2047_decode_joined(struct span in, struct buf *out)
 {
 	return decode_words(in, SIZE_MAX, out, NULL, RFC2047_JOINED);
+}
+
+int
+rfc2047_decode_stats(struct span in, unsigned flags, struct buf *out,
+    struct rfc2047_stats *stats_r)
+{
+	return decode_words(in, SIZE_MAX, out, stats_r, flags);
 }
 
 int

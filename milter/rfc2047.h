@@ -31,6 +31,8 @@ struct rfc2047_stats {
 	size_t replaced;	/* U+FFFD written for undecodable bytes */
 	size_t unknown_charset;	/* words in a charset not converted */
 	size_t nuls;		/* NUL bytes met (each a U+FFFD) */
+	size_t ws_words;	/* words decoded with white space (other
+				 * than folded base64) in their text */
 };
 
 /*
@@ -82,6 +84,7 @@ int rfc2047_decode_joined(struct span in, struct buf *out);
 
 /*
  * rfc2047_decode() with flags: RFC2047_JOINED as rfc2047_decode_joined();
+ * RFC2047_STRICT_WS as the flag says;
  * RFC2047_CUT_NUL stops the output at the first NUL, decoded or not, as
  * readers that hold a name in a C string show it (GMime for charsets it
  * does not know: "evil.exe\0.txt" is evil.exe).  *nuls_r (may be NULL)
@@ -89,8 +92,14 @@ int rfc2047_decode_joined(struct span in, struct buf *out);
  */
 #define RFC2047_JOINED 0x1
 #define RFC2047_CUT_NUL 0x2
+#define RFC2047_STRICT_WS 0x4	/* a word with white space in its text
+				 * (but folded base64) is text (MIME-tools) */
 int rfc2047_decode_flags(struct span in, unsigned flags, struct buf *out,
     size_t *nuls_r);
+
+/* rfc2047_decode_flags() with every statistic. */
+int rfc2047_decode_stats(struct span in, unsigned flags, struct buf *out,
+    struct rfc2047_stats *stats_r);
 
 /*
  * Append in, a byte string in charset (a MIME charset name, any case,

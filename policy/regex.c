@@ -21,6 +21,7 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,28 @@ static uint64_t limit_hits;
 /* Only match / no match is asked for, so one pair of offsets is enough. */
 static __thread pcre2_match_data *thread_md;
 static __thread uint64_t thread_limit_hits;
+
+/*
+ * A thread's match data is also its pthread key's value, so that it goes
+ * when the thread ends: libmilter hands one session to several pooled
+ * worker threads, and the one that ends the session (regex_thread_done)
+ * need not be the one that matched.
+ */
+static pthread_key_t md_key;
+static pthread_once_t md_once = PTHREAD_ONCE_INIT;
+static bool md_key_ok;
+
+static void
+md_free(void *md)
+{
+	pcre2_match_data_free(md);
+}
+
+static void
+md_key_init(void)
+{
+	md_key_ok = pthread_key_create(&md_key, md_free) == 0;
+}
 
 /* PCRE2's allocations fail as mem.c's do: fatal (STYLE.md section 4). */
 static void __attribute__((noreturn))
@@ -134,6 +157,9 @@ regex_match(const struct regex *re, const char *subject, size_t len)
 		thread_md = pcre2_match_data_create(1, NULL);
 		if (thread_md == NULL)
 			regex_nomem();
+		(void)pthread_once(&md_once, md_key_init);
+		if (md_key_ok)
+			(void)pthread_setspecific(md_key, thread_md);
 	}
 	rc = pcre2_match(re->code, (PCRE2_SPTR)(len == 0 ? "" : subject), len,
 	    0, 0, thread_md, re->mctx);
@@ -175,6 +201,10 @@ regex_limit_hits(void)
 void
 regex_thread_done(void)
 {
+	if (thread_md == NULL)
+		return;
 	pcre2_match_data_free(thread_md);
 	thread_md = NULL;
+	if (md_key_ok)		/* set: this thread made its match data */
+		(void)pthread_setspecific(md_key, NULL);
 }

@@ -270,6 +270,35 @@ test_cut_nul(void **state)
 	buf_free(&b);
 }
 
+/* MIME-tools' reading: a word with white space in its text is text. */
+static void
+test_strict_ws(void **state)
+{
+	struct rfc2047_stats st;
+	struct buf b;
+
+	(void)state;
+	buf_init(&b, 64);
+	assert_int_equal(rfc2047_decode_stats(span_from_cstr(
+	    "=?utf-8?B?ZXZp bC5l<eGU=?="), 0, &b, &st), 0);
+	assert_string_equal(b.data, "evil.exe");
+	assert_int_equal(st.ws_words, 1);
+	buf_free(&b);
+	buf_init(&b, 64);
+	assert_int_equal(rfc2047_decode_stats(span_from_cstr(
+	    "=?utf-8?B?ZXZp bC5l<eGU=?="), RFC2047_STRICT_WS, &b, &st), 0);
+	assert_string_equal(b.data, "=?utf-8?B?ZXZp bC5l<eGU=?=");
+	assert_int_equal(st.ws_words, 0);
+	buf_free(&b);
+	/* folded base64 is no white space word, in either reading */
+	buf_init(&b, 64);
+	assert_int_equal(rfc2047_decode_stats(span_from_cstr(
+	    "=?utf-8?B?ZXZp bC5leGU=?="), RFC2047_STRICT_WS, &b, &st), 0);
+	assert_string_equal(b.data, "evil.exe");
+	assert_int_equal(st.ws_words, 0);
+	buf_free(&b);
+}
+
 /* GMime's reading: a charset is any bytes up to the next '?'. */
 static void
 test_joined_charset(void **state)
@@ -536,6 +565,7 @@ main(void)
 		cmocka_unit_test(test_charset_bound),
 		cmocka_unit_test(test_joined_charset),
 		cmocka_unit_test(test_cut_nul),
+		cmocka_unit_test(test_strict_ws),
 		cmocka_unit_test(test_word_bound),
 		cmocka_unit_test(test_unfold),
 		cmocka_unit_test(test_replacement),

@@ -686,6 +686,7 @@ headers_done(struct mime *m)
 	cte = m->shared->rd.header_last && m->cte2 != NULL ? m->cte2 : m->cte;
 	if (ctype != NULL) {
 		p->type_declared = true;
+		params.gmime_type = m->shared->rd.param_junk;
 		if (mimeparam_parse(&params, span_from_cstr(ctype)) == 0 &&
 		    memchr(params.value, '/', strlen(params.value)) != NULL) {
 			copy_lower(p->type, sizeof(p->type),
@@ -694,6 +695,12 @@ headers_done(struct mime *m)
 		} else if (emit_defect(m, p, MIME_DEF_BAD_CONTENT_TYPE) < 0) {
 			mimeparam_free(&params);
 			return -1;
+		} else if (params.type_failed) {
+			/* GMime: a Content-Type it cannot read is
+			 * application/octet-stream, a leaf. */
+			str_lcpy(p->type, "application/octet-stream",
+			    sizeof(p->type));
+			ok_type = true;
 		}
 	}
 	if (!ok_type)

@@ -668,6 +668,56 @@ parse_token(struct parser *ps)
 	p->value[n] = '\0';
 }
 
+/* GMime's token characters: no tspecial, space or control; 8-bit in. */
+static bool
+is_ttoken(char c)
+{
+	return (unsigned char)c > 0x20 && c != 0x7f &&
+	    strchr("()<>@,;:\\\"/[]?=", c) == NULL;
+}
+
+/*
+ * A media type as GMime reads it: a ttoken run, '/', a ttoken run, with
+ * white space and comments around the '/'; anything else fails (the part
+ * is then application/octet-stream to GMime).  What follows is left for
+ * junk_to_semi.
+ */
+static void
+parse_gmime_type(struct parser *ps)
+{
+	struct mimeparam *p = ps->p;
+	size_t n = 0, start;
+
+	skip_cfws(ps);
+	for (int part = 0; part < 2; part++) {
+		start = ps->i;
+		while (ps->i < ps->in.len && is_ttoken(ps->in.p[ps->i])) {
+			char c = ps->in.p[ps->i++];
+
+			if (n < MIMEPARAM_TOKEN_MAX)
+				p->value[n++] = c >= 'A' && c <= 'Z' ?
+				    (char)(c - 'A' + 'a') : c;
+			else
+				p->token_truncated = true;
+		}
+		if (part == 1 && ps->i == start)
+			break;			/* no subtype */
+		if (part == 1) {
+			p->value[n] = '\0';
+			return;
+		}
+		skip_cfws(ps);
+		if (ps->i >= ps->in.len || ps->in.p[ps->i] != '/')
+			break;
+		ps->i++;
+		if (n < MIMEPARAM_TOKEN_MAX)
+			p->value[n++] = '/';
+		skip_cfws(ps);
+	}
+	p->value[0] = '\0';
+	p->type_failed = true;
+}
+
 int
 mimeparam_parse(struct mimeparam *p, struct span s)
 {
@@ -678,9 +728,20 @@ mimeparam_parse(struct mimeparam *p, struct span s)
 	if (s.len == 0)
 		return -1;
 	ps.arena = mem_malloc(s.len);
-	parse_token(&ps);
+	if (p->gmime_type)
+		parse_gmime_type(&ps);
+	else
+		parse_token(&ps);
+	/* A tspecial inside the token: GMime reads the type otherwise. */
+	if (strpbrk(p->value, ")<>@,:\\[]?") != NULL ||
+	    (strchr(p->value, '/') != NULL &&
+	    strchr(p->value, '/') != strrchr(p->value, '/')))
+		p->token_junk = true;
 	semi = p->value[0] == '\0';
-	if (!semi && ps.i < s.len && s.p[ps.i] != ';') {
+	if (p->type_failed) {
+		semi = false;		/* GMime: no parameters at all */
+		ps.i = s.len;
+	} else if (!semi && ps.i < s.len && s.p[ps.i] != ';') {
 		p->token_junk = true;
 		if (p->junk_to_semi) {
 			while (ps.i < s.len && s.p[ps.i] != ';')

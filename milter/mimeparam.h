@@ -91,6 +91,9 @@ struct mimeparam {
 	bool nul_cut;		/* set after init: a name ends at its first
 				 * NUL, decoded or not (C-string readers:
 				 * GMime in charsets it does not know) */
+	bool gmime_type;	/* set after init: the token is a media
+				 * type read as GMime reads it (ttoken runs
+				 * around '/'); see type_failed */
 	bool junk_to_semi;	/* set after init: whatever follows the
 				 * token up to the next ';' is skipped,
 				 * quotes and comments included (GMime) */
@@ -118,6 +121,8 @@ struct mimeparam {
 				 * (decoded; text with strict_words) */
 	bool name_nul;		/* a name held a NUL (a U+FFFD in .value;
 				 * cut there with nul_cut) */
+	bool type_failed;	/* gmime_type: no type/subtype there (GMime
+				 * reads application/octet-stream) */
 	bool token_junk;	/* the token is followed by something
 				 * other than ';' (GMime skips it to the
 				 * next ';', others lex it) */

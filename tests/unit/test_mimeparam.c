@@ -340,6 +340,43 @@ test_token_junk(void **state)
 	mimeparam_free(&P);
 }
 
+/* A media type as GMime reads it: ttoken runs around '/', or nothing. */
+static void
+test_gmime_type(void **state)
+{
+	static const struct {
+		const char *in, *want;	/* want NULL: type_failed */
+	} t[] = {
+		{ "multipart/mixed; boundary=b", "multipart/mixed" },
+		{ "Text / Plain ; name=a", "text/plain" },
+		{ "multipart/]mixed; boundary=b", NULL },
+		{ "mult]ipart/mixed", NULL },
+		{ "multipart/mi]xed; boundary=b", "multipart/mi" },
+		{ "application/x\x83y; name=a", "application/x\x83y" },
+		{ "text", NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		mimeparam_init(&P, 8);
+		P.gmime_type = P.junk_to_semi = true;
+		(void)mimeparam_parse(&P, span_from_cstr(t[i].in));
+		if (t[i].want == NULL) {
+			assert_true(P.type_failed);
+			assert_int_equal(P.n, 0);
+		} else {
+			assert_false(P.type_failed);
+			assert_string_equal(P.value, t[i].want);
+		}
+		mimeparam_free(&P);
+	}
+	/* the default reading flags a tspecial inside the token */
+	assert_int_equal(parse("multipart/]mixed; boundary=b", 8), 0);
+	assert_string_equal(P.value, "multipart/]mixed");
+	assert_true(P.token_junk);
+	mimeparam_free(&P);
+}
+
 /* A NUL in a name, plain or RFC 2231: flagged; cut with nul_cut. */
 static void
 test_name_nul(void **state)
@@ -556,6 +593,7 @@ main(void)
 		cmocka_unit_test_teardown(test_token, teardown),
 		cmocka_unit_test_teardown(test_token_junk, teardown),
 		cmocka_unit_test_teardown(test_name_nul, teardown),
+		cmocka_unit_test_teardown(test_gmime_type, teardown),
 		cmocka_unit_test_teardown(test_param_bound, teardown),
 		cmocka_unit_test_teardown(test_section_bound, teardown),
 		cmocka_unit_test_teardown(test_value_bound, teardown),

@@ -30,7 +30,6 @@
 #include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +50,7 @@
 #include "scan.h"
 #include "sockspec.h"
 #include "lockfile.h"
+#include "log.h"
 
 static struct policy_holder *holder;
 static pthread_mutex_t engine_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -62,67 +62,8 @@ static bool engine_building;	/* blocking reload: none published yet */
 static uint64_t engine_stamp, engine_tried;
 static struct alert_log *alerts;
 static const struct daemon_opts *opts;
-static bool use_syslog;
-static bool detached;		/* daemon(3) closed our terminal */
 static unsigned active_conns;
 static uint64_t conn_serial;
-
-static void dlog(int prio, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-/*
- * Local time, ISO 8601 with milliseconds and the offset:
- * 2026-03-15T10:00:00.123+01:00.
- */
-static void
-log_stamp(char *out, size_t size)
-{
-	struct timespec ts;
-	struct tm tm;
-	char off[8];
-	size_t n;
-
-	out[0] = '\0';
-	if (clock_gettime(CLOCK_REALTIME, &ts) < 0 ||
-	    localtime_r(&ts.tv_sec, &tm) == NULL)
-		return;
-	n = strftime(out, size, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (n == 0 || strftime(off, sizeof(off), "%z", &tm) != 5)
-		return;
-	/* %z is +0100; ISO 8601's extended form wants +01:00. */
-	(void)snprintf(out + n, size - n, ".%03ld%.3s:%.2s",
-	    (long)(ts.tv_nsec / 1000000), off, off + 3);
-}
-
-static void
-dlog(int prio, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (use_syslog) {
-		va_list ap2;
-
-		va_copy(ap2, ap);
-		vsyslog(prio, fmt, ap2);
-		va_end(ap2);
-	}
-	if (!use_syslog || !detached) {
-		/* In the foreground, and until daemon(3) detaches us, on
-		 * the terminal too: a start that fails says why there.
-		 * One line at a time, whichever thread writes it. */
-		char stamp[48];
-
-		log_stamp(stamp, sizeof(stamp));
-		flockfile(stderr);
-		fprintf(stderr, "%s%smsgsec-milter: ", stamp,
-		    stamp[0] != '\0' ? " " : "");
-		vfprintf(stderr, fmt, ap);
-		fputc('\n', stderr);
-		funlockfile(stderr);
-	}
-	va_end(ap);
-}
 
 /* ------------------------------------------------------------ shims */
 
@@ -408,7 +349,7 @@ cb_envrcpt(SMFICTX *ctx, char **argv)
 	 */
 	if (c->nrcpts >= c->p->config.limits.recipients) {
 		if (c->nrcpts == c->p->config.limits.recipients)
-			dlog(LOG_NOTICE, "%s: limits.recipients (%llu) reached: "
+			log_notice("%s: limits.recipients (%llu) reached: "
 			    "refusing the next recipients with 452 4.5.3",
 			    c->queue_id != NULL ? c->queue_id : "-",
 			    (unsigned long long)c->nrcpts);
@@ -444,7 +385,7 @@ wait_engine(struct conn *c)
 	metrics_reload_waiting(-1);
 	metrics_reload_delayed(engine_building);
 	if (engine_building)
-		dlog(LOG_WARNING, "%s: the virus engine is still being built "
+		log_warning("%s: the virus engine is still being built "
 		    "after clamav.reload_wait_seconds (%llu s): deferring the "
 		    "message unscanned", qid, (unsigned long long)
 		    c->p->config.clamav_reload_wait_seconds);
@@ -583,7 +524,7 @@ released(SMFICTX *ctx, struct conn *c)
 	for (unsigned i = c->nrelease; i > 0; i--)
 		if (smfi_chgheader(ctx, (char *)(uintptr_t)RELEASE_HEADER,
 		    (int)i, NULL) != MI_SUCCESS)
-			dlog(LOG_WARNING, "%s: cannot remove %s", qid,
+			log_warning("%s: cannot remove %s", qid,
 			    RELEASE_HEADER);
 	if (c->nrelease == 1 && release_consume(c->p->config.quarantine_dir,
 	    c->release, time(NULL), c->p->config.quarantine_release_seconds,
@@ -595,12 +536,12 @@ released(SMFICTX *ctx, struct conn *c)
 		(void)buf_append_escaped(&b, span_from_cstr(id), 120);
 		str_lcpy(esc, b.data != NULL ? b.data : "", sizeof(esc));
 		buf_free(&b);
-		dlog(LOG_NOTICE, "%s: accept: released from quarantine entry "
+		log_notice("%s: accept: released from quarantine entry "
 		    "%s (one-time pass used)", qid, esc);
 		conn_reset_msg(c);
 		return true;
 	}
-	dlog(LOG_WARNING, "%s: %s refused (%s): judging the message as usual",
+	log_warning("%s: %s refused (%s): judging the message as usual",
 	    qid, RELEASE_HEADER, why);
 	return false;
 }
@@ -617,7 +558,7 @@ remove_rcpts(SMFICTX *ctx, struct conn *c, const struct verdict *v)
 	const char *qid = c->queue_id != NULL ? c->queue_id : "-";
 
 	if (v->quarantine_id[0] == '\0') {
-		dlog(LOG_ERR, "%s: recipients to hold but no stored copy: "
+		log_error("%s: recipients to hold but no stored copy: "
 		    "tempfail", qid);
 		return false;
 	}
@@ -631,11 +572,11 @@ remove_rcpts(SMFICTX *ctx, struct conn *c, const struct verdict *v)
 		rc = smfi_delrcpt(ctx, addr);
 		free(addr);
 		if (rc != MI_SUCCESS) {
-			dlog(LOG_ERR, "%s: smfi_delrcpt failed (the MTA "
+			log_error("%s: smfi_delrcpt failed (the MTA "
 			    "did not offer SMFIF_DELRCPT?): tempfail", qid);
 			return false;
 		}
-		dlog(LOG_NOTICE, "%s: recipient %s removed: %s by %s, kept "
+		log_notice("%s: recipient %s removed: %s by %s, kept "
 		    "in quarantine entry %s", qid, v->rcpts[k].rcpt,
 		    action_name(v->rcpts[k].action),
 		    v->rcpts[k].decider != NULL ?
@@ -658,14 +599,14 @@ report_store(const char *qid, const struct verdict *v, const char *why)
 	pthread_mutex_lock(&store_lock);
 	if (why != NULL && (store_failure == NULL ||
 	    strcmp(store_failure, why) != 0)) {
-		dlog(LOG_ERR, "%s: %s: answering %s to such messages until it "
+		log_error("%s: %s: answering %s to such messages until it "
 		    "works again (reported once)", qid, why,
 		    action_name(v->action));
 		free(store_failure);
 		store_failure = mem_strdup(why);
 	} else if (why == NULL && store_failure != NULL &&
 	    v->quarantine_id[0] != '\0') {
-		dlog(LOG_NOTICE, "%s: the quarantine store works again (entry "
+		log_notice("%s: the quarantine store works again (entry "
 		    "%s)", qid, v->quarantine_id);
 		free(store_failure);
 		store_failure = NULL;
@@ -697,7 +638,7 @@ cb_eom(SMFICTX *ctx)
 		metrics_store_failure();
 	if ((ntags = inspect_alerts(c->in, alerts)) > 0) {
 		metrics_alert_failures(ntags);
-		dlog(LOG_WARNING, "%s: could not write every alert: %s",
+		log_warning("%s: could not write every alert: %s",
 		    c->queue_id != NULL ? c->queue_id : "-", strerror(errno));
 	}
 	if (v->nremoved > 0 && !remove_rcpts(ctx, c, v))
@@ -709,7 +650,7 @@ cb_eom(SMFICTX *ctx)
 		if (smfi_setreply(ctx, (char *)(uintptr_t)v->rcode,
 		    (char *)(uintptr_t)v->xcode,
 		    text) != MI_SUCCESS)
-			dlog(LOG_WARNING, "%s: smfi_setreply failed",
+			log_warning("%s: smfi_setreply failed",
 			    c->queue_id != NULL ? c->queue_id : "-");
 		free(text);
 		rc = v->action == ACTION_REJECT ? SMFIS_REJECT :
@@ -724,7 +665,7 @@ cb_eom(SMFICTX *ctx)
 			    v->quarantine_id);
 			break;
 		}
-		dlog(LOG_ERR, "%s: cannot rewrite the body: holding the "
+		log_error("%s: cannot rewrite the body: holding the "
 		    "message instead", c->queue_id != NULL ? c->queue_id :
 		    "-");
 		/* FALLTHROUGH */
@@ -736,7 +677,7 @@ cb_eom(SMFICTX *ctx)
 		    v->quarantine_id);
 
 		if (smfi_quarantine(ctx, why) != MI_SUCCESS) {
-			dlog(LOG_ERR, "%s: smfi_quarantine failed: "
+			log_error("%s: smfi_quarantine failed: "
 			    "tempfail", c->queue_id != NULL ? c->queue_id :
 			    "-");
 			rc = SMFIS_TEMPFAIL;
@@ -769,7 +710,7 @@ cb_eom(SMFICTX *ctx)
 			free(subj);
 		}
 	}
-	dlog(LOG_INFO, "%s: %s%s%s%s (%zu hits)", c->queue_id != NULL ?
+	log_info("%s: %s%s%s%s (%zu hits)", c->queue_id != NULL ?
 	    c->queue_id : "-", action_name(v->action),
 	    v->decider != NULL ? " by " : "", v->decider != NULL ?
 	    v->decider->rule->id : "", inspect_error(c->in) != NULL ?
@@ -819,7 +760,7 @@ scan_log(bool error, const char *msg)
 {
 	size_t n = strlen(msg);
 
-	dlog(error ? LOG_ERR : LOG_WARNING, "clamav: %.*s",
+	log_msg(error ? LOG_LEVEL_ERROR : LOG_LEVEL_WARNING, "clamav: %.*s",
 	    (int)(n > 0 && msg[n - 1] == '\n' ? n - 1 : n), msg);
 }
 
@@ -886,7 +827,7 @@ check_database_age(const struct policy *p, time_t newest)
 	detail = mem_printf("newest database file %llu days old "
 	    "(clamav.max_age_days %llu) in %s", (unsigned long long)days,
 	    (unsigned long long)max, p->config.clamav_database);
-	dlog(LOG_WARNING, "virus scanner: %s", detail);
+	log_warning("virus scanner: %s", detail);
 	alert_begin(&a, &ts, "scanner");
 	alert_add_str(&a, "rule", "scanner.database-old");
 	alert_add_str(&a, "policy", "1.1");
@@ -894,7 +835,7 @@ check_database_age(const struct policy *p, time_t newest)
 	alert_add_u64(&a, "age_days", days);
 	alert_add_str(&a, "detail", detail);
 	if (alerts != NULL && alert_log_write(alerts, &a) < 0)
-		dlog(LOG_WARNING, "could not write the scanner alert: %s",
+		log_warning("could not write the scanner alert: %s",
 		    strerror(errno));
 	free(detail);
 }
@@ -926,7 +867,7 @@ load_engine(const struct policy *p, bool hup)
 	pthread_mutex_unlock(&engine_lock);
 	if (e != NULL && stamp == engine_stamp) {
 		if (hup) {
-			dlog(LOG_NOTICE, "virus scanner: database unchanged: "
+			log_notice("virus scanner: database unchanged: "
 			    "engine kept (%u signatures)", scan_engine_sigs(e));
 			metrics_reload(METRICS_RELOAD_ENGINE,
 			    METRICS_RESULT_UNCHANGED, mono_secs() - t0);
@@ -938,7 +879,7 @@ load_engine(const struct policy *p, bool hup)
 	if (!hup && stamp == engine_tried)
 		return;
 	if (!hup)
-		dlog(LOG_NOTICE, "virus database changed: reloading it");
+		log_notice("virus database changed: reloading it");
 	if (blocking) {
 		pthread_mutex_lock(&engine_lock);
 		old = engine;
@@ -948,7 +889,7 @@ load_engine(const struct policy *p, bool hup)
 		metrics_engine_building(true);
 		if (old != NULL && scan_engine_drain(old, (unsigned)
 		    p->config.clamav_reload_drain_seconds * 1000) < 0)
-			dlog(LOG_WARNING, "virus scanner: messages still use the "
+			log_warning("virus scanner: messages still use the "
 			    "old engine after clamav.reload_drain_seconds: "
 			    "building the new one beside it");
 		scan_engine_unref(&old);
@@ -974,7 +915,7 @@ load_engine(const struct policy *p, bool hup)
 		pthread_mutex_lock(&engine_lock);
 		e = engine;
 		pthread_mutex_unlock(&engine_lock);
-		dlog(LOG_ERR, "virus scanner: %s; %s", err, e != NULL ?
+		log_error("virus scanner: %s; %s", err, e != NULL ?
 		    "keeping the running database" : "every message raises "
 		    "virus.unscannable (default action tempfail)");
 		if (e == NULL)
@@ -986,7 +927,7 @@ load_engine(const struct policy *p, bool hup)
 	if (t_freed > 0)
 		(void)snprintf(freed, sizeof(freed), ", of which %.2f s "
 		    "freeing the old engine", t_freed - t0);
-	dlog(LOG_NOTICE, "virus scanner: %u signatures from %s (built in "
+	log_notice("virus scanner: %u signatures from %s (built in "
 	    "%.2f s, %s reload%s)", sigs, p->config.clamav_database,
 	    mono_secs() - t0, mode, t_freed > 0 ? freed : "");
 }
@@ -1007,13 +948,13 @@ reload_policy(void)
 
 		for (size_t i = 0; i < d.n; i++) {
 			diag_format(&d.v[i], line, sizeof(line));
-			dlog(LOG_ERR, "reload: %s", line);
+			log_error("reload: %s", line);
 		}
-		dlog(LOG_ERR, "reload failed (%zu errors): keeping the "
+		log_error("reload failed (%zu errors): keeping the "
 		    "running policy", d.errors);
 	} else {
 		policy_holder_set(holder, p);
-		dlog(LOG_NOTICE, "reloaded %s: %zu rules, %zu exceptions",
+		log_notice("reloaded %s: %zu rules, %zu exceptions",
 		    opts->config, p->nrules, p->nexceptions);
 		ok = true;
 	}
@@ -1034,7 +975,7 @@ reload(void)
 	load_engine(p, true);
 	policy_unref(&p);
 	if (alert_log_reopen(alerts, &err) < 0) {
-		dlog(LOG_ERR, "%s", err);
+		log_error("%s", err);
 		free(err);
 	}
 }
@@ -1084,7 +1025,7 @@ hup_thread(void *arg)
 			/* Remember it even if the load fails: one report
 			 * per change, not one per poll. */
 			sources = fp;
-			dlog(LOG_NOTICE, "policy files changed: reloading");
+			log_notice("policy files changed: reloading");
 			policy_unref(&p);
 			(void)reload_policy();
 			p = policy_holder_get(holder);
@@ -1132,8 +1073,7 @@ pidfile_remove(const char *path)
 
 	(void)snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
 	if (data != NULL && strcmp(data, pid) == 0 && unlink(path) < 0)
-		dlog(LOG_WARNING, "cannot remove %s: %s", path,
-		    strerror(errno));
+		log_warning("cannot remove %s: %s", path, strerror(errno));
 	free(data);
 	free(err);
 }
@@ -1144,7 +1084,7 @@ drop_privileges(const char *user, uid_t *uid_r, gid_t *gid_r)
 	struct passwd *pw = getpwnam(user);
 
 	if (pw == NULL) {
-		dlog(LOG_ERR, "user '%s' does not exist (create it, or give "
+		log_error("user '%s' does not exist (create it, or give "
 		    "-u USER)", user);
 		return -1;
 	}
@@ -1158,11 +1098,11 @@ become(uid_t uid, gid_t gid)
 {
 	if (setgroups(1, &gid) < 0 || setresgid(gid, gid, gid) < 0 ||
 	    setresuid(uid, uid, uid) < 0) {
-		dlog(LOG_ERR, "cannot drop privileges: %s", strerror(errno));
+		log_error("cannot drop privileges: %s", strerror(errno));
 		return -1;
 	}
 	if (setuid(0) == 0 || getuid() != uid || geteuid() != uid) {
-		dlog(LOG_ERR, "privileges were not dropped");
+		log_error("privileges were not dropped");
 		return -1;
 	}
 	return 0;
@@ -1171,14 +1111,14 @@ become(uid_t uid, gid_t gid)
 static void
 metrics_log(const char *msg)
 {
-	dlog(LOG_WARNING, "%s", msg);
+	log_warning("%s", msg);
 }
 
 static void
 own(const char *path, uid_t uid, gid_t gid)
 {
 	if (path != NULL && chown(path, uid, gid) < 0 && errno != ENOENT)
-		dlog(LOG_WARNING, "chown %s: %s", path, strerror(errno));
+		log_warning("chown %s: %s", path, strerror(errno));
 }
 
 /* path made absolute against the current folder (allocated). */
@@ -1224,14 +1164,16 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 	opts = o;
 	holder = h;
 	alerts = log;
-	use_syslog = !o->foreground;
-	if (use_syslog)
-		openlog("msgsec-milter", LOG_PID | LOG_NDELAY, LOG_MAIL);
+	/* In the foreground on stderr; otherwise to syslog and, until
+	 * daemon(3) detaches us, on the terminal too: a start that fails
+	 * says why there. */
+	log_open("msgsec-milter", LOG_TO_STDERR | LOG_STAMP |
+	    (o->foreground ? 0 : LOG_TO_SYSLOG), LOG_MAIL);
 
 	/* Every name resolved before daemon(3) changes to "/". */
 	if (sockspec_parse(o->socket, o->socket_from_config ? p->config.dir :
 	    NULL, &sock, &err) < 0) {
-		dlog(LOG_ERR, "%s%s", o->socket_from_config ?
+		log_error("%s%s", o->socket_from_config ?
 		    "milter.socket: " : "-p ", err);
 		free(err);
 		policy_unref(&p);
@@ -1246,7 +1188,7 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 	/* One milter per socket: the lock comes before the socket is
 	 * touched, and only its holder removes a stale one. */
 	if (sockspec_lock(&sock, &err) < 0) {
-		dlog(LOG_ERR, "%s", err);
+		log_error("%s", err);
 		free(err);
 		rc = 2;
 		goto out;
@@ -1285,7 +1227,7 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 		(void)mallopt(M_ARENA_MAX, (int)p->config.malloc_arenas);
 	if (smfi_register(desc) != MI_SUCCESS ||
 	    smfi_setconn(sock.spec) != MI_SUCCESS) {
-		dlog(LOG_ERR, "cannot use milter socket %s", sock.spec);
+		log_error("cannot use milter socket %s", sock.spec);
 		goto out;
 	}
 	(void)smfi_settimeout(300);
@@ -1296,7 +1238,7 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 	if (smfi_opensocket(false) != MI_SUCCESS) {
 		char *why = sockspec_bind_error(&sock, errno);
 
-		dlog(LOG_ERR, "%s", why);
+		log_error("%s", why);
 		free(why);
 		rc = 2;
 		goto out;
@@ -1304,8 +1246,7 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 	sock.bound = sock.kind == SOCKSPEC_UNIX;
 	if (sock.path != NULL) {
 		if (chmod(sock.path, (mode_t)p->config.milter_socket_mode) < 0)
-			dlog(LOG_WARNING, "chmod %s: %s", sock.path,
-			    strerror(errno));
+			log_warning("chmod %s: %s", sock.path, strerror(errno));
 		if (root) {
 			own(sock.path, uid, gid);
 			/* So a later start as that user can take it. */
@@ -1318,7 +1259,7 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 	 * fails the start on the terminal; rewritten with the new pid. */
 	if (pidfile != NULL) {
 		if (pidfile_write(pidfile, &err) < 0) {
-			dlog(LOG_ERR, "%s", err);
+			log_error("%s", err);
 			free(err);
 			rc = 2;
 			goto out;
@@ -1327,13 +1268,13 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 	}
 	if (!o->foreground) {
 		if (daemon(0, 0) < 0) {
-			dlog(LOG_ERR, "daemon: %s", strerror(errno));
+			log_error("daemon: %s", strerror(errno));
 			goto out;
 		}
-		detached = true;
+		log_set_stderr(false);
 		sockspec_lock_mark(&sock);
 		if (pidfile != NULL && pidfile_write(pidfile, &err) < 0) {
-			dlog(LOG_ERR, "%s", err);
+			log_error("%s", err);
 			free(err);
 			(void)unlink(pidfile);	/* it names our parent */
 			pid_written = false;
@@ -1341,13 +1282,13 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 		}
 	}
 	if (pthread_create(&th, NULL, hup_thread, NULL) != 0) {
-		dlog(LOG_ERR, "cannot start the reload thread");
+		log_error("cannot start the reload thread");
 		goto out;
 	}
 	have_th = true;
 	if (metrics_start(h, metrics_log) < 0)
-		dlog(LOG_ERR, "cannot start the metrics thread");
-	dlog(LOG_NOTICE, "listening on %s with %s (%zu rules)", sock.spec,
+		log_error("cannot start the metrics thread");
+	log_notice("listening on %s with %s (%zu rules)", sock.spec,
 	    o->config, p->nrules);
 	policy_unref(&p);
 	rc = smfi_main() == MI_SUCCESS ? 0 : 1;
@@ -1356,7 +1297,7 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 	for (int i = 0; i < 300 && __atomic_load_n(&active_conns,
 	    __ATOMIC_RELAXED) > 0; i++)
 		usleep(100000);
-	dlog(LOG_NOTICE, "stopped");
+	log_notice("stopped");
 out:
 	/* The reload thread uses the holder and the engine: stop it first
 	 * (it waits in sigtimedwait, a cancellation point). */

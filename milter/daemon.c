@@ -23,12 +23,10 @@
 #include <errno.h>
 #include <malloc.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <libmilter/mfapi.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +42,7 @@
 #include "content.h"
 #include "mem.h"
 #include "metrics.h"
+#include "privs.h"
 #include "watch.h"
 #include "regex.h"
 #include "release.h"
@@ -1078,36 +1077,6 @@ pidfile_remove(const char *path)
 	free(err);
 }
 
-static int
-drop_privileges(const char *user, uid_t *uid_r, gid_t *gid_r)
-{
-	struct passwd *pw = getpwnam(user);
-
-	if (pw == NULL) {
-		log_error("user '%s' does not exist (create it, or give "
-		    "-u USER)", user);
-		return -1;
-	}
-	*uid_r = pw->pw_uid;
-	*gid_r = pw->pw_gid;
-	return 0;
-}
-
-static int
-become(uid_t uid, gid_t gid)
-{
-	if (setgroups(1, &gid) < 0 || setresgid(gid, gid, gid) < 0 ||
-	    setresuid(uid, uid, uid) < 0) {
-		log_error("cannot drop privileges: %s", strerror(errno));
-		return -1;
-	}
-	if (setuid(0) == 0 || getuid() != uid || geteuid() != uid) {
-		log_error("privileges were not dropped");
-		return -1;
-	}
-	return 0;
-}
-
 static void
 metrics_log(const char *msg)
 {
@@ -1140,8 +1109,7 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 	struct policy *p = policy_holder_get(h);
 	struct sockspec sock;
 	char *pidfile = NULL, *err = NULL;
-	uid_t uid = getuid();
-	gid_t gid = getgid();
+	struct privs_user u = { .uid = getuid(), .gid = getgid() };
 	bool root = geteuid() == 0, pid_written = false;
 	pthread_t th;
 	bool have_th = false;
@@ -1183,8 +1151,11 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 	}
 	if (o->pidfile != NULL)
 		pidfile = absolute(o->pidfile);
-	if (root && drop_privileges(o->user, &uid, &gid) < 0)
+	if (root && privs_lookup(o->user, &u, &err) < 0) {
+		log_error("%s (create it, or give -u USER)", err);
+		free(err);
 		goto out;
+	}
 	/* One milter per socket: the lock comes before the socket is
 	 * touched, and only its holder removes a stale one. */
 	if (sockspec_lock(&sock, &err) < 0) {
@@ -1199,10 +1170,10 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 	(void)mkdir(p->config.state_dir, 0755);
 	(void)mkdir(p->config.quarantine_dir, 0700);
 	if (root) {
-		own(p->config.state_dir, uid, gid);
-		own(p->config.quarantine_dir, uid, gid);
+		own(p->config.state_dir, u.uid, u.gid);
+		own(p->config.quarantine_dir, u.uid, u.gid);
 		if (p->config.alert_output == ALERT_OUT_FILE)
-			own(p->config.alert_file, uid, gid);
+			own(p->config.alert_file, u.uid, u.gid);
 	}
 
 	memset(&desc, 0, sizeof(desc));
@@ -1248,13 +1219,16 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 		if (chmod(sock.path, (mode_t)p->config.milter_socket_mode) < 0)
 			log_warning("chmod %s: %s", sock.path, strerror(errno));
 		if (root) {
-			own(sock.path, uid, gid);
+			own(sock.path, u.uid, u.gid);
 			/* So a later start as that user can take it. */
-			own(sock.lock_path, uid, gid);
+			own(sock.lock_path, u.uid, u.gid);
 		}
 	}
-	if (root && become(uid, gid) < 0)
+	if (root && privs_become(&u, &err) < 0) {
+		log_error("%s", err);
+		free(err);
 		goto out;
+	}
 	/* -P: tried before we detach, so a pid file that cannot be written
 	 * fails the start on the terminal; rewritten with the new pid. */
 	if (pidfile != NULL) {

@@ -249,6 +249,30 @@ reload(const struct opts *o, struct engine *e, struct alert_log *log,
 	}
 }
 
+/*
+ * Started as root, become user once the capture is open (privs.h);
+ * "root" or "" keeps root (tests, a one-off read of a file one trusts).
+ */
+static int
+drop_root(const char *user, char **error_r)
+{
+	struct privs_user u;
+	char *err = NULL;
+
+	if (geteuid() != 0 || user == NULL || user[0] == '\0' ||
+	    strcmp(user, "root") == 0)
+		return 0;
+	if (privs_lookup(user, &u, &err) < 0) {
+		*error_r = mem_printf("%s: create it (useradd --system "
+		    "--user-group --no-create-home --shell /usr/sbin/nologin "
+		    "%s), or give -u USER; -u root (or --set sensor.user=) "
+		    "keeps root", err, user);
+		free(err);
+		return -1;
+	}
+	return privs_become(&u, error_r);
+}
+
 static void
 on_frame(void *ctx, const struct timeval *ts, const uint8_t *bytes,
     size_t caplen, size_t wirelen)
@@ -541,7 +565,7 @@ main(int argc, char **argv)
 		    o.file : o.iface, capture_linktype(c));
 		goto fail;
 	}
-	if (privs_drop(o.c.user != NULL ? o.c.user : p->config.sensor.user,
+	if (drop_root(o.c.user != NULL ? o.c.user : p->config.sensor.user,
 	    &err) < 0) {
 		log_error("%s", err);
 		free(err);

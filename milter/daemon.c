@@ -1,31 +1,21 @@
 /*
- * daemon.c - msgsec-milter's libmilter glue: callbacks, actions, signals,
- * privileges.  The only file that includes libmilter.
+ * daemon.c - msgsec-milter's libmilter glue: callbacks, actions, the
+ * start (socket, privileges, pid file) and the stop.  The only file that
+ * includes libmilter; the reloads are reload.c's, the libc calls
+ * libmilter's are adjusted in interpose.c, the privilege drop is
+ * privs.h's.
  *
  * Per connection (xxfi_connect .. xxfi_close) a struct conn holds the
  * client; per message (xxfi_envfrom .. xxfi_eom/xxfi_abort) it holds the
  * envelope and the struct inspect that the bytes stream into.  Every exit
  * path of a message calls conn_reset_msg.
- *
- * Three behaviours of libmilter are adjusted here, each with a small shim
- * that libmilter's own calls resolve to (symbol interposition):
- *  - its signal thread treats SIGHUP as "stop"; msgsec needs SIGHUP to mean
- *    "reload", so the sigwait() it calls never waits for SIGHUP, and a
- *    thread of ours does;
- *  - it never sets TCP_NODELAY on the sockets it accepts, so on loopback
- *    TCP every reply waits for a delayed ACK (~40-90 ms per message); the
- *    accept() it calls sets TCP_NODELAY and TCP_QUICKACK;
- *  - Linux re-enters delayed-ACK mode by itself, so the read() it calls
- *    re-arms TCP_QUICKACK on those sockets (close() forgets them).
  */
 #include "daemon.h"
 
 #include <errno.h>
 #include <malloc.h>
-#include <fcntl.h>
 #include <libmilter/mfapi.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -33,7 +23,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -43,7 +32,7 @@
 #include "mem.h"
 #include "metrics.h"
 #include "privs.h"
-#include "watch.h"
+#include "reload.h"
 #include "regex.h"
 #include "release.h"
 #include "scan.h"
@@ -52,116 +41,9 @@
 #include "log.h"
 
 static struct policy_holder *holder;
-static pthread_mutex_t engine_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t engine_cond = PTHREAD_COND_INITIALIZER;
-static struct scan_engine *engine;	/* NULL: none could be loaded */
-static bool engine_building;	/* blocking reload: none published yet */
-/* The reload thread's: the database and settings of the engine running,
- * and of the last build tried (which may have failed). */
-static uint64_t engine_stamp, engine_tried;
 static struct alert_log *alerts;
-static const struct daemon_opts *opts;
 static unsigned active_conns;
 static uint64_t conn_serial;
-
-/* ------------------------------------------------------------ shims */
-
-int sigwait(const sigset_t *set, int *sig);
-int accept(int fd, struct sockaddr *addr, socklen_t *len);
-ssize_t read(int fd, void *buf, size_t len);
-int close(int fd);
-
-/*
- * TCP connections the accept shim saw, by descriptor: on these every read
- * re-arms TCP_QUICKACK, because Linux drops back to delayed ACKs by
- * itself and the MTA's next small write would then wait ~40 ms for our
- * ACK behind Nagle.  close() forgets the descriptor.
- */
-#define TCP_FD_MAX 65536
-static unsigned char tcp_fd[TCP_FD_MAX / 8];
-
-static bool
-tcp_fd_has(int fd)
-{
-	return fd >= 0 && fd < TCP_FD_MAX &&
-	    (__atomic_load_n(&tcp_fd[fd / 8], __ATOMIC_RELAXED) &
-	    (1u << (fd % 8))) != 0;
-}
-
-static void
-tcp_fd_set(int fd, bool on)
-{
-	if (fd < 0 || fd >= TCP_FD_MAX)
-		return;
-	if (on)
-		__atomic_fetch_or(&tcp_fd[fd / 8], (unsigned char)(1u << (fd % 8)),
-		    __ATOMIC_RELAXED);
-	else
-		__atomic_fetch_and(&tcp_fd[fd / 8],
-		    (unsigned char)~(1u << (fd % 8)), __ATOMIC_RELAXED);
-}
-
-ssize_t
-read(int fd, void *buf, size_t len)
-{
-	ssize_t n = (ssize_t)syscall(SYS_read, fd, buf, len);
-
-	if (n > 0 && tcp_fd_has(fd)) {
-		int one = 1;
-
-		(void)setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one,
-		    sizeof(one));
-	}
-	return n;
-}
-
-int
-close(int fd)
-{
-	tcp_fd_set(fd, false);
-	return (int)syscall(SYS_close, fd);
-}
-
-/* libmilter's signal thread: everything it asks for, except SIGHUP. */
-int
-sigwait(const sigset_t *set, int *sig)
-{
-	sigset_t s = *set;
-	int r;
-
-	sigdelset(&s, SIGHUP);
-	do {
-		r = sigwaitinfo(&s, NULL);
-	} while (r < 0 && errno == EINTR);
-	if (r < 0)
-		return errno;
-	*sig = r;
-	return 0;
-}
-
-int
-accept(int fd, struct sockaddr *addr, socklen_t *len)
-{
-	int s = (int)syscall(SYS_accept4, fd, addr, len, 0);
-
-	if (s >= 0) {
-		struct sockaddr_storage ss;
-		socklen_t sl = sizeof(ss);
-		int one = 1;
-
-		if (getsockname(s, (struct sockaddr *)&ss, &sl) == 0 &&
-		    (ss.ss_family == AF_INET || ss.ss_family == AF_INET6)) {
-			(void)setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one,
-			    sizeof(one));
-			(void)setsockopt(s, IPPROTO_TCP, TCP_QUICKACK, &one,
-			    sizeof(one));
-			tcp_fd_set(s, true);
-		} else {
-			tcp_fd_set(s, false);
-		}
-	}
-	return s;
-}
 
 /* ------------------------------------------------------------ state */
 
@@ -251,9 +133,9 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 
 	/*
 	 * "No reply" steps save a round trip each.  On TCP that is safe only
-	 * because every read re-arms TCP_QUICKACK (the read shim): otherwise
-	 * the MTA's next small write would wait behind Nagle for our delayed
-	 * ACK, ~40 ms a message.  RCPT is answered: past limits.recipients
+	 * because every read re-arms TCP_QUICKACK (the read shim of
+	 * interpose.c): otherwise the MTA's next small write would wait
+	 * behind Nagle for our delayed ACK, ~40 ms a message.  RCPT is answered: past limits.recipients
 	 * a recipient is refused there (cb_envrcpt).
 	 */
 	want |= SMFIP_NR_CONN | SMFIP_NR_MAIL | SMFIP_NR_HDR |
@@ -363,37 +245,11 @@ cb_envrcpt(SMFICTX *ctx, char **argv)
 	return SMFIS_CONTINUE;
 }
 
-/*
- * A blocking reload (clamav.reload: blocking) freed the old engine and is
- * building the new one: wait for it, at most clamav.reload_wait_seconds.
- * Past that the message gets no engine, so it raises virus.unscannable
- * (tempfail by default): never accepted unscanned.  engine_lock is held.
- */
-static void
-wait_engine(struct conn *c)
-{
-	struct timespec dl;
-	const char *qid = c->queue_id != NULL ? c->queue_id : "-";
-
-	clock_gettime(CLOCK_REALTIME, &dl);
-	dl.tv_sec += (time_t)c->p->config.clamav_reload_wait_seconds;
-	metrics_reload_waiting(1);
-	while (engine_building && pthread_cond_timedwait(&engine_cond,
-	    &engine_lock, &dl) != ETIMEDOUT)
-		;
-	metrics_reload_waiting(-1);
-	metrics_reload_delayed(engine_building);
-	if (engine_building)
-		log_warning("%s: the virus engine is still being built "
-		    "after clamav.reload_wait_seconds (%llu s): deferring the "
-		    "message unscanned", qid, (unsigned long long)
-		    c->p->config.clamav_reload_wait_seconds);
-}
-
 static struct inspect *
 ensure_inspect(SMFICTX *ctx, struct conn *c)
 {
 	struct envelope env;
+	struct scan_engine *e;
 
 	if (c->in != NULL)
 		return c->in;
@@ -409,11 +265,9 @@ ensure_inspect(SMFICTX *ctx, struct conn *c)
 	env.auth_user = c->auth;
 	env.daemon = c->daemon;
 	env.smtputf8 = c->smtputf8;
-	pthread_mutex_lock(&engine_lock);
-	if (engine_building && c->p->config.clamav_enabled)
-		wait_engine(c);
-	c->in = inspect_new(c->p, &env, 0, engine, true);
-	pthread_mutex_unlock(&engine_lock);
+	e = reload_engine_get(c->p, c->queue_id != NULL ? c->queue_id : "-");
+	c->in = inspect_new(c->p, &env, 0, e, true);
+	scan_engine_unref(&e);
 	return c->in;
 }
 
@@ -747,295 +601,6 @@ cb_close(SMFICTX *ctx)
 	return SMFIS_CONTINUE;
 }
 
-/* ------------------------------------------------------------ reload */
-
-/*
- * Build a scanner from the current settings and publish it; the old one
- * lives on until the messages using it end.  On failure keep the old one
- * (or none) and say why.
- */
-static void
-scan_log(bool error, const char *msg)
-{
-	size_t n = strlen(msg);
-
-	log_msg(error ? LOG_LEVEL_ERROR : LOG_LEVEL_WARNING, "clamav: %.*s",
-	    (int)(n > 0 && msg[n - 1] == '\n' ? n - 1 : n), msg);
-}
-
-static double
-mono_secs(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static void
-engine_limits(const struct policy *p, struct scan_limits *l)
-{
-	memset(l, 0, sizeof(*l));
-	l->max_scansize = p->config.limits.message_size * 2;
-	l->max_filesize = p->config.limits.message_size;
-	l->max_recursion = (uint32_t)p->config.limits.archive_depth + 12;
-	l->max_files = (uint32_t)p->config.limits.archive_members;
-	l->tmpdir = p->config.clamav_tmpdir;
-}
-
-/*
- * Build a scanner from the current settings and publish it, unless the
- * database files and the settings it is built with are those of the
- * engine running (a policy-only reload: a rule or exception edited),
- * which is kept, or, from the periodic check (hup false), those of the
- * last build that failed.  clamav.reload says how: concurrent builds
- * beside the old engine, which lives on until the messages using it
- * end; blocking unpublishes and frees the old one first (new messages
- * wait in wait_engine), so two engines never take memory at once.  On
- * failure keep the old one (concurrent) or none (blocking) and say why.
- */
-/*
- * Scanner health for the office: a virus database whose newest file is
- * older than clamav.max_age_days is an alert (rule scanner.database-old,
- * event_type scanner), at most one a day, so `msgsec alerts` and the
- * report show it apart from policy hits.
- */
-static void
-check_database_age(const struct policy *p, time_t newest)
-{
-	static time_t last;	/* reload and poll threads: under the lock */
-	static pthread_mutex_t age_lock = PTHREAD_MUTEX_INITIALIZER;
-	uint64_t max = p->config.clamav_max_age_days;
-	struct timespec ts;
-	struct alert a;
-	uint64_t days;
-	char *detail;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	if (max == 0 || newest <= 0 || ts.tv_sec <= newest ||
-	    (uint64_t)(ts.tv_sec - newest) / 86400 <= max)
-		return;
-	days = (uint64_t)(ts.tv_sec - newest) / 86400;
-	pthread_mutex_lock(&age_lock);
-	if (last != 0 && ts.tv_sec - last < 86400) {
-		pthread_mutex_unlock(&age_lock);
-		return;
-	}
-	last = ts.tv_sec;
-	pthread_mutex_unlock(&age_lock);
-	detail = mem_printf("newest database file %llu days old "
-	    "(clamav.max_age_days %llu) in %s", (unsigned long long)days,
-	    (unsigned long long)max, p->config.clamav_database);
-	log_warning("virus scanner: %s", detail);
-	alert_begin(&a, &ts, "scanner");
-	alert_add_str(&a, "rule", "scanner.database-old");
-	alert_add_str(&a, "policy", "1.1");
-	alert_add_str(&a, "action", "log");
-	alert_add_u64(&a, "age_days", days);
-	alert_add_str(&a, "detail", detail);
-	if (alerts != NULL && alert_log_write(alerts, &a) < 0)
-		log_warning("could not write the scanner alert: %s",
-		    strerror(errno));
-	free(detail);
-}
-
-static void
-load_engine(const struct policy *p, bool hup)
-{
-	struct scan_engine *e, *old = NULL;
-	char *err = NULL;
-	unsigned sigs = 0, files = 0;
-	struct scan_limits l;
-	bool blocking = p->config.clamav_reload == CLAMAV_RELOAD_BLOCKING;
-	const char *mode = blocking ? "blocking" : "concurrent";
-	uint64_t stamp;
-	time_t newest;
-	double t0 = mono_secs(), t_freed = 0;
-	char freed[64];
-
-	if (!p->config.clamav_enabled)
-		return;
-	scan_set_log(scan_log);
-	scan_set_concurrency((unsigned)p->config.clamav_max_scans);
-	engine_limits(p, &l);
-	stamp = scan_database_stamp(p->config.clamav_database, &l, &newest,
-	    &files);
-	check_database_age(p, newest);
-	pthread_mutex_lock(&engine_lock);
-	e = engine;
-	pthread_mutex_unlock(&engine_lock);
-	if (e != NULL && stamp == engine_stamp) {
-		if (hup) {
-			log_notice("virus scanner: database unchanged: "
-			    "engine kept (%u signatures)", scan_engine_sigs(e));
-			metrics_reload(METRICS_RELOAD_ENGINE,
-			    METRICS_RESULT_UNCHANGED, mono_secs() - t0);
-		}
-		return;
-	}
-	/* The periodic check tries a broken database once, not every poll;
-	 * SIGHUP tries again. */
-	if (!hup && stamp == engine_tried)
-		return;
-	if (!hup)
-		log_notice("virus database changed: reloading it");
-	if (blocking) {
-		pthread_mutex_lock(&engine_lock);
-		old = engine;
-		engine = NULL;
-		engine_building = true;
-		pthread_mutex_unlock(&engine_lock);
-		metrics_engine_building(true);
-		if (old != NULL && scan_engine_drain(old, (unsigned)
-		    p->config.clamav_reload_drain_seconds * 1000) < 0)
-			log_warning("virus scanner: messages still use the "
-			    "old engine after clamav.reload_drain_seconds: "
-			    "building the new one beside it");
-		scan_engine_unref(&old);
-		t_freed = mono_secs();
-	}
-	e = scan_engine_load(p->config.clamav_database, &l, &sigs, &err);
-	engine_tried = stamp;
-	if (e != NULL)
-		engine_stamp = stamp;
-	pthread_mutex_lock(&engine_lock);
-	if (e != NULL) {
-		old = engine;
-		engine = e;
-	}
-	engine_building = false;
-	pthread_cond_broadcast(&engine_cond);
-	pthread_mutex_unlock(&engine_lock);
-	metrics_engine_building(false);
-	scan_engine_unref(&old);
-	metrics_reload(METRICS_RELOAD_ENGINE, e != NULL ? METRICS_RESULT_OK :
-	    METRICS_RESULT_FAILED, mono_secs() - t0);
-	if (e == NULL) {
-		pthread_mutex_lock(&engine_lock);
-		e = engine;
-		pthread_mutex_unlock(&engine_lock);
-		log_error("virus scanner: %s; %s", err, e != NULL ?
-		    "keeping the running database" : "every message raises "
-		    "virus.unscannable (default action tempfail)");
-		if (e == NULL)
-			metrics_engine(0, 0, 0);
-		free(err);
-		return;
-	}
-	metrics_engine(sigs, files, newest);
-	if (t_freed > 0)
-		(void)snprintf(freed, sizeof(freed), ", of which %.2f s "
-		    "freeing the old engine", t_freed - t0);
-	log_notice("virus scanner: %u signatures from %s (built in "
-	    "%.2f s, %s reload%s)", sigs, p->config.clamav_database,
-	    mono_secs() - t0, mode, t_freed > 0 ? freed : "");
-}
-
-/* Load the policy again and publish it; false (old one kept) on error. */
-static bool
-reload_policy(void)
-{
-	struct policy *p;
-	struct diags d;
-	bool ok = false;
-	double t0 = mono_secs();
-
-	diags_init(&d);
-	p = policy_load(opts->config, opts->sets, opts->nsets, &d);
-	if (p == NULL) {
-		char line[2048];
-
-		for (size_t i = 0; i < d.n; i++) {
-			diag_format(&d.v[i], line, sizeof(line));
-			log_error("reload: %s", line);
-		}
-		log_error("reload failed (%zu errors): keeping the "
-		    "running policy", d.errors);
-	} else {
-		policy_holder_set(holder, p);
-		log_notice("reloaded %s: %zu rules, %zu exceptions",
-		    opts->config, p->nrules, p->nexceptions);
-		ok = true;
-	}
-	metrics_reload(METRICS_RELOAD_POLICY, ok ? METRICS_RESULT_OK :
-	    METRICS_RESULT_FAILED, mono_secs() - t0);
-	diags_free(&d);
-	return ok;
-}
-
-static void
-reload(void)
-{
-	struct policy *p;
-	char *err = NULL;
-
-	(void)reload_policy();
-	p = policy_holder_get(holder);
-	load_engine(p, true);
-	policy_unref(&p);
-	if (alert_log_reopen(alerts, &err) < 0) {
-		log_error("%s", err);
-		free(err);
-	}
-}
-
-/*
- * SIGHUP reloads everything, the virus engine only if its database or
- * settings changed (load_engine); a change in the virus database folder
- * (a freshclam update) rebuilds the scanner alone, here in the
- * background, as clamav.reload says.  A change in the policy's
- * own files (the configuration, rules, agencies, exception records: see
- * watch.c), such as `msgsec exception review` approving a record, reloads
- * the policy the way SIGHUP does, at the same check interval: messages in
- * flight keep the snapshot they started with.
- */
-static void *
-hup_thread(void *arg)
-{
-	struct timespec poll = { 30, 0 };
-	sigset_t set;
-	struct policy *p = policy_holder_get(holder);
-	uint64_t sources = watch_policy_sources(&p->config), fp;
-
-	(void)arg;
-	poll.tv_sec = (time_t)p->config.clamav_check_seconds;
-	policy_unref(&p);
-	{
-		int old;
-
-		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
-	}
-	sigemptyset(&set);
-	sigaddset(&set, SIGHUP);
-	for (;;) {
-		int sig, old;
-
-		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, &old);
-		sig = sigtimedwait(&set, NULL, &poll);
-		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
-		p = policy_holder_get(holder);
-		if (sig == SIGHUP) {
-			policy_unref(&p);
-			reload();
-			p = policy_holder_get(holder);
-			sources = watch_policy_sources(&p->config);
-		} else if ((fp = watch_policy_sources(&p->config)) !=
-		    sources) {
-			/* Remember it even if the load fails: one report
-			 * per change, not one per poll. */
-			sources = fp;
-			log_notice("policy files changed: reloading");
-			policy_unref(&p);
-			(void)reload_policy();
-			p = policy_holder_get(holder);
-		} else {
-			load_engine(p, false);	/* if the database changed */
-		}
-		policy_unref(&p);
-	}
-	return NULL;
-}
-
 /* ------------------------------------------------------------ start */
 
 /*
@@ -1111,8 +676,6 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 	char *pidfile = NULL, *err = NULL;
 	struct privs_user u = { .uid = getuid(), .gid = getgid() };
 	bool root = geteuid() == 0, pid_written = false;
-	pthread_t th;
-	bool have_th = false;
 	sigset_t set;
 	int rc = 1;
 
@@ -1129,9 +692,9 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	opts = o;
 	holder = h;
 	alerts = log;
+	reload_init(o, h, log);
 	/* In the foreground on stderr; otherwise to syslog and, until
 	 * daemon(3) detaches us, on the terminal too: a start that fails
 	 * says why there. */
@@ -1165,7 +728,7 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 		goto out;
 	}
 	metrics_init((size_t)p->config.metrics_max_series);
-	load_engine(p, true);
+	reload_engine(p, true);
 	/* Folders the daemon writes after it gives up root. */
 	(void)mkdir(p->config.state_dir, 0755);
 	(void)mkdir(p->config.quarantine_dir, 0700);
@@ -1255,11 +818,10 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 			goto out;
 		}
 	}
-	if (pthread_create(&th, NULL, hup_thread, NULL) != 0) {
+	if (reload_start() < 0) {
 		log_error("cannot start the reload thread");
 		goto out;
 	}
-	have_th = true;
 	if (metrics_start(h, metrics_log) < 0)
 		log_error("cannot start the metrics thread");
 	log_notice("listening on %s with %s (%zu rules)", sock.spec,
@@ -1273,17 +835,13 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 		usleep(100000);
 	log_notice("stopped");
 out:
-	/* The reload thread uses the holder and the engine: stop it first
-	 * (it waits in sigtimedwait, a cancellation point). */
-	if (have_th) {
-		pthread_cancel(th);
-		pthread_join(th, NULL);
-	}
+	/* The reload thread uses the holder and the engine: stop it first. */
+	reload_stop();
 	metrics_stop();
 	policy_unref(&p);
 	policy_holder_destroy(h);
 	alert_log_close(&alerts);
-	scan_engine_unref(&engine);
+	reload_free();
 	content_thread_done();
 	free(store_failure);
 	store_failure = NULL;

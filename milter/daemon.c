@@ -29,6 +29,7 @@
 
 #include "inspect.h"
 #include "content.h"
+#include "feed.h"
 #include "mem.h"
 #include "metrics.h"
 #include "privs.h"
@@ -277,7 +278,6 @@ cb_header(SMFICTX *ctx, char *name, char *value)
 {
 	struct conn *c = conn_of(ctx);
 	struct inspect *in;
-	size_t start = 0, n = strlen(value);
 
 	if (c == NULL || c->p == NULL)
 		return SMFIS_TEMPFAIL;
@@ -286,17 +286,7 @@ cb_header(SMFICTX *ctx, char *name, char *value)
 		c->subject_raw = mem_strdup(value);
 	if (strcasecmp(name, RELEASE_HEADER) == 0 && c->nrelease++ == 0)
 		c->release = mem_strdup(value);
-	inspect_feed(in, name, strlen(name));
-	inspect_feed(in, c->leadspc ? ":" : ": ", c->leadspc ? 1 : 2);
-	for (size_t i = 0; i < n; i++) {
-		if (value[i] == '\n' && (i == 0 || value[i - 1] != '\r')) {
-			inspect_feed(in, value + start, i - start);
-			inspect_feed(in, "\r\n", 2);
-			start = i + 1;
-		}
-	}
-	inspect_feed(in, value + start, n - start);
-	inspect_feed(in, "\r\n", 2);
+	(void)feed_header(feed_inspect, in, name, value, c->leadspc);
 	return go_on(ctx, SMFIP_NR_HDR);
 }
 
@@ -307,7 +297,7 @@ cb_eoh(SMFICTX *ctx)
 
 	if (c == NULL || c->p == NULL)
 		return SMFIS_TEMPFAIL;
-	inspect_feed(ensure_inspect(ctx, c), "\r\n", 2);
+	(void)feed_eoh(feed_inspect, ensure_inspect(ctx, c));
 	return go_on(ctx, SMFIP_NR_EOH);
 }
 

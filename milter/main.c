@@ -15,7 +15,7 @@
 #include <time.h>
 
 #include "daemon.h"
-#include "date.h"
+#include "feed.h"
 #include "inspect.h"
 #include "json.h"
 #include "log.h"
@@ -189,32 +189,9 @@ run_test(struct policy *p, struct test_opts *t, const char *prefix)
 	t->env.nrcpts = t->nrcpts;
 	in = inspect_new(p, &t->env, t->now, t->engine, t->store);
 	inspect_set_inventory(in, t->inventory != NULL);
-	{
-		/*
-		 * Read the file as an MTA would deliver it: a file saved with
-		 * Unix line ends (its first line ends in a bare LF) is
-		 * canonical CRLF text; a file with CRLF is taken as is, so
-		 * stray bare LFs or CRs in it still count.
-		 */
-		const char *lf = memchr(data, '\n', len);
-		bool unix_ends = lf != NULL && (lf == data || lf[-1] != '\r');
-		size_t start = 0;
-
-		/* A message saved from an mbox starts with its "From "
-		 * separator line, which is not part of the message. */
-		if (len > 5 && memcmp(data, "From ", 5) == 0 && lf != NULL)
-			start = (size_t)(lf - data) + 1;
-
-		for (size_t i = start; i < len; i++) {
-			if (!unix_ends || data[i] != '\n' ||
-			    (i > 0 && data[i - 1] == '\r'))
-				continue;
-			(void)inspect_feed(in, data + start, i - start);
-			(void)inspect_feed(in, "\r\n", 2);
-			start = i + 1;
-		}
-		(void)inspect_feed(in, data + start, len - start);
-	}
+	/* As an MTA would deliver it (feed.h); the daemon's callbacks
+	 * rebuild the same bytes from the MTA's header fields. */
+	(void)feed_file(feed_inspect, in, data, len);
 	(void)inspect_finish(in);
 	buf_init(&out, 16 * 1024 * 1024);
 	inspect_json(in, &out);

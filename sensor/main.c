@@ -29,7 +29,6 @@
 
 #include "alert.h"
 #include "capture.h"
-#include "date.h"
 #include "engine.h"
 #include "flowlog.h"
 #include "log.h"

@@ -20,28 +20,18 @@
 #include <cmocka.h>
 
 #include "log.h"
+#include "stderr_capture.h"
 
-/* Run fn with stderr sent to a temporary file; return what it wrote. */
+/* Run fn with stderr captured; return what it wrote. */
 static char *
 capture(void (*fn)(void))
 {
 	static char out[4096];
-	FILE *f = tmpfile();
-	int saved = dup(STDERR_FILENO);
-	size_t n;
+	struct capture c;
 
-	assert_non_null(f);
-	assert_true(saved >= 0);
-	fflush(stderr);
-	assert_true(dup2(fileno(f), STDERR_FILENO) >= 0);
+	capture_begin(&c);
 	fn();
-	fflush(stderr);
-	assert_true(dup2(saved, STDERR_FILENO) >= 0);
-	close(saved);
-	rewind(f);
-	n = fread(out, 1, sizeof(out) - 1, f);
-	out[n] = '\0';
-	fclose(f);
+	capture_end(&c, out, sizeof(out));
 	return out;
 }
 

@@ -17,6 +17,7 @@
 
 #include "log.h"
 #include "opt.h"
+#include "stderr_capture.h"
 
 static const struct option long_opts[] = {
 	OPT_LONG_COMMON,
@@ -43,16 +44,13 @@ static int
 parse(struct opt_common *o, char **argv)
 {
 	int argc = 0, c, rc = OPT_GO_ON;
-	FILE *f = tmpfile();
-	int saved = dup(STDERR_FILENO);
-	size_t n;
+	struct capture cap;
 
 	while (argv[argc] != NULL)
 		argc++;
 	memset(o, 0, sizeof(*o));
 	usage_calls = 0;
-	fflush(stderr);
-	assert_true(dup2(fileno(f), STDERR_FILENO) >= 0);
+	capture_begin(&cap);
 	optind = 0;		/* glibc: start again from scratch */
 	opterr = 0;
 	while (rc == OPT_GO_ON && (c = getopt_long(argc, argv,
@@ -61,13 +59,7 @@ parse(struct opt_common *o, char **argv)
 			rc = opt_take(c, argv, o, "msgsec-test", usage);
 	if (rc == OPT_GO_ON)
 		rc = opt_end(argc, argv, usage);
-	fflush(stderr);
-	assert_true(dup2(saved, STDERR_FILENO) >= 0);
-	close(saved);
-	rewind(f);
-	n = fread(errbuf, 1, sizeof(errbuf) - 1, f);
-	errbuf[n] = '\0';
-	fclose(f);
+	capture_end(&cap, errbuf, sizeof(errbuf));
 	return rc;
 }
 

@@ -70,9 +70,10 @@ CLI_SRC := $(wildcard policy/cli/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 
-# The milter's pipeline is a library (everything but the libmilter glue
-# and main), so --test, the unit tests and the fuzzers share it.
-MILTER_MAIN := milter/main.c milter/daemon.c
+# The milter's pipeline is a library (everything but the libmilter glue,
+# the libc calls it replaces for the process, and main), so --test, the
+# unit tests and the fuzzers share it.
+MILTER_MAIN := milter/main.c milter/daemon.c milter/interpose.c
 MILTER_SRC := $(filter-out $(MILTER_MAIN),$(wildcard milter/*.c))
 MILTER_OBJ := $(MILTER_SRC:%.c=$(O)/%.o)
 LIBMILTERPIPE := $(O)/libmsgsec-milter.a

@@ -1,227 +1,50 @@
 /*
- * daemon.c - msgsec-milter's libmilter glue: callbacks, actions, signals,
- * privileges.  The only file that includes libmilter.
+ * daemon.c - msgsec-milter's libmilter glue: callbacks, actions, the
+ * start (socket, privileges, pid file) and the stop.  The only file that
+ * includes libmilter; the reloads are reload.c's, the libc calls
+ * libmilter's are adjusted in interpose.c, the privilege drop is
+ * privs.h's.
  *
  * Per connection (xxfi_connect .. xxfi_close) a struct conn holds the
  * client; per message (xxfi_envfrom .. xxfi_eom/xxfi_abort) it holds the
  * envelope and the struct inspect that the bytes stream into.  Every exit
  * path of a message calls conn_reset_msg.
- *
- * Three behaviours of libmilter are adjusted here, each with a small shim
- * that libmilter's own calls resolve to (symbol interposition):
- *  - its signal thread treats SIGHUP as "stop"; msgsec needs SIGHUP to mean
- *    "reload", so the sigwait() it calls never waits for SIGHUP, and a
- *    thread of ours does;
- *  - it never sets TCP_NODELAY on the sockets it accepts, so on loopback
- *    TCP every reply waits for a delayed ACK (~40-90 ms per message); the
- *    accept() it calls sets TCP_NODELAY and TCP_QUICKACK;
- *  - Linux re-enters delayed-ACK mode by itself, so the read() it calls
- *    re-arms TCP_QUICKACK on those sockets (close() forgets them).
  */
 #include "daemon.h"
 
 #include <errno.h>
 #include <malloc.h>
-#include <fcntl.h>
-#include <grp.h>
 #include <libmilter/mfapi.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <pthread.h>
-#include <pwd.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "inspect.h"
 #include "content.h"
+#include "feed.h"
 #include "mem.h"
 #include "metrics.h"
-#include "watch.h"
+#include "privs.h"
+#include "reload.h"
 #include "regex.h"
 #include "release.h"
 #include "scan.h"
 #include "sockspec.h"
 #include "lockfile.h"
+#include "log.h"
 
 static struct policy_holder *holder;
-static pthread_mutex_t engine_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t engine_cond = PTHREAD_COND_INITIALIZER;
-static struct scan_engine *engine;	/* NULL: none could be loaded */
-static bool engine_building;	/* blocking reload: none published yet */
-/* The reload thread's: the database and settings of the engine running,
- * and of the last build tried (which may have failed). */
-static uint64_t engine_stamp, engine_tried;
 static struct alert_log *alerts;
-static const struct daemon_opts *opts;
-static bool use_syslog;
-static bool detached;		/* daemon(3) closed our terminal */
 static unsigned active_conns;
 static uint64_t conn_serial;
-
-static void dlog(int prio, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-/*
- * Local time, ISO 8601 with milliseconds and the offset:
- * 2026-03-15T10:00:00.123+01:00.
- */
-static void
-log_stamp(char *out, size_t size)
-{
-	struct timespec ts;
-	struct tm tm;
-	char off[8];
-	size_t n;
-
-	out[0] = '\0';
-	if (clock_gettime(CLOCK_REALTIME, &ts) < 0 ||
-	    localtime_r(&ts.tv_sec, &tm) == NULL)
-		return;
-	n = strftime(out, size, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (n == 0 || strftime(off, sizeof(off), "%z", &tm) != 5)
-		return;
-	/* %z is +0100; ISO 8601's extended form wants +01:00. */
-	(void)snprintf(out + n, size - n, ".%03ld%.3s:%.2s",
-	    (long)(ts.tv_nsec / 1000000), off, off + 3);
-}
-
-static void
-dlog(int prio, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (use_syslog) {
-		va_list ap2;
-
-		va_copy(ap2, ap);
-		vsyslog(prio, fmt, ap2);
-		va_end(ap2);
-	}
-	if (!use_syslog || !detached) {
-		/* In the foreground, and until daemon(3) detaches us, on
-		 * the terminal too: a start that fails says why there.
-		 * One line at a time, whichever thread writes it. */
-		char stamp[48];
-
-		log_stamp(stamp, sizeof(stamp));
-		flockfile(stderr);
-		fprintf(stderr, "%s%smsgsec-milter: ", stamp,
-		    stamp[0] != '\0' ? " " : "");
-		vfprintf(stderr, fmt, ap);
-		fputc('\n', stderr);
-		funlockfile(stderr);
-	}
-	va_end(ap);
-}
-
-/* ------------------------------------------------------------ shims */
-
-int sigwait(const sigset_t *set, int *sig);
-int accept(int fd, struct sockaddr *addr, socklen_t *len);
-ssize_t read(int fd, void *buf, size_t len);
-int close(int fd);
-
-/*
- * TCP connections the accept shim saw, by descriptor: on these every read
- * re-arms TCP_QUICKACK, because Linux drops back to delayed ACKs by
- * itself and the MTA's next small write would then wait ~40 ms for our
- * ACK behind Nagle.  close() forgets the descriptor.
- */
-#define TCP_FD_MAX 65536
-static unsigned char tcp_fd[TCP_FD_MAX / 8];
-
-static bool
-tcp_fd_has(int fd)
-{
-	return fd >= 0 && fd < TCP_FD_MAX &&
-	    (__atomic_load_n(&tcp_fd[fd / 8], __ATOMIC_RELAXED) &
-	    (1u << (fd % 8))) != 0;
-}
-
-static void
-tcp_fd_set(int fd, bool on)
-{
-	if (fd < 0 || fd >= TCP_FD_MAX)
-		return;
-	if (on)
-		__atomic_fetch_or(&tcp_fd[fd / 8], (unsigned char)(1u << (fd % 8)),
-		    __ATOMIC_RELAXED);
-	else
-		__atomic_fetch_and(&tcp_fd[fd / 8],
-		    (unsigned char)~(1u << (fd % 8)), __ATOMIC_RELAXED);
-}
-
-ssize_t
-read(int fd, void *buf, size_t len)
-{
-	ssize_t n = (ssize_t)syscall(SYS_read, fd, buf, len);
-
-	if (n > 0 && tcp_fd_has(fd)) {
-		int one = 1;
-
-		(void)setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one,
-		    sizeof(one));
-	}
-	return n;
-}
-
-int
-close(int fd)
-{
-	tcp_fd_set(fd, false);
-	return (int)syscall(SYS_close, fd);
-}
-
-/* libmilter's signal thread: everything it asks for, except SIGHUP. */
-int
-sigwait(const sigset_t *set, int *sig)
-{
-	sigset_t s = *set;
-	int r;
-
-	sigdelset(&s, SIGHUP);
-	do {
-		r = sigwaitinfo(&s, NULL);
-	} while (r < 0 && errno == EINTR);
-	if (r < 0)
-		return errno;
-	*sig = r;
-	return 0;
-}
-
-int
-accept(int fd, struct sockaddr *addr, socklen_t *len)
-{
-	int s = (int)syscall(SYS_accept4, fd, addr, len, 0);
-
-	if (s >= 0) {
-		struct sockaddr_storage ss;
-		socklen_t sl = sizeof(ss);
-		int one = 1;
-
-		if (getsockname(s, (struct sockaddr *)&ss, &sl) == 0 &&
-		    (ss.ss_family == AF_INET || ss.ss_family == AF_INET6)) {
-			(void)setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one,
-			    sizeof(one));
-			(void)setsockopt(s, IPPROTO_TCP, TCP_QUICKACK, &one,
-			    sizeof(one));
-			tcp_fd_set(s, true);
-		} else {
-			tcp_fd_set(s, false);
-		}
-	}
-	return s;
-}
 
 /* ------------------------------------------------------------ state */
 
@@ -311,9 +134,9 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 
 	/*
 	 * "No reply" steps save a round trip each.  On TCP that is safe only
-	 * because every read re-arms TCP_QUICKACK (the read shim): otherwise
-	 * the MTA's next small write would wait behind Nagle for our delayed
-	 * ACK, ~40 ms a message.  RCPT is answered: past limits.recipients
+	 * because every read re-arms TCP_QUICKACK (the read shim of
+	 * interpose.c): otherwise the MTA's next small write would wait
+	 * behind Nagle for our delayed ACK, ~40 ms a message.  RCPT is answered: past limits.recipients
 	 * a recipient is refused there (cb_envrcpt).
 	 */
 	want |= SMFIP_NR_CONN | SMFIP_NR_MAIL | SMFIP_NR_HDR |
@@ -408,7 +231,7 @@ cb_envrcpt(SMFICTX *ctx, char **argv)
 	 */
 	if (c->nrcpts >= c->p->config.limits.recipients) {
 		if (c->nrcpts == c->p->config.limits.recipients)
-			dlog(LOG_NOTICE, "%s: limits.recipients (%llu) reached: "
+			log_notice("%s: limits.recipients (%llu) reached: "
 			    "refusing the next recipients with 452 4.5.3",
 			    c->queue_id != NULL ? c->queue_id : "-",
 			    (unsigned long long)c->nrcpts);
@@ -423,37 +246,11 @@ cb_envrcpt(SMFICTX *ctx, char **argv)
 	return SMFIS_CONTINUE;
 }
 
-/*
- * A blocking reload (clamav.reload: blocking) freed the old engine and is
- * building the new one: wait for it, at most clamav.reload_wait_seconds.
- * Past that the message gets no engine, so it raises virus.unscannable
- * (tempfail by default): never accepted unscanned.  engine_lock is held.
- */
-static void
-wait_engine(struct conn *c)
-{
-	struct timespec dl;
-	const char *qid = c->queue_id != NULL ? c->queue_id : "-";
-
-	clock_gettime(CLOCK_REALTIME, &dl);
-	dl.tv_sec += (time_t)c->p->config.clamav_reload_wait_seconds;
-	metrics_reload_waiting(1);
-	while (engine_building && pthread_cond_timedwait(&engine_cond,
-	    &engine_lock, &dl) != ETIMEDOUT)
-		;
-	metrics_reload_waiting(-1);
-	metrics_reload_delayed(engine_building);
-	if (engine_building)
-		dlog(LOG_WARNING, "%s: the virus engine is still being built "
-		    "after clamav.reload_wait_seconds (%llu s): deferring the "
-		    "message unscanned", qid, (unsigned long long)
-		    c->p->config.clamav_reload_wait_seconds);
-}
-
 static struct inspect *
 ensure_inspect(SMFICTX *ctx, struct conn *c)
 {
 	struct envelope env;
+	struct scan_engine *e;
 
 	if (c->in != NULL)
 		return c->in;
@@ -469,11 +266,9 @@ ensure_inspect(SMFICTX *ctx, struct conn *c)
 	env.auth_user = c->auth;
 	env.daemon = c->daemon;
 	env.smtputf8 = c->smtputf8;
-	pthread_mutex_lock(&engine_lock);
-	if (engine_building && c->p->config.clamav_enabled)
-		wait_engine(c);
-	c->in = inspect_new(c->p, &env, 0, engine, true);
-	pthread_mutex_unlock(&engine_lock);
+	e = reload_engine_get(c->p, c->queue_id != NULL ? c->queue_id : "-");
+	c->in = inspect_new(c->p, &env, 0, e, true);
+	scan_engine_unref(&e);
 	return c->in;
 }
 
@@ -483,7 +278,6 @@ cb_header(SMFICTX *ctx, char *name, char *value)
 {
 	struct conn *c = conn_of(ctx);
 	struct inspect *in;
-	size_t start = 0, n = strlen(value);
 
 	if (c == NULL || c->p == NULL)
 		return SMFIS_TEMPFAIL;
@@ -492,17 +286,7 @@ cb_header(SMFICTX *ctx, char *name, char *value)
 		c->subject_raw = mem_strdup(value);
 	if (strcasecmp(name, RELEASE_HEADER) == 0 && c->nrelease++ == 0)
 		c->release = mem_strdup(value);
-	inspect_feed(in, name, strlen(name));
-	inspect_feed(in, c->leadspc ? ":" : ": ", c->leadspc ? 1 : 2);
-	for (size_t i = 0; i < n; i++) {
-		if (value[i] == '\n' && (i == 0 || value[i - 1] != '\r')) {
-			inspect_feed(in, value + start, i - start);
-			inspect_feed(in, "\r\n", 2);
-			start = i + 1;
-		}
-	}
-	inspect_feed(in, value + start, n - start);
-	inspect_feed(in, "\r\n", 2);
+	(void)feed_header(feed_inspect, in, name, value, c->leadspc);
 	return go_on(ctx, SMFIP_NR_HDR);
 }
 
@@ -513,7 +297,7 @@ cb_eoh(SMFICTX *ctx)
 
 	if (c == NULL || c->p == NULL)
 		return SMFIS_TEMPFAIL;
-	inspect_feed(ensure_inspect(ctx, c), "\r\n", 2);
+	(void)feed_eoh(feed_inspect, ensure_inspect(ctx, c));
 	return go_on(ctx, SMFIP_NR_EOH);
 }
 
@@ -583,7 +367,7 @@ released(SMFICTX *ctx, struct conn *c)
 	for (unsigned i = c->nrelease; i > 0; i--)
 		if (smfi_chgheader(ctx, (char *)(uintptr_t)RELEASE_HEADER,
 		    (int)i, NULL) != MI_SUCCESS)
-			dlog(LOG_WARNING, "%s: cannot remove %s", qid,
+			log_warning("%s: cannot remove %s", qid,
 			    RELEASE_HEADER);
 	if (c->nrelease == 1 && release_consume(c->p->config.quarantine_dir,
 	    c->release, time(NULL), c->p->config.quarantine_release_seconds,
@@ -595,12 +379,12 @@ released(SMFICTX *ctx, struct conn *c)
 		(void)buf_append_escaped(&b, span_from_cstr(id), 120);
 		str_lcpy(esc, b.data != NULL ? b.data : "", sizeof(esc));
 		buf_free(&b);
-		dlog(LOG_NOTICE, "%s: accept: released from quarantine entry "
+		log_notice("%s: accept: released from quarantine entry "
 		    "%s (one-time pass used)", qid, esc);
 		conn_reset_msg(c);
 		return true;
 	}
-	dlog(LOG_WARNING, "%s: %s refused (%s): judging the message as usual",
+	log_warning("%s: %s refused (%s): judging the message as usual",
 	    qid, RELEASE_HEADER, why);
 	return false;
 }
@@ -617,7 +401,7 @@ remove_rcpts(SMFICTX *ctx, struct conn *c, const struct verdict *v)
 	const char *qid = c->queue_id != NULL ? c->queue_id : "-";
 
 	if (v->quarantine_id[0] == '\0') {
-		dlog(LOG_ERR, "%s: recipients to hold but no stored copy: "
+		log_error("%s: recipients to hold but no stored copy: "
 		    "tempfail", qid);
 		return false;
 	}
@@ -631,11 +415,11 @@ remove_rcpts(SMFICTX *ctx, struct conn *c, const struct verdict *v)
 		rc = smfi_delrcpt(ctx, addr);
 		free(addr);
 		if (rc != MI_SUCCESS) {
-			dlog(LOG_ERR, "%s: smfi_delrcpt failed (the MTA "
+			log_error("%s: smfi_delrcpt failed (the MTA "
 			    "did not offer SMFIF_DELRCPT?): tempfail", qid);
 			return false;
 		}
-		dlog(LOG_NOTICE, "%s: recipient %s removed: %s by %s, kept "
+		log_notice("%s: recipient %s removed: %s by %s, kept "
 		    "in quarantine entry %s", qid, v->rcpts[k].rcpt,
 		    action_name(v->rcpts[k].action),
 		    v->rcpts[k].decider != NULL ?
@@ -658,14 +442,14 @@ report_store(const char *qid, const struct verdict *v, const char *why)
 	pthread_mutex_lock(&store_lock);
 	if (why != NULL && (store_failure == NULL ||
 	    strcmp(store_failure, why) != 0)) {
-		dlog(LOG_ERR, "%s: %s: answering %s to such messages until it "
+		log_error("%s: %s: answering %s to such messages until it "
 		    "works again (reported once)", qid, why,
 		    action_name(v->action));
 		free(store_failure);
 		store_failure = mem_strdup(why);
 	} else if (why == NULL && store_failure != NULL &&
 	    v->quarantine_id[0] != '\0') {
-		dlog(LOG_NOTICE, "%s: the quarantine store works again (entry "
+		log_notice("%s: the quarantine store works again (entry "
 		    "%s)", qid, v->quarantine_id);
 		free(store_failure);
 		store_failure = NULL;
@@ -697,7 +481,7 @@ cb_eom(SMFICTX *ctx)
 		metrics_store_failure();
 	if ((ntags = inspect_alerts(c->in, alerts)) > 0) {
 		metrics_alert_failures(ntags);
-		dlog(LOG_WARNING, "%s: could not write every alert: %s",
+		log_warning("%s: could not write every alert: %s",
 		    c->queue_id != NULL ? c->queue_id : "-", strerror(errno));
 	}
 	if (v->nremoved > 0 && !remove_rcpts(ctx, c, v))
@@ -709,7 +493,7 @@ cb_eom(SMFICTX *ctx)
 		if (smfi_setreply(ctx, (char *)(uintptr_t)v->rcode,
 		    (char *)(uintptr_t)v->xcode,
 		    text) != MI_SUCCESS)
-			dlog(LOG_WARNING, "%s: smfi_setreply failed",
+			log_warning("%s: smfi_setreply failed",
 			    c->queue_id != NULL ? c->queue_id : "-");
 		free(text);
 		rc = v->action == ACTION_REJECT ? SMFIS_REJECT :
@@ -724,7 +508,7 @@ cb_eom(SMFICTX *ctx)
 			    v->quarantine_id);
 			break;
 		}
-		dlog(LOG_ERR, "%s: cannot rewrite the body: holding the "
+		log_error("%s: cannot rewrite the body: holding the "
 		    "message instead", c->queue_id != NULL ? c->queue_id :
 		    "-");
 		/* FALLTHROUGH */
@@ -736,7 +520,7 @@ cb_eom(SMFICTX *ctx)
 		    v->quarantine_id);
 
 		if (smfi_quarantine(ctx, why) != MI_SUCCESS) {
-			dlog(LOG_ERR, "%s: smfi_quarantine failed: "
+			log_error("%s: smfi_quarantine failed: "
 			    "tempfail", c->queue_id != NULL ? c->queue_id :
 			    "-");
 			rc = SMFIS_TEMPFAIL;
@@ -769,7 +553,7 @@ cb_eom(SMFICTX *ctx)
 			free(subj);
 		}
 	}
-	dlog(LOG_INFO, "%s: %s%s%s%s (%zu hits)", c->queue_id != NULL ?
+	log_info("%s: %s%s%s%s (%zu hits)", c->queue_id != NULL ?
 	    c->queue_id : "-", action_name(v->action),
 	    v->decider != NULL ? " by " : "", v->decider != NULL ?
 	    v->decider->rule->id : "", inspect_error(c->in) != NULL ?
@@ -805,295 +589,6 @@ cb_close(SMFICTX *ctx)
 		smfi_setpriv(ctx, NULL);
 	}
 	return SMFIS_CONTINUE;
-}
-
-/* ------------------------------------------------------------ reload */
-
-/*
- * Build a scanner from the current settings and publish it; the old one
- * lives on until the messages using it end.  On failure keep the old one
- * (or none) and say why.
- */
-static void
-scan_log(bool error, const char *msg)
-{
-	size_t n = strlen(msg);
-
-	dlog(error ? LOG_ERR : LOG_WARNING, "clamav: %.*s",
-	    (int)(n > 0 && msg[n - 1] == '\n' ? n - 1 : n), msg);
-}
-
-static double
-mono_secs(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static void
-engine_limits(const struct policy *p, struct scan_limits *l)
-{
-	memset(l, 0, sizeof(*l));
-	l->max_scansize = p->config.limits.message_size * 2;
-	l->max_filesize = p->config.limits.message_size;
-	l->max_recursion = (uint32_t)p->config.limits.archive_depth + 12;
-	l->max_files = (uint32_t)p->config.limits.archive_members;
-	l->tmpdir = p->config.clamav_tmpdir;
-}
-
-/*
- * Build a scanner from the current settings and publish it, unless the
- * database files and the settings it is built with are those of the
- * engine running (a policy-only reload: a rule or exception edited),
- * which is kept, or, from the periodic check (hup false), those of the
- * last build that failed.  clamav.reload says how: concurrent builds
- * beside the old engine, which lives on until the messages using it
- * end; blocking unpublishes and frees the old one first (new messages
- * wait in wait_engine), so two engines never take memory at once.  On
- * failure keep the old one (concurrent) or none (blocking) and say why.
- */
-/*
- * Scanner health for the office: a virus database whose newest file is
- * older than clamav.max_age_days is an alert (rule scanner.database-old,
- * event_type scanner), at most one a day, so `msgsec alerts` and the
- * report show it apart from policy hits.
- */
-static void
-check_database_age(const struct policy *p, time_t newest)
-{
-	static time_t last;	/* reload and poll threads: under the lock */
-	static pthread_mutex_t age_lock = PTHREAD_MUTEX_INITIALIZER;
-	uint64_t max = p->config.clamav_max_age_days;
-	struct timespec ts;
-	struct alert a;
-	uint64_t days;
-	char *detail;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	if (max == 0 || newest <= 0 || ts.tv_sec <= newest ||
-	    (uint64_t)(ts.tv_sec - newest) / 86400 <= max)
-		return;
-	days = (uint64_t)(ts.tv_sec - newest) / 86400;
-	pthread_mutex_lock(&age_lock);
-	if (last != 0 && ts.tv_sec - last < 86400) {
-		pthread_mutex_unlock(&age_lock);
-		return;
-	}
-	last = ts.tv_sec;
-	pthread_mutex_unlock(&age_lock);
-	detail = mem_printf("newest database file %llu days old "
-	    "(clamav.max_age_days %llu) in %s", (unsigned long long)days,
-	    (unsigned long long)max, p->config.clamav_database);
-	dlog(LOG_WARNING, "virus scanner: %s", detail);
-	alert_begin(&a, &ts, "scanner");
-	alert_add_str(&a, "rule", "scanner.database-old");
-	alert_add_str(&a, "policy", "1.1");
-	alert_add_str(&a, "action", "log");
-	alert_add_u64(&a, "age_days", days);
-	alert_add_str(&a, "detail", detail);
-	if (alerts != NULL && alert_log_write(alerts, &a) < 0)
-		dlog(LOG_WARNING, "could not write the scanner alert: %s",
-		    strerror(errno));
-	free(detail);
-}
-
-static void
-load_engine(const struct policy *p, bool hup)
-{
-	struct scan_engine *e, *old = NULL;
-	char *err = NULL;
-	unsigned sigs = 0, files = 0;
-	struct scan_limits l;
-	bool blocking = p->config.clamav_reload == CLAMAV_RELOAD_BLOCKING;
-	const char *mode = blocking ? "blocking" : "concurrent";
-	uint64_t stamp;
-	time_t newest;
-	double t0 = mono_secs(), t_freed = 0;
-	char freed[64];
-
-	if (!p->config.clamav_enabled)
-		return;
-	scan_set_log(scan_log);
-	scan_set_concurrency((unsigned)p->config.clamav_max_scans);
-	engine_limits(p, &l);
-	stamp = scan_database_stamp(p->config.clamav_database, &l, &newest,
-	    &files);
-	check_database_age(p, newest);
-	pthread_mutex_lock(&engine_lock);
-	e = engine;
-	pthread_mutex_unlock(&engine_lock);
-	if (e != NULL && stamp == engine_stamp) {
-		if (hup) {
-			dlog(LOG_NOTICE, "virus scanner: database unchanged: "
-			    "engine kept (%u signatures)", scan_engine_sigs(e));
-			metrics_reload(METRICS_RELOAD_ENGINE,
-			    METRICS_RESULT_UNCHANGED, mono_secs() - t0);
-		}
-		return;
-	}
-	/* The periodic check tries a broken database once, not every poll;
-	 * SIGHUP tries again. */
-	if (!hup && stamp == engine_tried)
-		return;
-	if (!hup)
-		dlog(LOG_NOTICE, "virus database changed: reloading it");
-	if (blocking) {
-		pthread_mutex_lock(&engine_lock);
-		old = engine;
-		engine = NULL;
-		engine_building = true;
-		pthread_mutex_unlock(&engine_lock);
-		metrics_engine_building(true);
-		if (old != NULL && scan_engine_drain(old, (unsigned)
-		    p->config.clamav_reload_drain_seconds * 1000) < 0)
-			dlog(LOG_WARNING, "virus scanner: messages still use the "
-			    "old engine after clamav.reload_drain_seconds: "
-			    "building the new one beside it");
-		scan_engine_unref(&old);
-		t_freed = mono_secs();
-	}
-	e = scan_engine_load(p->config.clamav_database, &l, &sigs, &err);
-	engine_tried = stamp;
-	if (e != NULL)
-		engine_stamp = stamp;
-	pthread_mutex_lock(&engine_lock);
-	if (e != NULL) {
-		old = engine;
-		engine = e;
-	}
-	engine_building = false;
-	pthread_cond_broadcast(&engine_cond);
-	pthread_mutex_unlock(&engine_lock);
-	metrics_engine_building(false);
-	scan_engine_unref(&old);
-	metrics_reload(METRICS_RELOAD_ENGINE, e != NULL ? METRICS_RESULT_OK :
-	    METRICS_RESULT_FAILED, mono_secs() - t0);
-	if (e == NULL) {
-		pthread_mutex_lock(&engine_lock);
-		e = engine;
-		pthread_mutex_unlock(&engine_lock);
-		dlog(LOG_ERR, "virus scanner: %s; %s", err, e != NULL ?
-		    "keeping the running database" : "every message raises "
-		    "virus.unscannable (default action tempfail)");
-		if (e == NULL)
-			metrics_engine(0, 0, 0);
-		free(err);
-		return;
-	}
-	metrics_engine(sigs, files, newest);
-	if (t_freed > 0)
-		(void)snprintf(freed, sizeof(freed), ", of which %.2f s "
-		    "freeing the old engine", t_freed - t0);
-	dlog(LOG_NOTICE, "virus scanner: %u signatures from %s (built in "
-	    "%.2f s, %s reload%s)", sigs, p->config.clamav_database,
-	    mono_secs() - t0, mode, t_freed > 0 ? freed : "");
-}
-
-/* Load the policy again and publish it; false (old one kept) on error. */
-static bool
-reload_policy(void)
-{
-	struct policy *p;
-	struct diags d;
-	bool ok = false;
-	double t0 = mono_secs();
-
-	diags_init(&d);
-	p = policy_load(opts->config, opts->sets, opts->nsets, &d);
-	if (p == NULL) {
-		char line[2048];
-
-		for (size_t i = 0; i < d.n; i++) {
-			diag_format(&d.v[i], line, sizeof(line));
-			dlog(LOG_ERR, "reload: %s", line);
-		}
-		dlog(LOG_ERR, "reload failed (%zu errors): keeping the "
-		    "running policy", d.errors);
-	} else {
-		policy_holder_set(holder, p);
-		dlog(LOG_NOTICE, "reloaded %s: %zu rules, %zu exceptions",
-		    opts->config, p->nrules, p->nexceptions);
-		ok = true;
-	}
-	metrics_reload(METRICS_RELOAD_POLICY, ok ? METRICS_RESULT_OK :
-	    METRICS_RESULT_FAILED, mono_secs() - t0);
-	diags_free(&d);
-	return ok;
-}
-
-static void
-reload(void)
-{
-	struct policy *p;
-	char *err = NULL;
-
-	(void)reload_policy();
-	p = policy_holder_get(holder);
-	load_engine(p, true);
-	policy_unref(&p);
-	if (alert_log_reopen(alerts, &err) < 0) {
-		dlog(LOG_ERR, "%s", err);
-		free(err);
-	}
-}
-
-/*
- * SIGHUP reloads everything, the virus engine only if its database or
- * settings changed (load_engine); a change in the virus database folder
- * (a freshclam update) rebuilds the scanner alone, here in the
- * background, as clamav.reload says.  A change in the policy's
- * own files (the configuration, rules, agencies, exception records: see
- * watch.c), such as `msgsec exception review` approving a record, reloads
- * the policy the way SIGHUP does, at the same check interval: messages in
- * flight keep the snapshot they started with.
- */
-static void *
-hup_thread(void *arg)
-{
-	struct timespec poll = { 30, 0 };
-	sigset_t set;
-	struct policy *p = policy_holder_get(holder);
-	uint64_t sources = watch_policy_sources(&p->config), fp;
-
-	(void)arg;
-	poll.tv_sec = (time_t)p->config.clamav_check_seconds;
-	policy_unref(&p);
-	{
-		int old;
-
-		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
-	}
-	sigemptyset(&set);
-	sigaddset(&set, SIGHUP);
-	for (;;) {
-		int sig, old;
-
-		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, &old);
-		sig = sigtimedwait(&set, NULL, &poll);
-		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
-		p = policy_holder_get(holder);
-		if (sig == SIGHUP) {
-			policy_unref(&p);
-			reload();
-			p = policy_holder_get(holder);
-			sources = watch_policy_sources(&p->config);
-		} else if ((fp = watch_policy_sources(&p->config)) !=
-		    sources) {
-			/* Remember it even if the load fails: one report
-			 * per change, not one per poll. */
-			sources = fp;
-			dlog(LOG_NOTICE, "policy files changed: reloading");
-			policy_unref(&p);
-			(void)reload_policy();
-			p = policy_holder_get(holder);
-		} else {
-			load_engine(p, false);	/* if the database changed */
-		}
-		policy_unref(&p);
-	}
-	return NULL;
 }
 
 /* ------------------------------------------------------------ start */
@@ -1132,53 +627,22 @@ pidfile_remove(const char *path)
 
 	(void)snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
 	if (data != NULL && strcmp(data, pid) == 0 && unlink(path) < 0)
-		dlog(LOG_WARNING, "cannot remove %s: %s", path,
-		    strerror(errno));
+		log_warning("cannot remove %s: %s", path, strerror(errno));
 	free(data);
 	free(err);
-}
-
-static int
-drop_privileges(const char *user, uid_t *uid_r, gid_t *gid_r)
-{
-	struct passwd *pw = getpwnam(user);
-
-	if (pw == NULL) {
-		dlog(LOG_ERR, "user '%s' does not exist (create it, or give "
-		    "-u USER)", user);
-		return -1;
-	}
-	*uid_r = pw->pw_uid;
-	*gid_r = pw->pw_gid;
-	return 0;
-}
-
-static int
-become(uid_t uid, gid_t gid)
-{
-	if (setgroups(1, &gid) < 0 || setresgid(gid, gid, gid) < 0 ||
-	    setresuid(uid, uid, uid) < 0) {
-		dlog(LOG_ERR, "cannot drop privileges: %s", strerror(errno));
-		return -1;
-	}
-	if (setuid(0) == 0 || getuid() != uid || geteuid() != uid) {
-		dlog(LOG_ERR, "privileges were not dropped");
-		return -1;
-	}
-	return 0;
 }
 
 static void
 metrics_log(const char *msg)
 {
-	dlog(LOG_WARNING, "%s", msg);
+	log_warning("%s", msg);
 }
 
 static void
 own(const char *path, uid_t uid, gid_t gid)
 {
 	if (path != NULL && chown(path, uid, gid) < 0 && errno != ENOENT)
-		dlog(LOG_WARNING, "chown %s: %s", path, strerror(errno));
+		log_warning("chown %s: %s", path, strerror(errno));
 }
 
 /* path made absolute against the current folder (allocated). */
@@ -1200,11 +664,8 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 	struct policy *p = policy_holder_get(h);
 	struct sockspec sock;
 	char *pidfile = NULL, *err = NULL;
-	uid_t uid = getuid();
-	gid_t gid = getgid();
+	struct privs_user u = { .uid = getuid(), .gid = getgid() };
 	bool root = geteuid() == 0, pid_written = false;
-	pthread_t th;
-	bool have_th = false;
 	sigset_t set;
 	int rc = 1;
 
@@ -1221,17 +682,19 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	opts = o;
 	holder = h;
 	alerts = log;
-	use_syslog = !o->foreground;
-	if (use_syslog)
-		openlog("msgsec-milter", LOG_PID | LOG_NDELAY, LOG_MAIL);
+	reload_init(o, h, log);
+	/* In the foreground on stderr; otherwise to syslog and, until
+	 * daemon(3) detaches us, on the terminal too: a start that fails
+	 * says why there. */
+	log_open("msgsec-milter", LOG_TO_STDERR | LOG_STAMP |
+	    (o->foreground ? 0 : LOG_TO_SYSLOG), LOG_MAIL);
 
 	/* Every name resolved before daemon(3) changes to "/". */
 	if (sockspec_parse(o->socket, o->socket_from_config ? p->config.dir :
 	    NULL, &sock, &err) < 0) {
-		dlog(LOG_ERR, "%s%s", o->socket_from_config ?
+		log_error("%s%s", o->socket_from_config ?
 		    "milter.socket: " : "-p ", err);
 		free(err);
 		policy_unref(&p);
@@ -1241,26 +704,29 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 	}
 	if (o->pidfile != NULL)
 		pidfile = absolute(o->pidfile);
-	if (root && drop_privileges(o->user, &uid, &gid) < 0)
+	if (root && privs_lookup(o->user, &u, &err) < 0) {
+		log_error("%s (create it, or give -u USER)", err);
+		free(err);
 		goto out;
+	}
 	/* One milter per socket: the lock comes before the socket is
 	 * touched, and only its holder removes a stale one. */
 	if (sockspec_lock(&sock, &err) < 0) {
-		dlog(LOG_ERR, "%s", err);
+		log_error("%s", err);
 		free(err);
 		rc = 2;
 		goto out;
 	}
 	metrics_init((size_t)p->config.metrics_max_series);
-	load_engine(p, true);
+	reload_engine(p, true);
 	/* Folders the daemon writes after it gives up root. */
 	(void)mkdir(p->config.state_dir, 0755);
 	(void)mkdir(p->config.quarantine_dir, 0700);
 	if (root) {
-		own(p->config.state_dir, uid, gid);
-		own(p->config.quarantine_dir, uid, gid);
+		own(p->config.state_dir, u.uid, u.gid);
+		own(p->config.quarantine_dir, u.uid, u.gid);
 		if (p->config.alert_output == ALERT_OUT_FILE)
-			own(p->config.alert_file, uid, gid);
+			own(p->config.alert_file, u.uid, u.gid);
 	}
 
 	memset(&desc, 0, sizeof(desc));
@@ -1285,7 +751,7 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 		(void)mallopt(M_ARENA_MAX, (int)p->config.malloc_arenas);
 	if (smfi_register(desc) != MI_SUCCESS ||
 	    smfi_setconn(sock.spec) != MI_SUCCESS) {
-		dlog(LOG_ERR, "cannot use milter socket %s", sock.spec);
+		log_error("cannot use milter socket %s", sock.spec);
 		goto out;
 	}
 	(void)smfi_settimeout(300);
@@ -1296,7 +762,7 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 	if (smfi_opensocket(false) != MI_SUCCESS) {
 		char *why = sockspec_bind_error(&sock, errno);
 
-		dlog(LOG_ERR, "%s", why);
+		log_error("%s", why);
 		free(why);
 		rc = 2;
 		goto out;
@@ -1304,21 +770,23 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 	sock.bound = sock.kind == SOCKSPEC_UNIX;
 	if (sock.path != NULL) {
 		if (chmod(sock.path, (mode_t)p->config.milter_socket_mode) < 0)
-			dlog(LOG_WARNING, "chmod %s: %s", sock.path,
-			    strerror(errno));
+			log_warning("chmod %s: %s", sock.path, strerror(errno));
 		if (root) {
-			own(sock.path, uid, gid);
+			own(sock.path, u.uid, u.gid);
 			/* So a later start as that user can take it. */
-			own(sock.lock_path, uid, gid);
+			own(sock.lock_path, u.uid, u.gid);
 		}
 	}
-	if (root && become(uid, gid) < 0)
+	if (root && privs_become(&u, &err) < 0) {
+		log_error("%s", err);
+		free(err);
 		goto out;
+	}
 	/* -P: tried before we detach, so a pid file that cannot be written
 	 * fails the start on the terminal; rewritten with the new pid. */
 	if (pidfile != NULL) {
 		if (pidfile_write(pidfile, &err) < 0) {
-			dlog(LOG_ERR, "%s", err);
+			log_error("%s", err);
 			free(err);
 			rc = 2;
 			goto out;
@@ -1327,27 +795,26 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 	}
 	if (!o->foreground) {
 		if (daemon(0, 0) < 0) {
-			dlog(LOG_ERR, "daemon: %s", strerror(errno));
+			log_error("daemon: %s", strerror(errno));
 			goto out;
 		}
-		detached = true;
+		log_set_stderr(false);
 		sockspec_lock_mark(&sock);
 		if (pidfile != NULL && pidfile_write(pidfile, &err) < 0) {
-			dlog(LOG_ERR, "%s", err);
+			log_error("%s", err);
 			free(err);
 			(void)unlink(pidfile);	/* it names our parent */
 			pid_written = false;
 			goto out;
 		}
 	}
-	if (pthread_create(&th, NULL, hup_thread, NULL) != 0) {
-		dlog(LOG_ERR, "cannot start the reload thread");
+	if (reload_start() < 0) {
+		log_error("cannot start the reload thread");
 		goto out;
 	}
-	have_th = true;
 	if (metrics_start(h, metrics_log) < 0)
-		dlog(LOG_ERR, "cannot start the metrics thread");
-	dlog(LOG_NOTICE, "listening on %s with %s (%zu rules)", sock.spec,
+		log_error("cannot start the metrics thread");
+	log_notice("listening on %s with %s (%zu rules)", sock.spec,
 	    o->config, p->nrules);
 	policy_unref(&p);
 	rc = smfi_main() == MI_SUCCESS ? 0 : 1;
@@ -1356,19 +823,15 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 	for (int i = 0; i < 300 && __atomic_load_n(&active_conns,
 	    __ATOMIC_RELAXED) > 0; i++)
 		usleep(100000);
-	dlog(LOG_NOTICE, "stopped");
+	log_notice("stopped");
 out:
-	/* The reload thread uses the holder and the engine: stop it first
-	 * (it waits in sigtimedwait, a cancellation point). */
-	if (have_th) {
-		pthread_cancel(th);
-		pthread_join(th, NULL);
-	}
+	/* The reload thread uses the holder and the engine: stop it first. */
+	reload_stop();
 	metrics_stop();
 	policy_unref(&p);
 	policy_holder_destroy(h);
 	alert_log_close(&alerts);
-	scan_engine_unref(&engine);
+	reload_free();
 	content_thread_done();
 	free(store_failure);
 	store_failure = NULL;

@@ -6,7 +6,6 @@
  * verdict, 2 when the file or configuration is unusable.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -16,11 +15,13 @@
 #include <time.h>
 
 #include "daemon.h"
-#include "date.h"
+#include "feed.h"
 #include "inspect.h"
 #include "json.h"
+#include "log.h"
 #include "content.h"
 #include "mem.h"
+#include "opt.h"
 #include "scan.h"
 
 #ifndef MSGSEC_DEFAULT_CONFIG
@@ -124,8 +125,7 @@ write_inventory(const struct inspect *in, const char *path, const char *file)
 	int rc = 0;
 
 	if (f == NULL) {
-		fprintf(stderr, "msgsec-milter: --inventory %s: %s\n", path,
-		    strerror(errno));
+		log_error("--inventory %s: %s", path, strerror(errno));
 		return -1;
 	}
 	buf_init(&b, 1 << 20);
@@ -162,8 +162,7 @@ write_inventory(const struct inspect *in, const char *path, const char *file)
 	}
 	buf_free(&b);
 	if (ferror(f) || fclose(f) != 0) {
-		fprintf(stderr, "msgsec-milter: --inventory %s: write failed\n",
-		    path);
+		log_error("--inventory %s: write failed", path);
 		rc = -1;
 	}
 	return rc;
@@ -182,7 +181,7 @@ run_test(struct policy *p, struct test_opts *t, const char *prefix)
 	data = read_file(t->file, p->config.limits.message_size + 65536, &len,
 	    &err);
 	if (data == NULL) {
-		fprintf(stderr, "msgsec-milter: %s\n", err);
+		log_error("%s", err);
 		free(err);
 		return 2;
 	}
@@ -190,32 +189,9 @@ run_test(struct policy *p, struct test_opts *t, const char *prefix)
 	t->env.nrcpts = t->nrcpts;
 	in = inspect_new(p, &t->env, t->now, t->engine, t->store);
 	inspect_set_inventory(in, t->inventory != NULL);
-	{
-		/*
-		 * Read the file as an MTA would deliver it: a file saved with
-		 * Unix line ends (its first line ends in a bare LF) is
-		 * canonical CRLF text; a file with CRLF is taken as is, so
-		 * stray bare LFs or CRs in it still count.
-		 */
-		const char *lf = memchr(data, '\n', len);
-		bool unix_ends = lf != NULL && (lf == data || lf[-1] != '\r');
-		size_t start = 0;
-
-		/* A message saved from an mbox starts with its "From "
-		 * separator line, which is not part of the message. */
-		if (len > 5 && memcmp(data, "From ", 5) == 0 && lf != NULL)
-			start = (size_t)(lf - data) + 1;
-
-		for (size_t i = start; i < len; i++) {
-			if (!unix_ends || data[i] != '\n' ||
-			    (i > 0 && data[i - 1] == '\r'))
-				continue;
-			(void)inspect_feed(in, data + start, i - start);
-			(void)inspect_feed(in, "\r\n", 2);
-			start = i + 1;
-		}
-		(void)inspect_feed(in, data + start, len - start);
-	}
+	/* As an MTA would deliver it (feed.h); the daemon's callbacks
+	 * rebuild the same bytes from the MTA's header fields. */
+	(void)feed_file(feed_inspect, in, data, len);
 	(void)inspect_finish(in);
 	buf_init(&out, 16 * 1024 * 1024);
 	inspect_json(in, &out);
@@ -236,7 +212,7 @@ run_test(struct policy *p, struct test_opts *t, const char *prefix)
 		log = alert_log_open(p->config.alert_output,
 		    p->config.alert_file, "msgsec-milter", 0, &err);
 		if (log == NULL) {
-			fprintf(stderr, "msgsec-milter: %s\n", err);
+			log_error("%s", err);
 			free(err);
 		} else {
 			inspect_alerts(in, log);
@@ -262,8 +238,7 @@ run_batch(struct policy *p, struct test_opts *t)
 	int rc = 0;
 
 	if (f == NULL) {
-		fprintf(stderr, "msgsec-milter: %s: %s\n", t->batch,
-		    strerror(errno));
+		log_error("%s: %s", t->batch, strerror(errno));
 		return 2;
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
@@ -287,24 +262,20 @@ static void
 scan_log(bool error, const char *msg)
 {
 	if (error)
-		fprintf(stderr, "msgsec-milter: clamav: %s\n", msg);
+		log_error("clamav: %s", msg);
 }
 
 /* Long options only; their short forms are the letters themselves. */
 enum {
-	OPT_SET = 256, OPT_TEST, OPT_BATCH, OPT_FROM, OPT_RCPT, OPT_CLIENT,
-	OPT_AUTH, OPT_DAEMON, OPT_QUEUE_ID, OPT_NOW, OPT_SMTPUTF8, OPT_STORE,
-	OPT_ALERTS, OPT_INVENTORY, OPT_VERSION,
+	OPT_TEST = OPT_OWN, OPT_BATCH, OPT_FROM, OPT_RCPT, OPT_CLIENT,
+	OPT_AUTH, OPT_DAEMON, OPT_QUEUE_ID, OPT_SMTPUTF8, OPT_STORE,
+	OPT_ALERTS, OPT_INVENTORY,
 };
 
 static const struct option long_opts[] = {
-	{ "config", required_argument, NULL, 'c' },
+	OPT_LONG_COMMON,
 	{ "socket", required_argument, NULL, 'p' },
-	{ "foreground", no_argument, NULL, 'f' },
-	{ "user", required_argument, NULL, 'u' },
 	{ "pidfile", required_argument, NULL, 'P' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "set", required_argument, NULL, OPT_SET },
 	{ "test", required_argument, NULL, OPT_TEST },
 	{ "batch", required_argument, NULL, OPT_BATCH },
 	{ "from", required_argument, NULL, OPT_FROM },
@@ -313,148 +284,105 @@ static const struct option long_opts[] = {
 	{ "auth", required_argument, NULL, OPT_AUTH },
 	{ "daemon", required_argument, NULL, OPT_DAEMON },
 	{ "queue-id", required_argument, NULL, OPT_QUEUE_ID },
-	{ "now", required_argument, NULL, OPT_NOW },
 	{ "smtputf8", no_argument, NULL, OPT_SMTPUTF8 },
 	{ "store", no_argument, NULL, OPT_STORE },
 	{ "alerts", no_argument, NULL, OPT_ALERTS },
 	{ "inventory", required_argument, NULL, OPT_INVENTORY },
-	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
 };
 
-/*
- * getopt_long's complaint, in our words: the option as written
- * (argv[optind - 1] for a long one, optopt for a short one).
- */
-static void
-bad_option(int c, char **argv)
+/* One of the milter's own options; OPT_GO_ON, or an exit status. */
+static int
+take_option(int c, char **argv, struct opt_common *o, struct daemon_opts *d,
+    struct test_opts *t)
 {
-	const char *a = argv[optind - 1];
-
-	if (c == ':' && strncmp(a, "--", 2) == 0)
-		fprintf(stderr, "msgsec-milter: %.*s needs an argument\n",
-		    (int)strcspn(a, "="), a);
-	else if (c == ':')
-		fprintf(stderr, "msgsec-milter: -%c needs an argument\n",
-		    optopt);
-	else if (optopt != 0 && optopt < 256)
-		fprintf(stderr, "msgsec-milter: unknown option '-%c'\n",
-		    optopt);
-	else
-		fprintf(stderr, "msgsec-milter: unknown option '%s'\n", a);
+	switch (c) {
+	case 'p':
+		d->socket = optarg;
+		break;
+	case 'P':
+		d->pidfile = optarg;
+		break;
+	case OPT_TEST:
+		t->file = optarg;
+		break;
+	case OPT_BATCH:
+		t->batch = optarg;
+		break;
+	case OPT_FROM:
+		t->env.mail_from = optarg;
+		break;
+	case OPT_RCPT:
+		t->rcpts = mem_reallocarray(t->rcpts, t->nrcpts + 1,
+		    sizeof(*t->rcpts));
+		t->rcpts[t->nrcpts++] = optarg;
+		break;
+	case OPT_CLIENT:
+		if (ipaddr_parse(optarg, strlen(optarg), &t->env.client) < 0) {
+			log_error("--client: '%s' is not an IP address",
+			    optarg);
+			return 2;
+		}
+		t->env.has_client = true;
+		break;
+	case OPT_AUTH:
+		t->env.auth_user = optarg;
+		break;
+	case OPT_DAEMON:
+		t->env.daemon = optarg;
+		break;
+	case OPT_QUEUE_ID:
+		t->env.queue_id = optarg;
+		break;
+	case OPT_SMTPUTF8:
+		t->env.smtputf8 = true;
+		break;
+	case OPT_STORE:
+		t->store = true;
+		break;
+	case OPT_ALERTS:
+		t->alerts = true;
+		break;
+	case OPT_INVENTORY:
+		t->inventory = optarg;
+		break;
+	default:
+		return opt_take(c, argv, o, "msgsec-milter", usage);
+	}
+	return OPT_GO_ON;
 }
 
 int
 main(int argc, char **argv)
 {
-	struct daemon_opts d = { .config = MSGSEC_DEFAULT_CONFIG };
+	struct opt_common o = { .config = MSGSEC_DEFAULT_CONFIG };
+	struct daemon_opts d;
 	struct test_opts t;
-	const char **sets = NULL;
-	size_t nsets = 0;
 	struct policy *p;
 	struct diags dg;
-	int rc, c;
+	int rc = OPT_GO_ON, c;
 
+	log_open("msgsec-milter", LOG_TO_STDERR, LOG_MAIL);
+	memset(&d, 0, sizeof(d));
 	memset(&t, 0, sizeof(t));
 	opterr = 0;
 	/* "--opt value" and "--opt=value" alike (getopt_long). */
-	while ((c = getopt_long(argc, argv, ":c:p:fu:P:h", long_opts,
-	    NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			d.config = optarg;
-			break;
-		case 'p':
-			d.socket = optarg;
-			break;
-		case 'f':
-			d.foreground = true;
-			break;
-		case 'u':
-			d.user = optarg;
-			break;
-		case 'P':
-			d.pidfile = optarg;
-			break;
-		case OPT_SET:
-			sets = mem_reallocarray(sets, nsets + 1, sizeof(*sets));
-			sets[nsets++] = optarg;
-			break;
-		case OPT_TEST:
-			t.file = optarg;
-			break;
-		case OPT_BATCH:
-			t.batch = optarg;
-			break;
-		case OPT_FROM:
-			t.env.mail_from = optarg;
-			break;
-		case OPT_RCPT:
-			t.rcpts = mem_reallocarray(t.rcpts, t.nrcpts + 1,
-			    sizeof(*t.rcpts));
-			t.rcpts[t.nrcpts++] = optarg;
-			break;
-		case OPT_CLIENT:
-			if (ipaddr_parse(optarg, strlen(optarg),
-			    &t.env.client) < 0) {
-				fprintf(stderr, "msgsec-milter: --client: "
-				    "'%s' is not an IP address\n", optarg);
-				return 2;
-			}
-			t.env.has_client = true;
-			break;
-		case OPT_AUTH:
-			t.env.auth_user = optarg;
-			break;
-		case OPT_DAEMON:
-			t.env.daemon = optarg;
-			break;
-		case OPT_QUEUE_ID:
-			t.env.queue_id = optarg;
-			break;
-		case OPT_NOW: {
-			const char *why;
-
-			if (date_parse_time(optarg, strlen(optarg), &t.now,
-			    &why) < 0) {
-				fprintf(stderr, "msgsec-milter: --now: %s\n",
-				    why);
-				return 2;
-			}
-			break;
-		}
-		case OPT_SMTPUTF8:
-			t.env.smtputf8 = true;
-			break;
-		case OPT_STORE:
-			t.store = true;
-			break;
-		case OPT_ALERTS:
-			t.alerts = true;
-			break;
-		case OPT_INVENTORY:
-			t.inventory = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case OPT_VERSION:
-			printf("msgsec-milter %s\n", MSGSEC_VERSION);
-			return 0;
-		default:
-			bad_option(c, argv);
-			usage(stderr);
-			return 2;
-		}
+	while (rc == OPT_GO_ON && (c = getopt_long(argc, argv,
+	    ":" OPT_SHORT_COMMON "p:P:", long_opts, NULL)) != -1)
+		rc = take_option(c, argv, &o, &d, &t);
+	if (rc == OPT_GO_ON)
+		rc = opt_end(argc, argv, usage);
+	if (rc != OPT_GO_ON) {
+		opt_free(&o);
+		free(t.rcpts);
+		return rc;
 	}
-	if (optind < argc) {
-		fprintf(stderr, "msgsec-milter: unexpected argument '%s'\n",
-		    argv[optind]);
-		usage(stderr);
-		return 2;
-	}
-	d.sets = sets;
-	d.nsets = nsets;
+	d.config = o.config;
+	d.user = o.user;
+	d.foreground = o.foreground;
+	d.sets = o.sets;
+	d.nsets = o.nsets;
+	t.now = o.now;
 	if (t.file == NULL && t.batch == NULL) {
 		/* The daemon: SIGHUP, SIGTERM and SIGINT wait for the threads
 		 * that take them (daemon_run); a reload asked for while the
@@ -468,13 +396,12 @@ main(int argc, char **argv)
 		sigprocmask(SIG_BLOCK, &set, NULL);
 	}
 	diags_init(&dg);
-	p = policy_load(d.config, sets, nsets, &dg);
+	p = policy_load(d.config, o.sets, o.nsets, &dg);
 	if (p == NULL) {
 		diags_print(&dg, stderr);
-		fprintf(stderr, "msgsec-milter: %s: configuration not usable\n",
-		    d.config);
+		log_error("%s: configuration not usable", d.config);
 		diags_free(&dg);
-		free(sets);
+		opt_free(&o);
 		free(t.rcpts);
 		return 2;
 	}
@@ -496,7 +423,7 @@ main(int argc, char **argv)
 			    &sl, &sigs, &err);
 			if (t.engine == NULL) {
 				/* Judged anyway: virus.unscannable says so. */
-				fprintf(stderr, "msgsec-milter: %s\n", err);
+				log_error("%s", err);
 				free(err);
 			}
 		}
@@ -515,10 +442,10 @@ main(int argc, char **argv)
 		log = alert_log_open(p->config.alert_output,
 		    p->config.alert_file, "msgsec-milter", LOG_LOCAL5, &err);
 		if (log == NULL) {
-			fprintf(stderr, "msgsec-milter: %s\n", err);
+			log_error("%s", err);
 			free(err);
 			policy_unref(&p);
-			free(sets);
+			opt_free(&o);
 			return 1;
 		}
 		if (d.socket == NULL) {
@@ -530,7 +457,7 @@ main(int argc, char **argv)
 		policy_holder_init(&h, p);
 		rc = daemon_run(&d, &h, log);
 	}
-	free(sets);
+	opt_free(&o);
 	free(t.rcpts);
 	return rc;
 }

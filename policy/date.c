@@ -39,7 +39,7 @@ date_from_civil(int64_t y, unsigned m, unsigned d)
 	return era * 146097 + (int64_t)doe - 719468;
 }
 
-static void
+void
 date_to_civil(int64_t z, int64_t *y_r, unsigned *m_r, unsigned *d_r)
 {
 	int64_t era, y;

@@ -27,6 +27,8 @@ int date_parse_time(const char *s, size_t len, time_t *t_r, const char **why_r);
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (m 1..12). */
 int64_t date_from_civil(int64_t y, unsigned m, unsigned d);
+/* The proleptic Gregorian date of a day number (any: no range check). */
+void date_to_civil(int64_t day, int64_t *y_r, unsigned *m_r, unsigned *d_r);
 
 /* Day number of a UTC time. */
 int32_t date_day_of(time_t t);

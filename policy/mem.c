@@ -3,7 +3,8 @@
  *
  * Trusts: nothing; every size is checked for overflow before it reaches
  * malloc.  An allocation failure is not recoverable in a daemon that must
- * never half-process a message, so it aborts with a core.
+ * never half-process a message, so it panics (log.h): one line, then an
+ * abort with a core.
  */
 #include "mem.h"
 
@@ -13,13 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
+
 static void __attribute__((noreturn))
 mem_fatal(size_t size)
 {
-	/* No allocation here: the allocator is what failed. */
-	fprintf(stderr, "msgsec: fatal: out of memory allocating %zu bytes\n",
-	    size);
-	abort();
+	/* log_panic allocates nothing: the allocator is what failed. */
+	log_panic("out of memory allocating %zu bytes", size);
 }
 
 void *

@@ -17,7 +17,8 @@
  *       the parsers have looked (address and port rules then know the
  *       protocol), when the flow's bytes reach a pending threshold
  *       (judge_bytes_due), and at flow end if never before.
- *   flow end (timeout, eviction, flush) -> flow log line, state recycled.
+ *   flow end (timeout, eviction, flush) -> flow log line (flowlog.c),
+ *     state recycled.
  *
  * Trusts nothing in the packets: decoding and parsing are the modules'
  * (bounded cursors); here only their results are used.  Limits: per-flow
@@ -40,7 +41,6 @@
 #include "gquic.h"
 #include "http.h"
 #include "im.h"
-#include "json.h"
 #include "mem.h"
 #include "policy.h"
 #include "quic.h"
@@ -54,7 +54,6 @@ enum {
 	ENGINE_QUIC_MISSES = 4,	/* client datagrams before an Initial */
 	ENGINE_LOG_DNS = 16,	/* question names kept for the flow log */
 	ENGINE_LOG_DNS_BYTES = 4096,
-	ENGINE_LINE_MAX = 64 * 1024,
 	ENGINE_LIMIT_FLOWS_EVERY = 60,	/* seconds between limit.flows */
 };
 
@@ -111,7 +110,6 @@ struct engine {
 	struct http_req http;
 	struct im_match im;
 	struct dns_msg *dns;
-	struct buf line;
 	struct engine_stats st;
 };
 
@@ -156,7 +154,6 @@ engine_new(const struct engine_settings *s, struct policy *p,
 	e->ft = flow_table_new(&s->flow, on_flow_end, e);
 	e->flowlog = flowlog;
 	e->dns = mem_calloc(1, sizeof(*e->dns));
-	buf_init(&e->line, ENGINE_LINE_MAX);
 	return e;
 }
 
@@ -178,7 +175,6 @@ engine_free(struct engine **ep)
 		free(a);
 	}
 	free(e->dns);
-	buf_free(&e->line);
 	free(e);
 	*ep = NULL;
 }
@@ -298,31 +294,11 @@ is_server_port(uint16_t port)
 static void
 orient(struct flow *f, const struct pkt *p, enum flow_dir *dir)
 {
-	struct ipaddr a;
-	struct stream st;
-	uint64_t n;
-	uint16_t port;
-
 	if (!is_server_port(f->cport) || is_server_port(f->sport) ||
 	    (p->proto == IPPROTO_TCP && (p->tcp_flags & (TCPF_SYN |
 	    TCPF_ACK)) == TCPF_SYN))
 		return;
-	a = f->cli;
-	f->cli = f->srv;
-	f->srv = a;
-	port = f->cport;
-	f->cport = f->sport;
-	f->sport = port;
-	n = f->pkts[0];
-	f->pkts[0] = f->pkts[1];
-	f->pkts[1] = n;
-	n = f->bytes[0];
-	f->bytes[0] = f->bytes[1];
-	f->bytes[1] = n;
-	st = f->tcp[0];
-	f->tcp[0] = f->tcp[1];
-	f->tcp[1] = st;
-	f->tcp_fin = (uint8_t)((f->tcp_fin & 1) << 1 | (f->tcp_fin >> 1 & 1));
+	flow_reverse(f);
 	*dir = *dir == FLOW_TOSERVER ? FLOW_TOCLIENT : FLOW_TOSERVER;
 }
 
@@ -753,204 +729,24 @@ engine_flush(struct engine *e)
 
 /* ------------------------------------------------------------ flow log */
 
-/*
- * 2026-03-15T10:00:00.123456+0000, as alerts print it, without strftime
- * (three per flow line): the civil date from the day number (H. Hinnant's
- * days-to-civil algorithm, proleptic Gregorian, UTC).  Years outside
- * 0..9999 (a forged capture header) print as the epoch, as alert.c does.
- */
-static void
-put_digits(char *p, unsigned v, int n)
-{
-	while (n-- > 0) {
-		p[n] = (char)('0' + v % 10);
-		v /= 10;
-	}
-}
-
-static void
-iso_time(const struct timeval *tv, char *out, size_t size)
-{
-	int64_t secs = tv->tv_sec, days, z, era, y;
-	unsigned doe, yoe, doy, mp, d, m, sod;
-	long usec = (long)tv->tv_usec;
-
-	if (size < 32)
-		return;
-	if (usec < 0 || usec > 999999)
-		usec = 0;
-	days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
-	sod = (unsigned)(secs - days * 86400);
-	z = days + 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = (unsigned)(z - era * 146097);
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	y = (int64_t)yoe + era * 400;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	d = doy - (153 * mp + 2) / 5 + 1;
-	m = mp < 10 ? mp + 3 : mp - 9;
-	y += m <= 2;
-	if (y < 0 || y > 9999) {
-		y = 1970;
-		m = d = 1;
-		sod = 0;
-		usec = 0;
-	}
-	memcpy(out, "0000-00-00T00:00:00.000000+0000", 32);
-	put_digits(out, (unsigned)y, 4);
-	put_digits(out + 5, m, 2);
-	put_digits(out + 8, d, 2);
-	put_digits(out + 11, sod / 3600, 2);
-	put_digits(out + 14, sod / 60 % 60, 2);
-	put_digits(out + 17, sod % 60, 2);
-	put_digits(out + 20, (unsigned)usec, 6);
-}
-
-static void
-json_kv(struct json_writer *w, const char *k, const char *v)
-{
-	json_key(w, k);
-	json_string(w, v);
-}
-
-static void
-json_ku(struct json_writer *w, const char *k, uint64_t v)
-{
-	json_key(w, k);
-	json_u64(w, v);
-}
-
-static void
-json_kip(struct json_writer *w, const char *k, const struct ipaddr *ip)
-{
-	char text[64];
-
-	ipaddr_format(ip, text, sizeof(text));
-	json_kv(w, k, text);
-}
-
-/* A NUL-separated list as a JSON array. */
-static void
-json_klist(struct json_writer *w, const char *k, const struct buf *b)
-{
-	json_key(w, k);
-	json_array_begin(w);
-	for (size_t off = 0; off < b->len; off += strlen(b->data + off) + 1)
-		json_string(w, b->data + off);
-	json_array_end(w);
-}
-
-/* "Q043" for 0x51303433; hex when the bytes are not printable. */
-static void
-gquic_version_text(uint32_t v, char *out, size_t size)
-{
-	char c[4];
-	bool ok = true;
-
-	for (int i = 0; i < 4; i++) {
-		c[i] = (char)(v >> (24 - 8 * i));
-		ok &= c[i] >= 0x21 && c[i] <= 0x7e;
-	}
-	if ((ok ? snprintf(out, size, "%c%c%c%c", c[0], c[1], c[2], c[3]) :
-	    snprintf(out, size, "0x%08x", v)) < 0)
-		out[0] = '\0';
-}
-
 static void
 write_flow(struct engine *e, const struct flow *f, const struct app *a)
 {
-	struct json_writer w;
-	char t[64], pbuf[8];
-	const char *agency = judge_agency(e->judge, f);
+	struct flowlog_flow fl;
 
-	buf_reset(&e->line);
-	json_init(&w, &e->line);
-	json_object_begin(&w);
-	iso_time(&f->last, t, sizeof(t));
-	json_kv(&w, "timestamp", t);
-	json_kv(&w, "event_type", "flow");
-	json_ku(&w, "flow_id", f->id);
-	json_kip(&w, "src_ip", &f->cli);
-	json_ku(&w, "src_port", f->cport);
-	json_kip(&w, "dest_ip", &f->srv);
-	json_ku(&w, "dest_port", f->sport);
-	if (f->proto == IPPROTO_TCP)
-		json_kv(&w, "proto", "TCP");
-	else if (f->proto == IPPROTO_UDP)
-		json_kv(&w, "proto", "UDP");
-	else {
-		if (snprintf(pbuf, sizeof(pbuf), "%u", f->proto) < 0)
-			pbuf[0] = '\0';
-		json_kv(&w, "proto", pbuf);
-	}
-	json_kv(&w, "app_proto", app_proto_name((enum app_proto)a->proto));
-	json_ku(&w, "pkts_toserver", f->pkts[FLOW_TOSERVER]);
-	json_ku(&w, "pkts_toclient", f->pkts[FLOW_TOCLIENT]);
-	json_ku(&w, "bytes_toserver", f->bytes[FLOW_TOSERVER]);
-	json_ku(&w, "bytes_toclient", f->bytes[FLOW_TOCLIENT]);
-	iso_time(&f->first, t, sizeof(t));
-	json_kv(&w, "start", t);
-	iso_time(&f->last, t, sizeof(t));
-	json_kv(&w, "end", t);
-	if (a->proto == APP_TLS) {
-		json_key(&w, "tls");
-		json_object_begin(&w);
-		if (a->name[NAME_TLS_SNI] != NULL)
-			json_kv(&w, "sni", a->name[NAME_TLS_SNI]);
-		if (a->alpn.len > 0)
-			json_klist(&w, "alpn", &a->alpn);
-		if (a->has_ech) {
-			json_key(&w, "ech");
-			json_bool(&w, true);
-		}
-		json_object_end(&w);
-	} else if (a->proto == APP_QUIC) {
-		json_key(&w, "quic");
-		json_object_begin(&w);
-		if (snprintf(t, sizeof(t), "0x%08x", a->quic_version) < 0)
-			t[0] = '\0';
-		json_kv(&w, "version", t);
-		if (a->name[NAME_QUIC_SNI] != NULL)
-			json_kv(&w, "sni", a->name[NAME_QUIC_SNI]);
-		if (a->alpn.len > 0)
-			json_klist(&w, "alpn", &a->alpn);
-		json_object_end(&w);
-	} else if (a->proto == APP_GQUIC) {
-		json_key(&w, "gquic");
-		json_object_begin(&w);
-		gquic_version_text(a->quic_version, t, sizeof(t));
-		json_kv(&w, "version", t);
-		if (a->name[NAME_GQUIC_SNI] != NULL)
-			json_kv(&w, "sni", a->name[NAME_GQUIC_SNI]);
-		json_object_end(&w);
-	} else if (a->proto == APP_HTTP) {
-		json_key(&w, "http");
-		json_object_begin(&w);
-		if (a->name[NAME_HTTP_HOST] != NULL)
-			json_kv(&w, "hostname", a->name[NAME_HTTP_HOST]);
-		json_kv(&w, "method", a->http_method);
-		json_object_end(&w);
-	} else if (a->proto >= APP_XMPP) {
-		json_key(&w, "im");
-		json_object_begin(&w);
-		json_kv(&w, "proto", app_proto_name((enum app_proto)a->proto));
-		if (a->im_name != NULL)
-			json_kv(&w, "name", a->im_name);
-		json_object_end(&w);
-	}
-	if (a->dnsq.len > 0) {
-		json_key(&w, "dns");
-		json_object_begin(&w);
-		json_klist(&w, "queries", &a->dnsq);
-		json_object_end(&w);
-	}
-	if (agency != NULL)
-		json_kv(&w, "agency", agency);
-	json_object_end(&w);
-	if (w.error)
-		return;		/* cannot happen within ENGINE_LINE_MAX */
-	if (flowlog_write(e->flowlog, e->line.data, e->line.len) == 0)
+	memset(&fl, 0, sizeof(fl));
+	fl.flow = f;
+	fl.app = (enum app_proto)a->proto;
+	for (unsigned i = 0; i < NAME_COUNT_; i++)
+		fl.names[i] = a->name[i];
+	fl.alpn = &a->alpn;
+	fl.dns_queries = &a->dnsq;
+	fl.has_ech = a->has_ech;
+	fl.quic_version = a->quic_version;
+	fl.http_method = a->http_method;
+	fl.im_name = a->im_name;
+	fl.agency = judge_agency(e->judge, f);
+	if (flowlog_write_flow(e->flowlog, &fl) == 0)
 		e->st.flows_logged++;
 }
 

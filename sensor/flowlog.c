@@ -1,23 +1,33 @@
 /*
- * flowlog.c - buffered whole-line writer for the flow log.
+ * flowlog.c - the flow log: one JSON line per flow (EVE's "flow" event
+ * with msgsec's application fields), and the buffered whole-line writer
+ * it goes through.
  *
  * The buffer (FLOWLOG_BUF bytes) only ever holds complete lines; a line
  * longer than the buffer is written on its own.  Write errors are counted
- * and the lines dropped: the sensor never stops for its log.
+ * and the lines dropped: the sensor never stops for its log.  A line is
+ * built in FLOWLOG_LINE_MAX bytes, which the engine's bounds on what it
+ * keeps per flow (names, ALPN, DNS questions) never reach.  Names from
+ * the wire are written by the JSON writer, escaped.
  */
 #include "flowlog.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "date.h"
+#include "json.h"
 #include "lockfile.h"
 #include "mem.h"
 
 #define FLOWLOG_BUF (256 * 1024)
+#define FLOWLOG_LINE_MAX (64 * 1024)
 
 struct flowlog {
 	char *path;		/* NULL: stdout */
@@ -26,6 +36,7 @@ struct flowlog {
 	size_t len;
 	uint64_t lines, failed;
 	uint64_t pending;	/* lines in buf */
+	struct buf line;	/* flowlog_write_flow's */
 };
 
 static int
@@ -54,9 +65,9 @@ flowlog_open(const char *path, char **error_r)
 	l->fd = fd;
 	l->path = strcmp(path, "-") != 0 ? mem_strdup(path) : NULL;
 	l->buf = mem_malloc(FLOWLOG_BUF);
+	buf_init(&l->line, FLOWLOG_LINE_MAX);
 	return l;
 }
-
 
 int
 flowlog_flush(struct flowlog *l)
@@ -125,6 +136,7 @@ flowlog_close(struct flowlog **lp)
 		close(l->fd);
 	free(l->path);
 	free(l->buf);
+	buf_free(&l->line);
 	free(l);
 	*lp = NULL;
 }
@@ -139,4 +151,198 @@ uint64_t
 flowlog_failed(const struct flowlog *l)
 {
 	return l->failed;
+}
+
+/* ------------------------------------------------------------ flow lines */
+
+/*
+ * 2026-03-15T10:00:00.123456+0000, as alerts print it, without strftime
+ * (three per flow line): the civil date from the day number
+ * (date_to_civil, proleptic Gregorian, UTC).  Years outside
+ * 0..9999 (a forged capture header) print as the epoch, as alert.c does.
+ */
+static void
+put_digits(char *p, unsigned v, int n)
+{
+	while (n-- > 0) {
+		p[n] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
+static void
+iso_time(const struct timeval *tv, char *out, size_t size)
+{
+	int64_t secs = tv->tv_sec, days, y;
+	unsigned m, d, sod;
+	long usec = (long)tv->tv_usec;
+
+	if (size < 32)
+		return;
+	if (usec < 0 || usec > 999999)
+		usec = 0;
+	days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
+	sod = (unsigned)(secs - days * 86400);
+	date_to_civil(days, &y, &m, &d);
+	if (y < 0 || y > 9999) {
+		y = 1970;
+		m = d = 1;
+		sod = 0;
+		usec = 0;
+	}
+	memcpy(out, "0000-00-00T00:00:00.000000+0000", 32);
+	put_digits(out, (unsigned)y, 4);
+	put_digits(out + 5, m, 2);
+	put_digits(out + 8, d, 2);
+	put_digits(out + 11, sod / 3600, 2);
+	put_digits(out + 14, sod / 60 % 60, 2);
+	put_digits(out + 17, sod % 60, 2);
+	put_digits(out + 20, (unsigned)usec, 6);
+}
+
+static void
+json_kv(struct json_writer *w, const char *k, const char *v)
+{
+	json_key(w, k);
+	json_string(w, v);
+}
+
+static void
+json_ku(struct json_writer *w, const char *k, uint64_t v)
+{
+	json_key(w, k);
+	json_u64(w, v);
+}
+
+static void
+json_kip(struct json_writer *w, const char *k, const struct ipaddr *ip)
+{
+	char text[64];
+
+	ipaddr_format(ip, text, sizeof(text));
+	json_kv(w, k, text);
+}
+
+/* A NUL-separated list as a JSON array. */
+static void
+json_klist(struct json_writer *w, const char *k, const struct buf *b)
+{
+	json_key(w, k);
+	json_array_begin(w);
+	for (size_t off = 0; off < b->len; off += strlen(b->data + off) + 1)
+		json_string(w, b->data + off);
+	json_array_end(w);
+}
+
+/* "Q043" for 0x51303433; hex when the bytes are not printable. */
+static void
+gquic_version_text(uint32_t v, char *out, size_t size)
+{
+	char c[4];
+	bool ok = true;
+
+	for (int i = 0; i < 4; i++) {
+		c[i] = (char)(v >> (24 - 8 * i));
+		ok &= c[i] >= 0x21 && c[i] <= 0x7e;
+	}
+	if ((ok ? snprintf(out, size, "%c%c%c%c", c[0], c[1], c[2], c[3]) :
+	    snprintf(out, size, "0x%08x", v)) < 0)
+		out[0] = '\0';
+}
+
+int
+flowlog_write_flow(struct flowlog *l, const struct flowlog_flow *r)
+{
+	const struct flow *f = r->flow;
+	struct json_writer w;
+	char t[64], pbuf[8];
+
+	buf_reset(&l->line);
+	json_init(&w, &l->line);
+	json_object_begin(&w);
+	iso_time(&f->last, t, sizeof(t));
+	json_kv(&w, "timestamp", t);
+	json_kv(&w, "event_type", "flow");
+	json_ku(&w, "flow_id", f->id);
+	json_kip(&w, "src_ip", &f->cli);
+	json_ku(&w, "src_port", f->cport);
+	json_kip(&w, "dest_ip", &f->srv);
+	json_ku(&w, "dest_port", f->sport);
+	if (f->proto == IPPROTO_TCP)
+		json_kv(&w, "proto", "TCP");
+	else if (f->proto == IPPROTO_UDP)
+		json_kv(&w, "proto", "UDP");
+	else {
+		if (snprintf(pbuf, sizeof(pbuf), "%u", f->proto) < 0)
+			pbuf[0] = '\0';
+		json_kv(&w, "proto", pbuf);
+	}
+	json_kv(&w, "app_proto", app_proto_name(r->app));
+	json_ku(&w, "pkts_toserver", f->pkts[FLOW_TOSERVER]);
+	json_ku(&w, "pkts_toclient", f->pkts[FLOW_TOCLIENT]);
+	json_ku(&w, "bytes_toserver", f->bytes[FLOW_TOSERVER]);
+	json_ku(&w, "bytes_toclient", f->bytes[FLOW_TOCLIENT]);
+	iso_time(&f->first, t, sizeof(t));
+	json_kv(&w, "start", t);
+	iso_time(&f->last, t, sizeof(t));
+	json_kv(&w, "end", t);
+	if (r->app == APP_TLS) {
+		json_key(&w, "tls");
+		json_object_begin(&w);
+		if (r->names[NAME_TLS_SNI] != NULL)
+			json_kv(&w, "sni", r->names[NAME_TLS_SNI]);
+		if (r->alpn != NULL && r->alpn->len > 0)
+			json_klist(&w, "alpn", r->alpn);
+		if (r->has_ech) {
+			json_key(&w, "ech");
+			json_bool(&w, true);
+		}
+		json_object_end(&w);
+	} else if (r->app == APP_QUIC) {
+		json_key(&w, "quic");
+		json_object_begin(&w);
+		if (snprintf(t, sizeof(t), "0x%08x", r->quic_version) < 0)
+			t[0] = '\0';
+		json_kv(&w, "version", t);
+		if (r->names[NAME_QUIC_SNI] != NULL)
+			json_kv(&w, "sni", r->names[NAME_QUIC_SNI]);
+		if (r->alpn != NULL && r->alpn->len > 0)
+			json_klist(&w, "alpn", r->alpn);
+		json_object_end(&w);
+	} else if (r->app == APP_GQUIC) {
+		json_key(&w, "gquic");
+		json_object_begin(&w);
+		gquic_version_text(r->quic_version, t, sizeof(t));
+		json_kv(&w, "version", t);
+		if (r->names[NAME_GQUIC_SNI] != NULL)
+			json_kv(&w, "sni", r->names[NAME_GQUIC_SNI]);
+		json_object_end(&w);
+	} else if (r->app == APP_HTTP) {
+		json_key(&w, "http");
+		json_object_begin(&w);
+		if (r->names[NAME_HTTP_HOST] != NULL)
+			json_kv(&w, "hostname", r->names[NAME_HTTP_HOST]);
+		json_kv(&w, "method", r->http_method != NULL ?
+		    r->http_method : "");
+		json_object_end(&w);
+	} else if (r->app >= APP_XMPP) {
+		json_key(&w, "im");
+		json_object_begin(&w);
+		json_kv(&w, "proto", app_proto_name(r->app));
+		if (r->im_name != NULL)
+			json_kv(&w, "name", r->im_name);
+		json_object_end(&w);
+	}
+	if (r->dns_queries != NULL && r->dns_queries->len > 0) {
+		json_key(&w, "dns");
+		json_object_begin(&w);
+		json_klist(&w, "queries", r->dns_queries);
+		json_object_end(&w);
+	}
+	if (r->agency != NULL)
+		json_kv(&w, "agency", r->agency);
+	json_object_end(&w);
+	if (w.error)
+		return -1;	/* cannot happen within FLOWLOG_LINE_MAX */
+	return flowlog_write(l, l->line.data, l->line.len);
 }

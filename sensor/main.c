@@ -18,22 +18,23 @@
  * the filter or the user is unusable.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "alert.h"
 #include "capture.h"
-#include "date.h"
 #include "engine.h"
 #include "flowlog.h"
+#include "log.h"
 #include "mem.h"
 #include "netmetrics.h"
+#include "opt.h"
 #include "policy.h"
 #include "privs.h"
 #include "watch.h"
@@ -45,16 +46,12 @@
 #define BATCH_FILE 4096		/* frames per dispatch from a file */
 
 struct opts {
-	const char *config;
+	struct opt_common c;	/* -c, -u, -f, --set, --now */
 	const char *file;
 	const char *iface;
 	const char *alerts;
 	const char *bpf;
-	const char *user;
-	const char **sets;
-	size_t nsets;
 	bool quiet;
-	time_t now;
 };
 
 static volatile sig_atomic_t got_stop, got_hup;
@@ -108,41 +105,30 @@ usage(FILE *out)
 }
 
 enum {
-	OPT_ALERTS = 256, OPT_BPF, OPT_SET, OPT_NOW, OPT_VERSION,
+	OPT_ALERTS = OPT_OWN, OPT_BPF,
 };
 
 static const struct option long_opts[] = {
-	{ "config", required_argument, NULL, 'c' },
+	OPT_LONG_COMMON,
 	{ "read", required_argument, NULL, 'r' },
 	{ "interface", required_argument, NULL, 'i' },
-	{ "user", required_argument, NULL, 'u' },
-	{ "foreground", no_argument, NULL, 'f' },
 	{ "quiet", no_argument, NULL, 'q' },
-	{ "help", no_argument, NULL, 'h' },
 	{ "alerts", required_argument, NULL, OPT_ALERTS },
 	{ "bpf", required_argument, NULL, OPT_BPF },
-	{ "set", required_argument, NULL, OPT_SET },
-	{ "now", required_argument, NULL, OPT_NOW },
-	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
 };
 
-/* Returns -1 to go on, else an exit status. */
+/* Returns -1 (OPT_GO_ON) to go on, else an exit status. */
 static int
 parse_args(int argc, char **argv, struct opts *o)
 {
-	int c;
+	int c, rc = OPT_GO_ON;
 
 	opterr = 0;
 	/* "--opt value" and "--opt=value" alike (getopt_long). */
-	while ((c = getopt_long(argc, argv, ":c:r:i:u:fqh", long_opts,
-	    NULL)) != -1) {
-		const char *a = argv[optind - 1], *why;
-
+	while (rc == OPT_GO_ON && (c = getopt_long(argc, argv,
+	    ":" OPT_SHORT_COMMON "r:i:q", long_opts, NULL)) != -1) {
 		switch (c) {
-		case 'c':
-			o->config = optarg;
-			break;
 		case 'r':
 			o->file = optarg;
 			break;
@@ -155,65 +141,26 @@ parse_args(int argc, char **argv, struct opts *o)
 		case OPT_BPF:
 			o->bpf = optarg;
 			break;
-		case 'u':
-			o->user = optarg;
-			break;
-		case OPT_SET:
-			o->sets = mem_reallocarray(o->sets, o->nsets + 1,
-			    sizeof(*o->sets));
-			o->sets[o->nsets++] = optarg;
-			break;
-		case 'f':
-			break;
 		case 'q':
 			o->quiet = true;
 			break;
-		case OPT_NOW:
-			if (date_parse_time(optarg, strlen(optarg), &o->now,
-			    &why) < 0) {
-				fprintf(stderr, "msgsec-sensor: --now: %s\n",
-				    why);
-				return 2;
-			}
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case OPT_VERSION:
-			printf("msgsec-sensor %s\n", MSGSEC_VERSION);
-			return 0;
 		case ':':
-			if (strncmp(a, "--", 2) == 0)
-				fprintf(stderr, "msgsec-sensor: %.*s needs an "
-				    "argument\n", (int)strcspn(a, "="), a);
-			else
-				fprintf(stderr, "msgsec-sensor: -%c needs an "
-				    "argument\n", optopt);
+			/* No usage text after a missing argument. */
+			opt_complain(c, argv);
 			exit(2);
 		default:
-			if (optopt != 0 && optopt < 256)
-				fprintf(stderr, "msgsec-sensor: unknown option "
-				    "'-%c'\n", optopt);
-			else
-				fprintf(stderr, "msgsec-sensor: unknown option "
-				    "'%s'\n", a);
-			usage(stderr);
-			return 2;
+			rc = opt_take(c, argv, &o->c, "msgsec-sensor", usage);
+			break;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "msgsec-sensor: unexpected argument '%s'\n",
-		    argv[optind]);
+	if (rc == OPT_GO_ON)
+		rc = opt_end(argc, argv, usage);
+	if (rc == OPT_GO_ON && (o->file == NULL) == (o->iface == NULL)) {
+		log_error("give exactly one of -r FILE and -i IFACE");
 		usage(stderr);
 		return 2;
 	}
-	if ((o->file == NULL) == (o->iface == NULL)) {
-		fprintf(stderr, "msgsec-sensor: give exactly one of -r FILE "
-		    "and -i IFACE\n");
-		usage(stderr);
-		return 2;
-	}
-	return -1;
+	return rc;
 }
 
 static struct policy *
@@ -223,12 +170,11 @@ load_policy(const struct opts *o, bool reload)
 	struct policy *p;
 
 	diags_init(&d);
-	p = policy_load(o->config, o->sets, o->nsets, &d);
+	p = policy_load(o->c.config, o->c.sets, o->c.nsets, &d);
 	diags_print(&d, stderr);
 	if (p == NULL)
-		fprintf(stderr, "msgsec-sensor: %s: configuration not usable%s"
-		    "\n", o->config, reload ? "; keeping the running policy" :
-		    "");
+		log_error("%s: configuration not usable%s", o->c.config,
+		    reload ? "; keeping the running policy" : "");
 	diags_free(&d);
 	return p;
 }
@@ -248,7 +194,7 @@ open_alerts(const struct opts *o, const struct policy *p)
 	}
 	log = alert_log_open(out, path, "msgsec-sensor", 0, &err);
 	if (log == NULL) {
-		fprintf(stderr, "msgsec-sensor: %s\n", err);
+		log_error("%s", err);
 		free(err);
 	}
 	return log;
@@ -268,7 +214,7 @@ open_flowlog(const struct policy *p, bool *failed_r)
 	    config_path(&p->config, v);
 	l = flowlog_open(path, &err);
 	if (l == NULL) {
-		fprintf(stderr, "msgsec-sensor: %s\n", err);
+		log_error("%s", err);
 		free(err);
 		*failed_r = true;
 	}
@@ -284,22 +230,46 @@ reload(const struct opts *o, struct engine *e, struct alert_log *log,
 	char *err = NULL;
 
 	if (p != NULL) {
-		fprintf(stderr, "msgsec-sensor: reloaded %s: %zu rules, %zu "
-		    "exceptions\n", o->config, p->nrules, p->nexceptions);
+		log_notice("reloaded %s: %zu rules, %zu exceptions",
+		    o->c.config, p->nrules, p->nexceptions);
 		policy_holder_set(&holder, p);
 		p = policy_holder_get(&holder);
 		engine_set_policy(e, p);
 		policy_unref(&p);
 	}
 	if (alert_log_reopen(log, &err) < 0) {
-		fprintf(stderr, "msgsec-sensor: %s\n", err);
+		log_error("%s", err);
 		free(err);
 		err = NULL;
 	}
 	if (fl != NULL && flowlog_reopen(fl, &err) < 0) {
-		fprintf(stderr, "msgsec-sensor: %s\n", err);
+		log_error("%s", err);
 		free(err);
 	}
+}
+
+/*
+ * Started as root, become user once the capture is open (privs.h);
+ * "root" or "" keeps root (tests, a one-off read of a file one trusts).
+ */
+static int
+drop_root(const char *user, char **error_r)
+{
+	struct privs_user u;
+	char *err = NULL;
+
+	if (geteuid() != 0 || user == NULL || user[0] == '\0' ||
+	    strcmp(user, "root") == 0)
+		return 0;
+	if (privs_lookup(user, &u, &err) < 0) {
+		*error_r = mem_printf("%s: create it (useradd --system "
+		    "--user-group --no-create-home --shell /usr/sbin/nologin "
+		    "%s), or give -u USER; -u root (or --set sensor.user=) "
+		    "keeps root", err, user);
+		free(err);
+		return -1;
+	}
+	return privs_become(&u, error_r);
 }
 
 static void
@@ -373,30 +343,29 @@ summary(struct capture *c, const struct engine *e, double secs)
 		ev[n++] = ')';
 		ev[n] = '\0';
 	}
-	fprintf(stderr, "msgsec-sensor: packets: %llu in %.2f s (%.0f/s), "
-	    "%llu bytes; IPv4 %llu, IPv6 %llu, TCP %llu, UDP %llu, other %llu,"
-	    " not IP %llu\n", U(es->frames), secs, secs > 0 ?
+	log_info("packets: %llu in %.2f s (%.0f/s), %llu bytes; IPv4 %llu, "
+	    "IPv6 %llu, TCP %llu, UDP %llu, other %llu, not IP %llu",
+	    U(es->frames), secs, secs > 0 ?
 	    (double)es->frames / secs : 0.0, U(es->bytes), U(ps->ip4),
 	    U(ps->ip6), U(ps->tcp), U(ps->udp), U(ps->other_l4),
 	    U(ps->non_ip));
-	fprintf(stderr, "msgsec-sensor: decode: %llu truncated, %llu "
-	    "malformed, %llu bad link type, %llu too many layers, %llu "
-	    "tunnelled; fragments %llu (%llu reassembled, %llu dropped, %llu "
-	    "overlaps)\n", U(ps->truncated), U(ps->malformed),
+	log_info("decode: %llu truncated, %llu malformed, %llu bad link type, "
+	    "%llu too many layers, %llu tunnelled; fragments %llu (%llu "
+	    "reassembled, %llu dropped, %llu overlaps)", U(ps->truncated),
+	    U(ps->malformed),
 	    U(ps->bad_linktype), U(ps->too_many_layers), U(ps->tunnels),
 	    U(ps->frags), U(ps->frags_reassembled), U(ps->frags_dropped),
 	    U(ps->frag_overlaps));
-	fprintf(stderr, "msgsec-sensor: flows: %llu (%llu evicted, %llu timed "
-	    "out), %llu logged\n", U(fs->flows), U(fs->evicted),
-	    U(fs->timed_out), U(es->flows_logged));
-	fprintf(stderr, "msgsec-sensor: alerts: %llu%s, %llu under an "
-	    "exception, %llu not written\n", U(js->alerts), ev,
-	    U(js->excepted), U(js->alerts_failed));
-	fprintf(stderr, "msgsec-sensor: parsers: TLS hellos %llu (SNI %llu, "
-	    "ECH %llu), QUIC hellos %llu (initials %llu, failed %llu), gQUIC "
-	    "hellos %llu, HTTP requests %llu, DNS messages %llu (TCP %llu, not "
-	    "DNS %llu; names %llu, deduplicated %llu), IM %llu, undecided "
-	    "streams %llu (memory bound %llu)\n",
+	log_info("flows: %llu (%llu evicted, %llu timed out), %llu logged",
+	    U(fs->flows), U(fs->evicted), U(fs->timed_out),
+	    U(es->flows_logged));
+	log_info("alerts: %llu%s, %llu under an exception, %llu not written",
+	    U(js->alerts), ev, U(js->excepted), U(js->alerts_failed));
+	log_info("parsers: TLS hellos %llu (SNI %llu, ECH %llu), QUIC hellos "
+	    "%llu (initials %llu, failed %llu), gQUIC hellos %llu, HTTP "
+	    "requests %llu, DNS messages %llu (TCP %llu, not DNS %llu; names "
+	    "%llu, deduplicated %llu), IM %llu, undecided streams %llu "
+	    "(memory bound %llu)",
 	    U(es->tls_hellos), U(es->tls_sni), U(es->tls_ech),
 	    U(es->quic_hellos), U(es->quic_initials), U(es->quic_failed),
 	    U(es->gquic_hellos),
@@ -406,11 +375,11 @@ summary(struct capture *c, const struct engine *e, double secs)
 	    U(es->streams_over_memory));
 	capture_stats(c, &cs);
 	if (cs.valid)
-		fprintf(stderr, "msgsec-sensor: pcap: %llu received, %llu "
-		    "dropped, %llu dropped by the interface\n",
+		log_info("pcap: %llu received, %llu dropped, %llu dropped by "
+		    "the interface",
 		    U(cs.received), U(cs.dropped), U(cs.ifdropped));
 	else
-		fprintf(stderr, "msgsec-sensor: pcap: a file, no drops\n");
+		log_info("pcap: a file, no drops");
 }
 
 static void
@@ -447,8 +416,7 @@ write_metrics(struct capture *c, const struct engine *e)
 		capture_stats(c, &cs);
 		if (netmetrics_write(path, e, &cs, rule_alerts, &err) < 0) {
 			if (!metrics_failing)
-				fprintf(stderr, "msgsec-sensor: metrics: %s\n",
-				    err);
+				log_warning("metrics: %s", err);
 			metrics_failing = true;
 			free(err);
 		} else {
@@ -505,8 +473,7 @@ run(const struct opts *o, struct capture *c, struct engine *e,
 		n = capture_dispatch(c, live ? -1 : BATCH_FILE, on_frame, e,
 		    &err);
 		if (n == -1) {
-			fprintf(stderr, "msgsec-sensor: %s: %s\n", live ?
-			    o->iface : o->file, err);
+			log_error("%s: %s", live ? o->iface : o->file, err);
 			free(err);
 			return live ? 1 : 0;	/* a cut file: keep what
 						   was read */
@@ -560,18 +527,19 @@ main(int argc, char **argv)
 	sigaddset(&startup_signals, SIGTERM);
 	sigaddset(&startup_signals, SIGINT);
 	sigprocmask(SIG_BLOCK, &startup_signals, NULL);
+	log_open("msgsec-sensor", LOG_TO_STDERR, LOG_DAEMON);
 	memset(&o, 0, sizeof(o));
-	o.config = MSGSEC_DEFAULT_CONFIG;
+	o.c.config = MSGSEC_DEFAULT_CONFIG;
 	rc = parse_args(argc, argv, &o);
 	if (rc >= 0) {
-		free(o.sets);
+		opt_free(&o.c);
 		return rc;
 	}
 	p = load_policy(&o, false);
 	if (p != NULL)
 		loaded_sources = watch_policy_sources(&p->config);
 	if (p == NULL) {
-		free(o.sets);
+		opt_free(&o.c);
 		return 2;
 	}
 	log = open_alerts(&o, p);
@@ -587,24 +555,23 @@ main(int argc, char **argv)
 	c = log != NULL && !fl_failed ? capture_open(&co, &err) : NULL;
 	if (c == NULL) {
 		if (err != NULL)
-			fprintf(stderr, "msgsec-sensor: %s\n", err);
+			log_error("%s", err);
 		free(err);
 		goto fail;
 	}
 	if (!pkt_linktype_is_supported(capture_linktype(c))) {
-		fprintf(stderr, "msgsec-sensor: %s: link type %d is not "
-		    "supported\n", o.file != NULL ? o.file : o.iface,
-		    capture_linktype(c));
+		log_error("%s: link type %d is not supported", o.file != NULL ?
+		    o.file : o.iface, capture_linktype(c));
 		goto fail;
 	}
-	if (privs_drop(o.user != NULL ? o.user : p->config.sensor.user,
+	if (drop_root(o.c.user != NULL ? o.c.user : p->config.sensor.user,
 	    &err) < 0) {
-		fprintf(stderr, "msgsec-sensor: %s\n", err);
+		log_error("%s", err);
 		free(err);
 		goto fail;
 	}
 	engine_settings_from_policy(&es, p);
-	es.judge.now = o.now;
+	es.judge.now = o.c.now;
 	rule_alerts = prom_table_new((size_t)p->config.metrics_max_series);
 	es.judge.rule_alerts = rule_alerts;
 	e = engine_new(&es, p, log, fl);
@@ -629,13 +596,13 @@ main(int argc, char **argv)
 	capture_close(&c);
 	flowlog_close(&fl);
 	alert_log_close(&log);
-	free(o.sets);
+	opt_free(&o.c);
 	return rc;
 fail:
 	capture_close(&c);
 	flowlog_close(&fl);
 	alert_log_close(&log);
 	policy_unref(&p);
-	free(o.sets);
+	opt_free(&o.c);
 	return 2;
 }

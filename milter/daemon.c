@@ -13,6 +13,7 @@
 #include "daemon.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <libmilter/mfapi.h>
 #include <netinet/in.h>
@@ -597,6 +598,65 @@ cb_close(SMFICTX *ctx)
  * -P: the process id, written to a temporary file in the pid file's
  * folder and renamed over it, so a reader never sees it half written.
  */
+/*
+ * daemon(3), except that the starter returns only when the daemon is
+ * ready (socket bound, privileges dropped, pid file naming the daemon):
+ * it waits on a pipe for one byte (exit 0) or its end (exit 2: the daemon
+ * failed and said why in the log).  An init script that reads the pid
+ * file as the start command returns reads the daemon's pid.
+ */
+static int
+detach(int *ready_r)
+{
+	int fd[2], null;
+	pid_t pid;
+
+	if (pipe(fd) < 0)
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		(void)close(fd[0]);
+		(void)close(fd[1]);
+		return -1;
+	}
+	if (pid > 0) {
+		char c;
+		ssize_t n;
+
+		(void)close(fd[1]);
+		do
+			n = read(fd[0], &c, 1);
+		while (n < 0 && errno == EINTR);
+		_exit(n == 1 ? 0 : 2);
+	}
+	(void)close(fd[0]);
+	if (setsid() < 0 || chdir("/") < 0) {
+		(void)close(fd[1]);
+		return -1;
+	}
+	null = open("/dev/null", O_RDWR);
+	if (null >= 0) {
+		(void)dup2(null, STDIN_FILENO);
+		(void)dup2(null, STDOUT_FILENO);
+		(void)dup2(null, STDERR_FILENO);
+		if (null > STDERR_FILENO)
+			(void)close(null);
+	}
+	*ready_r = fd[1];
+	return 0;
+}
+
+/* Tell the starter (detach()) that the daemon is ready. */
+static void
+ready_tell(int *ready)
+{
+	if (*ready < 0)
+		return;
+	(void)write_all(*ready, "1", 1);
+	(void)close(*ready);
+	*ready = -1;
+}
+
 static int
 pidfile_write(const char *path, char **error_r)
 {
@@ -664,6 +724,7 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 	struct policy *p = policy_holder_get(h);
 	struct sockspec sock;
 	char *pidfile = NULL, *err = NULL;
+	int ready = -1;		/* detach()'s pipe to the starter */
 	struct privs_user u = { .uid = getuid(), .gid = getgid() };
 	bool root = geteuid() == 0, pid_written = false;
 	sigset_t set;
@@ -686,12 +747,12 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 	alerts = log;
 	reload_init(o, h, log);
 	/* In the foreground on stderr; otherwise to syslog and, until
-	 * daemon(3) detaches us, on the terminal too: a start that fails
+	 * detach() detaches us, on the terminal too: a start that fails
 	 * says why there. */
 	log_open("msgsec-milter", LOG_TO_STDERR | LOG_STAMP |
 	    (o->foreground ? 0 : LOG_TO_SYSLOG), LOG_MAIL);
 
-	/* Every name resolved before daemon(3) changes to "/". */
+	/* Every name resolved before detach() changes to "/". */
 	if (sockspec_parse(o->socket, o->socket_from_config ? p->config.dir :
 	    NULL, &sock, &err) < 0) {
 		log_error("%s%s", o->socket_from_config ?
@@ -794,8 +855,8 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 		pid_written = true;
 	}
 	if (!o->foreground) {
-		if (daemon(0, 0) < 0) {
-			log_error("daemon: %s", strerror(errno));
+		if (detach(&ready) < 0) {
+			log_error("detach: %s", strerror(errno));
 			goto out;
 		}
 		log_set_stderr(false);
@@ -817,6 +878,7 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 	log_notice("listening on %s with %s (%zu rules)", sock.spec,
 	    o->config, p->nrules);
 	policy_unref(&p);
+	ready_tell(&ready);
 	rc = smfi_main() == MI_SUCCESS ? 0 : 1;
 	/* SIGTERM: libmilter stopped accepting; let messages in flight
 	 * finish (bounded), so none is cut off mid-verdict. */
@@ -840,5 +902,7 @@ out:
 	free(pidfile);
 	/* Our socket and its lock file go; the lock is dropped last. */
 	sockspec_free(&sock);
+	if (ready >= 0)
+		(void)close(ready);	/* the starter exits 2 */
 	return rc;
 }

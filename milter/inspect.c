@@ -1078,10 +1078,10 @@ rule_applies(const struct inspect *in, const struct rule *r)
 {
 	if (r->applies != RULE_MAIL || !r->enabled)
 		return false;
-	if ((r->direction & in->direction) == 0)
-		return false;
-	/* Scoped to agencies: any recipient (inbound) or the sender. */
-	return inspect_rule_in_scope(in, r);
+	/* Its direction, and scoped to agencies: any recipient (inbound)
+	 * or the sender. */
+	return decide_in_scope(r, in->direction, in->subjects,
+	    in->nsubjects);
 }
 
 static void
@@ -1349,7 +1349,7 @@ inspect_free(struct inspect **inp)
 	}
 	free(in->hits);
 	free(in->rv);
-	free(in->rcpt_agency);
+	free(in->subjects);
 	free(in->verdict.text);
 	for (size_t i = 0; i < in->env.nrcpts; i++)
 		free(in->rcpts[i]);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "content.h"
+#include "decide.h"
 #include "inspect.h"
 #include "mime.h"
 
@@ -123,7 +124,10 @@ struct inspect {
 	struct hit *hits;
 	size_t nhits;
 	struct rcpt_verdict *rv;	/* inspect_rcpt.c */
-	const struct agency **rcpt_agency;	/* per recipient, or NULL */
+	struct decide_subject *subjects;	/* whom it concerns: each
+						 * recipient inbound, else the
+						 * sender or no one (one) */
+	size_t nsubjects;
 	struct verdict verdict;
 	bool finished;
 };
@@ -177,14 +181,13 @@ void inspect_leaf_end(struct inspect *in, const struct mime_part *p,
     bool inspect);
 
 /*
- * inspect_rcpt.c: each recipient's agency (inbound; the sender's
- * outbound) and a label agency; whether rule r's agency scope takes in
- * any subject; a hit's action for each recipient (exceptions, monitor
- * mode) and overall; whether its recipients' actions differ; and, after
- * the hits, each recipient's verdict and the split.
+ * inspect_rcpt.c: the subjects (each recipient and its agency inbound,
+ * the sender outbound) and a label agency; a hit's action for each
+ * recipient and overall (decide.h: scope, exceptions, monitor mode);
+ * whether its recipients' actions differ; and, after the hits, each
+ * recipient's verdict and the split.
  */
 void inspect_rcpt_agencies(struct inspect *in);
-bool inspect_rule_in_scope(const struct inspect *in, const struct rule *r);
 void inspect_hit_scope(struct inspect *in, struct hit *h);
 bool inspect_hit_differs(const struct inspect *in, const struct hit *h);
 void inspect_rcpt_verdicts(struct inspect *in);

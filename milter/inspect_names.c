@@ -2,7 +2,9 @@
  * inspect_names.c - what a file name says: normalised as Windows treats
  * it (invisible and bidirectional characters removed, the last path
  * element, dots and spaces at the end dropped), its extensions, a dangerous one disguised
- * behind another, and an extension the true type contradicts.
+ * behind another, and an extension the true type contradicts; and a
+ * part's two declared names (Content-Disposition filename, Content-Type
+ * name) kept with what they say.
  *
  * Trusts: nothing in the names (UTF-8 from mime.c, any length).  No bound
  * on names or extensions: "invoice.1.2.3.4.5.6.7.abcdef.js" ends in js
@@ -168,4 +170,31 @@ inspect_name_type_mismatch(const char *name, const char *type)
 	}
 	/* a named executable type behind a document extension */
 	return false;
+}
+
+/* ------------------------------------------------------------ parts */
+
+void
+inspect_part_names(struct inspect *in, const struct mime_part *part)
+{
+	const char *raws[2] = { part->filename, part->name };
+	struct attachment *a;
+	bool bidi = false;
+
+	if (raws[0] == NULL && raws[1] == NULL)
+		return;
+	a = inspect_attachment_for(in, part);
+	for (int i = 0; i < 2; i++) {
+		if (raws[i] == NULL)
+			continue;
+		a->raw[i] = mem_strdup(raws[i]);
+		a->names[i] = inspect_name_normalise(raws[i], &bidi);
+		if (inspect_name_double_ext(in, a->names[i]))
+			inspect_att_check(a, "attachment.double-extension");
+	}
+	if (bidi)
+		inspect_att_check(a, "attachment.bidi-name");
+	if (a->names[0] != NULL && a->names[1] != NULL &&
+	    strcmp(a->names[0], a->names[1]) != 0)
+		inspect_att_check(a, "attachment.name-mismatch");
 }

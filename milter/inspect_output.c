@@ -2,9 +2,9 @@
  * inspect_output.c - what a verdict looks like to the outside: the --test
  * JSON, the alert lines, the tag headers, and the rewritten body of a strip.
  *
- * Trusts: the verdict and facts built by inspect.c; every string from the
- * message goes out through the JSON writer (escaped) or is reduced to safe
- * ASCII (file names in the strip notice).
+ * Trusts: the verdict and facts built by the pipeline (inspect.c lists its
+ * files); every string from the message goes out through the JSON writer
+ * (escaped) or is reduced to safe ASCII (file names in the strip notice).
  */
 #include <stdint.h>
 #include <stdio.h>

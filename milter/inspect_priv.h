@@ -1,7 +1,7 @@
 /*
- * inspect_priv.h - the state of one message in the pipeline, shared by
- * inspect.c (events, facts, rules, verdict) and inspect_output.c (JSON,
- * alerts, tags, strip).  Not for use outside milter/inspect*.c.
+ * inspect_priv.h - the state of one message in the pipeline, shared by the
+ * stages of milter/inspect*.c (inspect.c lists them).  Not for use outside
+ * those files.
  */
 #ifndef MSGSEC_INSPECT_PRIV_H
 #define MSGSEC_INSPECT_PRIV_H
@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "content.h"
+#include "decide.h"
 #include "inspect.h"
 #include "mime.h"
 
@@ -123,10 +124,58 @@ struct inspect {
 	struct hit *hits;
 	size_t nhits;
 	struct rcpt_verdict *rv;	/* inspect_rcpt.c */
-	const struct agency **rcpt_agency;	/* per recipient, or NULL */
+	struct decide_subject *subjects;	/* whom it concerns: each
+						 * recipient inbound, else the
+						 * sender or no one (one) */
+	size_t nsubjects;
 	struct verdict verdict;
 	bool finished;
 };
+
+/*
+ * inspect.c: raise a message-level check, or one on an attachment (each
+ * name once); the facts of a part of the reading under way (made on first
+ * use; never NULL).
+ */
+void inspect_raise(struct inspect *in, const char *name);
+void inspect_att_check(struct attachment *a, const char *name);
+struct attachment *inspect_attachment_for(struct inspect *in,
+    const struct mime_part *part);
+
+/* inspect_feed.c: the MIME parser's events (mime_new's callback). */
+int inspect_on_mime(void *ctx, const struct mime_event *ev);
+
+/* inspect_message.c: the raw bytes' checks; a top-level field kept and
+ * checked; the message-level checks once every field is read. */
+void inspect_raw_scan(struct inspect *in, const char *data, size_t len);
+void inspect_top_header(struct inspect *in, struct span name,
+    struct span value);
+void inspect_message_checks(struct inspect *in);
+
+/* inspect_text.c: a part begins (text for content rules when it is the
+ * message's own text/plain or text/html) and ends; the text complete at
+ * the end of the message. */
+void inspect_text_begin(struct inspect *in, const struct mime_part *part);
+void inspect_text_end(struct inspect *in);
+void inspect_text_finish(struct inspect *in);
+
+/* inspect_archive.c: the files hidden in text of part (len bytes at t,
+ * NULL for none) in legacy encodings, each judged like an attachment. */
+void inspect_legacy_text(struct inspect *in, size_t part, const char *t,
+    size_t len);
+
+/* inspect_names.c: a part's declared names (filename, name) and what
+ * they say. */
+void inspect_part_names(struct inspect *in, const struct mime_part *part);
+
+/* inspect_rules.c: the message's direction and subjects (after the last
+ * byte); every rule that applies over the message and its attachments,
+ * one hit per rule that holds. */
+void inspect_direction(struct inspect *in);
+void inspect_rules(struct inspect *in);
+
+/* inspect_verdict.c: the verdict from the hits, its reply, the store. */
+void inspect_verdict(struct inspect *in);
 
 /* inspect_names.c: a name as a reader shows it (malloc'd; *bidi_r set
  * when invisible or bidirectional characters were removed). */
@@ -142,11 +191,9 @@ bool inspect_name_double_ext(const struct inspect *in, const char *name);
 /* The last extension names a type family the true type contradicts. */
 bool inspect_name_type_mismatch(const char *name, const char *type);
 
-/* The MIME parser's limits from limits.* (every reading uses them). */
+/* inspect_feed.c: the MIME parser's limits from limits.* (every reading
+ * uses them). */
 void inspect_mime_limits(const struct inspect *in, struct mime_limits *ml);
-
-/* Raise a message-level check (each name once). */
-void inspect_raise(struct inspect *in, const char *name);
 
 /* inspect_virus.c: libclamav on bytes msgsec decoded (a virus found is
  * virus.found with its name), and on the whole message at the end. */
@@ -165,26 +212,26 @@ void inspect_item_bytes(struct inspect *in, size_t part, const char *kind,
     const char *name, const char *type, const void *data, size_t len);
 void inspect_items_free(struct inspect *in);
 
-/* inspect.c, for the re-readings: a limit or defect event, and a leaf
- * part's begin, bytes and end (inspect false: drop it, already seen). */
+/* inspect_feed.c, for the re-readings too: a limit or defect event; a
+ * multipart or message part of another reading: its names. */
 void inspect_defect(struct inspect *in, const struct mime_event *ev);
-void inspect_leaf_begin(struct inspect *in, const struct mime_part *p);
-/* A multipart or message part of another reading: its names. */
 void inspect_container_names(struct inspect *in, const struct mime_part *p);
+/* inspect_archive.c: a leaf part's begin, bytes and end (inspect false:
+ * drop it, already seen). */
+void inspect_leaf_begin(struct inspect *in, const struct mime_part *p);
 void inspect_leaf_body(struct inspect *in, const struct mime_part *p,
     struct span s);
 void inspect_leaf_end(struct inspect *in, const struct mime_part *p,
     bool inspect);
 
 /*
- * inspect_rcpt.c: each recipient's agency (inbound; the sender's
- * outbound) and a label agency; whether rule r's agency scope takes in
- * any subject; a hit's action for each recipient (exceptions, monitor
- * mode) and overall; whether its recipients' actions differ; and, after
- * the hits, each recipient's verdict and the split.
+ * inspect_rcpt.c: the subjects (each recipient and its agency inbound,
+ * the sender outbound) and a label agency; a hit's action for each
+ * recipient and overall (decide.h: scope, exceptions, monitor mode);
+ * whether its recipients' actions differ; and, after the hits, each
+ * recipient's verdict and the split.
  */
 void inspect_rcpt_agencies(struct inspect *in);
-bool inspect_rule_in_scope(const struct inspect *in, const struct rule *r);
 void inspect_hit_scope(struct inspect *in, struct hit *h);
 bool inspect_hit_differs(const struct inspect *in, const struct hit *h);
 void inspect_rcpt_verdicts(struct inspect *in);
@@ -192,7 +239,8 @@ void inspect_rcpt_verdicts(struct inspect *in);
 /* inspect_output.c: the store entry's meta.json (one line). */
 char *inspect_meta_json(const struct inspect *in);
 
-/* The attachment object of a MIME part (not of an archive member). */
+/* inspect_verdict.c: the attachment object of a MIME part of the primary
+ * reading (not of an archive member). */
 const struct attachment *inspect_att_of(const struct inspect *in,
     size_t part);
 

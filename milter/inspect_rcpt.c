@@ -26,32 +26,9 @@
 #include <string.h>
 
 #include "address.h"
+#include "decide.h"
 #include "inspect_priv.h"
 #include "mem.h"
-
-static bool
-agency_in_scope(const struct rule *r, const struct agency *a)
-{
-	if (r->nagencies == 0)
-		return true;
-	if (a == NULL)
-		return false;
-	for (size_t i = 0; i < r->nagencies; i++)
-		if (strcmp(r->agencies[i], a->id) == 0)
-			return true;
-	return false;
-}
-
-/* NULL sorts last; otherwise the smaller string. */
-static const char *
-first_of(const char *a, const char *b)
-{
-	if (a == NULL)
-		return b;
-	if (b == NULL)
-		return a;
-	return strcmp(b, a) < 0 ? b : a;
-}
 
 static bool
 per_recipient(const struct inspect *in)
@@ -59,104 +36,77 @@ per_recipient(const struct inspect *in)
 	return in->direction == DIRECTION_INBOUND && in->env.nrcpts > 0;
 }
 
+/*
+ * Who the message concerns: inbound each recipient (its agency, its
+ * address), outbound the sender, and inbound without recipients (--test)
+ * the empty address.
+ */
 void
 inspect_rcpt_agencies(struct inspect *in)
 {
 	struct span dom;
 
-	free(in->rcpt_agency);
-	in->rcpt_agency = NULL;
+	free(in->subjects);
+	in->subjects = NULL;
+	in->nsubjects = 0;
 	in->agency = NULL;
-	if (in->direction == DIRECTION_OUTBOUND) {
-		dom = address_domain(span_from_cstr(in->env.mail_from));
-		in->agency = policy_agency_by_domain(in->p, dom.p, dom.len);
+	if (!per_recipient(in)) {
+		if (in->direction == DIRECTION_OUTBOUND) {
+			dom = address_domain(span_from_cstr(in->env.mail_from));
+			in->agency = policy_agency_by_domain(in->p, dom.p,
+			    dom.len);
+		}
+		in->subjects = mem_calloc(1, sizeof(*in->subjects));
+		in->subjects[0].agency = in->agency;
+		in->subjects[0].user = in->direction == DIRECTION_OUTBOUND ?
+		    in->env.mail_from : NULL;
+		in->nsubjects = 1;
 		return;
 	}
-	if (in->env.nrcpts == 0)
-		return;
-	in->rcpt_agency = mem_calloc(in->env.nrcpts, sizeof(*in->rcpt_agency));
+	in->subjects = mem_calloc(in->env.nrcpts, sizeof(*in->subjects));
+	in->nsubjects = in->env.nrcpts;
 	for (size_t k = 0; k < in->env.nrcpts; k++) {
 		dom = address_domain(span_from_cstr(in->env.rcpts[k]));
-		in->rcpt_agency[k] = policy_agency_by_domain(in->p, dom.p,
+		in->subjects[k].agency = policy_agency_by_domain(in->p, dom.p,
 		    dom.len);
+		in->subjects[k].user = in->env.rcpts[k];
 		/* Until the verdict names one: the agency of smallest id. */
-		if (in->rcpt_agency[k] != NULL && (in->agency == NULL ||
-		    strcmp(in->rcpt_agency[k]->id, in->agency->id) < 0))
-			in->agency = in->rcpt_agency[k];
+		if (in->subjects[k].agency != NULL && (in->agency == NULL ||
+		    strcmp(in->subjects[k].agency->id, in->agency->id) < 0))
+			in->agency = in->subjects[k].agency;
 	}
 }
 
-bool
-inspect_rule_in_scope(const struct inspect *in, const struct rule *r)
-{
-	if (!per_recipient(in))
-		return agency_in_scope(r, in->agency);
-	for (size_t k = 0; k < in->env.nrcpts; k++)
-		if (agency_in_scope(r, in->rcpt_agency[k]))
-			return true;
-	return false;
-}
-
-/* The exception covering rule r for one subject, or NULL. */
-static const struct exception *
-exception_of(const struct inspect *in, const struct rule *r,
-    const struct agency *a, const char *user)
-{
-	const struct ipaddr *host = in->env.has_client ? &in->env.client :
-	    NULL;
-
-	return policy_exception_for(in->p, r->id, a != NULL ? a->id : NULL,
-	    span_from_cstr(user != NULL ? user : ""), host, in->now);
-}
-
+/*
+ * What the hit means for each subject and overall (decide.h).  Inbound
+ * with recipients each one's action is kept for the verdicts (ACCEPT
+ * where the rule's scope leaves it out), and a hit is at least "log".
+ */
 void
 inspect_hit_scope(struct inspect *in, struct hit *h)
 {
-	const struct rule *r = h->rule;
-	bool monitor = r->monitor || in->p->config.monitor;
-	bool all_excepted = true;
-	const char *exc = NULL;
+	struct decide_facts f = { h->rule, in->direction, in->subjects,
+		in->nsubjects, in->env.has_client ? &in->env.client : NULL,
+		in->now };
+	struct decide_outcome *each = NULL;
+	struct decision d;
 
-	h->action = r->action;
-	h->intended = r->action;
-	if (!per_recipient(in)) {
-		const struct exception *e = exception_of(in, r, in->agency,
-		    in->direction == DIRECTION_OUTBOUND ? in->env.mail_from :
-		    "");
-
-		if (e != NULL) {
-			h->exception = e->id;
-			h->action = ACTION_LOG;
-		} else if (monitor) {
-			h->monitor = true;
-			h->action = ACTION_LOG;
-		}
+	if (per_recipient(in))
+		each = mem_calloc(in->nsubjects, sizeof(*each));
+	decide(in->p, &f, &d, each);
+	h->action = d.action;
+	h->intended = d.intended;
+	h->exception = d.exception;
+	h->monitor = d.monitor;
+	if (each == NULL)
 		return;
-	}
 	h->per_rcpt = mem_calloc(in->env.nrcpts, sizeof(*h->per_rcpt));
 	h->per_exc = mem_calloc(in->env.nrcpts, sizeof(*h->per_exc));
-	h->action = ACTION_ACCEPT;
 	for (size_t k = 0; k < in->env.nrcpts; k++) {
-		const struct exception *e;
-
-		if (!agency_in_scope(r, in->rcpt_agency[k]))
-			continue;	/* ACTION_ACCEPT: not its rule */
-		e = exception_of(in, r, in->rcpt_agency[k], in->env.rcpts[k]);
-		if (e != NULL) {
-			h->per_rcpt[k] = ACTION_LOG;
-			h->per_exc[k] = e->id;
-			exc = first_of(exc, e->id);
-		} else {
-			all_excepted = false;
-			h->per_rcpt[k] = monitor ? ACTION_LOG : r->action;
-		}
-		if (h->per_rcpt[k] > h->action)
-			h->action = h->per_rcpt[k];
+		h->per_rcpt[k] = each[k].action;
+		h->per_exc[k] = each[k].exception;
 	}
-	if (all_excepted && exc != NULL)
-		h->exception = exc;
-	else if (monitor)
-		h->monitor = true;
+	free(each);
 	/* A rule that logs anyway: "log" is what it says. */
 	if (h->action < ACTION_LOG)
 		h->action = ACTION_LOG;
@@ -218,11 +168,11 @@ inspect_rcpt_verdicts(struct inspect *in)
 		struct rcpt_verdict *rv = &in->rv[k];
 
 		rv->rcpt = in->env.rcpts[k];
-		rv->agency = in->rcpt_agency[k] != NULL ?
-		    in->rcpt_agency[k]->id : NULL;
+		rv->agency = in->subjects[k].agency != NULL ?
+		    in->subjects[k].agency->id : NULL;
 		rv->decider = decider_for(in, k, &rv->action);
 		for (size_t i = 0; i < in->nhits; i++)
-			rv->exception = first_of(rv->exception,
+			rv->exception = decide_first_id(rv->exception,
 			    in->hits[i].per_exc[k]);
 		if (k > 0 && rv->action != in->rv[0].action)
 			v->differs = true;
@@ -267,7 +217,7 @@ inspect_rcpt_verdicts(struct inspect *in)
 	in->agency = NULL;
 	for (int pass = 0; pass < 2 && in->agency == NULL; pass++)
 		for (size_t k = 0; k < in->env.nrcpts; k++) {
-			const struct agency *a = in->rcpt_agency[k];
+			const struct agency *a = in->subjects[k].agency;
 
 			if (in->rv[k].removed || a == NULL ||
 			    (pass == 0 && in->rv[k].action != top))

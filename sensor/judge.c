@@ -11,7 +11,9 @@
  *
  * Facts reach rule_matches through a visitor (struct judge_ctx) that also
  * remembers which list entry satisfied an `in` test (the alert's
- * "service") and which name did (hostname, name_source).
+ * "service") and which name did (hostname, name_source).  What a rule
+ * that held means (agency scope, exceptions, monitor mode) is decide()'s,
+ * the same decision the milter takes for each recipient.
  *
  * DNS names: a table of 64-bit hashes of (client address, name) with the
  * capture time of the last alert, open addressing with a bounded probe;
@@ -29,6 +31,7 @@
 #include <time.h>
 
 #include "alert.h"
+#include "decide.h"
 #include "domset.h"
 #include "mem.h"
 #include "policy.h"
@@ -597,17 +600,21 @@ judge_agency(const struct judge *j, const struct flow *f)
 	return a != NULL ? a->id : NULL;
 }
 
+/*
+ * What the rule means for the flow's client (decide.h, as for the
+ * milter's recipients): false when its agency scope leaves the client
+ * out.  A flow has no direction: every rule's takes it in.
+ */
 static bool
-rule_in_scope(const struct rule *r, const struct agency *a)
+judge_decide(const struct judge *j, const struct rule *r,
+    const struct agency *ag, const struct flow *f, struct decision *d)
 {
-	if (r->nagencies == 0)
-		return true;
-	if (a == NULL)
-		return false;
-	for (size_t i = 0; i < r->nagencies; i++)
-		if (strcmp(r->agencies[i], a->id) == 0)
-			return true;
-	return false;
+	struct decide_subject s = { ag, NULL };
+	struct decide_facts facts = { r, DIRECTION_BOTH, &s, 1, &f->cli,
+		j->set.now != 0 ? j->set.now : time(NULL) };
+
+	decide(j->p, &facts, d, NULL);
+	return d->nscope > 0;
 }
 
 /* The agency's own IM service is not public IM (DESIGN.md). */
@@ -621,19 +628,15 @@ is_official_im(const struct agency *a, const char *name)
 static void
 write_alert(struct judge *j, const struct jrule *jr,
     const struct judge_ctx *x, const struct agency *ag,
-    const struct timeval *ts)
+    const struct decision *d, const struct timeval *ts)
 {
 	const struct judge_view *v = x->v;
 	const struct flow *f = v->flow;
-	const struct exception *e;
 	const char *agency = ag != NULL ? ag->id : NULL;
 	struct timespec tspec;
 	struct alert a;
 	char service[128], pbuf[8];
-	time_t now = j->set.now != 0 ? j->set.now : time(NULL);
 
-	e = policy_exception_for(j->p, jr->r->id, agency, (struct span){ "",
-	    0 }, &f->cli, now);
 	tspec.tv_sec = ts->tv_sec;
 	tspec.tv_nsec = (long)ts->tv_usec * 1000;
 	alert_begin(&a, &tspec, jr->event);
@@ -647,8 +650,9 @@ write_alert(struct judge *j, const struct jrule *jr,
 	alert_add_str(&a, "rule", jr->r->id);
 	alert_add_str(&a, "policy", jr->r->policy);
 	alert_add_str(&a, "category", jr->category);
-	alert_add_str(&a, "action", action_name(e != NULL ? ACTION_LOG :
-	    jr->r->action));
+	alert_add_str(&a, "action", action_name(d->action));
+	if (d->action != d->intended)
+		alert_add_str(&a, "intended", action_name(d->intended));
 	service_text(x, service, sizeof(service));
 	if (service[0] != '\0')
 		alert_add_str(&a, "service", service);
@@ -660,8 +664,8 @@ write_alert(struct judge *j, const struct jrule *jr,
 	alert_add_u64(&a, "bytes_toclient", f->bytes[FLOW_TOCLIENT]);
 	if (agency != NULL)
 		alert_add_str(&a, "agency", agency);
-	if (e != NULL) {
-		alert_add_str(&a, "exception", e->id);
+	if (d->exception != NULL) {
+		alert_add_str(&a, "exception", d->exception);
 		j->st.excepted++;
 	}
 	if (alert_log_write(j->log, &a) < 0)
@@ -710,6 +714,7 @@ judge_flow(struct judge *j, struct judge_flow *jf,
 	struct judge_ctx x = { .j = j, .v = v };
 	struct rule_facts facts = { judge_each, &x };
 	const struct agency *ag = NULL;
+	struct decision d;
 	bool ag_known = false, has_name = false;
 	bool has_check = v->checks != 0 || v->ech;
 
@@ -731,11 +736,11 @@ judge_flow(struct judge *j, struct judge_flow *jf,
 			ag = policy_agency_by_addr(j->p, &v->flow->cli);
 			ag_known = true;
 		}
-		if (!rule_in_scope(jr->r, ag) ||
+		if (!judge_decide(j, jr->r, ag, v->flow, &d) ||
 		    (jr->is_im && is_official_im(ag, x.name)))
 			continue;
 		fired_set(jf, i);
-		write_alert(j, jr, &x, ag, ts);
+		write_alert(j, jr, &x, ag, &d, ts);
 	}
 	next_thresholds(j, jf, v->flow);
 }
@@ -784,6 +789,7 @@ judge_dns(struct judge *j, const struct judge_view *v, const char *name,
 	struct judge_ctx x = { .j = j, .v = v, .dns_name = name };
 	struct rule_facts facts = { judge_each, &x };
 	const struct agency *ag = NULL;
+	struct decision d;
 	bool ag_known = false, fresh = false, any = false;
 	struct dedup_slot *slot = NULL;
 	uint64_t key = 0;
@@ -815,10 +821,10 @@ judge_dns(struct judge *j, const struct judge_view *v, const char *name,
 			ag = policy_agency_by_addr(j->p, &v->flow->cli);
 			ag_known = true;
 		}
-		if (!rule_in_scope(jr->r, ag) ||
+		if (!judge_decide(j, jr->r, ag, v->flow, &d) ||
 		    (jr->is_im && is_official_im(ag, name)))
 			continue;
-		write_alert(j, jr, &x, ag, ts);
+		write_alert(j, jr, &x, ag, &d, ts);
 		any = true;
 	}
 	if (any && slot != NULL) {

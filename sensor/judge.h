@@ -6,8 +6,10 @@
  * wire and where it came from, the application protocol, ECH) and when;
  * the judge evaluates the policy's network rules on those facts
  * (rule_matches, policy/rule.h), attributes the client address to an
- * agency, applies approved exceptions (the action becomes "log" with the
- * exception's id) and writes one alert per flow and rule.  DNS query names
+ * agency, decides as the milter does what a rule that held means for it
+ * (decide.h: the rule's agency scope, approved exceptions - the action
+ * becomes "log" with the exception's id - and monitor mode) and writes
+ * one alert per flow and rule.  DNS query names
  * are judged one by one and deduplicated per (client, name) over
  * sensor.dns_dedup_seconds in a bounded table.  Byte-threshold rules
  * (bytes.toserver / bytes.toclient at_least N) are re-evaluated only when

@@ -2,7 +2,7 @@
  * test_judge.c - the sensor's policy judgement: names against lists with
  * the alert's service/hostname/name_source, once per flow and rule, byte
  * thresholds crossing, agencies, exceptions, DNS deduplication, ECH fronts,
- * address and port rules, reloads that keep what fired.
+ * address and port rules, reloads that keep what fired, monitor mode.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -451,6 +451,90 @@ test_reload_keeps_fired(void **state)
 	free(a);
 }
 
+/* The loaded snapshot's rule of this id (the fixture's own copy). */
+static struct rule *
+rule_of(struct policy *p, const char *id)
+{
+	for (size_t i = 0; i < p->nrules; i++)
+		if (strcmp(p->rules[i].id, id) == 0)
+			return &p->rules[i];
+	fail_msg("no rule %s", id);
+	return NULL;
+}
+
+/* Judge the fixture's view as a flow of its own (nothing fired yet). */
+static void
+judge_new_flow(struct fixture *x)
+{
+	struct judge_flow jf;
+
+	judge_flow_init(x->j, &jf);
+	judge_flow(x->j, &jf, &x->v, &x->ts);
+	judge_flow_clear(&jf);
+}
+
+/*
+ * msgsec.yaml(5), monitor: true: "log only, noting the action the rule
+ * would take"; milter.monitor: every action becomes log.  The sensor
+ * decides as the milter does (policy/decide.c).  The loader lets a
+ * network rule only log, so what a monitored rule would take is shown
+ * here on a snapshot whose rules are given other actions in memory: the
+ * alert says log and names the intended action; an exception still names
+ * itself first.
+ */
+static void
+test_monitor(void **state)
+{
+	struct fixture *x = *state;
+	struct rule *r = rule_of(x->p, "network.webmail");
+	char *a;
+
+	/* As loaded: a monitored rule that logs reads as any other. */
+	r->monitor = true;
+	x->v.names[NAME_TLS_SNI] = "gmail.com";
+	judge_flow(x->j, &x->jf, &x->v, &x->ts);
+	a = sp_read_alerts();
+	assert_int_equal(sp_count(a, "\n"), 1);
+	assert_non_null(strstr(a, "\"category\":\"webmail\",\"action\":"
+	    "\"log\",\"service\":\"gmail.com\","));
+	assert_null(strstr(a, "intended"));
+	free(a);
+
+	/* A rule that would quarantine, monitored: log, quarantine noted. */
+	sp_clear_alerts();
+	r->action = ACTION_QUARANTINE;
+	judge_new_flow(x);
+	a = sp_read_alerts();
+	assert_int_equal(sp_count(a, "\n"), 1);
+	assert_non_null(strstr(a, "\"category\":\"webmail\",\"action\":"
+	    "\"log\",\"intended\":\"quarantine\",\"service\":"
+	    "\"gmail.com\","));
+	free(a);
+
+	/* milter.monitor, the rule's own key off: the same. */
+	sp_clear_alerts();
+	r->monitor = false;
+	x->p->config.monitor = true;
+	judge_new_flow(x);
+	a = sp_read_alerts();
+	assert_non_null(strstr(a, "\"action\":\"log\",\"intended\":"
+	    "\"quarantine\","));
+	assert_null(strstr(a, "exception"));
+	free(a);
+
+	/* The excepted host: log with the exception's id. */
+	sp_clear_alerts();
+	set_ip(&x->f.cli, "192.0.2.17");
+	judge_new_flow(x);
+	a = sp_read_alerts();
+	assert_non_null(strstr(a, "\"action\":\"log\",\"intended\":"
+	    "\"quarantine\","));
+	assert_non_null(strstr(a, "\"agency\":\"DEP\",\"exception\":"
+	    "\"EX-2026-0001\"}"));
+	free(a);
+	assert_int_equal(judge_stats(x->j)->excepted, 1);
+}
+
 static void
 test_names(void **state)
 {
@@ -482,6 +566,7 @@ main(void)
 		T(test_name_hidden),
 		T(test_limit_check),
 		T(test_reload_keeps_fired),
+		T(test_monitor),
 		cmocka_unit_test(test_names),
 	};
 

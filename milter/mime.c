@@ -907,6 +907,15 @@ nocolon_next(struct mime *m, const char *p, size_t len, const char *eol,
 	return mime_line(m, p, len, eol, eol_len, false);
 }
 
+static bool
+only_cr(const char *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (p[i] != '\r')
+			return false;
+	return true;
+}
+
 static int
 header_line(struct mime *m, const char *p, size_t len, const char *eol,
     size_t eol_len, bool fragment)
@@ -925,6 +934,14 @@ header_line(struct mime *m, const char *p, size_t len, const char *eol,
 	}
 	if (m->in_long_line)
 		return field_append(m, p, len);
+	if (only_cr(p, len)) {
+		/* Only CRs before the LF: GMime takes it for the blank line,
+		 * others for a junk line that ends the block (body) or is
+		 * skipped. */
+		m->shared->amb |= MIME_AMB_HEADER;
+		if (m->shared->rd.skip_junk)
+			return headers_done(m);
+	}
 	if (!is_field_start(p, len)) {
 		/* Some readers end the block here, others (GMime, MIME-tools)
 		 * skip the line and read on, even when it is the block's

@@ -207,6 +207,18 @@ read_unquoted(struct parser *ps)
 	size_t len = ps->in.len, start = ps->i, end = start, j = start;
 	char *out = ps->arena + ps->alen;
 
+	if (ps->p->junk_to_semi) {
+		/* GMime: a value not quoted runs to the next ';', whatever
+		 * it holds (a '(' or a '"' too); trailing white space off. */
+		while (j < len && s[j] != ';')
+			j++;
+		ps->i = j;
+		while (j > start && is_ws(s[j - 1]))
+			j--;
+		memcpy(out, s + start, j - start);
+		ps->alen += j - start;
+		return (struct span){ out, j - start };
+	}
 	while (j < len && s[j] != ';' && s[j] != '(') {
 		if (s[j] == '"' || s[j] == '\\') {
 			/* No token holds them: Python's email and MIME-tools

@@ -331,6 +331,20 @@ test_token_junk(void **state)
 	assert_string_equal(P.v[0].value, "safe.txt");
 	assert_string_equal(mimeparam_get(&P, "name").p, "evil.exe");
 	mimeparam_free(&P);
+	/* GMime: a value not quoted runs to the next ';', an open comment
+	 * and quotes in it too */
+	mimeparam_init(&P, 8);
+	P.junk_to_semi = true;
+	assert_int_equal(mimeparam_parse(&P, span_from_cstr("text/plain; "
+	    "charset=us-a(x\"y: ; name=\"evil.exe\"")), 0);
+	assert_string_equal(mimeparam_get(&P, "charset").p, "us-a(x\"y:");
+	assert_string_equal(mimeparam_get(&P, "name").p, "evil.exe");
+	mimeparam_free(&P);
+	assert_int_equal(parse("text/plain; charset=us-a(x\"y: ; "
+	    "name=\"evil.exe\"", 8), 0);
+	assert_null(mimeparam_get(&P, "name").p);
+	assert_true(mimeparam_irregular(&P));
+	mimeparam_free(&P);
 	/* no ';' after the junk: no parameter at all */
 	mimeparam_init(&P, 8);
 	P.junk_to_semi = true;

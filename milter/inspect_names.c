@@ -48,7 +48,7 @@ invisible(const unsigned char *s, size_t len)
 /*
  * Normalise a file name the way Windows will treat it: drop invisible and
  * bidirectional characters (reporting them), take the last path element,
- * strip trailing dots and spaces, lowercase ASCII.
+ * strip trailing dots, spaces and U+FFFD, lowercase ASCII.
  */
 char *
 inspect_name_normalise(const char *raw, bool *bidi_r)
@@ -74,9 +74,18 @@ inspect_name_normalise(const char *raw, bool *bidi_r)
 		    s[i]);
 		i++;
 	}
-	while (o > 0 && (out[o - 1] == '.' || out[o - 1] == ' ' ||
-	    out[o - 1] == '\t'))
-		o--;
+	/* Trailing dots and spaces go (Windows), and so do U+FFFD (bytes
+	 * that did not decode): GMime drops an incomplete last character,
+	 * so "evil.exe" and an odd byte of UTF-16 is evil.exe to it. */
+	for (;;) {
+		if (o > 0 && (out[o - 1] == '.' || out[o - 1] == ' ' ||
+		    out[o - 1] == '\t'))
+			o--;
+		else if (o >= 3 && memcmp(out + o - 3, "\xef\xbf\xbd", 3) == 0)
+			o -= 3;
+		else
+			break;
+	}
 	out[o] = '\0';
 	return out;
 }

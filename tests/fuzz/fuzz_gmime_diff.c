@@ -13,6 +13,7 @@
  *     lowercased, each run of other bytes (controls, 8-bit) and of '?'
  *     (what GMime writes for bytes its charset converter cannot map,
  *     where msgsec writes U+FFFD; no file name holds one) as one '?',
+ *     a trailing one dropped,
  *     double quotes (no file name holds one) and outer white space
  *     dropped (a tail of an inspected name holding a dot counts as seen:
  *     it has no extension the whole has not);
@@ -254,7 +255,10 @@ skeleton(const char *s)
 		*o++ = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : (char)c;
 	}
 	*o = '\0';
-	while (o > out && (o[-1] == ' ' || o[-1] == '\t'))
+	/* Trailing white space and undecodable bytes go, as msgsec's name
+	 * rules drop them (inspect_names.c; GMime drops an incomplete last
+	 * character, msgsec writes U+FFFD). */
+	while (o > out && (o[-1] == ' ' || o[-1] == '\t' || o[-1] == '?'))
 		*--o = '\0';
 	o = out;
 	while (*o == ' ' || *o == '\t')

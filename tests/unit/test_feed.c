@@ -71,6 +71,8 @@ static const struct {
 	{ "reading-first-line-spaces", "PS" },
 	/* An 8-bit byte in a field name: the header ends there. */
 	{ "reading-junk-then-two-types", "PS" },
+	/* A line of CR CR LF ending the header: no field holds it. */
+	{ "reading-cr-blank-line", "PS" },
 	{ NULL, NULL },
 };
 

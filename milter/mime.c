@@ -146,6 +146,8 @@ struct mime {
 	size_t header_count;
 	bool header_limit_hit;
 	bool sep_missing;	/* the header block ended without a blank line */
+	char *latin8[2];	/* Content-Type, -Disposition as GMime reads
+				 * their 8-bit bytes (gmime_8bit()) */
 	char *ctype, *cdisp, *cte;	/* raw values of this part: first */
 	char *ctype2, *cdisp2, *cte2;	/* and last, when given again */
 
@@ -308,6 +310,8 @@ mime_free(struct mime **mp)
 	free(m->ctype2);
 	free(m->cdisp2);
 	free(m->cte2);
+	free(m->latin8[0]);
+	free(m->latin8[1]);
 	free(m->nocolon);
 	for (size_t i = 0; i < m->npopped; i++)
 		free(m->popped[i]);
@@ -630,6 +634,44 @@ boundary_unquoted(const char *ctype)
 }
 
 /*
+ * A Content-* value as GMime parses it: 8-bit bytes that are not UTF-8
+ * are first read as Latin-1 (its 8-bit fallback), so a raw byte inside an
+ * RFC 2231 value of UTF-16 becomes two and shifts what follows.  NULL
+ * when the value is UTF-8 (or ASCII) already.
+ */
+static char *
+gmime_8bit(const char *v)
+{
+	const unsigned char *s = (const unsigned char *)v;
+	size_t len = strlen(v), i = 0, o = 0;
+	bool bad = false;
+	char *out;
+
+	while (i < len) {
+		size_t n = utf8_seq_len(s + i, len - i);
+
+		if (n == 0) {
+			bad = true;
+			break;
+		}
+		i += n;
+	}
+	if (!bad)
+		return NULL;
+	out = mem_malloc(2 * len + 1);
+	for (i = 0; i < len; i++) {
+		if (s[i] < 0x80) {
+			out[o++] = (char)s[i];
+		} else {
+			out[o++] = (char)(0xc0 | (s[i] >> 6));
+			out[o++] = (char)(0x80 | (s[i] & 0x3f));
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/*
  * A Content-* field's parameters under limits.mime_params,
  * limits.param_sections and limits.param_bytes.  A parameter dropped or
  * cut is a MIME_LIMIT_PARAMS defect (the 65th parameter may be the file
@@ -684,6 +726,27 @@ headers_done(struct mime *m)
 	cdisp = m->shared->rd.header_last && m->cdisp2 != NULL ? m->cdisp2 :
 	    m->cdisp;
 	cte = m->shared->rd.header_last && m->cte2 != NULL ? m->cte2 : m->cte;
+	/* 8-bit bytes that are not UTF-8: GMime reads them as Latin-1
+	 * first (its reading, joined-words), others as they are. */
+	for (int k = 0; k < 2; k++) {
+		const char *val = k == 0 ? ctype : cdisp;
+		char *g = val != NULL ? gmime_8bit(val) : NULL;
+
+		if (g == NULL)
+			continue;
+		m->shared->amb |= MIME_AMB_NAME;
+		if (!m->shared->rd.param_junk) {
+			free(g);
+			continue;
+		}
+		/* Kept until the next header block or mime_free(). */
+		free(m->latin8[k]);
+		m->latin8[k] = g;
+		if (k == 0)
+			ctype = g;
+		else
+			cdisp = g;
+	}
 	if (ctype != NULL) {
 		p->type_declared = true;
 		params.gmime_type = m->shared->rd.param_junk;

@@ -147,7 +147,7 @@ struct mime {
 	bool header_limit_hit;
 	bool sep_missing;	/* the header block ended without a blank line */
 	char *latin8[2];	/* Content-Type, -Disposition as GMime reads
-				 * their 8-bit bytes (gmime_8bit()) */
+				 * their 8-bit bytes (mimeparam_gmime_8bit()) */
 	char *ctype, *cdisp, *cte;	/* raw values of this part: first */
 	char *ctype2, *cdisp2, *cte2;	/* and last, when given again */
 
@@ -634,44 +634,6 @@ boundary_unquoted(const char *ctype)
 }
 
 /*
- * A Content-* value as GMime parses it: 8-bit bytes that are not UTF-8
- * are first read as Latin-1 (its 8-bit fallback), so a raw byte inside an
- * RFC 2231 value of UTF-16 becomes two and shifts what follows.  NULL
- * when the value is UTF-8 (or ASCII) already.
- */
-static char *
-gmime_8bit(const char *v)
-{
-	const unsigned char *s = (const unsigned char *)v;
-	size_t len = strlen(v), i = 0, o = 0;
-	bool bad = false;
-	char *out;
-
-	while (i < len) {
-		size_t n = utf8_seq_len(s + i, len - i);
-
-		if (n == 0) {
-			bad = true;
-			break;
-		}
-		i += n;
-	}
-	if (!bad)
-		return NULL;
-	out = mem_malloc(2 * len + 1);
-	for (i = 0; i < len; i++) {
-		if (s[i] < 0x80) {
-			out[o++] = (char)s[i];
-		} else {
-			out[o++] = (char)(0xc0 | (s[i] >> 6));
-			out[o++] = (char)(0x80 | (s[i] & 0x3f));
-		}
-	}
-	out[o] = '\0';
-	return out;
-}
-
-/*
  * A Content-* field's parameters under limits.mime_params,
  * limits.param_sections and limits.param_bytes.  A parameter dropped or
  * cut is a MIME_LIMIT_PARAMS defect (the 65th parameter may be the file
@@ -730,7 +692,7 @@ headers_done(struct mime *m)
 	 * first (its reading, joined-words), others as they are. */
 	for (int k = 0; k < 2; k++) {
 		const char *val = k == 0 ? ctype : cdisp;
-		char *g = val != NULL ? gmime_8bit(val) : NULL;
+		char *g = val != NULL ? mimeparam_gmime_8bit(val) : NULL;
 
 		if (g == NULL)
 			continue;

@@ -818,6 +818,44 @@ mimeparam_parse(struct mimeparam *p, struct span s)
 	return p->value[0] != '\0' || p->n > 0 ? 0 : -1;
 }
 
+/*
+ * A Content-* value as GMime parses it: 8-bit bytes that are not UTF-8
+ * are first read as Latin-1 (its 8-bit fallback), so a raw byte inside an
+ * RFC 2231 value of UTF-16 becomes two and shifts what follows.  NULL
+ * when the value is UTF-8 (or ASCII) already.
+ */
+char *
+mimeparam_gmime_8bit(const char *v)
+{
+	const unsigned char *s = (const unsigned char *)v;
+	size_t len = strlen(v), i = 0, o = 0;
+	bool bad = false;
+	char *out;
+
+	while (i < len) {
+		size_t n = utf8_seq_len(s + i, len - i);
+
+		if (n == 0) {
+			bad = true;
+			break;
+		}
+		i += n;
+	}
+	if (!bad)
+		return NULL;
+	out = mem_malloc(2 * len + 1);
+	for (i = 0; i < len; i++) {
+		if (s[i] < 0x80) {
+			out[o++] = (char)s[i];
+		} else {
+			out[o++] = (char)(0xc0 | (s[i] >> 6));
+			out[o++] = (char)(0x80 | (s[i] & 0x3f));
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
 bool
 mimeparam_irregular(const struct mimeparam *p)
 {

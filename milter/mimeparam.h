@@ -138,6 +138,12 @@ struct mimeparam {
  */
 bool mimeparam_irregular(const struct mimeparam *p);
 
+/*
+ * A Content-* value as GMime parses it: 8-bit bytes that are not UTF-8
+ * read as Latin-1 first.  A new string, or NULL when v is UTF-8 already.
+ */
+char *mimeparam_gmime_8bit(const char *v);
+
 /* Ready p with limits.params = max and the other limits at defaults. */
 void mimeparam_init(struct mimeparam *p, size_t max);
 

@@ -209,8 +209,9 @@ FUZZ_CFLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
 	-D_GNU_SOURCE $(INC_tests) $(call pkgcflags,$(PKGS_POLICY))
 FUZZ_ADMIN := $(FUZZ_O)/libmsgsec-admin.a
 
-# The admin command's library is built once (each layer with its own
-# include paths) and linked into every target, as in the replay build.
+# The admin command's library is built once, with the admin's include
+# paths, and linked into every target, as in the replay build (the
+# targets themselves see every folder, as tests do).
 fuzz: deps
 	@mkdir -p $(FUZZ_O)/admin
 	@echo "clang libmsgsec-admin.a"

@@ -17,7 +17,7 @@
 #include <stdbool.h>
 
 #define CONFPATH_UP_MAX 3	/* folders above the program's own */
-#define CONFPATH_MARK "policy/cli/msgsec.c"	/* a checkout has this */
+#define CONFPATH_MARK "admin/msgsec.c"	/* a checkout has this */
 
 struct confpath {
 	char *path;		/* the file to read (always set) */

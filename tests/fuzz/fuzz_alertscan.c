@@ -1,8 +1,8 @@
 /*
  * fuzz_alertscan.c - the alert-line scanner of `msgsec alerts` and the
- * report (policy/cli/alertscan.c), with the filters and the summary's
- * counters on what it accepts.  The CLI's files are not in libmsgsec, so
- * they are compiled in here.
+ * report (admin/alertscan.c), with the filters and the summary's
+ * counters on what it accepts.  It links the admin command's library
+ * (libmsgsec-admin.a).
  *
  * Invariants: no read outside the line; a line accepted is accepted the
  * same with blanks around it; every string value it keeps unescapes
@@ -14,9 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../policy/cli/alertscan.c"
-#include "../../policy/cli/alertfilter.c"
-#include "../../policy/cli/alertsum.c"
+#include "alertfilter.h"
+#include "alertscan.h"
+#include "alertsum.h"
+#include "json.h"
+#include "str.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -16,11 +16,11 @@ trap 'rm -rf "$tmp"' EXIT
 ok() { echo "ok config/$1"; }
 fail() { echo "FAIL config/$1: $2"; sed 's/^/    /' "$tmp/err" "$tmp/out" 2>/dev/null; }
 
-# A checkout: TOP/rules/msgsec.yaml and the marker policy/cli/msgsec.c;
+# A checkout: TOP/rules/msgsec.yaml and the marker admin/msgsec.c;
 # the binary two folders down, as build/san/msgsec is.
 co=$tmp/co
-mkdir -p "$co/rules" "$co/policy/cli" "$co/build/san" "$co/q" "$tmp/none"
-: >"$co/policy/cli/msgsec.c"
+mkdir -p "$co/rules" "$co/admin" "$co/build/san" "$co/q" "$tmp/none"
+: >"$co/admin/msgsec.c"
 printf 'paths:\n  quarantine: ../q\nalerts:\n  file: ../checkout.json\n' \
 	>"$co/rules/msgsec.yaml"
 cp "$bin" "$co/build/san/msgsec"

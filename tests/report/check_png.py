@@ -10,7 +10,7 @@ import struct
 import sys
 import zlib
 
-# The report's colours (policy/cli/cmd_report.c, svg.c: Okabe-Ito).
+# The report's colours (admin/cmd_report.c, svg.c: Okabe-Ito).
 CLAUSES = {
     "1.1": (0x00, 0x72, 0xB2),
     "1.2": (0xE6, 0x9F, 0x00),

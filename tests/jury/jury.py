@@ -144,7 +144,9 @@ def skeleton(name):
             continue
         folded = False
         out.append(ch.lower() if "A" <= ch <= "Z" else ch)
-    return "".join(out)
+    # A trailing undecodable character goes, as msgsec's name rules drop
+    # it (GMime drops an incomplete last character, msgsec writes U+FFFD).
+    return "".join(out).rstrip("?")
 
 
 WORD = re.compile(r"=\?([^?*\s]*)(?:\*[^?\s]*)?\?(?:([qQ])\?([^?\s]*)|"

@@ -23,6 +23,7 @@
 #define QENTRY_LOCK ".lock"
 #define QENTRY_AUDIT "audit.jsonl"
 #define QENTRY_MAX_META (1u << 20)	/* bytes of one meta.json */
+#define QENTRY_MAX_DEPTH 16		/* its nesting */
 
 struct qentry_event {
 	int64_t on;

@@ -34,6 +34,7 @@
 
 #include "check.h"
 #include "date.h"
+#include "id.h"
 #include "mem.h"
 
 /* Says why reasons, circumstances, access controls and the window exist. */
@@ -72,18 +73,13 @@ exception_status_name(enum exception_status s)
 	return exc_status_names[s];
 }
 
-/* [A-Za-z0-9._-]+, plus '*' when glob. */
+/* A scope rule: a rule id (id.h's alphabet) with '*' wildcards. */
 static size_t
-exc_bad_char(const struct node *n, bool glob)
+exc_glob_bad_char(const struct node *n)
 {
-	for (size_t i = 0; i < n->len; i++) {
-		char c = n->str[i];
-
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-		    c == '.' || (glob && c == '*')))
+	for (size_t i = 0; i < n->len; i++)
+		if (!id_is_char((unsigned char)n->str[i]) && n->str[i] != '*')
 			return i;
-	}
 	return n->len;
 }
 
@@ -260,16 +256,23 @@ exc_load_id(struct exception *e, const struct node *n, const char *file,
 {
 	const struct node *id;
 	const char *base;
-	size_t bad;
+	enum id_fault fault;
+	size_t bad = 0;
 	char q[80];
 
 	if (node_get_str(n, "id", true, "exception", d, &id) <= 0)
 		return;
-	bad = exc_bad_char(id, false);
-	if (bad < id->len) {
+	fault = id_check(id->str, id->len, &bad);
+	if (fault == ID_BAD_CHAR) {
 		diag_error(d, id->file, id->line, node_col_at(id, bad),
 		    "exception id '%s' may hold only letters, digits, '.', '-' "
 		    "and '_'", node_quote(id, q, sizeof(q)));
+		return;
+	}
+	if (fault != ID_OK) {
+		diag_error(d, id->file, id->line, id->col,
+		    "exception id '%s' %s", node_quote(id, q, sizeof(q)),
+		    id_fault_text(fault));
 		return;
 	}
 	e->id = mem_strndup(id->str, id->len);
@@ -404,7 +407,7 @@ exc_load_rules(struct exception *e, const struct node *rules,
 			    "empty rule in scope");
 			continue;
 		}
-		bad = exc_bad_char(it, true);
+		bad = exc_glob_bad_char(it);
 		if (bad < it->len) {
 			diag_error(d, it->file, it->line, node_col_at(it, bad),
 			    "scope rule '%s' may hold only letters, digits, "

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "id.h"
 #include "jsonread.h"
 #include "lockfile.h"
 #include "mem.h"
@@ -257,15 +258,7 @@ qj_strs(const struct qj *o, const char *key, size_t *n)
 bool
 qentry_id_is_valid(const char *id)
 {
-	if (id == NULL || id[0] == '\0' || id[0] == '.' ||
-	    strlen(id) > 200)
-		return false;
-	for (const char *p = id; *p != '\0'; p++)
-		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
-		    *p == '.'))
-			return false;
-	return true;
+	return id_is_valid(id);
 }
 static int64_t
 qj_part(const struct qj *o)

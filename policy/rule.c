@@ -13,6 +13,7 @@
 
 #include "check.h"
 #include "clause.h"
+#include "id.h"
 #include "strset.h"
 #include "mem.h"
 
@@ -186,19 +187,6 @@ static const char *const tag_keys[] = { "header", "value", "subject_prefix",
 	NULL };
 static const char *const op_keys[] = { "in", "regex", "equals", "at_least",
 	NULL };
-
-static bool
-id_chars_ok(const char *s)
-{
-	if (*s == '\0')
-		return false;
-	for (; *s != '\0'; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		    (*s >= '0' && *s <= '9') || *s == '.' || *s == '-' ||
-		    *s == '_'))
-			return false;
-	return true;
-}
 
 /* RFC 5322 field-name: printable ASCII except colon. */
 static bool
@@ -603,6 +591,7 @@ rule_compile(const struct node *n, const struct rule_env *env,
     struct rule *r, struct diags *d)
 {
 	const struct node *v, *id, *m, *tag;
+	enum id_fault fault;
 	char q[80];
 	size_t errors = d->errors;
 	bool b;
@@ -620,10 +609,16 @@ rule_compile(const struct node *n, const struct rule_env *env,
 	node_check_keys(n, rule_keys, "rule", d);
 	if (node_get_str(n, "id", true, "rule", d, &id) < 0)
 		return -1;
-	if (!id_chars_ok(id->str)) {
+	fault = id_check(id->str, id->len, NULL);
+	if (fault == ID_BAD_CHAR) {
 		diag_error(d, id->file, id->line, id->col,
 		    "rule id '%s' may hold only letters, digits, '.', '-' and "
 		    "'_'", node_quote(id, q, sizeof(q)));
+		return -1;
+	}
+	if (fault != ID_OK) {
+		diag_error(d, id->file, id->line, id->col, "rule id '%s' %s",
+		    node_quote(id, q, sizeof(q)), id_fault_text(fault));
 		return -1;
 	}
 	r->id = mem_strdup(id->str);

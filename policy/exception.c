@@ -36,6 +36,7 @@
 #include "date.h"
 #include "id.h"
 #include "mem.h"
+#include "suggest.h"
 
 /* Says why reasons, circumstances, access controls and the window exist. */
 #define EXC_CLAUSE4 "clause 4 requires reasons, circumstances, duration " \
@@ -83,24 +84,6 @@ exc_glob_bad_char(const struct node *n)
 	return n->len;
 }
 
-/* The closest of v[0..n) for a "did you mean", or NULL. */
-static const char *
-exc_suggest(const char *s, const char *const *v, size_t n)
-{
-	const char *best = NULL;
-	size_t best_dist = 3;
-
-	for (size_t i = 0; i < n; i++) {
-		size_t dist = str_distance(s, v[i], best_dist);
-
-		if (dist < best_dist) {
-			best_dist = dist;
-			best = v[i];
-		}
-	}
-	return best;
-}
-
 /* "A", "A or B", "A, B or C" into buf. */
 static const char *
 exc_alternatives(const char *const *v, size_t n, char *buf, size_t len)
@@ -124,7 +107,7 @@ static const char *
 exc_did_you_mean(const char *s, const char *const *v, size_t n, char *buf,
     size_t len)
 {
-	const char *best = exc_suggest(s, v, n);
+	const char *best = suggest_closest(s, v, n, SUGGEST_NEAR);
 
 	buf[0] = '\0';
 	if (best != NULL)
@@ -294,8 +277,8 @@ exc_load_agency(struct exception *e, const struct node *n,
     const struct agency *agencies, size_t nagencies, struct diags *d)
 {
 	const struct node *v;
-	const char *best = NULL;
-	size_t best_dist = 3;
+	const char *best;
+	struct suggest sg;
 	char q[80];
 
 	if (node_get_str(n, "agency", true, "exception", d, &v) <= 0)
@@ -304,16 +287,10 @@ exc_load_agency(struct exception *e, const struct node *n,
 	e->agency = agency_by_id(agencies, nagencies, e->agency_id);
 	if (e->agency != NULL)
 		return;
-	for (size_t i = 0; i < nagencies; i++) {
-		size_t dist = str_distance(e->agency_id, agencies[i].id,
-		    best_dist);
-
-		if (dist < best_dist) {
-			best_dist = dist;
-			best = agencies[i].id;
-		}
-	}
-	if (best != NULL)
+	suggest_init(&sg, e->agency_id, SUGGEST_NEAR);
+	for (size_t i = 0; i < nagencies; i++)
+		(void)suggest_add(&sg, agencies[i].id);
+	if ((best = suggest_best(&sg)) != NULL)
 		diag_error(d, v->file, v->line, v->col,
 		    "unknown agency '%s' (did you mean '%s'?)",
 		    node_quote(v, q, sizeof(q)), best);
@@ -603,8 +580,8 @@ exc_load_review(const struct exception *e, const struct node *it,
 			if (strcmp(body->str, set->approvers[j]) == 0)
 				known = true;
 		if (!known) {
-			const char *best = exc_suggest(body->str, approvers,
-			    set->napprovers);
+			const char *best = suggest_closest(body->str,
+			    approvers, set->napprovers, SUGGEST_NEAR);
 
 			dym[0] = '\0';
 			if (best != NULL)

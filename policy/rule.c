@@ -16,6 +16,7 @@
 #include "id.h"
 #include "strset.h"
 #include "mem.h"
+#include "suggest.h"
 
 #define MAIL RULE_MAIL
 #define NET RULE_NETWORK
@@ -218,18 +219,12 @@ field_lookup(const char *name, const char **subkey_r)
 static const char *
 field_suggest(const char *name)
 {
-	const char *best = NULL;
-	size_t best_dist = 4;
+	struct suggest sg;
 
-	for (const struct field_info *fi = fields; fi->name != NULL; fi++) {
-		size_t dist = str_distance(name, fi->name, best_dist);
-
-		if (dist < best_dist) {
-			best_dist = dist;
-			best = fi->name;
-		}
-	}
-	return best;
+	suggest_init(&sg, name, SUGGEST_FAR);
+	for (const struct field_info *fi = fields; fi->name != NULL; fi++)
+		(void)suggest_add(&sg, fi->name);
+	return suggest_best(&sg);
 }
 
 /* "a domain list", "an extension list" */
@@ -301,18 +296,12 @@ env_list(const struct rule_env *env, const char *id)
 static const char *
 env_list_suggest(const struct rule_env *env, const char *id)
 {
-	const char *best = NULL;
-	size_t best_dist = 4;
+	struct suggest sg;
 
-	for (size_t i = 0; i < env->nlists; i++) {
-		size_t dist = str_distance(id, env->lists[i]->id, best_dist);
-
-		if (dist < best_dist) {
-			best_dist = dist;
-			best = env->lists[i]->id;
-		}
-	}
-	return best;
+	suggest_init(&sg, id, SUGGEST_FAR);
+	for (size_t i = 0; i < env->nlists; i++)
+		(void)suggest_add(&sg, env->lists[i]->id);
+	return suggest_best(&sg);
 }
 
 static int

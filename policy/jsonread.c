@@ -636,7 +636,7 @@ utf8_put(char *out, unsigned cp)
 int
 jsonread_unescape(const char *p, size_t len, char *out, size_t size)
 {
-	const unsigned char *s = (const unsigned char *)p;
+	const unsigned char *s = (const unsigned char *)p, *bs;
 	size_t o = 0, i = 0, run;
 
 	if (size == 0 || len > (size_t)INT32_MAX)
@@ -647,8 +647,8 @@ jsonread_unescape(const char *p, size_t len, char *out, size_t size)
 		size_t k;
 
 		/* A run of bytes that stand for themselves. */
-		for (run = i; run < len && s[run] != '\\'; run++)
-			continue;
+		bs = memchr(s + i, '\\', len - i);
+		run = bs != NULL ? (size_t)(bs - s) : len;
 		if (run > i) {
 			if (run - i >= size - o)
 				return -1;

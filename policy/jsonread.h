@@ -19,9 +19,10 @@
  * text) is placed at its first byte, and a lone low surrogate escape
  * (\uDC00-\uDFFF without a high half before it) at its backslash.  A
  * high half's missing low half is placed exactly, at the first byte that
- * cannot belong to one.  A bound is placed at the byte
- * that passes it: the bracket one level too deep, the first byte of the
- * token one too many, the string's byte max_string + 1.
+ * cannot belong to one.  A bound is placed at the byte that passes it:
+ * the bracket one level too deep, the first byte of the token one too
+ * many, a string's byte max_string + 1 (a grammar error at the same byte
+ * comes first).
  *
  * Users: policy/qentry.c (quarantine meta.json), policy/cli/alertscan.c
  * (alert lines), the unit and fuzz tests that check the writer's output.
@@ -37,13 +38,8 @@
 /* The deepest nesting a reader can track (the bound on max_depth). */
 #define JSONREAD_DEPTH_CAP 256
 
-/* Starting points for callers without a bound of their own. */
-#define JSONREAD_DEPTH_DEFAULT 16
-#define JSONREAD_STRING_DEFAULT (1u << 20)
-#define JSONREAD_TOKENS_DEFAULT (1u << 20)
-
 struct jsonread_limits {
-	unsigned max_depth;	/* open containers, 1..JSONREAD_DEPTH_CAP */
+	unsigned max_depth;	/* open containers, 0..JSONREAD_DEPTH_CAP */
 	size_t max_string;	/* bytes between a string's quotes, as written */
 	size_t max_tokens;	/* tokens in the text, closing brackets included */
 };

@@ -19,41 +19,58 @@
 #include "date.h"
 #include "jsonread.h"
 
-/* The kept keys, and their lengths (looked up once per key per line). */
-#define FIELDS(X) \
-	X(AF_TIMESTAMP, "timestamp") \
-	X(AF_EVENT_TYPE, "event_type") \
-	X(AF_RULE, "rule") \
-	X(AF_POLICY, "policy") \
-	X(AF_ACTION, "action") \
-	X(AF_INTENDED, "intended") \
-	X(AF_AGENCY, "agency") \
-	X(AF_SRC_IP, "src_ip") \
-	X(AF_DEST_IP, "dest_ip") \
-	X(AF_CLIENT_IP, "client_ip") \
-	X(AF_USER, "user") \
-	X(AF_MAIL_FROM, "mail_from") \
-	X(AF_RCPT_TO, "rcpt_to") \
-	X(AF_EXCEPTION, "exception") \
-	X(AF_SERVICE, "service") \
-	X(AF_HOSTNAME, "hostname") \
-	X(AF_CATEGORY, "category") \
-	X(AF_DIRECTION, "direction") \
-	X(AF_FILENAME, "filename") \
-	X(AF_DETAIL, "detail") \
-	X(AF_BYTES_TOSERVER, "bytes_toserver") \
-	X(AF_BYTES_TOCLIENT, "bytes_toclient") \
-	X(AF_QUARANTINE_ID, "quarantine_id") \
-	X(AF_BY, "by") \
-	X(AF_APPROVED_BY, "approved_by") \
-	X(AF_SIZE, "size") \
-	X(AF_VERDICT, "verdict") \
-	X(AF_QUEUE_ID, "queue_id") \
-	X(AF_HITS, "hits")
-#define FIELD_NAME(e, s) [e] = s,
-#define FIELD_LEN(e, s) [e] = sizeof(s) - 1,
-static const char *const field_names[AF_COUNT] = { FIELDS(FIELD_NAME) };
-static const uint8_t field_lens[AF_COUNT] = { FIELDS(FIELD_LEN) };
+/* The kept keys (an X-macro: the names, and which have each length). */
+#define FIELDS(X, a) \
+	X(AF_TIMESTAMP, "timestamp", a) \
+	X(AF_EVENT_TYPE, "event_type", a) \
+	X(AF_RULE, "rule", a) \
+	X(AF_POLICY, "policy", a) \
+	X(AF_ACTION, "action", a) \
+	X(AF_INTENDED, "intended", a) \
+	X(AF_AGENCY, "agency", a) \
+	X(AF_SRC_IP, "src_ip", a) \
+	X(AF_DEST_IP, "dest_ip", a) \
+	X(AF_CLIENT_IP, "client_ip", a) \
+	X(AF_USER, "user", a) \
+	X(AF_MAIL_FROM, "mail_from", a) \
+	X(AF_RCPT_TO, "rcpt_to", a) \
+	X(AF_EXCEPTION, "exception", a) \
+	X(AF_SERVICE, "service", a) \
+	X(AF_HOSTNAME, "hostname", a) \
+	X(AF_CATEGORY, "category", a) \
+	X(AF_DIRECTION, "direction", a) \
+	X(AF_FILENAME, "filename", a) \
+	X(AF_DETAIL, "detail", a) \
+	X(AF_BYTES_TOSERVER, "bytes_toserver", a) \
+	X(AF_BYTES_TOCLIENT, "bytes_toclient", a) \
+	X(AF_QUARANTINE_ID, "quarantine_id", a) \
+	X(AF_BY, "by", a) \
+	X(AF_APPROVED_BY, "approved_by", a) \
+	X(AF_SIZE, "size", a) \
+	X(AF_VERDICT, "verdict", a) \
+	X(AF_QUEUE_ID, "queue_id", a) \
+	X(AF_HITS, "hits", a)
+#define FIELD_NAME(e, s, a) [e] = s,
+static const char *const field_names[AF_COUNT] = { FIELDS(FIELD_NAME, 0) };
+
+/*
+ * Bit f of field_by_len[L] is set when field f's name is L bytes long:
+ * a key is compared only with the names of its own length, one or two
+ * of them, not all AF_COUNT (the lookup runs for every key of every
+ * line).
+ */
+#define FIELD_LEN_MAX 16
+#define FIELD_FITS(e, s, a) _Static_assert(sizeof(s) - 1 < FIELD_LEN_MAX, \
+	"field name " s " is too long for field_by_len");
+FIELDS(FIELD_FITS, 0)
+_Static_assert(AF_COUNT <= 32, "field_by_len holds 32 bits");
+#define FIELD_BIT(e, s, l) | (sizeof(s) - 1 == (l) ? UINT32_C(1) << (e) : 0)
+#define BY_LEN(l) [l] = 0 FIELDS(FIELD_BIT, l),
+static const uint32_t field_by_len[FIELD_LEN_MAX] = {
+	BY_LEN(0) BY_LEN(1) BY_LEN(2) BY_LEN(3) BY_LEN(4) BY_LEN(5) BY_LEN(6)
+	BY_LEN(7) BY_LEN(8) BY_LEN(9) BY_LEN(10) BY_LEN(11) BY_LEN(12)
+	BY_LEN(13) BY_LEN(14) BY_LEN(15)
+};
 
 const char *
 ascan_field_name(enum ascan_field f)
@@ -70,21 +87,25 @@ static const struct jsonread_limits ascan_limits = {
 	ASCAN_DEPTH, UINT32_MAX, SIZE_MAX
 };
 
-/* The keys kept, with their lengths when known (else NULL). */
+/* The keys kept; by_len as field_by_len when known, else NULL. */
 struct keyset {
 	const char *const *names;
-	const uint8_t *lens;
+	const uint32_t *by_len;
 	size_t n;
 };
 
 static int
 key_lookup(const struct keyset *ks, const char *p, size_t len)
 {
-	if (ks->lens != NULL) {
-		for (size_t f = 0; f < ks->n; f++)
-			if (ks->lens[f] == len && ks->names[f][0] == p[0] &&
-			    memcmp(ks->names[f], p, len) == 0)
-				return (int)f;
+	if (ks->by_len != NULL) {
+		uint32_t m = len < FIELD_LEN_MAX ? ks->by_len[len] : 0;
+
+		for (; m != 0; m &= m - 1) {
+			int f = __builtin_ctz(m);
+
+			if (memcmp(ks->names[f], p, len) == 0)
+				return f;
+		}
 		return -1;
 	}
 	for (size_t f = 0; f < ks->n; f++) {
@@ -189,7 +210,8 @@ int
 ascan_line(const char *p, size_t len, struct ascan_rec *r,
     const char **why_r)
 {
-	static const struct keyset ks = { field_names, field_lens, AF_COUNT };
+	static const struct keyset ks = { field_names, field_by_len,
+		AF_COUNT };
 
 	return scan_object(p, len, &ks, r->f, why_r);
 }

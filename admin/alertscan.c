@@ -4,10 +4,10 @@
  *
  * Trusted: nothing.  An alert log is written by our own programs, but a
  * file named on the command line may be anything, and a log may be cut
- * mid-line by a full disk.  Every byte is looked at once, through a class
- * table; strings are checked for raw control bytes, bad escapes, lone
- * surrogates and invalid UTF-8 (RFC 3629), numbers against RFC 8259's
- * grammar, nesting against ASCAN_DEPTH.  A known key seen twice is an
+ * mid-line by a full disk.  The line is read by the library's strict
+ * JSON reader (policy/jsonread.c: RFC 8259, RFC 3629 UTF-8, nesting
+ * against ASCAN_DEPTH); its error texts are the reasons `msgsec alerts`
+ * counts malformed lines by.  A known key seen twice is an
  * error: two "rule" values would let one filter and another display.
  * Keys are compared as written (an escaped spelling of a known key is just
  * an unknown key).  No allocation; values point into the caller's line.
@@ -17,48 +17,59 @@
 #include <string.h>
 
 #include "date.h"
-#include "str.h"
+#include "jsonread.h"
 
-static const char *const field_names[AF_COUNT] = {
-	[AF_TIMESTAMP] = "timestamp",
-	[AF_EVENT_TYPE] = "event_type",
-	[AF_RULE] = "rule",
-	[AF_POLICY] = "policy",
-	[AF_ACTION] = "action",
-	[AF_INTENDED] = "intended",
-	[AF_AGENCY] = "agency",
-	[AF_SRC_IP] = "src_ip",
-	[AF_DEST_IP] = "dest_ip",
-	[AF_CLIENT_IP] = "client_ip",
-	[AF_USER] = "user",
-	[AF_MAIL_FROM] = "mail_from",
-	[AF_RCPT_TO] = "rcpt_to",
-	[AF_EXCEPTION] = "exception",
-	[AF_SERVICE] = "service",
-	[AF_HOSTNAME] = "hostname",
-	[AF_CATEGORY] = "category",
-	[AF_DIRECTION] = "direction",
-	[AF_FILENAME] = "filename",
-	[AF_DETAIL] = "detail",
-	[AF_BYTES_TOSERVER] = "bytes_toserver",
-	[AF_BYTES_TOCLIENT] = "bytes_toclient",
-	[AF_QUARANTINE_ID] = "quarantine_id",
-	[AF_BY] = "by",
-	[AF_APPROVED_BY] = "approved_by",
-	[AF_SIZE] = "size",
-	[AF_VERDICT] = "verdict",
-	[AF_QUEUE_ID] = "queue_id",
-	[AF_HITS] = "hits",
-};
+/* The kept keys (an X-macro: the names, and which have each length). */
+#define FIELDS(X, a) \
+	X(AF_TIMESTAMP, "timestamp", a) \
+	X(AF_EVENT_TYPE, "event_type", a) \
+	X(AF_RULE, "rule", a) \
+	X(AF_POLICY, "policy", a) \
+	X(AF_ACTION, "action", a) \
+	X(AF_INTENDED, "intended", a) \
+	X(AF_AGENCY, "agency", a) \
+	X(AF_SRC_IP, "src_ip", a) \
+	X(AF_DEST_IP, "dest_ip", a) \
+	X(AF_CLIENT_IP, "client_ip", a) \
+	X(AF_USER, "user", a) \
+	X(AF_MAIL_FROM, "mail_from", a) \
+	X(AF_RCPT_TO, "rcpt_to", a) \
+	X(AF_EXCEPTION, "exception", a) \
+	X(AF_SERVICE, "service", a) \
+	X(AF_HOSTNAME, "hostname", a) \
+	X(AF_CATEGORY, "category", a) \
+	X(AF_DIRECTION, "direction", a) \
+	X(AF_FILENAME, "filename", a) \
+	X(AF_DETAIL, "detail", a) \
+	X(AF_BYTES_TOSERVER, "bytes_toserver", a) \
+	X(AF_BYTES_TOCLIENT, "bytes_toclient", a) \
+	X(AF_QUARANTINE_ID, "quarantine_id", a) \
+	X(AF_BY, "by", a) \
+	X(AF_APPROVED_BY, "approved_by", a) \
+	X(AF_SIZE, "size", a) \
+	X(AF_VERDICT, "verdict", a) \
+	X(AF_QUEUE_ID, "queue_id", a) \
+	X(AF_HITS, "hits", a)
+#define FIELD_NAME(e, s, a) [e] = s,
+static const char *const field_names[AF_COUNT] = { FIELDS(FIELD_NAME, 0) };
 
-/* Byte classes inside a string. */
-enum { SC_PLAIN, SC_QUOTE, SC_BSLASH, SC_CTRL, SC_HIGH };
-
-static const unsigned char str_class[256] = {
-	[0x00 ... 0x1f] = SC_CTRL,
-	['"'] = SC_QUOTE,
-	['\\'] = SC_BSLASH,
-	[0x80 ... 0xff] = SC_HIGH,
+/*
+ * Bit f of field_by_len[L] is set when field f's name is L bytes long:
+ * a key is compared only with the names of its own length, one or two
+ * of them, not all AF_COUNT (the lookup runs for every key of every
+ * line).
+ */
+#define FIELD_LEN_MAX 16
+#define FIELD_FITS(e, s, a) _Static_assert(sizeof(s) - 1 < FIELD_LEN_MAX, \
+	"field name " s " is too long for field_by_len");
+FIELDS(FIELD_FITS, 0)
+_Static_assert(AF_COUNT <= 32, "field_by_len holds 32 bits");
+#define FIELD_BIT(e, s, l) | (sizeof(s) - 1 == (l) ? UINT32_C(1) << (e) : 0)
+#define BY_LEN(l) [l] = 0 FIELDS(FIELD_BIT, l),
+static const uint32_t field_by_len[FIELD_LEN_MAX] = {
+	BY_LEN(0) BY_LEN(1) BY_LEN(2) BY_LEN(3) BY_LEN(4) BY_LEN(5) BY_LEN(6)
+	BY_LEN(7) BY_LEN(8) BY_LEN(9) BY_LEN(10) BY_LEN(11) BY_LEN(12)
+	BY_LEN(13) BY_LEN(14) BY_LEN(15)
 };
 
 const char *
@@ -67,200 +78,40 @@ ascan_field_name(enum ascan_field f)
 	return (unsigned)f < AF_COUNT ? field_names[f] : "?";
 }
 
-struct scan {
-	const unsigned char *s;
-	size_t n, i;
-	const char *why;
+/*
+ * The reader's bounds for a line: ASCAN_DEPTH; strings and tokens are
+ * bounded by the line itself (logreader cuts lines at 65,535 bytes, and
+ * ascan_object refuses more than UINT32_MAX).
+ */
+static const struct jsonread_limits ascan_limits = {
+	ASCAN_DEPTH, UINT32_MAX, SIZE_MAX
 };
 
-static int
-fail(struct scan *sc, const char *why)
-{
-	if (sc->why == NULL)
-		sc->why = why;
-	return -1;
-}
-
-static void
-skip_ws(struct scan *sc)
-{
-	while (sc->i < sc->n && (sc->s[sc->i] == ' ' || sc->s[sc->i] == '\t' ||
-	    sc->s[sc->i] == '\r' || sc->s[sc->i] == '\n'))
-		sc->i++;
-}
-
-static int
-hex4(const unsigned char *p, unsigned *v_r)
-{
-	unsigned v = 0;
-
-	for (int k = 0; k < 4; k++) {
-		unsigned c = p[k], d;
-
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			d = c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			d = c - 'A' + 10;
-		else
-			return -1;
-		v = v << 4 | d;
-	}
-	*v_r = v;
-	return 0;
-}
-
-/* sc->i is just past the opening quote; leaves it just past the closing. */
-static int
-scan_string(struct scan *sc, bool *escaped_r)
-{
-	const unsigned char *s = sc->s;
-	size_t n = sc->n, i = sc->i, k;
-	unsigned u, u2;
-
-	for (;;) {
-		while (i < n && str_class[s[i]] == SC_PLAIN)
-			i++;
-		if (i >= n)
-			return fail(sc, "unterminated string");
-		switch (str_class[s[i]]) {
-		case SC_QUOTE:
-			sc->i = i + 1;
-			return 0;
-		case SC_BSLASH:
-			*escaped_r = true;
-			if (i + 1 >= n)
-				return fail(sc, "unterminated string");
-			if (s[i + 1] != 'u') {
-				if (strchr("\"\\/bfnrt", s[i + 1]) == NULL ||
-				    s[i + 1] == '\0')
-					return fail(sc, "bad escape in string");
-				i += 2;
-				break;
-			}
-			if (n - i < 6 || hex4(s + i + 2, &u) < 0)
-				return fail(sc, "bad \\u escape in string");
-			i += 6;
-			if (u >= 0xdc00 && u <= 0xdfff)
-				return fail(sc, "lone surrogate in string");
-			if (u >= 0xd800 && u <= 0xdbff) {
-				if (n - i < 6 || s[i] != '\\' || s[i + 1] != 'u' ||
-				    hex4(s + i + 2, &u2) < 0 || u2 < 0xdc00 ||
-				    u2 > 0xdfff)
-					return fail(sc,
-					    "lone surrogate in string");
-				i += 6;
-			}
-			break;
-		case SC_CTRL:
-			return fail(sc, "control character in string");
-		default:	/* SC_HIGH */
-			k = utf8_seq_len(s + i, n - i);
-			if (k == 0)
-				return fail(sc, "invalid UTF-8 in string");
-			i += k;
-			break;
-		}
-	}
-}
-
-static bool
-is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static int
-scan_number(struct scan *sc)
-{
-	const unsigned char *s = sc->s;
-	size_t n = sc->n, i = sc->i;
-
-	if (i < n && s[i] == '-')
-		i++;
-	if (i >= n || !is_digit(s[i]))
-		return fail(sc, "bad number");
-	if (s[i] == '0')
-		i++;
-	else
-		while (i < n && is_digit(s[i]))
-			i++;
-	if (i < n && s[i] == '.') {
-		i++;
-		if (i >= n || !is_digit(s[i]))
-			return fail(sc, "bad number");
-		while (i < n && is_digit(s[i]))
-			i++;
-	}
-	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-		i++;
-		if (i < n && (s[i] == '+' || s[i] == '-'))
-			i++;
-		if (i >= n || !is_digit(s[i]))
-			return fail(sc, "bad number");
-		while (i < n && is_digit(s[i]))
-			i++;
-	}
-	sc->i = i;
-	return 0;
-}
-
-static int
-scan_literal(struct scan *sc, const char *word, size_t len)
-{
-	if (sc->n - sc->i < len || memcmp(sc->s + sc->i, word, len) != 0)
-		return fail(sc, "bad literal");
-	sc->i += len;
-	return 0;
-}
-
-static int scan_value(struct scan *sc, unsigned depth,
-    struct ascan_value *v);
-
-static int
-scan_array(struct scan *sc, unsigned depth)
-{
-	struct ascan_value v;
-
-	if (depth >= ASCAN_DEPTH)
-		return fail(sc, "nested too deep");
-	sc->i++;		/* '[' */
-	skip_ws(sc);
-	if (sc->i < sc->n && sc->s[sc->i] == ']') {
-		sc->i++;
-		return 0;
-	}
-	for (;;) {
-		if (scan_value(sc, depth + 1, &v) < 0)
-			return -1;
-		skip_ws(sc);
-		if (sc->i >= sc->n)
-			return fail(sc, "unterminated array");
-		if (sc->s[sc->i] == ']') {
-			sc->i++;
-			return 0;
-		}
-		if (sc->s[sc->i] != ',')
-			return fail(sc, "expected ',' or ']' in array");
-		sc->i++;
-	}
-}
-
-/* The keys kept at the top level, and where their values go. */
+/* The keys kept; by_len as field_by_len when known, else NULL. */
 struct keyset {
 	const char *const *names;
+	const uint32_t *by_len;
 	size_t n;
-	struct ascan_value *values;
 };
 
 static int
-key_lookup(const struct keyset *ks, const unsigned char *p, size_t len)
+key_lookup(const struct keyset *ks, const char *p, size_t len)
 {
+	if (ks->by_len != NULL) {
+		uint32_t m = len < FIELD_LEN_MAX ? ks->by_len[len] : 0;
+
+		for (; m != 0; m &= m - 1) {
+			int f = __builtin_ctz(m);
+
+			if (memcmp(ks->names[f], p, len) == 0)
+				return f;
+		}
+		return -1;
+	}
 	for (size_t f = 0; f < ks->n; f++) {
 		const char *name = ks->names[f];
 
-		if (name[0] == (char)p[0] && strlen(name) == len &&
+		if (name[0] == p[0] && strlen(name) == len &&
 		    memcmp(name, p, len) == 0)
 			return (int)f;
 	}
@@ -268,230 +119,116 @@ key_lookup(const struct keyset *ks, const unsigned char *p, size_t len)
 }
 
 /*
- * An object; when ks is not NULL it is the top level and the values of
- * its keys are kept.
+ * The value whose first token t was just read: a container is read to
+ * its closing bracket.  Returns 0 with *v, or -1.
  */
-static int
-scan_object(struct scan *sc, unsigned depth, const struct keyset *ks)
+static inline __attribute__((always_inline)) int
+take_value(struct jsonread *r, const struct jsonread_token *t,
+    struct ascan_value *v)
 {
-	struct ascan_value v;
-	size_t kstart, klen;
-	bool kesc;
-	int f;
+	const char *close;
 
-	if (depth >= ASCAN_DEPTH)
-		return fail(sc, "nested too deep");
-	sc->i++;		/* '{' */
-	skip_ws(sc);
-	if (sc->i < sc->n && sc->s[sc->i] == '}') {
-		sc->i++;
+	v->p = t->p;
+	v->len = (uint32_t)t->len;
+	v->escaped = false;
+	switch (t->type) {
+	case JSONREAD_STRING:
+		v->type = ASV_STRING;
+		v->escaped = t->escaped;
 		return 0;
-	}
-	for (;;) {
-		skip_ws(sc);
-		if (sc->i >= sc->n || sc->s[sc->i] != '"')
-			return fail(sc, "expected a key");
-		kstart = ++sc->i;
-		kesc = false;
-		if (scan_string(sc, &kesc) < 0)
+	case JSONREAD_NULL:
+		v->type = ASV_NULL;
+		return 0;
+	case JSONREAD_ARRAY:
+	case JSONREAD_OBJECT:
+		if (jsonread_skip(r, &close) < 0)
 			return -1;
-		klen = sc->i - 1 - kstart;
-		skip_ws(sc);
-		if (sc->i >= sc->n || sc->s[sc->i] != ':')
-			return fail(sc, "expected ':' after a key");
-		sc->i++;
-		if (scan_value(sc, depth + 1, &v) < 0)
-			return -1;
-		if (ks != NULL && !kesc && klen > 0 &&
-		    (f = key_lookup(ks, sc->s + kstart, klen)) >= 0) {
-			if (ks->values[f].type != ASV_ABSENT)
-				return fail(sc, "duplicate key");
-			ks->values[f] = v;
-		}
-		skip_ws(sc);
-		if (sc->i >= sc->n)
-			return fail(sc, "unterminated object");
-		if (sc->s[sc->i] == '}') {
-			sc->i++;
-			return 0;
-		}
-		if (sc->s[sc->i] != ',')
-			return fail(sc, "expected ',' or '}' in object");
-		sc->i++;
+		v->type = t->type == JSONREAD_ARRAY ? ASV_ARRAY : ASV_OTHER;
+		v->len = (uint32_t)(close + 1 - t->p);
+		return 0;
+	default:
+		v->type = ASV_OTHER;
+		return 0;
 	}
 }
 
 static int
-scan_value(struct scan *sc, unsigned depth, struct ascan_value *v)
+scan_object(const char *p, size_t len, const struct keyset *ks,
+    struct ascan_value *values, const char **why_r)
 {
-	size_t start;
-	bool esc = false;
+	struct jsonread r;
+	struct jsonread_token k, t;
+	struct ascan_value v;
+	enum jsonread_error e;
+	int f;
 
-	skip_ws(sc);
-	if (sc->i >= sc->n)
-		return fail(sc, "missing value");
-	start = sc->i;
-	v->escaped = false;
-	switch (sc->s[sc->i]) {
-	case '"':
-		sc->i++;
-		if (scan_string(sc, &esc) < 0)
-			return -1;
-		v->type = ASV_STRING;
-		v->p = (const char *)sc->s + start + 1;
-		v->len = (uint32_t)(sc->i - start - 2);
-		v->escaped = esc;
-		return 0;
-	case '[':
-		if (scan_array(sc, depth) < 0)
-			return -1;
-		v->type = ASV_ARRAY;
-		break;
-	case '{':
-		if (scan_object(sc, depth, NULL) < 0)
-			return -1;
-		v->type = ASV_OTHER;
-		break;
-	case 't':
-		if (scan_literal(sc, "true", 4) < 0)
-			return -1;
-		v->type = ASV_OTHER;
-		break;
-	case 'f':
-		if (scan_literal(sc, "false", 5) < 0)
-			return -1;
-		v->type = ASV_OTHER;
-		break;
-	case 'n':
-		if (scan_literal(sc, "null", 4) < 0)
-			return -1;
-		v->type = ASV_NULL;
-		break;
-	default:
-		if (scan_number(sc) < 0)
-			return -1;
-		v->type = ASV_OTHER;
-		break;
+	memset(values, 0, ks->n * sizeof(*values));
+	if (len > UINT32_MAX) {
+		*why_r = "line too long";
+		return -1;
 	}
-	v->p = (const char *)sc->s + start;
-	v->len = (uint32_t)(sc->i - start);
-	return 0;
+	jsonread_init(&r, p, len, &ascan_limits);
+	if (jsonread_next(&r, &k) != 1 || k.type != JSONREAD_OBJECT) {
+		*why_r = "not a JSON object";
+		return -1;
+	}
+	for (;;) {
+		if (jsonread_next(&r, &k) != 1)
+			goto bad;
+		if (k.type == JSONREAD_OBJECT_END)
+			break;
+		if (jsonread_next(&r, &t) != 1 || take_value(&r, &t, &v) < 0)
+			goto bad;
+		if (!k.escaped && k.len > 0 &&
+		    (f = key_lookup(ks, k.p, k.len)) >= 0) {
+			if (values[f].type != ASV_ABSENT) {
+				*why_r = "duplicate key";
+				return -1;
+			}
+			values[f] = v;
+		}
+	}
+	if (jsonread_next(&r, &k) < 0 && jsonread_error(&r) == JSONREAD_OK)
+		return 0;
+bad:
+	e = jsonread_error(&r);
+	*why_r = e == JSONREAD_E_TRAILING ? "text after the object" :
+	    jsonread_strerror(e);
+	return -1;
 }
 
 int
 ascan_object(const char *p, size_t len, const char *const *keys,
     size_t nkeys, struct ascan_value *values, const char **why_r)
 {
-	struct scan sc = { (const unsigned char *)p, len, 0, NULL };
-	struct keyset ks = { keys, nkeys, values };
+	struct keyset ks = { keys, NULL, nkeys };
 
-	memset(values, 0, nkeys * sizeof(*values));
-	if (len > UINT32_MAX) {
-		*why_r = "line too long";
-		return -1;
-	}
-	skip_ws(&sc);
-	if (sc.i >= sc.n || sc.s[sc.i] != '{') {
-		*why_r = "not a JSON object";
-		return -1;
-	}
-	if (scan_object(&sc, 0, &ks) < 0) {
-		*why_r = sc.why;
-		return -1;
-	}
-	skip_ws(&sc);
-	if (sc.i != sc.n) {
-		*why_r = "text after the object";
-		return -1;
-	}
-	return 0;
+	return scan_object(p, len, &ks, values, why_r);
 }
 
 int
 ascan_line(const char *p, size_t len, struct ascan_rec *r,
     const char **why_r)
 {
-	return ascan_object(p, len, field_names, AF_COUNT, r->f, why_r);
-}
+	static const struct keyset ks = { field_names, field_by_len,
+		AF_COUNT };
 
-static size_t
-utf8_put(char *out, unsigned cp)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xc0 | cp >> 6);
-		out[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xe0 | cp >> 12);
-		out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		out[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | cp >> 18);
-	out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-	out[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-	out[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
+	return scan_object(p, len, &ks, r->f, why_r);
 }
 
 int
 ascan_string(const struct ascan_value *v, char *buf, size_t size)
 {
-	const unsigned char *s = (const unsigned char *)v->p;
-	size_t n = v->len, o = 0;
-
 	if (v->type != ASV_STRING || size == 0)
 		return -1;
 	if (!v->escaped) {
-		if (n >= size)
+		if (v->len >= size)
 			return -1;
-		memcpy(buf, s, n);
-		buf[n] = '\0';
-		return (int)n;
+		memcpy(buf, v->p, v->len);
+		buf[v->len] = '\0';
+		return (int)v->len;
 	}
-	for (size_t i = 0; i < n;) {
-		unsigned cp, lo;
-		char c;
-
-		if (s[i] != '\\') {
-			if (o + 1 >= size)
-				return -1;
-			buf[o++] = (char)s[i++];
-			continue;
-		}
-		/* Validated: an escape is whole. */
-		c = (char)s[i + 1];
-		if (c != 'u') {
-			static const char from[] = "\"\\/bfnrt";
-			static const char to[] = "\"\\/\b\f\n\r\t";
-			const char *k = strchr(from, c);
-
-			if (o + 1 >= size || k == NULL)
-				return -1;
-			buf[o++] = to[k - from];
-			i += 2;
-			continue;
-		}
-		if (hex4(s + i + 2, &cp) < 0)
-			return -1;
-		i += 6;
-		if (cp >= 0xd800 && cp <= 0xdbff) {
-			if (i + 6 > n || hex4(s + i + 2, &lo) < 0)
-				return -1;
-			cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-			i += 6;
-		}
-		if (o + 4 >= size)
-			return -1;
-		o += utf8_put(buf + o, cp);
-	}
-	buf[o] = '\0';
-	return (int)o;
+	return jsonread_unescape(v->p, v->len, buf, size);
 }
 
 bool
@@ -508,82 +245,46 @@ ascan_eq(const struct ascan_value *v, const char *s)
 	    memcmp(tmp, s, len) == 0;
 }
 
-/* Skip one validated non-string element at a[*ip], up to ',' or the end. */
-static void
-skip_validated(const char *a, size_t n, size_t *ip)
-{
-	unsigned depth = 0;
-	size_t i = *ip;
-
-	while (i < n) {
-		char c = a[i];
-
-		if (c == '"') {
-			for (i++; i < n && a[i] != '"'; i++)
-				if (a[i] == '\\')
-					i++;
-			i++;
-			continue;
-		}
-		if (c == '[' || c == '{') {
-			depth++;
-		} else if (c == ']' || c == '}') {
-			if (depth == 0)
-				break;
-			depth--;
-		} else if (c == ',' && depth == 0) {
-			break;
-		}
-		i++;
-	}
-	*ip = i;
-}
-
 int
 ascan_array_next(const struct ascan_value *array, size_t *pos,
     struct ascan_value *item_r)
 {
 	const char *a = array->p;
 	size_t n = array->len, i = *pos;
+	struct jsonread r;
+	struct jsonread_token t;
 
 	if (array->type != ASV_ARRAY || n < 2)
 		return 0;
 	if (i == 0)
 		i = 1;		/* past '[' */
 	for (;;) {
-		while (i < n && (a[i] == ' ' || a[i] == '\t' || a[i] == ',' ||
-		    a[i] == '\r' || a[i] == '\n'))
+		/* The array was read whole: between elements there is only
+		 * white space and one ','. */
+		while (i < n - 1 && (a[i] == ' ' || a[i] == '\t' ||
+		    a[i] == ',' || a[i] == '\r' || a[i] == '\n'))
 			i++;
-		if (i >= n - 1) {
-			*pos = n;
-			return 0;
-		}
-		if (a[i] == '"') {
-			size_t start = ++i;
-			bool esc = false;
-
-			while (i < n && a[i] != '"') {
-				if (a[i] == '\\') {
-					esc = true;
-					i++;
-				}
-				i++;
-			}
-			item_r->type = ASV_STRING;
-			item_r->p = a + start;
-			item_r->len = (uint32_t)(i - start);
-			item_r->escaped = esc;
-			*pos = i + 1;
+		if (i >= n - 1)
+			break;
+		/* One element, read from its first byte to its last. */
+		jsonread_init(&r, a + i, n - 1 - i, &ascan_limits);
+		if (jsonread_next(&r, &t) != 1 ||
+		    take_value(&r, &t, item_r) < 0)
+			break;
+		i += jsonread_offset(&r);
+		if (item_r->type == ASV_STRING) {
+			*pos = i;
 			return 1;
 		}
-		{
-			size_t before = i;
-
-			skip_validated(a, n - 1, &i);
-			if (i == before)
-				i++;
-		}
 	}
+	*pos = n;
+	return 0;
+}
+
+static bool
+is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
 }
 
 static int

@@ -3,8 +3,8 @@
  * the sensor's alerts: one JSON object per line) that keeps only the
  * top-level fields `msgsec alerts` and `msgsec report` look at.
  *
- * The whole line is validated as JSON (RFC 8259: strings, escapes, numbers,
- * literals, nesting up to ASCAN_DEPTH) without building anything: values
+ * The whole line is validated as JSON by the library's reader (jsonread.h:
+ * RFC 8259, nesting up to ASCAN_DEPTH) without building anything: values
  * are spans into the line, still escaped.  Nothing is allocated.
  */
 #ifndef MSGSEC_ALERTSCAN_H
@@ -92,7 +92,8 @@ int ascan_object(const char *p, size_t len, const char *const *keys,
 
 /*
  * The string value of v, unescaped, NUL-terminated, into buf of size.
- * Returns its length, or -1 when v is not a string or does not fit.
+ * Returns its length, or -1 when v is not a string or does not fit
+ * (size counts the NUL).
  * Invalid bytes cannot occur: ascan_line validated the line.
  */
 int ascan_string(const struct ascan_value *v, char *buf, size_t size);

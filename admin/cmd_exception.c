@@ -26,6 +26,7 @@
 #include "date.h"
 #include "exc_cli.h"
 #include "excfile.h"
+#include "id.h"
 #include "lockfile.h"
 #include "mem.h"
 
@@ -248,20 +249,6 @@ exc_cli_free(struct exc_cli *x, const struct exc_opt *opts)
 	cli_common_free(&x->common);
 }
 
-/* Is an id safe to use as a file name?  Same characters as the loader. */
-static bool
-id_is_valid(const char *id)
-{
-	if (id[0] == '\0' || id[0] == '.')
-		return false;
-	for (const char *p = id; *p != '\0'; p++)
-		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
-		    *p == '.'))
-			return false;
-	return true;
-}
-
 static bool
 is_blank(const char *s)
 {
@@ -303,6 +290,7 @@ change_record(struct exc_cli *x, const char *id, exc_change_fn fn,
 	char *path, *name, *err = NULL;
 	int lock, rc = 1;
 
+	/* The loader's syntax (id.h), which also makes it a safe file name. */
 	if (!id_is_valid(id)) {
 		exc_cli_err(x, "bad exception id '%s'", id);
 		return 1;

@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "id.h"
 #include "mem.h"
 #include "str.h"
 
@@ -39,20 +40,19 @@ static const char *const agency_aup_keys[] = { "ref", "date", NULL };
 static const char *const agency_counsel_keys[] = { "counsel_approval",
 	"date", NULL };
 
-/* [A-Za-z0-9_-]+ */
-static bool
-agency_id_is_valid(const struct node *n)
+/*
+ * The shared id syntax (id.h) without '.': an agency id is a short code
+ * such as DEP, and it has always refused '.', which catches a domain
+ * typed where the id belongs.
+ */
+static enum id_fault
+agency_id_check(const struct node *n)
 {
-	if (n->len == 0)
-		return false;
-	for (size_t i = 0; i < n->len; i++) {
-		char c = n->str[i];
+	enum id_fault f = id_check(n->str, n->len, NULL);
 
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '_'))
-			return false;
-	}
-	return true;
+	if (f != ID_EMPTY && memchr(n->str, '.', n->len) != NULL)
+		return ID_BAD_CHAR;
+	return f;
 }
 
 /* A list of domain names (domains, official_im); NULL seq: empty set. */
@@ -151,6 +151,7 @@ static int
 agency_load_one(const struct node *n, struct agency *a, struct diags *d)
 {
 	const struct node *id, *name;
+	enum id_fault fault;
 	char q[80];
 
 	memset(a, 0, sizeof(*a));
@@ -162,10 +163,15 @@ agency_load_one(const struct node *n, struct agency *a, struct diags *d)
 	node_check_keys(n, agency_keys, "agency", d);
 	if (node_get_str(n, "id", true, "agency", d, &id) <= 0)
 		return -1;
-	if (!agency_id_is_valid(id)) {
+	if ((fault = agency_id_check(id)) == ID_BAD_CHAR) {
 		diag_error(d, id->file, id->line, id->col,
 		    "agency id '%s' may hold only letters, digits, '-' and '_'",
 		    node_quote(id, q, sizeof(q)));
+		return -1;
+	}
+	if (fault != ID_OK) {
+		diag_error(d, id->file, id->line, id->col, "agency id '%s' %s",
+		    node_quote(id, q, sizeof(q)), id_fault_text(fault));
 		return -1;
 	}
 	a->id = mem_strndup(id->str, id->len);

@@ -14,6 +14,7 @@
 
 #include "mem.h"
 #include "str.h"
+#include "suggest.h"
 
 #define OFF(f) offsetof(struct config, f)
 #define LIM(f) (offsetof(struct config, limits) + offsetof(struct limits, f))
@@ -289,13 +290,13 @@ config_suggest(const char *path, char *buf, size_t len)
 {
 	const char *dot = strrchr(path, '.');
 	size_t plen = dot == NULL ? 0 : (size_t)(dot - path) + 1;
-	size_t best = 3;
-	bool found = false;
+	struct suggest sg;
 
+	suggest_init(&sg, path, SUGGEST_NEAR);
 	for (const struct config_key *k = keys; k->name != NULL; k++) {
 		const char *end;
 		char cand[128];
-		size_t clen, dist;
+		size_t clen;
 
 		if (strncmp(k->name, path, plen) != 0)
 			continue;
@@ -305,14 +306,11 @@ config_suggest(const char *path, char *buf, size_t len)
 			continue;
 		memcpy(cand, k->name, clen);
 		cand[clen] = '\0';
-		dist = str_distance(path, cand, best);
-		if (dist < best) {
-			best = dist;
+		/* cand is about to go: keep a copy of the closest. */
+		if (suggest_add(&sg, cand))
 			str_lcpy(buf, cand, len);
-			found = true;
-		}
 	}
-	return found ? buf : NULL;
+	return suggest_best(&sg) != NULL ? buf : NULL;
 }
 
 /* Walk the document and report keys the table does not know. */

@@ -34,7 +34,9 @@
 
 #include "check.h"
 #include "date.h"
+#include "id.h"
 #include "mem.h"
+#include "suggest.h"
 
 /* Says why reasons, circumstances, access controls and the window exist. */
 #define EXC_CLAUSE4 "clause 4 requires reasons, circumstances, duration " \
@@ -72,37 +74,14 @@ exception_status_name(enum exception_status s)
 	return exc_status_names[s];
 }
 
-/* [A-Za-z0-9._-]+, plus '*' when glob. */
+/* A scope rule: a rule id (id.h's alphabet) with '*' wildcards. */
 static size_t
-exc_bad_char(const struct node *n, bool glob)
+exc_glob_bad_char(const struct node *n)
 {
-	for (size_t i = 0; i < n->len; i++) {
-		char c = n->str[i];
-
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-		    c == '.' || (glob && c == '*')))
+	for (size_t i = 0; i < n->len; i++)
+		if (!id_is_char((unsigned char)n->str[i]) && n->str[i] != '*')
 			return i;
-	}
 	return n->len;
-}
-
-/* The closest of v[0..n) for a "did you mean", or NULL. */
-static const char *
-exc_suggest(const char *s, const char *const *v, size_t n)
-{
-	const char *best = NULL;
-	size_t best_dist = 3;
-
-	for (size_t i = 0; i < n; i++) {
-		size_t dist = str_distance(s, v[i], best_dist);
-
-		if (dist < best_dist) {
-			best_dist = dist;
-			best = v[i];
-		}
-	}
-	return best;
 }
 
 /* "A", "A or B", "A, B or C" into buf. */
@@ -128,7 +107,7 @@ static const char *
 exc_did_you_mean(const char *s, const char *const *v, size_t n, char *buf,
     size_t len)
 {
-	const char *best = exc_suggest(s, v, n);
+	const char *best = suggest_closest(s, v, n, SUGGEST_NEAR);
 
 	buf[0] = '\0';
 	if (best != NULL)
@@ -260,16 +239,23 @@ exc_load_id(struct exception *e, const struct node *n, const char *file,
 {
 	const struct node *id;
 	const char *base;
-	size_t bad;
+	enum id_fault fault;
+	size_t bad = 0;
 	char q[80];
 
 	if (node_get_str(n, "id", true, "exception", d, &id) <= 0)
 		return;
-	bad = exc_bad_char(id, false);
-	if (bad < id->len) {
+	fault = id_check(id->str, id->len, &bad);
+	if (fault == ID_BAD_CHAR) {
 		diag_error(d, id->file, id->line, node_col_at(id, bad),
 		    "exception id '%s' may hold only letters, digits, '.', '-' "
 		    "and '_'", node_quote(id, q, sizeof(q)));
+		return;
+	}
+	if (fault != ID_OK) {
+		diag_error(d, id->file, id->line, id->col,
+		    "exception id '%s' %s", node_quote(id, q, sizeof(q)),
+		    id_fault_text(fault));
 		return;
 	}
 	e->id = mem_strndup(id->str, id->len);
@@ -291,8 +277,8 @@ exc_load_agency(struct exception *e, const struct node *n,
     const struct agency *agencies, size_t nagencies, struct diags *d)
 {
 	const struct node *v;
-	const char *best = NULL;
-	size_t best_dist = 3;
+	const char *best;
+	struct suggest sg;
 	char q[80];
 
 	if (node_get_str(n, "agency", true, "exception", d, &v) <= 0)
@@ -301,16 +287,10 @@ exc_load_agency(struct exception *e, const struct node *n,
 	e->agency = agency_by_id(agencies, nagencies, e->agency_id);
 	if (e->agency != NULL)
 		return;
-	for (size_t i = 0; i < nagencies; i++) {
-		size_t dist = str_distance(e->agency_id, agencies[i].id,
-		    best_dist);
-
-		if (dist < best_dist) {
-			best_dist = dist;
-			best = agencies[i].id;
-		}
-	}
-	if (best != NULL)
+	suggest_init(&sg, e->agency_id, SUGGEST_NEAR);
+	for (size_t i = 0; i < nagencies; i++)
+		(void)suggest_add(&sg, agencies[i].id);
+	if ((best = suggest_best(&sg)) != NULL)
 		diag_error(d, v->file, v->line, v->col,
 		    "unknown agency '%s' (did you mean '%s'?)",
 		    node_quote(v, q, sizeof(q)), best);
@@ -404,7 +384,7 @@ exc_load_rules(struct exception *e, const struct node *rules,
 			    "empty rule in scope");
 			continue;
 		}
-		bad = exc_bad_char(it, true);
+		bad = exc_glob_bad_char(it);
 		if (bad < it->len) {
 			diag_error(d, it->file, it->line, node_col_at(it, bad),
 			    "scope rule '%s' may hold only letters, digits, "
@@ -600,8 +580,8 @@ exc_load_review(const struct exception *e, const struct node *it,
 			if (strcmp(body->str, set->approvers[j]) == 0)
 				known = true;
 		if (!known) {
-			const char *best = exc_suggest(body->str, approvers,
-			    set->napprovers);
+			const char *best = suggest_closest(body->str,
+			    approvers, set->napprovers, SUGGEST_NEAR);
 
 			dym[0] = '\0';
 			if (best != NULL)

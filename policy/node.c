@@ -21,6 +21,7 @@
 
 #include "mem.h"
 #include "str.h"
+#include "suggest.h"
 
 void
 node_limits_default(struct node_limits *l)
@@ -521,31 +522,26 @@ node_check_keys(const struct node *map, const char *const *allowed,
 		return 0;
 	for (size_t i = 0; i < map->npairs; i++) {
 		const struct node *k = map->pairs[i].key;
-		const char *best = NULL;
-		size_t best_dist = 3;
+		const char *best;
+		struct suggest sg;
 		bool known = false;
 		char q[80];
 
+		suggest_init(&sg, k->str, SUGGEST_NEAR);
 		for (size_t j = 0; allowed[j] != NULL; j++) {
-			size_t dist;
-
 			if (strlen(allowed[j]) == k->len &&
 			    memcmp(allowed[j], k->str, k->len) == 0) {
 				known = true;
 				break;
 			}
-			if (memchr(k->str, '\0', k->len) != NULL)
-				continue;
-			dist = str_distance(k->str, allowed[j], best_dist);
-			if (dist < best_dist) {
-				best_dist = dist;
-				best = allowed[j];
-			}
+			/* A key holding NUL is never close to anything. */
+			if (memchr(k->str, '\0', k->len) == NULL)
+				(void)suggest_add(&sg, allowed[j]);
 		}
 		if (known)
 			continue;
 		bad++;
-		if (best != NULL)
+		if ((best = suggest_best(&sg)) != NULL)
 			diag_error(d, k->file, k->line, k->col,
 			    "unknown key '%s' in %s (did you mean '%s'?)",
 			    node_quote(k, q, sizeof(q)), what, best);

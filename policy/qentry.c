@@ -3,10 +3,12 @@
  *
  * Trusts: meta.json is written by msgsec-milter, but the store is a folder
  * on disk that a person may have touched, so it is parsed as untrusted
- * JSON: a bounded recursive-descent reader (QENTRY_MAX_META bytes, depth
- * 16), strings unescaped with \uXXXX (surrogate pairs) to UTF-8, numbers
- * as signed 64-bit integers.  Anything malformed makes the entry
- * unreadable with a message; it is never guessed at.
+ * JSON by the library's strict reader (jsonread.h: RFC 8259, UTF-8,
+ * QENTRY_MAX_META bytes, depth QENTRY_MAX_DEPTH), strings unescaped with
+ * \uXXXX (surrogate pairs) to UTF-8, numbers as signed 64-bit integers
+ * (a fraction is dropped).  Anything malformed makes the entry unreadable
+ * with a message and the byte where it went wrong; it is never guessed
+ * at.
  */
 #include "qentry.h"
 
@@ -19,12 +21,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "id.h"
+#include "jsonread.h"
 #include "lockfile.h"
 #include "mem.h"
 #include "str.h"
 
 /* ------------------------------------------------------------ JSON */
 
+/*
+ * meta.json as a small tree, built from the library's reader: the
+ * reader checks the grammar, this keeps what the fields below look up.
+ */
 enum qj_type { QJ_NULL, QJ_BOOL, QJ_NUM, QJ_STR, QJ_ARR, QJ_OBJ };
 
 struct qj {
@@ -37,203 +45,108 @@ struct qj {
 	size_t end;		/* offset of the closing bracket */
 };
 
+/* Depth as before the shared reader; strings and tokens: the file's size. */
+static const struct jsonread_limits qj_limits = {
+	QENTRY_MAX_DEPTH, QENTRY_MAX_META, QENTRY_MAX_META
+};
+
 struct qj_parser {
-	const char *p;
-	size_t len, off;
-	unsigned depth;
+	struct jsonread r;
+	const char *text;
 	const char *err;
+	size_t err_off;
 };
 
 static void qj_free(struct qj *v);
-static int qj_value(struct qj_parser *ps, struct qj *v);
-
-static void
-qj_ws(struct qj_parser *ps)
-{
-	while (ps->off < ps->len && (ps->p[ps->off] == ' ' ||
-	    ps->p[ps->off] == '\t' || ps->p[ps->off] == '\n' ||
-	    ps->p[ps->off] == '\r'))
-		ps->off++;
-}
+static int qj_value(struct qj_parser *ps, const struct jsonread_token *t,
+    struct qj *v);
 
 static int
-qj_fail(struct qj_parser *ps, const char *why)
+qj_fail(struct qj_parser *ps, const char *why, size_t off)
 {
-	if (ps->err == NULL)
+	if (ps->err == NULL) {
 		ps->err = why;
+		ps->err_off = off;
+	}
 	return -1;
 }
 
+/* The reader stopped: its error, or text after the object. */
 static int
-qj_hex4(struct qj_parser *ps, unsigned *cp)
+qj_read_fail(struct qj_parser *ps)
 {
-	*cp = 0;
-	if (ps->len - ps->off < 4)
-		return qj_fail(ps, "short \\u escape");
-	for (int i = 0; i < 4; i++) {
-		char c = ps->p[ps->off++];
+	return qj_fail(ps, jsonread_strerror(jsonread_error(&ps->r)),
+	    jsonread_error_offset(&ps->r));
+}
 
-		*cp <<= 4;
-		if (c >= '0' && c <= '9')
-			*cp |= (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			*cp |= (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			*cp |= (unsigned)(c - 'A' + 10);
-		else
-			return qj_fail(ps, "bad \\u escape");
+static size_t
+qj_off(const struct qj_parser *ps, const struct jsonread_token *t)
+{
+	return (size_t)(t->p - ps->text);
+}
+
+static int
+qj_string(struct qj_parser *ps, const struct jsonread_token *t, char **out)
+{
+	char *s = mem_malloc(t->len + 1);
+
+	/* Unescaped text is never longer than the escaped. */
+	if (jsonread_unescape(t->p, t->len, s, t->len + 1) < 0) {
+		free(s);
+		return qj_fail(ps, "bad string", qj_off(ps, t));
 	}
+	*out = s;
 	return 0;
 }
 
-static void
-qj_utf8(struct buf *b, unsigned cp)
-{
-	char u[4];
-	size_t n;
-
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (char)(0xf0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	(void)buf_append(b, u, n);
-}
-
+/* A signed 64-bit integer; a fraction or an exponent is dropped. */
 static int
-qj_string(struct qj_parser *ps, char **out)
+qj_number(struct qj_parser *ps, const struct jsonread_token *t, struct qj *v)
 {
-	struct buf b;
-
-	buf_init(&b, QENTRY_MAX_META);
-	ps->off++;	/* the opening quote */
-	while (ps->off < ps->len) {
-		char c = ps->p[ps->off++];
-		unsigned cp, lo;
-
-		if (c == '"') {
-			*out = b.data != NULL ? b.data : mem_strdup("");
-			return 0;
-		}
-		if ((unsigned char)c < 0x20)
-			break;
-		if (c != '\\') {
-			(void)buf_append(&b, &c, 1);
-			continue;
-		}
-		if (ps->off >= ps->len)
-			break;
-		c = ps->p[ps->off++];
-		switch (c) {
-		case '"': case '\\': case '/':
-			(void)buf_append(&b, &c, 1);
-			break;
-		case 'b': (void)buf_append(&b, "\b", 1); break;
-		case 'f': (void)buf_append(&b, "\f", 1); break;
-		case 'n': (void)buf_append(&b, "\n", 1); break;
-		case 'r': (void)buf_append(&b, "\r", 1); break;
-		case 't': (void)buf_append(&b, "\t", 1); break;
-		case 'u':
-			if (qj_hex4(ps, &cp) < 0)
-				goto bad;
-			if (cp >= 0xd800 && cp < 0xdc00) {
-				if (ps->len - ps->off < 6 ||
-				    ps->p[ps->off] != '\\' ||
-				    ps->p[ps->off + 1] != 'u')
-					goto bad;
-				ps->off += 2;
-				if (qj_hex4(ps, &lo) < 0 || lo < 0xdc00 ||
-				    lo > 0xdfff)
-					goto bad;
-				cp = 0x10000 + ((cp - 0xd800) << 10) +
-				    (lo - 0xdc00);
-			} else if (cp >= 0xdc00 && cp < 0xe000) {
-				goto bad;
-			}
-			qj_utf8(&b, cp);
-			break;
-		default:
-			goto bad;
-		}
-	}
-bad:
-	buf_free(&b);
-	return qj_fail(ps, "bad string");
-}
-
-static int
-qj_number(struct qj_parser *ps, struct qj *v)
-{
+	const char *p = t->p, *end = t->p + t->len;
 	bool neg = false;
 	uint64_t n = 0;
 
-	if (ps->p[ps->off] == '-') {
+	if (*p == '-') {
 		neg = true;
-		ps->off++;
+		p++;
 	}
-	if (ps->off >= ps->len || ps->p[ps->off] < '0' ||
-	    ps->p[ps->off] > '9')
-		return qj_fail(ps, "bad number");
-	while (ps->off < ps->len && ps->p[ps->off] >= '0' &&
-	    ps->p[ps->off] <= '9') {
+	for (; p < end && *p >= '0' && *p <= '9'; p++) {
 		if (n > (uint64_t)INT64_MAX / 10)
-			return qj_fail(ps, "number out of range");
-		n = n * 10 + (uint64_t)(ps->p[ps->off++] - '0');
+			return qj_fail(ps, "number out of range", qj_off(ps, t));
+		n = n * 10 + (uint64_t)(*p - '0');
 	}
-	/* Fractions and exponents are skipped (none are written). */
-	while (ps->off < ps->len && strchr(".eE+-0123456789",
-	    ps->p[ps->off]) != NULL && ps->p[ps->off] != '\0')
-		ps->off++;
 	if (n > (uint64_t)INT64_MAX)
-		return qj_fail(ps, "number out of range");
+		return qj_fail(ps, "number out of range", qj_off(ps, t));
 	v->t = QJ_NUM;
 	v->n = neg ? -(int64_t)n : (int64_t)n;
 	return 0;
 }
 
+/* The members or elements after the opening token, to the closing one. */
 static int
-qj_container(struct qj_parser *ps, struct qj *v, bool obj)
+qj_container(struct qj_parser *ps, bool obj, struct qj *v)
 {
-	char close = obj ? '}' : ']';
+	struct jsonread_token t;
 
-	if (++ps->depth > 16)
-		return qj_fail(ps, "nested too deeply");
 	v->t = obj ? QJ_OBJ : QJ_ARR;
-	ps->off++;
-	qj_ws(ps);
-	if (ps->off < ps->len && ps->p[ps->off] == close) {
-		v->end = ps->off++;
-		ps->depth--;
-		return 0;
-	}
 	for (;;) {
 		char *key = NULL;
 
-		qj_ws(ps);
+		if (jsonread_next(&ps->r, &t) != 1)
+			return qj_read_fail(ps);
+		if (t.type == JSONREAD_OBJECT_END ||
+		    t.type == JSONREAD_ARRAY_END) {
+			v->end = qj_off(ps, &t);
+			return 0;
+		}
 		if (obj) {
-			if (ps->off >= ps->len || ps->p[ps->off] != '"' ||
-			    qj_string(ps, &key) < 0)
-				return qj_fail(ps, "expected a key");
-			qj_ws(ps);
-			if (ps->off >= ps->len || ps->p[ps->off] != ':') {
+			if (qj_string(ps, &t, &key) < 0)
+				return -1;
+			if (jsonread_next(&ps->r, &t) != 1) {
 				free(key);
-				return qj_fail(ps, "expected ':'");
+				return qj_read_fail(ps);
 			}
-			ps->off++;
 		}
 		v->items = mem_reallocarray(v->items, v->nitems + 1,
 		    sizeof(*v->items));
@@ -242,58 +155,54 @@ qj_container(struct qj_parser *ps, struct qj *v, bool obj)
 		memset(&v->items[v->nitems], 0, sizeof(v->items[0]));
 		v->keys[v->nitems] = key;
 		v->nitems++;
-		if (qj_value(ps, &v->items[v->nitems - 1]) < 0)
+		if (qj_value(ps, &t, &v->items[v->nitems - 1]) < 0)
 			return -1;
-		qj_ws(ps);
-		if (ps->off >= ps->len)
-			return qj_fail(ps, "unterminated");
-		if (ps->p[ps->off] == ',') {
-			ps->off++;
-			continue;
-		}
-		if (ps->p[ps->off] != close)
-			return qj_fail(ps, "expected ',' or a closing bracket");
-		v->end = ps->off++;
-		ps->depth--;
+	}
+}
+
+/* The value whose first token is t. */
+static int
+qj_value(struct qj_parser *ps, const struct jsonread_token *t, struct qj *v)
+{
+	switch (t->type) {
+	case JSONREAD_OBJECT:
+	case JSONREAD_ARRAY:
+		return qj_container(ps, t->type == JSONREAD_OBJECT, v);
+	case JSONREAD_STRING:
+		v->t = QJ_STR;
+		return qj_string(ps, t, &v->s);
+	case JSONREAD_NUMBER:
+		return qj_number(ps, t, v);
+	case JSONREAD_TRUE:
+	case JSONREAD_FALSE:
+		v->t = QJ_BOOL;
+		v->n = t->type == JSONREAD_TRUE;
+		return 0;
+	default:
+		v->t = QJ_NULL;
 		return 0;
 	}
 }
 
+/* The whole text: one object, nothing after it. */
 static int
-qj_value(struct qj_parser *ps, struct qj *v)
+qj_parse(struct qj_parser *ps, const char *text, size_t len, struct qj *root)
 {
-	qj_ws(ps);
-	if (ps->off >= ps->len)
-		return qj_fail(ps, "unexpected end");
-	switch (ps->p[ps->off]) {
-	case '{':
-		return qj_container(ps, v, true);
-	case '[':
-		return qj_container(ps, v, false);
-	case '"':
-		v->t = QJ_STR;
-		return qj_string(ps, &v->s);
-	case 't':
-	case 'f':
-	case 'n': {
-		static const char *const words[] = { "true", "false", "null" };
+	struct jsonread_token t;
 
-		for (size_t i = 0; i < 3; i++) {
-			size_t l = strlen(words[i]);
-
-			if (ps->len - ps->off >= l &&
-			    memcmp(ps->p + ps->off, words[i], l) == 0) {
-				ps->off += l;
-				v->t = i == 2 ? QJ_NULL : QJ_BOOL;
-				v->n = i == 0;
-				return 0;
-			}
-		}
-		return qj_fail(ps, "bad literal");
-	}
-	default:
-		return qj_number(ps, v);
-	}
+	memset(ps, 0, sizeof(*ps));
+	ps->text = text;
+	jsonread_init(&ps->r, text, len, &qj_limits);
+	if (jsonread_next(&ps->r, &t) != 1)
+		return qj_read_fail(ps);
+	if (t.type != JSONREAD_OBJECT)
+		return qj_fail(ps, "not an object", qj_off(ps, &t));
+	if (qj_value(ps, &t, root) < 0)
+		return -1;
+	if (jsonread_next(&ps->r, &t) == 1 ||
+	    jsonread_error(&ps->r) != JSONREAD_OK)
+		return qj_read_fail(ps);
+	return 0;
 }
 
 static void
@@ -349,17 +258,8 @@ qj_strs(const struct qj *o, const char *key, size_t *n)
 bool
 qentry_id_is_valid(const char *id)
 {
-	if (id == NULL || id[0] == '\0' || id[0] == '.' ||
-	    strlen(id) > 200)
-		return false;
-	for (const char *p = id; *p != '\0'; p++)
-		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
-		    *p == '.'))
-			return false;
-	return true;
+	return id_is_valid(id);
 }
-
 static int64_t
 qj_part(const struct qj *o)
 {
@@ -424,12 +324,9 @@ qentry_parse(struct qentry *e, const char *meta, size_t len, char **error_r)
 	memcpy(e->meta, meta, len);
 	e->meta[len] = '\0';
 	e->meta_len = len;
-	memset(&ps, 0, sizeof(ps));
-	ps.p = e->meta;
-	ps.len = e->meta_len;
-	if (qj_value(&ps, &root) < 0 || root.t != QJ_OBJ) {
+	if (qj_parse(&ps, e->meta, e->meta_len, &root) < 0) {
 		*error_r = mem_printf("not a JSON object (%s at byte %zu)",
-		    ps.err != NULL ? ps.err : "not an object", ps.off);
+		    ps.err, ps.err_off);
 		qj_free(&root);
 		qentry_free(e);
 		return -1;

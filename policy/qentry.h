@@ -23,6 +23,7 @@
 #define QENTRY_LOCK ".lock"
 #define QENTRY_AUDIT "audit.jsonl"
 #define QENTRY_MAX_META (1u << 20)	/* bytes of one meta.json */
+#define QENTRY_MAX_DEPTH 16		/* its nesting */
 
 struct qentry_event {
 	int64_t on;
@@ -64,7 +65,11 @@ struct qentry {
 	size_t history_end;	/* offset of history's ']', or SIZE_MAX */
 };
 
-/* Is id a store entry name (no '/', no leading '.')? */
+/*
+ * Is id a store entry name?  The shared id syntax (id.h): no '/', no
+ * leading '.' (the store's temporary and half-removed entries), at most
+ * ID_MAX bytes.
+ */
 bool qentry_id_is_valid(const char *id);
 
 /*

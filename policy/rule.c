@@ -13,8 +13,10 @@
 
 #include "check.h"
 #include "clause.h"
+#include "id.h"
 #include "strset.h"
 #include "mem.h"
+#include "suggest.h"
 
 #define MAIL RULE_MAIL
 #define NET RULE_NETWORK
@@ -187,19 +189,6 @@ static const char *const tag_keys[] = { "header", "value", "subject_prefix",
 static const char *const op_keys[] = { "in", "regex", "equals", "at_least",
 	NULL };
 
-static bool
-id_chars_ok(const char *s)
-{
-	if (*s == '\0')
-		return false;
-	for (; *s != '\0'; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		    (*s >= '0' && *s <= '9') || *s == '.' || *s == '-' ||
-		    *s == '_'))
-			return false;
-	return true;
-}
-
 /* RFC 5322 field-name: printable ASCII except colon. */
 static bool
 header_name_ok(const char *s)
@@ -230,18 +219,12 @@ field_lookup(const char *name, const char **subkey_r)
 static const char *
 field_suggest(const char *name)
 {
-	const char *best = NULL;
-	size_t best_dist = 4;
+	struct suggest sg;
 
-	for (const struct field_info *fi = fields; fi->name != NULL; fi++) {
-		size_t dist = str_distance(name, fi->name, best_dist);
-
-		if (dist < best_dist) {
-			best_dist = dist;
-			best = fi->name;
-		}
-	}
-	return best;
+	suggest_init(&sg, name, SUGGEST_FAR);
+	for (const struct field_info *fi = fields; fi->name != NULL; fi++)
+		(void)suggest_add(&sg, fi->name);
+	return suggest_best(&sg);
 }
 
 /* "a domain list", "an extension list" */
@@ -313,18 +296,12 @@ env_list(const struct rule_env *env, const char *id)
 static const char *
 env_list_suggest(const struct rule_env *env, const char *id)
 {
-	const char *best = NULL;
-	size_t best_dist = 4;
+	struct suggest sg;
 
-	for (size_t i = 0; i < env->nlists; i++) {
-		size_t dist = str_distance(id, env->lists[i]->id, best_dist);
-
-		if (dist < best_dist) {
-			best_dist = dist;
-			best = env->lists[i]->id;
-		}
-	}
-	return best;
+	suggest_init(&sg, id, SUGGEST_FAR);
+	for (size_t i = 0; i < env->nlists; i++)
+		(void)suggest_add(&sg, env->lists[i]->id);
+	return suggest_best(&sg);
 }
 
 static int
@@ -603,6 +580,7 @@ rule_compile(const struct node *n, const struct rule_env *env,
     struct rule *r, struct diags *d)
 {
 	const struct node *v, *id, *m, *tag;
+	enum id_fault fault;
 	char q[80];
 	size_t errors = d->errors;
 	bool b;
@@ -620,10 +598,16 @@ rule_compile(const struct node *n, const struct rule_env *env,
 	node_check_keys(n, rule_keys, "rule", d);
 	if (node_get_str(n, "id", true, "rule", d, &id) < 0)
 		return -1;
-	if (!id_chars_ok(id->str)) {
+	fault = id_check(id->str, id->len, NULL);
+	if (fault == ID_BAD_CHAR) {
 		diag_error(d, id->file, id->line, id->col,
 		    "rule id '%s' may hold only letters, digits, '.', '-' and "
 		    "'_'", node_quote(id, q, sizeof(q)));
+		return -1;
+	}
+	if (fault != ID_OK) {
+		diag_error(d, id->file, id->line, id->col, "rule id '%s' %s",
+		    node_quote(id, q, sizeof(q)), id_fault_text(fault));
 		return -1;
 	}
 	r->id = mem_strdup(id->str);

@@ -12,7 +12,9 @@
  *   - the writer driven by the input as a small program (open, close, key,
  *     value) never passes its buffer bound, and when it reports no error
  *     the document is valid JSON.
- * The checkers here are written apart from json.c on purpose.
+ * The checkers are apart from json.c on purpose: the reference escaper is
+ * written here, and documents are read by the library's strict reader
+ * (jsonread.c), which shares no code with the writer.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -21,6 +23,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "jsonread.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -33,24 +36,12 @@ check(bool ok, const char *what)
 	}
 }
 
-struct jv {
-	const unsigned char *p, *end;
-	int depth;
-};
-
-static bool jv_value(struct jv *v);
-
-static void
-jv_ws(struct jv *v)
-{
-	while (v->p < v->end && (*v->p == ' ' || *v->p == '\t' ||
-	    *v->p == '\n' || *v->p == '\r'))
-		v->p++;
-}
+/* The reader's bounds: deeper and longer than the writer ever goes. */
+static const struct jsonread_limits strict = { 64, SIZE_MAX, SIZE_MAX };
 
 /* Decode one UTF-8 sequence strictly; 0 if invalid. */
 static size_t
-jv_utf8(const unsigned char *s, size_t len)
+ref_utf8(const unsigned char *s, size_t len)
 {
 	uint32_t cp, min;
 	size_t n;
@@ -84,177 +75,18 @@ jv_utf8(const unsigned char *s, size_t len)
 	return n;
 }
 
+/* s[0..len) is exactly one string literal. */
 static bool
-jv_hex(unsigned char c)
+one_string(const char *s, size_t len)
 {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-	    (c >= 'A' && c <= 'F');
+	struct jsonread r;
+	struct jsonread_token t;
+
+	jsonread_init(&r, s, len, &strict);
+	return jsonread_next(&r, &t) == 1 && t.type == JSONREAD_STRING &&
+	    t.p == s + 1 && t.len + 2 == len && jsonread_next(&r, &t) == -1 &&
+	    jsonread_error(&r) == JSONREAD_OK;
 }
-
-static bool
-jv_string(struct jv *v)
-{
-	if (v->p >= v->end || *v->p != '"')
-		return false;
-	v->p++;
-	while (v->p < v->end) {
-		unsigned char c = *v->p;
-		size_t n;
-
-		if (c == '"') {
-			v->p++;
-			return true;
-		}
-		if (c < 0x20)
-			return false;
-		if (c == '\\') {
-			if (v->end - v->p < 2)
-				return false;
-			c = v->p[1];
-			v->p += 2;
-			if (c == 'u') {
-				if (v->end - v->p < 4 || !jv_hex(v->p[0]) ||
-				    !jv_hex(v->p[1]) || !jv_hex(v->p[2]) ||
-				    !jv_hex(v->p[3]))
-					return false;
-				v->p += 4;
-			} else if (strchr("\"\\/bfnrt", c) == NULL || c == 0) {
-				return false;
-			}
-			continue;
-		}
-		n = jv_utf8(v->p, (size_t)(v->end - v->p));
-		if (n == 0)
-			return false;
-		v->p += n;
-	}
-	return false;
-}
-
-static bool
-jv_digits(struct jv *v)
-{
-	const unsigned char *s = v->p;
-
-	while (v->p < v->end && *v->p >= '0' && *v->p <= '9')
-		v->p++;
-	return v->p > s;
-}
-
-static bool
-jv_number(struct jv *v)
-{
-	if (v->p < v->end && *v->p == '-')
-		v->p++;
-	if (v->p < v->end && *v->p == '0')
-		v->p++;
-	else if (!jv_digits(v))
-		return false;
-	if (v->p < v->end && *v->p == '.') {
-		v->p++;
-		if (!jv_digits(v))
-			return false;
-	}
-	if (v->p < v->end && (*v->p == 'e' || *v->p == 'E')) {
-		v->p++;
-		if (v->p < v->end && (*v->p == '+' || *v->p == '-'))
-			v->p++;
-		if (!jv_digits(v))
-			return false;
-	}
-	return true;
-}
-
-static bool
-jv_word(struct jv *v, const char *w)
-{
-	size_t n = strlen(w);
-
-	if ((size_t)(v->end - v->p) < n || memcmp(v->p, w, n) != 0)
-		return false;
-	v->p += n;
-	return true;
-}
-
-static bool
-jv_container(struct jv *v, bool object)
-{
-	char close = object ? '}' : ']';
-
-	if (++v->depth > 64)
-		return false;
-	v->p++;
-	jv_ws(v);
-	if (v->p < v->end && *v->p == close) {
-		v->p++;
-		v->depth--;
-		return true;
-	}
-	for (;;) {
-		if (object) {
-			if (!jv_string(v))
-				return false;
-			jv_ws(v);
-			if (v->p >= v->end || *v->p != ':')
-				return false;
-			v->p++;
-		}
-		if (!jv_value(v))
-			return false;
-		jv_ws(v);
-		if (v->p >= v->end)
-			return false;
-		if (*v->p == close) {
-			v->p++;
-			v->depth--;
-			return true;
-		}
-		if (*v->p != ',')
-			return false;
-		v->p++;
-		jv_ws(v);
-	}
-}
-
-static bool
-jv_value(struct jv *v)
-{
-	jv_ws(v);
-	if (v->p >= v->end)
-		return false;
-	switch (*v->p) {
-	case '{':
-		return jv_container(v, true);
-	case '[':
-		return jv_container(v, false);
-	case '"':
-		return jv_string(v);
-	case 't':
-		return jv_word(v, "true");
-	case 'f':
-		return jv_word(v, "false");
-	case 'n':
-		return jv_word(v, "null");
-	default:
-		return jv_number(v);
-	}
-}
-
-/* The whole of s[0..len) is one JSON text, on one line. */
-static bool
-json_valid(const char *s, size_t len)
-{
-	struct jv v = { (const unsigned char *)s,
-	    (const unsigned char *)s + len, 0 };
-
-	if (memchr(s, '\n', len) != NULL)
-		return false;
-	if (!jv_value(&v))
-		return false;
-	jv_ws(&v);
-	return v.p == v.end;
-}
-
 
 static unsigned
 hexval(unsigned char c)
@@ -343,7 +175,7 @@ static void
 expect(const unsigned char *in, size_t len, struct buf *out)
 {
 	for (size_t i = 0; i < len;) {
-		size_t n = jv_utf8(in + i, len - i);
+		size_t n = ref_utf8(in + i, len - i);
 
 		if (n == 0) {
 			check(buf_append(out, "\xef\xbf\xbd", 3) == 0,
@@ -361,16 +193,12 @@ fuzz_string(const uint8_t *data, size_t size)
 {
 	struct buf b, got, want;
 	size_t room = size * 6 + 2;
-	struct jv v;
 
 	/* Plenty of room: \u00XX is the most one byte can take. */
 	buf_init(&b, room);
 	check(json_append_string(&b, (const char *)data, size) == 0,
 	    "append with room");
-	v.p = (const unsigned char *)b.data;
-	v.end = v.p + b.len;
-	v.depth = 0;
-	check(jv_string(&v) && v.p == v.end, "one JSON string literal");
+	check(one_string(b.data, b.len), "one JSON string literal");
 	check(memchr(b.data, '\n', b.len) == NULL, "one line");
 	buf_init(&got, room);
 	buf_init(&want, room);
@@ -479,7 +307,9 @@ fuzz_writer(const uint8_t *data, size_t size)
 	check(b.len <= max, "bound");
 	if (!w.error) {
 		check(w.depth == 0, "balanced");
-		check(json_valid(b.data, b.len), "valid document");
+		check(memchr(b.data, '\n', b.len) == NULL &&
+		    jsonread_check(b.data, b.len, &strict, NULL) ==
+		    JSONREAD_OK, "valid document");
 	}
 	buf_free(&b);
 }

@@ -211,6 +211,26 @@ test_ids(void **state)
 	    "'_'");
 	expect("agencies:\n  - { id: \"\" }\n", "agencies/a.yaml:2:11: "
 	    "error: 'id' must not be empty");
+	/* The one id syntax's bound (id.h), exactly and one over. */
+	{
+		char *at = mem_printf("agencies:\n  - { id: %0200d }\n", 1);
+		char *over = mem_printf("agencies:\n  - { id: A%0200d }\n", 1);
+		struct loaded l;
+
+		load(&l, "agencies/a.yaml", at);
+		assert_string_equal(l.text, "");
+		assert_int_equal(l.n, 1);
+		assert_int_equal(strlen(l.v[0].id), 200);
+		unload(&l);
+		load(&l, "agencies/a.yaml", over);
+		assert_int_equal(l.n, 0);
+		assert_non_null(strstr(l.text, "agencies/a.yaml:2:11: error: "
+		    "agency id 'A000"));
+		assert_non_null(strstr(l.text, "' is longer than 200 bytes"));
+		unload(&l);
+		free(at);
+		free(over);
+	}
 	expect("agencies:\n  - { id: [DEP] }\n", "agencies/a.yaml:2:11: "
 	    "error: expected a scalar for 'id', found a list");
 	expect("agencies:\n  - { id: DEP, name: [x] }\n",

@@ -435,6 +435,9 @@ test_id(void **state)
 	expect_text(variant(2, "  id: ../EX-2026-0007", 0), FILE_NAME ":2:9: "
 	    "error: exception id '../EX-2026-0007' may hold only letters, "
 	    "digits, '.', '-' and '_'");
+	/* A name starting with '.' is hidden: the folder loader skips it. */
+	expect_text(variant(2, "  id: .EX-2026-0007", 0), FILE_NAME ":2:7: "
+	    "error: exception id '.EX-2026-0007' must not start with '.'");
 	/* The id is case-sensitive, like the file system. */
 	expect_text(variant(2, "  id: ex-2026-0007", 0), FILE_NAME ":2:7: "
 	    "error: exception id 'ex-2026-0007' does not match file name "

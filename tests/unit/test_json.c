@@ -2,8 +2,9 @@
  * test_json.c - escaping of every byte class (controls, quotes, each kind
  * of invalid UTF-8, valid sequences at every boundary), the writer's commas
  * and nesting, the depth limit and the buffer bound exactly at and one
- * over.  Every output is checked by a strict RFC 8259 validator and, for
- * strings, against a reference escaper written here independently.
+ * over.  Every output is checked by the library's strict RFC 8259 reader
+ * (jsonread.c) and, for strings, against a reference escaper written here
+ * independently.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,27 +18,29 @@
 #include <cmocka.h>
 
 #include "json.h"
+#include "jsonread.h"
 
 /* ------------------------------------------------ a strict validator */
 
-struct jv {
-	const unsigned char *p, *end;
-	int depth;
-};
-
-static bool jv_value(struct jv *v);
-
-static void
-jv_ws(struct jv *v)
+/*
+ * The whole of s[0..len) is one JSON text, on one line: read by the
+ * library's strict reader (policy/jsonread.c), which shares nothing with
+ * the writer under test.
+ */
+static bool
+json_valid(const char *s, size_t len)
 {
-	while (v->p < v->end && (*v->p == ' ' || *v->p == '\t' ||
-	    *v->p == '\n' || *v->p == '\r'))
-		v->p++;
+	static const struct jsonread_limits lim = { 64, SIZE_MAX, SIZE_MAX };
+
+	return memchr(s, '\n', len) == NULL &&
+	    jsonread_check(s, len, &lim, NULL) == JSONREAD_OK;
 }
+
+/* ------------------------------------------ a reference escaper */
 
 /* Decode one UTF-8 sequence strictly; 0 if invalid. */
 static size_t
-jv_utf8(const unsigned char *s, size_t len)
+ref_utf8(const unsigned char *s, size_t len)
 {
 	uint32_t cp, min;
 	size_t n;
@@ -71,178 +74,6 @@ jv_utf8(const unsigned char *s, size_t len)
 	return n;
 }
 
-static bool
-jv_hex(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-	    (c >= 'A' && c <= 'F');
-}
-
-static bool
-jv_string(struct jv *v)
-{
-	if (v->p >= v->end || *v->p != '"')
-		return false;
-	v->p++;
-	while (v->p < v->end) {
-		unsigned char c = *v->p;
-		size_t n;
-
-		if (c == '"') {
-			v->p++;
-			return true;
-		}
-		if (c < 0x20)
-			return false;
-		if (c == '\\') {
-			if (v->end - v->p < 2)
-				return false;
-			c = v->p[1];
-			v->p += 2;
-			if (c == 'u') {
-				if (v->end - v->p < 4 || !jv_hex(v->p[0]) ||
-				    !jv_hex(v->p[1]) || !jv_hex(v->p[2]) ||
-				    !jv_hex(v->p[3]))
-					return false;
-				v->p += 4;
-			} else if (strchr("\"\\/bfnrt", c) == NULL || c == 0) {
-				return false;
-			}
-			continue;
-		}
-		n = jv_utf8(v->p, (size_t)(v->end - v->p));
-		if (n == 0)
-			return false;
-		v->p += n;
-	}
-	return false;
-}
-
-static bool
-jv_digits(struct jv *v)
-{
-	const unsigned char *s = v->p;
-
-	while (v->p < v->end && *v->p >= '0' && *v->p <= '9')
-		v->p++;
-	return v->p > s;
-}
-
-static bool
-jv_number(struct jv *v)
-{
-	if (v->p < v->end && *v->p == '-')
-		v->p++;
-	if (v->p < v->end && *v->p == '0')
-		v->p++;
-	else if (!jv_digits(v))
-		return false;
-	if (v->p < v->end && *v->p == '.') {
-		v->p++;
-		if (!jv_digits(v))
-			return false;
-	}
-	if (v->p < v->end && (*v->p == 'e' || *v->p == 'E')) {
-		v->p++;
-		if (v->p < v->end && (*v->p == '+' || *v->p == '-'))
-			v->p++;
-		if (!jv_digits(v))
-			return false;
-	}
-	return true;
-}
-
-static bool
-jv_word(struct jv *v, const char *w)
-{
-	size_t n = strlen(w);
-
-	if ((size_t)(v->end - v->p) < n || memcmp(v->p, w, n) != 0)
-		return false;
-	v->p += n;
-	return true;
-}
-
-static bool
-jv_container(struct jv *v, bool object)
-{
-	char close = object ? '}' : ']';
-
-	if (++v->depth > 64)
-		return false;
-	v->p++;
-	jv_ws(v);
-	if (v->p < v->end && *v->p == close) {
-		v->p++;
-		v->depth--;
-		return true;
-	}
-	for (;;) {
-		if (object) {
-			if (!jv_string(v))
-				return false;
-			jv_ws(v);
-			if (v->p >= v->end || *v->p != ':')
-				return false;
-			v->p++;
-		}
-		if (!jv_value(v))
-			return false;
-		jv_ws(v);
-		if (v->p >= v->end)
-			return false;
-		if (*v->p == close) {
-			v->p++;
-			v->depth--;
-			return true;
-		}
-		if (*v->p != ',')
-			return false;
-		v->p++;
-		jv_ws(v);
-	}
-}
-
-static bool
-jv_value(struct jv *v)
-{
-	jv_ws(v);
-	if (v->p >= v->end)
-		return false;
-	switch (*v->p) {
-	case '{':
-		return jv_container(v, true);
-	case '[':
-		return jv_container(v, false);
-	case '"':
-		return jv_string(v);
-	case 't':
-		return jv_word(v, "true");
-	case 'f':
-		return jv_word(v, "false");
-	case 'n':
-		return jv_word(v, "null");
-	default:
-		return jv_number(v);
-	}
-}
-
-/* The whole of s[0..len) is one JSON text, on one line. */
-static bool
-json_valid(const char *s, size_t len)
-{
-	struct jv v = { (const unsigned char *)s,
-	    (const unsigned char *)s + len, 0 };
-
-	if (memchr(s, '\n', len) != NULL)
-		return false;
-	if (!jv_value(&v))
-		return false;
-	jv_ws(&v);
-	return v.p == v.end;
-}
-
-/* ------------------------------------------ a reference escaper */
 
 /*
  * The expected literal for in[0..len), written independently of json.c:
@@ -256,7 +87,7 @@ ref_escape(const unsigned char *in, size_t len, struct buf *out)
 	assert_int_equal(buf_append(out, "\"", 1), 0);
 	for (size_t i = 0; i < len;) {
 		unsigned char c = in[i];
-		size_t n = jv_utf8(in + i, len - i);
+		size_t n = ref_utf8(in + i, len - i);
 		char u[7];
 
 		if (n == 0) {

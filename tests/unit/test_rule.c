@@ -186,6 +186,31 @@ test_errors(void **state)
 	    "equals or at_least)");
 }
 
+/* Rule ids follow the one id syntax (id.h): no leading '.', 200 bytes. */
+static void
+test_id_syntax(void **state)
+{
+	struct rule r;
+	char *text;
+
+	(void)state;
+	expect_error("id: .hidden\npolicy: \"1.1\"\naction: log\nmatch: "
+	    "{ check: mime.partial }\n",
+	    "r.yaml:1:5: error: rule id '.hidden' must not start with '.'");
+	text = mem_printf("id: %0200d\npolicy: \"1.1\"\naction: log\n"
+	    "match: { check: mime.partial }\n", 7);
+	assert_int_equal(compile(text, &r), 0);
+	assert_int_equal(strlen(r.id), 200);
+	rule_free_contents(&r);
+	free(text);
+	text = mem_printf("id: %0201d\npolicy: \"1.1\"\naction: log\n"
+	    "match: { check: mime.partial }\n", 7);
+	assert_int_equal(compile(text, &r), -1);
+	assert_non_null(strstr(first_diag, "r.yaml:1:5: error: rule id '000"));
+	assert_non_null(strstr(first_diag, "' is longer than 200 bytes"));
+	free(text);
+}
+
 static void
 test_guardrails(void **state)
 {
@@ -321,6 +346,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_id_syntax),
 		cmocka_unit_test(test_guardrails),
 		cmocka_unit_test(test_evaluation),
 	};

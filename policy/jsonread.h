@@ -24,7 +24,7 @@
  * many, a string's byte max_string + 1 (a grammar error at the same byte
  * comes first).
  *
- * Users: policy/qentry.c (quarantine meta.json), policy/cli/alertscan.c
+ * Users: policy/qentry.c (quarantine meta.json), admin/alertscan.c
  * (alert lines), the unit and fuzz tests that check the writer's output.
  * Thread safety: a reader is one caller's; the functions keep no state.
  */

@@ -190,6 +190,14 @@ is_legacy_encoding(const char *cte)
 	return is_text_encoding(cte) || is_binhex_encoding(cte);
 }
 
+char
+inspect_legacy_class(const char *cte)
+{
+	if (is_text_encoding(cte))
+		return 'u';
+	return is_binhex_encoding(cte) ? 'b' : '-';
+}
+
 static bool
 is_legacy_type(const char *type, const char *name)
 {

@@ -163,6 +163,10 @@ void inspect_text_finish(struct inspect *in);
  * NULL for none) in legacy encodings, each judged like an attachment. */
 void inspect_legacy_text(struct inspect *in, size_t part, const char *t,
     size_t len);
+/* How a part's transfer encoding has its bytes read again as a file:
+ * 'u' (uuencode, yEnc), 'b' (BinHex), '-' (not).  Two readings that give
+ * a part the same bytes under another class read it two ways. */
+char inspect_legacy_class(const char *cte);
 
 /* inspect_names.c: a part's declared names (filename, name) and what
  * they say. */

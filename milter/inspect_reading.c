@@ -450,13 +450,17 @@ struct reading_pass {
 	size_t leaf;		/* the leaf being hashed, SIZE_MAX if none */
 };
 
-/* The key of a leaf: its names and its bytes. */
+/* The key of a leaf: its names, its bytes, and whether a legacy decoder
+ * reads them again (the same bytes as x-uuencode are another file). */
 static void
 leaf_key(const struct mime_part *p, const unsigned char *bytes,
     unsigned char key[KEY_LEN])
 {
 	EVP_MD_CTX *x = ctx_new();
+	char cls = inspect_legacy_class(p->encoding_name);
 	unsigned n;
+
+	(void)EVP_DigestUpdate(x, &cls, 1);
 
 	(void)EVP_DigestUpdate(x, p->filename != NULL ? "f" : "-", 1);
 	if (p->filename != NULL)
@@ -839,6 +843,10 @@ inspect_readings(struct inspect *in)
 		read_pairs(in, &rp, ran, &reading_all_skip, amb,
 		    met[NREADINGS + 1], amb);
 	}
+	/* The same, met in another reading (a second field that declares
+	 * the part uuencoded). */
+	if (in->legacy_amb)
+		add_kinds(in, MIME_AMB_DECODING);
 	if (in->amb_found != 0)
 		inspect_raise(in, "mime.ambiguous");
 	free(ran);

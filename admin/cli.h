@@ -5,8 +5,10 @@
 #ifndef MSGSEC_CLI_H
 #define MSGSEC_CLI_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #ifndef MSGSEC_DEFAULT_CONFIG
 #define MSGSEC_DEFAULT_CONFIG "/etc/msgsec/msgsec.yaml"
@@ -56,6 +58,11 @@ void cli_args_insert(struct cli_argv *av, const char *s);
 /* Add "-c PATH" there (no -c was given). */
 void cli_args_push_config(struct cli_argv *av, const char *path);
 void cli_args_free(struct cli_argv *av);
+
+/* "PROG: message" and a line end on stderr (each subcommand's err). */
+void cli_verr(const char *prog, const char *fmt, va_list ap);
+/* t as RFC 3339 UTC, YYYY-MM-DDTHH:MM:SSZ ("" if it does not fit). */
+void cli_stamp(time_t t, char *buf, size_t len);
 
 int cmd_check(int argc, char **argv);
 int cmd_exception(int argc, char **argv);	/* cmd_exception.c */

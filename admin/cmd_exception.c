@@ -61,21 +61,9 @@ exc_cli_err(const struct exc_cli *x, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", x->prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	cli_verr(x->prog, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-}
-
-void
-exc_cli_stamp(time_t t, char *buf, size_t len)
-{
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	if (strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0 && len > 0)
-		buf[0] = '\0';
 }
 
 char *
@@ -407,7 +395,7 @@ review_fn(struct exc_cli *x, const struct excfile *f,
 	if (bad)
 		return 1;
 	date_format(x->today, day, sizeof(day));
-	exc_cli_stamp(x->now, stamp, sizeof(stamp));
+	cli_stamp(x->now, stamp, sizeof(stamp));
 	{
 		const char *kv[] = { "body", r->body, "decision", r->approve ?
 		    "approved" : "denied", "by", r->by, "on", day, "note",
@@ -547,7 +535,7 @@ revoke_fn(struct exc_cli *x, const struct excfile *f,
 		    exception_status_name(f->e->status));
 		return 1;
 	}
-	exc_cli_stamp(x->now, stamp, sizeof(stamp));
+	cli_stamp(x->now, stamp, sizeof(stamp));
 	c->status = "revoked";
 	c->history = exc_cli_flow(kv);
 	if (c->history == NULL) {
@@ -607,7 +595,7 @@ expire_fn(struct exc_cli *x, const struct excfile *f,
 	if ((f->e->status != EXC_APPROVED && f->e->status != EXC_REQUESTED) ||
 	    f->e->valid_until >= x->today)
 		return -1;	/* nothing to do (not an error) */
-	exc_cli_stamp(x->now, stamp, sizeof(stamp));
+	cli_stamp(x->now, stamp, sizeof(stamp));
 	date_format(f->e->valid_until, until, sizeof(until));
 	note = mem_printf("window ended %s", until);
 	{

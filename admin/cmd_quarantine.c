@@ -70,11 +70,9 @@ qcli_err(const struct qcli *q, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", q->prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	cli_verr(q->prog, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 /* Parse options; returns 0 or 2 (usage). */
@@ -600,6 +598,28 @@ qcli_need_who_why(const struct qcli *q)
 	return bad;
 }
 
+int
+qcli_open_entry(struct qcli *q, struct qentry *e, int *lock)
+{
+	char *err = NULL;
+
+	if (qcli_need_who_why(q))
+		return 1;
+	*lock = lockfile_lock(q->qdir, QENTRY_LOCK, &err);
+	if (*lock < 0) {
+		qcli_err(q, "%s", err);
+		free(err);
+		return 1;
+	}
+	if (qentry_load(q->qdir, q->id, e, &err) < 0) {
+		qcli_err(q, "%s", err);
+		free(err);
+		lockfile_unlock(lock);
+		return 1;
+	}
+	return 0;
+}
+
 /* ------------------------------------------------------------ delete */
 
 static int
@@ -621,28 +641,16 @@ static int
 q_delete(struct qcli *q)
 {
 	struct qentry e;
-	char *err = NULL;
 	int lock, rc = 1;
 
-	if (qcli_need_who_why(q))
+	if (qcli_open_entry(q, &e, &lock) != 0)
 		return 1;
-	lock = lockfile_lock(q->qdir, QENTRY_LOCK, &err);
-	if (lock < 0) {
-		qcli_err(q, "%s", err);
-		free(err);
-		return 1;
+	if (remove_entry(q, &e, "deleted") == 0) {
+		printf("deleted %s (recorded in %s/%s)\n", e.id, q->qdir,
+		    QENTRY_AUDIT);
+		rc = 0;
 	}
-	if (qentry_load(q->qdir, q->id, &e, &err) < 0) {
-		qcli_err(q, "%s", err);
-		free(err);
-	} else {
-		if (remove_entry(q, &e, "deleted") == 0) {
-			printf("deleted %s (recorded in %s/%s)\n", e.id,
-			    q->qdir, QENTRY_AUDIT);
-			rc = 0;
-		}
-		qentry_free(&e);
-	}
+	qentry_free(&e);
 	lockfile_unlock(&lock);
 	return rc;
 }

@@ -361,6 +361,20 @@ report_scope(struct buf *b, const struct exception *e)
 		    cidrset_count(e->hosts) == 1 ? "" : "es");
 }
 
+void
+report_exception_lead(struct buf *b, const struct exception *e,
+    char from[16], char until[16])
+{
+	date_format(e->valid_from, from, 16);
+	date_format(e->valid_until, until, 16);
+	buf_append_cstr(b, "<tr><td><code>");
+	html_escape(b, e->id, 60);
+	buf_append_cstr(b, "</code></td><td>");
+	html_escape(b, e->agency_id != NULL ? e->agency_id : "", 40);
+	buf_append_cstr(b, "</td><td>");
+	report_scope(b, e);
+}
+
 static void
 exception_table(struct report *rp, const struct policy *p, bool soon_only)
 {
@@ -381,14 +395,7 @@ exception_table(struct report *rp, const struct policy *p, bool soon_only)
 			    "</th><th>Agency</th><th>Scope</th><th>From</th>"
 			    "<th>Until</th><th class=\"n\">Days left</th>"
 			    "</tr></thead><tbody>\n");
-		date_format(e->valid_from, from, sizeof(from));
-		date_format(e->valid_until, until, sizeof(until));
-		buf_append_cstr(b, "<tr><td><code>");
-		html_escape(b, e->id, 60);
-		buf_append_cstr(b, "</code></td><td>");
-		html_escape(b, e->agency_id != NULL ? e->agency_id : "", 40);
-		buf_append_cstr(b, "</td><td>");
-		report_scope(b, e);
+		report_exception_lead(b, e, from, until);
 		buf_printf(b, "</td><td>%s</td><td>%s</td><td class=\"n\">",
 		    from, until);
 		if (left <= EXPIRING_DAYS)
@@ -432,14 +439,34 @@ exceptions(struct report *rp, const struct policy *p)
 	buf_append_cstr(b, "</section>\n");
 }
 
+/* A table's rows: a count's key (as code, or as text), its messages and
+ * bytes, most first. */
+static void
+count_rows(struct buf *b, const struct counter *c, bool code)
+{
+	char num[32], bytes[32];
+	struct counter_entry *v;
+	size_t n;
+
+	v = counter_sorted(c, false, &n);
+	for (size_t i = 0; i < n; i++) {
+		report_num(v[i].count, num, sizeof(num));
+		svg_bytes(v[i].bytes, bytes, sizeof(bytes));
+		buf_append_cstr(b, code ? "<tr><td><code>" : "<tr><td>");
+		html_escape(b, v[i].key, code ? 60 : 40);
+		buf_printf(b, "%s<td class=\"n\">%s</td>"
+		    "<td class=\"n\">%s</td></tr>\n",
+		    code ? "</code></td>" : "</td>", num, bytes);
+	}
+	free(v);
+}
+
 static void
 quarantine(struct report *rp, const struct policy *p)
 {
 	struct buf *b = &rp->b;
 	struct qstats q;
 	char *error = NULL, num[32], bytes[32];
-	struct counter_entry *v;
-	size_t n;
 
 	buf_append_cstr(b, "<section class=\"panel\" id=\"quarantine\"><h2>"
 	    "Quarantine <span class=\"muted\">messages held (clause 5)"
@@ -472,29 +499,11 @@ quarantine(struct report *rp, const struct policy *p)
 	    "class=\"muted\">a message counts for each rule it broke</span>"
 	    "</h2><table><thead><tr><th>Rule</th><th class=\"n\">Messages"
 	    "</th><th class=\"n\">Bytes</th></tr></thead><tbody>\n");
-	v = counter_sorted(q.by_rule, false, &n);
-	for (size_t i = 0; i < n; i++) {
-		report_num(v[i].count, num, sizeof(num));
-		svg_bytes(v[i].bytes, bytes, sizeof(bytes));
-		buf_append_cstr(b, "<tr><td><code>");
-		html_escape(b, v[i].key, 60);
-		buf_printf(b, "</code></td><td class=\"n\">%s</td>"
-		    "<td class=\"n\">%s</td></tr>\n", num, bytes);
-	}
-	free(v);
+	count_rows(b, q.by_rule, true);
 	buf_append_cstr(b, "</tbody></table></div><div><h2>By action</h2>"
 	    "<table><thead><tr><th>Action</th><th class=\"n\">Messages</th>"
 	    "<th class=\"n\">Bytes</th></tr></thead><tbody>\n");
-	v = counter_sorted(q.by_action, false, &n);
-	for (size_t i = 0; i < n; i++) {
-		report_num(v[i].count, num, sizeof(num));
-		svg_bytes(v[i].bytes, bytes, sizeof(bytes));
-		buf_append_cstr(b, "<tr><td>");
-		html_escape(b, v[i].key, 40);
-		buf_printf(b, "</td><td class=\"n\">%s</td>"
-		    "<td class=\"n\">%s</td></tr>\n", num, bytes);
-	}
-	free(v);
+	count_rows(b, q.by_action, false);
 	buf_append_cstr(b, "</tbody></table></div></div>\n");
 	report_quarantine_ids(rp, p);
 	buf_append_cstr(b, "</section>\n");

@@ -50,9 +50,6 @@ void exc_cli_free(struct exc_cli *x, const struct exc_opt *opts);
 void exc_cli_err(const struct exc_cli *x, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* now as "2026-12-01T09:00:00Z" into buf (at least 21 bytes). */
-void exc_cli_stamp(time_t t, char *buf, size_t len);
-
 /* A flow mapping "{ k: v, ... }" of NULL-terminated key/value pairs (a
  * NULL value skips the pair).  Returns NULL when a value is not valid
  * UTF-8 text. */

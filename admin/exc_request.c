@@ -169,7 +169,7 @@ render(const struct exc_cli *x, const struct req *r, const char *id,
 	const char *hv[] = { "on", stamp, "by", r->requester, "action",
 		"requested", NULL };
 
-	exc_cli_stamp(x->now, stamp, sizeof(stamp));
+	cli_stamp(x->now, stamp, sizeof(stamp));
 	(void)buf_printf(b, "# Filed with `msgsec exception request` on %.10s; "
 	    "reviewed with\n# `msgsec exception review %s`.\nexception:\n",
 	    stamp, id);

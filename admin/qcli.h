@@ -37,6 +37,12 @@ bool qcli_blank(const char *s);
 /* --by and --reason both given?  1 (messages printed) when not. */
 int qcli_need_who_why(const struct qcli *q);
 /*
+ * What a change to one entry starts with: --by and --reason given, the
+ * store's lock taken (*lock) and the entry q->id loaded into e.  0, or 1
+ * (message printed, nothing held).
+ */
+int qcli_open_entry(struct qcli *q, struct qentry *e, int *lock);
+/*
  * Record action on e: one line in the audit log (always, first) and, when
  * keep_meta, the event in e's meta.json history.  to[0..nto) are the
  * recipients of a release.  0, or -1 (message printed; nothing done).

@@ -423,20 +423,8 @@ qrelease_run(struct qcli *q)
 	bool again;
 	int lock, rc = 1;
 
-	if (qcli_need_who_why(q))
+	if (qcli_open_entry(q, &e, &lock) != 0)
 		return 1;
-	lock = lockfile_lock(q->qdir, QENTRY_LOCK, &err);
-	if (lock < 0) {
-		qcli_err(q, "%s", err);
-		free(err);
-		return 1;
-	}
-	if (qentry_load(q->qdir, q->id, &e, &err) < 0) {
-		qcli_err(q, "%s", err);
-		free(err);
-		lockfile_unlock(&lock);
-		return 1;
-	}
 	again = last_release(&e) != NULL;
 	if (q->to != NULL) {
 		to = split(q->to, &nto);

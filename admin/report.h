@@ -44,6 +44,11 @@ void report_num(uint64_t v, char *out, size_t len);
 /* An exception's scope, named: rules, users, hosts. */
 struct exception;
 void report_scope(struct buf *b, const struct exception *e);
+/* An exception's row up to its scope: "<tr><td><code>ID</code></td><td>
+ * AGENCY</td><td>SCOPE"; its window's dates as YYYY-MM-DD into from and
+ * until (16 bytes each). */
+void report_exception_lead(struct buf *b, const struct exception *e,
+    char from[16], char until[16]);
 /* A summary card: a number and what it counts. */
 void report_card(struct buf *b, const char *num, const char *label);
 

@@ -249,14 +249,7 @@ report_pending(struct report *rp, const struct policy *p)
 			buf_append_cstr(b, "<table><thead><tr><th>Exception"
 			    "</th><th>Agency</th><th>Scope</th><th>Window</th>"
 			    "<th>Reviews</th></tr></thead><tbody>\n");
-		date_format(e->valid_from, from, sizeof(from));
-		date_format(e->valid_until, until, sizeof(until));
-		buf_append_cstr(b, "<tr><td><code>");
-		html_escape(b, e->id, 60);
-		buf_append_cstr(b, "</code></td><td>");
-		html_escape(b, e->agency_id != NULL ? e->agency_id : "", 40);
-		buf_append_cstr(b, "</td><td>");
-		report_scope(b, e);
+		report_exception_lead(b, e, from, until);
 		buf_printf(b, "</td><td>%s to %s</td><td>", from, until);
 		for (size_t k = 0; k < p->exc_settings.napprovers; k++) {
 			const char *body = p->exc_settings.approvers[k];

@@ -117,8 +117,7 @@ skip_cfws(struct lexer *lx)
 	size_t len = lx->in.len;
 
 	while (lx->i < len) {
-		size_t depth = 0;
-		bool deep = false;
+		bool deep = false, open = false;
 
 		if (is_ws(s[lx->i])) {
 			lx->i++;
@@ -126,23 +125,14 @@ skip_cfws(struct lexer *lx)
 		}
 		if (s[lx->i] != '(')
 			return;
-		while (lx->i < len) {
-			char c = s[lx->i++];
-
-			if (c == '\\' && lx->i < len) {
-				lx->i++;
-			} else if (c == '(') {
-				if (++depth > ADDRESS_COMMENT_DEPTH && !deep) {
-					deep = true;
-					if (!lx->quiet)
-						lx->out->deep_comments++;
-					unclean(lx);
-				}
-			} else if (c == ')' && --depth == 0) {
-				break;
-			}
+		lx->i = str_skip_comment(s, len, lx->i, ADDRESS_COMMENT_DEPTH,
+		    &deep, &open);
+		if (deep) {
+			if (!lx->quiet)
+				lx->out->deep_comments++;
+			unclean(lx);
 		}
-		if (depth > 0)
+		if (open)
 			unclean(lx);	/* unterminated comment */
 	}
 }

@@ -110,8 +110,7 @@ skip_cfws(struct parser *ps)
 	size_t len = ps->in.len;
 
 	while (ps->i < len) {
-		size_t depth = 0;
-		bool deep = false;
+		bool deep = false, open = false;
 
 		if (is_ws(s[ps->i])) {
 			ps->i++;
@@ -120,22 +119,11 @@ skip_cfws(struct parser *ps)
 		if (s[ps->i] != '(')
 			return;
 		ps->p->comments = true;
-		while (ps->i < len) {
-			char c = s[ps->i++];
-
-			if (c == '\\' && ps->i < len) {
-				ps->i++;
-			} else if (c == '(') {
-				if (++depth > MIMEPARAM_COMMENT_DEPTH &&
-				    !deep) {
-					deep = true;
-					ps->p->deep_comments++;
-				}
-			} else if (c == ')' && --depth == 0) {
-				break;
-			}
-		}
-		if (depth > 0)
+		ps->i = str_skip_comment(s, len, ps->i,
+		    MIMEPARAM_COMMENT_DEPTH, &deep, &open);
+		if (deep)
+			ps->p->deep_comments++;
+		if (open)
 			ps->p->unterminated = true;
 	}
 }

@@ -44,6 +44,7 @@
 #include <clamav.h>
 
 #include "mem.h"
+#include "refcount.h"
 #include "str.h"
 
 #define SCAN_LIMIT_PREFIX	"limit exceeded"
@@ -51,7 +52,7 @@
 
 struct scan_engine {
 	struct cl_engine *cl;
-	atomic_uint refs;
+	unsigned refs;		/* refcount.h */
 	unsigned sigs;
 };
 
@@ -201,7 +202,7 @@ scan_engine_load(const char *dir, const struct scan_limits *l,
 	e = mem_calloc(1, sizeof(*e));
 	e->cl = cl;
 	e->sigs = sigs;
-	atomic_init(&e->refs, 1);
+	ref_init(&e->refs);
 	if (sigs_r != NULL)
 		*sigs_r = sigs;
 	return e;
@@ -210,7 +211,7 @@ scan_engine_load(const char *dir, const struct scan_limits *l,
 struct scan_engine *
 scan_engine_ref(struct scan_engine *e)
 {
-	atomic_fetch_add_explicit(&e->refs, 1, memory_order_relaxed);
+	ref_get(&e->refs);
 	return e;
 }
 
@@ -222,8 +223,7 @@ scan_engine_unref(struct scan_engine **ep)
 	if (e == NULL)
 		return;
 	*ep = NULL;
-	/* Release our writes; the last one acquires everybody's. */
-	if (atomic_fetch_sub_explicit(&e->refs, 1, memory_order_acq_rel) != 1)
+	if (!ref_put(&e->refs))
 		return;
 	cl_engine_free(e->cl);
 	free(e);
@@ -247,7 +247,7 @@ scan_engine_drain(const struct scan_engine *e, unsigned timeout_ms)
 	struct timespec tick = { 0, 10 * 1000 * 1000 };
 
 	for (unsigned waited = 0;; waited += 10) {
-		if (atomic_load_explicit(&e->refs, memory_order_acquire) <= 1)
+		if (ref_count(&e->refs) <= 1)
 			return 0;
 		if (waited >= timeout_ms)
 			return -1;

@@ -28,20 +28,14 @@
 #include <string.h>
 
 #include "mem.h"
+#include "strset.h"
 
 /* 253 bytes hold at most 127 labels ("a.a.a...."). */
 #define DOMSET_MAX_LABELS ((DOMAIN_MAX_LEN + 1) / 2)
 
-struct domset_entry {
-	char *name;		/* NULL: free slot */
-	size_t len;
-	uint64_t hash;
-};
-
+/* A strset filled with the backward hash (strset.h). */
 struct domset {
-	struct domset_entry *v;
-	size_t cap;		/* power of two */
-	size_t count;
+	struct strset *names;
 };
 
 static inline unsigned char
@@ -161,72 +155,25 @@ domset_new(void)
 {
 	struct domset *set = mem_calloc(1, sizeof(*set));
 
-	set->cap = 16;
-	set->v = mem_calloc(set->cap, sizeof(*set->v));
+	set->names = strset_new();
 	return set;
 }
 
 void
 domset_free(struct domset **setp)
 {
-	struct domset *set = *setp;
-
-	if (set == NULL)
+	if (*setp == NULL)
 		return;
-	for (size_t i = 0; i < set->cap; i++)
-		free(set->v[i].name);
-	free(set->v);
-	free(set);
+	strset_free(&(*setp)->names);
+	free(*setp);
 	*setp = NULL;
-}
-
-/* stored is lowercase already; q is any bytes. */
-static bool
-domset_eq(const char *stored, const char *q, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)stored[i] != domset_lc((unsigned char)q[i]))
-			return false;
-	return true;
-}
-
-/* The slot holding s, or the free slot where it would go. */
-static struct domset_entry *
-domset_slot(const struct domset *set, const char *s, size_t len, uint64_t h)
-{
-	size_t mask = set->cap - 1;
-
-	for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
-		struct domset_entry *e = &set->v[i];
-
-		if (e->name == NULL || (e->hash == h && e->len == len &&
-		    domset_eq(e->name, s, len)))
-			return e;
-	}
-}
-
-static void
-domset_grow(struct domset *set)
-{
-	struct domset_entry *old = set->v;
-	size_t oldcap = set->cap;
-
-	set->cap *= 2;
-	set->v = mem_calloc(set->cap, sizeof(*set->v));
-	for (size_t i = 0; i < oldcap; i++)
-		if (old[i].name != NULL)
-			*domset_slot(set, old[i].name, old[i].len,
-			    old[i].hash) = old[i];
-	free(old);
 }
 
 int
 domset_add(struct domset *set, const char *name, size_t len)
 {
-	struct domset_entry *e;
 	const char *why;
 	size_t col;
-	uint64_t h;
 
 	if (domain_validate(name, len, &why, &col) < 0)
 		return -1;
@@ -236,20 +183,7 @@ domset_add(struct domset *set, const char *name, size_t len)
 	}
 	if (name[len - 1] == '.')
 		len--;
-	h = domset_hash(name, len);
-	e = domset_slot(set, name, len, h);
-	if (e->name != NULL)
-		return 0;
-	if ((set->count + 1) * 2 > set->cap) {
-		domset_grow(set);
-		e = domset_slot(set, name, len, h);
-	}
-	e->name = mem_strndup(name, len);
-	for (size_t i = 0; i < len; i++)
-		e->name[i] = (char)domset_lc((unsigned char)e->name[i]);
-	e->len = len;
-	e->hash = h;
-	set->count++;
+	strset_add_hashed(set->names, name, len, domset_hash(name, len));
 	return 0;
 }
 
@@ -264,7 +198,8 @@ domset_match(const struct domset *set, const char *name, size_t len,
 
 	if (len > 0 && name[len - 1] == '.')
 		len--;
-	if (len == 0 || len > DOMAIN_MAX_LEN || set->count == 0)
+	if (len == 0 || len > DOMAIN_MAX_LEN ||
+	    strset_count(set->names) == 0)
 		return false;
 	/* Backward pass: shape check and the hash of each label suffix. */
 	for (size_t i = len; i-- > 0;) {
@@ -288,12 +223,12 @@ domset_match(const struct domset *set, const char *name, size_t len,
 	hashes[n++] = h;
 	/* Most specific first: the full name, then each parent. */
 	while (n-- > 0) {
-		const struct domset_entry *e = domset_slot(set,
+		const char *e = strset_get_hashed(set->names,
 		    name + starts[n], len - starts[n], hashes[n]);
 
-		if (e->name != NULL) {
+		if (e != NULL) {
 			if (matched_r != NULL)
-				*matched_r = e->name;
+				*matched_r = e;
 			return true;
 		}
 	}
@@ -303,5 +238,5 @@ domset_match(const struct domset *set, const char *name, size_t len,
 size_t
 domset_count(const struct domset *set)
 {
-	return set->count;
+	return strset_count(set->names);
 }

@@ -20,6 +20,7 @@
 #include "check.h"
 #include "date.h"
 #include "mem.h"
+#include "refcount.h"
 #include "strset.h"
 
 /* ------------------------------------------------------------ helpers */
@@ -373,7 +374,7 @@ policy_load(const char *config_file, const char *const *overrides,
 	for (size_t i = 0; i < noverrides; i++)
 		(void)config_override(cdoc, overrides[i], d);
 	p = mem_calloc(1, sizeof(*p));
-	p->refcount = 1;
+	ref_init(&p->refcount);
 	p->broken_lists = strset_new();
 	p->loaded_at = time(NULL);
 	keep_doc(p, cdoc);
@@ -407,7 +408,7 @@ policy_load(const char *config_file, const char *const *overrides,
 struct policy *
 policy_ref(struct policy *p)
 {
-	__atomic_add_fetch(&p->refcount, 1, __ATOMIC_RELAXED);
+	ref_get(&p->refcount);
 	return p;
 }
 
@@ -419,7 +420,7 @@ policy_unref(struct policy **pp)
 	if (p == NULL)
 		return;
 	*pp = NULL;
-	if (__atomic_sub_fetch(&p->refcount, 1, __ATOMIC_ACQ_REL) == 0)
+	if (ref_put(&p->refcount))
 		policy_free(p);
 }
 

@@ -21,6 +21,26 @@ span_from_cstr(const char *s)
 	return r;
 }
 
+size_t
+str_skip_comment(const char *s, size_t len, size_t i, size_t max_depth,
+    bool *deep, bool *open)
+{
+	size_t depth = 0;
+
+	while (i < len) {
+		char c = s[i++];
+
+		if (c == '\\' && i < len)
+			i++;
+		else if (c == '(' && ++depth > max_depth)
+			*deep = true;
+		else if (c == ')' && depth > 0 && --depth == 0)
+			return i;
+	}
+	*open = depth > 0;
+	return i;
+}
+
 struct span
 span_trim(struct span s)
 {

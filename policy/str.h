@@ -25,6 +25,13 @@ struct span span_trim(struct span s);
 bool span_eq(struct span a, const char *cstr);
 bool span_eq_nocase(struct span a, const char *cstr);
 bool span_has_prefix_nocase(struct span s, const char *prefix);
+/*
+ * An RFC 5322 comment that opens at s[i] ('('): nested comments and
+ * \-escapes taken.  Returns the index past its ')', or len when it runs
+ * to the end (*open set); *deep set when it nests past max_depth.
+ */
+size_t str_skip_comment(const char *s, size_t len, size_t i,
+    size_t max_depth, bool *deep, bool *open);
 
 /*
  * Copy src into dst of size dstsize, always NUL-terminated when dstsize > 0.

@@ -113,9 +113,9 @@ strset_grow(struct strset *set)
 }
 
 void
-strset_add(struct strset *set, const char *s, size_t len)
+strset_add_hashed(struct strset *set, const char *s, size_t len,
+    uint64_t h)
 {
-	uint64_t h = strset_hash(s, len);
 	struct strset_entry *e = strset_slot(set, s, len, h);
 
 	if (e->s != NULL)
@@ -130,6 +130,19 @@ strset_add(struct strset *set, const char *s, size_t len)
 	e->len = len;
 	e->hash = h;
 	set->count++;
+}
+
+const char *
+strset_get_hashed(const struct strset *set, const char *s, size_t len,
+    uint64_t h)
+{
+	return strset_slot(set, s, len, h)->s;
+}
+
+void
+strset_add(struct strset *set, const char *s, size_t len)
+{
+	strset_add_hashed(set, s, len, strset_hash(s, len));
 }
 
 bool

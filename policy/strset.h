@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct strset;
 
@@ -18,5 +19,15 @@ void strset_free(struct strset **set);
 void strset_add(struct strset *set, const char *s, size_t len);
 bool strset_has(const struct strset *set, const char *s, size_t len);
 size_t strset_count(const struct strset *set);
+/*
+ * The same with the caller's hash of the lowercased bytes (domset.c hashes
+ * names from their end, to hash every suffix in one pass): a set filled
+ * with strset_add_hashed is read only with strset_get_hashed.  get returns
+ * the stored (lowercased) copy, or NULL.
+ */
+void strset_add_hashed(struct strset *set, const char *s, size_t len,
+    uint64_t hash);
+const char *strset_get_hashed(const struct strset *set, const char *s,
+    size_t len, uint64_t hash);
 
 #endif

@@ -44,6 +44,7 @@
 #include <unistd.h>
 
 #include "clamdb.h"
+#include "decide.h"
 #include "mem.h"
 #include "str.h"
 
@@ -361,7 +362,7 @@ meanwhile(const struct policy *p)
 		    "go unscanned for viruses");
 	return mem_printf("until it has one, every message raises "
 	    "virus.unscannable and is answered %s%s%s%s", action_name(
-	    p->config.monitor || r->monitor ? ACTION_LOG : r->action),
+	    decide_is_monitor(p, r) ? ACTION_LOG : r->action),
 	    r->reply != NULL ? " \"" : "", r->reply != NULL ? r->reply : "",
 	    r->reply != NULL ? "\"" : "");
 }

@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-#include "str.h"
+#include "suggest.h"
 
 #define M CHECK_MAIL
 #define N CHECK_NETWORK
@@ -163,16 +163,10 @@ check_glob_matches_any(const char *glob, enum check_scope scope)
 const char *
 check_suggest(const char *name)
 {
-	const char *best = NULL;
-	size_t best_dist = 4;
+	struct suggest sg;
 
-	for (const struct check_info *c = checks; c->name != NULL; c++) {
-		size_t dist = str_distance(name, c->name, best_dist);
-
-		if (dist < best_dist) {
-			best_dist = dist;
-			best = c->name;
-		}
-	}
-	return best;
+	suggest_init(&sg, name, SUGGEST_FAR);
+	for (const struct check_info *c = checks; c->name != NULL; c++)
+		(void)suggest_add(&sg, c->name);
+	return suggest_best(&sg);
 }

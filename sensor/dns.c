@@ -202,7 +202,8 @@ dns_parse(const uint8_t *p, size_t len, struct dns_msg *out)
 }
 
 int
-dns_parse_tcp(const uint8_t *p, size_t len, struct dns_msg *out)
+dns_parse_tcp(const uint8_t *p, size_t len, struct dns_msg *out,
+    size_t *used)
 {
 	struct cursor c, msg;
 	uint16_t n;
@@ -216,5 +217,9 @@ dns_parse_tcp(const uint8_t *p, size_t len, struct dns_msg *out)
 		return -1;
 	if (!cur_sub(&c, n, &msg))
 		return 0;
-	return dns_parse(msg.p, msg.left, out) == 0 ? 1 : -1;
+	if (dns_parse(msg.p, msg.left, out) != 0)
+		return -1;
+	if (used != NULL)
+		*used = len - c.left;
+	return 1;
 }

@@ -41,9 +41,11 @@ int dns_parse(const uint8_t *p, size_t len, struct dns_msg *out);
 
 /*
  * Over TCP: the stream prefix holds length-prefixed messages.  Returns 1
- * with the first message parsed, 0 when more bytes are needed, -1 when it
- * is not DNS.
+ * with the first message parsed (*used, unless NULL, the bytes it took
+ * with its length prefix), 0 when more bytes are needed, -1 when it is
+ * not DNS.
  */
-int dns_parse_tcp(const uint8_t *p, size_t len, struct dns_msg *out);
+int dns_parse_tcp(const uint8_t *p, size_t len, struct dns_msg *out,
+    size_t *used);
 
 #endif

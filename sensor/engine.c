@@ -430,8 +430,8 @@ tcp_dns(struct engine *e, struct flow *f, struct app *a, const uint8_t *d,
 	bool first = a->proto != APP_DNS;
 
 	while (a->dns_off < n && n - a->dns_off >= 2) {
-		size_t off = a->dns_off;
-		int r = dns_parse_tcp(d + off, n - off, e->dns);
+		size_t off = a->dns_off, used = 0;
+		int r = dns_parse_tcp(d + off, n - off, e->dns, &used);
 
 		if (r == 0)
 			break;
@@ -439,7 +439,7 @@ tcp_dns(struct engine *e, struct flow *f, struct app *a, const uint8_t *d,
 			a->pend &= (uint8_t)~P_DNS_TCP;
 			break;
 		}
-		a->dns_off = off + 2 + ((size_t)d[off] << 8 | d[off + 1]);
+		a->dns_off = off + used;
 		e->st.dns_tcp_messages++;
 		a->pend &= (uint8_t)~(P_TLS | P_HTTP | P_IM);
 		dns_names(e, f, a, e->dns, ts);

@@ -49,13 +49,9 @@ fi
 # change here; remove an entry when its line goes):
 reader_allow='policy/cidr.c|groups[n++] = (uint16_t)(v4[0] << 8 | v4[1]);
 policy/cidr.c|groups[n++] = (uint16_t)(v4[2] << 8 | v4[3]);
-policy/cidr.c|unsigned v = (unsigned)b[2 * g] << 8 | b[2 * g + 1];
-sensor/engine.c|a->dns_off = off + 2 + ((size_t)d[off] << 8 | d[off + 1]);'
+policy/cidr.c|unsigned v = (unsigned)b[2 * g] << 8 | b[2 * g + 1];'
 # cidr.c: the 16-bit groups of an address already parsed into our own
-# 4- or 16-byte array.  engine.c: the DNS-over-TCP length prefix that
-# dns_parse_tcp has just read through the cursor, read again to step to
-# the next message (engine.c is being split apart under issue 13; the step
-# belongs in dns.c).
+# 4- or 16-byte array.
 rd_src=$(echo "$src" | sed 's|^\./||' | grep -E '^(policy|milter|sensor)/' |
 	grep -vx 'policy/cursor\.h')
 hits=$(awk -v allow="$reader_allow" '

@@ -29,6 +29,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint8_t *cp = malloc(size + 2);
+	size_t used = 0;
 	int rc, trc;
 
 	assert(cp != NULL);
@@ -45,8 +46,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cp[0] = (uint8_t)(size >> 8);
 	cp[1] = (uint8_t)size;
 	memcpy(cp + 2, data, size);
-	trc = dns_parse_tcp(cp, size + 2, &b);
+	trc = dns_parse_tcp(cp, size + 2, &b, &used);
 	check(&b);
+	assert(trc != 1 || used == size + 2);
 	if (size < 12)
 		assert(trc == -1);
 	else
@@ -56,8 +58,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size >= 12) {
 		size_t cut = 2 + (size_t)data[0] * size / 256;
 
-		assert(dns_parse_tcp(cp, cut < size + 2 ? cut : size + 1, &b)
-		    == 0);
+		assert(dns_parse_tcp(cp, cut < size + 2 ? cut : size + 1, &b,
+		    NULL) == 0);
 	}
 	free(cp);
 	return 0;

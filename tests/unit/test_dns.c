@@ -477,7 +477,7 @@ test_not_dns(void **state)
 static void
 test_tcp(void **state)
 {
-	size_t len;
+	size_t len, used = 0;
 	uint8_t *p = unhex(apple_resp_hex, &len);
 	uint8_t *s = malloc(2 * (len + 2));
 
@@ -489,26 +489,27 @@ test_tcp(void **state)
 		uint8_t *cp = malloc(i + 1);
 
 		memcpy(cp, s, i);
-		assert_int_equal(dns_parse_tcp(cp, i, &msg), 0);
+		assert_int_equal(dns_parse_tcp(cp, i, &msg, NULL), 0);
 		free(cp);
 	}
-	assert_int_equal(dns_parse_tcp(s, len + 2, &msg), 1);
+	assert_int_equal(dns_parse_tcp(s, len + 2, &msg, NULL), 1);
 	assert_int_equal(msg.nnames, 3);
 	/* A second message behind the first changes nothing. */
 	memcpy(s + len + 2, s, len + 2);
-	assert_int_equal(dns_parse_tcp(s, 2 * (len + 2), &msg), 1);
+	assert_int_equal(dns_parse_tcp(s, 2 * (len + 2), &msg, &used), 1);
+	assert_int_equal(used, len + 2);	/* where the next one starts */
 	assert_string_equal(msg.names[2],
 	    "eu-north-courier-4.push-apple.com.akadns.net");
 	/* Framing that cannot hold a header. */
 	s[0] = 0;
 	s[1] = 5;
-	assert_int_equal(dns_parse_tcp(s, 2, &msg), -1);
-	assert_int_equal(dns_parse_tcp(s, 7, &msg), -1);
-	assert_int_equal(dns_parse_tcp(s, 1, &msg), 0);
+	assert_int_equal(dns_parse_tcp(s, 2, &msg, NULL), -1);
+	assert_int_equal(dns_parse_tcp(s, 7, &msg, NULL), -1);
+	assert_int_equal(dns_parse_tcp(s, 1, &msg, NULL), 0);
 	/* Garbage inside a well-framed message. */
 	s[1] = 20;
 	memset(s + 2, 0xff, 20);
-	assert_int_equal(dns_parse_tcp(s, 22, &msg), -1);
+	assert_int_equal(dns_parse_tcp(s, 22, &msg, NULL), -1);
 	free(s);
 	free(p);
 }

@@ -15,8 +15,9 @@
  *     where msgsec writes U+FFFD; no file name holds one) as one '?',
  *     a trailing one dropped,
  *     double quotes (no file name holds one) and outer white space
- *     dropped (a tail of an inspected name holding a dot counts as seen:
- *     it has no extension the whole has not);
+ *     dropped (a tail of an inspected name holding a dot, or holding none
+ *     where the whole holds none, counts as seen: it has no extension the
+ *     whole has not);
  *   - its decoded bytes, unless white space only, must have the SHA-256 of
  *     an item msgsec inspected, exact or normalised (CRLF as LF, trailing
  *     white space dropped: sha256n in inspect.h), either side.
@@ -298,10 +299,11 @@ seen_free(struct seen *s)
 }
 
 /*
- * Seen: the same skeleton, or a tail holding a dot of one msgsec
- * inspected (GMime dropped the first RFC 2231 sections it could not
- * decode: "il.exe" of "Devil.exe").  Such a tail has no extension the
- * whole name does not have, and ends in the same one.
+ * Seen: the same skeleton, or a tail of one msgsec inspected that holds a
+ * dot, or that holds none where the whole holds none either (GMime
+ * dropped the first RFC 2231 sections it could not decode: "il.exe" of
+ * "Devil.exe", "il" of "Devil").  Such a tail has no extension the whole
+ * name does not have, and ends in the same one (or, like it, in none).
  */
 static bool
 seen_name(const struct seen *s, const char *skel)
@@ -313,8 +315,9 @@ seen_name(const struct seen *s, const char *skel)
 
 		if (strcmp(s->names[i], skel) == 0)
 			return true;
-		if (strchr(skel, '.') != NULL && m > n &&
-		    strcmp(s->names[i] + m - n, skel) == 0)
+		if (m > n && strcmp(s->names[i] + m - n, skel) == 0 &&
+		    (strchr(skel, '.') != NULL ||
+		    strchr(s->names[i], '.') == NULL))
 			return true;
 	}
 	return false;

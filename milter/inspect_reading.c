@@ -79,6 +79,8 @@ static const struct reading_def {
 	{ MIME_AMB_NAME,
 	    { .name = "nul-cut", .nul_cut = true } },
 	{ MIME_AMB_NAME,
+	    { .name = "charset-fallback", .charset_fallback = true } },
+	{ MIME_AMB_NAME,
 	    { .name = "literal-words", .strict_words = true } },
 	{ MIME_AMB_BOUNDARY,
 	    { .name = "loose-boundary", .boundary_loose = true } },
@@ -687,6 +689,7 @@ compose(const struct mime_reading *a, const struct mime_reading *b,
 	c->words_joined = a->words_joined || b->words_joined;
 	c->param_junk = a->param_junk || b->param_junk;
 	c->nul_cut = a->nul_cut || b->nul_cut;
+	c->charset_fallback = a->charset_fallback || b->charset_fallback;
 	c->strict_words = a->strict_words || b->strict_words;
 	c->param_raw = a->param_raw || b->param_raw;
 	c->b64 = b->b64 != MIME_B64_TOLERANT ? b->b64 : a->b64;
@@ -713,6 +716,7 @@ same_reading(const struct mime_reading *a, const struct mime_reading *b)
 	    a->words_joined == b->words_joined &&
 	    a->param_junk == b->param_junk &&
 	    a->nul_cut == b->nul_cut &&
+	    a->charset_fallback == b->charset_fallback &&
 	    a->strict_words == b->strict_words &&
 	    a->param_raw == b->param_raw &&
 	    a->b64 == b->b64 && a->qp == b->qp;

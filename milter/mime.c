@@ -653,6 +653,7 @@ params_init(const struct mime *m, struct mimeparam *params)
 	params->strict_token = m->shared->rd.strict_token;
 	params->junk_to_semi = m->shared->rd.param_junk;
 	params->nul_cut = m->shared->rd.nul_cut;
+	params->charset_fallback = m->shared->rd.charset_fallback;
 	params->strict_words = m->shared->rd.strict_words;
 }
 

@@ -127,6 +127,9 @@ struct mime_reading {
 				 * their text stay text (MIME-tools) */
 	bool nul_cut;		/* a name ends at its first NUL (GMime,
 				 * C-string readers) */
+	bool charset_fallback;	/* an RFC 2231 name that does not convert
+				 * from its charset read as UTF-8 (GMime's
+				 * fallback charsets) */
 	bool param_junk;	/* the text after a media type or a
 				 * disposition up to the next ';' is
 				 * skipped, quotes included (GMime) */

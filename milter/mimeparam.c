@@ -500,11 +500,28 @@ finish_group(struct parser *ps, struct group *g)
 	if (!is_display(p->v[g->entry].name))
 		raw_value(p, &out, (struct span){ raw.data, raw.len });
 	else {
+		size_t replaced = 0;
 		int cut = rfc2047_charset_to_utf8(charset, (struct span){
-		    raw.data, raw.len }, &utf8, NULL);
+		    raw.data, raw.len }, &utf8, &replaced);
 		const char *nul = utf8.len > 0 ? memchr(utf8.data, '\0',
 		    utf8.len) : NULL;
 
+		/*
+		 * Bytes that do not convert from the declared charset
+		 * ("utf-32le''evil.exe"): GMime falls back to its default
+		 * charsets and shows them as UTF-8 text.
+		 */
+		if (replaced > 0 && charset.len > 0) {
+			p->name_lossy = true;
+			if (p->charset_fallback) {
+				buf_reset(&utf8);
+				cut = rfc2047_charset_to_utf8(SPAN_LIT("utf-8"),
+				    (struct span){ raw.data, raw.len }, &utf8,
+				    NULL);
+				nul = utf8.len > 0 ? memchr(utf8.data, '\0',
+				    utf8.len) : NULL;
+			}
+		}
 		/* A NUL in a name: C-string readers stop there. */
 		if (nul != NULL) {
 			p->name_nul = true;
@@ -850,7 +867,7 @@ mimeparam_irregular(const struct mimeparam *p)
 	return p->comments || p->junk > 0 || p->unterminated ||
 	    p->missing_semicolon || p->dup_sections || p->ext_words ||
 	    p->gaps || p->words_differ || p->odd_token || p->token_junk ||
-	    p->name_nul || p->words_ws;
+	    p->name_nul || p->words_ws || p->name_lossy;
 }
 
 struct span

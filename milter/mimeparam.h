@@ -91,6 +91,9 @@ struct mimeparam {
 	bool nul_cut;		/* set after init: a name ends at its first
 				 * NUL, decoded or not (C-string readers:
 				 * GMime in charsets it does not know) */
+	bool charset_fallback;	/* set after init: an RFC 2231 name whose
+				 * bytes do not convert from its charset is
+				 * read as UTF-8 (GMime falls back) */
 	bool gmime_type;	/* set after init: the token is a media
 				 * type read as GMime reads it (ttoken runs
 				 * around '/'); see type_failed */
@@ -121,6 +124,8 @@ struct mimeparam {
 				 * (decoded; text with strict_words) */
 	bool name_nul;		/* a name held a NUL (a U+FFFD in .value;
 				 * cut there with nul_cut) */
+	bool name_lossy;	/* an RFC 2231 name did not convert from its
+				 * charset (read again with charset_fallback) */
 	bool type_failed;	/* gmime_type: no type/subtype there (GMime
 				 * reads application/octet-stream) */
 	bool token_junk;	/* the token is followed by something

@@ -463,7 +463,6 @@ leaf_key(const struct mime_part *p, const unsigned char *bytes,
 	unsigned n;
 
 	(void)EVP_DigestUpdate(x, &cls, 1);
-
 	(void)EVP_DigestUpdate(x, p->filename != NULL ? "f" : "-", 1);
 	if (p->filename != NULL)
 		(void)EVP_DigestUpdate(x, p->filename, strlen(p->filename) + 1);
@@ -771,6 +770,20 @@ read_pairs(struct inspect *in, struct reading_pass *rp, struct ran *ran,
 	}
 }
 
+/*
+ * What the readings found, raised.  A declared uuencoded part that GMime's
+ * stream reading and the line-by-line one decode otherwise (legacy.c, in
+ * any reading: a second field may declare it) reads two ways too.
+ */
+static void
+raise_found(struct inspect *in)
+{
+	if (in->legacy_amb)
+		add_kinds(in, MIME_AMB_DECODING);
+	if (in->amb_found != 0)
+		inspect_raise(in, "mime.ambiguous");
+}
+
 void
 inspect_readings(struct inspect *in)
 {
@@ -781,14 +794,9 @@ inspect_readings(struct inspect *in)
 	struct ran *ran;
 	bool all = false;
 
-	/* A declared uuencoded part that GMime's stream reading and the
-	 * line-by-line one decode otherwise (both inspected, legacy.c). */
-	if (in->legacy_amb)
-		add_kinds(in, MIME_AMB_DECODING);
 	if ((amb == 0 && !in->inventory) || !in->spooling ||
 	    in->spool.error != 0) {
-		if (in->amb_found != 0)
-			inspect_raise(in, "mime.ambiguous");
+		raise_found(in);
 		return;
 	}
 	memset(&rp, 0, sizeof(rp));
@@ -847,12 +855,7 @@ inspect_readings(struct inspect *in)
 		read_pairs(in, &rp, ran, &reading_all_skip, amb,
 		    met[NREADINGS + 1], amb);
 	}
-	/* The same, met in another reading (a second field that declares
-	 * the part uuencoded). */
-	if (in->legacy_amb)
-		add_kinds(in, MIME_AMB_DECODING);
-	if (in->amb_found != 0)
-		inspect_raise(in, "mime.ambiguous");
+	raise_found(in);
 	free(ran);
 	digest_free(&rp.d);
 	keyset_free(&keys);

@@ -139,17 +139,11 @@ $(LIBSENSORPIPE): $(SENSOR_OBJ)
 $(O)/msgsec-sensor: $(SENSOR_MAIN:%.c=$(O)/%.o) $(LIBSENSORPIPE) $(LIBMSGSEC)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_SENSOR)
 
-# `msgsec quarantine extract` numbers parts as the milter does: it reads
-# with the milter's own MIME reader (no libmilter, libclamav or libmagic).
-CLI_MIME_OBJ := $(addprefix $(O)/milter/,mime.o mimeparam.o decode.o rfc2047.o)
-# The one crossing: admin/qextract.c includes the milter's mime.h (the
-# reader belongs in the library; until it moves, only this file sees milter/).
-$(O)/admin/qextract.o: INC_admin += -Imilter
 $(LIBADMIN): $(CLI_LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(O)/msgsec: $(CLI_MAIN:%.c=$(O)/%.o) $(LIBADMIN) $(CLI_MIME_OBJ) $(LIBMSGSEC)
+$(O)/msgsec: $(CLI_MAIN:%.c=$(O)/%.o) $(LIBADMIN) $(LIBMSGSEC)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pkglibs,$(PKGS_CLI)) $(LIBS_POLICY)
 
 # ---------------------------------------------------------------- tests
@@ -218,7 +212,6 @@ fuzz: deps
 	@rm -f $(FUZZ_ADMIN) $(FUZZ_O)/admin/*.o
 	@for f in $(CLI_LIB_SRC); do \
 		clang $(filter-out $(INC_tests),$(FUZZ_CFLAGS)) $(INC_admin) \
-			$$(test $$f = admin/qextract.c && echo -Imilter) \
 			-c -o $(FUZZ_O)/admin/$$(basename $$f .c).o $$f || exit 1; \
 	done
 	@ar rcs $(FUZZ_ADMIN) $(FUZZ_O)/admin/*.o

@@ -11,7 +11,7 @@
  * not a terminal.
  *
  * Part numbers are the milter's: the message is read with msgsec's own
- * MIME reader (milter/mime.c, the primary reading) under the configured
+ * MIME reader (policy/mime.c, the primary reading) under the configured
  * limits.* bounds, so N is the "part" that `msgsec quarantine show` and
  * the alerts name.  Untrusted: message.eml, streamed in EXTRACT_CHUNK
  * pieces (memory stays bounded whatever its size).

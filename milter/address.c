@@ -72,12 +72,6 @@ unclean(struct lexer *lx)
 }
 
 static bool
-is_ws(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-static bool
 is_atext(char c)
 {
 	unsigned char u = (unsigned char)c;
@@ -113,28 +107,17 @@ is_word(const struct tok *t)
 static void
 skip_cfws(struct lexer *lx)
 {
-	const char *s = lx->in.p;
-	size_t len = lx->in.len;
+	struct str_cfws m = { 0 };
 
-	while (lx->i < len) {
-		bool deep = false, open = false;
-
-		if (is_ws(s[lx->i])) {
-			lx->i++;
-			continue;
-		}
-		if (s[lx->i] != '(')
-			return;
-		lx->i = str_skip_comment(s, len, lx->i, ADDRESS_COMMENT_DEPTH,
-		    &deep, &open);
-		if (deep) {
-			if (!lx->quiet)
-				lx->out->deep_comments++;
-			unclean(lx);
-		}
-		if (open)
-			unclean(lx);	/* unterminated comment */
+	lx->i = str_skip_cfws(lx->in.p, lx->in.len, lx->i,
+	    ADDRESS_COMMENT_DEPTH, &m);
+	if (m.deep > 0) {
+		if (!lx->quiet)
+			lx->out->deep_comments += m.deep;
+		unclean(lx);
 	}
+	if (m.open)
+		unclean(lx);	/* unterminated comment */
 }
 
 /*

@@ -102,30 +102,29 @@ is_stop(char c)
 	    (unsigned char)c < 0x20 || c == 0x7f;
 }
 
-/* Skip white space and comments; comments nest and take \-escapes. */
-static void
+/*
+ * Skip white space and comments; comments nest and take \-escapes.  As
+ * GMime reads (junk_to_semi), a comment that runs to the end is not
+ * skipped: false, and nothing skipped (a value then starts there, and no
+ * parameter follows).
+ */
+static bool
 skip_cfws(struct parser *ps)
 {
-	const char *s = ps->in.p;
-	size_t len = ps->in.len;
+	struct str_cfws m = { 0 };
+	size_t i = str_skip_cfws(ps->in.p, ps->in.len, ps->i,
+	    MIMEPARAM_COMMENT_DEPTH, &m);
 
-	while (ps->i < len) {
-		bool deep = false, open = false;
-
-		if (is_ws(s[ps->i])) {
-			ps->i++;
-			continue;
-		}
-		if (s[ps->i] != '(')
-			return;
+	if (m.comments > 0)
 		ps->p->comments = true;
-		ps->i = str_skip_comment(s, len, ps->i,
-		    MIMEPARAM_COMMENT_DEPTH, &deep, &open);
-		if (deep)
-			ps->p->deep_comments++;
-		if (open)
-			ps->p->unterminated = true;
+	ps->p->deep_comments += m.deep;
+	if (m.open) {
+		ps->p->unterminated = true;
+		if (ps->p->junk_to_semi)
+			return false;
 	}
+	ps->i = i;
+	return true;
 }
 
 static struct span
@@ -651,10 +650,10 @@ parse_token(struct parser *ps)
 	size_t save, n = 0;
 	struct span w;
 
-	skip_cfws(ps);
+	(void)skip_cfws(ps);
 	save = ps->i;
 	w = read_word(ps, true);
-	skip_cfws(ps);
+	(void)skip_cfws(ps);
 	if (ps->i < ps->in.len && ps->in.p[ps->i] == '=') {
 		ps->i = save;		/* a parameter, not a token */
 		return;
@@ -678,9 +677,9 @@ parse_token(struct parser *ps)
 			p->value[n++] = '/';
 		else
 			p->token_truncated = true;
-		skip_cfws(ps);
+		(void)skip_cfws(ps);
 		w = read_word(ps, true);
-		skip_cfws(ps);
+		(void)skip_cfws(ps);
 	}
 	p->value[n] = '\0';
 }
@@ -705,7 +704,7 @@ parse_gmime_type(struct parser *ps)
 	struct mimeparam *p = ps->p;
 	size_t n = 0, start;
 
-	skip_cfws(ps);
+	(void)skip_cfws(ps);
 	for (int part = 0; part < 2; part++) {
 		start = ps->i;
 		while (ps->i < ps->in.len && is_ttoken(ps->in.p[ps->i])) {
@@ -723,13 +722,13 @@ parse_gmime_type(struct parser *ps)
 			p->value[n] = '\0';
 			return;
 		}
-		skip_cfws(ps);
+		(void)skip_cfws(ps);
 		if (ps->i >= ps->in.len || ps->in.p[ps->i] != '/')
 			break;
 		ps->i++;
 		if (n < MIMEPARAM_TOKEN_MAX)
 			p->value[n++] = '/';
-		skip_cfws(ps);
+		(void)skip_cfws(ps);
 	}
 	p->value[0] = '\0';
 	p->type_failed = true;
@@ -771,8 +770,7 @@ mimeparam_parse(struct mimeparam *p, struct span s)
 		struct span name, raw;
 		char c;
 
-		skip_cfws(&ps);
-		if (ps.i >= s.len)
+		if (!skip_cfws(&ps) || ps.i >= s.len)
 			break;
 		c = s.p[ps.i];
 		if (c == ';') {
@@ -794,20 +792,20 @@ mimeparam_parse(struct mimeparam *p, struct span s)
 			ps.i++;
 			if (c != '=')
 				continue;	/* a control byte */
-			skip_cfws(&ps);	/* "=value": skip the value */
+			(void)skip_cfws(&ps);	/* "=value": skip the value */
 			if (ps.i < s.len && s.p[ps.i] == '"')
 				(void)read_quoted(&ps);
 			else
 				(void)read_unquoted(&ps);
 			continue;
 		}
-		skip_cfws(&ps);
+		(void)skip_cfws(&ps);
 		if (ps.i >= s.len || s.p[ps.i] != '=') {
 			p->junk++;	/* a name without a value */
 			continue;
 		}
 		ps.i++;
-		skip_cfws(&ps);
+		(void)skip_cfws(&ps);
 		if (ps.i < s.len && s.p[ps.i] == '"')
 			raw = read_quoted(&ps);
 		else

@@ -22,22 +22,34 @@ span_from_cstr(const char *s)
 }
 
 size_t
-str_skip_comment(const char *s, size_t len, size_t i, size_t max_depth,
-    bool *deep, bool *open)
+str_skip_cfws(const char *s, size_t len, size_t i, size_t max_depth,
+    struct str_cfws *m)
 {
-	size_t depth = 0;
-
 	while (i < len) {
-		char c = s[i++];
+		size_t depth = 0;
+		bool deep = false;
 
-		if (c == '\\' && i < len)
+		if (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' ||
+		    s[i] == '\n') {
 			i++;
-		else if (c == '(' && ++depth > max_depth)
-			*deep = true;
-		else if (c == ')' && depth > 0 && --depth == 0)
-			return i;
+			continue;
+		}
+		if (s[i] != '(')
+			break;
+		m->comments++;
+		while (i < len) {
+			char c = s[i++];
+
+			if (c == '\\' && i < len)
+				i++;
+			else if (c == '(' && ++depth > max_depth)
+				deep = true;
+			else if (c == ')' && --depth == 0)
+				break;
+		}
+		m->deep += deep;
+		m->open = depth > 0;
 	}
-	*open = depth > 0;
 	return i;
 }
 

@@ -25,13 +25,19 @@ struct span span_trim(struct span s);
 bool span_eq(struct span a, const char *cstr);
 bool span_eq_nocase(struct span a, const char *cstr);
 bool span_has_prefix_nocase(struct span s, const char *prefix);
+/* What str_skip_cfws() skipped. */
+struct str_cfws {
+	size_t comments;	/* comments */
+	size_t deep;		/* of them, nested past max_depth */
+	bool open;		/* the last ran to the end unterminated */
+};
 /*
- * An RFC 5322 comment that opens at s[i] ('('): nested comments and
- * \-escapes taken.  Returns the index past its ')', or len when it runs
- * to the end (*open set); *deep set when it nests past max_depth.
+ * RFC 5322 CFWS from s[i]: white space (SP, HT, CR, LF) and comments,
+ * nested, with \-escapes.  Returns the index of the first byte that is
+ * neither (len at the end); *m says what was skipped (zero it first).
  */
-size_t str_skip_comment(const char *s, size_t len, size_t i,
-    size_t max_depth, bool *deep, bool *open);
+size_t str_skip_cfws(const char *s, size_t len, size_t i, size_t max_depth,
+    struct str_cfws *m);
 
 /*
  * Copy src into dst of size dstsize, always NUL-terminated when dstsize > 0.

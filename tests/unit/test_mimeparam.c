@@ -352,6 +352,28 @@ test_token_junk(void **state)
 	    span_from_cstr("attachment filename=x.exe")), 0);
 	assert_int_equal(P.n, 0);
 	mimeparam_free(&P);
+	/* GMime does not skip a comment that runs to the end: a value
+	 * starts at its '(' (name "(evil.exe"), and no parameter follows
+	 * one where a name belongs */
+	mimeparam_init(&P, 8);
+	P.junk_to_semi = true;
+	assert_int_equal(mimeparam_parse(&P, span_from_cstr(
+	    "application/octet-stream; name=(evil.exe")), 0);
+	assert_string_equal(mimeparam_get(&P, "name").p, "(evil.exe");
+	assert_true(P.unterminated);
+	mimeparam_free(&P);
+	mimeparam_init(&P, 8);
+	P.junk_to_semi = true;
+	assert_int_equal(mimeparam_parse(&P, span_from_cstr(
+	    "application/octet-stream; (x name=evil.exe")), 0);
+	assert_int_equal(P.n, 0);
+	mimeparam_free(&P);
+	/* the others skip it, to the end: no name */
+	assert_int_equal(parse("application/octet-stream; name=(evil.exe",
+	    8), 0);
+	assert_null(mimeparam_get(&P, "name").p);
+	assert_true(mimeparam_irregular(&P));
+	mimeparam_free(&P);
 }
 
 /* A media type as GMime reads it: ttoken runs around '/', or nothing. */

@@ -5,7 +5,6 @@
 #ifndef MSGSEC_CLI_H
 #define MSGSEC_CLI_H
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
@@ -60,7 +59,8 @@ void cli_args_push_config(struct cli_argv *av, const char *path);
 void cli_args_free(struct cli_argv *av);
 
 /* "PROG: message" and a line end on stderr (each subcommand's err). */
-void cli_verr(const char *prog, const char *fmt, va_list ap);
+void cli_err(const char *prog, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* t as RFC 3339 UTC, YYYY-MM-DDTHH:MM:SSZ ("" if it does not fit). */
 void cli_stamp(time_t t, char *buf, size_t len);
 

@@ -15,6 +15,7 @@
  * words go to the subcommand as given, to be refused in its own words.
  */
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -292,10 +293,14 @@ cli_args_free(struct cli_argv *av)
 }
 
 void
-cli_verr(const char *prog, const char *fmt, va_list ap)
+cli_err(const char *prog, const char *fmt, ...)
 {
+	va_list ap;
+
 	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fputc('\n', stderr);
 }
 

@@ -14,7 +14,6 @@
  * them; every name and note goes through excfile_scalar.
  * Exit codes: 0 done, 1 refused (one message per problem), 2 usage.
  */
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,16 +54,6 @@ exc_usage(FILE *out)
 }
 
 /* ------------------------------------------------------------ shared */
-
-void
-exc_cli_err(const struct exc_cli *x, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	cli_verr(x->prog, fmt, ap);
-	va_end(ap);
-}
 
 char *
 exc_cli_flow(const char *const *kv)

@@ -22,7 +22,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,16 +62,6 @@ q_usage(FILE *out)
 	    "--by NAME\n"
 	    "           [--reason TEXT] [--dry-run]\n"
 	    "common: -c FILE, --set KEY=VALUE, --now YYYY-MM-DDTHH:MM:SSZ\n");
-}
-
-void
-qcli_err(const struct qcli *q, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	cli_verr(q->prog, fmt, ap);
-	va_end(ap);
 }
 
 /* Parse options; returns 0 or 2 (usage). */

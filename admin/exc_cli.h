@@ -47,8 +47,7 @@ int exc_cli_load(struct exc_cli *x);
 void exc_cli_free(struct exc_cli *x, const struct exc_opt *opts);
 
 /* "msgsec exception review: TEXT" on stderr. */
-void exc_cli_err(const struct exc_cli *x, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+#define exc_cli_err(x, ...) cli_err((x)->prog, __VA_ARGS__)
 
 /* A flow mapping "{ k: v, ... }" of NULL-terminated key/value pairs (a
  * NULL value skips the pair).  Returns NULL when a value is not valid

@@ -30,8 +30,7 @@ struct qcli {
 };
 
 /* "PROG: TEXT" on stderr. */
-void qcli_err(const struct qcli *q, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+#define qcli_err(q, ...) cli_err((q)->prog, __VA_ARGS__)
 /* Is s NULL or only blanks? */
 bool qcli_blank(const char *s);
 /* --by and --reason both given?  1 (messages printed) when not. */

@@ -112,19 +112,16 @@ field_value(const struct inspect *in, const char *name)
 void
 inspect_message_checks(struct inspect *in)
 {
+	/* RFC 5322 3.6: fields that may appear at most once. */
+#define ONCE(f) { f, "rfc5322." f ".multiple" }
 	static const struct {
 		const char *field, *check;
 	} once[] = {
-		{ "sender", "rfc5322.sender.multiple" },
-		{ "reply-to", "rfc5322.reply-to.multiple" },
-		{ "to", "rfc5322.to.multiple" },
-		{ "cc", "rfc5322.cc.multiple" },
-		{ "bcc", "rfc5322.bcc.multiple" },
-		{ "message-id", "rfc5322.message-id.multiple" },
-		{ "in-reply-to", "rfc5322.in-reply-to.multiple" },
-		{ "references", "rfc5322.references.multiple" },
-		{ "subject", "rfc5322.subject.multiple" },
+		ONCE("sender"), ONCE("reply-to"), ONCE("to"), ONCE("cc"),
+		ONCE("bcc"), ONCE("message-id"), ONCE("in-reply-to"),
+		ONCE("references"), ONCE("subject"),
 	};
+#undef ONCE
 	size_t from = field_count(in, "from"), date = field_count(in, "date");
 	const char *v;
 

@@ -296,22 +296,19 @@ static int
 take_option(int c, char **argv, struct opt_common *o, struct daemon_opts *d,
     struct test_opts *t)
 {
+	const struct opt_str strs[] = {
+		{ 'p', &d->socket }, { 'P', &d->pidfile },
+		{ OPT_TEST, &t->file }, { OPT_BATCH, &t->batch },
+		{ OPT_FROM, &t->env.mail_from },
+		{ OPT_AUTH, &t->env.auth_user },
+		{ OPT_DAEMON, &t->env.daemon },
+		{ OPT_QUEUE_ID, &t->env.queue_id },
+		{ OPT_INVENTORY, &t->inventory },
+	};
+
+	if (opt_store(c, strs, sizeof(strs) / sizeof(strs[0])))
+		return OPT_GO_ON;
 	switch (c) {
-	case 'p':
-		d->socket = optarg;
-		break;
-	case 'P':
-		d->pidfile = optarg;
-		break;
-	case OPT_TEST:
-		t->file = optarg;
-		break;
-	case OPT_BATCH:
-		t->batch = optarg;
-		break;
-	case OPT_FROM:
-		t->env.mail_from = optarg;
-		break;
 	case OPT_RCPT:
 		t->rcpts = mem_reallocarray(t->rcpts, t->nrcpts + 1,
 		    sizeof(*t->rcpts));
@@ -325,15 +322,6 @@ take_option(int c, char **argv, struct opt_common *o, struct daemon_opts *d,
 		}
 		t->env.has_client = true;
 		break;
-	case OPT_AUTH:
-		t->env.auth_user = optarg;
-		break;
-	case OPT_DAEMON:
-		t->env.daemon = optarg;
-		break;
-	case OPT_QUEUE_ID:
-		t->env.queue_id = optarg;
-		break;
 	case OPT_SMTPUTF8:
 		t->env.smtputf8 = true;
 		break;
@@ -342,9 +330,6 @@ take_option(int c, char **argv, struct opt_common *o, struct daemon_opts *d,
 		break;
 	case OPT_ALERTS:
 		t->alerts = true;
-		break;
-	case OPT_INVENTORY:
-		t->inventory = optarg;
 		break;
 	default:
 		return opt_take(c, argv, o, "msgsec-milter", usage);

@@ -220,13 +220,11 @@ scan_engine_unref(struct scan_engine **ep)
 {
 	struct scan_engine *e = *ep;
 
-	if (e == NULL)
-		return;
 	*ep = NULL;
-	if (!ref_put(&e->refs))
-		return;
-	cl_engine_free(e->cl);
-	free(e);
+	if (e != NULL && ref_put(&e->refs)) {
+		cl_engine_free(e->cl);
+		free(e);
+	}
 }
 
 void

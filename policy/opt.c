@@ -85,6 +85,18 @@ opt_end(int argc, char *const *argv, void (*usage)(FILE *))
 	return 2;
 }
 
+bool
+opt_store(int c, const struct opt_str *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (t[i].c == c) {
+			*t[i].slot = optarg;
+			return true;
+		}
+	}
+	return false;
+}
+
 void
 opt_free(struct opt_common *o)
 {

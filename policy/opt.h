@@ -75,6 +75,16 @@ int opt_end(int argc, char *const *argv, void (*usage)(FILE *));
  */
 void opt_complain(int c, char *const *argv);
 
+/* A program's own option whose argument is kept as it is: c stores
+ * optarg in *slot. */
+struct opt_str {
+	int c;
+	const char **slot;
+};
+
+/* Is c one of t's n options?  Then optarg is stored in its slot. */
+bool opt_store(int c, const struct opt_str *t, size_t n);
+
 /* Free o->sets (the strings stay argv's). */
 void opt_free(struct opt_common *o);
 

@@ -417,10 +417,8 @@ policy_unref(struct policy **pp)
 {
 	struct policy *p = *pp;
 
-	if (p == NULL)
-		return;
 	*pp = NULL;
-	if (ref_put(&p->refcount))
+	if (p != NULL && ref_put(&p->refcount))
 		policy_free(p);
 }
 

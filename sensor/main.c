@@ -122,25 +122,19 @@ static const struct option long_opts[] = {
 static int
 parse_args(int argc, char **argv, struct opts *o)
 {
+	const struct opt_str strs[] = {
+		{ 'r', &o->file }, { 'i', &o->iface },
+		{ OPT_ALERTS, &o->alerts }, { OPT_BPF, &o->bpf },
+	};
 	int c, rc = OPT_GO_ON;
 
 	opterr = 0;
 	/* "--opt value" and "--opt=value" alike (getopt_long). */
 	while (rc == OPT_GO_ON && (c = getopt_long(argc, argv,
 	    ":" OPT_SHORT_COMMON "r:i:q", long_opts, NULL)) != -1) {
+		if (opt_store(c, strs, sizeof(strs) / sizeof(strs[0])))
+			continue;
 		switch (c) {
-		case 'r':
-			o->file = optarg;
-			break;
-		case 'i':
-			o->iface = optarg;
-			break;
-		case OPT_ALERTS:
-			o->alerts = optarg;
-			break;
-		case OPT_BPF:
-			o->bpf = optarg;
-			break;
 		case 'q':
 			o->quiet = true;
 			break;

@@ -778,8 +778,13 @@ mimeparam_parse(struct mimeparam *p, struct span s)
 			semi = true;
 			continue;
 		}
-		if (!semi)
+		if (!semi) {
 			p->missing_semicolon = true;
+			/* GMime: a parameter not followed by ';' is the
+			 * last it reads */
+			if (p->junk_to_semi)
+				break;
+		}
 		semi = false;
 		name = read_word(&ps, false);
 		if (name.len == 0) {

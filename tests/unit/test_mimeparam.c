@@ -368,10 +368,19 @@ test_token_junk(void **state)
 	    "application/octet-stream; (x name=evil.exe")), 0);
 	assert_int_equal(P.n, 0);
 	mimeparam_free(&P);
-	/* the others skip it, to the end: no name */
+	/* nor one after a value that no ';' follows: "ev", not "evil.exe" */
+	mimeparam_init(&P, 8);
+	P.junk_to_semi = true;
+	assert_int_equal(mimeparam_parse(&P, span_from_cstr(
+	    "application/x-foo; name*0=\"ev\"; x=\"y\"\xa0; "
+	    "name*1=\"il.exe\"")), 0);
+	assert_string_equal(mimeparam_get(&P, "name").p, "ev");
+	assert_true(P.missing_semicolon);
+	mimeparam_free(&P);
+	/* the others skip it, to the end: an empty name */
 	assert_int_equal(parse("application/octet-stream; name=(evil.exe",
 	    8), 0);
-	assert_null(mimeparam_get(&P, "name").p);
+	assert_string_equal(mimeparam_get(&P, "name").p, "");
 	assert_true(mimeparam_irregular(&P));
 	mimeparam_free(&P);
 }

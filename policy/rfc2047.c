@@ -751,8 +751,10 @@ decode_words(struct span in, size_t max_words, struct buf *out,
 		if (w.enc != 'b' || !d.b_live) {
 			decode_b64_init(&d.b);
 			/* GMime: the B text of a run joined, the decoding
-			 * stopped at its first padding. */
+			 * stopped at its first padding, an unpadded last
+			 * group dropped. */
 			d.b.stop_at_pad = d.joined;
+			d.b.whole_groups = d.joined;
 		}
 		d.b_live = d.joined && w.enc == 'b';
 		word_bytes(&w, &d.raw, &d.b);

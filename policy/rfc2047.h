@@ -75,9 +75,10 @@ int rfc2047_decode(struct span in, struct buf *out);
 
 /*
  * rfc2047_decode() as GMime decodes: the base64 text of adjacent B words
- * in one charset is joined before it is decoded, and the decoding stops
- * at the first padding ("=?utf-8?B?aW52b2ljZS5leGU=?= =?utf-8?B?LnR4dA==?="
- * reads "invoice.exe", not "invoice.exe.txt"), and a charset is any
+ * in one charset is joined before it is decoded, the decoding stops at
+ * the first padding ("=?utf-8?B?aW52b2ljZS5leGU=?= =?utf-8?B?LnR4dA==?="
+ * reads "invoice.exe", not "invoice.exe.txt") and drops an unpadded last
+ * group ("=?utf-8?B?ZXZpbC5leGU?=" reads "evil.e"), and a charset is any
  * bytes up to the next '?', white space too.
  */
 int rfc2047_decode_joined(struct span in, struct buf *out);

@@ -318,6 +318,40 @@ test_joined_charset(void **state)
 	buf_free(&b);
 }
 
+/* GMime's reading drops an unpadded last group of a B run: "evil.e"
+ * where a lenient reader shows "evil.exe"; a group completed by the next
+ * word of the run is kept (each word is read on its own otherwise). */
+static void
+test_joined_unpadded(void **state)
+{
+	static const struct {
+		const char *in, *lenient, *joined;
+	} t[] = {
+		{ "=?utf-8?B?ZXZpbC5leGU?=", "evil.exe", "evil.e" },
+		{ "=?utf-8?B?ZXZpbC5leGU?==", "evil.exe=", "evil.e=" },
+		{ "=?utf-8?B?ZXZpbC5leGU=?=", "evil.exe", "evil.exe" },
+		{ "=?utf-8?B?ZXZpbC5l?= =?utf-8?B?eGU=?=", "evil.exe",
+		    "evil.exe" },
+		{ "=?utf-8?B?ZXZpbC5le?= =?utf-8?B?GU=?=", NULL, "evil.exe" },
+	};
+	struct buf b;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		buf_init(&b, 64);
+		assert_int_equal(rfc2047_decode(span_from_cstr(t[i].in), &b),
+		    0);
+		if (t[i].lenient != NULL)	/* else each word on its own */
+			assert_string_equal(b.data, t[i].lenient);
+		buf_free(&b);
+		buf_init(&b, 64);
+		assert_int_equal(rfc2047_decode_joined(span_from_cstr(
+		    t[i].in), &b), 0);
+		assert_string_equal(b.data, t[i].joined);
+		buf_free(&b);
+	}
+}
+
 /* The word bound: max_words words and one more. */
 static void
 test_word_bound(void **state)
@@ -564,6 +598,7 @@ main(void)
 		cmocka_unit_test(test_charsets),
 		cmocka_unit_test(test_charset_bound),
 		cmocka_unit_test(test_joined_charset),
+		cmocka_unit_test(test_joined_unpadded),
 		cmocka_unit_test(test_cut_nul),
 		cmocka_unit_test(test_strict_ws),
 		cmocka_unit_test(test_word_bound),

@@ -45,7 +45,8 @@ BUILD="gcc make pkg-config clang libclang-rt-14-dev
 	libgmime-3.0-dev"
 TEST="postfix miltertest clamav-testfiles tshark tcpdump m4 liblockfile1 libwrap0 logrotate
 	debhelper lintian
-	python3-scapy python3-cryptography swaks file zip p7zip-full chromium
+	python3-scapy python3-cryptography libmime-tools-perl swaks file zip
+	p7zip-full chromium
 	prometheus"
 BENCH="libndpi-bin tcpreplay wireshark-common clamav-daemon clamav-milter"
 

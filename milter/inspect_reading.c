@@ -671,26 +671,9 @@ static void
 compose(const struct mime_reading *a, const struct mime_reading *b,
     struct mime_reading *c)
 {
-	c->header_last = a->header_last || b->header_last;
-	c->param_last = a->param_last || b->param_last;
-	c->boundary_loose = a->boundary_loose || b->boundary_loose;
-	c->after_close = a->after_close || b->after_close;
-	c->cte_guess = a->cte_guess || b->cte_guess;
-	c->inner_first = a->inner_first || b->inner_first;
-	c->fold_nocolon = a->fold_nocolon || b->fold_nocolon;
-	c->skip_junk_colon = a->skip_junk_colon || b->skip_junk_colon;
-	c->skip_junk = a->skip_junk || b->skip_junk;
-	c->strict_colon = a->strict_colon || b->strict_colon;
-	c->cr_eol = a->cr_eol || b->cr_eol;
-	c->strict_token = a->strict_token || b->strict_token;
-	c->message_any = a->message_any || b->message_any;
-	c->empty_close = a->empty_close || b->empty_close;
-	c->words_joined = a->words_joined || b->words_joined;
-	c->param_junk = a->param_junk || b->param_junk;
-	c->nul_cut = a->nul_cut || b->nul_cut;
-	c->charset_fallback = a->charset_fallback || b->charset_fallback;
-	c->strict_words = a->strict_words || b->strict_words;
-	c->param_raw = a->param_raw || b->param_raw;
+#define EITHER(f) c->f = a->f || b->f;
+	MIME_READING_SWITCHES(EITHER)
+#undef EITHER
 	c->b64 = b->b64 != MIME_B64_TOLERANT ? b->b64 : a->b64;
 	c->qp = b->qp != MIME_QP_TOLERANT ? b->qp : a->qp;
 }
@@ -698,27 +681,12 @@ compose(const struct mime_reading *a, const struct mime_reading *b,
 static bool
 same_reading(const struct mime_reading *a, const struct mime_reading *b)
 {
-	return a->header_last == b->header_last &&
-	    a->param_last == b->param_last &&
-	    a->boundary_loose == b->boundary_loose &&
-	    a->after_close == b->after_close &&
-	    a->cte_guess == b->cte_guess &&
-	    a->inner_first == b->inner_first &&
-	    a->fold_nocolon == b->fold_nocolon &&
-	    a->skip_junk_colon == b->skip_junk_colon &&
-	    a->skip_junk == b->skip_junk &&
-	    a->strict_colon == b->strict_colon &&
-	    a->cr_eol == b->cr_eol &&
-	    a->strict_token == b->strict_token &&
-	    a->message_any == b->message_any &&
-	    a->empty_close == b->empty_close &&
-	    a->words_joined == b->words_joined &&
-	    a->param_junk == b->param_junk &&
-	    a->nul_cut == b->nul_cut &&
-	    a->charset_fallback == b->charset_fallback &&
-	    a->strict_words == b->strict_words &&
-	    a->param_raw == b->param_raw &&
-	    a->b64 == b->b64 && a->qp == b->qp;
+	bool same = a->b64 == b->b64 && a->qp == b->qp;
+
+#define BOTH(f) same = same && a->f == b->f;
+	MIME_READING_SWITCHES(BOTH)
+#undef BOTH
+	return same;
 }
 
 /* The readings run so far, so that none runs twice. */

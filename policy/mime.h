@@ -93,49 +93,60 @@ enum mime_qp_mode {
  * reading: first field wins, first parameter (RFC 2231 form over plain)
  * wins, exact delimiter match, tolerant decoding, first encoding of a list.
  */
+/*
+ * A reading's switches, each off in the primary reading.  The one list
+ * (MIME_READING_SWITCHES) makes the struct's members and lets code that
+ * combines or compares readings take every switch (inspect_reading.c):
+ *
+ *   header_last       the last Content-* field of a kind wins, and the last
+ *                     encoding of a list
+ *   param_last        the last plain parameter wins
+ *   boundary_loose    delimiters match by prefix; boundary values are
+ *                     trimmed
+ *   after_close       delimiters after the close open parts
+ *   cte_guess         an unknown encoding that names base64 or quoted-
+ *                     printable is decoded as such
+ *   inner_first       only the innermost open multipart's delimiters count
+ *   fold_nocolon      a header line without a colon followed by a
+ *                     continuation line is one field
+ *   skip_junk_colon   with skip_junk: only a line holding a colon
+ *                     ("Na\xbcme: v") is skipped
+ *   skip_junk         a header line that is no field is skipped, the block
+ *                     read on to the blank line (GMime)
+ *   strict_colon      "Name : value" is no field: the header block ends
+ *                     before it (Python)
+ *   cr_eol            a bare CR ends a header line (Python)
+ *   strict_token      an unquoted parameter value ends at a '"' or '\\'
+ *                     (Python, MIME-tools)
+ *   message_any       every message/ type but delivery reports parsed as a
+ *                     message (Python)
+ *   empty_close       a close delimiter right after a delimiter opens no
+ *                     epilogue (Python)
+ *   words_joined      RFC 2047 words in names decoded as GMime does: B text
+ *                     joined (rfc2047.h)
+ *   strict_words      RFC 2047 words with white space in their text stay
+ *                     text (MIME-tools)
+ *   nul_cut           a name ends at its first NUL (GMime, C-string readers)
+ *   charset_fallback  an RFC 2231 name that does not convert from its
+ *                     charset read as UTF-8 (GMime's fallback charsets)
+ *   param_junk        the text after a media type or a disposition up to the
+ *                     next ';' is skipped, quotes included (GMime)
+ *   param_raw         parameters lexed raw: no comments, a value up to the
+ *                     next ';' outside quotes (mimeparam.h; Python's
+ *                     compat32)
+ */
+#define MIME_READING_SWITCHES(X) \
+	X(header_last) X(param_last) X(boundary_loose) X(after_close) \
+	X(cte_guess) X(inner_first) X(fold_nocolon) X(skip_junk_colon) \
+	X(skip_junk) X(strict_colon) X(cr_eol) X(strict_token) \
+	X(message_any) X(empty_close) X(words_joined) X(strict_words) \
+	X(nul_cut) X(charset_fallback) X(param_junk) X(param_raw)
+
 struct mime_reading {
 	const char *name;	/* for reports: "primary", "last-header", ... */
-	bool header_last;	/* the last Content-* field of a kind wins,
-				 * and the last encoding of a list */
-	bool param_last;	/* the last plain parameter wins */
-	bool boundary_loose;	/* delimiters match by prefix; boundary
-				 * values are trimmed */
-	bool after_close;	/* delimiters after the close open parts */
-	bool cte_guess;		/* an unknown encoding that names base64 or
-				 * quoted-printable is decoded as such */
-	bool inner_first;	/* only the innermost open multipart's
-				 * delimiters count */
-	bool fold_nocolon;	/* a header line without a colon followed
-				 * by a continuation line is one field */
-	bool skip_junk_colon;	/* with skip_junk: only a line holding a
-				 * colon ("Na\xbcme: v") is skipped */
-	bool skip_junk;		/* a header line that is no field is
-				 * skipped, the block read on to the blank
-				 * line (GMime) */
-	bool strict_colon;	/* "Name : value" is no field: the header
-				 * block ends before it (Python) */
-	bool cr_eol;		/* a bare CR ends a header line (Python) */
-	bool strict_token;	/* an unquoted parameter value ends at a
-				 * '"' or '\\' (Python, MIME-tools) */
-	bool message_any;	/* every message/ type but delivery
-				 * reports parsed as a message (Python) */
-	bool empty_close;	/* a close delimiter right after a
-				 * delimiter opens no epilogue (Python) */
-	bool words_joined;	/* RFC 2047 words in names decoded as
-				 * GMime does: B text joined (rfc2047.h) */
-	bool strict_words;	/* RFC 2047 words with white space in
-				 * their text stay text (MIME-tools) */
-	bool nul_cut;		/* a name ends at its first NUL (GMime,
-				 * C-string readers) */
-	bool charset_fallback;	/* an RFC 2231 name that does not convert
-				 * from its charset read as UTF-8 (GMime's
-				 * fallback charsets) */
-	bool param_junk;	/* the text after a media type or a
-				 * disposition up to the next ';' is
-				 * skipped, quotes included (GMime) */
-	bool param_raw;		/* parameters lexed raw: no comments, a
-				 * value up to the next ';' outside quotes
-				 * (mimeparam.h; Python's compat32) */
+#define MIME_READING_BOOL(f) bool f;
+	MIME_READING_SWITCHES(MIME_READING_BOOL)
+#undef MIME_READING_BOOL
 	enum mime_b64_mode b64;
 	enum mime_qp_mode qp;
 };

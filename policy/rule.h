@@ -167,8 +167,6 @@ bool rule_tests_check(const struct rule *r, const char *check);
 
 void rule_free_contents(struct rule *r);
 
-#endif
-
 /* What rule_compile needs from the rest of the policy. */
 struct rule_env {
 	struct list *const *lists;
@@ -191,3 +189,5 @@ int rule_compile(const struct node *n, const struct rule_env *env,
 
 /* Is clause one of the policy's clause numbers ("1.1", "3.2", ...)? */
 bool rule_clause_is_valid(const char *clause);
+
+#endif

@@ -10,6 +10,9 @@
 #   gzip     the filter over the same log gzip -1'd     (MB of text)
 # MB/s is over the uncompressed bytes, by wall time and by CPU time
 # (user + system: the one-core figure when other work shares the machine).
+# BENCH_BASELINE_ADMIN=PATH: another msgsec binary (an earlier commit's
+# build/bench/msgsec), timed on the same log in the same run, each figure
+# printed after this build's as "base".
 set -u
 O=${1:-build/bench}
 cd "$(dirname "$0")/../.." || exit 1
@@ -39,15 +42,26 @@ report() {	# name wall cpu
 		    name, w, (w > 0 ? mb / w : 0), c, (c > 0 ? mb / c : 0) }'
 }
 
-set -- $(timeit "$msgsec" alerts --json --rule 'network.*' "$dir/alerts.json")
-report filter "$1" "$2"
-set -- $(timeit "$msgsec" alerts --json "$dir/alerts.json")
-report all "$1" "$2"
-set -- $(timeit "$msgsec" alerts summary "$dir/alerts.json")
-report summary "$1" "$2"
+one() {	# binary name args...
+	bin=$1
+	name=$2
+	shift 2
+	set -- $(timeit "$bin" "$@") || exit 1
+	report "$name" "$1" "$2"
+}
+
+figure() {	# name args...
+	name=$1
+	shift
+	one "$msgsec" "$name" "$@"
+	[ -z "${BENCH_BASELINE_ADMIN:-}" ] || one "$BENCH_BASELINE_ADMIN" base "$@"
+}
+
+figure filter alerts --json --rule 'network.*' "$dir/alerts.json"
+figure all alerts --json "$dir/alerts.json"
+figure summary alerts summary "$dir/alerts.json"
 gzip -1 -c "$dir/alerts.json" >"$dir/alerts.json.gz"
 awk -v b="$(stat -c %s "$dir/alerts.json.gz")" 'BEGIN {
 	printf "gzip -1: %.1f MB\n", b / 1e6 }'
-set -- $(timeit "$msgsec" alerts --json --rule 'network.*' "$dir/alerts.json.gz")
-report gzip "$1" "$2"
+figure gzip alerts --json --rule 'network.*' "$dir/alerts.json.gz"
 echo "(target: 200 MB/s on one core)"

@@ -92,6 +92,8 @@ static const struct reading_def {
 	    { .name = "message-any", .message_any = true } },
 	{ MIME_AMB_STRUCTURE,
 	    { .name = "empty-close", .empty_close = true } },
+	{ MIME_AMB_STRUCTURE,
+	    { .name = "child-first", .child_first = true } },
 	{ MIME_AMB_ENCODING,
 	    { .name = "cte-guess", .cte_guess = true } },
 	{ MIME_AMB_DECODING,
@@ -122,6 +124,7 @@ static const struct mime_reading reading_all_skip = {
 	.name = "all-skip-junk", .header_last = true, .param_last = true,
 	.boundary_loose = true, .after_close = true, .cte_guess = true,
 	.skip_junk = true, .words_joined = true, .param_junk = true,
+	.child_first = true,
 };
 
 static const struct {

@@ -111,6 +111,7 @@ struct mime {
 	bool owns_shared;
 	size_t base_depth;	/* depth of this parser's message */
 	size_t parent_index;	/* for a child: the message/rfc822 part */
+	const struct mime *up;	/* for a child: the parser it lies in */
 	/* offsets: this parser's stream starts at base in the top-level
 	 * stream (valid unless an encoded embedded message lies between) */
 	uint64_t base;
@@ -286,6 +287,7 @@ mime_new_child(const struct mime *parent, size_t depth, size_t parent_index)
 	m->shared = parent->shared;
 	m->base_depth = depth;
 	m->parent_index = parent_index;
+	m->up = parent;
 	m->base = parent->cur.off_body;
 	m->base_valid = parent->base_valid && parent->cur.off_valid &&
 	    parent->cur.encoding == MIME_ENC_IDENTITY;
@@ -664,6 +666,30 @@ params_over(const struct mimeparam *params)
 	    params->sections_over > 0;
 }
 
+/*
+ * A multipart in an embedded message whose boundary is one of an open
+ * multipart's outside it, or a prefix of one, or the other way round: a
+ * delimiter line then ends the outer part for msgsec's primary reading,
+ * while GMime tries the innermost multipart first and reads the embedded
+ * message on (the child-first reading).
+ */
+static void
+outer_boundary_clash(struct mime *m, const struct frame *f)
+{
+	for (const struct mime *u = m->up; u != NULL; u = u->up) {
+		for (size_t i = 0; i < u->nframes; i++) {
+			const struct frame *o = &u->frames[i];
+			size_t n = o->blen < f->blen ? o->blen : f->blen;
+
+			if (!o->closed && memcmp(o->boundary, f->boundary,
+			    n) == 0) {
+				m->shared->amb |= MIME_AMB_STRUCTURE;
+				return;
+			}
+		}
+	}
+}
+
 /* The header block ended: decide what the part is and how to read it. */
 static int
 headers_done(struct mime *m)
@@ -857,6 +883,7 @@ headers_done(struct mime *m)
 	    DECODE_QP_TOLERANT;
 	if (p->is_multipart) {
 		/* The container waits in its frame for its PART_END. */
+		outer_boundary_clash(m, &m->frames[m->nframes]);
 		m->frames[m->nframes].part = *p;
 		p->filename = p->name = NULL;	/* moved */
 		m->nframes++;
@@ -1253,6 +1280,42 @@ find_boundary(const struct mime *m, const char *p, size_t len, bool *close_r)
 	return -1;
 }
 
+/* Does an open multipart of the embedded message c (or of one inside it)
+ * take the delimiter line? */
+static bool
+child_claims(const struct mime *c, const char *p, size_t len)
+{
+	bool close;
+
+	for (; c != NULL; c = c->mode == BODY_CHILD ? c->child : NULL)
+		if (c->nframes > 0 && find_boundary(c, p, len, &close) >= 0)
+			return true;
+	return false;
+}
+
+/*
+ * The child-first reading, as GMime reads one boundary stack through
+ * embedded messages: a delimiter of an outer multipart that a multipart
+ * of the embedded message being read also declares is the inner one's.
+ * The embedded message gets the line end held back for the delimiter
+ * first, so that its parser has read every line before this one.
+ * Returns 1 if the line goes to the embedded message as content, 0 if
+ * not, -1 if a callback asked to stop.
+ */
+static int
+child_first(struct mime *m, const char *p, size_t len)
+{
+	if (!m->shared->rd.child_first || m->mode != BODY_CHILD ||
+	    m->child == NULL || m->cur.encoding != MIME_ENC_IDENTITY)
+		return 0;
+	if (m->pending_len > 0) {
+		if (body_bytes(m, m->pending_eol, m->pending_len) < 0)
+			return -1;
+		m->pending_len = 0;
+	}
+	return child_claims(m->child, p, len) ? 1 : 0;
+}
+
 /*
  * A delimiter of a multipart that an outer delimiter already ended: some
  * reader reads its parts (the inner-first reading does).
@@ -1371,9 +1434,14 @@ mime_line(struct mime *m, const char *p, size_t len, const char *eol,
 		}
 	}
 	if (!fragment && !m->in_long_line && m->nframes > 0 &&
-	    (k = find_boundary(m, p, len, &close)) >= 0)
-		return on_boundary(m, (size_t)k, close);
-	if (m->npopped > 0 && !fragment && len > 2 && p[0] == '-' &&
+	    (k = find_boundary(m, p, len, &close)) >= 0) {
+		int taken = child_first(m, p, len);
+
+		if (taken < 0)
+			return -1;
+		if (!taken)
+			return on_boundary(m, (size_t)k, close);
+	} else if (m->npopped > 0 && !fragment && len > 2 && p[0] == '-' &&
 	    p[1] == '-')
 		popped_delimiter(m, p, len);
 	if (m->in_headers)

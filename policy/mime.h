@@ -134,13 +134,17 @@ enum mime_qp_mode {
  *   param_raw         parameters lexed raw: no comments, a value up to the
  *                     next ';' outside quotes (mimeparam.h; Python's
  *                     compat32)
+ *   child_first       a delimiter that a multipart of the embedded message
+ *                     being read declares too is that multipart's, not
+ *                     the outer one's (GMime's one boundary stack)
  */
 #define MIME_READING_SWITCHES(X) \
 	X(header_last) X(param_last) X(boundary_loose) X(after_close) \
 	X(cte_guess) X(inner_first) X(fold_nocolon) X(skip_junk_colon) \
 	X(skip_junk) X(strict_colon) X(cr_eol) X(strict_token) \
 	X(message_any) X(empty_close) X(words_joined) X(strict_words) \
-	X(nul_cut) X(charset_fallback) X(param_junk) X(param_raw)
+	X(nul_cut) X(charset_fallback) X(param_junk) X(param_raw) \
+	X(child_first)
 
 struct mime_reading {
 	const char *name;	/* for reports: "primary", "last-header", ... */

@@ -988,6 +988,27 @@ def inner_first(m):
     m.structure = st
 
 
+def message_clash(m):
+    """An attached message whose multipart holds one that declares the
+    outer boundary again: GMime and MIME-tools take its delimiters for the
+    innermost multipart, and find the attachment after its close."""
+    b, eb = m.boundary, "msg-" + m.boundary
+
+    def st(m):
+        ps = m.parts()
+        inner = multipart(eb, [("Content-Type: multipart/mixed; "
+                                "boundary=\"%s\"\n\n" % b).encode() +
+                               multipart(b, [b"Content-Type: text/plain\n\n" +
+                                             TEXT]), ps[1].render()])
+        mp = ("Content-Type: message/rfc822\n\nFrom: Carol "
+              "<carol@example.net>\nSubject: inner\nMIME-Version: 1.0\n"
+              "Content-Type: multipart/mixed; boundary=\"%s\"\n\n" %
+              eb).encode() + inner
+        return [m.top_ct()], multipart(b, [ps[0].render(), mp],
+                                       pre=m.preamble)
+    m.structure = st
+
+
 BPREFIX = [
     prefix(lambda b: b, lambda b: b + "x"),
     prefix(lambda b: b + "x", lambda b: b),
@@ -998,6 +1019,7 @@ BPREFIX = [
     prefix(lambda b: b + "--", lambda b: b),
     prefix(lambda b: b[:-1], lambda b: b),
     inner_first,
+    message_clash,
 ]
 
 

@@ -48,6 +48,7 @@ PKGS_POLICY := yaml-0.1 libpcre2-8
 PKGS_MILTER := libarchive libmagic libclamav libcrypto
 PKGS_SENSOR := libpcap libcrypto
 PKGS_CLI := zlib libclamav
+PKGS_PG := libpq
 pkgcflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
 pkglibs = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
 
@@ -59,10 +60,11 @@ CPPFLAGS += -D_GNU_SOURCE -DMSGSEC_VERSION='"$(VERSION)"'
 # themselves; tests and benchmarks see everything.  An object's layer is
 # the first folder of its source path.
 INC_policy := -Ipolicy
-INC_milter := -Ipolicy -Imilter
+INC_pgstore := -Ipolicy -Ipgstore $(call pkgcflags,$(PKGS_PG))
+INC_milter := -Ipolicy -Ipgstore -Imilter
 INC_sensor := -Ipolicy -Isensor
-INC_admin := -Ipolicy -Iadmin
-INC_tests := -Ipolicy -Imilter -Isensor -Iadmin
+INC_admin := -Ipolicy -Ipgstore -Iadmin
+INC_tests := -Ipolicy -Ipgstore -Imilter -Isensor -Iadmin
 layer_inc = $(INC_$(firstword $(subst /, ,$(1))))
 CFLAGS ?=
 ALL_CFLAGS := -std=c11 $(OPT) $(WARN) $(HARDEN) $(SANFLAGS) -MMD -MP \
@@ -71,7 +73,8 @@ ALL_LDFLAGS := $(LDHARDEN) $(SANFLAGS) $(LDFLAGS)
 LIBS_POLICY := $(call pkglibs,$(PKGS_POLICY)) -lpthread
 LIBS_MILTER := $(call pkglibs,$(PKGS_MILTER)) $(LIBS_POLICY)
 LIBS_SENSOR := $(call pkglibs,$(PKGS_SENSOR)) $(LIBS_POLICY)
-LIBS_TEST := $(call pkglibs,$(PKGS_MILTER) libcrypto) $(LIBS_POLICY)
+LIBS_PG := $(call pkglibs,$(PKGS_PG))
+LIBS_TEST := $(call pkglibs,$(PKGS_MILTER) libcrypto) $(LIBS_PG) $(LIBS_POLICY)
 
 VERSION := 0.1.0
 
@@ -99,6 +102,11 @@ LIBSENSORPIPE := $(O)/libmsgsec-sensor.a
 POLICY_OBJ := $(POLICY_SRC:%.c=$(O)/%.o)
 LIBMSGSEC := $(O)/libmsgsec.a
 
+# The PostgreSQL records store: between the library and the programs.
+PG_SRC := $(wildcard pgstore/*.c)
+PG_OBJ := $(PG_SRC:%.c=$(O)/%.o)
+LIBPG := $(O)/libmsgsec-pg.a
+
 # The admin command likewise: everything but main, so its fuzz targets
 # link it.
 CLI_MAIN := admin/msgsec.c
@@ -125,12 +133,16 @@ $(LIBMSGSEC): $(POLICY_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
+$(LIBPG): $(PG_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
 $(LIBMILTERPIPE): $(MILTER_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(O)/msgsec-milter: $(MILTER_MAIN:%.c=$(O)/%.o) $(LIBMILTERPIPE) $(LIBMSGSEC)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_MILTER) -lmilter
+$(O)/msgsec-milter: $(MILTER_MAIN:%.c=$(O)/%.o) $(LIBMILTERPIPE) $(LIBPG) $(LIBMSGSEC)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_MILTER) $(LIBS_PG) -lmilter
 
 $(LIBSENSORPIPE): $(SENSOR_OBJ)
 	@rm -f $@
@@ -143,18 +155,18 @@ $(LIBADMIN): $(CLI_LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(O)/msgsec: $(CLI_MAIN:%.c=$(O)/%.o) $(LIBADMIN) $(LIBMSGSEC)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pkglibs,$(PKGS_CLI)) $(LIBS_POLICY)
+$(O)/msgsec: $(CLI_MAIN:%.c=$(O)/%.o) $(LIBADMIN) $(LIBPG) $(LIBMSGSEC)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pkglibs,$(PKGS_CLI)) $(LIBS_PG) $(LIBS_POLICY)
 
 # ---------------------------------------------------------------- tests
 
-$(O)/tests/test_%: $(O)/tests/unit/test_%.o $(LIBMILTERPIPE) $(LIBSENSORPIPE) $(LIBMSGSEC)
+$(O)/tests/test_%: $(O)/tests/unit/test_%.o $(LIBMILTERPIPE) $(LIBSENSORPIPE) $(LIBPG) $(LIBMSGSEC)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_TEST) $(call pkglibs,cmocka)
 
 # Fuzz targets built with a plain main() that replays a corpus.
 # They link the admin command's library too (fuzz_alertscan).
-$(O)/tests/replay_%: $(O)/tests/fuzz/fuzz_%.o $(O)/tests/fuzz/replay.o $(LIBADMIN) $(LIBMILTERPIPE) $(LIBSENSORPIPE) $(LIBMSGSEC)
+$(O)/tests/replay_%: $(O)/tests/fuzz/fuzz_%.o $(O)/tests/fuzz/replay.o $(LIBADMIN) $(LIBMILTERPIPE) $(LIBSENSORPIPE) $(LIBPG) $(LIBMSGSEC)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pkglibs,$(PKGS_CLI)) $(LIBS_TEST)
 
@@ -163,7 +175,7 @@ $(O)/tests/replay_%: $(O)/tests/fuzz/fuzz_%.o $(O)/tests/fuzz/replay.o $(LIBADMI
 GMIME_CFLAGS = $(patsubst -I%,-isystem %,$(call pkgcflags,gmime-3.0))
 GMIME_LIBS = $(call pkglibs,gmime-3.0)
 $(O)/tests/fuzz/fuzz_gmime_diff.o: ALL_CFLAGS += $(GMIME_CFLAGS)
-$(O)/tests/replay_gmime_diff: $(O)/tests/fuzz/fuzz_gmime_diff.o $(O)/tests/fuzz/replay.o $(LIBMILTERPIPE) $(LIBMSGSEC)
+$(O)/tests/replay_gmime_diff: $(O)/tests/fuzz/fuzz_gmime_diff.o $(O)/tests/fuzz/replay.o $(LIBMILTERPIPE) $(LIBPG) $(LIBMSGSEC)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_TEST) $(GMIME_LIBS)
 
@@ -244,7 +256,7 @@ $(O)/tests/trivial-milter: tests/bench/trivial_milter.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(INC_tests) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -lmilter -lpthread
 
-$(O)/tests/bench_%: $(O)/tests/bench/bench_%.o $(LIBMILTERPIPE) $(LIBSENSORPIPE) $(LIBMSGSEC)
+$(O)/tests/bench_%: $(O)/tests/bench/bench_%.o $(LIBMILTERPIPE) $(LIBSENSORPIPE) $(LIBPG) $(LIBMSGSEC)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_TEST)
 

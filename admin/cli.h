@@ -69,5 +69,6 @@ int cmd_exception(int argc, char **argv);	/* cmd_exception.c */
 int cmd_quarantine(int argc, char **argv);	/* cmd_quarantine.c */
 int cmd_alerts(int argc, char **argv);		/* cmd_alerts.c */
 int cmd_report(int argc, char **argv);		/* cmd_report.c */
+int cmd_db(int argc, char **argv);		/* cmd_db.c */
 
 #endif

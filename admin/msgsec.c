@@ -36,6 +36,8 @@ usage(FILE *out)
 	    "  quarantine list, show, extract, release, delete and purge "
 	    "held mail (clause 5)\n"
 	    "  report     write a self-contained HTML report\n"
+	    "  db         create, migrate and check the records database "
+	    "(PostgreSQL)\n"
 	    "\n"
 	    "common options (before or after COMMAND; --opt=value works too):\n"
 	    "  -c, --config FILE    configuration file; without it "
@@ -101,6 +103,7 @@ main(int argc, char **argv)
 		{ "alerts", cmd_alerts },
 		{ "quarantine", cmd_quarantine },
 		{ "report", cmd_report },
+		{ "db", cmd_db },
 	};
 	struct cli_argv av;
 	struct confpath cp;

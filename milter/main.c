@@ -392,6 +392,16 @@ main(int argc, char **argv)
 	}
 	diags_print(&dg, stderr);	/* warnings */
 	diags_free(&dg);
+	if (p->config.quarantine_backend != QUARANTINE_FILES) {
+		/* Never a silent fallback to the folder store. */
+		log_error("%s: quarantine.backend postgresql: this "
+		    "msgsec-milter stores only in the folder store "
+		    "(quarantine.backend: files)", d.config);
+		policy_unref(&p);
+		opt_free(&o);
+		free(t.rcpts);
+		return 2;
+	}
 	if (t.file != NULL || t.batch != NULL) {
 		if (t.env.mail_from == NULL)
 			t.env.mail_from = "";

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "mem.h"
 #include "str.h"
@@ -203,6 +204,19 @@ static const struct config_key keys[] = {
 	{ "quarantine.release_seconds", CONF_U64,
 	    OFF(quarantine_release_seconds), 0, "86400", 60, 31536000,
 	    "how long a release's one-time pass is honoured by the milter" },
+	{ "quarantine.backend", CONF_BACKEND, OFF(quarantine_backend), 0,
+	    "files", 0, 0, "where blocked mail, passes and the audit trail "
+	    "are kept: files (paths.quarantine) or postgresql "
+	    "(quarantine.dsn, one store for every gateway)" },
+	{ "quarantine.dsn", CONF_DSN, OFF(quarantine_dsn), 0, "\"\"", 0, 0,
+	    "libpq connection string of the records database (a password "
+	    "only through PGPASSFILE, ~/.pgpass or passfile=, never here)" },
+	{ "quarantine.statement_timeout_ms", CONF_U64,
+	    OFF(quarantine_statement_ms), 0, "10000", 10, 600000,
+	    "longest a database statement may take; past it the milter "
+	    "answers milter.on_internal_error" },
+	{ "quarantine.pool", CONF_U64, OFF(quarantine_pool), 0, "4", 1, 256,
+	    "most database connections one milter keeps" },
 
 	{ "limits.message_size", CONF_U64, LIM(message_size), 0, "52428800", 1,
 	    4 * GIB, "largest message, bytes" },
@@ -258,6 +272,58 @@ static const struct config_key keys[] = {
 	    "1500", 1, 100000000, "PCRE2 depth limit (a hit is a no-match)" },
 	{ NULL, 0, 0, 0, NULL, 0, 0, NULL },
 };
+
+/*
+ * Does a libpq connection string hold a password?  Keyword form: a
+ * "password" keyword (values may be quoted, with \-escapes); URI form
+ * (postgresql:// or postgres://): a ':' in the user part before '@', or a
+ * password query parameter.
+ */
+static bool
+dsn_has_password(const char *s)
+{
+	const char *p;
+
+	if (strncmp(s, "postgresql://", 13) == 0 ||
+	    strncmp(s, "postgres://", 11) == 0) {
+		size_t auth;
+
+		p = strstr(s, "://") + 3;
+		auth = strcspn(p, "@/?");
+		if (p[auth] == '@' && memchr(p, ':', auth) != NULL)
+			return true;
+		for (p = strchr(p, '?'); p != NULL; p = strchr(p + 1, '&'))
+			if (strncasecmp(p + 1, "password=", 9) == 0)
+				return true;
+		return false;
+	}
+	for (p = s; *p != '\0';) {
+		size_t klen;
+		bool is_pw;
+
+		p += strspn(p, " \t\r\n");
+		klen = strcspn(p, "= \t\r\n");
+		is_pw = klen == 8 && strncasecmp(p, "password", 8) == 0;
+		p += klen;
+		p += strspn(p, " \t\r\n");
+		if (*p != '=')
+			return is_pw;	/* libpq refuses it anyway */
+		if (is_pw)
+			return true;
+		p++;
+		p += strspn(p, " \t\r\n");
+		if (*p == '\'') {
+			for (p++; *p != '\0' && *p != '\''; p++)
+				if (*p == '\\' && p[1] != '\0')
+					p++;
+			if (*p == '\'')
+				p++;
+		} else {
+			p += strcspn(p, " \t\r\n");
+		}
+	}
+	return false;
+}
 
 const struct config_key *
 config_keys(void)
@@ -494,6 +560,34 @@ config_set(struct config *c, const struct config_key *k, const struct node *v,
 		else
 			*(char **)field = mem_strndup(v->str, v->len);
 		return 0;
+	case CONF_BACKEND:
+		if (!node_expect(v, NODE_SCALAR, k->name, d))
+			return -1;
+		if (strcmp(v->str, "files") == 0)
+			*(enum quarantine_backend *)field = QUARANTINE_FILES;
+		else if (strcmp(v->str, "postgresql") == 0)
+			*(enum quarantine_backend *)field =
+			    QUARANTINE_POSTGRESQL;
+		else {
+			diag_error(d, v->file, v->line, v->col,
+			    "'%s' must be files or postgresql, not '%s'",
+			    k->name, node_quote(v, q, sizeof(q)));
+			return -1;
+		}
+		return 0;
+	case CONF_DSN:
+		if (!node_expect(v, NODE_SCALAR, k->name, d))
+			return -1;
+		if (memchr(v->str, '\0', v->len) != NULL ||
+		    dsn_has_password(v->str)) {
+			diag_error(d, v->file, v->line, v->col,
+			    "'%s' must not hold a password: give it through "
+			    "PGPASSFILE, ~/.pgpass or passfile=", k->name);
+			return -1;
+		}
+		free(*(char **)field);
+		*(char **)field = mem_strndup(v->str, v->len);
+		return 0;
 	case CONF_RELOAD:
 		if (!node_expect(v, NODE_SCALAR, k->name, d))
 			return -1;
@@ -627,7 +721,8 @@ config_free(struct config *c)
 		void *field = (char *)c + k->offset;
 
 		if (k->type == CONF_STR || k->type == CONF_OPTSTR ||
-		    k->type == CONF_PATH || k->type == CONF_OPTPATH)
+		    k->type == CONF_PATH || k->type == CONF_OPTPATH ||
+		    k->type == CONF_DSN)
 			free(*(char **)field);
 		else if (k->type == CONF_STRLIST || k->type == CONF_CIDRLIST)
 			free_strlist(*(char ***)field,

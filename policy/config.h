@@ -58,6 +58,17 @@ enum clamav_reload {
 	CLAMAV_RELOAD_BLOCKING,
 };
 
+/*
+ * quarantine.backend: where blocked messages, release passes and the
+ * audit trail are kept.  Files: the folder store (quarantine.h), the
+ * embedded default; postgresql: one database for every gateway
+ * (quarantine.dsn; pgstore/).
+ */
+enum quarantine_backend {
+	QUARANTINE_FILES,
+	QUARANTINE_POSTGRESQL,
+};
+
 /* msgsec-sensor's settings (sensor.*). */
 struct sensor_config {
 	char *user;		/* "" = do not change user */
@@ -139,6 +150,10 @@ struct config {
 	uint64_t quarantine_retention_days;
 	char *quarantine_sendmail;
 	uint64_t quarantine_release_seconds;
+	enum quarantine_backend quarantine_backend;
+	char *quarantine_dsn;		/* libpq connection string, no password */
+	uint64_t quarantine_statement_ms;
+	uint64_t quarantine_pool;
 
 	struct limits limits;
 };
@@ -146,6 +161,9 @@ struct config {
 enum config_type {
 	CONF_U64,
 	CONF_RELOAD,		/* concurrent | blocking */
+	CONF_BACKEND,		/* files | postgresql */
+	CONF_DSN,		/* a libpq connection string, may be empty,
+				 * never holding a password */
 	CONF_OPTPATH,		/* a path that may be empty (off) */
 	CONF_BOOL,
 	CONF_STR,

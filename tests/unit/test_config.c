@@ -277,6 +277,73 @@ test_table_defaults_parse(void **state)
 	}
 }
 
+/* quarantine.backend and a connection string without a password. */
+static void
+test_database_keys(void **state)
+{
+	static const char *const refused[] = {
+		"host=db password=secret",
+		"host=db PASSWORD = 'x y'",
+		"dbname='a b' password='it''s'",
+		"postgresql://msgsec:secret@db/msgsec",
+		"postgres://db/msgsec?sslmode=require&password=s",
+		"postgresql://db/msgsec?password=s",
+	};
+	static const char *const allowed[] = {
+		"",
+		"host=/run/postgresql dbname=msgsec",
+		"host=db passfile=/etc/msgsec/pgpass user=msgsec",
+		"dbname='password=x'",
+		"postgresql://msgsec@db:5432/msgsec?passfile=/etc/msgsec/pgpass",
+	};
+	struct config c;
+	size_t errors;
+	char text[256];
+
+	(void)state;
+	assert_int_equal(build("", NULL, 0, &c, &errors), 0);
+	assert_int_equal(c.quarantine_backend, QUARANTINE_FILES);
+	assert_string_equal(c.quarantine_dsn, "");
+	assert_int_equal(c.quarantine_statement_ms, 10000);
+	assert_int_equal(c.quarantine_pool, 4);
+	config_free(&c);
+	assert_int_equal(build("quarantine: { backend: postgresql }\n", NULL,
+	    0, &c, &errors), 0);
+	assert_int_equal(c.quarantine_backend, QUARANTINE_POSTGRESQL);
+	config_free(&c);
+	assert_int_equal(build("quarantine: { backend: mysql }\n", NULL, 0, &c,
+	    &errors), -1);
+	assert_string_equal(diag0, "rules/msgsec.yaml:1:24: error: "
+	    "'quarantine.backend' must be files or postgresql, not 'mysql'");
+	config_free(&c);
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		(void)snprintf(text, sizeof(text), "quarantine:\n  dsn: \"%s\"\n",
+		    refused[i]);
+		assert_int_equal(build(text, NULL, 0, &c, &errors), -1);
+		assert_string_equal(diag0, "rules/msgsec.yaml:2:8: error: "
+		    "'quarantine.dsn' must not hold a password: give it "
+		    "through PGPASSFILE, ~/.pgpass or passfile=");
+		config_free(&c);
+	}
+	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++) {
+		(void)snprintf(text, sizeof(text), "quarantine:\n  dsn: \"%s\"\n",
+		    allowed[i]);
+		assert_int_equal(build(text, NULL, 0, &c, &errors), 0);
+		assert_string_equal(c.quarantine_dsn, allowed[i]);
+		config_free(&c);
+	}
+	/* The timeout's bounds: 10 ms to 10 minutes. */
+	assert_int_equal(build("quarantine: { statement_timeout_ms: 9 }\n",
+	    NULL, 0, &c, &errors), -1);
+	config_free(&c);
+	assert_int_equal(build("quarantine: { statement_timeout_ms: 600000 }\n",
+	    NULL, 0, &c, &errors), 0);
+	config_free(&c);
+	assert_int_equal(build("quarantine: { pool: 257 }\n", NULL, 0, &c,
+	    &errors), -1);
+	config_free(&c);
+}
+
 int
 main(void)
 {
@@ -289,6 +356,7 @@ main(void)
 		cmocka_unit_test(test_overrides),
 		cmocka_unit_test(test_table_defaults_parse),
 		cmocka_unit_test(test_reload_and_metrics_keys),
+		cmocka_unit_test(test_database_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

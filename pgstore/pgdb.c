@@ -1,0 +1,308 @@
+/*
+ * pgdb.c - the records database: connection and versioned schema (pgdb.h).
+ *
+ * The schema is a list of migrations; version N is what the first N make.
+ * A migration never changes once released: a new version appends one.
+ * Every object is created by msgsec_schema's owner under an advisory lock
+ * inside one transaction, so two `msgsec db migrate` at once wait for each
+ * other and the second finds nothing to do.
+ *
+ * Trusts: the server's answers are parsed as numbers and never used as
+ * sizes; error texts from libpq are cut to one line before they are shown.
+ */
+#include "pgdb.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "mem.h"
+
+/* pg_advisory_xact_lock key: "msgsec" in ASCII, 0x6d7367736563. */
+#define MIGRATE_LOCK "120342424282467"
+
+struct pgdb {
+	PGconn *conn;
+};
+
+/*
+ * Version 1: the store of blocked messages (bytes as received, meta.json's
+ * fields as jsonb), one-time release passes, legal holds, the audit trail
+ * and the alert log.  Every row names the gateway (host) that wrote it.
+ */
+static const char *const migrations[] = {
+	/* 1 */
+	"CREATE TABLE msgsec_message ("
+	"  id text PRIMARY KEY,"
+	"  gateway text NOT NULL,"
+	"  received timestamptz NOT NULL,"
+	"  size bigint NOT NULL CHECK (size >= 0),"
+	"  sha256 text NOT NULL,"
+	"  meta jsonb NOT NULL,"
+	"  bytes bytea NOT NULL,"
+	"  state text NOT NULL DEFAULT 'held'"
+	"    CHECK (state IN ('held', 'released', 'deleted')),"
+	"  state_at timestamptz,"
+	"  state_by text);"
+	"CREATE INDEX msgsec_message_received ON msgsec_message (received);"
+	"CREATE INDEX msgsec_message_sha256 ON msgsec_message (sha256);"
+	"CREATE TABLE msgsec_pass ("
+	"  token text PRIMARY KEY,"
+	"  message_id text NOT NULL REFERENCES msgsec_message (id),"
+	"  created timestamptz NOT NULL DEFAULT now(),"
+	"  created_on text NOT NULL,"
+	"  consumed timestamptz,"
+	"  consumed_on text);"
+	"CREATE TABLE msgsec_hold ("
+	"  message_id text NOT NULL REFERENCES msgsec_message (id),"
+	"  case_ref text NOT NULL,"
+	"  held timestamptz NOT NULL DEFAULT now(),"
+	"  held_by text NOT NULL,"
+	"  released timestamptz,"
+	"  released_by text,"
+	"  PRIMARY KEY (message_id, case_ref));"
+	"CREATE TABLE msgsec_audit ("
+	"  seq bigserial PRIMARY KEY,"
+	"  at timestamptz NOT NULL DEFAULT now(),"
+	"  gateway text NOT NULL,"
+	"  actor text NOT NULL,"
+	"  op text NOT NULL,"
+	"  message_id text,"
+	"  outcome text NOT NULL,"
+	"  detail text);"
+	"CREATE TABLE msgsec_alert ("
+	"  seq bigserial PRIMARY KEY,"
+	"  at timestamptz NOT NULL,"
+	"  gateway text NOT NULL,"
+	"  policy_hash text,"
+	"  line jsonb NOT NULL);"
+	"CREATE INDEX msgsec_alert_at ON msgsec_alert (at);",
+};
+#define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
+
+_Static_assert(NMIGRATIONS == PGDB_SCHEMA_VERSION,
+    "PGDB_SCHEMA_VERSION is the number of migrations");
+
+/* libpq's message as one line: "could not connect ...: No such file". */
+static char *
+one_line(const char *prefix, const char *msg)
+{
+	char *s = mem_printf("%s%s%s", prefix, *prefix != '\0' ? ": " : "",
+	    msg != NULL ? msg : "unknown error");
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '\n' || s[i] == '\r' || s[i] == '\t')
+			s[i] = ' ';
+	while (n > 0 && s[n - 1] == ' ')
+		s[--n] = '\0';
+	return s;
+}
+
+/* Server notices ("relation ... already exists, skipping") are not ours
+ * to print. */
+static void
+no_notice(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+static char *
+conn_error(const struct pgdb *db, const char *what)
+{
+	return one_line(what, PQerrorMessage(db->conn));
+}
+
+/* Run sql that returns no rows; 0, or -1 with *error_r. */
+static int
+exec_cmd(struct pgdb *db, const char *sql, const char *what, char **error_r)
+{
+	PGresult *r = PQexec(db->conn, sql);
+	int rc = 0;
+
+	if (PQresultStatus(r) != PGRES_COMMAND_OK &&
+	    PQresultStatus(r) != PGRES_TUPLES_OK) {
+		*error_r = one_line(what, PQresultErrorMessage(r));
+		rc = -1;
+	}
+	PQclear(r);
+	return rc;
+}
+
+struct pgdb *
+pgdb_connect(const struct config *c, char **error_r)
+{
+	char timeout[32], connect_s[24], set[96];
+	const char *keys[] = { "fallback_application_name", "connect_timeout",
+		"dbname", NULL };
+	const char *vals[] = { "msgsec", connect_s, c->quarantine_dsn, NULL };
+	struct pgdb *db = mem_calloc(1, sizeof(*db));
+	uint64_t cs = (c->quarantine_statement_ms + 999) / 1000;
+
+	/* libpq's connect_timeout is in seconds, at least 2. */
+	(void)snprintf(connect_s, sizeof(connect_s), "%llu",
+	    (unsigned long long)(cs < 2 ? 2 : cs));
+	db->conn = PQconnectdbParams(keys, vals, 1);
+	if (db->conn == NULL) {
+		*error_r = mem_strdup("database: out of memory");
+		free(db);
+		return NULL;
+	}
+	if (PQstatus(db->conn) != CONNECTION_OK) {
+		*error_r = conn_error(db, "database");
+		pgdb_close(&db);
+		return NULL;
+	}
+	PQsetNoticeProcessor(db->conn, no_notice, NULL);
+	(void)snprintf(timeout, sizeof(timeout), "%llu",
+	    (unsigned long long)c->quarantine_statement_ms);
+	(void)snprintf(set, sizeof(set), "SET statement_timeout = %s; "
+	    "SET synchronous_commit = on", timeout);
+	if (exec_cmd(db, set, "database", error_r) < 0) {
+		pgdb_close(&db);
+		return NULL;
+	}
+	return db;
+}
+
+void
+pgdb_close(struct pgdb **dbp)
+{
+	struct pgdb *db = *dbp;
+
+	if (db == NULL)
+		return;
+	PQfinish(db->conn);
+	free(db);
+	*dbp = NULL;
+}
+
+/* One text value from sql (a single row, a single column). */
+static int
+query_value(struct pgdb *db, const char *sql, char *out, size_t outlen,
+    char **error_r)
+{
+	PGresult *r = PQexec(db->conn, sql);
+
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1 ||
+	    PQnfields(r) != 1) {
+		*error_r = one_line("database", PQresultErrorMessage(r));
+		PQclear(r);
+		return -1;
+	}
+	(void)snprintf(out, outlen, "%s", PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return 0;
+}
+
+/* SELECT max(version) FROM msgsec_schema, 0 when there is no such table. */
+static int
+read_version(struct pgdb *db, int *version_r, char **error_r)
+{
+	char v[32], *end;
+	long n;
+
+	if (query_value(db, "SELECT to_regclass('msgsec_schema') IS NOT NULL",
+	    v, sizeof(v), error_r) < 0)
+		return -1;
+	if (strcmp(v, "t") != 0) {
+		*version_r = 0;
+		return 0;
+	}
+	if (query_value(db, "SELECT coalesce(max(version), 0) FROM "
+	    "msgsec_schema", v, sizeof(v), error_r) < 0)
+		return -1;
+	n = strtol(v, &end, 10);
+	if (*v == '\0' || *end != '\0' || n < 0 || n > 1000000) {
+		*error_r = mem_printf("database: schema version '%s' is not "
+		    "a number", v);
+		return -1;
+	}
+	*version_r = (int)n;
+	return 0;
+}
+
+int
+pgdb_schema_version(struct pgdb *db, int *version_r, char **error_r)
+{
+	return read_version(db, version_r, error_r);
+}
+
+int
+pgdb_migrate(struct pgdb *db, int *from_r, int *to_r, char **error_r)
+{
+	int v;
+
+	if (exec_cmd(db, "BEGIN", "database", error_r) < 0)
+		return -1;
+	/*
+	 * The table first (IF NOT EXISTS, under the lock, so two first runs
+	 * do not race on it), then what it says is missing.
+	 */
+	if (exec_cmd(db, "SELECT pg_advisory_xact_lock(" MIGRATE_LOCK ")",
+	    "database: lock", error_r) < 0 ||
+	    exec_cmd(db, "CREATE TABLE IF NOT EXISTS msgsec_schema ("
+	    "  version integer PRIMARY KEY,"
+	    "  applied timestamptz NOT NULL DEFAULT now(),"
+	    "  by_msgsec text NOT NULL)", "database: msgsec_schema",
+	    error_r) < 0 ||
+	    read_version(db, &v, error_r) < 0)
+		goto fail;
+	*from_r = *to_r = v;
+	if (v > (int)NMIGRATIONS) {
+		*error_r = mem_printf("database: schema version %d is newer "
+		    "than this msgsec's %d: nothing changed (run a newer "
+		    "msgsec)", v, (int)NMIGRATIONS);
+		goto fail;
+	}
+	for (; v < (int)NMIGRATIONS; v++) {
+		char what[48], ins[160];
+
+		(void)snprintf(what, sizeof(what), "database: migration %d",
+		    v + 1);
+		(void)snprintf(ins, sizeof(ins), "INSERT INTO msgsec_schema "
+		    "(version, by_msgsec) VALUES (%d, 'msgsec %s')", v + 1,
+		    MSGSEC_VERSION);
+		if (exec_cmd(db, migrations[v], what, error_r) < 0 ||
+		    exec_cmd(db, ins, what, error_r) < 0)
+			goto fail;
+	}
+	if (exec_cmd(db, "COMMIT", "database: commit", error_r) < 0)
+		return -1;
+	*to_r = v;
+	return 0;
+fail:
+	{
+		char *ignore = NULL;
+
+		(void)exec_cmd(db, "ROLLBACK", "", &ignore);
+		free(ignore);
+	}
+	return -1;
+}
+
+int
+pgdb_check_schema(struct pgdb *db, char **error_r)
+{
+	int v;
+
+	if (read_version(db, &v, error_r) < 0)
+		return -1;
+	if (v == PGDB_SCHEMA_VERSION)
+		return 0;
+	if (v == 0)
+		*error_r = mem_printf("database has no msgsec schema: run "
+		    "'msgsec db init'");
+	else if (v < PGDB_SCHEMA_VERSION)
+		*error_r = mem_printf("database schema is version %d, this "
+		    "msgsec needs %d: run 'msgsec db migrate'", v,
+		    PGDB_SCHEMA_VERSION);
+	else
+		*error_r = mem_printf("database schema is version %d, newer "
+		    "than this msgsec's %d: run a newer msgsec", v,
+		    PGDB_SCHEMA_VERSION);
+	return -1;
+}

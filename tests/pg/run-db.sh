@@ -1,0 +1,109 @@
+#!/bin/sh
+# tests/pg/run-db.sh - `msgsec db init|migrate|status` against a real
+# PostgreSQL in a private folder (tests/lib/pg.sh): the schema is created
+# once whatever the number of runs, two runs at once create it once, a
+# newer schema is refused and left alone, an unreachable server and the
+# folder backend get a clear one-line answer.  Prints "ok NAME" or "FAIL
+# NAME"; "skip ..." and 77 without PostgreSQL.
+set -u
+O=${O:-build}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 1
+. tests/lib/pg.sh
+pg_need
+bin=$top/$O/msgsec
+tmp=$(mktemp -d)
+trap 'pg_destroy; rm -rf "$tmp"' EXIT
+pg_start || { echo "FAIL pg-start"; exit 1; }
+
+fails=0
+check() {	# name condition...
+	n=$1
+	shift
+	if "$@"; then
+		echo "ok $n"
+	else
+		echo "FAIL $n"
+		sed 's/^/    /' "$tmp/out" 2>/dev/null | tail -n 20
+		fails=$((fails + 1))
+	fi
+}
+
+db() {	# args...: output in ${out:-$tmp/out}, exit status in $rc
+	"$bin" db "$@" -c rules/msgsec.yaml --set quarantine.backend=postgresql \
+		--set "quarantine.dsn=$PG_DSN" >"${out:-$tmp/out}" 2>&1
+	rc=$?
+}
+has() { grep -q -- "$1" "$tmp/out"; }
+q() { $PG_PSQL "$PG_DSN" -c "$1"; }
+
+db status
+check status-empty test "$rc" -eq 1 -a "$(cat "$tmp/out")" = \
+	"no msgsec schema (this msgsec uses version 1): run 'msgsec db init'"
+
+db init
+check init-creates test "$rc" -eq 0 -a "$(cat "$tmp/out")" = "created schema version 1"
+check init-tables test "$(q "SELECT count(*) FROM pg_tables WHERE tablename IN
+	('msgsec_schema', 'msgsec_message', 'msgsec_pass', 'msgsec_hold',
+	 'msgsec_audit', 'msgsec_alert')")" = 6
+
+db init
+check init-again-nothing test "$rc" -eq 0 -a "$(cat "$tmp/out")" = "schema version 1: nothing to do"
+db migrate
+check migrate-nothing test "$rc" -eq 0 -a "$(cat "$tmp/out")" = "schema version 1: nothing to do"
+db status
+check status-current test "$rc" -eq 0 -a "$(cat "$tmp/out")" = "schema version 1: up to date"
+check schema-one-row test "$(q "SELECT count(*) FROM msgsec_schema")" = 1
+
+# Two first runs at once on a fresh database: one creates, one waits and
+# finds nothing to do.
+q "DROP SCHEMA public CASCADE; CREATE SCHEMA public" >/dev/null 2>&1
+( out=$tmp/a; db init; echo $rc >"$tmp/a.rc" ) &
+( out=$tmp/b; db init; echo $rc >"$tmp/b.rc" ) &
+wait
+cat "$tmp/a" "$tmp/b" >"$tmp/out"
+check concurrent-init-once test "$(cat "$tmp/a.rc" "$tmp/b.rc" | tr -d '\n')" = 00 -a \
+	"$(grep -c '^created schema version 1$' "$tmp/out")" = 1 -a \
+	"$(grep -c '^schema version 1: nothing to do$' "$tmp/out")" = 1
+check concurrent-schema-one-row test "$(q "SELECT count(*) FROM msgsec_schema")" = 1
+
+# A schema from a newer msgsec: refused, nothing changed.
+q "INSERT INTO msgsec_schema (version, by_msgsec) VALUES (2, 'msgsec 9')" >/dev/null
+db status
+check status-newer test "$rc" -eq 1 -a "$(cat "$tmp/out")" = \
+	"schema version 2 is newer than this msgsec's 1: run a newer msgsec"
+db migrate
+check migrate-newer-refused test "$rc" -eq 1 && has "newer than this msgsec's 1: nothing changed"
+check migrate-newer-untouched test "$(q "SELECT count(*) FROM msgsec_schema")" = 2
+q "DELETE FROM msgsec_schema WHERE version = 2" >/dev/null
+
+# The folder backend has no database.
+"$bin" db init -c rules/msgsec.yaml >"$tmp/out" 2>&1
+rc=$?
+check files-backend-refused test "$rc" -eq 1 && has "quarantine.backend is files"
+
+# A password in the connection string is refused where it is written.
+"$bin" db status -c rules/msgsec.yaml --set quarantine.backend=postgresql \
+	--set "quarantine.dsn=host=$PG_DIR password=secret" >"$tmp/out" 2>&1
+rc=$?
+check dsn-password-refused test "$rc" -eq 1 && has "must not hold a password"
+
+# The milter does not store in the database yet: it refuses to start
+# rather than fall back to the folder store.
+"$top/$O/msgsec-milter" -c rules/msgsec.yaml --set quarantine.backend=postgresql \
+	--set "quarantine.dsn=$PG_DSN" --test tests/golden/mail/clean-office.eml \
+	>"$tmp/out" 2>&1
+rc=$?
+check milter-refuses-backend test "$rc" -eq 2 && has "stores only in the folder store"
+
+# No server: one line saying so.
+pg_stop
+db status
+check unreachable-one-line test "$rc" -eq 1 -a "$(wc -l <"$tmp/out")" -eq 1 && has "^msgsec db: database: "
+db init
+check unreachable-init test "$rc" -eq 1 && has "^msgsec db: database: "
+pg_start
+db status
+check restarted-current test "$rc" -eq 0
+
+[ "$fails" -eq 0 ]

@@ -212,7 +212,7 @@ lint:
 
 FUZZ_O := build/fuzz
 FUZZ_CFLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
-	-D_GNU_SOURCE $(INC_tests) $(call pkgcflags,$(PKGS_POLICY))
+	-D_GNU_SOURCE $(INC_tests) $(call pkgcflags,$(PKGS_POLICY) $(PKGS_PG))
 FUZZ_ADMIN := $(FUZZ_O)/libmsgsec-admin.a
 
 # The admin command's library is built once, with the admin's include
@@ -231,12 +231,12 @@ fuzz: deps
 		n=$$(basename $$f .c); \
 		echo "clang $$n"; \
 		clang $(FUZZ_CFLAGS) -o $(FUZZ_O)/$$n $$f $(POLICY_SRC) $(MILTER_SRC) \
-			$(SENSOR_SRC) $(FUZZ_ADMIN) $(call pkglibs,$(PKGS_CLI)) \
+			$(PG_SRC) $(SENSOR_SRC) $(FUZZ_ADMIN) $(call pkglibs,$(PKGS_CLI)) \
 			$(LIBS_TEST) || exit 1; \
 	done
 	@echo "clang fuzz_gmime_diff"
 	@clang $(FUZZ_CFLAGS) $(GMIME_CFLAGS) -o $(FUZZ_O)/fuzz_gmime_diff \
-		tests/fuzz/fuzz_gmime_diff.c $(POLICY_SRC) $(MILTER_SRC) \
+		tests/fuzz/fuzz_gmime_diff.c $(POLICY_SRC) $(MILTER_SRC) $(PG_SRC) \
 		$(LIBS_TEST) $(GMIME_LIBS)
 	@echo "run: build/fuzz/fuzz_NAME tests/fuzz/corpus/NAME"
 

@@ -182,6 +182,15 @@ q_load(struct qcli *q)
 			q->qdir = q->conf.quarantine_dir;
 			rc = 0;
 		}
+		if (rc == 0 && q->conf.quarantine_backend != QUARANTINE_FILES) {
+			/* Never the (empty) folder store instead. */
+			qcli_err(q, "the quarantine is in the records database "
+			    "(quarantine.backend postgresql), which this msgsec "
+			    "quarantine does not read yet");
+			node_doc_free(&doc);
+			diags_free(&d);
+			return 1;
+		}
 	}
 	if (rc != 0) {
 		diags_sort(&d);

@@ -471,6 +471,17 @@ quarantine(struct report *rp, const struct policy *p)
 	buf_append_cstr(b, "<section class=\"panel\" id=\"quarantine\"><h2>"
 	    "Quarantine <span class=\"muted\">messages held (clause 5)"
 	    "</span></h2>\n");
+	if (p->config.quarantine_backend != QUARANTINE_FILES) {
+		/* Not read from the database yet: say so, never "empty". */
+		fprintf(stderr, "msgsec report: the quarantine is in the "
+		    "records database (quarantine.backend postgresql), which "
+		    "this msgsec does not read yet\n");
+		buf_append_cstr(b, "<p class=\"empty\">The quarantine is in "
+		    "the records database, which this report does not read "
+		    "yet.</p></section>\n");
+		rp->errors++;
+		return;
+	}
 	if (qstats_scan(p->config.quarantine_dir, &q, &error) < 0) {
 		fprintf(stderr, "msgsec report: quarantine %s\n", error);
 		buf_append_cstr(b, "<p class=\"empty\">The quarantine folder "

@@ -39,6 +39,7 @@
 #include "release.h"
 #include "scan.h"
 #include "sockspec.h"
+#include "store.h"
 #include "lockfile.h"
 #include "log.h"
 
@@ -370,9 +371,8 @@ released(SMFICTX *ctx, struct conn *c)
 		    (int)i, NULL) != MI_SUCCESS)
 			log_warning("%s: cannot remove %s", qid,
 			    RELEASE_HEADER);
-	if (c->nrelease == 1 && release_consume(c->p->config.quarantine_dir,
-	    c->release, time(NULL), c->p->config.quarantine_release_seconds,
-	    id, sizeof(id), &why) == 0) {
+	if (c->nrelease == 1 && store_consume_pass(&c->p->config, c->release,
+	    time(NULL), id, sizeof(id), &why) == 0) {
 		char esc[160];
 		struct buf b;
 

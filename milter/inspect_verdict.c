@@ -13,6 +13,7 @@
 
 #include "mem.h"
 #include "quarantine.h"
+#include "store.h"
 
 #include "inspect_priv.h"
 
@@ -111,7 +112,7 @@ inspect_verdict(struct inspect *in)
 	    v->nremoved > 0)) {
 		char *meta = inspect_meta_json(in), *err = NULL;
 
-		if (quarantine_commit(&in->spool, in->p->config.quarantine_dir,
+		if (store_commit(&in->p->config, &in->spool,
 		    in->env.queue_id, meta, v->quarantine_id, &err) < 0) {
 			in->internal_error = true;
 			in->internal_why = err;

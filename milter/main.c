@@ -23,6 +23,7 @@
 #include "mem.h"
 #include "opt.h"
 #include "scan.h"
+#include "store.h"
 
 #ifndef MSGSEC_DEFAULT_CONFIG
 #define MSGSEC_DEFAULT_CONFIG "/etc/msgsec/msgsec.yaml"
@@ -392,15 +393,21 @@ main(int argc, char **argv)
 	}
 	diags_print(&dg, stderr);	/* warnings */
 	diags_free(&dg);
-	if (p->config.quarantine_backend != QUARANTINE_FILES) {
-		/* Never a silent fallback to the folder store. */
-		log_error("%s: quarantine.backend postgresql: this "
-		    "msgsec-milter stores only in the folder store "
-		    "(quarantine.backend: files)", d.config);
-		policy_unref(&p);
-		opt_free(&o);
-		free(t.rcpts);
-		return 2;
+	{
+		char *warning = NULL, *err = NULL;
+
+		if (store_open(&p->config, &warning, &err) < 0) {
+			log_error("%s: %s", d.config, err);
+			free(err);
+			policy_unref(&p);
+			opt_free(&o);
+			free(t.rcpts);
+			return 2;
+		}
+		if (warning != NULL) {
+			log_warning("%s", warning);
+			free(warning);
+		}
 	}
 	if (t.file != NULL || t.batch != NULL) {
 		if (t.env.mail_from == NULL)
@@ -452,6 +459,7 @@ main(int argc, char **argv)
 		policy_holder_init(&h, p);
 		rc = daemon_run(&d, &h, log);
 	}
+	store_close();
 	opt_free(&o);
 	free(t.rcpts);
 	return rc;

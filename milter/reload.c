@@ -27,6 +27,7 @@
 #include "mem.h"
 #include "metrics.h"
 #include "scan.h"
+#include "store.h"
 #include "watch.h"
 
 static const struct daemon_opts *opts;
@@ -288,6 +289,11 @@ reload_policy(void)
 		}
 		log_error("reload failed (%zu errors): keeping the "
 		    "running policy", d.errors);
+	} else if (!store_same(&p->config)) {
+		log_error("reload refused: quarantine.backend and "
+		    "quarantine.dsn change only with a restart; keeping the "
+		    "running policy");
+		policy_unref(&p);
 	} else {
 		policy_holder_set(holder, p);
 		log_notice("reloaded %s: %zu rules, %zu exceptions",

@@ -10,7 +10,7 @@
  * Trusts: the server's answers are parsed as numbers and never used as
  * sizes; error texts from libpq are cut to one line before they are shown.
  */
-#include "pgdb.h"
+#include "pgpriv.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,8 +28,9 @@ struct pgdb {
 };
 
 /*
- * Version 1: the store of blocked messages (bytes as received, meta.json's
- * fields as jsonb), one-time release passes, legal holds, the audit trail
+ * Version 1: the store of blocked messages (bytes as received, meta.json
+ * as json: text kept as written, so a \u0000 in a subject is stored, which
+ * jsonb refuses), one-time release passes, legal holds, the audit trail
  * and the alert log.  Every row names the gateway (host) that wrote it.
  */
 static const char *const migrations[] = {
@@ -40,7 +41,7 @@ static const char *const migrations[] = {
 	"  received timestamptz NOT NULL,"
 	"  size bigint NOT NULL CHECK (size >= 0),"
 	"  sha256 text NOT NULL,"
-	"  meta jsonb NOT NULL,"
+	"  meta json NOT NULL,"
 	"  bytes bytea NOT NULL,"
 	"  state text NOT NULL DEFAULT 'held'"
 	"    CHECK (state IN ('held', 'released', 'deleted')),"
@@ -86,8 +87,8 @@ _Static_assert(NMIGRATIONS == PGDB_SCHEMA_VERSION,
     "PGDB_SCHEMA_VERSION is the number of migrations");
 
 /* libpq's message as one line: "could not connect ...: No such file". */
-static char *
-one_line(const char *prefix, const char *msg)
+char *
+pgdb_one_line(const char *prefix, const char *msg)
 {
 	char *s = mem_printf("%s%s%s", prefix, *prefix != '\0' ? ": " : "",
 	    msg != NULL ? msg : "unknown error");
@@ -113,7 +114,7 @@ no_notice(void *arg, const char *message)
 static char *
 conn_error(const struct pgdb *db, const char *what)
 {
-	return one_line(what, PQerrorMessage(db->conn));
+	return pgdb_one_line(what, PQerrorMessage(db->conn));
 }
 
 /* Run sql that returns no rows; 0, or -1 with *error_r. */
@@ -125,7 +126,7 @@ exec_cmd(struct pgdb *db, const char *sql, const char *what, char **error_r)
 
 	if (PQresultStatus(r) != PGRES_COMMAND_OK &&
 	    PQresultStatus(r) != PGRES_TUPLES_OK) {
-		*error_r = one_line(what, PQresultErrorMessage(r));
+		*error_r = pgdb_one_line(what, PQresultErrorMessage(r));
 		rc = -1;
 	}
 	PQclear(r);
@@ -168,6 +169,12 @@ pgdb_connect(const struct config *c, char **error_r)
 	return db;
 }
 
+PGconn *
+pgdb_conn(struct pgdb *db)
+{
+	return db->conn;
+}
+
 void
 pgdb_close(struct pgdb **dbp)
 {
@@ -189,7 +196,7 @@ query_value(struct pgdb *db, const char *sql, char *out, size_t outlen,
 
 	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1 ||
 	    PQnfields(r) != 1) {
-		*error_r = one_line("database", PQresultErrorMessage(r));
+		*error_r = pgdb_one_line("database", PQresultErrorMessage(r));
 		PQclear(r);
 		return -1;
 	}

@@ -182,9 +182,8 @@ spool_discard(struct spool *s)
 	s->fd = -1;
 }
 
-/* "20260315T100000Z-3F2A1B7C" plus a counter if taken. */
-static void
-make_id(const char *hint, char *id, size_t len)
+void
+quarantine_make_id(const char *hint, char *id, size_t len)
 {
 	char clean[48];
 	size_t n = 0;
@@ -225,7 +224,7 @@ commit(const char *qdir, const char *id_hint, const char *msg_path,
 		    strerror(errno));
 		return -1;
 	}
-	make_id(id_hint, id_r, 96);
+	quarantine_make_id(id_hint, id_r, 96);
 	/*
 	 * Only a name that is taken (the entry, or another thread's
 	 * temporary folder for it) tries the next one; any other failure

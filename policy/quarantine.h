@@ -58,6 +58,13 @@ void spool_discard(struct spool *s);
 int quarantine_commit(struct spool *s, const char *qdir, const char *id_hint,
     const char *meta, char *id_r, char **error_r);
 
+/*
+ * An entry id: the time now, UTC, and the hint reduced to [A-Za-z0-9] (a
+ * random one when that leaves nothing): "20260315T100000Z-3F2A1B7C".  A
+ * store that finds it taken tries "ID.1", "ID.2" ...
+ */
+void quarantine_make_id(const char *hint, char *id, size_t len);
+
 /* Store bytes from memory the same way (for --test and tools). */
 int quarantine_store_buffer(const char *qdir, const char *id_hint,
     const void *data, size_t len, const char *meta, char *id_r,

@@ -98,14 +98,9 @@ release_cancel(const char *qdir, const char *token)
 }
 
 int
-release_consume(const char *qdir, const char *value, time_t now,
-    uint64_t max_age, char *id_r, size_t idlen, const char **why_r)
+release_token_parse(const char *value, char token[RELEASE_TOKEN_LEN + 1])
 {
-	char token[RELEASE_TOKEN_LEN + 1], buf[256], *path;
 	struct span v = span_from_cstr(value);
-	struct stat st;
-	ssize_t n;
-	int fd;
 
 	/* Folding white space around the value. */
 	while (v.len > 0 && strchr(" \t\r\n", v.p[0]) != NULL) {
@@ -115,22 +110,34 @@ release_consume(const char *qdir, const char *value, time_t now,
 	while (v.len > 0 && strchr(" \t\r\n", v.p[v.len - 1]) != NULL)
 		v.len--;
 
-	if (v.len != RELEASE_TOKEN_LEN) {
-		*why_r = "malformed pass";
+	if (v.len != RELEASE_TOKEN_LEN)
 		return -1;
-	}
 	for (size_t i = 0; i < v.len; i++) {
 		char c = v.p[i];
 
 		if (c >= 'A' && c <= 'F')
 			c = (char)(c - 'A' + 'a');
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-			*why_r = "malformed pass";
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
 			return -1;
-		}
 		token[i] = c;
 	}
 	token[RELEASE_TOKEN_LEN] = '\0';
+	return 0;
+}
+
+int
+release_consume(const char *qdir, const char *value, time_t now,
+    uint64_t max_age, char *id_r, size_t idlen, const char **why_r)
+{
+	char token[RELEASE_TOKEN_LEN + 1], buf[256], *path;
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	if (release_token_parse(value, token) < 0) {
+		*why_r = "malformed pass";
+		return -1;
+	}
 	path = mem_printf("%s/%s/%s", qdir, RELEASE_DIR, token);
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {

@@ -48,6 +48,14 @@ int release_create(const char *qdir, const char *id,
 int release_consume(const char *qdir, const char *value, time_t now,
     uint64_t max_age, char *id_r, size_t idlen, const char **why_r);
 
+/*
+ * The pass a header value names: white space around it dropped, exactly
+ * RELEASE_TOKEN_LEN hex digits, lowercased into token.  0, or -1 when it
+ * is no pass (nothing else is looked at).
+ */
+int release_token_parse(const char *value,
+    char token[RELEASE_TOKEN_LEN + 1]);
+
 /* Forget a pass that was not used (release failed to send). */
 void release_cancel(const char *qdir, const char *token);
 

@@ -61,7 +61,7 @@ pg_start() {
 		"SELECT 1 FROM pg_database WHERE datname = 'msgsec'" | grep -q 1 ||
 		psql -X -q "host=$PG_DIR user=msgsec dbname=postgres" \
 			-c "CREATE DATABASE msgsec" >/dev/null
-	export PG_DIR PG_DSN PG_PSQL
+	export PG_DIR PG_DSN PG_PSQL PG_BIN PG_USER
 }
 
 pg_stop() {

@@ -1,0 +1,226 @@
+#!/usr/bin/python3
+"""msgsec-milter with quarantine.backend: postgresql, through a private
+Postfix, on the private cluster run-milter-pg.sh started (PG_DIR, PG_DSN,
+tests/lib/pg.sh):
+
+- a blocked message is answered 550 only with its bytes in the database
+  (the row's SHA-256 is the stored bytes', the gateway the host's name);
+  clean mail leaves no row;
+- the database stopped: blocked mail is answered 4xx (nothing lost),
+  clean mail still delivered; the outage logged once, not per message;
+  restarted: stored again without restarting the milter;
+- read-only (default_transaction_read_only), a statement held past
+  quarantine.statement_timeout_ms by a lock: 4xx;
+- a release pass in the database is honoured once: 20 sessions sending
+  the released bytes at once deliver one copy, the others are blocked;
+- the milter refuses to start on a schema it does not know.
+
+Prints "ok NAME" / "FAIL NAME: why".
+"""
+import concurrent.futures
+import hashlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "milter"))
+import postfix_e2e as pe  # noqa: E402
+
+DSN = os.environ["PG_DSN"]
+fails = 0
+
+
+def report(name, ok, why=""):
+    global fails
+    if not ok:
+        fails += 1
+    print(("ok " if ok else "FAIL ") + "milter-pg/" + name + ("" if ok else ": " + why),
+          flush=True)
+
+
+def psql(sql, options=None):
+    env = dict(os.environ, PGOPTIONS=options) if options else None
+    r = subprocess.run(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", DSN, "-c", sql],
+                       capture_output=True, text=True, env=env)
+    if r.returncode != 0:
+        raise RuntimeError(r.stderr)
+    return r.stdout.strip()
+
+
+def pg(action):
+    """Stop or start the cluster (tests/lib/pg.sh)."""
+    subprocess.run(["sh", "-c", ". tests/lib/pg.sh && pg_%s" % action], cwd=pe.TOP,
+                   check=True, capture_output=True)
+
+
+def exe_msg(subject):
+    return pe.msg(subject, "--b\r\nContent-Type: text/plain\r\n\r\nthe installer\r\n--b\r\n"
+                  "Content-Type: application/octet-stream\r\n"
+                  "Content-Disposition: attachment; filename=\"setup.exe\"\r\n"
+                  "Content-Transfer-Encoding: base64\r\n\r\nTVqQAAMAAAAEAAAA\r\n--b--\r\n",
+                  ["MIME-Version: 1.0", "Content-Type: multipart/mixed; boundary=\"b\""])
+
+
+def rows(subject):
+    return psql("SELECT id || ' ' || gateway || ' ' || size || ' ' || sha256 || ' ' || "
+                "encode(sha256(bytes), 'hex') FROM msgsec_message "
+                "WHERE meta->>'subject' = '%s'" % subject).splitlines()
+
+
+def main():
+    w = pe.instance("msgsec-pg.")
+    conf = os.path.join(pe.TOP, "rules", "msgsec.yaml")
+    os.makedirs(os.path.join(w, "quarantine"))
+    shutil.chown(os.path.join(w, "quarantine"), "nobody")
+    base = ["-c", conf, "--set", "quarantine.backend=postgresql",
+            "--set", "quarantine.dsn=" + DSN,
+            "--set", "quarantine.statement_timeout_ms=1500",
+            "--set", "paths.quarantine=%s/quarantine" % w,
+            "--set", "clamav.enabled=false"]
+
+    # A schema this msgsec does not know: refused before anything starts.
+    psql("DROP TABLE IF EXISTS msgsec_schema CASCADE")
+    r = subprocess.run([pe.MILTER, "-f"] + base + ["--set", "milter.socket=unix:%s/x.sock" % w],
+                       capture_output=True, text=True, timeout=30)
+    report("refuses-no-schema", r.returncode == 2 and "run 'msgsec db init'" in r.stderr,
+           "exit %d: %s" % (r.returncode, r.stderr))
+    r = subprocess.run([os.path.join(pe.TOP, pe.O, "msgsec"), "db", "init"] + base,
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        report("db-init", False, r.stdout + r.stderr)
+        return 1
+
+    milter = subprocess.Popen(
+        [pe.MILTER, "-f"] + base +
+        ["--set", "milter.socket=unix:%s/milter.sock" % w,
+         "--set", "milter.socket_mode=0666",
+         "--set", "alerts.file=%s/alerts.json" % w,
+         "--set", "milter.internal_networks=[192.0.2.0/24]",
+         "-u", "nobody"],
+        stdout=open(os.path.join(w, "milter.log"), "ab"), stderr=subprocess.STDOUT)
+    sink = subprocess.Popen(["smtp-sink", "-u", "nobody", "-d",
+                             os.path.join(w, "sink", "%Y%m%d%H%M%S."),
+                             "127.0.0.1:10026", "100"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = dict(os.environ, MAIL_CONFIG=os.path.join(w, "conf"))
+    pf = subprocess.run(["postfix", "-c", os.path.join(w, "conf"), "start"],
+                        env=env, capture_output=True, text=True)
+    host = socket.gethostname()
+    try:
+        if pf.returncode != 0 or not pe.wait_port(10025) or not pe.wait_port(10026):
+            report("start", False, pf.stderr)
+            return 1
+        pe.wait_for(lambda: os.path.exists(os.path.join(w, "milter.sock")))
+
+        def send(data, to="user@dep.mass.example"):
+            return pe.send(10025, "sender@example.org", to, data)
+
+        def arrived(subject):
+            return [m for m in pe.sink_messages(w) if "Subject: " + subject in m]
+
+        # Blocked: stored, with the bytes' hash, then 550.
+        code, text = send(exe_msg("pg-stored"))
+        got = rows("pg-stored")
+        ok = code == 550 and len(got) == 1
+        if ok:
+            qid, gw, size, sha, sha_bytes = got[0].split(" ")
+            ok = gw == host and int(size) > 0 and sha == sha_bytes
+        report("blocked-stored", ok, "%s %s %r" % (code, text, got))
+        spool = os.listdir(os.path.join(w, "quarantine"))
+        report("no-folder-entry", [e for e in spool if not e.startswith(".")] == [],
+               repr(spool))
+
+        code, text = send(pe.msg("pg-clean"))
+        pe.wait_for(lambda: arrived("pg-clean"), 20)
+        report("clean-no-row", code == 250 and rows("pg-clean") == [] and
+               len(arrived("pg-clean")) == 1, "%s %s" % (code, text))
+
+        # Down: 4xx for blocked mail, clean mail delivered, one log line.
+        pg("stop")
+        answers = [send(exe_msg("pg-down-%d" % i))[0] for i in range(5)]
+        code, text = send(pe.msg("pg-down-clean"))
+        report("down-tempfail", all(400 <= a < 500 for a in answers), repr(answers))
+        pe.wait_for(lambda: arrived("pg-down-clean"), 20)
+        report("down-clean-delivered", code == 250 and len(arrived("pg-down-clean")) == 1,
+               "%s %s" % (code, text))
+        log = open(os.path.join(w, "milter.log"), errors="replace").read()
+        report("down-logged-once", log.count("answering tempfail to such messages") == 1,
+               log[-1500:])
+
+        # Back: stored again, the milter not restarted.
+        pg("start")
+        code, text = send(exe_msg("pg-back"))
+        report("restarted-stored", code == 550 and len(rows("pg-back")) == 1 and
+               milter.poll() is None, "%s %s" % (code, text))
+        log = open(os.path.join(w, "milter.log"), errors="replace").read()
+        report("back-logged", "the quarantine store works again" in log, log[-800:])
+
+        # Read-only.
+        psql("ALTER SYSTEM SET default_transaction_read_only = on")
+        psql("SELECT pg_reload_conf()")
+        time.sleep(1)
+        code, text = send(exe_msg("pg-readonly"))
+        psql("ALTER SYSTEM RESET default_transaction_read_only",
+             "-c default_transaction_read_only=off")
+        report("read-only-tempfail", 400 <= code < 500 and rows("pg-readonly") == [],
+               "%s %s" % (code, text))
+        psql("SELECT pg_reload_conf()")
+        time.sleep(1)
+
+        # A statement held past the timeout by a lock.
+        holder = subprocess.Popen(["psql", "-X", "-q", DSN, "-c",
+                                   "BEGIN; LOCK TABLE msgsec_message IN ACCESS EXCLUSIVE MODE; "
+                                   "SELECT pg_sleep(6); COMMIT"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(1)
+        t0 = time.time()
+        code, text = send(exe_msg("pg-slow"))
+        took = time.time() - t0
+        holder.wait(20)
+        report("timeout-tempfail", 400 <= code < 500 and took < 5.5 and
+               rows("pg-slow") == [], "%s %s after %.1f s" % (code, text, took))
+
+        # A pass in the database, honoured once across 20 sessions at once.
+        qid = rows("pg-back")[0].split(" ")[0]
+        token = "0123456789abcdef0123456789abcdef"
+        psql("INSERT INTO msgsec_pass (token, message_id, created_on) "
+             "VALUES ('%s', '%s', 'admin')" % (token, qid))
+        released = exe_msg("pg-released").replace(
+            "MIME-Version: 1.0", "X-Msgsec-Release: %s\r\nMIME-Version: 1.0" % token, 1)
+        with concurrent.futures.ThreadPoolExecutor(20) as ex:
+            codes = list(ex.map(lambda _: send(released)[0], range(20)))
+        pe.wait_for(lambda: arrived("pg-released"), 20)
+        time.sleep(2)
+        report("pass-once", codes.count(250) == 1 and codes.count(550) == 19 and
+               len(arrived("pg-released")) == 1, "%r, %d delivered" %
+               (sorted(codes), len(arrived("pg-released"))))
+        consumed = psql("SELECT consumed_on FROM msgsec_pass WHERE token = '%s' "
+                        "AND consumed IS NOT NULL" % token)
+        report("pass-consumed-by-gateway", consumed == host, repr(consumed))
+
+        log = open(os.path.join(w, "milter.log"), errors="replace").read()
+        report("sanitizers", "AddressSanitizer" not in log and "runtime error" not in log,
+               log[-800:])
+    finally:
+        subprocess.run(["postfix", "-c", os.path.join(w, "conf"), "stop"], env=env,
+                       capture_output=True)
+        for p in (milter, sink):
+            if p.poll() is None:
+                p.terminate()
+                try:
+                    p.wait(20)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait()
+        if os.environ.get("KEEP") != "1":
+            shutil.rmtree(w, ignore_errors=True)
+        else:
+            print("kept " + w)
+    return 1 if fails else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -58,6 +58,14 @@ void cli_args_insert(struct cli_argv *av, const char *s);
 void cli_args_push_config(struct cli_argv *av, const char *path);
 void cli_args_free(struct cli_argv *av);
 
+/*
+ * The main configuration c names, with its --set overrides, alone (no
+ * rules, lists or records).  0, or -1 after printing its diagnostics
+ * (conf is then empty).  cli_config.c.
+ */
+struct config;
+int cli_config_load(const struct cli_common *c, struct config *conf);
+
 /* "PROG: message" and a line end on stderr (each subcommand's err). */
 void cli_err(const char *prog, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -26,10 +26,8 @@
 #include "cli.h"
 #include "config.h"
 #include "date.h"
-#include "diag.h"
 #include "logfiles.h"
 #include "mem.h"
-#include "node.h"
 
 #define MALFORMED_SHOWN 5		/* named on stderr, then counted */
 #define MALFORMED_REASONS 32		/* distinct reasons tallied */
@@ -112,30 +110,13 @@ alerts_usage(FILE *out)
 static char *
 configured_log(const struct cli_common *c)
 {
-	struct node_limits nl;
-	struct node_doc *doc;
 	struct config conf;
-	struct diags d;
-	char *path = NULL;
+	char *path;
 
-	diags_init(&d);
-	node_limits_default(&nl);
-	doc = node_load_file(c->config, &nl, &d);
-	if (doc != NULL) {
-		for (size_t i = 0; i < c->nsets; i++)
-			(void)config_override(doc, c->sets[i], &d);
-		memset(&conf, 0, sizeof(conf));
-		if (!diags_has_errors(&d) &&
-		    config_from_node(&conf, c->config, doc->root, &d) == 0)
-			path = mem_strdup(conf.alert_file);
-		config_free(&conf);
-		node_doc_free(&doc);
-	}
-	if (path == NULL) {
-		diags_sort(&d);
-		diags_print(&d, stderr);
-	}
-	diags_free(&d);
+	if (cli_config_load(c, &conf) != 0)
+		return NULL;
+	path = mem_strdup(conf.alert_file);
+	config_free(&conf);
 	return path;
 }
 

@@ -16,8 +16,6 @@
 
 #include "cli.h"
 #include "config.h"
-#include "diag.h"
-#include "node.h"
 #include "pgdb.h"
 
 static void
@@ -37,36 +35,6 @@ db_usage(FILE *out)
 	    "The database is quarantine.dsn (a libpq connection string; the "
 	    "password\n"
 	    "comes from PGPASSFILE, ~/.pgpass or passfile=).\n");
-}
-
-/* The configuration alone; 0, or 1 after printing why. */
-static int
-db_load(const struct cli_common *cc, struct config *conf)
-{
-	struct node_limits nl;
-	struct node_doc *doc;
-	struct diags d;
-	int rc = 1;
-
-	diags_init(&d);
-	node_limits_default(&nl);
-	doc = node_load_file(cc->config, &nl, &d);
-	if (doc != NULL) {
-		for (size_t i = 0; i < cc->nsets; i++)
-			(void)config_override(doc, cc->sets[i], &d);
-		if (d.errors == 0 && config_from_node(conf, cc->config,
-		    doc->root, &d) == 0)
-			rc = 0;
-	}
-	if (rc != 0) {
-		diags_sort(&d);
-		diags_print(&d, stderr);
-		cli_err("msgsec db", "cannot read the configuration %s",
-		    cc->config);
-	}
-	node_doc_free(&doc);
-	diags_free(&d);
-	return rc;
 }
 
 static int
@@ -159,7 +127,9 @@ cmd_db(int argc, char **argv)
 		cli_common_free(&cc);
 		return 2;
 	}
-	if (db_load(&cc, &conf) != 0) {
+	if (cli_config_load(&cc, &conf) != 0) {
+		cli_err("msgsec db", "cannot read the configuration %s",
+		    cc.config);
 		cli_common_free(&cc);
 		return 1;
 	}

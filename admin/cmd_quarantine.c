@@ -38,7 +38,6 @@
 #include "json.h"
 #include "lockfile.h"
 #include "mem.h"
-#include "node.h"
 #include "qentry.h"
 #include "str.h"
 
@@ -165,41 +164,20 @@ q_args(struct qcli *q, int argc, char **argv, bool want_id)
 static int
 q_load(struct qcli *q)
 {
-	struct node_limits nl;
-	struct node_doc *doc;
-	struct diags d;
-	int rc = 1;
-
-	diags_init(&d);
-	node_limits_default(&nl);
-	doc = node_load_file(q->common.config, &nl, &d);
-	if (doc != NULL) {
-		for (size_t i = 0; i < q->common.nsets; i++)
-			(void)config_override(doc, q->common.sets[i], &d);
-		if (d.errors == 0 && config_from_node(&q->conf,
-		    q->common.config, doc->root, &d) == 0) {
-			q->conf_loaded = true;
-			q->qdir = q->conf.quarantine_dir;
-			rc = 0;
-		}
-		if (rc == 0 && q->conf.quarantine_backend != QUARANTINE_FILES) {
-			/* Never the (empty) folder store instead. */
-			qcli_err(q, "the quarantine is in the records database "
-			    "(quarantine.backend postgresql), which this msgsec "
-			    "quarantine does not read yet");
-			node_doc_free(&doc);
-			diags_free(&d);
-			return 1;
-		}
-	}
-	if (rc != 0) {
-		diags_sort(&d);
-		diags_print(&d, stderr);
+	if (cli_config_load(&q->common, &q->conf) != 0) {
 		qcli_err(q, "cannot read the configuration %s", q->common.config);
+		return 1;
 	}
-	node_doc_free(&doc);
-	diags_free(&d);
-	return rc;
+	q->conf_loaded = true;
+	q->qdir = q->conf.quarantine_dir;
+	if (q->conf.quarantine_backend != QUARANTINE_FILES) {
+		/* Never the (empty) folder store instead. */
+		qcli_err(q, "the quarantine is in the records database "
+		    "(quarantine.backend postgresql), which this msgsec "
+		    "quarantine does not read yet");
+		return 1;
+	}
+	return 0;
 }
 
 static void

@@ -61,7 +61,8 @@ static const struct reading_def {
 	{ MIME_AMB_HEADER,
 	    { .name = "fold-nocolon", .fold_nocolon = true } },
 	{ MIME_AMB_HEADER,
-	    { .name = "skip-junk-header", .skip_junk = true } },
+	    { .name = "skip-junk-header", .skip_junk = true,
+	    .cr_drop = true } },
 	/* Python's email: its strict field and token syntax at once. */
 	{ MIME_AMB_HEADER | MIME_AMB_NAME,
 	    { .name = "strict-syntax", .strict_colon = true,
@@ -124,7 +125,7 @@ static const struct mime_reading reading_all_skip = {
 	.name = "all-skip-junk", .header_last = true, .param_last = true,
 	.boundary_loose = true, .after_close = true, .cte_guess = true,
 	.skip_junk = true, .words_joined = true, .param_junk = true,
-	.child_first = true,
+	.child_first = true, .cr_drop = true,
 };
 
 static const struct {

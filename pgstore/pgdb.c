@@ -20,6 +20,11 @@
 
 #include "mem.h"
 
+#ifndef MSGSEC_VERSION
+#define MSGSEC_VERSION "unknown"	/* built without the Makefile's
+					 * flags (make fuzz) */
+#endif
+
 /* pg_advisory_xact_lock key: "msgsec" in ASCII, 0x6d7367736563. */
 #define MIGRATE_LOCK "120342424282467"
 

@@ -632,6 +632,20 @@ mime_line(struct mime *m, const char *p, size_t len, const char *eol,
 		 */
 		if (cr != NULL)
 			m->shared->amb |= MIME_AMB_HEADER;
+		if (cr != NULL && m->shared->rd.cr_drop) {
+			/* GMime drops it: "message/rfc822\r2" is the type
+			 * message/rfc8222 to it (no message it opens). */
+			char *t = mem_malloc(len);
+			size_t n = 0;
+			int rc;
+
+			for (size_t i = 0; i < len; i++)
+				if (p[i] != '\r')
+					t[n++] = p[i];
+			rc = mime_line(m, t, n, eol, eol_len, false);
+			free(t);
+			return rc;
+		}
 		if (cr != NULL && m->shared->rd.cr_eol) {
 			/* Each piece is a line; none of them holds a CR, so
 			 * this goes one call deep, whatever the CRs. */

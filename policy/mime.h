@@ -116,6 +116,7 @@ enum mime_qp_mode {
  *   strict_colon      "Name : value" is no field: the header block ends
  *                     before it (Python)
  *   cr_eol            a bare CR ends a header line (Python)
+ *   cr_drop           a bare CR in a header line is dropped (GMime)
  *   strict_token      an unquoted parameter value ends at a '"' or '\\'
  *                     (Python, MIME-tools)
  *   message_any       every message/ type but delivery reports parsed as a
@@ -144,7 +145,7 @@ enum mime_qp_mode {
 	X(skip_junk) X(strict_colon) X(cr_eol) X(strict_token) \
 	X(message_any) X(empty_close) X(words_joined) X(strict_words) \
 	X(nul_cut) X(charset_fallback) X(param_junk) X(param_raw) \
-	X(child_first)
+	X(child_first) X(cr_drop)
 
 struct mime_reading {
 	const char *name;	/* for reports: "primary", "last-header", ... */

@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +37,6 @@
 #include "config.h"
 #include "date.h"
 #include "json.h"
-#include "lockfile.h"
 #include "mem.h"
 #include "qentry.h"
 #include "str.h"
@@ -170,12 +170,15 @@ q_load(struct qcli *q)
 	}
 	q->conf_loaded = true;
 	q->qdir = q->conf.quarantine_dir;
-	if (q->conf.quarantine_backend != QUARANTINE_FILES) {
-		/* Never the (empty) folder store instead. */
-		qcli_err(q, "the quarantine is in the records database "
-		    "(quarantine.backend postgresql), which this msgsec "
-		    "quarantine does not read yet");
-		return 1;
+	{
+		char *err = NULL;
+
+		if (qstore_open(&q->store, &q->conf, &err) < 0) {
+			qcli_err(q, "%s", err);
+			free(err);
+			return 1;
+		}
+		q->store_open = true;
 	}
 	return 0;
 }
@@ -193,6 +196,8 @@ q_free(struct qcli *q)
 	free(q->approved_by);
 	free(q->part);
 	free(q->output);
+	if (q->store_open)
+		qstore_close(&q->store);
 	if (q->conf_loaded)
 		config_free(&q->conf);
 	cli_common_free(&q->common);
@@ -260,7 +265,7 @@ q_list(struct qcli *q)
 		qcli_err(q, "--since: bad date '%s': %s", q->since, why);
 		return 1;
 	}
-	if (qentry_list(q->qdir, &ids, &n, &err) < 0) {
+	if (qstore_list(&q->store, &ids, &n, &err) < 0) {
 		qcli_err(q, "%s", err);
 		free(err);
 		return 1;
@@ -270,7 +275,7 @@ q_list(struct qcli *q)
 		char when[32], from[48], rc[96], rule[48], size[16], tmp[48];
 		char subj[Q_SUBJECT_WIDTH * 4 + 8];
 
-		if (qentry_load(q->qdir, ids[i], &e, &err) < 0) {
+		if (qstore_load(&q->store, ids[i], &e, &err) < 0) {
 			qcli_err(q, "warning: %s", err);
 			free(err);
 			err = NULL;
@@ -325,13 +330,17 @@ q_list(struct qcli *q)
 /* ------------------------------------------------------------ show */
 
 static void
-print_headers(const struct qcli *q, const char *id)
+print_headers(struct qcli *q, const char *id)
 {
-	char *path = mem_printf("%s/%s/message.eml", q->qdir, id);
-	FILE *f = fopen(path, "rb");
+	char *err = NULL;
+	int fd = qstore_message_fd(&q->store, id, &err);
+	FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
 	char line[1024];
 	size_t total = 0;
 
+	if (fd >= 0 && f == NULL)
+		close(fd);
+	free(err);
 	printf("headers:\n");
 	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
 		size_t len = strlen(line);
@@ -347,7 +356,6 @@ print_headers(const struct qcli *q, const char *id)
 	}
 	if (f != NULL)
 		fclose(f);
-	free(path);
 }
 
 /* What the milter kept for review: subject, reply, hits, file names. */
@@ -404,7 +412,7 @@ q_show(struct qcli *q)
 	struct qentry e;
 	char *err = NULL, buf[512], when[32];
 
-	if (qentry_load(q->qdir, q->id, &e, &err) < 0) {
+	if (qstore_load(&q->store, q->id, &e, &err) < 0) {
 		qcli_err(q, "%s", err);
 		free(err);
 		return 1;
@@ -538,7 +546,7 @@ qcli_record(struct qcli *q, const struct qentry *e, const char *action,
 	int rc = 0;
 
 	q_event(q, e, action, to, nto, true, &line);
-	if (qentry_audit(q->qdir, line.data, &err) < 0) {
+	if (qstore_audit(&q->store, e, action, q->by, line.data, &err) < 0) {
 		qcli_err(q, "%s; nothing done", err);
 		free(err);
 		buf_free(&line);
@@ -547,7 +555,7 @@ qcli_record(struct qcli *q, const struct qentry *e, const char *action,
 	buf_free(&line);
 	if (keep_meta) {
 		q_event(q, e, action, to, nto, false, &ev);
-		if (qentry_add_history(q->qdir, e, ev.data, &err) < 0) {
+		if (qstore_add_history(&q->store, e, ev.data, &err) < 0) {
 			qcli_err(q, "warning: %s (the audit log has the record)",
 			    err);
 			free(err);
@@ -575,25 +583,37 @@ qcli_need_who_why(const struct qcli *q)
 }
 
 int
-qcli_open_entry(struct qcli *q, struct qentry *e, int *lock)
+qcli_open_entry(struct qcli *q, struct qentry *e)
 {
 	char *err = NULL;
 
 	if (qcli_need_who_why(q))
 		return 1;
-	*lock = lockfile_lock(q->qdir, QENTRY_LOCK, &err);
-	if (*lock < 0) {
+	if (qstore_begin(&q->store, &err) < 0) {
 		qcli_err(q, "%s", err);
 		free(err);
 		return 1;
 	}
-	if (qentry_load(q->qdir, q->id, e, &err) < 0) {
+	if (qstore_load(&q->store, q->id, e, &err) < 0) {
 		qcli_err(q, "%s", err);
 		free(err);
-		lockfile_unlock(lock);
+		(void)qcli_close_entry(q, false, 1);
 		return 1;
 	}
 	return 0;
+}
+
+int
+qcli_close_entry(struct qcli *q, bool ok, int rc)
+{
+	char *err = NULL;
+
+	if (qstore_end(&q->store, ok, &err) < 0) {
+		qcli_err(q, "%s", err);
+		free(err);
+		return 1;
+	}
+	return rc;
 }
 
 /* ------------------------------------------------------------ delete */
@@ -605,7 +625,7 @@ remove_entry(struct qcli *q, const struct qentry *e, const char *action)
 
 	if (qcli_record(q, e, action, NULL, 0, false) < 0)
 		return -1;
-	if (qentry_remove(q->qdir, e->id, &err) < 0) {
+	if (qstore_remove(&q->store, e->id, &err) < 0) {
 		qcli_err(q, "%s", err);
 		free(err);
 		return -1;
@@ -617,17 +637,18 @@ static int
 q_delete(struct qcli *q)
 {
 	struct qentry e;
-	int lock, rc = 1;
+	char where[PATH_MAX + 32];
+	int rc = 1;
 
-	if (qcli_open_entry(q, &e, &lock) != 0)
+	if (qcli_open_entry(q, &e) != 0)
 		return 1;
-	if (remove_entry(q, &e, "deleted") == 0) {
-		printf("deleted %s (recorded in %s/%s)\n", e.id, q->qdir,
-		    QENTRY_AUDIT);
+	if (remove_entry(q, &e, "deleted") == 0)
 		rc = 0;
-	}
+	rc = qcli_close_entry(q, rc == 0, rc);
+	if (rc == 0)
+		printf("deleted %s (recorded in %s)\n", e.id,
+		    qstore_audit_name(&q->store, where, sizeof(where)));
 	qentry_free(&e);
-	lockfile_unlock(&lock);
 	return rc;
 }
 
@@ -640,7 +661,7 @@ q_purge(struct qcli *q)
 	char **ids, *err = NULL, *reason = NULL;
 	size_t n, count = 0;
 	int64_t cutoff;
-	int lock, rc = 0;
+	int rc = 0;
 
 	if ((q->older == NULL) == !q->retention) {
 		qcli_err(q, "give one of --older-than DAYS or --retention "
@@ -666,37 +687,44 @@ q_purge(struct qcli *q)
 		q->reason = reason;
 	}
 	cutoff = (int64_t)q->now - (int64_t)days * 86400;
-	lock = lockfile_lock(q->qdir, QENTRY_LOCK, &err);
-	if (lock < 0) {
+	if (qstore_list(&q->store, &ids, &n, &err) < 0) {
 		qcli_err(q, "%s", err);
 		free(err);
 		return 1;
 	}
-	if (qentry_list(q->qdir, &ids, &n, &err) < 0) {
-		qcli_err(q, "%s", err);
-		free(err);
-		lockfile_unlock(&lock);
-		return 1;
-	}
+	/* One change per entry: a failure keeps that entry, not the rest. */
 	for (size_t i = 0; i < n; i++) {
 		struct qentry e;
 		char when[32];
+		bool removed;
 
-		if (qentry_load(q->qdir, ids[i], &e, &err) < 0) {
+		if (qstore_begin(&q->store, &err) < 0) {
+			qcli_err(q, "%s", err);
+			free(err);
+			err = NULL;
+			rc = 1;
+			break;
+		}
+		if (qstore_load(&q->store, ids[i], &e, &err) < 0) {
 			qcli_err(q, "warning: %s (kept)", err);
 			free(err);
 			err = NULL;
+			(void)qcli_close_entry(q, false, 0);
 			continue;
 		}
 		if (e.received == 0 || e.received >= cutoff) {
 			qentry_free(&e);
+			(void)qcli_close_entry(q, false, 0);
 			continue;
 		}
 		qcli_fmt_time(e.received, when, sizeof(when));
+		removed = !q->dry_run && remove_entry(q, &e, "purged") == 0;
+		if (qcli_close_entry(q, removed, 0) != 0)
+			removed = false;
 		if (q->dry_run) {
 			printf("would purge %s (received %s)\n", e.id, when);
 			count++;
-		} else if (remove_entry(q, &e, "purged") == 0) {
+		} else if (removed) {
 			printf("purged %s (received %s)\n", e.id, when);
 			count++;
 		} else {
@@ -708,7 +736,6 @@ q_purge(struct qcli *q)
 	    count == 1 ? "" : "s", q->dry_run ? "would be " : "",
 	    (unsigned long long)days);
 	qentry_list_free(ids, n);
-	lockfile_unlock(&lock);
 	return rc;
 }
 

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "config.h"
 #include "qentry.h"
+#include "qstore.h"
 
 struct qcli {
 	const char *prog;	/* "msgsec quarantine release" */
@@ -21,6 +22,8 @@ struct qcli {
 	struct config conf;
 	bool conf_loaded;
 	const char *qdir;	/* conf.quarantine_dir */
+	struct qstore store;	/* the folder store or the database */
+	bool store_open;
 	time_t now;		/* --now, or the clock */
 	const char *id;		/* the positional ID */
 	/* options */
@@ -37,10 +40,13 @@ bool qcli_blank(const char *s);
 int qcli_need_who_why(const struct qcli *q);
 /*
  * What a change to one entry starts with: --by and --reason given, the
- * store's lock taken (*lock) and the entry q->id loaded into e.  0, or 1
- * (message printed, nothing held).
+ * change begun (qstore_begin()) and the entry q->id loaded into e.  0, or
+ * 1 (message printed, nothing held).
  */
-int qcli_open_entry(struct qcli *q, struct qentry *e, int *lock);
+int qcli_open_entry(struct qcli *q, struct qentry *e);
+/* End the change qcli_open_entry() began (commit when ok); rc, or 1 when
+ * the commit failed (message printed). */
+int qcli_close_entry(struct qcli *q, bool ok, int rc);
 /*
  * Record action on e: one line in the audit log (always, first) and, when
  * keep_meta, the event in e's meta.json history.  to[0..nto) are the

@@ -159,7 +159,7 @@ qextract_run(struct qcli *q)
 	struct extract x;
 	struct mime_limits ml;
 	struct mime *m = NULL;
-	char *path, *tmp = NULL, *buf;
+	char *path, *tmp = NULL, *buf, *err = NULL;
 	uint64_t part = 0;
 	int in, fd;
 	bool ok = true;
@@ -183,11 +183,10 @@ qextract_run(struct qcli *q)
 		qcli_err(q, "bad quarantine id '%s'", q->id);
 		return 1;
 	}
-	path = mem_printf("%s/%s/message.eml", q->qdir, q->id);
-	in = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (in < 0) {
-		qcli_err(q, "%s: %s", path, errno == ENOENT ?
-		    "no such entry" : strerror(errno));
+	path = mem_printf("quarantine entry %s", q->id);
+	if ((in = qstore_message_fd(&q->store, q->id, &err)) < 0) {
+		qcli_err(q, "%s", err);
+		free(err);
 		free(path);
 		return 1;
 	}

@@ -42,7 +42,6 @@
 
 #include "alert.h"
 #include "exception.h"
-#include "lockfile.h"
 #include "mem.h"
 #include "qcli.h"
 #include "release.h"
@@ -61,10 +60,10 @@ addr_is_safe(const char *a)
 
 /* Run sendmail with the pass header and the message on its stdin. */
 static int
-q_sendmail(const struct qcli *q, const struct qentry *e, char **to, size_t nto,
+q_sendmail(struct qcli *q, const struct qentry *e, char **to, size_t nto,
     const char *token, char **error_r)
 {
-	char *path = mem_printf("%s/%s/message.eml", q->qdir, e->id), *msg;
+	char *msg;
 	const char *sender = e->mail_from != NULL && e->mail_from[0] != '\0' ?
 	    e->mail_from : "<>";
 	char **argv = mem_calloc(nto + 7, sizeof(*argv));
@@ -75,9 +74,7 @@ q_sendmail(const struct qcli *q, const struct qentry *e, char **to, size_t nto,
 	bool crlf;
 	void (*old)(int);
 
-	msg = lockfile_read(path, SIZE_MAX / 2, &len, error_r);
-	free(path);
-	if (msg == NULL) {
+	if (qstore_message(&q->store, e->id, &msg, &len, error_r) < 0) {
 		free(argv);
 		return -1;
 	}
@@ -420,10 +417,10 @@ qrelease_run(struct qcli *q)
 	struct alert_log *log = NULL;
 	char token[RELEASE_TOKEN_LEN + 1], *err = NULL, **to = NULL;
 	size_t nto = 0;
-	bool again;
-	int lock, rc = 1;
+	bool again, recorded = false;
+	int rc = 1;
 
-	if (qcli_open_entry(q, &e, &lock) != 0)
+	if (qcli_open_entry(q, &e) != 0)
 		return 1;
 	again = last_release(&e) != NULL;
 	if (q->to != NULL) {
@@ -463,17 +460,23 @@ qrelease_run(struct qcli *q)
 		    "released", err, e.id);
 		goto out;
 	}
-	if (release_create(q->qdir, e.id, token, &err) < 0) {
+	if (qstore_pass_create(&q->store, e.id, token, &err) < 0) {
 		qcli_err(q, "%s", err);
 		goto out;
 	}
 	if (q_sendmail(q, &e, to, nto, token, &err) < 0) {
-		release_cancel(q->qdir, token);
+		qstore_pass_cancel(&q->store, token);
 		qcli_err(q, "%s; %s was not released", err, e.id);
 		goto out;
 	}
 	if (qcli_record(q, &e, "released", to, nto, true) < 0)
 		goto out;
+	/* The record before anything else is said: the change ends here. */
+	recorded = true;
+	if (qcli_close_entry(q, true, 0) != 0) {
+		qcli_err(q, "%s was sent, but its record did not commit", e.id);
+		goto out;
+	}
 	rc = 0;
 	if (release_alert(q, log, &e, to, nto, again) < 0) {
 		qcli_err(q, "warning: writing the release alert to %s: %s "
@@ -495,6 +498,7 @@ out:
 	alert_log_close(&log);
 	free_split(to, nto);
 	qentry_free(&e);
-	lockfile_unlock(&lock);
+	if (!recorded)
+		(void)qcli_close_entry(q, false, 0);
 	return rc;
 }

@@ -511,17 +511,14 @@ qentry_list_free(char **ids, size_t n)
 }
 
 int
-qentry_add_history(const char *qdir, const struct qentry *e,
-    const char *event, char **error_r)
+qentry_meta_with_event(const struct qentry *e, const char *event,
+    struct buf *out, char **error_r)
 {
-	struct buf b;
-	char *dir;
 	bool empty;
-	int rc;
 
 	if (e->history_end == SIZE_MAX) {
-		*error_r = mem_printf("%s/%s/meta.json has no history array",
-		    qdir, e->id);
+		*error_r = mem_printf("the metadata of %s has no history array",
+		    e->id);
 		return -1;
 	}
 	/* Is the array empty?  Look back from ']' past white space. */
@@ -532,14 +529,30 @@ qentry_add_history(const char *qdir, const struct qentry *e,
 			i--;
 		empty = i > 0 && e->meta[i - 1] == '[';
 	}
-	buf_init(&b, QENTRY_MAX_META * 2);
-	(void)buf_append(&b, e->meta, e->history_end);
-	(void)buf_printf(&b, "%s%s", empty ? "" : ",", event);
-	if (buf_append(&b, e->meta + e->history_end, e->meta_len -
+	buf_init(out, QENTRY_MAX_META * 2);
+	(void)buf_append(out, e->meta, e->history_end);
+	(void)buf_printf(out, "%s%s", empty ? "" : ",", event);
+	if (buf_append(out, e->meta + e->history_end, e->meta_len -
 	    e->history_end) < 0) {
-		*error_r = mem_printf("%s/%s/meta.json would grow too large",
-		    qdir, e->id);
-		buf_free(&b);
+		*error_r = mem_printf("the metadata of %s would grow too large",
+		    e->id);
+		buf_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+int
+qentry_add_history(const char *qdir, const struct qentry *e,
+    const char *event, char **error_r)
+{
+	struct buf b;
+	char *dir, *err = NULL;
+	int rc;
+
+	if (qentry_meta_with_event(e, event, &b, &err) < 0) {
+		*error_r = mem_printf("%s/%s/meta.json: %s", qdir, e->id, err);
+		free(err);
 		return -1;
 	}
 	dir = mem_printf("%s/%s", qdir, e->id);

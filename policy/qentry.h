@@ -94,6 +94,14 @@ int qentry_list(const char *qdir, char ***ids_r, size_t *n_r,
 void qentry_list_free(char **ids, size_t n);
 
 /*
+ * e's metadata with event (a JSON object) appended to its history, in out
+ * (initialised here; buf_free it).  0, or -1 with *error_r (out empty).
+ */
+struct buf;
+int qentry_meta_with_event(const struct qentry *e, const char *event,
+    struct buf *out, char **error_r);
+
+/*
  * Append event (a JSON object, no newline) to e's meta.json history and
  * replace the file atomically.  Returns 0, or -1 with *error_r.
  */

@@ -40,14 +40,11 @@ give_to_owner(const char *qdir, const char *path)
 }
 
 int
-release_create(const char *qdir, const char *id,
-    char token_r[RELEASE_TOKEN_LEN + 1], char **error_r)
+release_token_new(char token_r[RELEASE_TOKEN_LEN + 1], char **error_r)
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char rnd[RELEASE_TOKEN_LEN / 2];
-	char *dir, *line;
 	size_t got = 0;
-	int rc;
 
 	while (got < sizeof(rnd)) {
 		ssize_t n = getrandom(rnd + got, sizeof(rnd) - got, 0);
@@ -66,6 +63,18 @@ release_create(const char *qdir, const char *id,
 		token_r[2 * i + 1] = hex[rnd[i] & 15];
 	}
 	token_r[RELEASE_TOKEN_LEN] = '\0';
+	return 0;
+}
+
+int
+release_create(const char *qdir, const char *id,
+    char token_r[RELEASE_TOKEN_LEN + 1], char **error_r)
+{
+	char *dir, *line;
+	int rc;
+
+	if (release_token_new(token_r, error_r) < 0)
+		return -1;
 	dir = mem_printf("%s/%s", qdir, RELEASE_DIR);
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
 		*error_r = mem_printf("cannot create %s: %s", dir,

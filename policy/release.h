@@ -28,6 +28,10 @@
 #define RELEASE_HEADER "X-Msgsec-Release"
 #define RELEASE_TOKEN_LEN 32	/* lowercase hex characters */
 
+/* 128 random bits as RELEASE_TOKEN_LEN hex digits.  0, or -1 with
+ * *error_r. */
+int release_token_new(char token_r[RELEASE_TOKEN_LEN + 1], char **error_r);
+
 /*
  * Create a pass for entry id in qdir.  token_r gets RELEASE_TOKEN_LEN hex
  * characters and a NUL.  When run as root the folder and file are given

@@ -191,6 +191,18 @@ def instance(prefix, extra_main=""):
     return w
 
 
+def sendmail_wrapper(w):
+    """sendmail(1) for instance w that keeps a copy of what it sent in
+    w/released.eml; returns its path (for quarantine.sendmail)."""
+    wrapper = os.path.join(w, "sendmail.sh")
+    with open(wrapper, "w") as f:
+        f.write("#!/bin/sh\ncat >'%s/released.eml' || exit 75\n"
+                "MAIL_CONFIG='%s/conf' exec /usr/sbin/sendmail \"$@\" <'%s/released.eml'\n"
+                % (w, w, w))
+    os.chmod(wrapper, 0o755)
+    return wrapper
+
+
 def main():
     if os.geteuid() != 0:
         print("skip postfix (needs root)")

@@ -37,12 +37,7 @@ def main():
     shutil.copytree(os.path.join(pe.TOP, "rules"), os.path.join(w, "rules"))
     conf = os.path.join(w, "rules", "msgsec.yaml")
     # sendmail(1) for this instance; it keeps a copy of what release sent.
-    wrapper = os.path.join(w, "sendmail.sh")
-    with open(wrapper, "w") as f:
-        f.write("#!/bin/sh\ncat >'%s/released.eml' || exit 75\n"
-                "MAIL_CONFIG='%s/conf' exec /usr/sbin/sendmail \"$@\" <'%s/released.eml'\n"
-                % (w, w, w))
-    os.chmod(wrapper, 0o755)
+    wrapper = pe.sendmail_wrapper(w)
     sets = ["--set", "paths.quarantine=%s/quarantine" % w,
             "--set", "quarantine.sendmail=%s" % wrapper]
     milter = subprocess.Popen(

@@ -13,7 +13,13 @@ tests/lib/pg.sh):
   quarantine.statement_timeout_ms by a lock: 4xx;
 - a release pass in the database is honoured once: 20 sessions sending
   the released bytes at once deliver one copy, the others are blocked;
-- the milter refuses to start on a schema it does not know.
+- the milter refuses to start on a schema it does not know;
+- `msgsec quarantine list|show|release|delete|purge` on the database: the
+  entry listed and shown with its headers, released through Postfix's
+  sendmail(1) (the pass from the database, the copy delivered once, a
+  replay blocked), the release in the audit table and the entry's
+  history; 20 releases of one entry at once release it once; delete and
+  purge leave audit rows and no entry.
 
 Prints "ok NAME" / "FAIL NAME: why".
 """
@@ -70,8 +76,13 @@ def rows(subject):
                 "WHERE meta->>'subject' = '%s'" % subject).splitlines()
 
 
+MSGSEC = os.path.join(pe.TOP, pe.O, "msgsec")
+
+
 def main():
-    w = pe.instance("msgsec-pg.")
+    w = pe.instance("msgsec-pg.", "non_smtpd_milters = unix:{w}/milter.sock\n")
+    # sendmail(1) for this instance; it keeps a copy of what release sent.
+    wrapper = pe.sendmail_wrapper(w)
     conf = os.path.join(pe.TOP, "rules", "msgsec.yaml")
     os.makedirs(os.path.join(w, "quarantine"))
     shutil.chown(os.path.join(w, "quarantine"), "nobody")
@@ -79,6 +90,8 @@ def main():
             "--set", "quarantine.dsn=" + DSN,
             "--set", "quarantine.statement_timeout_ms=1500",
             "--set", "paths.quarantine=%s/quarantine" % w,
+            "--set", "quarantine.sendmail=" + wrapper,
+            "--set", "alerts.file=%s/alerts.json" % w,
             "--set", "clamav.enabled=false"]
 
     # A schema this msgsec does not know: refused before anything starts.
@@ -97,7 +110,6 @@ def main():
         [pe.MILTER, "-f"] + base +
         ["--set", "milter.socket=unix:%s/milter.sock" % w,
          "--set", "milter.socket_mode=0666",
-         "--set", "alerts.file=%s/alerts.json" % w,
          "--set", "milter.internal_networks=[192.0.2.0/24]",
          "-u", "nobody"],
         stdout=open(os.path.join(w, "milter.log"), "ab"), stderr=subprocess.STDOUT)
@@ -200,6 +212,71 @@ def main():
         consumed = psql("SELECT consumed_on FROM msgsec_pass WHERE token = '%s' "
                         "AND consumed IS NOT NULL" % token)
         report("pass-consumed-by-gateway", consumed == host, repr(consumed))
+
+        # The office's commands on the database.
+        def msgsec(*args):
+            return subprocess.run([MSGSEC, "quarantine"] + list(args) + base,
+                                  capture_output=True, text=True, timeout=120)
+
+        code, text = send(exe_msg("pg-admin"))
+        qid = rows("pg-admin")[0].split(" ")[0]
+        r = msgsec("list")
+        report("admin-list", r.returncode == 0 and qid in r.stdout and "pg-admin" in r.stdout,
+               r.stdout[-600:] + r.stderr)
+        r = msgsec("show", qid, "--headers")
+        report("admin-show", r.returncode == 0 and "setup.exe" in r.stdout and
+               "Subject: pg-admin" in r.stdout, r.stdout[-800:] + r.stderr)
+        r = msgsec("extract", qid, "--raw", "-o", os.path.join(w, "raw.eml"))
+        raw = open(os.path.join(w, "raw.eml"), "rb").read() if r.returncode == 0 else b""
+        report("admin-extract-raw", r.returncode == 0 and
+               hashlib.sha256(raw).hexdigest() == rows("pg-admin")[0].split(" ")[3],
+               r.stderr)
+        r = msgsec("release", qid, "--by", "Priya Raman", "--reason", "vendor installer")
+        pe.wait_for(lambda: arrived("pg-admin"), 30)
+        time.sleep(2)
+        report("admin-release", r.returncode == 0 and "released " + qid in r.stdout and
+               len(arrived("pg-admin")) == 1 and
+               "X-Msgsec-Release" not in arrived("pg-admin")[0],
+               "exit %d %s %s, %d copies" % (r.returncode, r.stdout, r.stderr,
+                                             len(arrived("pg-admin"))))
+        sent = open(os.path.join(w, "released.eml"), "rb").read().decode("latin-1")
+        code, text = send(sent)
+        time.sleep(1)
+        report("admin-replay-blocked", code == 550 and len(arrived("pg-admin")) == 1,
+               "%s %s" % (code, text))
+        audit = psql("SELECT op || ' ' || actor || ' ' || gateway FROM msgsec_audit "
+                     "WHERE message_id = '%s'" % qid)
+        report("admin-audit-row", audit == "released Priya Raman " + host, repr(audit))
+        hist = psql("SELECT meta->'history' FROM msgsec_message WHERE id = '%s'" % qid)
+        report("admin-history", hist.count('"action":"released"') == 1 and
+               '"by":"Priya Raman"' in hist, hist)
+
+        # Twenty releases of one entry at once: one is sent, the rest are
+        # refused (already released), one audit row.
+        code, text = send(exe_msg("pg-twenty"))
+        qid2 = rows("pg-twenty")[0].split(" ")[0]
+        with concurrent.futures.ThreadPoolExecutor(20) as ex:
+            res = list(ex.map(lambda _: msgsec("release", qid2, "--by", "ops",
+                                               "--reason", "at once"), range(20)))
+        pe.wait_for(lambda: arrived("pg-twenty"), 30)
+        time.sleep(2)
+        ok = sum(1 for x in res if x.returncode == 0)
+        report("admin-twenty-releases-once", ok == 1 and len(arrived("pg-twenty")) == 1 and
+               psql("SELECT count(*) FROM msgsec_audit WHERE message_id = '%s'" % qid2) == "1"
+               and psql("SELECT count(*) FROM msgsec_pass WHERE message_id = '%s'" % qid2) == "1",
+               "%d succeeded, %d copies: %r" % (ok, len(arrived("pg-twenty")),
+                                                 [x.stderr[-200:] for x in res if x.returncode][:2]))
+
+        r = msgsec("delete", qid, "--by", "ops", "--reason", "done")
+        report("admin-delete", r.returncode == 0 and
+               psql("SELECT count(*) FROM msgsec_message WHERE id = '%s'" % qid) == "0" and
+               psql("SELECT count(*) FROM msgsec_audit WHERE message_id = '%s' "
+                    "AND op = 'deleted'" % qid) == "1", r.stdout + r.stderr)
+        before = int(psql("SELECT count(*) FROM msgsec_message"))
+        r = msgsec("purge", "--older-than", "1", "--by", "records office",
+                   "--now", "2099-01-01T00:00:00Z")
+        report("admin-purge", r.returncode == 0 and psql("SELECT count(*) FROM msgsec_message") == "0"
+               and "%d messages purged" % before in r.stdout, r.stdout[-400:] + r.stderr)
 
         log = open(os.path.join(w, "milter.log"), errors="replace").read()
         report("sanitizers", "AddressSanitizer" not in log and "runtime error" not in log,

@@ -88,12 +88,11 @@ check files-backend-refused test "$rc" -eq 1 && has "quarantine.backend is files
 rc=$?
 check dsn-password-refused test "$rc" -eq 1 && has "must not hold a password"
 
-# The admin command does not read the database's quarantine yet: it says
-# so rather than show the (empty) folder store.
+# The admin command reads the database's quarantine (empty here).
 "$bin" quarantine list -c rules/msgsec.yaml --set quarantine.backend=postgresql \
 	--set "quarantine.dsn=$PG_DSN" >"$tmp/out" 2>&1
 rc=$?
-check quarantine-list-refused test "$rc" -eq 1 && has "does not read yet"
+check quarantine-list-database test "$rc" -eq 0 && has "no quarantined message matches"
 
 # No server: one line saying so.
 pg_stop
@@ -101,6 +100,10 @@ db status
 check unreachable-one-line test "$rc" -eq 1 -a "$(wc -l <"$tmp/out")" -eq 1 && has "^msgsec db: database: "
 db init
 check unreachable-init test "$rc" -eq 1 && has "^msgsec db: database: "
+"$bin" quarantine list -c rules/msgsec.yaml --set quarantine.backend=postgresql \
+	--set "quarantine.dsn=$PG_DSN" >"$tmp/out" 2>&1
+rc=$?
+check unreachable-quarantine-list test "$rc" -eq 1 && has "^msgsec quarantine list: database: "
 pg_start
 db status
 check restarted-current test "$rc" -eq 0

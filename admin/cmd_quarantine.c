@@ -60,12 +60,16 @@ q_usage(FILE *out)
 	    "       msgsec quarantine purge --older-than DAYS|--retention "
 	    "--by NAME\n"
 	    "           [--reason TEXT] [--dry-run]\n"
+	    "       msgsec quarantine hold ID... --case REF --by NAME "
+	    "[--reason TEXT]\n"
+	    "       msgsec quarantine release-hold ID... --case REF --by NAME "
+	    "--reason TEXT\n"
 	    "common: -c FILE, --set KEY=VALUE, --now YYYY-MM-DDTHH:MM:SSZ\n");
 }
 
 /* Parse options; returns 0 or 2 (usage). */
 static int
-q_args(struct qcli *q, int argc, char **argv, bool want_id)
+q_args(struct qcli *q, int argc, char **argv, int want_id)
 {
 	struct {
 		const char *name;
@@ -81,6 +85,7 @@ q_args(struct qcli *q, int argc, char **argv, bool want_id)
 		{ "--older-than", &q->older, NULL, false },
 		{ "--to", &q->to, NULL, true },
 		{ "--approved-by", &q->approved_by, NULL, false },
+		{ "--case", &q->case_ref, NULL, false },
 		{ "--part", &q->part, NULL, false },
 		{ "--output", &q->output, NULL, false },
 		{ "-o", &q->output, NULL, false },
@@ -107,11 +112,15 @@ q_args(struct qcli *q, int argc, char **argv, bool want_id)
 			return 2;
 		}
 		if (a[0] != '-') {
-			if (!want_id || q->id != NULL) {
+			if (want_id == 0 || (want_id == 1 && q->id != NULL)) {
 				qcli_err(q, "unexpected argument '%s'", a);
 				return 2;
 			}
-			q->id = a;
+			if (q->id == NULL)
+				q->id = a;
+			q->ids = mem_reallocarray(q->ids, q->nids + 1,
+			    sizeof(*q->ids));
+			q->ids[q->nids++] = a;
 			continue;
 		}
 		if (strcmp(a, "--now") == 0) {
@@ -196,6 +205,8 @@ q_free(struct qcli *q)
 	free(q->approved_by);
 	free(q->part);
 	free(q->output);
+	free(q->case_ref);
+	free(q->ids);
 	if (q->store_open)
 		qstore_close(&q->store);
 	if (q->conf_loaded)
@@ -309,8 +320,12 @@ q_list(struct qcli *q)
 		printf("%-32s %-16s %-28s %-28s %-26s %-10s %6s  ", e.id, when,
 		    from, rc, rule, qcli_esc(e.action, 10, tmp, sizeof(tmp)),
 		    size);
-		printf("%s\n", qcli_esc(e.subject != NULL ? e.subject : "-",
+		printf("%s", qcli_esc(e.subject != NULL ? e.subject : "-",
 		    Q_SUBJECT_WIDTH, subj, sizeof(subj)));
+		if (qentry_hold(&e, NULL) != NULL)
+			printf("  [legal hold: %s]", qcli_esc(qentry_hold(&e,
+			    NULL), 40, tmp, sizeof(tmp)));
+		printf("\n");
 		total += e.size;
 		qentry_free(&e);
 	}
@@ -440,6 +455,10 @@ q_show(struct qcli *q)
 		    sizeof(buf)));
 	printf("%s\n", e.nrules == 0 ? " -" : "");
 	printf("size:       %llu bytes\n", (unsigned long long)e.size);
+	if (qentry_hold(&e, NULL) != NULL)
+		printf("legal hold: case %s (never purged or deleted until "
+		    "release-hold)\n", qcli_esc(qentry_hold(&e, NULL), 80, buf,
+		    sizeof(buf)));
 	show_review(&e);
 	printf("history:\n");
 	for (size_t i = 0; i < e.nhistory; i++) {
@@ -449,6 +468,9 @@ q_show(struct qcli *q)
 		qcli_fmt_time(h->on, when, sizeof(when));
 		printf("  %s  %s: %s", when, qcli_esc(h->by, 80, by, sizeof(by)),
 		    qcli_esc(h->action, 40, act, sizeof(act)));
+		if (h->case_ref != NULL)
+			printf(" (case %s)", qcli_esc(h->case_ref, 80, buf,
+			    sizeof(buf)));
 		if (h->reason != NULL)
 			printf(": %s", qcli_esc(h->reason, 200, buf, sizeof(buf)));
 		printf("\n");
@@ -500,6 +522,10 @@ q_event(const struct qcli *q, const struct qentry *e, const char *action,
 	json_string(&w, action);
 	json_key(&w, "reason");
 	json_string(&w, q->reason);
+	if (q->event_case != NULL) {
+		json_key(&w, "case");
+		json_string(&w, q->event_case);
+	}
 	if (strcmp(action, "released") == 0 && !qcli_blank(q->approved_by)) {
 		json_key(&w, "approved_by");
 		json_string(&w, q->approved_by);
@@ -642,6 +668,12 @@ q_delete(struct qcli *q)
 
 	if (qcli_open_entry(q, &e) != 0)
 		return 1;
+	if (qhold_refuse(q, &e, "delete") != 0) {
+		/* The refused attempt is recorded: commit that. */
+		(void)qcli_close_entry(q, true, 1);
+		qentry_free(&e);
+		return 1;
+	}
 	if (remove_entry(q, &e, "deleted") == 0)
 		rc = 0;
 	rc = qcli_close_entry(q, rc == 0, rc);
@@ -718,6 +750,17 @@ q_purge(struct qcli *q)
 			continue;
 		}
 		qcli_fmt_time(e.received, when, sizeof(when));
+		if (qentry_hold(&e, NULL) != NULL) {
+			/* Never purged: the attempt is recorded (a dry run
+			 * records nothing). */
+			if (q->dry_run)
+				printf("would keep %s (legal hold, case %s)\n",
+				    e.id, qentry_hold(&e, NULL));
+			(void)qcli_close_entry(q, !q->dry_run &&
+			    qhold_refuse(q, &e, "purge") != 0, 0);
+			qentry_free(&e);
+			continue;
+		}
 		removed = !q->dry_run && remove_entry(q, &e, "purged") == 0;
 		if (qcli_close_entry(q, removed, 0) != 0)
 			removed = false;
@@ -745,14 +788,16 @@ cmd_quarantine(int argc, char **argv)
 	static const struct {
 		const char *name;
 		int (*fn)(struct qcli *);
-		bool id;
+		int id;		/* IDs: 0 none, 1 one, 2 one or more */
 	} subs[] = {
-		{ "list", q_list, false },
-		{ "show", q_show, true },
-		{ "release", qrelease_run, true },
-		{ "extract", qextract_run, true },
-		{ "delete", q_delete, true },
-		{ "purge", q_purge, false },
+		{ "list", q_list, 0 },
+		{ "show", q_show, 1 },
+		{ "release", qrelease_run, 1 },
+		{ "extract", qextract_run, 1 },
+		{ "delete", q_delete, 1 },
+		{ "purge", q_purge, 0 },
+		{ "hold", qhold_run, 2 },
+		{ "release-hold", qhold_release_run, 2 },
 	};
 	struct qcli q;
 	int rc;
@@ -777,7 +822,7 @@ cmd_quarantine(int argc, char **argv)
 		    subs[i].name);
 		q.prog = prog;
 		rc = q_args(&q, argc - 1, argv + 1, subs[i].id);
-		if (rc == 0 && subs[i].id && q.id == NULL) {
+		if (rc == 0 && subs[i].id > 0 && q.id == NULL) {
 			qcli_err(&q, "which entry? (msgsec quarantine %s ID)",
 			    subs[i].name);
 			rc = 2;

@@ -25,10 +25,13 @@ struct qcli {
 	struct qstore store;	/* the folder store or the database */
 	bool store_open;
 	time_t now;		/* --now, or the clock */
-	const char *id;		/* the positional ID */
+	const char *id;		/* the positional ID (the first of ids) */
+	const char **ids;	/* hold, release-hold: every ID given */
+	size_t nids;
+	const char *event_case;	/* the case a recorded event names */
 	/* options */
 	char *since, *rule, *agency, *by, *reason, *older, *to;
-	char *approved_by, *part, *output;
+	char *approved_by, *part, *output, *case_ref;
 	bool headers, retention, dry_run, force, remove_held, raw;
 };
 
@@ -62,5 +65,10 @@ const char *qcli_esc(const char *s, size_t width, char *buf, size_t len);
 /* The subcommands that live in their own files.  Return the exit code. */
 int qrelease_run(struct qcli *q);	/* qrelease.c */
 int qextract_run(struct qcli *q);	/* qextract.c */
+int qhold_run(struct qcli *q);		/* qhold.c: hold */
+int qhold_release_run(struct qcli *q);	/* qhold.c: release-hold */
+/* Refuse a change to a held entry: 1 after printing why and recording
+ * the refused attempt (action "ACTION-refused"), 0 when not held. */
+int qhold_refuse(struct qcli *q, const struct qentry *e, const char *action);
 
 #endif

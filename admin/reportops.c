@@ -273,6 +273,47 @@ report_pending(struct report *rp, const struct policy *p)
 	buf_append_cstr(b, "</section>\n");
 }
 
+/* Every entry under legal hold, with its case (clause 5). */
+static void
+report_holds(struct report *rp, const struct policy *p, char **ids, size_t n)
+{
+	struct buf *b = &rp->b;
+	size_t held = 0;
+	char *err = NULL;
+
+	for (size_t k = 0; k < n; k++) {
+		struct qentry e;
+		const char *c;
+
+		if (qentry_load(p->config.quarantine_dir, ids[k], &e,
+		    &err) < 0) {
+			free(err);
+			err = NULL;
+			continue;
+		}
+		if ((c = qentry_hold(&e, NULL)) != NULL) {
+			if (held++ == 0)
+				buf_append_cstr(b, "<h2 style=\"margin-top:18px\">"
+				    "Legal holds <span class=\"muted\">never "
+				    "purged or deleted until <code>msgsec "
+				    "quarantine release-hold</code></span></h2>\n"
+				    "<table id=\"holds\"><thead><tr><th>ID</th>"
+				    "<th>Case</th><th>Subject</th></tr></thead>"
+				    "<tbody>\n");
+			buf_append_cstr(b, "<tr><td><code>");
+			html_escape(b, e.id, 96);
+			buf_append_cstr(b, "</code></td><td>");
+			html_escape(b, c, 80);
+			buf_append_cstr(b, "</td><td>");
+			html_escape(b, e.subject != NULL ? e.subject : "-", 80);
+			buf_append_cstr(b, "</td></tr>\n");
+		}
+		qentry_free(&e);
+	}
+	if (held > 0)
+		buf_append_cstr(b, "</tbody></table>\n");
+}
+
 void
 report_quarantine_ids(struct report *rp, const struct policy *p)
 {
@@ -284,6 +325,7 @@ report_quarantine_ids(struct report *rp, const struct policy *p)
 		free(err);
 		return;
 	}
+	report_holds(rp, p, ids, n);
 	if (n > 0)
 		buf_printf(b, "<h2 style=\"margin-top:18px\">Latest entries "
 		    "<span class=\"muted\">newest first, at most %zu; find "

@@ -35,8 +35,8 @@ struct pgdb {
 /*
  * Version 1: the store of blocked messages (bytes as received, meta.json
  * as json: text kept as written, so a \u0000 in a subject is stored, which
- * jsonb refuses), one-time release passes, legal holds, the audit trail
- * and the alert log.  Every row names the gateway (host) that wrote it.
+ * jsonb refuses; its history holds the legal holds, as meta.json's does),
+ * one-time release passes, the audit trail and the alert log.  Every row names the gateway (host) that wrote it.
  */
 static const char *const migrations[] = {
 	/* 1 */
@@ -61,14 +61,6 @@ static const char *const migrations[] = {
 	"  created_on text NOT NULL,"
 	"  consumed timestamptz,"
 	"  consumed_on text);"
-	"CREATE TABLE msgsec_hold ("
-	"  message_id text NOT NULL REFERENCES msgsec_message (id),"
-	"  case_ref text NOT NULL,"
-	"  held timestamptz NOT NULL DEFAULT now(),"
-	"  held_by text NOT NULL,"
-	"  released timestamptz,"
-	"  released_by text,"
-	"  PRIMARY KEY (message_id, case_ref));"
 	"CREATE TABLE msgsec_audit ("
 	"  seq bigserial PRIMARY KEY,"
 	"  at timestamptz NOT NULL DEFAULT now(),"

@@ -361,6 +361,7 @@ qentry_parse(struct qentry *e, const char *meta, size_t len, char **error_r)
 			o->by = qj_str(ev, "by");
 			o->action = qj_str(ev, "action");
 			o->reason = qj_str(ev, "reason");
+			o->case_ref = qj_str(ev, "case");
 			e->nhistory++;
 		}
 	}
@@ -437,6 +438,7 @@ qentry_free(struct qentry *e)
 		free(e->history[i].by);
 		free(e->history[i].action);
 		free(e->history[i].reason);
+		free(e->history[i].case_ref);
 	}
 	free(e->history);
 	for (size_t i = 0; i < e->nhits; i++) {
@@ -508,6 +510,28 @@ void
 qentry_list_free(char **ids, size_t n)
 {
 	free_strs(ids, n);
+}
+
+const char *
+qentry_hold(const struct qentry *e, const char *case_ref)
+{
+	for (size_t i = e->nhistory; i-- > 0;) {
+		const struct qentry_event *h = &e->history[i];
+		bool released = false;
+
+		if (h->action == NULL || h->case_ref == NULL ||
+		    strcmp(h->action, "hold") != 0 ||
+		    (case_ref != NULL && strcmp(h->case_ref, case_ref) != 0))
+			continue;
+		for (size_t k = i + 1; k < e->nhistory && !released; k++)
+			released = e->history[k].action != NULL &&
+			    e->history[k].case_ref != NULL &&
+			    strcmp(e->history[k].action, "hold-released") == 0 &&
+			    strcmp(e->history[k].case_ref, h->case_ref) == 0;
+		if (!released)
+			return h->case_ref;
+	}
+	return NULL;
 }
 
 int

@@ -28,6 +28,7 @@
 struct qentry_event {
 	int64_t on;
 	char *by, *action, *reason;	/* reason may be NULL */
+	char *case_ref;		/* "case": a legal hold's, or NULL */
 };
 
 /* A hit as meta.json records it (msgsec-milter 0.1 entries have none). */
@@ -87,6 +88,14 @@ void qentry_free(struct qentry *e);
  */
 int qentry_parse(struct qentry *e, const char *meta, size_t len,
     char **error_r);
+
+/*
+ * Legal hold (clause 5): an entry is held while its history has a "hold"
+ * event for a case and no later "hold-released" event for that case.
+ * The case of the latest hold still open, or NULL; with case_ref, only
+ * whether that case holds it (case_ref returned, or NULL).
+ */
+const char *qentry_hold(const struct qentry *e, const char *case_ref);
 
 /* The entries' ids, sorted (oldest first, as ids start with the time). */
 int qentry_list(const char *qdir, char ***ids_r, size_t *n_r,

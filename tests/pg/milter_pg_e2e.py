@@ -267,6 +267,23 @@ def main():
                "%d succeeded, %d copies: %r" % (ok, len(arrived("pg-twenty")),
                                                  [x.stderr[-200:] for x in res if x.returncode][:2]))
 
+        # Legal hold: delete and purge refused and recorded, then allowed.
+        r = msgsec("hold", qid, qid2, "--case", "AG-7", "--by", "Legal Counsel")
+        report("admin-hold", r.returncode == 0 and r.stdout.count("held ") == 2, r.stdout + r.stderr)
+        r = msgsec("delete", qid, "--by", "ops", "--reason", "done")
+        r2 = msgsec("purge", "--older-than", "1", "--by", "records office",
+                    "--now", "2099-01-01T00:00:00Z")
+        report("admin-hold-refuses", r.returncode == 1 and "under legal hold" in r.stderr and
+               psql("SELECT count(*) FROM msgsec_message WHERE id IN ('%s', '%s')" % (qid, qid2))
+               == "2" and psql("SELECT count(*) FROM msgsec_audit WHERE op IN "
+                               "('delete-refused', 'purge-refused')") == "3",
+               r.stderr + r2.stdout + r2.stderr)
+        r = msgsec("list")
+        report("admin-hold-listed", r.stdout.count("[legal hold: AG-7]") == 2, r.stdout[-600:])
+        r = msgsec("release-hold", qid, qid2, "--case", "AG-7", "--by", "Legal Counsel",
+                   "--reason", "closed")
+        report("admin-release-hold", r.returncode == 0, r.stdout + r.stderr)
+
         r = msgsec("delete", qid, "--by", "ops", "--reason", "done")
         report("admin-delete", r.returncode == 0 and
                psql("SELECT count(*) FROM msgsec_message WHERE id = '%s'" % qid) == "0" and
@@ -275,8 +292,10 @@ def main():
         before = int(psql("SELECT count(*) FROM msgsec_message"))
         r = msgsec("purge", "--older-than", "1", "--by", "records office",
                    "--now", "2099-01-01T00:00:00Z")
-        report("admin-purge", r.returncode == 0 and psql("SELECT count(*) FROM msgsec_message") == "0"
-               and "%d messages purged" % before in r.stdout, r.stdout[-400:] + r.stderr)
+        report("admin-purge", r.returncode == 0 and before >= 1 and
+               psql("SELECT count(*) FROM msgsec_message") == "0" and
+               "%d message%s purged" % (before, "" if before == 1 else "s") in r.stdout,
+               r.stdout[-400:] + r.stderr)
 
         log = open(os.path.join(w, "milter.log"), errors="replace").read()
         report("sanitizers", "AddressSanitizer" not in log and "runtime error" not in log,

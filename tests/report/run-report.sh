@@ -25,6 +25,11 @@ cp -R rules "$w/rules"
 cp -R tests/golden/report/exceptions tests/golden/report/quarantine "$w/"
 /usr/bin/python3 tests/bench/gen_alerts.py 20000 "$w/alerts.json"
 cat tests/golden/report/alerts.json >>"$w/alerts.json"
+# One entry under legal hold: the report lists it with its case.
+(cd "$w" && "$msgsec" quarantine hold 20261121T090000Z-4QxD4 --case AG-2026-041 \
+	--by "Legal Counsel" -c rules/msgsec.yaml --set paths.quarantine=../quarantine \
+	--now 2026-11-22T08:00:00Z) >"$tmp/hold" 2>&1 ||
+	{ echo "FAIL report/hold: $(cat "$tmp/hold")"; }
 
 (cd "$w" && "$msgsec" report --html "$w/report.html" -c rules/msgsec.yaml \
 	--set paths.exceptions=../exceptions --set paths.quarantine=../quarantine \
@@ -112,6 +117,9 @@ grep -q '<section class="panel" id="mail">' "$w/report.html" &&
 	grep -q 'id="releases"' "$w/report.html" &&
 	grep -q 'id="pending"' "$w/report.html" &&
 	grep -q 'msgsec quarantine show ID' "$w/report.html" &&
+	grep -q '<table id="holds">' "$w/report.html" &&
+	grep -q '<tr><td><code>20261121T090000Z-4QxD4</code></td><td>AG-2026-041</td>' \
+		"$w/report.html" &&
 	echo "ok report/sections" || echo "FAIL report/sections: a section is missing"
 profile=$(mktemp -d)
 timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --disable-quic \

@@ -44,7 +44,7 @@ ifneq ($(SANITIZE),)
 SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
 
-PKGS_POLICY := yaml-0.1 libpcre2-8
+PKGS_POLICY := yaml-0.1 libpcre2-8 libcrypto
 PKGS_MILTER := libarchive libmagic libclamav libcrypto
 PKGS_SENSOR := libpcap libcrypto
 PKGS_CLI := zlib libclamav

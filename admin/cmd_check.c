@@ -50,6 +50,7 @@ print_summary(const struct policy *p, int32_t today)
 
 	date_format(today, day, sizeof(day));
 	printf("%s: OK\n", p->config.file);
+	printf("policy hash: %s\n", p->hash);
 	for (size_t i = 0; i < p->nrules; i++) {
 		const struct rule *r = &p->rules[i];
 

@@ -875,8 +875,8 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 	}
 	if (metrics_start(h, metrics_log) < 0)
 		log_error("cannot start the metrics thread");
-	log_notice("listening on %s with %s (%zu rules)", sock.spec,
-	    o->config, p->nrules);
+	log_notice("listening on %s with %s (%zu rules, policy %s)",
+	    sock.spec, o->config, p->nrules, p->hash);
 	policy_unref(&p);
 	ready_tell(&ready);
 	rc = smfi_main() == MI_SUCCESS ? 0 : 1;

@@ -293,6 +293,7 @@ message_record(const struct inspect *in, struct alert_log *log)
 	alert_add_u64(&a, "rcpts", in->env.nrcpts);
 	if (in->verdict.quarantine_id[0] != '\0')
 		alert_add_str(&a, "quarantine_id", in->verdict.quarantine_id);
+	alert_add_str(&a, "policy_hash", in->p->hash_short);
 	return alert_log_write(log, &a);
 }
 
@@ -353,6 +354,7 @@ inspect_alerts(const struct inspect *in, struct alert_log *log)
 					    in->verdict.rcpts[k].rcpt);
 			json_array_end(w);
 		}
+		alert_add_str(&a, "policy_hash", in->p->hash_short);
 		if (alert_log_write(log, &a) < 0)
 			failed++;
 	}

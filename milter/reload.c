@@ -160,6 +160,7 @@ check_database_age(const struct policy *p, time_t newest)
 	alert_add_str(&a, "action", "log");
 	alert_add_u64(&a, "age_days", days);
 	alert_add_str(&a, "detail", detail);
+	alert_add_str(&a, "policy_hash", p->hash_short);
 	if (alerts != NULL && alert_log_write(alerts, &a) < 0)
 		log_warning("could not write the scanner alert: %s",
 		    strerror(errno));
@@ -296,8 +297,8 @@ reload_policy(void)
 		policy_unref(&p);
 	} else {
 		policy_holder_set(holder, p);
-		log_notice("reloaded %s: %zu rules, %zu exceptions",
-		    opts->config, p->nrules, p->nexceptions);
+		log_notice("reloaded %s: %zu rules, %zu exceptions, policy "
+		    "%s", opts->config, p->nrules, p->nexceptions, p->hash);
 		ok = true;
 	}
 	metrics_reload(METRICS_RELOAD_POLICY, ok ? METRICS_RESULT_OK :

@@ -17,6 +17,7 @@
 
 #include "domset.h"
 #include "mem.h"
+#include "sha256.h"
 #include "strset.h"
 
 static const char *const list_type_names[] = {
@@ -255,6 +256,7 @@ list_read_file(struct list *l, const char *path, size_t max_entries,
 	FILE *f = fopen(path, "rb");
 	char line[LIST_MAX_ENTRY + 2];
 	unsigned lineno = 0;
+	struct sha256 h;
 	int rc = 0;
 
 	if (f == NULL) {
@@ -262,10 +264,13 @@ list_read_file(struct list *l, const char *path, size_t max_entries,
 		    strerror(errno));
 		return -1;
 	}
+	sha256_init(&h);
 	while (fgets(line, sizeof(line), f) != NULL) {
 		size_t n = strlen(line), start = 0, end;
 		const char *why;
 		size_t col;
+
+		sha256_update(&h, line, n);
 
 		lineno++;
 		if (n > 0 && line[n - 1] != '\n' && !feof(f)) {
@@ -322,6 +327,7 @@ list_read_file(struct list *l, const char *path, size_t max_entries,
 		diag_error(d, path, 0, 0, "read error");
 		rc = -1;
 	}
+	sha256_final_hex(&h, l->sha256);
 	fclose(f);
 	return rc;
 }

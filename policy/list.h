@@ -41,6 +41,7 @@ struct list {
 	char *id;
 	enum list_type type;
 	char *source;		/* data file, or the rule file for inline items */
+	char sha256[65];	/* of the data file's lines ("" if inline) */
 	unsigned line, col;	/* where it was declared */
 	size_t count;
 	struct strset *strs;	/* EXTENSION, MIMETYPE, STRING */

@@ -20,6 +20,7 @@
 #include <yaml.h>
 
 #include "mem.h"
+#include "sha256.h"
 #include "str.h"
 #include "suggest.h"
 
@@ -369,6 +370,7 @@ node_load_buffer(const char *name, const char *data, size_t len,
 		node_doc_free(&b.doc);
 		return NULL;
 	}
+	sha256_hex(data, len, b.doc->sha256);
 	b.stack = mem_calloc(lim->max_depth + 1, sizeof(*b.stack));
 	if (!yaml_parser_initialize(&parser))
 		abort();

@@ -66,6 +66,7 @@ void node_limits_default(struct node_limits *l);
 
 struct node_doc {
 	char *file;
+	char sha256[65];	/* of the bytes parsed ("" if built) */
 	struct node *root;	/* NULL when the document is empty */
 	size_t nodes;
 	char **adopted;		/* file names of adopted documents */

@@ -20,6 +20,7 @@
 #include "check.h"
 #include "date.h"
 #include "mem.h"
+#include "sha256.h"
 #include "refcount.h"
 #include "strset.h"
 
@@ -356,6 +357,38 @@ policy_free(struct policy *p)
 	free(p);
 }
 
+static void
+hash_field(struct sha256 *h, const char *kind, const char *digest)
+{
+	sha256_update(h, kind, strlen(kind) + 1);
+	sha256_update(h, digest, strlen(digest));
+	sha256_update(h, "\n", 1);
+}
+
+/*
+ * The files' contents in the order read (fixed by the configuration and
+ * the folders' sorted names), not their paths: the same checkout under
+ * /etc/msgsec on one gateway and /srv/msgsec on another has one hash.
+ */
+static void
+policy_hash(struct policy *p, const char *const *overrides,
+    size_t noverrides)
+{
+	struct sha256 h;
+
+	sha256_init(&h);
+	for (size_t i = 0; i < p->ndocs; i++)
+		hash_field(&h, "file", p->docs[i]->sha256);
+	for (size_t i = 0; i < p->nlists; i++)
+		if (p->lists[i]->sha256[0] != '\0')
+			hash_field(&h, "list", p->lists[i]->sha256);
+	for (size_t i = 0; i < noverrides; i++)
+		hash_field(&h, "set", overrides[i]);
+	sha256_final_hex(&h, p->hash);
+	memcpy(p->hash_short, p->hash, 12);
+	p->hash_short[12] = '\0';
+}
+
 struct policy *
 policy_load(const char *config_file, const char *const *overrides,
     size_t noverrides, struct diags *d)
@@ -400,6 +433,7 @@ policy_load(const char *config_file, const char *const *overrides,
 		policy_free(p);
 		return NULL;
 	}
+	policy_hash(p, overrides, noverrides);
 	return p;
 }
 

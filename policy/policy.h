@@ -43,6 +43,16 @@ struct policy {
 	struct node_doc **docs;	/* kept: rules and records point into them */
 	size_t ndocs;
 	time_t loaded_at;
+	/*
+	 * The content hash of the policy: SHA-256 over every file it read
+	 * (each one's SHA-256, in load order: the configuration, rules,
+	 * lists, agencies, exception records; not their paths) and the --set
+	 * overrides, so the
+	 * office sees which gateway runs which policy (alerts'
+	 * policy_hash, --version).  hash_short: its first 12 digits.
+	 */
+	char hash[65];
+	char hash_short[13];
 };
 
 /*

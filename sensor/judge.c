@@ -668,6 +668,7 @@ write_alert(struct judge *j, const struct jrule *jr,
 		alert_add_str(&a, "exception", d->exception);
 		j->st.excepted++;
 	}
+	alert_add_str(&a, "policy_hash", j->p->hash_short);
 	if (alert_log_write(j->log, &a) < 0)
 		j->st.alerts_failed++;
 	else

@@ -224,8 +224,8 @@ reload(const struct opts *o, struct engine *e, struct alert_log *log,
 	char *err = NULL;
 
 	if (p != NULL) {
-		log_notice("reloaded %s: %zu rules, %zu exceptions",
-		    o->c.config, p->nrules, p->nexceptions);
+		log_notice("reloaded %s: %zu rules, %zu exceptions, policy "
+		    "%s", o->c.config, p->nrules, p->nexceptions, p->hash);
 		policy_holder_set(&holder, p);
 		p = policy_holder_get(&holder);
 		engine_set_policy(e, p);

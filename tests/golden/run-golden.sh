@@ -51,6 +51,8 @@ mkdir -p "$tmp/clamdb"
 "$msgsec" check --today 2026-11-22 -c rules/msgsec.yaml \
 	--set "clamav.database=$tmp/clamdb" >"$tmp/out" 2>&1
 rc=$?
+# The hash covers the --set above (a temporary path): any 64 hex digits.
+sed -i 's/^policy hash: [0-9a-f]\{64\}$/policy hash: SHA256/' "$tmp/out"
 if [ "$rc" -eq 0 ] && grep -q '^rules/msgsec.yaml: OK' "$tmp/out"; then
 	echo "ok check/shipped-rules"
 else
@@ -64,4 +66,18 @@ if [ -f tests/golden/shipped-rules.expect ]; then
 		echo "FAIL check/shipped-rules-summary"
 		sed 's/^/    /' "$tmp/diff"
 	fi
+fi
+
+# The policy's content hash: the same files in another folder give the
+# same hash; one changed byte in a list, another.
+h1=$("$msgsec" check -c rules/msgsec.yaml 2>/dev/null | sed -n 's/^policy hash: //p')
+cp -R rules "$tmp/elsewhere"
+h2=$("$msgsec" check -c "$tmp/elsewhere/msgsec.yaml" 2>/dev/null | sed -n 's/^policy hash: //p')
+l=$(ls "$tmp"/elsewhere/lists/*.txt 2>/dev/null | head -n 1)
+[ -n "$l" ] && echo "# one more comment" >>"$l"
+h3=$("$msgsec" check -c "$tmp/elsewhere/msgsec.yaml" 2>/dev/null | sed -n 's/^policy hash: //p')
+if [ ${#h1} -eq 64 ] && [ "$h1" = "$h2" ] && [ -n "$l" ] && [ "$h3" != "$h1" ]; then
+	echo "ok check/policy-hash"
+else
+	echo "FAIL check/policy-hash: '$h1' '$h2' '$h3' (list $l)"
 fi

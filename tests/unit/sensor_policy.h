@@ -165,10 +165,19 @@ sp_teardown(void)
 		fprintf(stderr, "could not remove %s\n", sp_dir);
 }
 
-/* The alert lines written so far (malloc'd text, "" when none). */
+/* How many policy_hash fields the last sp_read_alerts() took out. */
+static size_t sp_policy_hashes;
+
+/*
+ * The alert lines written so far (malloc'd text, "" when none), each
+ * ',"policy_hash":"<12 hex digits>"' taken out (counted in
+ * sp_policy_hashes): the hash changes with every policy.
+ */
 static inline char *
 sp_read_alerts(void)
 {
+	static const char key[] = ",\"policy_hash\":\"";
+	char *p;
 	FILE *f = fopen(sp_alerts, "r");
 	char *text;
 	long n;
@@ -182,6 +191,16 @@ sp_read_alerts(void)
 	if (text == NULL || fread(text, 1, (size_t)n, f) != (size_t)n)
 		abort();
 	fclose(f);
+	sp_policy_hashes = 0;
+	while ((p = strstr(text, key)) != NULL) {
+		size_t k = sizeof(key) - 1, len = strspn(p + k,
+		    "0123456789abcdef");
+
+		if (len != 12 || p[k + len] != '"')
+			abort();
+		memmove(p, p + k + len + 1, strlen(p + k + len + 1) + 1);
+		sp_policy_hashes++;
+	}
 	return text;
 }
 

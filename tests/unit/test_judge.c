@@ -111,6 +111,8 @@ test_sni_once_per_flow(void **state)
 	    "\"webmail\",\"action\":\"log\",\"service\":\"gmail.com\","
 	    "\"hostname\":\"mail.google.com.gmail.com\",\"name_source\":"
 	    "\"tls.sni\",\"bytes_toserver\":0,\"bytes_toclient\":0}\n"));
+	/* Which policy raised it: its hash, once (sp_read_alerts). */
+	assert_int_equal(sp_policy_hashes, 1);
 	assert_null(strstr(a, "agency"));
 	assert_null(strstr(a, "exception"));
 	free(a);

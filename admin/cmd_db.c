@@ -50,7 +50,8 @@ db_run(const char *op, const struct config *conf)
 		    "quarantine.dsn)", conf->file, op);
 		return 1;
 	}
-	if ((db = pgdb_connect(conf, &err)) == NULL) {
+	if ((db = pgdb_connect(conf->quarantine_dsn,
+	    conf->quarantine_statement_ms, &err)) == NULL) {
 		cli_err("msgsec db", "%s", err);
 		free(err);
 		return 1;

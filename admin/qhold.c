@@ -46,18 +46,12 @@ hold_each(struct qcli *q, bool hold)
 		qcli_err(q, "missing --case REF (the matter the hold is for)");
 		return 2;
 	}
-	if (qcli_blank(q->by)) {
-		qcli_err(q, "missing --by (who does it: clause 5 keeps a record)");
-		return 1;
-	}
-	if (!hold && qcli_blank(q->reason)) {
-		qcli_err(q, "missing --reason (why: clause 5 keeps a record)");
-		return 1;
-	}
 	if (hold && qcli_blank(q->reason)) {
 		free(q->reason);
 		q->reason = mem_printf("legal hold, case %s", q->case_ref);
 	}
+	if (qcli_need_who_why(q))
+		return 1;
 	for (size_t i = 0; i < q->nids; i++) {
 		struct qentry e;
 		bool ok = false;

@@ -4,51 +4,36 @@
  */
 #include "store.h"
 
-#include <limits.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "mem.h"
 #include "pgstore.h"
 #include "release.h"
 
+/* The records database, or NULL: the folder store. */
 static struct pgstore *db;
-static enum quarantine_backend backend = QUARANTINE_FILES;
-static char *dsn;
 
 int
 store_open(const struct config *c, char **warning_r, char **error_r)
 {
-	char host[HOST_NAME_MAX + 1];
-
 	*warning_r = NULL;
-	backend = c->quarantine_backend;
-	if (backend == QUARANTINE_FILES)
+	if (c->quarantine_backend == QUARANTINE_FILES)
 		return 0;
-	free(dsn);
-	dsn = mem_strdup(c->quarantine_dsn);
-	if (gethostname(host, sizeof(host)) < 0)
-		memcpy(host, "unknown", sizeof("unknown"));
-	host[sizeof(host) - 1] = '\0';
-	return pgstore_open(c, host, &db, warning_r, error_r);
+	return pgstore_open(c, &db, warning_r, error_r);
 }
 
 void
 store_close(void)
 {
 	pgstore_close(&db);
-	backend = QUARANTINE_FILES;
-	free(dsn);
-	dsn = NULL;
 }
 
 bool
 store_same(const struct config *c)
 {
-	return c->quarantine_backend == backend &&
-	    (backend == QUARANTINE_FILES ||
-	    strcmp(c->quarantine_dsn, dsn) == 0);
+	if (db == NULL)
+		return c->quarantine_backend == QUARANTINE_FILES;
+	return c->quarantine_backend == QUARANTINE_POSTGRESQL &&
+	    strcmp(c->quarantine_dsn, pgstore_dsn(db)) == 0;
 }
 
 int

@@ -9,24 +9,22 @@
  */
 #include "pgadmin.h"
 
-#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "mem.h"
 #include "pgpriv.h"
-#include "str.h"
 
 /* The store's lock: "msgsec-q" in ASCII. */
 #define STORE_LOCK "7886761117775768945"
 
 struct pgadmin {
 	struct pgdb *db;
-	struct config conf;	/* quarantine.dsn, statement timeout */
-	char *dsn;
-	char gateway[HOST_NAME_MAX + 1];
+	char *dsn;		/* quarantine.dsn */
+	uint64_t statement_ms;	/* quarantine.statement_timeout_ms */
+	char gateway[PGDB_GATEWAY_MAX];
 };
 
 static PGconn *
@@ -35,35 +33,15 @@ conn(struct pgadmin *a)
 	return pgdb_conn(a->db);
 }
 
-/* Run a statement with text parameters; the result, or NULL with
- * *error_r when its status is not want. */
-static PGresult *
-run(PGconn *c, const char *sql, int n, const char *const *vals,
-    ExecStatusType want, const char *what, char **error_r)
-{
-	PGresult *r = PQexecParams(c, sql, n, NULL, vals, NULL, NULL, 0);
-
-	if (PQresultStatus(r) != want) {
-		*error_r = pgdb_one_line(what, PQresultErrorMessage(r));
-		PQclear(r);
-		return NULL;
-	}
-	return r;
-}
-
 struct pgadmin *
 pgadmin_open(const struct config *c, char **error_r)
 {
 	struct pgadmin *a = mem_calloc(1, sizeof(*a));
 
 	a->dsn = mem_strdup(c->quarantine_dsn);
-	a->conf.quarantine_dsn = a->dsn;
-	a->conf.quarantine_statement_ms = c->quarantine_statement_ms;
-	a->conf.quarantine_pool = 1;
-	if (gethostname(a->gateway, sizeof(a->gateway)) < 0)
-		str_lcpy(a->gateway, "unknown", sizeof(a->gateway));
-	a->gateway[sizeof(a->gateway) - 1] = '\0';
-	a->db = pgdb_connect(&a->conf, error_r);
+	a->statement_ms = c->quarantine_statement_ms;
+	pgdb_gateway(a->gateway, sizeof(a->gateway));
+	a->db = pgdb_connect(a->dsn, a->statement_ms, error_r);
 	if (a->db == NULL || pgdb_check_schema(a->db, error_r) < 0) {
 		pgadmin_close(&a);
 		return NULL;
@@ -87,8 +65,8 @@ pgadmin_close(struct pgadmin **ap)
 int
 pgadmin_list(struct pgadmin *a, char ***ids_r, size_t *n_r, char **error_r)
 {
-	PGresult *r = run(conn(a), "SELECT id FROM msgsec_message "
-	    "WHERE state = 'held' ORDER BY id", 0, NULL, PGRES_TUPLES_OK,
+	PGresult *r = pgdb_exec(conn(a), "SELECT id FROM msgsec_message "
+	    "WHERE state = 'held' ORDER BY id", 0, NULL, NULL, NULL, false,
 	    "database: list", error_r);
 	char **ids;
 	size_t n = 0;
@@ -123,8 +101,8 @@ pgadmin_load(struct pgadmin *a, const char *id, struct qentry *e,
 		*error_r = mem_printf("bad quarantine id '%s'", id);
 		return -1;
 	}
-	r = run(conn(a), "SELECT meta::text, size FROM msgsec_message "
-	    "WHERE id = $1 AND state = 'held'", 1, vals, PGRES_TUPLES_OK,
+	r = pgdb_exec(conn(a), "SELECT meta::text, size FROM msgsec_message "
+	    "WHERE id = $1 AND state = 'held'", 1, vals, NULL, NULL, false,
 	    "database: load", error_r);
 	if (r == NULL)
 		return -1;
@@ -153,16 +131,13 @@ pgadmin_message(struct pgadmin *a, const char *id, char **data_r,
     size_t *len_r, char **error_r)
 {
 	const char *vals[1] = { id };
-	PGresult *r = PQexecParams(conn(a), "SELECT bytes FROM msgsec_message "
-	    "WHERE id = $1", 1, NULL, vals, NULL, NULL, 1);
+	PGresult *r = pgdb_exec(conn(a), "SELECT bytes FROM msgsec_message "
+	    "WHERE id = $1", 1, vals, NULL, NULL, true, "database: message",
+	    error_r);
 	size_t len;
 
-	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-		*error_r = pgdb_one_line("database: message",
-		    PQresultErrorMessage(r));
-		PQclear(r);
+	if (r == NULL)
 		return -1;
-	}
 	if (PQntuples(r) != 1) {
 		PQclear(r);
 		*error_r = mem_printf("no quarantine entry %s", id);
@@ -180,36 +155,25 @@ pgadmin_message(struct pgadmin *a, const char *id, char **data_r,
 int
 pgadmin_begin(struct pgadmin *a, char **error_r)
 {
-	PGresult *r = run(conn(a), "BEGIN", 0, NULL, PGRES_COMMAND_OK,
-	    "database: begin", error_r);
-
-	if (r == NULL)
+	if (pgdb_run(conn(a), "BEGIN", 0, NULL, "database: begin",
+	    error_r) < 0)
 		return -1;
-	PQclear(r);
-	r = run(conn(a), "SELECT pg_advisory_xact_lock(" STORE_LOCK ")", 0,
-	    NULL, PGRES_TUPLES_OK, "database: lock", error_r);
-	if (r == NULL) {
+	if (pgdb_run(conn(a), "SELECT pg_advisory_xact_lock(" STORE_LOCK ")",
+	    0, NULL, "database: lock", error_r) < 0) {
 		char *ignore = NULL;
 
 		(void)pgadmin_end(a, false, &ignore);
 		free(ignore);
 		return -1;
 	}
-	PQclear(r);
 	return 0;
 }
 
 int
 pgadmin_end(struct pgadmin *a, bool ok, char **error_r)
 {
-	PGresult *r = run(conn(a), ok ? "COMMIT" : "ROLLBACK", 0, NULL,
-	    PGRES_COMMAND_OK, ok ? "database: commit" : "database: rollback",
-	    error_r);
-
-	if (r == NULL)
-		return -1;
-	PQclear(r);
-	return 0;
+	return pgdb_run(conn(a), ok ? "COMMIT" : "ROLLBACK", 0, NULL,
+	    ok ? "database: commit" : "database: rollback", error_r);
 }
 
 int
@@ -218,15 +182,11 @@ pgadmin_audit(struct pgadmin *a, const char *id, const char *op,
 {
 	const char *vals[5] = { a->gateway, by != NULL ? by : "", op, id,
 		line };
-	PGresult *r = run(conn(a), "INSERT INTO msgsec_audit "
-	    "(gateway, actor, op, message_id, outcome, detail) "
-	    "VALUES ($1, $2, $3, $4, 'done', $5)", 5, vals, PGRES_COMMAND_OK,
-	    "database: audit", error_r);
 
-	if (r == NULL)
-		return -1;
-	PQclear(r);
-	return 0;
+	return pgdb_run(conn(a), "INSERT INTO msgsec_audit "
+	    "(gateway, actor, op, message_id, outcome, detail) "
+	    "VALUES ($1, $2, $3, $4, 'done', $5)", 5, vals, "database: audit",
+	    error_r);
 }
 
 int
@@ -235,34 +195,23 @@ pgadmin_set_meta(struct pgadmin *a, const char *id, const char *meta,
 {
 	char *m = mem_strndup(meta, len);
 	const char *vals[2] = { id, m };
-	PGresult *r = run(conn(a), "UPDATE msgsec_message SET meta = $2 "
-	    "WHERE id = $1", 2, vals, PGRES_COMMAND_OK, "database: history",
-	    error_r);
+	int rc = pgdb_run(conn(a), "UPDATE msgsec_message SET meta = $2 "
+	    "WHERE id = $1", 2, vals, "database: history", error_r);
 
 	free(m);
-	if (r == NULL)
-		return -1;
-	PQclear(r);
-	return 0;
+	return rc;
 }
 
 int
 pgadmin_remove(struct pgadmin *a, const char *id, char **error_r)
 {
 	const char *vals[1] = { id };
-	PGresult *r = run(conn(a), "DELETE FROM msgsec_pass "
-	    "WHERE message_id = $1", 1, vals, PGRES_COMMAND_OK,
-	    "database: remove", error_r);
 
-	if (r == NULL)
+	if (pgdb_run(conn(a), "DELETE FROM msgsec_pass WHERE message_id = $1",
+	    1, vals, "database: remove", error_r) < 0)
 		return -1;
-	PQclear(r);
-	r = run(conn(a), "DELETE FROM msgsec_message WHERE id = $1", 1, vals,
-	    PGRES_COMMAND_OK, "database: remove", error_r);
-	if (r == NULL)
-		return -1;
-	PQclear(r);
-	return 0;
+	return pgdb_run(conn(a), "DELETE FROM msgsec_message WHERE id = $1", 1,
+	    vals, "database: remove", error_r);
 }
 
 int
@@ -270,24 +219,18 @@ pgadmin_pass_create(struct pgadmin *a, const char *id,
     char token_r[RELEASE_TOKEN_LEN + 1], char **error_r)
 {
 	struct pgdb *own;
-	const char *vals[3];
-	PGresult *r;
+	const char *vals[3] = { token_r, id, a->gateway };
+	int rc;
 
 	if (release_token_new(token_r, error_r) < 0)
 		return -1;
-	if ((own = pgdb_connect(&a->conf, error_r)) == NULL)
+	if ((own = pgdb_connect(a->dsn, a->statement_ms, error_r)) == NULL)
 		return -1;
-	vals[0] = token_r;
-	vals[1] = id;
-	vals[2] = a->gateway;
-	r = run(pgdb_conn(own), "INSERT INTO msgsec_pass "
+	rc = pgdb_run(pgdb_conn(own), "INSERT INTO msgsec_pass "
 	    "(token, message_id, created_on) VALUES ($1, $2, $3)", 3, vals,
-	    PGRES_COMMAND_OK, "database: pass", error_r);
+	    "database: pass", error_r);
 	pgdb_close(&own);
-	if (r == NULL)
-		return -1;
-	PQclear(r);
-	return 0;
+	return rc;
 }
 
 void
@@ -296,15 +239,11 @@ pgadmin_pass_cancel(struct pgadmin *a, const char *token)
 	struct pgdb *own;
 	const char *vals[1] = { token };
 	char *err = NULL;
-	PGresult *r;
 
-	if ((own = pgdb_connect(&a->conf, &err)) == NULL) {
-		free(err);
-		return;
-	}
-	r = run(pgdb_conn(own), "DELETE FROM msgsec_pass WHERE token = $1 "
-	    "AND consumed IS NULL", 1, vals, PGRES_COMMAND_OK, "", &err);
-	PQclear(r);
+	if ((own = pgdb_connect(a->dsn, a->statement_ms, &err)) != NULL)
+		(void)pgdb_run(pgdb_conn(own), "DELETE FROM msgsec_pass "
+		    "WHERE token = $1 AND consumed IS NULL", 1, vals, "",
+		    &err);
 	free(err);
 	pgdb_close(&own);
 }

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libpq-fe.h>
 
@@ -36,7 +37,8 @@ struct pgdb {
  * Version 1: the store of blocked messages (bytes as received, meta.json
  * as json: text kept as written, so a \u0000 in a subject is stored, which
  * jsonb refuses; its history holds the legal holds, as meta.json's does),
- * one-time release passes, the audit trail and the alert log.  Every row names the gateway (host) that wrote it.
+ * one-time release passes, the audit trail and the alert log.  Every row
+ * names the gateway (host) that wrote it.
  */
 static const char *const migrations[] = {
 	/* 1 */
@@ -114,31 +116,50 @@ conn_error(const struct pgdb *db, const char *what)
 	return pgdb_one_line(what, PQerrorMessage(db->conn));
 }
 
-/* Run sql that returns no rows; 0, or -1 with *error_r. */
-static int
-exec_cmd(struct pgdb *db, const char *sql, const char *what, char **error_r)
+PGresult *
+pgdb_exec(PGconn *c, const char *sql, int n, const char *const *vals,
+    const int *lens, const int *fmts, bool binary_result, const char *what,
+    char **error_r)
 {
-	PGresult *r = PQexec(db->conn, sql);
-	int rc = 0;
+	PGresult *r = n == 0 && !binary_result ? PQexec(c, sql) :
+	    PQexecParams(c, sql, n, NULL, vals, lens, fmts,
+	    binary_result ? 1 : 0);
 
 	if (PQresultStatus(r) != PGRES_COMMAND_OK &&
 	    PQresultStatus(r) != PGRES_TUPLES_OK) {
 		*error_r = pgdb_one_line(what, PQresultErrorMessage(r));
-		rc = -1;
+		PQclear(r);
+		return NULL;
 	}
+	return r;
+}
+
+int
+pgdb_run(PGconn *c, const char *sql, int n, const char *const *vals,
+    const char *what, char **error_r)
+{
+	PGresult *r = pgdb_exec(c, sql, n, vals, NULL, NULL, false, what,
+	    error_r);
+
 	PQclear(r);
-	return rc;
+	return r != NULL ? 0 : -1;
+}
+
+static int
+exec_cmd(struct pgdb *db, const char *sql, const char *what, char **error_r)
+{
+	return pgdb_run(db->conn, sql, 0, NULL, what, error_r);
 }
 
 struct pgdb *
-pgdb_connect(const struct config *c, char **error_r)
+pgdb_connect(const char *dsn, uint64_t statement_ms, char **error_r)
 {
-	char timeout[32], connect_s[24], set[96];
+	char connect_s[24], set[96];
 	const char *keys[] = { "fallback_application_name", "connect_timeout",
 		"dbname", NULL };
-	const char *vals[] = { "msgsec", connect_s, c->quarantine_dsn, NULL };
+	const char *vals[] = { "msgsec", connect_s, dsn, NULL };
 	struct pgdb *db = mem_calloc(1, sizeof(*db));
-	uint64_t cs = (c->quarantine_statement_ms + 999) / 1000;
+	uint64_t cs = (statement_ms + 999) / 1000;
 
 	/* libpq's connect_timeout is in seconds, at least 2. */
 	(void)snprintf(connect_s, sizeof(connect_s), "%llu",
@@ -155,15 +176,23 @@ pgdb_connect(const struct config *c, char **error_r)
 		return NULL;
 	}
 	PQsetNoticeProcessor(db->conn, no_notice, NULL);
-	(void)snprintf(timeout, sizeof(timeout), "%llu",
-	    (unsigned long long)c->quarantine_statement_ms);
-	(void)snprintf(set, sizeof(set), "SET statement_timeout = %s; "
-	    "SET synchronous_commit = on", timeout);
+	(void)snprintf(set, sizeof(set), "SET statement_timeout = %llu; "
+	    "SET synchronous_commit = on", (unsigned long long)statement_ms);
 	if (exec_cmd(db, set, "database", error_r) < 0) {
 		pgdb_close(&db);
 		return NULL;
 	}
 	return db;
+}
+
+void
+pgdb_gateway(char *buf, size_t len)
+{
+	if (len == 0)
+		return;
+	if (gethostname(buf, len) < 0)
+		(void)snprintf(buf, len, "unknown");
+	buf[len - 1] = '\0';
 }
 
 PGconn *
@@ -189,11 +218,14 @@ static int
 query_value(struct pgdb *db, const char *sql, char *out, size_t outlen,
     char **error_r)
 {
-	PGresult *r = PQexec(db->conn, sql);
+	PGresult *r = pgdb_exec(db->conn, sql, 0, NULL, NULL, NULL, false,
+	    "database", error_r);
 
-	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1 ||
-	    PQnfields(r) != 1) {
-		*error_r = pgdb_one_line("database", PQresultErrorMessage(r));
+	if (r == NULL)
+		return -1;
+	if (PQntuples(r) != 1 || PQnfields(r) != 1) {
+		*error_r = mem_printf("database: %d rows of %d values where "
+		    "one was expected", PQntuples(r), PQnfields(r));
 		PQclear(r);
 		return -1;
 	}

@@ -18,9 +18,12 @@
 #ifndef MSGSEC_PGDB_H
 #define MSGSEC_PGDB_H
 
+#include <stddef.h>
 #include <stdint.h>
 
-#include "config.h"
+/* The name every row names its writer by: this host's (gethostname). */
+#define PGDB_GATEWAY_MAX 256
+void pgdb_gateway(char *buf, size_t len);
 
 /* The schema this msgsec reads and writes. */
 #define PGDB_SCHEMA_VERSION 1
@@ -28,11 +31,13 @@
 struct pgdb;
 
 /*
- * Connect with c's quarantine.dsn and settings.  NULL with *error_r
- * (allocated: libpq's reason, one line) when the server cannot be reached
- * or refuses us.
+ * Connect to dsn (quarantine.dsn), every statement under statement_ms
+ * (quarantine.statement_timeout_ms).  NULL with *error_r (allocated:
+ * libpq's reason, one line) when the server cannot be reached or refuses
+ * us.
  */
-struct pgdb *pgdb_connect(const struct config *c, char **error_r);
+struct pgdb *pgdb_connect(const char *dsn, uint64_t statement_ms,
+    char **error_r);
 void pgdb_close(struct pgdb **dbp);
 
 /*

@@ -6,6 +6,8 @@
 #ifndef MSGSEC_PGPRIV_H
 #define MSGSEC_PGPRIV_H
 
+#include <stdbool.h>
+
 #include <libpq-fe.h>
 
 #include "pgdb.h"
@@ -14,5 +16,20 @@ PGconn *pgdb_conn(struct pgdb *db);
 
 /* "what: message" as one line (libpq's are several), allocated. */
 char *pgdb_one_line(const char *what, const char *msg);
+
+/*
+ * Run one statement: with no parameters and text results as PQexec
+ * (which also takes several statements, "SET a; SET b"), else as
+ * PQexecParams with n parameters (lens and fmts NULL: all text) and the
+ * results in binary when binary_result.  The result when the server
+ * answered COMMAND_OK or TUPLES_OK (PQclear it), else NULL with *error_r
+ * ("what: the server's message").
+ */
+PGresult *pgdb_exec(PGconn *c, const char *sql, int n,
+    const char *const *vals, const int *lens, const int *fmts,
+    bool binary_result, const char *what, char **error_r);
+/* The same for a statement whose rows do not matter: 0, or -1. */
+int pgdb_run(PGconn *c, const char *sql, int n, const char *const *vals,
+    const char *what, char **error_r);
 
 #endif

@@ -24,19 +24,16 @@
 #include "release.h"
 #include "str.h"
 
-/* Entry names tried for one message ("ID", "ID.1" ...). */
-#define ID_TRIES 100
-
 struct pgstore {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	struct config conf;	/* quarantine.* only: dsn, timeouts */
-	char *dsn;
-	char *gateway;
+	char *dsn;		/* quarantine.dsn */
+	uint64_t statement_ms;	/* quarantine.statement_timeout_ms */
+	char gateway[PGDB_GATEWAY_MAX];
 	struct pgdb **conns;	/* NULL: not made (or dropped) */
 	bool *busy;
 	size_t max;
-	char *outage;		/* the first reason of the outage, or NULL */
+	char *outage;		/* the outage's first reason, or NULL */
 };
 
 /*
@@ -73,7 +70,7 @@ recovered(struct pgstore *st)
 static struct pgdb *
 connect_checked(struct pgstore *st, char **error_r)
 {
-	struct pgdb *db = pgdb_connect(&st->conf, error_r);
+	struct pgdb *db = pgdb_connect(st->dsn, st->statement_ms, error_r);
 
 	if (db != NULL && pgdb_check_schema(db, error_r) < 0)
 		pgdb_close(&db);
@@ -92,8 +89,8 @@ pool_get(struct pgstore *st, char **error_r)
 	ssize_t slot = -1;
 
 	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += (time_t)(st->conf.quarantine_statement_ms / 1000);
-	until.tv_nsec += (long)(st->conf.quarantine_statement_ms % 1000) *
+	until.tv_sec += (time_t)(st->statement_ms / 1000);
+	until.tv_nsec += (long)(st->statement_ms % 1000) *
 	    1000000L;
 	if (until.tv_nsec >= 1000000000L) {
 		until.tv_sec++;
@@ -121,7 +118,7 @@ pool_get(struct pgstore *st, char **error_r)
 			*error_r = mem_printf("database: no free connection "
 			    "within quarantine.statement_timeout_ms (%llu ms, "
 			    "quarantine.pool %zu)", (unsigned long long)
-			    st->conf.quarantine_statement_ms, st->max);
+			    st->statement_ms, st->max);
 			return -1;
 		}
 	}
@@ -153,8 +150,8 @@ pool_put(struct pgstore *st, ssize_t slot)
 }
 
 int
-pgstore_open(const struct config *c, const char *gateway,
-    struct pgstore **store_r, char **warning_r, char **error_r)
+pgstore_open(const struct config *c, struct pgstore **store_r,
+    char **warning_r, char **error_r)
 {
 	struct pgstore *st = mem_calloc(1, sizeof(*st));
 	char *err = NULL;
@@ -165,15 +162,13 @@ pgstore_open(const struct config *c, const char *gateway,
 	pthread_mutex_init(&st->mu, NULL);
 	pthread_cond_init(&st->cv, NULL);
 	st->dsn = mem_strdup(c->quarantine_dsn);
-	st->conf.quarantine_dsn = st->dsn;
-	st->conf.quarantine_statement_ms = c->quarantine_statement_ms;
-	st->conf.quarantine_pool = c->quarantine_pool;
-	st->gateway = mem_strdup(gateway);
+	st->statement_ms = c->quarantine_statement_ms;
+	pgdb_gateway(st->gateway, sizeof(st->gateway));
 	st->max = (size_t)c->quarantine_pool;
 	st->conns = mem_calloc(st->max, sizeof(*st->conns));
 	st->busy = mem_calloc(st->max, sizeof(*st->busy));
 
-	db = pgdb_connect(&st->conf, &err);
+	db = pgdb_connect(st->dsn, st->statement_ms, &err);
 	if (db == NULL) {
 		/* Not reachable now: start, answer tempfail until it is. */
 		*warning_r = mem_printf("%s: blocked mail is answered "
@@ -208,12 +203,17 @@ pgstore_close(struct pgstore **sp)
 	free(st->conns);
 	free(st->busy);
 	free(st->dsn);
-	free(st->gateway);
 	free(st->outage);
 	pthread_cond_destroy(&st->cv);
 	pthread_mutex_destroy(&st->mu);
 	free(st);
 	*sp = NULL;
+}
+
+const char *
+pgstore_dsn(const struct pgstore *st)
+{
+	return st->dsn;
 }
 
 /* The spooled bytes in one buffer; NULL with *error_r. */
@@ -286,7 +286,8 @@ pgstore_commit(struct pgstore *st, const struct spool *s,
 	vals[3] = meta;
 	vals[4] = bytes;
 	lens[4] = (int)len;
-	for (int i = 0; i < ID_TRIES && rc < 0 && err == NULL; i++) {
+	for (int i = 0; i < QUARANTINE_ID_TRIES && rc < 0 && err == NULL;
+	    i++) {
 		PGresult *r;
 
 		if (i == 0)
@@ -294,13 +295,10 @@ pgstore_commit(struct pgstore *st, const struct spool *s,
 		else
 			(void)snprintf(id, sizeof(id), "%s.%d", base, i);
 		vals[0] = id;
-		r = PQexecParams(pgdb_conn(st->conns[slot]), sql, 5, NULL, vals,
-		    lens, fmts, 0);
-		if (PQresultStatus(r) != PGRES_TUPLES_OK)
-			err = pgdb_one_line("database: store",
-			    PQresultErrorMessage(r));
-		else if (PQntuples(r) == 1)
-			rc = 0;		/* new; else taken: the next name */
+		r = pgdb_exec(pgdb_conn(st->conns[slot]), sql, 5, vals, lens,
+		    fmts, false, "database: store", &err);
+		if (r != NULL && PQntuples(r) == 1)
+			rc = 0;	/* new; else taken: the next name */
 		PQclear(r);
 	}
 	pool_put(st, slot);
@@ -312,7 +310,7 @@ pgstore_commit(struct pgstore *st, const struct spool *s,
 	}
 	if (err == NULL)
 		err = mem_printf("database: %d entry names taken for %s",
-		    ID_TRIES, base);
+		    QUARANTINE_ID_TRIES, base);
 	*error_r = outage(st, err);
 	return -1;
 }
@@ -345,11 +343,10 @@ pgstore_consume_pass(struct pgstore *st, const char *value,
 	vals[0] = token;
 	vals[1] = st->gateway;
 	vals[2] = age;
-	r = PQexecParams(pgdb_conn(st->conns[slot]), sql, 3, NULL, vals, NULL,
-	    NULL, 0);
-	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-		free(outage(st, pgdb_one_line("database: pass",
-		    PQresultErrorMessage(r))));
+	r = pgdb_exec(pgdb_conn(st->conns[slot]), sql, 3, vals, NULL, NULL,
+	    false, "database: pass", &err);
+	if (r == NULL) {
+		free(outage(st, err));
 		*why_r = "records database unavailable";
 	} else if (PQntuples(r) != 1) {
 		recovered(st);

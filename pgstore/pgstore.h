@@ -31,17 +31,20 @@
 struct pgstore;
 
 /*
- * A pool for c's quarantine.dsn, naming this host gateway in what it
- * writes.  Connects once to check the schema (and closes: the pool
+ * A pool for c's quarantine.dsn, naming this host (pgdb_gateway()) in
+ * what it writes.  Connects once to check the schema (and closes: the pool
  * connects when first used, in the process that uses it): -1 with
  * *error_r when the schema is not PGDB_SCHEMA_VERSION (the milter refuses
  * to start); 0 with *store_r when the schema is right, and also when the
  * server cannot be reached now (*warning_r says so; the store connects
  * when first needed, and checks the schema then).
  */
-int pgstore_open(const struct config *c, const char *gateway,
-    struct pgstore **store_r, char **warning_r, char **error_r);
+int pgstore_open(const struct config *c, struct pgstore **store_r,
+    char **warning_r, char **error_r);
 void pgstore_close(struct pgstore **sp);
+
+/* The connection string it was opened with. */
+const char *pgstore_dsn(const struct pgstore *st);
 
 /*
  * Store the spooled message with meta (a JSON object) as a new entry;

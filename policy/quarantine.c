@@ -20,8 +20,6 @@
 #include "lockfile.h"
 #include "mem.h"
 
-/* Entry names tried for one message ("ID", "ID.1" ...) before giving up. */
-#define QUARANTINE_ID_TRIES 100
 
 /* Returns 0, or -1 with errno from the step that failed. */
 static int

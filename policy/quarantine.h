@@ -65,6 +65,10 @@ int quarantine_commit(struct spool *s, const char *qdir, const char *id_hint,
  */
 void quarantine_make_id(const char *hint, char *id, size_t len);
 
+/* Entry names tried for one message ("ID", "ID.1" ...) before giving up,
+ * in either store. */
+#define QUARANTINE_ID_TRIES 100
+
 /* Store bytes from memory the same way (for --test and tools). */
 int quarantine_store_buffer(const char *qdir, const char *id_hint,
     const void *data, size_t len, const char *meta, char *id_r,

@@ -1,7 +1,9 @@
 /*
  * fuzz_yaml.c - the YAML loader and everything that reads its trees: the
- * located tree (limits, aliases, duplicates), then the rule compiler, the
- * agency loader and the exception loader on whatever came out.  Any input
+ * located tree (limits, aliases, duplicates), then the main configuration's
+ * reader (settings, the connection string's password check), the rule
+ * compiler, the agency loader and the exception loader on whatever came
+ * out.  Any input
  * must give a tree or diagnostics, never a crash, leak or overread.
  */
 #include <stdint.h>
@@ -9,6 +11,7 @@
 #include <string.h>
 
 #include "agency.h"
+#include "config.h"
 #include "exception.h"
 #include "node.h"
 #include "rule.h"
@@ -34,6 +37,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	doc = node_load_buffer("fuzz.yaml", (const char *)data, size, &l, &d);
 	if (doc != NULL && doc->root != NULL) {
 		struct exception *e;
+		struct config c;
+
+		(void)config_from_node(&c, doc->file, doc->root, &d);
+		config_free(&c);
 
 		if (node_get(doc->root, "agencies") != NULL)
 			agency_load_doc(doc->root, doc->file, &agencies,

@@ -203,6 +203,25 @@ def sendmail_wrapper(w):
     return wrapper
 
 
+def teardown(w, env, procs):
+    """Stop instance w's Postfix and the processes (a TERM, 20 s, then a
+    KILL), and remove w unless KEEP=1."""
+    subprocess.run(["postfix", "-c", os.path.join(w, "conf"), "stop"], env=env,
+                   capture_output=True)
+    for p in procs:
+        if p.poll() is None:
+            p.terminate()
+            try:
+                p.wait(20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+    if os.environ.get("KEEP") != "1":
+        shutil.rmtree(w, ignore_errors=True)
+    else:
+        print("kept " + w)
+
+
 def main():
     if os.geteuid() != 0:
         print("skip postfix (needs root)")

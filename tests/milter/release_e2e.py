@@ -111,20 +111,7 @@ def main():
         report("sanitizers", "AddressSanitizer" not in log and "runtime error" not in log,
                log[-800:])
     finally:
-        subprocess.run(["postfix", "-c", os.path.join(w, "conf"), "stop"], env=env,
-                       capture_output=True)
-        for p in (milter, sink):
-            if p.poll() is None:
-                p.terminate()
-                try:
-                    p.wait(20)
-                except subprocess.TimeoutExpired:
-                    p.kill()
-                    p.wait()
-        if os.environ.get("KEEP") != "1":
-            shutil.rmtree(w, ignore_errors=True)
-        else:
-            print("kept " + w)
+        pe.teardown(w, env, (milter, sink))
     return 0
 
 

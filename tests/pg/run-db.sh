@@ -29,11 +29,12 @@ check() {	# name condition...
 	fi
 }
 
-db() {	# args...: output in ${out:-$tmp/out}, exit status in $rc
-	"$bin" db "$@" -c rules/msgsec.yaml --set quarantine.backend=postgresql \
+pgcmd() {	# msgsec args... on the database: output in ${out:-$tmp/out}, exit status in $rc
+	"$bin" "$@" -c rules/msgsec.yaml --set quarantine.backend=postgresql \
 		--set "quarantine.dsn=$PG_DSN" >"${out:-$tmp/out}" 2>&1
 	rc=$?
 }
+db() { pgcmd db "$@"; }
 has() { grep -q -- "$1" "$tmp/out"; }
 q() { $PG_PSQL "$PG_DSN" -c "$1"; }
 
@@ -89,9 +90,7 @@ rc=$?
 check dsn-password-refused test "$rc" -eq 1 && has "must not hold a password"
 
 # The admin command reads the database's quarantine (empty here).
-"$bin" quarantine list -c rules/msgsec.yaml --set quarantine.backend=postgresql \
-	--set "quarantine.dsn=$PG_DSN" >"$tmp/out" 2>&1
-rc=$?
+pgcmd quarantine list
 check quarantine-list-database test "$rc" -eq 0 && has "no quarantined message matches"
 
 # No server: one line saying so.
@@ -100,9 +99,7 @@ db status
 check unreachable-one-line test "$rc" -eq 1 -a "$(wc -l <"$tmp/out")" -eq 1 && has "^msgsec db: database: "
 db init
 check unreachable-init test "$rc" -eq 1 && has "^msgsec db: database: "
-"$bin" quarantine list -c rules/msgsec.yaml --set quarantine.backend=postgresql \
-	--set "quarantine.dsn=$PG_DSN" >"$tmp/out" 2>&1
-rc=$?
+pgcmd quarantine list
 check unreachable-quarantine-list test "$rc" -eq 1 && has "^msgsec quarantine list: database: "
 pg_start
 db status

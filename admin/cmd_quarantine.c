@@ -435,6 +435,9 @@ q_show(struct qcli *q)
 	qcli_fmt_time(e.received, when, sizeof(when));
 	printf("id:         %s\n", e.id);
 	printf("received:   %s UTC\n", when);
+	if (e.gateway != NULL)
+		printf("gateway:    %s\n", qcli_esc(e.gateway, 64, buf,
+		    sizeof(buf)));
 	printf("queue id:   %s\n", qcli_esc(e.queue_id, 64, buf, sizeof(buf)));
 	printf("from:       %s\n", qcli_esc(e.mail_from != NULL &&
 	    e.mail_from[0] != '\0' ? e.mail_from : "<>", 200, buf,

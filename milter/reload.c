@@ -291,9 +291,9 @@ reload_policy(void)
 		log_error("reload failed (%zu errors): keeping the "
 		    "running policy", d.errors);
 	} else if (!store_same(&p->config)) {
-		log_error("reload refused: quarantine.backend and "
-		    "quarantine.dsn change only with a restart; keeping the "
-		    "running policy");
+		log_error("reload refused: quarantine.backend, "
+		    "quarantine.dsn and quarantine.gateway change only with a "
+		    "restart; keeping the running policy");
 		policy_unref(&p);
 	} else {
 		policy_holder_set(holder, p);

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "pgdb.h"
 #include "pgstore.h"
 #include "release.h"
 
@@ -32,8 +33,12 @@ store_same(const struct config *c)
 {
 	if (db == NULL)
 		return c->quarantine_backend == QUARANTINE_FILES;
+	char gw[PGDB_GATEWAY_MAX];
+
+	pgdb_gateway(c->quarantine_gateway, gw, sizeof(gw));
 	return c->quarantine_backend == QUARANTINE_POSTGRESQL &&
-	    strcmp(c->quarantine_dsn, pgstore_dsn(db)) == 0;
+	    strcmp(c->quarantine_dsn, pgstore_dsn(db)) == 0 &&
+	    strcmp(gw, pgstore_gateway(db)) == 0;
 }
 
 int

@@ -40,7 +40,7 @@ pgadmin_open(const struct config *c, char **error_r)
 
 	a->dsn = mem_strdup(c->quarantine_dsn);
 	a->statement_ms = c->quarantine_statement_ms;
-	pgdb_gateway(a->gateway, sizeof(a->gateway));
+	pgdb_gateway(c->quarantine_gateway, a->gateway, sizeof(a->gateway));
 	a->db = pgdb_connect(a->dsn, a->statement_ms, error_r);
 	if (a->db == NULL || pgdb_check_schema(a->db, error_r) < 0) {
 		pgadmin_close(&a);
@@ -101,7 +101,8 @@ pgadmin_load(struct pgadmin *a, const char *id, struct qentry *e,
 		*error_r = mem_printf("bad quarantine id '%s'", id);
 		return -1;
 	}
-	r = pgdb_exec(conn(a), "SELECT meta::text, size FROM msgsec_message "
+	r = pgdb_exec(conn(a), "SELECT meta::text, size, gateway "
+	    "FROM msgsec_message "
 	    "WHERE id = $1 AND state = 'held'", 1, vals, NULL, NULL, false,
 	    "database: load", error_r);
 	if (r == NULL)
@@ -122,6 +123,7 @@ pgadmin_load(struct pgadmin *a, const char *id, struct qentry *e,
 	}
 	e->id = mem_strdup(id);
 	e->size = strtoull(PQgetvalue(r, 0, 1), NULL, 10);
+	e->gateway = mem_strdup(PQgetvalue(r, 0, 2));
 	PQclear(r);
 	return 0;
 }

@@ -186,11 +186,13 @@ pgdb_connect(const char *dsn, uint64_t statement_ms, char **error_r)
 }
 
 void
-pgdb_gateway(char *buf, size_t len)
+pgdb_gateway(const char *configured, char *buf, size_t len)
 {
 	if (len == 0)
 		return;
-	if (gethostname(buf, len) < 0)
+	if (configured != NULL && *configured != '\0')
+		(void)snprintf(buf, len, "%s", configured);
+	else if (gethostname(buf, len) < 0)
 		(void)snprintf(buf, len, "unknown");
 	buf[len - 1] = '\0';
 }

@@ -21,9 +21,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The name every row names its writer by: this host's (gethostname). */
+/*
+ * The name every row names its writer by: configured (quarantine.gateway)
+ * unless empty or NULL, else this host's (gethostname).
+ */
 #define PGDB_GATEWAY_MAX 256
-void pgdb_gateway(char *buf, size_t len);
+void pgdb_gateway(const char *configured, char *buf, size_t len);
 
 /* The schema this msgsec reads and writes. */
 #define PGDB_SCHEMA_VERSION 1

@@ -163,7 +163,7 @@ pgstore_open(const struct config *c, struct pgstore **store_r,
 	pthread_cond_init(&st->cv, NULL);
 	st->dsn = mem_strdup(c->quarantine_dsn);
 	st->statement_ms = c->quarantine_statement_ms;
-	pgdb_gateway(st->gateway, sizeof(st->gateway));
+	pgdb_gateway(c->quarantine_gateway, st->gateway, sizeof(st->gateway));
 	st->max = (size_t)c->quarantine_pool;
 	st->conns = mem_calloc(st->max, sizeof(*st->conns));
 	st->busy = mem_calloc(st->max, sizeof(*st->busy));
@@ -214,6 +214,12 @@ const char *
 pgstore_dsn(const struct pgstore *st)
 {
 	return st->dsn;
+}
+
+const char *
+pgstore_gateway(const struct pgstore *st)
+{
+	return st->gateway;
 }
 
 /* The spooled bytes in one buffer; NULL with *error_r. */

@@ -46,6 +46,9 @@ void pgstore_close(struct pgstore **sp);
 /* The connection string it was opened with. */
 const char *pgstore_dsn(const struct pgstore *st);
 
+/* The name its rows give this gateway (quarantine.gateway or the host's). */
+const char *pgstore_gateway(const struct pgstore *st);
+
 /*
  * Store the spooled message with meta (a JSON object) as a new entry;
  * its id (from id_hint, as the folder store makes them) in id_r (at least

@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,6 +218,10 @@ static const struct config_key keys[] = {
 	    "answers milter.on_internal_error" },
 	{ "quarantine.pool", CONF_U64, OFF(quarantine_pool), 0, "4", 1, 256,
 	    "most database connections one milter keeps" },
+	{ "quarantine.gateway", CONF_GATEWAY, OFF(quarantine_gateway), 0,
+	    "\"\"", 0, 0, "the name this gateway gives itself in the records "
+	    "database (letters, digits, '.', '-', '_'; empty: the host's "
+	    "name); each gateway sharing a database needs its own" },
 
 	{ "limits.message_size", CONF_U64, LIM(message_size), 0, "52428800", 1,
 	    4 * GIB, "largest message, bytes" },
@@ -272,6 +277,19 @@ static const struct config_key keys[] = {
 	    "1500", 1, 100000000, "PCRE2 depth limit (a hit is a no-match)" },
 	{ NULL, 0, 0, 0, NULL, 0, 0, NULL },
 };
+
+/* A gateway's name: empty, or up to CONFIG_GATEWAY_MAX of [A-Za-z0-9._-]. */
+static bool
+gateway_name_ok(const char *s, size_t len)
+{
+	if (len > CONFIG_GATEWAY_MAX)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '.' &&
+		    s[i] != '-' && s[i] != '_')
+			return false;
+	return true;
+}
 
 /*
  * Does a libpq connection string hold a password?  Keyword form: a
@@ -588,6 +606,19 @@ config_set(struct config *c, const struct config_key *k, const struct node *v,
 		free(*(char **)field);
 		*(char **)field = mem_strndup(v->str, v->len);
 		return 0;
+	case CONF_GATEWAY:
+		if (!node_expect(v, NODE_SCALAR, k->name, d))
+			return -1;
+		if (!gateway_name_ok(v->str, v->len)) {
+			diag_error(d, v->file, v->line, v->col,
+			    "'%s' must be at most %d letters, digits, '.', "
+			    "'-' or '_', not '%s'", k->name, CONFIG_GATEWAY_MAX,
+			    node_quote(v, q, sizeof(q)));
+			return -1;
+		}
+		free(*(char **)field);
+		*(char **)field = mem_strndup(v->str, v->len);
+		return 0;
 	case CONF_RELOAD:
 		if (!node_expect(v, NODE_SCALAR, k->name, d))
 			return -1;
@@ -722,7 +753,7 @@ config_free(struct config *c)
 
 		if (k->type == CONF_STR || k->type == CONF_OPTSTR ||
 		    k->type == CONF_PATH || k->type == CONF_OPTPATH ||
-		    k->type == CONF_DSN)
+		    k->type == CONF_DSN || k->type == CONF_GATEWAY)
 			free(*(char **)field);
 		else if (k->type == CONF_STRLIST || k->type == CONF_CIDRLIST)
 			free_strlist(*(char ***)field,

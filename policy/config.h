@@ -154,9 +154,12 @@ struct config {
 	char *quarantine_dsn;		/* libpq connection string, no password */
 	uint64_t quarantine_statement_ms;
 	uint64_t quarantine_pool;
+	char *quarantine_gateway;	/* "" = the host's name */
 
 	struct limits limits;
 };
+
+#define CONFIG_GATEWAY_MAX 64	/* longest quarantine.gateway */
 
 enum config_type {
 	CONF_U64,
@@ -168,6 +171,8 @@ enum config_type {
 	CONF_BOOL,
 	CONF_STR,
 	CONF_OPTSTR,		/* a string that may be empty */
+	CONF_GATEWAY,		/* a gateway's name, may be empty (the
+				 * host's name) */
 	CONF_PATH,
 	CONF_ACTION,
 	CONF_STRLIST,

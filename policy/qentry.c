@@ -431,6 +431,7 @@ qentry_free(struct qentry *e)
 	free(e->direction);
 	free(e->agency);
 	free(e->action);
+	free(e->gateway);
 	free_strs(e->rcpts, e->nrcpts);
 	free_strs(e->held_for, e->nheld_for);
 	free_strs(e->rules, e->nrules);

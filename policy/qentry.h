@@ -61,6 +61,7 @@ struct qentry {
 	uint64_t size;		/* bytes of message.eml */
 	struct qentry_event *history;
 	size_t nhistory;
+	char *gateway;		/* the database's writer; NULL: folder store */
 	char *meta;		/* meta.json as read */
 	size_t meta_len;
 	size_t history_end;	/* offset of history's ']', or SIZE_MAX */

@@ -342,6 +342,28 @@ test_database_keys(void **state)
 	assert_int_equal(build("quarantine: { pool: 257 }\n", NULL, 0, &c,
 	    &errors), -1);
 	config_free(&c);
+	/* The gateway's name: empty by default, 64 name characters at most. */
+	assert_int_equal(build("", NULL, 0, &c, &errors), 0);
+	assert_string_equal(c.quarantine_gateway, "");
+	config_free(&c);
+	assert_int_equal(build("quarantine: { gateway: mx-1.boston_2 }\n",
+	    NULL, 0, &c, &errors), 0);
+	assert_string_equal(c.quarantine_gateway, "mx-1.boston_2");
+	config_free(&c);
+	(void)snprintf(text, sizeof(text), "quarantine: { gateway: %.64s }\n",
+	    "gggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggg");
+	assert_int_equal(build(text, NULL, 0, &c, &errors), 0);
+	config_free(&c);
+	(void)snprintf(text, sizeof(text), "quarantine: { gateway: %.65s }\n",
+	    "ggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggg");
+	assert_int_equal(build(text, NULL, 0, &c, &errors), -1);
+	config_free(&c);
+	assert_int_equal(build("quarantine:\n  gateway: \"mx 1\"\n", NULL, 0,
+	    &c, &errors), -1);
+	assert_string_equal(diag0, "rules/msgsec.yaml:2:12: error: "
+	    "'quarantine.gateway' must be at most 64 letters, digits, '.', "
+	    "'-' or '_', not 'mx 1'");
+	config_free(&c);
 }
 
 int

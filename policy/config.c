@@ -366,7 +366,7 @@ config_address_check(const char *s, size_t len, const char **why_r,
 	}
 	if (at == NULL || local == 0) {
 		*why_r = "expected local@domain";
-		*off_r = at == NULL ? len : 0;
+		*off_r = 0;
 		return -1;
 	}
 	if (local > 64) {

@@ -551,6 +551,7 @@ cb_eom(SMFICTX *ctx)
 	const struct verdict *v;
 	const char *names[16], *values[16];
 	sfsistat rc = SMFIS_ACCEPT;
+	const char *unjournaled = "";
 	bool held = false;
 	size_t ntags;
 	char *text;
@@ -645,13 +646,15 @@ cb_eom(SMFICTX *ctx)
 	}
 	/* Delivered (to every recipient or to those kept): journaled. */
 	if (rc == SMFIS_ACCEPT && !held && journal_is_delivered(v->action) &&
-	    journal(ctx, c) < 0)
+	    journal(ctx, c) < 0) {
 		rc = journal_tempfail(ctx);
-	log_info("%s: %s%s%s%s (%zu hits)", c->queue_id != NULL ?
+		unjournaled = " (not journaled: tempfail)";
+	}
+	log_info("%s: %s%s%s%s%s (%zu hits)", c->queue_id != NULL ?
 	    c->queue_id : "-", action_name(v->action),
 	    v->decider != NULL ? " by " : "", v->decider != NULL ?
 	    v->decider->rule->id : "", inspect_error(c->in) != NULL ?
-	    " (not inspected: internal error)" : "", v->nhits);
+	    " (not inspected: internal error)" : "", unjournaled, v->nhits);
 	conn_reset_msg(c);
 	return rc;
 }

@@ -107,6 +107,44 @@ fi
 kill -TERM "$pid2"
 wait "$pid2"
 
+# Journaling: the archives added as envelope recipients (journal/*.lua),
+# by a milter with journal.address and DEP's journal_address set.
+cp -R "$w/rules" "$w/rules-journal"
+rm -f "$w/rules-journal/policy/zz-reload.yaml"
+sed -i '/official_im: \[teams.dep.mass.example\]/a\
+    journal_address: records@archive.dep.mass.example' \
+	"$w/rules-journal/agencies/agencies.yaml"
+"$O/msgsec-milter" -f -c "$w/rules-journal/msgsec.yaml" \
+	--set "milter.socket=unix:$w/milter-j.sock" \
+	--set "paths.quarantine=$w/quarantine" \
+	--set "alerts.file=$w/alerts-j.json" \
+	--set "milter.internal_networks=[192.0.2.0/24]" \
+	--set "clamav.database=$db" \
+	--set "journal.address=journal@records.mass.example" \
+	-u nobody >"$w/milter-j.log" 2>&1 &
+pidj=$!
+i=0
+while [ ! -S "$w/milter-j.sock" ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+out=$(miltertest -D "socket=unix:$w/milter-j.sock" -D "dir=$w" \
+	-s tests/milter/journal/journal.lua 2>&1)
+rc=$?
+echo "$out"
+[ $rc -eq 0 ] || echo "$out" | grep -q '^FAIL ' ||
+	echo "FAIL miltertest/journal (miltertest exit $rc)"
+kill -TERM "$pidj"
+wait "$pidj"
+if grep -q "journaled to records@archive.dep.mass.example" "$w/milter-j.log" &&
+	grep -q "did not offer SMFIF_ADDRCPT" "$w/milter-j.log" &&
+	! grep -q 'ERROR: AddressSanitizer\|runtime error' "$w/milter-j.log"; then
+	echo "ok miltertest/journal-log"
+else
+	echo "FAIL miltertest/journal-log"
+	tail -20 "$w/milter-j.log"
+fi
+
 # The same verdicts over loopback TCP (no-reply steps and the QUICKACK
 # shims are in play there).
 port=18025

@@ -18,7 +18,8 @@ and nothing the original recipients can see.
    to B re-enters through A with its archive copies among its
    recipients.  Each archive receives exactly one copy of each message,
    the recipients' copies carry no trace of an archive (envelope or
-   content), and a rejected or held message reaches no archive.
+   content), and a rejected or held message reaches no archive until the
+   office releases it (msgsec quarantine release): then once.
 
 sendmail_e2e.py runs the same cases (CASES, check_sink) through Sendmail.
 Prints "ok journal/NAME" / "FAIL journal/NAME: why" / "skip ..." lines.
@@ -33,6 +34,7 @@ import smtplib
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -334,6 +336,32 @@ ARCHIVE_DOMAINS = ("records.mass.example", "archive.dep.mass.example",
                    "archive.dor.mass.example")
 
 
+def release_test(a, conf, sets, files):
+    """The rejected case's entry released by the office (msgsec quarantine
+    release, through Postfix's sendmail and the milter on pickup): the
+    released copy is delivered, so journaled, once per archive."""
+    subject = [c[4] for c in CASES if c[0] == "rejected"][0]
+    entries = [p for p in glob.glob(os.path.join(a, "quarantine", "*", "message.eml"))
+               if subject.encode() in open(p, "rb").read()]
+    if len(entries) != 1:
+        report("postfix-release", False, "%d store entries for %r" % (len(entries), subject))
+        return False
+    qid = os.path.basename(os.path.dirname(entries[0]))
+    r = subprocess.run([os.path.join(TOP, O, "msgsec"), "quarantine", "release", qid,
+                        "-c", conf, "--by", "Priya Raman", "--reason", "checked"] + sets,
+                       capture_output=True, text=True)
+    report("postfix-release-command", r.returncode == 0, r.stdout + r.stderr)
+
+    def copies(d):
+        return [t for t in files(os.path.join(a, d)) if subject in t]
+    import postfix_e2e as pe  # noqa: E402
+    pe.wait_for(lambda: copies("archive") and copies("sink"), 30)
+    time.sleep(2)   # a second copy would show up by now
+    case = [("released",) + c[1:6] + ([J, DEP_A],) for c in CASES if c[0] == "rejected"]
+    return r.returncode == 0 and check_sink("postfix-", files(os.path.join(a, "archive")) +
+                                            files(os.path.join(a, "sink")), case, False)
+
+
 def postfix_test(w, conf):
     if os.geteuid() != 0:
         print("skip journal/postfix (needs root)")
@@ -345,7 +373,8 @@ def postfix_test(w, conf):
     import postfix_e2e as pe  # noqa: E402  the private instance's helpers
 
     transport = ", ".join("%s=smtp:[127.0.0.1]:10027" % d for d in ARCHIVE_DOMAINS)
-    a = pe.instance("msgsec-jA.", "transport_maps = inline:{{%s}}\n" % transport)
+    a = pe.instance("msgsec-jA.", "transport_maps = inline:{{%s}}\n"
+                    "non_smtpd_milters = unix:{w}/milter.sock\n" % transport)
     b = pe.instance("msgsec-jB.", "myhostname = mx2.mass.example\n"
                     "relayhost = [127.0.0.1]:10025\n")
     with open(os.path.join(b, "conf", "master.cf"), "w") as f:
@@ -356,6 +385,8 @@ def postfix_test(w, conf):
     procs, envs = [], {}
     ok_all = True
     try:
+        release_sets = ["--set", "paths.quarantine=%s/quarantine" % a,
+                        "--set", "quarantine.sendmail=%s" % pe.sendmail_wrapper(a)]
         for gw in (a, b):
             procs.append(subprocess.Popen(
                 [MILTER, "-f", "-c", conf,
@@ -401,6 +432,7 @@ def postfix_test(w, conf):
         pe.wait_for(lambda: len(files(os.path.join(a, "sink"))) >= n_want, 30)
         ok_all &= check_sink("postfix-", files(os.path.join(a, "archive")) +
                              files(os.path.join(a, "sink")), CASES + via_b, False)
+        ok_all &= release_test(a, conf, release_sets, files)
         # The archive sink holds archive recipients only.
         stray = [r for t in files(os.path.join(a, "archive")) for r in parse_sink(t)[0]
                  if r not in {x.lower() for x in ARCHIVES}]

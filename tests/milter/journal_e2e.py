@@ -242,6 +242,10 @@ CASES = [
      "j-tagged URGENT business proposal for the beneficiary", False, [J, DEP_A]),
     ("outbound", "sub", "clerk@dep.mass.example", ["guest@example.com"], "j-outbound minutes",
      False, [J, DEP_A]),
+    # milter.split_recipients: DOR's recipient is taken off (kept in the
+    # store), DEP's gets the message; DOR's archive gets no copy.
+    ("split", "in", "sender@example.org", ["alice@dor.mass.example", "user@dep.mass.example"],
+     "j-split tax notice", False, [J, DEP_A]),
     ("rejected", "in", "sender@example.org", ["user@dep.mass.example"], "j-rejected report",
      True, []),
     ("held", "in", "sender@example.org", ["user@dep.mass.example"], "j-held hold-me", False,
@@ -312,6 +316,10 @@ def check_sink(prefix, files, cases, one_sink):
             ok2 = not mine
             report(prefix + name + "-not-delivered", ok2, "%d copies" % len(mine))
             ok &= ok2
+        if name == "split":
+            held = [r for r, _ in mine if "alice@dor.mass.example" in r]
+            report(prefix + "split-removed-not-delivered", not held, "%s" % held)
+            ok_all &= not held
         ok_all &= ok
     return ok_all
 
@@ -397,6 +405,7 @@ def postfix_test(w, conf):
                  "--set", "milter.internal_networks=[192.0.2.0/24]",
                  "--set", "clamav.enabled=false",
                  "--set", "journal.address=" + J,
+                 "--set", "milter.split_recipients=true",
                  "-u", "nobody"],
                 stdout=open(os.path.join(gw, "milter.log"), "ab"), stderr=subprocess.STDOUT))
         for d, port in ((os.path.join(a, "sink"), 10026), (os.path.join(a, "archive"), 10027)):
@@ -441,7 +450,7 @@ def postfix_test(w, conf):
         # B journaled the mail it relayed; A added nothing to it.
         logs = {gw: open(os.path.join(gw, "milter.log"), errors="replace").read()
                 for gw in (a, b)}
-        nb = logs[b].count("journaled to ")
+        nb = logs[b].count(": journaled to ")
         report("postfix-gateway-B-journaled", nb == 6, "B's log: %d journal lines, want 6" % nb)
         ok_all &= nb == 6
         for gw in (a, b):

@@ -10,6 +10,13 @@ if ! command -v miltertest >/dev/null 2>&1; then
 	echo "skip miltertest (miltertest not installed)"
 	exit 0
 fi
+wait_sock() {	# path: up to 10 s for a milter's socket to appear
+	i=0
+	while [ ! -S "$1" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
 w=$(mktemp -d /tmp/msgsec-mt.XXXXXX)
 chmod 755 "$w"
 db=${MSGSEC_CLAMAV_DB:-$w/clamav-db}
@@ -24,11 +31,7 @@ cp -R rules "$w/rules"
 	--set "clamav.database=$db" \
 	-u nobody >"$w/milter.log" 2>&1 &
 pid=$!
-i=0
-while [ ! -S "$w/milter.sock" ] && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_sock "$w/milter.sock"
 for t in tests/milter/*.lua; do
 	case $t in */common.lua) continue ;; esac
 	out=$(miltertest -D "socket=unix:$w/milter.sock" -D "dir=$w" -s "$t" 2>&1)
@@ -84,11 +87,7 @@ rm -f "$w/rules/policy/zz-broken.yaml"
 	--set "clamav.database=$w/db2" --set clamav.check_seconds=1 \
 	-u nobody >"$w/milter2.log" 2>&1 &
 pid2=$!
-i=0
-while [ ! -S "$w/milter2.sock" ] && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_sock "$w/milter2.sock"
 dbt() {	# phase expect
 	miltertest -D "socket=unix:$w/milter2.sock" -D "dir=$w" -D "phase=$1" \
 		-D "expect=$2" -s tests/milter/reload/db.lua 2>&1
@@ -123,11 +122,7 @@ sed -i '/official_im: \[teams.dep.mass.example\]/a\
 	--set "journal.address=journal@records.mass.example" \
 	-u nobody >"$w/milter-j.log" 2>&1 &
 pidj=$!
-i=0
-while [ ! -S "$w/milter-j.sock" ] && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_sock "$w/milter-j.sock"
 out=$(miltertest -D "socket=unix:$w/milter-j.sock" -D "dir=$w" \
 	-s tests/milter/journal/journal.lua 2>&1)
 rc=$?

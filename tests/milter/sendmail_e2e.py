@@ -394,6 +394,7 @@ def main():
              "--set", "milter.internal_networks=[192.0.2.0/24]",
              "--set", "clamav.enabled=false",
              "--set", "journal.address=" + je.J,
+             "--set", "milter.split_recipients=true",
              "-u", "nobody"], stdout=mlog, stderr=mlog)
         procs.append(milter)
         wait_for(lambda: os.path.exists(os.path.join(w, "run", "milter.sock")), 60)

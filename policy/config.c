@@ -221,9 +221,10 @@ static const struct config_key keys[] = {
 
 	{ "journal.address", CONF_ADDRESS, OFF(journal_address), 0, "\"\"",
 	    0, 0, "records archive (clause 5) that msgsec-milter adds as an "
-	    "envelope recipient of every message it lets through, as "
-	    "Exchange journaling does; an agency's journal_address adds its "
-	    "own archive for its mail; empty: off" },
+	    "envelope recipient of every message it lets through to its "
+	    "recipients, as Exchange journaling does; an agency's "
+	    "journal_address adds the agency's own archive for its mail; "
+	    "empty: off" },
 
 	{ "limits.message_size", CONF_U64, LIM(message_size), 0, "52428800", 1,
 	    4 * GIB, "largest message, bytes" },

@@ -27,18 +27,27 @@ journal_is_delivered(enum action a)
 struct journal_set {
 	const char **v;
 	size_t n, max;
+	size_t nfixed;		/* v[0..nfixed) keep their spelling */
 	const struct envelope *env;
 };
 
-/* Add addr unless it is empty, already there or an envelope recipient. */
+/*
+ * Add addr unless it is empty, already there or an envelope recipient.
+ * Written in two cases by two agencies' records, the spelling kept is the
+ * one that sorts first, so the recipients' order cannot choose it; that
+ * of journal.address (the first, fixed) stays.
+ */
 static void
 journal_add(struct journal_set *s, const char *addr)
 {
 	if (addr == NULL || addr[0] == '\0')
 		return;
 	for (size_t i = 0; i < s->n; i++)
-		if (strcasecmp(s->v[i], addr) == 0)
+		if (strcasecmp(s->v[i], addr) == 0) {
+			if (i >= s->nfixed && strcmp(addr, s->v[i]) < 0)
+				s->v[i] = addr;
 			return;
+		}
 	for (size_t k = 0; k < s->env->nrcpts; k++)
 		if (s->env->rcpts[k] != NULL &&
 		    strcasecmp(s->env->rcpts[k], addr) == 0)
@@ -72,11 +81,12 @@ size_t
 journal_collect(const struct policy *p, const struct envelope *env,
     enum direction dir, const bool *removed, const char ***out_r)
 {
-	struct journal_set s = { NULL, 0, 1 + p->nagencies, env };
+	struct journal_set s = { NULL, 0, 1 + p->nagencies, 0, env };
 
 	*out_r = NULL;
 	s.v = mem_calloc(s.max, sizeof(*s.v));
 	journal_add(&s, p->config.journal_address);
+	s.nfixed = s.n;
 	if (dir == DIRECTION_OUTBOUND)
 		journal_add_agency_of(&s, p, env->mail_from);
 	for (size_t k = 0; k < env->nrcpts; k++)

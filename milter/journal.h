@@ -7,7 +7,8 @@
  * sender's agency when the message is outbound, and that of every
  * delivered recipient's agency (by the recipient's domain), in either
  * direction.  An agency's archive extends the global one, never replaces
- * it.  Each address comes once (compared without regard to case), and an
+ * it.  Each address comes once (compared without regard to case; spelt as
+ * journal.address has it, else as the spelling that sorts first), and an
  * address already among the envelope's recipients, removed ones included,
  * is left out: mail addressed to an archive, or re-entering the gateway
  * with its archive copy among its recipients, gets no second copy.

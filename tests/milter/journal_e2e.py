@@ -141,6 +141,11 @@ def judge(conf, path, rcpts, frm="sender@example.org", sets=(), auth=None):
     return v, sorted(a.lower() for a in v.get("journal", []))
 
 
+def spelt(v):
+    """The archives exactly as the milter would add them."""
+    return tuple(v.get("journal", []))
+
+
 POOL = ["user@dep.mass.example", "alice@dor.mass.example", "bob@eohhs.mass.example",
         J, DEP_A]
 
@@ -168,7 +173,7 @@ def permutations_test(w, conf):
                                    sets=["milter.split_recipients=%s" %
                                          ("true" if split else "false")])
                     runs += 1
-                    seen.add(tuple(got))
+                    seen.add(spelt(v))
                     if want is None:
                         ok = "journal" not in v and v["action"] == "quarantine"
                     else:

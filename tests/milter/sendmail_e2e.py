@@ -380,8 +380,10 @@ def main():
         # each archive receives one copy of each delivered message, the
         # recipients' copy carries no trace of it, a rejected or held
         # message reaches no archive
+        # (the milter lets connections in flight finish, up to 30 s: a
+        # Sendmail child may hold one a while after its message)
         milter.terminate()
-        milter.wait(30)
+        milter.wait(45)
         sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
         import journal_e2e as je  # noqa: E402
         jconf = je.journal_rules(os.path.join(w, "journal"))
@@ -415,7 +417,7 @@ def main():
 
         # 8. the milter stopped: 4xx (F=T), never an accept
         milter.terminate()
-        milter.wait(30)
+        milter.wait(45)
         code, text = send(10025, "sender@example.org", "user@dep.mass.example",
                           msg("while the milter is down"))
         report("milter-down-tempfail", 400 <= code < 500, "%s %s" % (code, text))

@@ -31,6 +31,7 @@
 #include "inspect.h"
 #include "content.h"
 #include "feed.h"
+#include "journal.h"
 #include "mem.h"
 #include "metrics.h"
 #include "privs.h"
@@ -66,6 +67,7 @@ struct conn {
 	char *subject_raw;	/* first Subject, as received */
 	struct inspect *in;
 	unsigned long proto;	/* SMFIP_* the MTA agreed to */
+	unsigned long actions;	/* SMFIF_* the MTA offered and we took */
 	bool leadspc;
 	bool counted;
 	char *release;		/* first X-Msgsec-Release value */
@@ -151,11 +153,12 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 		smfi_setpriv(ctx, c);
 	}
 	*pf0 = f0 & (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY |
-	    SMFIF_QUARANTINE | SMFIF_DELRCPT);
+	    SMFIF_QUARANTINE | SMFIF_DELRCPT | SMFIF_ADDRCPT);
 	*pf1 = f1 & want;
 	*pf2 = 0;
 	*pf3 = 0;
 	c->proto = *pf1;
+	c->actions = *pf0;
 	c->leadspc = (*pf1 & SMFIP_HDR_LEADSPC) != 0;
 	return SMFIS_CONTINUE;
 }
@@ -354,16 +357,88 @@ add_header(SMFICTX *ctx, const struct conn *c, const char *name,
 }
 
 /*
+ * Journaling (journal.h): the archives as envelope recipients only, no
+ * header.  Returns the archives' count (*out_r allocated), or -1 when
+ * there are some and the MTA did not let us add recipients (then the
+ * message must be deferred: never delivered without its copy).
+ */
+static ssize_t
+journal_plan(struct conn *c, const char ***out_r)
+{
+	size_t n = inspect_journal_unjudged(c->in, out_r);
+
+	if (n > 0 && (c->actions & SMFIF_ADDRCPT) == 0) {
+		log_error("%s: cannot journal to %s: the MTA did not offer "
+		    "SMFIF_ADDRCPT (add recipients): tempfail",
+		    c->queue_id != NULL ? c->queue_id : "-", (*out_r)[0]);
+		free(*out_r);
+		*out_r = NULL;
+		return -1;
+	}
+	return (ssize_t)n;
+}
+
+/* Add the archives journal_plan found.  Returns 0, or -1 (tempfail). */
+static int
+journal_add_rcpts(SMFICTX *ctx, const struct conn *c, const char **v,
+    size_t n)
+{
+	const char *qid = c->queue_id != NULL ? c->queue_id : "-";
+
+	for (size_t i = 0; i < n; i++) {
+		char *addr = mem_printf("<%s>", v[i]);
+		int rc = smfi_addrcpt(ctx, addr);
+
+		free(addr);
+		if (rc != MI_SUCCESS) {
+			log_error("%s: smfi_addrcpt %s failed: not delivered "
+			    "without its journal copy: tempfail", qid, v[i]);
+			return -1;
+		}
+		log_info("%s: journaled to %s", qid, v[i]);
+	}
+	return 0;
+}
+
+/* journal_plan, then journal_add_rcpts.  Returns 0 or -1 (tempfail). */
+static int
+journal(SMFICTX *ctx, struct conn *c)
+{
+	const char **v;
+	ssize_t n = journal_plan(c, &v);
+	int rc;
+
+	if (n <= 0)
+		return (int)n;
+	rc = journal_add_rcpts(ctx, c, v, (size_t)n);
+	free(v);
+	return rc;
+}
+
+/* The answer to a message that could not be journaled. */
+static sfsistat
+journal_tempfail(SMFICTX *ctx)
+{
+	(void)smfi_setreply(ctx, (char *)(uintptr_t)"451",
+	    (char *)(uintptr_t)"4.3.0",
+	    (char *)(uintptr_t)"Message could not be journaled, try again "
+	    "later");
+	return SMFIS_TEMPFAIL;
+}
+
+/*
  * X-Msgsec-Release (release.h): removed from every message, whoever sent
  * it; a message with exactly one, whose pass this call consumes, was
  * released by the security office and goes through unchecked, once.
  * Returns true when the message was accepted that way (state reset).
  */
 static bool
-released(SMFICTX *ctx, struct conn *c)
+released(SMFICTX *ctx, struct conn *c, sfsistat *rc_r)
 {
 	const char *qid = c->queue_id != NULL ? c->queue_id : "-";
 	const char *why = "more than one pass header";
+	const char **jv = NULL;
+	ssize_t nj = 0;
 	char id[128];
 
 	for (unsigned i = c->nrelease; i > 0; i--)
@@ -371,6 +446,13 @@ released(SMFICTX *ctx, struct conn *c)
 		    (int)i, NULL) != MI_SUCCESS)
 			log_warning("%s: cannot remove %s", qid,
 			    RELEASE_HEADER);
+	/* A released message is delivered, so journaled: known to be
+	 * possible before its pass is spent. */
+	if (c->nrelease == 1 && (nj = journal_plan(c, &jv)) < 0) {
+		*rc_r = journal_tempfail(ctx);
+		conn_reset_msg(c);
+		return true;
+	}
 	if (c->nrelease == 1 && store_consume_pass(&c->p->config, c->release,
 	    time(NULL), id, sizeof(id), &why) == 0) {
 		char esc[160];
@@ -382,9 +464,13 @@ released(SMFICTX *ctx, struct conn *c)
 		buf_free(&b);
 		log_notice("%s: accept: released from quarantine entry "
 		    "%s (one-time pass used)", qid, esc);
+		*rc_r = journal_add_rcpts(ctx, c, jv, (size_t)nj) < 0 ?
+		    journal_tempfail(ctx) : SMFIS_ACCEPT;
+		free(jv);
 		conn_reset_msg(c);
 		return true;
 	}
+	free(jv);
 	log_warning("%s: %s refused (%s): judging the message as usual",
 	    qid, RELEASE_HEADER, why);
 	return false;
@@ -465,14 +551,17 @@ cb_eom(SMFICTX *ctx)
 	const struct verdict *v;
 	const char *names[16], *values[16];
 	sfsistat rc = SMFIS_ACCEPT;
+	const char *unjournaled = "";
+	bool held = false;
 	size_t ntags;
 	char *text;
 
 	if (c == NULL || c->p == NULL)
 		return SMFIS_TEMPFAIL;
-	if (c->nrelease > 0 && released(ctx, c)) {
-		metrics_released();
-		return SMFIS_ACCEPT;
+	if (c->nrelease > 0 && released(ctx, c, &rc)) {
+		if (rc == SMFIS_ACCEPT)
+			metrics_released();
+		return rc;
 	}
 	v = inspect_finish(ensure_inspect(ctx, c));
 	report_store(c->queue_id != NULL ? c->queue_id : "-", v,
@@ -520,6 +609,7 @@ cb_eom(SMFICTX *ctx)
 		    v->quarantine_id[0] != '\0' ? " stored " : "",
 		    v->quarantine_id);
 
+		held = true;
 		if (smfi_quarantine(ctx, why) != MI_SUCCESS) {
 			log_error("%s: smfi_quarantine failed: "
 			    "tempfail", c->queue_id != NULL ? c->queue_id :
@@ -554,11 +644,17 @@ cb_eom(SMFICTX *ctx)
 			free(subj);
 		}
 	}
-	log_info("%s: %s%s%s%s (%zu hits)", c->queue_id != NULL ?
+	/* Delivered (to every recipient or to those kept): journaled. */
+	if (rc == SMFIS_ACCEPT && !held && journal_is_delivered(v->action) &&
+	    journal(ctx, c) < 0) {
+		rc = journal_tempfail(ctx);
+		unjournaled = " (not journaled: tempfail)";
+	}
+	log_info("%s: %s%s%s%s%s (%zu hits)", c->queue_id != NULL ?
 	    c->queue_id : "-", action_name(v->action),
 	    v->decider != NULL ? " by " : "", v->decider != NULL ?
 	    v->decider->rule->id : "", inspect_error(c->in) != NULL ?
-	    " (not inspected: internal error)" : "", v->nhits);
+	    " (not inspected: internal error)" : "", unjournaled, v->nhits);
 	conn_reset_msg(c);
 	return rc;
 }
@@ -794,7 +890,7 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 	desc.xxfi_name = "msgsec";
 	desc.xxfi_version = SMFI_VERSION;
 	desc.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY |
-	    SMFIF_QUARANTINE | SMFIF_DELRCPT;
+	    SMFIF_QUARANTINE | SMFIF_DELRCPT | SMFIF_ADDRCPT;
 	desc.xxfi_connect = cb_connect;
 	desc.xxfi_envfrom = cb_envfrom;
 	desc.xxfi_envrcpt = cb_envrcpt;

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "inspect_priv.h"
+#include "journal.h"
 #include "json.h"
 #include "mem.h"
 
@@ -189,6 +190,24 @@ verdict_recipients(const struct verdict *v, struct json_writer *w)
 	json_array_end(w);
 }
 
+/* The archives a delivered message is journaled to, when there are any. */
+static void
+verdict_journal(const struct inspect *in, struct json_writer *w)
+{
+	const char **v;
+	size_t n;
+
+	if (!journal_is_delivered(in->verdict.action) ||
+	    (n = inspect_journal(in, &v)) == 0)
+		return;
+	json_key(w, "journal");
+	json_array_begin(w);
+	for (size_t i = 0; i < n; i++)
+		json_string(w, v[i]);
+	json_array_end(w);
+	free(v);
+}
+
 void
 inspect_json(const struct inspect *in, struct buf *out)
 {
@@ -225,6 +244,7 @@ inspect_json(const struct inspect *in, struct buf *out)
 		json_key(&w, "quarantine_id");
 		json_string(&w, v->quarantine_id);
 	}
+	verdict_journal(in, &w);
 	verdict_recipients(v, &w);
 	json_key(&w, "hits");
 	json_array_begin(&w);

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "date.h"
 #include "id.h"
 #include "mem.h"
@@ -35,7 +36,7 @@
 static const char *const agency_top_keys[] = { "agencies", NULL };
 static const char *const agency_keys[] = { "id", "name", "domains",
 	"networks", "acceptable_use_policy", "inbound_content_filtering",
-	"official_im", NULL };
+	"official_im", "journal_address", NULL };
 static const char *const agency_aup_keys[] = { "ref", "date", NULL };
 static const char *const agency_counsel_keys[] = { "counsel_approval",
 	"date", NULL };
@@ -144,6 +145,29 @@ agency_load_record(const struct node *map, const char *key,
 }
 
 /*
+ * journal_address: the agency's records archive (config_address_check),
+ * or NULL when absent, empty or wrong (reported).
+ */
+static char *
+agency_load_journal(const struct node *v, struct diags *d)
+{
+	const char *why;
+	char q[80];
+	size_t off;
+
+	if (v == NULL || node_is_null(v) ||
+	    !node_expect(v, NODE_SCALAR, "journal_address", d) || v->len == 0)
+		return NULL;
+	if (config_address_check(v->str, v->len, &why, &off) < 0) {
+		diag_error(d, v->file, v->line, node_col_at(v, off),
+		    "bad address '%s' in 'journal_address': %s",
+		    node_quote(v, q, sizeof(q)), why);
+		return NULL;
+	}
+	return mem_strndup(v->str, v->len);
+}
+
+/*
  * One list item.  Returns 0 when a is filled in (possibly with errors
  * reported about some of its fields), -1 when there is no usable id.
  */
@@ -187,6 +211,8 @@ agency_load_one(const struct node *n, struct agency *a, struct diags *d)
 	    "counsel_approval", agency_counsel_keys, &a->counsel_date, d);
 	agency_load_domains(node_get(n, "official_im"), "official_im",
 	    &a->official_im, d);
+	a->journal_address = agency_load_journal(node_get(n,
+	    "journal_address"), d);
 	return 0;
 }
 
@@ -249,6 +275,7 @@ agency_free_contents(struct agency *a)
 	cidrset_free(&a->networks);
 	free(a->aup_ref);
 	free(a->counsel_ref);
+	free(a->journal_address);
 	memset(a, 0, sizeof(*a));
 }
 

@@ -12,6 +12,7 @@
  *       acceptable_use_policy: { ref: DEP-AUP-2025, date: 2025-01-10 }
  *       inbound_content_filtering: { counsel_approval: GC-2025-014, date: 2025-02-01 }
  *       official_im: [teams.example.gov]
+ *       journal_address: records@dep.example.gov
  *
  * Thread safety: read-only after load.
  */
@@ -37,6 +38,8 @@ struct agency {
 	int32_t aup_date;
 	char *counsel_ref;	/* NULL: no counsel approval on file */
 	int32_t counsel_date;
+	char *journal_address;	/* NULL: none; the agency's records archive,
+				 * journaled beside journal.address */
 	const char *file;
 	unsigned line, col;
 };

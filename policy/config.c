@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "domset.h"
 #include "mem.h"
 #include "str.h"
 #include "suggest.h"
@@ -223,6 +224,13 @@ static const struct config_key keys[] = {
 	    "database (letters, digits, '.', '-', '_'; empty: the host's "
 	    "name); each gateway sharing a database needs its own" },
 
+	{ "journal.address", CONF_ADDRESS, OFF(journal_address), 0, "\"\"",
+	    0, 0, "records archive (clause 5) that msgsec-milter adds as an "
+	    "envelope recipient of every message it lets through to its "
+	    "recipients, as Exchange journaling does; an agency's "
+	    "journal_address adds the agency's own archive for its mail; "
+	    "empty: off" },
+
 	{ "limits.message_size", CONF_U64, LIM(message_size), 0, "52428800", 1,
 	    4 * GIB, "largest message, bytes" },
 	{ "limits.mime_depth", CONF_U64, LIM(mime_depth), 0, "100", 1, 10000,
@@ -341,6 +349,65 @@ dsn_has_password(const char *s)
 		}
 	}
 	return false;
+}
+
+/* RFC 5322 3.2.3 atext. */
+static bool
+config_is_atext(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || strchr("!#$%&'*+-/=?^_`{|}~", c) !=
+	    NULL;
+}
+
+int
+config_address_check(const char *s, size_t len, const char **why_r,
+    size_t *off_r)
+{
+	const char *at = memchr(s, '@', len);
+	size_t local = at != NULL ? (size_t)(at - s) : len;
+
+	*off_r = 0;
+	for (size_t i = 0; i < local; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '.' && i > 0 && i + 1 < local && s[i + 1] != '.')
+			continue;
+		if (c == '.' || c == '\0' || !config_is_atext(c)) {
+			*why_r = c == '.' ? "a dot may only separate words of "
+			    "the local part" : c == '<' || c == '>' ?
+			    "no angle brackets: give the bare address" :
+			    "the local part holds a character other than "
+			    "letters, digits and !#$%&'*+-/=?^_`{|}~";
+			*off_r = i;
+			return -1;
+		}
+	}
+	if (at == NULL || local == 0) {
+		*why_r = "expected local@domain";
+		*off_r = 0;
+		return -1;
+	}
+	if (local > 64) {
+		*why_r = "local part longer than 64 bytes";
+		*off_r = 64;
+		return -1;
+	}
+	if (len > 254) {
+		*why_r = "address longer than 254 bytes";
+		*off_r = 254;
+		return -1;
+	}
+	if (local + 1 < len && s[local + 1] == '*') {
+		*why_r = "no wildcard in an address's domain";
+		*off_r = local + 1;
+		return -1;
+	}
+	if (domain_validate(at + 1, len - local - 1, why_r, off_r) < 0) {
+		*off_r += local + 1;
+		return -1;
+	}
+	return 0;
 }
 
 const struct config_key *
@@ -676,6 +743,23 @@ config_set(struct config *c, const struct config_key *k, const struct node *v,
 			return -1;
 		}
 		return 0;
+	case CONF_ADDRESS: {
+		const char *why;
+		size_t off;
+
+		if (!node_expect(v, NODE_SCALAR, k->name, d))
+			return -1;
+		if (v->len > 0 && config_address_check(v->str, v->len, &why,
+		    &off) < 0) {
+			diag_error(d, v->file, v->line, node_col_at(v, off),
+			    "bad address '%s' in '%s': %s",
+			    node_quote(v, q, sizeof(q)), k->name, why);
+			return -1;
+		}
+		free(*(char **)field);
+		*(char **)field = mem_strndup(v->str, v->len);
+		return 0;
+	}
 	case CONF_STRLIST:
 	case CONF_CIDRLIST:
 		return config_set_strlist(c, k, v, d);
@@ -753,7 +837,8 @@ config_free(struct config *c)
 
 		if (k->type == CONF_STR || k->type == CONF_OPTSTR ||
 		    k->type == CONF_PATH || k->type == CONF_OPTPATH ||
-		    k->type == CONF_DSN || k->type == CONF_GATEWAY)
+		    k->type == CONF_DSN || k->type == CONF_GATEWAY ||
+		    k->type == CONF_ADDRESS)
 			free(*(char **)field);
 		else if (k->type == CONF_STRLIST || k->type == CONF_CIDRLIST)
 			free_strlist(*(char ***)field,

@@ -156,6 +156,8 @@ struct config {
 	uint64_t quarantine_pool;
 	char *quarantine_gateway;	/* "" = the host's name */
 
+	char *journal_address;		/* "" = off; config_address_check */
+
 	struct limits limits;
 };
 
@@ -179,6 +181,8 @@ enum config_type {
 	CONF_CIDRLIST,
 	CONF_OUTPUT,
 	CONF_MODE,
+	CONF_ADDRESS,		/* an e-mail address (local@domain), may be
+				 * empty (off) */
 };
 
 struct config_key {
@@ -210,6 +214,18 @@ int config_override(struct node_doc *doc, const char *assignment,
 int config_from_node(struct config *c, const char *file,
     const struct node *root, struct diags *d);
 void config_free(struct config *c);
+
+/*
+ * Is s[0..len) an address msgsec may add as an envelope recipient
+ * (journal.address, an agency's journal_address): local@domain, the local
+ * part a dot-atom of RFC 5322 atext (no quoting, no white space, no
+ * angle brackets, at most 64 bytes), the domain a host name as
+ * domain_validate() reads it (no wildcard), 254 bytes in all.  Returns 0,
+ * or -1 with *why_r a static English reason and *off_r the 0-based
+ * offset of the offending byte.
+ */
+int config_address_check(const char *s, size_t len, const char **why_r,
+    size_t *off_r);
 
 /* Join dir and a relative path (an absolute path is returned as is). */
 char *config_path(const struct config *c, const char *path);

@@ -10,6 +10,13 @@ if ! command -v miltertest >/dev/null 2>&1; then
 	echo "skip miltertest (miltertest not installed)"
 	exit 0
 fi
+wait_sock() {	# path: up to 10 s for a milter's socket to appear
+	i=0
+	while [ ! -S "$1" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
 w=$(mktemp -d /tmp/msgsec-mt.XXXXXX)
 chmod 755 "$w"
 db=${MSGSEC_CLAMAV_DB:-$w/clamav-db}
@@ -24,11 +31,7 @@ cp -R rules "$w/rules"
 	--set "clamav.database=$db" \
 	-u nobody >"$w/milter.log" 2>&1 &
 pid=$!
-i=0
-while [ ! -S "$w/milter.sock" ] && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_sock "$w/milter.sock"
 for t in tests/milter/*.lua; do
 	case $t in */common.lua) continue ;; esac
 	out=$(miltertest -D "socket=unix:$w/milter.sock" -D "dir=$w" -s "$t" 2>&1)
@@ -84,11 +87,7 @@ rm -f "$w/rules/policy/zz-broken.yaml"
 	--set "clamav.database=$w/db2" --set clamav.check_seconds=1 \
 	-u nobody >"$w/milter2.log" 2>&1 &
 pid2=$!
-i=0
-while [ ! -S "$w/milter2.sock" ] && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_sock "$w/milter2.sock"
 dbt() {	# phase expect
 	miltertest -D "socket=unix:$w/milter2.sock" -D "dir=$w" -D "phase=$1" \
 		-D "expect=$2" -s tests/milter/reload/db.lua 2>&1
@@ -106,6 +105,40 @@ else
 fi
 kill -TERM "$pid2"
 wait "$pid2"
+
+# Journaling: the archives added as envelope recipients (journal/*.lua),
+# by a milter with journal.address and DEP's journal_address set.
+cp -R "$w/rules" "$w/rules-journal"
+rm -f "$w/rules-journal/policy/zz-reload.yaml"
+sed -i '/official_im: \[teams.dep.mass.example\]/a\
+    journal_address: records@archive.dep.mass.example' \
+	"$w/rules-journal/agencies/agencies.yaml"
+"$O/msgsec-milter" -f -c "$w/rules-journal/msgsec.yaml" \
+	--set "milter.socket=unix:$w/milter-j.sock" \
+	--set "paths.quarantine=$w/quarantine" \
+	--set "alerts.file=$w/alerts-j.json" \
+	--set "milter.internal_networks=[192.0.2.0/24]" \
+	--set "clamav.database=$db" \
+	--set "journal.address=journal@records.mass.example" \
+	-u nobody >"$w/milter-j.log" 2>&1 &
+pidj=$!
+wait_sock "$w/milter-j.sock"
+out=$(miltertest -D "socket=unix:$w/milter-j.sock" -D "dir=$w" \
+	-s tests/milter/journal/journal.lua 2>&1)
+rc=$?
+echo "$out"
+[ $rc -eq 0 ] || echo "$out" | grep -q '^FAIL ' ||
+	echo "FAIL miltertest/journal (miltertest exit $rc)"
+kill -TERM "$pidj"
+wait "$pidj"
+if grep -q "journaled to records@archive.dep.mass.example" "$w/milter-j.log" &&
+	grep -q "did not offer SMFIF_ADDRCPT" "$w/milter-j.log" &&
+	! grep -q 'ERROR: AddressSanitizer\|runtime error' "$w/milter-j.log"; then
+	echo "ok miltertest/journal-log"
+else
+	echo "FAIL miltertest/journal-log"
+	tail -20 "$w/milter-j.log"
+fi
 
 # The same verdicts over loopback TCP (no-reply steps and the QUICKACK
 # shims are in play there).

@@ -14,7 +14,8 @@ and starts this script inside `unshare --net --uts --mount`.  Here:
   - the work folder lives under $O (no world-writable parent: Sendmail
     refuses unsafe queue and socket paths).
 Ports: Sendmail 127.0.0.1:10025 (Name=MTA, inbound), :10587
-(Name=submission, outbound), smtp-sink :10026.
+(Name=submission, outbound), smtp-sink :10026.  Journaling runs
+journal_e2e.py's cases through it (step 7b).
 """
 import glob
 import os
@@ -374,9 +375,49 @@ def main():
         report("syslog-collected", "Milter" in log.text() or "milter" in log.text(),
                log.text()[-1500:])
 
+        # 7b. journaling (journal_e2e.py's cases): a milter with
+        # journal.address and the agencies' archives on the same socket;
+        # each archive receives one copy of each delivered message, the
+        # recipients' copy carries no trace of it, a rejected or held
+        # message reaches no archive
+        # (the milter lets connections in flight finish, up to 30 s: a
+        # Sendmail child may hold one a while after its message)
+        milter.terminate()
+        milter.wait(45)
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import journal_e2e as je  # noqa: E402
+        jconf = je.journal_rules(os.path.join(w, "journal"))
+        milter = subprocess.Popen(
+            [MILTER, "-f", "-c", jconf,
+             "--set", "milter.socket=unix:%s/run/milter.sock" % w,
+             "--set", "milter.socket_mode=0660",
+             "--set", "paths.quarantine=%s/quarantine" % w,
+             "--set", "alerts.file=%s/alerts.json" % w,
+             "--set", "milter.internal_networks=[192.0.2.0/24]",
+             "--set", "clamav.enabled=false",
+             "--set", "journal.address=" + je.J,
+             "--set", "milter.split_recipients=true",
+             "-u", "nobody"], stdout=mlog, stderr=mlog)
+        procs.append(milter)
+        wait_for(lambda: os.path.exists(os.path.join(w, "run", "milter.sock")), 60)
+        before = set(glob.glob(os.path.join(w, "sink", "*")))
+        codes = je.run_cases({"in": 10025, "sub": 10587}, je.CASES)
+        je.codes_ok("sendmail-", codes)
+
+        def new_files():
+            return [open(p, "rb").read().decode("latin-1") for p in
+                    sorted(set(glob.glob(os.path.join(w, "sink", "*"))) - before)]
+        n_want = sum(1 for c in je.CASES if c[6])
+        wait_for(lambda: len(new_files()) >= n_want, 30)
+        je.check_sink("sendmail-", new_files(), je.CASES, True)
+        mlog.flush()
+        mtext = open(os.path.join(w, "milter.log"), errors="replace").read()
+        report("journal-sanitizers", "AddressSanitizer" not in mtext and
+               "runtime error" not in mtext, mtext[-2000:])
+
         # 8. the milter stopped: 4xx (F=T), never an accept
         milter.terminate()
-        milter.wait(30)
+        milter.wait(45)
         code, text = send(10025, "sender@example.org", "user@dep.mass.example",
                           msg("while the milter is down"))
         report("milter-down-tempfail", 400 <= code < 500, "%s %s" % (code, text))

@@ -366,6 +366,93 @@ test_database_keys(void **state)
 	config_free(&c);
 }
 
+/* journal.address: off by default, an address checked at its byte. */
+static void
+test_journal_address(void **state)
+{
+	static const struct {
+		const char *addr;
+		size_t off;	/* SIZE_MAX: valid */
+	} cases[] = {
+		{ "journal@records.mass.example", SIZE_MAX },
+		{ "a.b+c_d-e!#$%&'*/=?^`{|}~@x.example", SIZE_MAX },
+		{ "j@x", SIZE_MAX },
+		{ "j@x.example.", SIZE_MAX },
+		{ "journal", 0 },
+		{ "@x.example", 0 },
+		{ ".j@x.example", 0 },
+		{ "j.@x.example", 1 },
+		{ "j..k@x.example", 1 },
+		{ "j k@x.example", 1 },
+		{ "\"j\"@x.example", 0 },
+		{ "<j@x.example>", 0 },
+		{ "j@", 2 },
+		{ "j@x..example", 4 },
+		{ "j@-x.example", 2 },
+		{ "j@*.x.example", 2 },
+		{ "j@k@x.example", 3 },
+		{ "j@x.example>", 11 },
+	};
+	char local[80], text[400];
+	const char *why;
+	size_t off, errors;
+	struct config c;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rc = config_address_check(cases[i].addr,
+		    strlen(cases[i].addr), &why, &off);
+
+		if (cases[i].off == SIZE_MAX) {
+			assert_int_equal(rc, 0);
+			continue;
+		}
+		assert_int_equal(rc, -1);
+		assert_int_equal(off, cases[i].off);
+	}
+	/* Local part: 64 bytes at most; the address: 254. */
+	memset(local, 'a', 64);
+	(void)snprintf(local + 64, sizeof(local) - 64, "@x.example");
+	assert_int_equal(config_address_check(local, strlen(local), &why,
+	    &off), 0);
+	memmove(local + 1, local, strlen(local) + 1);
+	assert_int_equal(config_address_check(local, strlen(local), &why,
+	    &off), -1);
+	assert_int_equal(off, 64);
+	/* "j@" and labels of at most 51 bytes: 254 bytes, then 255. */
+	memset(text, 'a', sizeof(text));
+	text[1] = '@';
+	for (size_t at = 52; at < 254; at += 50)
+		text[at] = '.';
+	assert_int_equal(config_address_check(text, 254, &why, &off), 0);
+	assert_int_equal(config_address_check(text, 255, &why, &off), -1);
+	assert_int_equal(off, 254);
+	/* In the file and with --set. */
+	assert_int_equal(build("", NULL, 0, &c, &errors), 0);
+	assert_string_equal(c.journal_address, "");
+	config_free(&c);
+	assert_int_equal(build("journal: { address: records@x.example }\n",
+	    NULL, 0, &c, &errors), 0);
+	assert_string_equal(c.journal_address, "records@x.example");
+	config_free(&c);
+	assert_int_equal(build("journal:\n  address: rec ords@x.example\n",
+	    NULL, 0, &c, &errors), -1);
+	assert_string_equal(diag0, "rules/msgsec.yaml:2:15: error: bad "
+	    "address 'rec ords@x.example' in 'journal.address': the local "
+	    "part holds a character other than letters, digits and "
+	    "!#$%&'*+-/=?^_`{|}~");
+	config_free(&c);
+	{
+		const char *sets[] = { "journal.address=j@x..example" };
+
+		assert_int_equal(build("", sets, 1, &c, &errors), -1);
+		assert_string_equal(diag0, "--set journal.address:1:5: error: "
+		    "bad address 'j@x..example' in 'journal.address': empty "
+		    "label");
+		config_free(&c);
+	}
+}
+
 int
 main(void)
 {
@@ -379,6 +466,7 @@ main(void)
 		cmocka_unit_test(test_table_defaults_parse),
 		cmocka_unit_test(test_reload_and_metrics_keys),
 		cmocka_unit_test(test_database_keys),
+		cmocka_unit_test(test_journal_address),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -29,6 +29,7 @@
 #include "mem.h"
 #include "policy.h"
 #include "qstats.h"
+#include "qstore.h"
 #include "report.h"
 #include "svg.h"
 
@@ -461,33 +462,71 @@ count_rows(struct buf *b, const struct counter *c, bool code)
 	free(v);
 }
 
+/*
+ * The records database's totals: each entry's metadata, as the folder
+ * store's are counted from meta.json.
+ */
+static int
+database_stats(struct qstore *s, char **ids, size_t n, struct qstats *q,
+    char **error_r)
+{
+	qstats_init(q);
+	for (size_t k = 0; k < n; k++) {
+		struct qentry e;
+
+		if (qstore_load(s, ids[k], &e, error_r) < 0) {
+			/* Removed since the list: not an error. */
+			if (strncmp(*error_r, "no quarantine entry", 19) != 0)
+				return -1;
+			free(*error_r);
+			*error_r = NULL;
+			continue;
+		}
+		qstats_add(q, e.meta, e.meta_len);
+		qentry_free(&e);
+	}
+	return 0;
+}
+
+/* Read the store (folder or database) into its totals and ids. */
+static int
+quarantine_read(const struct policy *p, struct qstore *s, struct qstats *q,
+    char ***ids_r, size_t *n_r, char **error_r)
+{
+	*ids_r = NULL;
+	*n_r = 0;
+	qstats_init(q);
+	if (qstore_open(s, &p->config, error_r) < 0 ||
+	    qstore_list(s, ids_r, n_r, error_r) < 0)
+		return -1;
+	qstats_free(q);
+	if (s->db == NULL)
+		return qstats_scan(p->config.quarantine_dir, q, error_r);
+	return database_stats(s, *ids_r, *n_r, q, error_r);
+}
+
 static void
 quarantine(struct report *rp, const struct policy *p)
 {
 	struct buf *b = &rp->b;
 	struct qstats q;
-	char *error = NULL, num[32], bytes[32];
+	struct qstore s;
+	char *error = NULL, num[32], bytes[32], **ids;
+	size_t n;
 
 	buf_append_cstr(b, "<section class=\"panel\" id=\"quarantine\"><h2>"
 	    "Quarantine <span class=\"muted\">messages held (clause 5)"
 	    "</span></h2>\n");
-	if (p->config.quarantine_backend != QUARANTINE_FILES) {
-		/* Not read from the database yet: say so, never "empty". */
-		fprintf(stderr, "msgsec report: the quarantine is in the "
-		    "records database (quarantine.backend postgresql), which "
-		    "this msgsec does not read yet\n");
-		buf_append_cstr(b, "<p class=\"empty\">The quarantine is in "
-		    "the records database, which this report does not read "
-		    "yet.</p></section>\n");
-		rp->errors++;
-		return;
-	}
-	if (qstats_scan(p->config.quarantine_dir, &q, &error) < 0) {
+	if (quarantine_read(p, &s, &q, &ids, &n, &error) < 0) {
 		fprintf(stderr, "msgsec report: quarantine %s\n", error);
-		buf_append_cstr(b, "<p class=\"empty\">The quarantine folder "
-		    "could not be read.</p></section>\n");
+		buf_printf(b, "<p class=\"empty\">The quarantine %s could not "
+		    "be read.</p></section>\n", s.db != NULL ||
+		    p->config.quarantine_backend != QUARANTINE_FILES ?
+		    "database" : "folder");
 		free(error);
 		qstats_free(&q);
+		qentry_list_free(ids, n);
+		qstore_close(&s);
 		rp->errors++;
 		return;
 	}
@@ -504,6 +543,8 @@ quarantine(struct report *rp, const struct policy *p)
 	if (q.messages == 0) {
 		buf_append_cstr(b, "</section>\n");
 		qstats_free(&q);
+		qentry_list_free(ids, n);
+		qstore_close(&s);
 		return;
 	}
 	buf_append_cstr(b, "<div class=\"cols\"><div><h2>By rule <span "
@@ -516,9 +557,11 @@ quarantine(struct report *rp, const struct policy *p)
 	    "<th class=\"n\">Bytes</th></tr></thead><tbody>\n");
 	count_rows(b, q.by_action, false);
 	buf_append_cstr(b, "</tbody></table></div></div>\n");
-	report_quarantine_ids(rp, p);
+	report_quarantine_ids(rp, &s, ids, n);
 	buf_append_cstr(b, "</section>\n");
 	qstats_free(&q);
+	qentry_list_free(ids, n);
+	qstore_close(&s);
 }
 
 static void

@@ -64,8 +64,8 @@ read_meta(int dfd, const char *name, char **data_r, size_t *len_r)
 	return 0;
 }
 
-static void
-count_entry(struct qstats *q, const char *data, size_t len)
+void
+qstats_add(struct qstats *q, const char *data, size_t len)
 {
 	struct ascan_value v[QK_COUNT], item;
 	char buf[COUNTER_KEY_MAX + 1];
@@ -100,6 +100,14 @@ count_entry(struct qstats *q, const char *data, size_t len)
 	}
 }
 
+void
+qstats_init(struct qstats *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->by_rule = counter_new();
+	q->by_action = counter_new();
+}
+
 int
 qstats_scan(const char *dir, struct qstats *q, char **error_r)
 {
@@ -107,9 +115,7 @@ qstats_scan(const char *dir, struct qstats *q, char **error_r)
 	struct dirent *de;
 	uint64_t seen = 0;
 
-	memset(q, 0, sizeof(*q));
-	q->by_rule = counter_new();
-	q->by_action = counter_new();
+	qstats_init(q);
 	d = opendir(dir);
 	if (d == NULL) {
 		if (errno == ENOENT)
@@ -136,7 +142,7 @@ qstats_scan(const char *dir, struct qstats *q, char **error_r)
 			q->unreadable++;
 			continue;
 		}
-		count_entry(q, data, len);
+		qstats_add(q, data, len);
 		free(data);
 	}
 	closedir(d);

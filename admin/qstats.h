@@ -26,6 +26,11 @@ struct qstats {
  * with qstats_free even after -1.
  */
 int qstats_scan(const char *dir, struct qstats *q, char **error_r);
+
+/* An empty count, and one entry's metadata (len bytes of meta.json or of
+ * the database's meta column) added to it: the database's way. */
+void qstats_init(struct qstats *q);
+void qstats_add(struct qstats *q, const char *meta, size_t len);
 void qstats_free(struct qstats *q);
 
 #endif

@@ -63,6 +63,9 @@ void report_mail(struct report *rp);
 void report_health(struct report *rp);
 void report_releases(struct report *rp);
 void report_pending(struct report *rp, const struct policy *p);
-void report_quarantine_ids(struct report *rp, const struct policy *p);
+struct qstore;
+/* The legal holds and the latest --top entries of the n ids of s. */
+void report_quarantine_ids(struct report *rp, struct qstore *s, char **ids,
+    size_t n);
 
 #endif

@@ -18,6 +18,7 @@
 #include "exception.h"
 #include "mem.h"
 #include "qentry.h"
+#include "qstore.h"
 #include "report.h"
 #include "svg.h"
 
@@ -275,7 +276,7 @@ report_pending(struct report *rp, const struct policy *p)
 
 /* Every entry under legal hold, with its case (clause 5). */
 static void
-report_holds(struct report *rp, const struct policy *p, char **ids, size_t n)
+report_holds(struct report *rp, struct qstore *s, char **ids, size_t n)
 {
 	struct buf *b = &rp->b;
 	size_t held = 0;
@@ -285,8 +286,7 @@ report_holds(struct report *rp, const struct policy *p, char **ids, size_t n)
 		struct qentry e;
 		const char *c;
 
-		if (qentry_load(p->config.quarantine_dir, ids[k], &e,
-		    &err) < 0) {
+		if (qstore_load(s, ids[k], &e, &err) < 0) {
 			free(err);
 			err = NULL;
 			continue;
@@ -315,17 +315,14 @@ report_holds(struct report *rp, const struct policy *p, char **ids, size_t n)
 }
 
 void
-report_quarantine_ids(struct report *rp, const struct policy *p)
+report_quarantine_ids(struct report *rp, struct qstore *s, char **ids,
+    size_t n)
 {
 	struct buf *b = &rp->b;
-	char **ids, *err = NULL;
-	size_t n, shown = 0;
+	char *err = NULL;
+	size_t shown = 0;
 
-	if (qentry_list(p->config.quarantine_dir, &ids, &n, &err) < 0) {
-		free(err);
-		return;
-	}
-	report_holds(rp, p, ids, n);
+	report_holds(rp, s, ids, n);
 	if (n > 0)
 		buf_printf(b, "<h2 style=\"margin-top:18px\">Latest entries "
 		    "<span class=\"muted\">newest first, at most %zu; find "
@@ -340,8 +337,7 @@ report_quarantine_ids(struct report *rp, const struct policy *p)
 		time_t t;
 		struct tm tm;
 
-		if (qentry_load(p->config.quarantine_dir, ids[k - 1], &e,
-		    &err) < 0) {
+		if (qstore_load(s, ids[k - 1], &e, &err) < 0) {
 			free(err);
 			err = NULL;
 			continue;
@@ -365,5 +361,4 @@ report_quarantine_ids(struct report *rp, const struct policy *p)
 	}
 	if (n > 0)
 		buf_append_cstr(b, "</tbody></table>\n");
-	qentry_list_free(ids, n);
 }

@@ -10,6 +10,8 @@ sharing the private cluster run-fleet-pg.sh started (PG_DSN):
   milter once (the pass consumed by gw-b), A's sink gets nothing;
 - the released bytes replayed through A and through B are blocked both
   times (the pass is spent fleet-wide);
+- `msgsec report --html` from A's host counts what both gateways hold
+  in its quarantine section and lists the legal hold and the entries;
 - 20 releases of one item at once, half with A's configuration and half
   with B's, release it once: one copy delivered, one pass, one audit row.
 
@@ -149,6 +151,24 @@ def main():
             report("twenty-stored", False, "%s %s %r" % (code, text, got))
             return 1
         qid2 = got[0].split(" ")[0]
+
+        # The report's quarantine section, from A's host, over the whole
+        # database: what both gateways hold, the legal hold, the entries.
+        held = int(mp.psql("SELECT count(*) FROM msgsec_message WHERE state = 'held'"))
+        r = msgsec("a", "hold", qid2, "--case", "AG-9", "--by", "Legal Counsel")
+        out = os.path.join(gws["a"][0], "report.html")
+        rr = subprocess.run([mp.MSGSEC, "report", "--html", out] + gws["a"][1],
+                            capture_output=True, text=True, timeout=120)
+        page = open(out, errors="replace").read() if os.path.exists(out) else ""
+        section = page[page.find('id="quarantine"'):]
+        report("report-quarantine-from-database",
+               r.returncode == 0 and rr.returncode == 0 and held >= 3 and
+               "<b>%d</b> messages" % held in section and qid2 in section and
+               "AG-9" in section and "attach.dangerous-extension" in section,
+               "held %d, exit %d/%d %s %s" % (held, r.returncode, rr.returncode, rr.stderr,
+                                              section[:600]))
+        r = msgsec("a", "release-hold", qid2, "--case", "AG-9", "--by", "Legal Counsel",
+                   "--reason", "closed")
         with concurrent.futures.ThreadPoolExecutor(20) as ex:
             res = list(ex.map(lambda i: msgsec("ab"[i % 2], "release", qid2, "--by", "ops",
                                                "--reason", "at once"), range(20)))

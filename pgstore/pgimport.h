@@ -15,12 +15,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config.h"
 #include "pgadmin.h"
 #include "sha256.h"
 
-/* The most bytes one message may have in the database (bytea's 1 GB
- * less room for the row). */
-#define PGIMPORT_MAX_MESSAGE (1000u * 1000 * 1000)
+/* The most bytes one message may have in the database (config.h). */
+#define PGIMPORT_MAX_MESSAGE CONFIG_DB_MESSAGE_MAX
 
 /*
  * Is entry id in the database (whatever its state)?  *found_r, and its

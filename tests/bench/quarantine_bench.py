@@ -15,7 +15,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -92,24 +91,15 @@ def main():
     if os.geteuid() != 0:
         print("quarantine bench: needs root (skipped)")
         return 0
-    w = tempfile.mkdtemp(prefix="msgsec-qbench.")
-    os.chmod(w, 0o755)
-    for d in ("conf", "queue", "data", "qfiles", "qdb"):
-        os.makedirs(os.path.join(w, d), exist_ok=True)
-    shutil.chown(os.path.join(w, "data"), "postfix")
+    # Rejected mail is never delivered, so Postfix's flow control (a pause
+    # of up to in_flow_delay before each new message while arrivals
+    # outrun deliveries) would hold every session to a message a second,
+    # whatever the store.
+    w = pf.instance("msgsec-qbench.", "in_flow_delay = 0\n")
     for d in ("qfiles", "qdb"):
+        os.makedirs(os.path.join(w, d))
         shutil.chown(os.path.join(w, d), "nobody")
     message(os.path.join(w, "msg.txt"), SIZE)
-    with open(os.path.join(w, "conf", "main.cf"), "w") as f:
-        f.write(pf.MAIN_CF.format(w=w).replace("smtpd_milters = unix:%s/milter.sock" % w,
-                                               "smtpd_milters =") +
-                # Rejected mail is never delivered, so Postfix's flow
-                # control (a pause of up to in_flow_delay before each new
-                # message while arrivals outrun deliveries) would hold
-                # every session to a message a second, whatever the store.
-                "in_flow_delay = 0\n")
-    with open(os.path.join(w, "conf", "master.cf"), "w") as f:
-        f.write(pf.MASTER_CF)
     env = dict(os.environ, MAIL_CONFIG=os.path.join(w, "conf"))
     conf = os.path.join(TOP, "rules", "msgsec.yaml")
     dbset = ["--set", "quarantine.backend=postgresql", "--set", "quarantine.dsn=" + DSN]
@@ -164,12 +154,7 @@ def main():
         print("  postgresql at %.0f%% of the folder store's messages/s (target >= 90%%: %s)"
               % (100 * r, "met" if r >= 0.9 else "NOT met"))
     finally:
-        subprocess.run(["postfix", "-c", os.path.join(w, "conf"), "stop"], env=env,
-                       capture_output=True)
-        for p in (files, db, sink):
-            p.kill()
-            p.wait()
-        shutil.rmtree(w, ignore_errors=True)
+        pf.teardown(w, env, (files, db, sink))
     return 0
 
 

@@ -330,14 +330,21 @@ verify_entry(struct imp *im, const struct qentry *e, const char *sha,
 	return 0;
 }
 
-/* The folder copy goes, its record in the folder's audit trail first. */
+/*
+ * The folder copy goes, its record in the folder's audit trail first:
+ * "imported", the line the database got in the same words (so a second
+ * import does not copy it back), or "import-skipped" for a copy whose row
+ * an earlier run committed.
+ */
 static int
-remove_entry(struct imp *im, const struct qentry *e, char **error_r)
+remove_entry(struct imp *im, const struct qentry *e, bool skipped,
+    char **error_r)
 {
 	struct buf line;
 	int rc;
 
-	qcli_event(im->q, e, "imported", NULL, 0, true, &line);
+	qcli_event(im->q, e, skipped ? "import-skipped" : "imported", NULL, 0,
+	    true, &line);
 	rc = qentry_audit(im->dir, line.data, error_r);
 	buf_free(&line);
 	if (rc == 0)
@@ -381,7 +388,7 @@ import_one(struct imp *im, const char *id)
 			    im->moved - npass, im->moved - npass == 1 ? "" :
 			    "es", tail);
 			im->kept++;
-		} else if (remove_entry(im, &e, &err) < 0) {
+		} else if (remove_entry(im, &e, got == 1, &err) < 0) {
 			printf("%s %s (%zu bytes, sha256 %.12s)%s; but the "
 			    "folder entry stays: %s\n", what, id, len, sha,
 			    tail, err);

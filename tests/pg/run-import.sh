@@ -138,6 +138,7 @@ pgcmd quarantine import --by ops --keep
 check keep-imported test "$rc" -eq 0 -a -d "$Q/20261201T000000Z-KEEP000001" && has '^imported 20261201T000000Z-KEEP000001 .*; folder entry kept (--keep)$'
 pgcmd quarantine import --by ops
 check skip-same-bytes test "$rc" -eq 0 -a ! -d "$Q/20261201T000000Z-KEEP000001" && has '^skipped 20261201T000000Z-KEEP000001 .*: already in the database, same sha256; folder entry removed$'
+check skip-recorded test "$(grep -c '"id":"20261201T000000Z-KEEP000001".*"action":"import-skipped"' "$Q/audit.jsonl")" -eq 1
 cp -R "tests/golden/quarantine/store/20240105T120000Z-1A2B3C4D5E" "$Q/20261201T000000Z-KEEP000001"
 pgcmd quarantine import --by ops
 check other-bytes-refused test "$rc" -eq 1 -a -d "$Q/20261201T000000Z-KEEP000001" && has '^failed 20261201T000000Z-KEEP000001: the database holds 20261201T000000Z-KEEP000001 with other bytes'

@@ -66,6 +66,7 @@ q_usage(FILE *out)
 	    "--reason TEXT\n"
 	    "       msgsec quarantine import --by NAME [--reason TEXT] "
 	    "[--from DIR] [--keep]\n"
+	    "           [--dry-run]\n"
 	    "common: -c FILE, --set KEY=VALUE, --now YYYY-MM-DDTHH:MM:SSZ\n");
 }
 

@@ -1,6 +1,6 @@
 /*
  * qimport.c - `msgsec quarantine import --by NAME [--reason TEXT]
- * [--from DIR] [--keep]`: move a folder store (paths.quarantine, or DIR)
+ * [--from DIR] [--keep] [--dry-run]`: move a folder store (paths.quarantine, or DIR)
  * into the records database (quarantine.backend: postgresql).
  *
  * Per entry, one transaction under the store's advisory lock: the row
@@ -284,8 +284,8 @@ commit_entry(struct imp *im, struct qentry *e, const char *msg, size_t len,
 		goto out;
 	if (found && strcmp(there, sha) != 0) {
 		*error_r = mem_printf("the database holds %s with other "
-		    "bytes (sha256 %.12s there, %.12s here): not imported, "
-		    "both kept", e->id, there, sha);
+		    "bytes (sha256 %.12s there, %.12s here): not imported",
+		    e->id, there, sha);
 		goto out;
 	}
 	if (!found && (pgimport_message(a, e->id, e->received, e->meta,
@@ -352,6 +352,33 @@ remove_entry(struct imp *im, const struct qentry *e, bool skipped,
 	return rc;
 }
 
+/* --dry-run: what would be done, nothing changed. */
+static void
+dry_run_one(struct imp *im, const struct qentry *e, size_t len,
+    const char *sha)
+{
+	char there[SHA256_HEX_LEN + 1], *err = NULL;
+	uint64_t size;
+	bool found;
+
+	if (pgimport_find(im->q->store.db, e->id, &found, there, &size,
+	    &err) < 0) {
+		printf("failed %s: %s (kept)\n", e->id, err);
+		im->failed++;
+		free(err);
+	} else if (found && strcmp(there, sha) != 0) {
+		printf("failed %s: the database holds %s with other bytes "
+		    "(sha256 %.12s there, %.12s here): would not be imported "
+		    "(kept)\n", e->id, e->id, there, sha);
+		im->failed++;
+	} else {
+		printf("would %s %s (%zu bytes, sha256 %.12s)%s\n", found ?
+		    "skip" : "import", e->id, len, sha, found ? ": already "
+		    "in the database, same sha256" : "");
+		*(found ? &im->skipped : &im->imported) += 1;
+	}
+}
+
 static void
 import_one(struct imp *im, const char *id)
 {
@@ -366,10 +393,14 @@ import_one(struct imp *im, const char *id)
 		free(err);
 		return;
 	}
+	if (im->q->dry_run) {
+		dry_run_one(im, &e, len, sha);
+		goto out;
+	}
 	take_passes(im, id, true);
 	if ((got = commit_entry(im, &e, msg, len, sha, &err)) < 0) {
 		take_passes(im, id, false);
-		printf("failed %s: %s\n", id, err);
+		printf("failed %s: %s (kept)\n", id, err);
 		im->failed++;
 	} else if (verify_entry(im, &e, sha, &err) < 0) {
 		/* Committed, or maybe not: the pass files stay taken. */
@@ -401,6 +432,7 @@ import_one(struct imp *im, const char *id)
 			im->removed++;
 		}
 	}
+out:
 	free(err);
 	free(msg);
 	qentry_free(&e);
@@ -460,17 +492,22 @@ qimport_run(struct qcli *q)
 		lockfile_unlock(&lock);
 		return 1;
 	}
-	if (import_audit(&im) < 0)
+	if (!q->dry_run && import_audit(&im) < 0)
 		rc = 1;
 	read_passes(&im);
 	for (size_t i = 0; i < n; i++)
 		import_one(&im, ids[i]);
 	report_unfinished(&im);
-	printf("%zu imported, %zu skipped (already in the database), %zu "
-	    "failed; %zu folder entr%s removed, %zu kept; %zu pass%s "
-	    "moved\n", im.imported, im.skipped, im.failed, im.removed,
-	    im.removed == 1 ? "y" : "ies", im.kept, im.moved,
-	    im.moved == 1 ? "" : "es");
+	if (q->dry_run)
+		printf("%zu would be imported, %zu skipped (already in the "
+		    "database), %zu failed; nothing changed (--dry-run)\n",
+		    im.imported, im.skipped, im.failed);
+	else
+		printf("%zu imported, %zu skipped (already in the database), "
+		    "%zu failed; %zu folder entr%s removed, %zu kept; %zu "
+		    "pass%s moved\n", im.imported, im.skipped, im.failed,
+		    im.removed, im.removed == 1 ? "y" : "ies", im.kept,
+		    im.moved, im.moved == 1 ? "" : "es");
 	if (im.failed > 0)
 		rc = 1;
 	qentry_list_free(ids, n);

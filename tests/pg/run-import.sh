@@ -92,6 +92,13 @@ cp "$Q/$held/meta.json" "$Q/20261130T000000Z-NOMESSAGE1/"
 sums | grep -v -e BADMETA -e NOMESSAGE >"$tmp/sums"
 audit_lines=$(wc -l <"$Q/audit.jsonl")
 
+# --dry-run says what it would do and changes nothing.
+find "$Q" | sort >"$tmp/before"
+pgcmd quarantine import --by "Records Office" --dry-run
+check dry-run-says test "$rc" -eq 1 -a "$(grep -c '^would import ' "$tmp/out")" -eq 7 && has '^7 would be imported, 0 skipped (already in the database), 2 failed; nothing changed (--dry-run)$'
+check dry-run-changes-nothing test "$(find "$Q" | sort)" = "$(cat "$tmp/before")" -a \
+	"$(q "SELECT count(*) FROM msgsec_message") $(q "SELECT count(*) FROM msgsec_audit")" = "0 0"
+
 pgcmd quarantine import --by "Records Office"
 cp "$tmp/out" "$tmp/import1"
 check import-exit-failed test "$rc" -eq 1

@@ -64,6 +64,9 @@ q_usage(FILE *out)
 	    "[--reason TEXT]\n"
 	    "       msgsec quarantine release-hold ID... --case REF --by NAME "
 	    "--reason TEXT\n"
+	    "       msgsec quarantine import --by NAME [--reason TEXT] "
+	    "[--from DIR] [--keep]\n"
+	    "           [--dry-run]\n"
 	    "common: -c FILE, --set KEY=VALUE, --now YYYY-MM-DDTHH:MM:SSZ\n");
 }
 
@@ -87,6 +90,7 @@ q_args(struct qcli *q, int argc, char **argv, int want_id)
 		{ "--approved-by", &q->approved_by, NULL, false },
 		{ "--case", &q->case_ref, NULL, false },
 		{ "--part", &q->part, NULL, false },
+		{ "--from", &q->from, NULL, false },
 		{ "--output", &q->output, NULL, false },
 		{ "-o", &q->output, NULL, false },
 		{ "--headers", NULL, &q->headers, false },
@@ -95,6 +99,7 @@ q_args(struct qcli *q, int argc, char **argv, int want_id)
 		{ "--force", NULL, &q->force, false },
 		{ "--remove-held", NULL, &q->remove_held, false },
 		{ "--raw", NULL, &q->raw, false },
+		{ "--keep", NULL, &q->keep, false },
 	};
 
 	q->now = time(NULL);
@@ -206,6 +211,7 @@ q_free(struct qcli *q)
 	free(q->part);
 	free(q->output);
 	free(q->case_ref);
+	free(q->from);
 	free(q->ids);
 	if (q->store_open)
 		qstore_close(&q->store);
@@ -498,8 +504,8 @@ qcli_blank(const char *s)
 }
 
 /* The event (meta history) and the audit line for one action. */
-static void
-q_event(const struct qcli *q, const struct qentry *e, const char *action,
+void
+qcli_event(const struct qcli *q, const struct qentry *e, const char *action,
     char **const to, size_t nto, bool audit, struct buf *b)
 {
 	struct json_writer w;
@@ -574,7 +580,7 @@ qcli_record(struct qcli *q, const struct qentry *e, const char *action,
 	char *err = NULL;
 	int rc = 0;
 
-	q_event(q, e, action, to, nto, true, &line);
+	qcli_event(q, e, action, to, nto, true, &line);
 	if (qstore_audit(&q->store, e, action, q->by, line.data, &err) < 0) {
 		qcli_err(q, "%s; nothing done", err);
 		free(err);
@@ -583,7 +589,7 @@ qcli_record(struct qcli *q, const struct qentry *e, const char *action,
 	}
 	buf_free(&line);
 	if (keep_meta) {
-		q_event(q, e, action, to, nto, false, &ev);
+		qcli_event(q, e, action, to, nto, false, &ev);
 		if (qstore_add_history(&q->store, e, ev.data, &err) < 0) {
 			qcli_err(q, "warning: %s (the audit log has the record)",
 			    err);
@@ -801,6 +807,7 @@ cmd_quarantine(int argc, char **argv)
 		{ "purge", q_purge, 0 },
 		{ "hold", qhold_run, 2 },
 		{ "release-hold", qhold_release_run, 2 },
+		{ "import", qimport_run, 0 },
 	};
 	struct qcli q;
 	int rc;

@@ -31,8 +31,8 @@ struct qcli {
 	const char *event_case;	/* the case a recorded event names */
 	/* options */
 	char *since, *rule, *agency, *by, *reason, *older, *to;
-	char *approved_by, *part, *output, *case_ref;
-	bool headers, retention, dry_run, force, remove_held, raw;
+	char *approved_by, *part, *output, *case_ref, *from;
+	bool headers, retention, dry_run, force, remove_held, raw, keep;
 };
 
 /* "PROG: TEXT" on stderr. */
@@ -57,6 +57,15 @@ int qcli_close_entry(struct qcli *q, bool ok, int rc);
  */
 int qcli_record(struct qcli *q, const struct qentry *e, const char *action,
     char **const to, size_t nto, bool keep_meta);
+/*
+ * The JSON of action on e at q->now into b (initialised here; buf_free
+ * it): with audit, the audit line (with the entry's envelope), else the
+ * event for its history.
+ */
+struct buf;
+void qcli_event(const struct qcli *q, const struct qentry *e,
+    const char *action, char **const to, size_t nto, bool audit,
+    struct buf *b);
 /* t as "YYYY-MM-DD HH:MM" (UTC) into buf. */
 void qcli_fmt_time(int64_t t, char *buf, size_t len);
 /* Untrusted text, escaped and cut to width bytes, into buf; returns buf. */
@@ -67,6 +76,7 @@ int qrelease_run(struct qcli *q);	/* qrelease.c */
 int qextract_run(struct qcli *q);	/* qextract.c */
 int qhold_run(struct qcli *q);		/* qhold.c: hold */
 int qhold_release_run(struct qcli *q);	/* qhold.c: release-hold */
+int qimport_run(struct qcli *q);	/* qimport.c: import */
 /* Refuse a change to a held entry: 1 after printing why and recording
  * the refused attempt (action "ACTION-refused"), 0 when not held. */
 int qhold_refuse(struct qcli *q, const struct qentry *e, const char *action);

@@ -33,6 +33,18 @@ conn(struct pgadmin *a)
 	return pgdb_conn(a->db);
 }
 
+PGconn *
+pgadmin_conn(struct pgadmin *a)
+{
+	return conn(a);
+}
+
+const char *
+pgadmin_gateway(const struct pgadmin *a)
+{
+	return a->gateway;
+}
+
 struct pgadmin *
 pgadmin_open(const struct config *c, char **error_r)
 {

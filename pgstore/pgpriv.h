@@ -14,6 +14,11 @@
 
 PGconn *pgdb_conn(struct pgdb *db);
 
+/* pgadmin.c's connection and this host's name, for pgimport.c. */
+struct pgadmin;
+PGconn *pgadmin_conn(struct pgadmin *a);
+const char *pgadmin_gateway(const struct pgadmin *a);
+
 /* "what: message" as one line (libpq's are several), allocated. */
 char *pgdb_one_line(const char *what, const char *msg);
 

@@ -232,7 +232,8 @@ static const struct config_key keys[] = {
 	    "empty: off" },
 
 	{ "limits.message_size", CONF_U64, LIM(message_size), 0, "52428800", 1,
-	    4 * GIB, "largest message, bytes" },
+	    4 * GIB, "largest message, bytes (at most 1000000000 with "
+	    "quarantine.backend: postgresql: bytea holds 1 GB)" },
 	{ "limits.mime_depth", CONF_U64, LIM(mime_depth), 0, "100", 1, 10000,
 	    "deepest MIME nesting" },
 	{ "limits.mime_parts", CONF_U64, LIM(mime_parts), 0, "10000", 1,
@@ -767,6 +768,33 @@ config_set(struct config *c, const struct config_key *k, const struct node *v,
 	return -1;
 }
 
+/*
+ * The records database keeps a message as bytea (pgstore/README: the
+ * measurement up to 50 MB): a limit past what it holds would turn every
+ * such message into a tempfail at the store, so it is refused here, where
+ * the limit is written.
+ */
+static int
+db_message_too_large(const struct config *c, const char *file,
+    const struct node *root, struct diags *d)
+{
+	const struct node *v;
+
+	if (c->quarantine_backend != QUARANTINE_POSTGRESQL ||
+	    c->limits.message_size <= CONFIG_DB_MESSAGE_MAX)
+		return 0;
+	v = config_lookup(root, "limits.message_size");
+	if (v == NULL)
+		v = config_lookup(root, "quarantine.backend");
+	diag_error(d, v != NULL ? v->file : file, v != NULL ? v->line : 0,
+	    v != NULL ? v->col : 0, "'limits.message_size' is %llu bytes: "
+	    "with quarantine.backend: postgresql it must be at most %u "
+	    "(a message in the database is bytea, at most 1 GB)",
+	    (unsigned long long)c->limits.message_size,
+	    CONFIG_DB_MESSAGE_MAX);
+	return -1;
+}
+
 int
 config_from_node(struct config *c, const char *file, const struct node *root,
     struct diags *d)
@@ -811,6 +839,8 @@ config_from_node(struct config *c, const char *file, const struct node *root,
 		node_doc_free(&defaults);
 		diags_free(&dd);
 	}
+	if (db_message_too_large(c, file, root, d) < 0)
+		rc = -1;
 	if (c->napprovers == 0) {
 		const struct node *v = config_lookup(root, "exceptions.approvers");
 

@@ -59,6 +59,14 @@ enum clamav_reload {
 };
 
 /*
+ * The largest message the records database stores: bytea holds at most
+ * 1 GB (and one protocol message as much), less room for the row; with
+ * quarantine.backend: postgresql a larger limits.message_size is refused
+ * at load.
+ */
+#define CONFIG_DB_MESSAGE_MAX 1000000000u
+
+/*
  * quarantine.backend: where blocked messages, release passes and the
  * audit trail are kept.  Files: the folder store (quarantine.h), the
  * embedded default; postgresql: one database for every gateway

@@ -30,3 +30,9 @@ sh tests/bench/sensor_bench.sh "$O"
 echo
 echo "== alert review (tests/bench/alerts_bench.sh)"
 sh tests/bench/alerts_bench.sh "$O"
+echo
+echo "== blocked-message throughput, folder store and PostgreSQL (tests/bench/quarantine_bench.py)"
+sh tests/bench/quarantine_bench.sh "$O"
+echo
+echo "== large messages in PostgreSQL, bytea (tests/bench/pg_message_bench.sh)"
+sh tests/bench/pg_message_bench.sh "$O"

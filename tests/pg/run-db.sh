@@ -16,18 +16,7 @@ tmp=$(mktemp -d)
 trap 'pg_destroy; rm -rf "$tmp"' EXIT
 pg_start || { echo "FAIL pg-start"; exit 1; }
 
-fails=0
-check() {	# name condition...
-	n=$1
-	shift
-	if "$@"; then
-		echo "ok $n"
-	else
-		echo "FAIL $n"
-		sed 's/^/    /' "$tmp/out" 2>/dev/null | tail -n 20
-		fails=$((fails + 1))
-	fi
-}
+. tests/lib/check.sh
 
 pgcmd() {	# msgsec args... on the database: output in ${out:-$tmp/out}, exit status in $rc
 	"$bin" "$@" -c rules/msgsec.yaml --set quarantine.backend=postgresql \

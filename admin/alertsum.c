@@ -420,6 +420,8 @@ alertsum_add(struct alertsum *s, const struct ascan_rec *r, time_t t)
 	add_value(s->t[SUM_AGENCY], &r->f[AF_AGENCY]);
 	add_value(s->t[SUM_ACTION], &r->f[AF_ACTION]);
 	add_value(s->t[SUM_EVENT_TYPE], &r->f[AF_EVENT_TYPE]);
+	if (r->f[AF_GATEWAY].type == ASV_STRING)
+		add_value(s->t[SUM_GATEWAY], &r->f[AF_GATEWAY]);
 	counter_add(s->t[SUM_DAY], s->day_text, dl, 1, 0);
 	/* "day\tclause" */
 	memcpy(key, s->day_text, dl);
@@ -565,6 +567,8 @@ alertsum_print_text(const struct alertsum *s, FILE *out, size_t top)
 	print_table(s, out, SUM_AGENCY, "by agency", 0, false);
 	print_table(s, out, SUM_ACTION, "by action", 0, false);
 	print_table(s, out, SUM_EVENT_TYPE, "by event type", 0, false);
+	if (counter_size(s->t[SUM_GATEWAY]) > 0)
+		print_table(s, out, SUM_GATEWAY, "by gateway", 0, false);
 	print_table(s, out, SUM_DAY, "by day", 0, true);
 	if (s->mail_hits > 0)
 		print_table(s, out, SUM_HIT_DIRECTION, "mail hits by direction",
@@ -667,6 +671,8 @@ alertsum_print_json(const struct alertsum *s, FILE *out, size_t top)
 	json_table(s, &w, SUM_AGENCY, "by_agency", 0, false);
 	json_table(s, &w, SUM_ACTION, "by_action", 0, false);
 	json_table(s, &w, SUM_EVENT_TYPE, "by_event_type", 0, false);
+	if (counter_size(s->t[SUM_GATEWAY]) > 0)
+		json_table(s, &w, SUM_GATEWAY, "by_gateway", 0, false);
 	json_table(s, &w, SUM_DAY, "by_day", 0, true);
 	json_table(s, &w, SUM_HIT_DIRECTION, "mail_hits_by_direction", 0,
 	    false);

@@ -61,6 +61,7 @@ enum alertsum_table {
 	SUM_SEEN_DAY,		/* message records by day */
 	SUM_SEEN_HIT_DIRECTION,	/* message records with hits */
 	SUM_HEALTH,		/* scanner-health hits by rule */
+	SUM_GATEWAY,		/* the writing host (the database's rows) */
 	SUM_COUNT
 };
 

@@ -26,7 +26,7 @@
 void pgdb_gateway(char *buf, size_t len);
 
 /* The schema this msgsec reads and writes. */
-#define PGDB_SCHEMA_VERSION 1
+#define PGDB_SCHEMA_VERSION 2
 
 struct pgdb;
 

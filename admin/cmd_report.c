@@ -650,7 +650,8 @@ page(struct report *rp, const struct policy *p)
 	quarantine(rp, p);
 	buf_printf(b, "<footer>Written by msgsec report on %s from ", day);
 	report_num(rp->lines, num, sizeof(num));
-	buf_printf(b, "%s log lines", num);
+	buf_printf(b, "%s %s", num, rp->database ? "alerts of every gateway "
+	    "in the records database" : "log lines");
 	if (rp->malformed > 0) {
 		report_num(rp->malformed, num, sizeof(num));
 		buf_printf(b, " (%s malformed, skipped)", num);
@@ -785,6 +786,11 @@ parse_args(struct report *rp, int argc, char **argv)
 		fprintf(stderr, "msgsec report: --html FILE is required\n");
 		return -1;
 	}
+	if (rp->database && rp->nlogs > 0) {
+		fprintf(stderr, "msgsec report: --database or --alerts, not "
+		    "both\n");
+		return -1;
+	}
 	return 0;
 }
 
@@ -837,8 +843,9 @@ cmd_report(int argc, char **argv)
 	}
 	alertsum_init(&rp.sum);
 	rp.filter.keep_messages = true;	/* the mail volume */
-	if (rp.database || (rp.nlogs == 0 &&
-	    p->config.alert_output == ALERT_OUT_DATABASE))
+	if (rp.nlogs == 0 && p->config.alert_output == ALERT_OUT_DATABASE)
+		rp.database = true;
+	if (rp.database)
 		read_database(&rp, &p->config);
 	else
 		read_logs(&rp, paths, npaths);

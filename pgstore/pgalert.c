@@ -97,8 +97,10 @@ spool_append(struct pgalert *a, const char *line, size_t len)
 		a->spool_bytes = fstat(a->spool_fd, &st) == 0 ?
 		    (uint64_t)st.st_size : 0;
 	}
-	if (a->spool_bytes > a->spool_max || a->spool_max - a->spool_bytes <
-	    len) {
+	/* Once one is lost, the spool stays shut until it drains: what it
+	 * holds is then every alert up to the first lost one. */
+	if (a->spool_full || a->spool_bytes > a->spool_max ||
+	    a->spool_max - a->spool_bytes < len) {
 		if (!a->spool_full)
 			log_error("limit.alerts_spool: %s holds %llu bytes "
 			    "(alerts.spool_bytes %llu): alerts are lost until "

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alertdb.h"
 #include "alertfilter.h"
 #include "alertscan.h"
 #include "alertsum.h"
@@ -895,7 +896,15 @@ cmd_alerts(int argc, char **argv)
 	(void)sigaction(SIGINT, &sa, NULL);
 	(void)sigaction(SIGTERM, &sa, NULL);
 
-	if (run.database) {
+	if (run.database && run.summary && alertdb_can_group(&run.filter)) {
+		char *error = NULL;
+
+		if (alertdb_summary(&conf, &run.filter, &run.sum, &error) < 0) {
+			fprintf(stderr, "msgsec alerts: %s\n", error);
+			free(error);
+			run.errors++;
+		}
+	} else if (run.database) {
 		(void)read_database(&run, &conf, stdout);
 	} else if (!run.follow) {
 		read_all(&run, paths, npaths, stdout);

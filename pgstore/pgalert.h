@@ -52,4 +52,37 @@ int pgalert_each(const struct config *c, const struct pgalert_query *q,
     int (*each)(void *arg, const char *line, size_t len), void *arg,
     char **error_r);
 
+/*
+ * For `msgsec alerts summary` over the database: the alerts of q (but
+ * event type flow) counted in groups by SQL over msgsec_alert_key, each
+ * group handed to each(arg, g); *messages_r gets the distinct messages of
+ * the mail hits.  A group's keys are JSON text as the lines have them (a
+ * string with its quotes and escapes), NULL when absent or not a key of
+ * its set.  0, or -1 with *error_r.
+ */
+enum pgalert_key {
+	PGK_EVENT_TYPE, PGK_CATEGORY, PGK_POLICY, PGK_RULE, PGK_AGENCY,
+	PGK_ACTION, PGK_INTENDED, PGK_DIRECTION, PGK_EXCEPTION,
+	PGK_GATEWAY, PGK_HITS, PGK_SRC_IP, PGK_SERVICE, PGK_HOSTNAME,
+	PGK_USER, PGK_COUNT
+};
+enum pgalert_set {
+	PGS_MAIN,	/* everything but the keys below; hits 0 or 1 */
+	PGS_HOST,	/* event type, category, src_ip */
+	PGS_SERVICE,	/* event type, category, service, hostname */
+	PGS_USER,	/* event type, category, user */
+};
+struct pgalert_group {
+	enum pgalert_set set;
+	const char *key[PGK_COUNT];
+	const char *name[PGK_COUNT];	/* the JSON keys ("event_type") */
+	int32_t day;		/* PGS_MAIN: days since 1970-01-01 (UTC) */
+	time_t first, last;
+	uint64_t n;		/* alerts in the group */
+	uint64_t bytes;		/* the sizes of message records, summed */
+};
+int pgalert_groups(const struct config *c, const struct pgalert_query *q,
+    int (*each)(void *arg, const struct pgalert_group *g), void *arg,
+    uint64_t *messages_r, char **error_r);
+
 #endif

@@ -155,6 +155,10 @@ def sensor_part(tmp):
     stored = psql("SELECT line FROM msgsec_alert ORDER BY at, seq").splitlines()
     report("sensor-lines-as-written", stored == lines, (stored[:1] + lines[:1]).__repr__())
     same_views("sensor", db, [file1])
+    # The summary counted by the server (time filters only) and line by
+    # line (any other filter).
+    same_views("sensor-period", db, [file1], ("--since", "2026-11-02T10:00:01Z",
+                                               "--until", "2026-11-02T10:00:02Z"))
     same_views("sensor-filtered", db, [file1], ("--since", "2026-11-02T10:00:01Z",
                                                  "--host", "10.10.0.0/24"))
 

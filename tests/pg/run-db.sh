@@ -71,7 +71,11 @@ check concurrent-schema-rows test "$(q "SELECT count(*) FROM msgsec_schema")" = 
 # A version 1 database (what migration 1 made: alert lines as jsonb, one
 # row in it) moves to version 2 by migrate, its alert kept; the milter and
 # the admin command refuse it until then.
-q "ALTER TABLE msgsec_alert ALTER COLUMN line TYPE jsonb USING line::text::jsonb;
+q "DROP TRIGGER msgsec_alert_keys ON msgsec_alert; DROP FUNCTION msgsec_alert_keys();
+	DROP TRIGGER msgsec_alert_unkeys ON msgsec_alert;
+	DROP TRIGGER msgsec_alert_truncate ON msgsec_alert; DROP FUNCTION msgsec_alert_unkeys();
+	DROP TABLE msgsec_alert_key;
+	ALTER TABLE msgsec_alert ALTER COLUMN line TYPE jsonb USING line::text::jsonb;
 	DELETE FROM msgsec_schema WHERE version = 2;
 	INSERT INTO msgsec_alert (at, gateway, policy_hash, line) VALUES
 	(now(), 'gw-old', 'abc', '{\"timestamp\":\"2026-01-01T00:00:00.000000+0000\",\"event_type\":\"mail\"}')" >/dev/null
@@ -85,9 +89,12 @@ check migrate-v1-v2 test "$rc" -eq 0 -a "$(cat "$tmp/out")" = "migrated schema f
 check migrate-v2-json test "$(q "SELECT data_type FROM information_schema.columns
 	WHERE table_name = 'msgsec_alert' AND column_name = 'line'")" = json
 check migrate-v2-row-kept test "$(q "SELECT gateway || ' ' || (line->>'event_type') FROM msgsec_alert")" = "gw-old mail"
+check migrate-v2-row-keys test "$(q "SELECT k.gateway || ' ' || k.event_type || ' ' || k.msg FROM msgsec_alert_key k
+	JOIN msgsec_alert a USING (seq)")" = "gw-old \"mail\" \"2026-01-01T00:00:00.000000+0000\"	"
 db migrate
 check migrate-v2-again test "$rc" -eq 0 -a "$(cat "$tmp/out")" = "schema version 2: nothing to do"
 q "DELETE FROM msgsec_alert" >/dev/null
+check delete-takes-keys test "$(q "SELECT count(*) FROM msgsec_alert_key")" = 0
 
 # A schema from a newer msgsec: refused, nothing changed.
 q "INSERT INTO msgsec_schema (version, by_msgsec) VALUES (3, 'msgsec 9')" >/dev/null

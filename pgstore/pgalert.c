@@ -654,6 +654,22 @@ pgalert_log_open(const struct config *c, const char *ident, int facility,
 
 /* ------------------------------------------------------------ reading */
 
+void
+pgalert_params(const struct pgalert_query *q, struct pgalert_params *p)
+{
+	p->vals[0] = p->vals[1] = NULL;
+	if (q->has_since) {
+		(void)snprintf(p->since, sizeof(p->since), "%lld",
+		    (long long)q->since);
+		p->vals[0] = p->since;
+	}
+	if (q->has_until) {
+		(void)snprintf(p->until, sizeof(p->until), "%lld",
+		    (long long)q->until);
+		p->vals[1] = p->until;
+	}
+}
+
 #define FETCH_ROWS "10000"
 
 static int
@@ -689,8 +705,7 @@ pgalert_each(const struct config *c, const struct pgalert_query *q,
     int (*each)(void *arg, const char *line, size_t len), void *arg,
     char **error_r)
 {
-	char since[24], until[24];
-	const char *vals[2] = { NULL, NULL };
+	struct pgalert_params params;
 	struct pgdb *db;
 	struct buf b;
 	PGresult *r;
@@ -705,16 +720,7 @@ pgalert_each(const struct config *c, const struct pgalert_query *q,
 		return -1;
 	}
 	conn = pgdb_conn(db);
-	if (q->has_since) {
-		(void)snprintf(since, sizeof(since), "%lld",
-		    (long long)q->since);
-		vals[0] = since;
-	}
-	if (q->has_until) {
-		(void)snprintf(until, sizeof(until), "%lld",
-		    (long long)q->until);
-		vals[1] = until;
-	}
+	pgalert_params(q, &params);
 	/* A longer row (not one of ours) is cut, then refused as
 	 * malformed by the reader. */
 	buf_init(&b, 4 * (size_t)ALERT_LINE_MAX);
@@ -724,7 +730,8 @@ pgalert_each(const struct config *c, const struct pgalert_query *q,
 	    "SELECT to_json(gateway), line FROM msgsec_alert "
 	    "WHERE ($1::bigint IS NULL OR at >= to_timestamp($1::bigint)) "
 	    "AND ($2::bigint IS NULL OR at < to_timestamp($2::bigint)) "
-	    "ORDER BY at, seq", 2, vals, "database: alerts", error_r) < 0)
+	    "ORDER BY at, seq", 2, params.vals, "database: alerts",
+	    error_r) < 0)
 		goto out;
 	while (!stop) {
 		r = pgdb_exec(conn, "FETCH " FETCH_ROWS " FROM alerts", 0, NULL,

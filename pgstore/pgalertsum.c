@@ -206,23 +206,14 @@ pgalert_groups(const struct config *c, const struct pgalert_query *q,
     int (*each)(void *arg, const struct pgalert_group *g), void *arg,
     uint64_t *messages_r, char **error_r)
 {
-	char since[24], until[24];
-	const char *vals[2] = { NULL, NULL };
+	struct pgalert_params params;
+	const char *const *vals = params.vals;
 	struct pgdb *db, *db2;
 	PGresult *r;
 	int rc = -1;
 
 	*messages_r = 0;
-	if (q->has_since) {
-		(void)snprintf(since, sizeof(since), "%lld",
-		    (long long)q->since);
-		vals[0] = since;
-	}
-	if (q->has_until) {
-		(void)snprintf(until, sizeof(until), "%lld",
-		    (long long)q->until);
-		vals[1] = until;
-	}
+	pgalert_params(q, &params);
 	if ((db = open_db(c, error_r)) == NULL)
 		return -1;
 	if ((db2 = open_db(c, error_r)) == NULL) {

@@ -44,7 +44,7 @@ static const struct config_key keys[] = {
 	    0, "with alerts.output: postgresql, write alerts.file too" },
 	{ "alerts.queue", CONF_U64, OFF(alert_queue), 0, "10000", 1, 1000000,
 	    "postgresql: most alerts waiting in memory for the database "
-	    "writer; past it they go to alerts.spool" },
+	    "writer (each at most 64 KiB); past it they go to alerts.spool" },
 	{ "alerts.batch", CONF_U64, OFF(alert_batch), 0, "1000", 1, 100000,
 	    "postgresql: most alerts sent in one COPY" },
 	{ "alerts.spool", CONF_PATH, OFF(alert_spool), 0,

@@ -106,6 +106,15 @@ def same_views(name, db, files, extra=()):
     gw = "by gateway:\n  %10d 100.0%%  %s\n" % (len(la), HOST)
     report(name + "-summary", a.returncode == 0 and gw in a.stdout and
            a.stdout.replace(gw, "") == b.stdout, a.stdout[-600:] + b.stdout[-600:])
+    a = msgsec("alerts", "summary", "--json", "-c", CONF, *db, *extra)
+    b = msgsec("alerts", "summary", "--json", "-c", CONF, *extra, *files)
+    try:
+        ja, jb = json.loads(a.stdout), json.loads(b.stdout)
+        gws = ja.pop("by_gateway", None)
+    except ValueError:
+        ja, jb, gws = None, {}, None
+    report(name + "-summary-json", ja == jb and gws == [[HOST, len(la)]],
+           a.stdout[-300:] + b.stdout[-300:])
     d = tempfile.mkdtemp()
     try:
         flags = ["--today", "2026-11-20"]

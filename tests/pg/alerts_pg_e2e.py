@@ -183,6 +183,25 @@ def sensor_part(tmp):
     report("sensor-back-sent", count() == 900 and not os.path.exists(spool) and
            not os.path.exists(spool + ".sending"), "%d rows, %s" % (count(), r.stderr[-400:]))
 
+    # A COPY held past quarantine.statement_timeout_ms by a lock: the
+    # lines wait in the spool (the timeout said once); sent by the next run.
+    psql("DELETE FROM msgsec_alert")
+    holder = subprocess.Popen(["psql", "-X", "-q", DSN, "-c",
+                               "BEGIN; LOCK TABLE msgsec_alert IN ACCESS EXCLUSIVE MODE; "
+                               "SELECT pg_sleep(4); COMMIT"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(0.5)
+    r = sensor(pcap, db + ["--set", "quarantine.statement_timeout_ms=500"])
+    holder.wait(30)
+    spooled = open(spool).read().splitlines() if os.path.exists(spool) else []
+    report("sensor-slow-spooled", len(spooled) == 300 and
+           r.stderr.count("statement timeout") == 1 and count() == 0,
+           "%d spooled, %d rows, %s" % (len(spooled), count(), r.stderr[-400:]))
+    r = sensor(pcap, db)
+    report("sensor-slow-sent", count() == 600 and not os.path.exists(spool),
+           "%d rows, %s" % (count(), r.stderr[-300:]))
+    psql("DELETE FROM msgsec_alert")
+
     # alerts.spool_bytes: exactly the first ten lines fit, then one less.
     ten = sum(len(x) + 1 for x in lines[:10])
     for name, bound, kept in (("at", ten, 10), ("past", ten - 1, 9)):

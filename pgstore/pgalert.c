@@ -305,13 +305,22 @@ ensure_db(struct pgalert *a)
 		outage(a, err);
 		return -1;
 	}
-	if (a->down) {
-		log_notice("alerts: the database is back; %llu alerts were "
-		    "spooled meanwhile, sending them",
-		    (unsigned long long)a->outage_spooled);
-		a->down = false;
-	}
 	return 0;
+}
+
+/*
+ * The outage ends with the first batch committed, not with a connection
+ * (a server that accepts connections but times out every COPY is still
+ * out, and said so once).
+ */
+static void
+sent(struct pgalert *a)
+{
+	if (!a->down)
+		return;
+	log_notice("alerts: the database is back; %llu alerts were spooled "
+	    "meanwhile, sending them", (unsigned long long)a->outage_spooled);
+	a->down = false;
 }
 
 /*
@@ -331,8 +340,10 @@ send_lines(struct pgalert *a, const struct pga_line *lines, size_t n)
 	for (size_t i = 0; i < n; i++)
 		copy_row(a, lines[i].p, lines[i].len);
 	rc = copy_send(a, &err);
-	if (rc == 0)
+	if (rc == 0) {
+		sent(a);
 		return 0;
+	}
 	if (rc < 0) {
 		outage(a, err);
 		return -1;
@@ -359,6 +370,8 @@ send_lines(struct pgalert *a, const struct pga_line *lines, size_t n)
 			reject(a, lines[i].p, lines[i].len, err);
 			free(err);
 			err = NULL;
+		} else {
+			sent(a);
 		}
 	}
 	return 0;

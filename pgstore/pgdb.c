@@ -89,7 +89,9 @@ static const char *const migrations[] = {
 	 * third the size.  Values are the JSON text as written (a string
 	 * with its quotes and escapes: no \u0000 can fail a cast), NULL
 	 * when the key is absent; msg is the message a mail hit belongs to
-	 * (quarantine id, queue id, or time and sender).
+	 * (quarantine id, queue id, or time and sender).  PostgreSQL's json
+	 * functions refuse a \u0000 anywhere in the object, so the keys are
+	 * read from a copy where it is U+FFFD (the line itself is kept).
 	 */
 	"ALTER TABLE msgsec_alert ALTER COLUMN line TYPE json"
 	"  USING line::text::json;"
@@ -118,7 +120,8 @@ static const char *const migrations[] = {
 	"      ELSE coalesce(r.\"timestamp\"::text, '') || chr(9) ||"
 	"        CASE WHEN r.mail_from::text LIKE '\"%'"
 	"        THEN r.mail_from::text ELSE '' END END"
-	"  FROM new_alerts n, json_to_record(n.line) AS r(event_type json,"
+	"  FROM new_alerts n, json_to_record(replace(n.line::text,"
+	"    '\\u0000', '\\ufffd')::json) AS r(event_type json,"
 	"    category json, policy json, rule json, agency json,"
 	"    action json, intended json, direction json, exception json,"
 	"    src_ip json, service json, hostname json, \"user\" json,"

@@ -93,6 +93,15 @@ check migrate-v2-row-keys test "$(q "SELECT k.gateway || ' ' || k.event_type || 
 	JOIN msgsec_alert a USING (seq)")" = "gw-old \"mail\" \"2026-01-01T00:00:00.000000+0000\"	"
 db migrate
 check migrate-v2-again test "$rc" -eq 0 -a "$(cat "$tmp/out")" = "schema version 2: nothing to do"
+# A \u0000 from a hostile peer (PostgreSQL's json functions refuse it):
+# the row goes in, the line kept as written, its keys read with U+FFFD.
+printf '%s\n' "INSERT INTO msgsec_alert (at, gateway, line) VALUES (now(), 'gw-nul',
+	'{\"timestamp\":\"2026-01-02T00:00:00.000000+0000\",\"event_type\":\"webmail\",\"hostname\":\"a\\u0000b\"}')" >"$tmp/nul.sql"
+$PG_PSQL "$PG_DSN" -f "$tmp/nul.sql" >"$tmp/out" 2>&1
+check nul-row-stored test "$(q "SELECT count(*) FROM msgsec_alert_key WHERE gateway = 'gw-nul'
+	AND hostname = '\"a' || chr(65533) || 'b\"'")" = 1 &&
+	test "$(q "SELECT line FROM msgsec_alert WHERE gateway = 'gw-nul'")" = \
+	'{"timestamp":"2026-01-02T00:00:00.000000+0000","event_type":"webmail","hostname":"a\u0000b"}'
 q "DELETE FROM msgsec_alert" >/dev/null
 check delete-takes-keys test "$(q "SELECT count(*) FROM msgsec_alert_key")" = 0
 

@@ -1,11 +1,12 @@
 /*
  * pgalertsum.c - `msgsec alerts summary` over the records database
- * (pgalert_groups in pgalert.h): the counting done by SQL, GROUP BY
+ * (pgalert_groups in pgalert.h): the counting done by SQL, GROUP BY and
  * GROUPING SETS over msgsec_alert_key (the narrow copy of each alert's
  * counted fields that schema version 2's trigger keeps), so tens of
  * thousands of groups cross the socket instead of millions of lines.  The
- * distinct messages of the mail hits are counted at the same time on a
- * second connection (the server works on both at once).
+ * main counts, the hosts/services/users and the distinct messages of the
+ * mail hits are three statements on three connections, which the server
+ * works on at once.
  *
  * Trusts: the server for the shape of its answer (the columns are
  * checked); the keys are handed on as text for the caller to parse
@@ -26,11 +27,18 @@
 	" WHERE ($1::bigint IS NULL OR at >= to_timestamp($1::bigint))" \
 	" AND ($2::bigint IS NULL OR at < to_timestamp($2::bigint))"
 
-static const char GROUPS_SQL[] =
-    "SELECT GROUPING(src_ip, service, usr), event_type, category, policy,"
-    " rule, agency, action, intended, direction, exception,"
-    " to_json(gateway)::text, CASE WHEN hp THEN '1' ELSE '0' END,"
-    " src_ip, service, hostname, usr, day,"
+/*
+ * Three statements, each on a connection of its own, which the server
+ * runs at once (it scans the same cached pages): the main counts, the
+ * hosts, services and users, and the distinct messages.  Both group
+ * statements give the same 21 columns (NCOLS), a set's keys or NULL; the
+ * first says which set (GROUPING of src_ip, service and usr: 7 main, 3
+ * hosts, 5 services, 6 users).
+ */
+static const char MAIN_SQL[] =
+    "SELECT 7, event_type, category, policy, rule, agency, action,"
+    " intended, direction, exception, to_json(gateway)::text,"
+    " CASE WHEN hp THEN '1' ELSE '0' END, NULL, NULL, NULL, NULL, day,"
     " floor(extract(epoch FROM min(at)))::bigint,"
     " floor(extract(epoch FROM max(at)))::bigint, count(*), sum(sz)"
     " FROM (SELECT *, (at AT TIME ZONE 'UTC')::date - date '1970-01-01'"
@@ -41,10 +49,18 @@ static const char GROUPS_SQL[] =
     "   THEN size::numeric ELSE 0 END AS sz"
     "   FROM msgsec_alert_key" SUM_WHERE
     "   AND event_type IS DISTINCT FROM '\"flow\"') k"
-    " GROUP BY GROUPING SETS ("
-    "  (day, event_type, category, policy, rule, agency, action, intended,"
-    "   direction, exception, gateway, hp),"
-    "  (event_type, category, src_ip),"
+    " GROUP BY day, event_type, category, policy, rule, agency, action,"
+    "  intended, direction, exception, gateway, hp";
+
+static const char SIDE_SQL[] =
+    "SELECT GROUPING(src_ip, service, usr), event_type, category, NULL,"
+    " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, src_ip, service,"
+    " hostname, usr, NULL, floor(extract(epoch FROM min(at)))::bigint,"
+    " floor(extract(epoch FROM max(at)))::bigint, count(*), 0"
+    " FROM msgsec_alert_key" SUM_WHERE
+    " AND event_type IS DISTINCT FROM '\"flow\"'"
+    " AND event_type IS DISTINCT FROM '\"message\"'"
+    " GROUP BY GROUPING SETS ((event_type, category, src_ip),"
     "  (event_type, category, service, hostname),"
     "  (event_type, category, usr))";
 
@@ -52,7 +68,7 @@ static const char MESSAGES_SQL[] =
     "SELECT count(DISTINCT msg) FROM msgsec_alert_key" SUM_WHERE
     " AND msg IS NOT NULL";
 
-#define NCOLS 21	/* GROUPS_SQL's columns */
+#define NCOLS 21	/* MAIN_SQL's and SIDE_SQL's columns */
 
 static const char *const key_names[PGK_COUNT] = {
 	[PGK_EVENT_TYPE] = "event_type", [PGK_CATEGORY] = "category",
@@ -160,32 +176,38 @@ each_group(PGresult *r, int (*each)(void *, const struct pgalert_group *),
 	return 0;
 }
 
-/* The distinct messages, from the second connection. */
-static int
-messages_result(PGconn *c, uint64_t *messages_r, char **error_r)
+/* The last result of a statement sent with PQsendQueryParams: its rows,
+ * or NULL with *error_r. */
+static PGresult *
+async_result(PGconn *c, const char *what, char **error_r)
 {
 	PGresult *r, *last = NULL;
-	long long n;
-	int rc = 0;
 
 	while ((r = PQgetResult(c)) != NULL) {
 		PQclear(last);
 		last = r;
 	}
 	if (PQresultStatus(last) != PGRES_TUPLES_OK) {
-		*error_r = pgdb_one_line("database: messages",
-		    last != NULL ? PQresultErrorMessage(last) :
-		    PQerrorMessage(c));
-		rc = -1;
-	} else if (PQntuples(last) != 1 || PQnfields(last) != 1 ||
-	    number(PQgetvalue(last, 0, 0), 0, 1LL << 62, &n) < 0) {
-		*error_r = mem_printf("database: messages: not a count");
-		rc = -1;
-	} else {
-		*messages_r = (uint64_t)n;
+		*error_r = pgdb_one_line(what, last != NULL ?
+		    PQresultErrorMessage(last) : PQerrorMessage(c));
+		PQclear(last);
+		return NULL;
 	}
-	PQclear(last);
-	return rc;
+	return last;
+}
+
+static int
+messages_of(PGresult *r, uint64_t *messages_r, char **error_r)
+{
+	long long n;
+
+	if (PQntuples(r) != 1 || PQnfields(r) != 1 ||
+	    number(PQgetvalue(r, 0, 0), 0, 1LL << 62, &n) < 0) {
+		*error_r = mem_printf("database: messages: not a count");
+		return -1;
+	}
+	*messages_r = (uint64_t)n;
+	return 0;
 }
 
 static struct pgdb *
@@ -201,52 +223,77 @@ open_db(const struct config *c, char **error_r)
 	return db;
 }
 
+static int
+send_one(struct pgdb *db, const char *sql, const char *const *vals,
+    char **error_r)
+{
+	if (PQsendQueryParams(pgdb_conn(db), sql, 2, NULL, vals, NULL, NULL,
+	    0) == 1)
+		return 0;
+	*error_r = pgdb_one_line("database: summary",
+	    PQerrorMessage(pgdb_conn(db)));
+	return -1;
+}
+
+/* Every result in order; the first failure's reason is kept. */
+static int
+collect(struct pgdb *db[3], int (*each)(void *, const struct pgalert_group *),
+    void *arg, uint64_t *messages_r, char **error_r)
+{
+	static const char *const what[3] = { "database: summary",
+		"database: summary", "database: messages" };
+	PGresult *r;
+	char *err = NULL;
+	int rc = 0;
+
+	for (int k = 0; k < 3; k++) {
+		r = async_result(pgdb_conn(db[k]), what[k], &err);
+		if (r != NULL && rc == 0)
+			rc = k < 2 ? each_group(r, each, arg, &err) :
+			    messages_of(r, messages_r, &err);
+		else if (r == NULL && rc == 0)
+			rc = -1;
+		PQclear(r);
+		if (err != NULL && *error_r == NULL)
+			*error_r = err;
+		else
+			free(err);
+		err = NULL;
+	}
+	return rc;
+}
+
 int
 pgalert_groups(const struct config *c, const struct pgalert_query *q,
     int (*each)(void *arg, const struct pgalert_group *g), void *arg,
     uint64_t *messages_r, char **error_r)
 {
+	static const char *const sql[3] = { MAIN_SQL, SIDE_SQL,
+		MESSAGES_SQL };
 	struct pgalert_params params;
-	const char *const *vals = params.vals;
-	struct pgdb *db, *db2;
-	PGresult *r;
-	int rc = -1;
+	struct pgdb *db[3] = { NULL, NULL, NULL };
+	int rc = -1, k;
 
 	*messages_r = 0;
+	*error_r = NULL;
 	pgalert_params(q, &params);
-	if ((db = open_db(c, error_r)) == NULL)
-		return -1;
-	if ((db2 = open_db(c, error_r)) == NULL) {
-		pgdb_close(&db);
-		return -1;
-	}
-	if (PQsendQueryParams(pgdb_conn(db2), MESSAGES_SQL, 2, NULL, vals,
-	    NULL, NULL, 0) != 1) {
-		*error_r = pgdb_one_line("database: messages",
-		    PQerrorMessage(pgdb_conn(db2)));
-		goto out;
-	}
-	r = pgdb_exec(pgdb_conn(db), GROUPS_SQL, 2, vals, NULL, NULL, false,
-	    "database: summary", error_r);
-	if (r == NULL) {
-		char *ignore = NULL;
+	for (k = 0; k < 3; k++)
+		if ((db[k] = open_db(c, error_r)) == NULL)
+			goto out;
+	for (k = 0; k < 3; k++)
+		if (send_one(db[k], sql[k], params.vals, error_r) < 0)
+			break;
+	if (k == 3)
+		rc = collect(db, each, arg, messages_r, error_r);
+	else
+		for (int i = 0; i < k; i++) {
+			char *ignore = NULL;
 
-		(void)messages_result(pgdb_conn(db2), messages_r, &ignore);
-		free(ignore);
-		goto out;
-	}
-	rc = each_group(r, each, arg, error_r);
-	PQclear(r);
-	if (rc == 0)
-		rc = messages_result(pgdb_conn(db2), messages_r, error_r);
-	else {
-		char *ignore = NULL;
-
-		(void)messages_result(pgdb_conn(db2), messages_r, &ignore);
-		free(ignore);
-	}
+			PQclear(async_result(pgdb_conn(db[i]), "", &ignore));
+			free(ignore);
+		}
 out:
-	pgdb_close(&db2);
-	pgdb_close(&db);
+	for (k = 0; k < 3; k++)
+		pgdb_close(&db[k]);
 	return rc;
 }

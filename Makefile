@@ -62,7 +62,7 @@ CPPFLAGS += -D_GNU_SOURCE -DMSGSEC_VERSION='"$(VERSION)"'
 INC_policy := -Ipolicy
 INC_pgstore := -Ipolicy -Ipgstore $(call pkgcflags,$(PKGS_PG))
 INC_milter := -Ipolicy -Ipgstore -Imilter
-INC_sensor := -Ipolicy -Isensor
+INC_sensor := -Ipolicy -Ipgstore -Isensor
 INC_admin := -Ipolicy -Ipgstore -Iadmin
 INC_tests := -Ipolicy -Ipgstore -Imilter -Isensor -Iadmin
 layer_inc = $(INC_$(firstword $(subst /, ,$(1))))
@@ -148,8 +148,8 @@ $(LIBSENSORPIPE): $(SENSOR_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(O)/msgsec-sensor: $(SENSOR_MAIN:%.c=$(O)/%.o) $(LIBSENSORPIPE) $(LIBMSGSEC)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_SENSOR)
+$(O)/msgsec-sensor: $(SENSOR_MAIN:%.c=$(O)/%.o) $(LIBSENSORPIPE) $(LIBPG) $(LIBMSGSEC)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_SENSOR) $(LIBS_PG)
 
 $(LIBADMIN): $(CLI_LIB_OBJ)
 	@rm -f $@

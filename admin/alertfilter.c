@@ -45,7 +45,9 @@ alert_filter_usage(void)
 	    "  --event-type TYPE    mail, webmail, im, upload, download, doh, "
 	    "name-hidden, ...\n"
 	    "  --exception ID|any|none  excepted by this exception (glob), "
-	    "any, or none\n";
+	    "any, or none\n"
+	    "  --gateway GLOB       written by this host (the database's "
+	    "gateway column)\n";
 }
 
 static void
@@ -144,7 +146,7 @@ alert_filter_option(struct alert_filter *f, const char *opt,
 {
 	static const char *const names[] = { "--since", "--until", "--rule",
 		"--clause", "--agency", "--host", "--user", "--action",
-		"--event-type", "--exception", NULL };
+		"--event-type", "--exception", "--gateway", NULL };
 	const char *why = NULL;
 	size_t k;
 
@@ -178,11 +180,13 @@ alert_filter_option(struct alert_filter *f, const char *opt,
 		return 1;
 	case 2:
 	case 6:
+	case 10:
 		if ((why = glob_check(arg)) != NULL) {
 			*error_r = mem_printf("%s '%s': %s", opt, arg, why);
 			return -1;
 		}
-		strv_add(k == 2 ? &f->rules : &f->users, arg);
+		strv_add(k == 2 ? &f->rules : k == 6 ? &f->users :
+		    &f->gateways, arg);
 		return 1;
 	case 3:
 		if (!clause_ok(arg)) {
@@ -424,6 +428,9 @@ alert_filter_match(const struct alert_filter *f, const struct ascan_rec *r,
 		return false;
 	if (f->users.n > 0 && !user_match(f, r))
 		return false;
+	if (f->gateways.n > 0 && !any_glob(&f->gateways, &r->f[AF_GATEWAY],
+	    FNM_CASEFOLD))
+		return false;
 	return true;
 }
 
@@ -437,6 +444,7 @@ alert_filter_free(struct alert_filter *f)
 	strv_free(&f->actions);
 	strv_free(&f->etypes);
 	strv_free(&f->exceptions);
+	strv_free(&f->gateways);
 	free(f->hosts);
 	f->hosts = NULL;
 	f->nhosts = 0;

@@ -34,6 +34,7 @@ struct alert_filter {
 	struct strv actions;
 	struct strv etypes;
 	struct strv exceptions;	/* "any", "none" or globs */
+	struct strv gateways;	/* globs, any case */
 	bool keep_messages;	/* let "message" records through (summary,
 				 * report); else only --event-type message */
 };

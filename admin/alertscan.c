@@ -49,7 +49,8 @@
 	X(AF_SIZE, "size", a) \
 	X(AF_VERDICT, "verdict", a) \
 	X(AF_QUEUE_ID, "queue_id", a) \
-	X(AF_HITS, "hits", a)
+	X(AF_HITS, "hits", a) \
+	X(AF_GATEWAY, "gateway", a)
 #define FIELD_NAME(e, s, a) [e] = s,
 static const char *const field_names[AF_COUNT] = { FIELDS(FIELD_NAME, 0) };
 

@@ -50,6 +50,7 @@ enum ascan_field {
 	AF_VERDICT,		/* mail, message: the message's action */
 	AF_QUEUE_ID,
 	AF_HITS,		/* message: how many hits it had */
+	AF_GATEWAY,		/* the host that wrote it (the database) */
 	AF_COUNT
 };
 

@@ -225,17 +225,17 @@ alertsum_free(struct alertsum *s)
 	s->msg_slots = NULL;
 }
 
-/* Count the value (unescaped) or "(none)". */
+/* Count the value (unescaped) or "(none)", n times. */
 static void
-add_value(struct counter *c, const struct ascan_value *v)
+add_value(struct counter *c, const struct ascan_value *v, uint64_t n)
 {
 	char buf[COUNTER_KEY_MAX * 4 + 8];
-	int n = ascan_string(v, buf, sizeof(buf));
+	int len = ascan_string(v, buf, sizeof(buf));
 
-	if (n <= 0)
-		counter_add(c, "(none)", 6, 1, 0);
+	if (len <= 0)
+		counter_add(c, "(none)", 6, n, 0);
 	else
-		counter_add(c, buf, (size_t)n, 1, 0);
+		counter_add(c, buf, (size_t)len, n, 0);
 }
 
 static bool
@@ -333,40 +333,39 @@ num_of(const struct ascan_value *v)
 	return n;
 }
 
-/* A message record: volume, not an alert. */
+/* A message record: volume, not an alert (n of them, bytes in all). */
 static void
-add_message(struct alertsum *s, const struct ascan_rec *r, int32_t day)
+add_message(struct alertsum *s, const struct ascan_rec *r, int32_t day,
+    uint64_t n, uint64_t bytes)
 {
-	uint64_t size = num_of(&r->f[AF_SIZE]);
 	char buf[64];
-	int n;
+	int len;
 
-	s->seen++;
-	s->seen_bytes += size;
-	n = ascan_string(&r->f[AF_DIRECTION], buf, sizeof(buf));
-	if (n <= 0) {
+	s->seen += n;
+	s->seen_bytes += bytes;
+	len = ascan_string(&r->f[AF_DIRECTION], buf, sizeof(buf));
+	if (len <= 0) {
 		memcpy(buf, "(none)", 7);
-		n = 6;
+		len = 6;
 	}
-	counter_add(s->t[SUM_SEEN_DIRECTION], buf, (size_t)n, 1, size);
+	counter_add(s->t[SUM_SEEN_DIRECTION], buf, (size_t)len, n, bytes);
 	if (num_of(&r->f[AF_HITS]) > 0) {
-		s->seen_hit++;
-		counter_add(s->t[SUM_SEEN_HIT_DIRECTION], buf, (size_t)n, 1,
-		    size);
+		s->seen_hit += n;
+		counter_add(s->t[SUM_SEEN_HIT_DIRECTION], buf, (size_t)len, n,
+		    bytes);
 	}
 	date_format(day, buf, sizeof(buf));
-	counter_add(s->t[SUM_SEEN_DAY], buf, strlen(buf), 1, size);
+	counter_add(s->t[SUM_SEEN_DAY], buf, strlen(buf), n, bytes);
 }
 
 /* The message a mail hit belongs to: quarantine id, queue id, or time
  * and sender. */
 static void
-add_mail_hit(struct alertsum *s, const struct ascan_rec *r)
+add_message_id(struct alertsum *s, const struct ascan_rec *r)
 {
 	char key[COUNTER_KEY_MAX];
 	int n = ascan_string(&r->f[AF_QUARANTINE_ID], key, sizeof(key));
 
-	s->mail_hits++;
 	if (n <= 0)
 		n = ascan_string(&r->f[AF_QUEUE_ID], key, sizeof(key));
 	if (n <= 0) {
@@ -381,67 +380,71 @@ add_mail_hit(struct alertsum *s, const struct ascan_rec *r)
 		n = (int)tl + 1 + (m > 0 ? m : 0);
 	}
 	msg_insert(s, msg_hash(key, (size_t)n));
-	if (r->f[AF_DIRECTION].type == ASV_STRING)
-		add_value(s->t[SUM_HIT_DIRECTION], &r->f[AF_DIRECTION]);
 }
 
 void
-alertsum_add(struct alertsum *s, const struct ascan_rec *r, time_t t)
+alertsum_set_messages(struct alertsum *s, uint64_t n)
+{
+	s->msg_n = (size_t)n;
+	s->msg_full = false;
+}
+
+bool
+alertsum_is_message(const struct ascan_rec *r)
+{
+	return ascan_eq(&r->f[AF_EVENT_TYPE], "message");
+}
+
+void
+alertsum_add_main(struct alertsum *s, const struct ascan_rec *r, int32_t day,
+    time_t first, time_t last, uint64_t n, uint64_t bytes)
 {
 	char key[COUNTER_KEY_MAX + 32];
-	const struct ascan_value *svc;
 	size_t dl;
-	int32_t day = date_day_of(t);
-	int n;
+	int len;
 
-	if (ascan_eq(&r->f[AF_EVENT_TYPE], "message")) {
-		add_message(s, r, day);
+	if (alertsum_is_message(r)) {
+		add_message(s, r, day, n, bytes);
 		return;
 	}
-	if (ascan_eq(&r->f[AF_EVENT_TYPE], "mail"))
-		add_mail_hit(s, r);
-	else if (ascan_eq(&r->f[AF_EVENT_TYPE], "release"))
-		s->releases++;
+	if (ascan_eq(&r->f[AF_EVENT_TYPE], "mail")) {
+		s->mail_hits += n;
+		if (r->f[AF_DIRECTION].type == ASV_STRING)
+			add_value(s->t[SUM_HIT_DIRECTION], &r->f[AF_DIRECTION],
+			    n);
+	} else if (ascan_eq(&r->f[AF_EVENT_TYPE], "release")) {
+		s->releases += n;
+	}
 	if (alertsum_is_health(&r->f[AF_RULE]))
-		add_value(s->t[SUM_HEALTH], &r->f[AF_RULE]);
-	if (s->total == 0 || t < s->first)
-		s->first = t;
-	if (s->total == 0 || t > s->last)
-		s->last = t;
-	s->total++;
+		add_value(s->t[SUM_HEALTH], &r->f[AF_RULE], n);
+	if (s->total == 0 || first < s->first)
+		s->first = first;
+	if (s->total == 0 || last > s->last)
+		s->last = last;
+	s->total += n;
 	/* Logs are in time order: format a day once. */
 	if (day != s->day) {
 		s->day = day;
 		date_format(day, s->day_text, sizeof(s->day_text));
 	}
 	dl = strlen(s->day_text);
-	add_value(s->t[SUM_CLAUSE], &r->f[AF_POLICY]);
-	add_value(s->t[SUM_RULE], &r->f[AF_RULE]);
-	add_value(s->t[SUM_AGENCY], &r->f[AF_AGENCY]);
-	add_value(s->t[SUM_ACTION], &r->f[AF_ACTION]);
-	add_value(s->t[SUM_EVENT_TYPE], &r->f[AF_EVENT_TYPE]);
-	counter_add(s->t[SUM_DAY], s->day_text, dl, 1, 0);
+	add_value(s->t[SUM_CLAUSE], &r->f[AF_POLICY], n);
+	add_value(s->t[SUM_RULE], &r->f[AF_RULE], n);
+	add_value(s->t[SUM_AGENCY], &r->f[AF_AGENCY], n);
+	add_value(s->t[SUM_ACTION], &r->f[AF_ACTION], n);
+	add_value(s->t[SUM_EVENT_TYPE], &r->f[AF_EVENT_TYPE], n);
+	if (r->f[AF_GATEWAY].type == ASV_STRING)
+		add_value(s->t[SUM_GATEWAY], &r->f[AF_GATEWAY], n);
+	counter_add(s->t[SUM_DAY], s->day_text, dl, n, 0);
 	/* "day\tclause" */
 	memcpy(key, s->day_text, dl);
 	key[dl] = '\t';
-	n = ascan_string(&r->f[AF_POLICY], key + dl + 1, 64);
-	if (n <= 0) {
+	len = ascan_string(&r->f[AF_POLICY], key + dl + 1, 64);
+	if (len <= 0) {
 		memcpy(key + dl + 1, "(none)", 6);
-		n = 6;
+		len = 6;
 	}
-	counter_add(s->t[SUM_DAY_CLAUSE], key, dl + 1 + (size_t)n, 1, 0);
-	if (r->f[AF_SRC_IP].type == ASV_STRING)
-		add_value(s->t[SUM_HOST], &r->f[AF_SRC_IP]);
-	svc = r->f[AF_SERVICE].type == ASV_STRING ? &r->f[AF_SERVICE] :
-	    &r->f[AF_HOSTNAME];
-	if (svc->type == ASV_STRING)
-		add_value(s->t[SUM_SERVICE], svc);
-	if (is_webmail_im(r)) {
-		add_value(s->t[SUM_WM_HOST], &r->f[AF_SRC_IP]);
-		if (r->f[AF_USER].type == ASV_STRING)
-			add_value(s->t[SUM_WM_USER], &r->f[AF_USER]);
-		add_value(s->t[SUM_WM_SERVICE], svc);
-	}
+	counter_add(s->t[SUM_DAY_CLAUSE], key, dl + 1 + (size_t)len, n, 0);
 	if (r->f[AF_EXCEPTION].type == ASV_STRING &&
 	    r->f[AF_EXCEPTION].len > 0) {
 		char id[COUNTER_KEY_MAX], intended[32];
@@ -449,11 +452,60 @@ alertsum_add(struct alertsum *s, const struct ascan_rec *r, time_t t)
 		int b = ascan_string(&r->f[AF_INTENDED], intended,
 		    sizeof(intended));
 
-		n = snprintf(key, sizeof(key), "%s\t%s", a > 0 ? id : "?",
+		len = snprintf(key, sizeof(key), "%s\t%s", a > 0 ? id : "?",
 		    b > 0 ? intended : "(rule's action)");
-		if (a > 0 && n > 0)
-			counter_add(s->t[SUM_EXCEPTION], key, (size_t)n, 1, 0);
+		if (a > 0 && len > 0)
+			counter_add(s->t[SUM_EXCEPTION], key, (size_t)len, n,
+			    0);
 	}
+}
+
+void
+alertsum_add_host(struct alertsum *s, const struct ascan_rec *r, uint64_t n)
+{
+	if (alertsum_is_message(r))
+		return;
+	if (r->f[AF_SRC_IP].type == ASV_STRING)
+		add_value(s->t[SUM_HOST], &r->f[AF_SRC_IP], n);
+	if (is_webmail_im(r))
+		add_value(s->t[SUM_WM_HOST], &r->f[AF_SRC_IP], n);
+}
+
+void
+alertsum_add_service(struct alertsum *s, const struct ascan_rec *r,
+    uint64_t n)
+{
+	const struct ascan_value *svc = r->f[AF_SERVICE].type == ASV_STRING ?
+	    &r->f[AF_SERVICE] : &r->f[AF_HOSTNAME];
+
+	if (alertsum_is_message(r))
+		return;
+	if (svc->type == ASV_STRING)
+		add_value(s->t[SUM_SERVICE], svc, n);
+	if (is_webmail_im(r))
+		add_value(s->t[SUM_WM_SERVICE], svc, n);
+}
+
+void
+alertsum_add_user(struct alertsum *s, const struct ascan_rec *r, uint64_t n)
+{
+	if (!alertsum_is_message(r) && is_webmail_im(r) &&
+	    r->f[AF_USER].type == ASV_STRING)
+		add_value(s->t[SUM_WM_USER], &r->f[AF_USER], n);
+}
+
+void
+alertsum_add(struct alertsum *s, const struct ascan_rec *r, time_t t)
+{
+	alertsum_add_main(s, r, date_day_of(t), t, t, 1,
+	    num_of(&r->f[AF_SIZE]));
+	if (alertsum_is_message(r))
+		return;
+	if (ascan_eq(&r->f[AF_EVENT_TYPE], "mail"))
+		add_message_id(s, r);
+	alertsum_add_host(s, r, 1);
+	alertsum_add_service(s, r, 1);
+	alertsum_add_user(s, r, 1);
 }
 
 static void
@@ -565,6 +617,8 @@ alertsum_print_text(const struct alertsum *s, FILE *out, size_t top)
 	print_table(s, out, SUM_AGENCY, "by agency", 0, false);
 	print_table(s, out, SUM_ACTION, "by action", 0, false);
 	print_table(s, out, SUM_EVENT_TYPE, "by event type", 0, false);
+	if (counter_size(s->t[SUM_GATEWAY]) > 0)
+		print_table(s, out, SUM_GATEWAY, "by gateway", 0, false);
 	print_table(s, out, SUM_DAY, "by day", 0, true);
 	if (s->mail_hits > 0)
 		print_table(s, out, SUM_HIT_DIRECTION, "mail hits by direction",
@@ -667,6 +721,8 @@ alertsum_print_json(const struct alertsum *s, FILE *out, size_t top)
 	json_table(s, &w, SUM_AGENCY, "by_agency", 0, false);
 	json_table(s, &w, SUM_ACTION, "by_action", 0, false);
 	json_table(s, &w, SUM_EVENT_TYPE, "by_event_type", 0, false);
+	if (counter_size(s->t[SUM_GATEWAY]) > 0)
+		json_table(s, &w, SUM_GATEWAY, "by_gateway", 0, false);
 	json_table(s, &w, SUM_DAY, "by_day", 0, true);
 	json_table(s, &w, SUM_HIT_DIRECTION, "mail_hits_by_direction", 0,
 	    false);

@@ -61,6 +61,7 @@ enum alertsum_table {
 	SUM_SEEN_DAY,		/* message records by day */
 	SUM_SEEN_HIT_DIRECTION,	/* message records with hits */
 	SUM_HEALTH,		/* scanner-health hits by rule */
+	SUM_GATEWAY,		/* the writing host (the database's rows) */
 	SUM_COUNT
 };
 
@@ -88,6 +89,25 @@ void alertsum_free(struct alertsum *s);
  * record (one per message judged) counts toward seen, not total.
  */
 void alertsum_add(struct alertsum *s, const struct ascan_rec *r, time_t t);
+/*
+ * The same in pieces, for alerts counted in groups elsewhere (the
+ * database, pgalert_groups): alertsum_add_main counts n alike in every
+ * table but the hosts, services and users (day their day, first and last
+ * their times, bytes their sizes summed: message records), which the
+ * three others count; alertsum_set_messages sets the distinct messages
+ * of the mail hits.  alertsum_add is all of them for one alert.
+ */
+void alertsum_add_main(struct alertsum *s, const struct ascan_rec *r,
+    int32_t day, time_t first, time_t last, uint64_t n, uint64_t bytes);
+void alertsum_add_host(struct alertsum *s, const struct ascan_rec *r,
+    uint64_t n);
+void alertsum_add_service(struct alertsum *s, const struct ascan_rec *r,
+    uint64_t n);
+void alertsum_add_user(struct alertsum *s, const struct ascan_rec *r,
+    uint64_t n);
+void alertsum_set_messages(struct alertsum *s, uint64_t n);
+/* A "message" record (one per message judged), not an alert? */
+bool alertsum_is_message(const struct ascan_rec *r);
 /* The summary as text (top: rows per "top" table). */
 void alertsum_print_text(const struct alertsum *s, FILE *out, size_t top);
 /* The summary as one JSON object and LF. */

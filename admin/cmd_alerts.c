@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alertdb.h"
 #include "alertfilter.h"
 #include "alertscan.h"
 #include "alertsum.h"
@@ -27,6 +28,7 @@
 #include "config.h"
 #include "date.h"
 #include "logfiles.h"
+#include "pgalert.h"
 #include "mem.h"
 
 #define MALFORMED_SHOWN 5		/* named on stderr, then counted */
@@ -45,6 +47,8 @@ struct alerts_run {
 	size_t nfiles;
 	enum out_mode out;
 	bool summary, follow;
+	bool database;		/* --database, or alerts.output: postgresql */
+	bool gateway_col;	/* the table shows GATEWAY */
 	size_t top;
 	unsigned width;
 	bool width_given;	/* --width: wrap DETAIL to it */
@@ -89,6 +93,10 @@ alerts_usage(FILE *out)
 	    "(FILE.1, FILE.2.gz, ...),\n"
 	    "oldest first, or the FILEs named (\"-\" is standard input; "
 	    "gzip is read as such).\n"
+	    "With alerts.output: postgresql (or --database) it reads the "
+	    "records database\n"
+	    "instead: every gateway's alerts, each line naming its "
+	    "\"gateway\".\n"
 	    "\n"
 	    "%s"
 	    "\n"
@@ -102,23 +110,12 @@ alerts_usage(FILE *out)
 	    "rotation (tail -F);\n"
 	    "                       history is shown only with --since\n"
 	    "  --top N              summary: rows in each top list "
-	    "(default 10)\n",
+	    "(default 10)\n"
+	    "  --database           read the records database "
+	    "(quarantine.dsn), not files\n",
 	    alert_filter_usage());
 }
 
-/* alerts.file of the configuration, without loading rules. */
-static char *
-configured_log(const struct cli_common *c)
-{
-	struct config conf;
-	char *path;
-
-	if (cli_config_load(c, &conf) != 0)
-		return NULL;
-	path = mem_strdup(conf.alert_file);
-	config_free(&conf);
-	return path;
-}
 
 /* ---------------------------------------------------------------- table */
 
@@ -169,15 +166,27 @@ str_of(const struct ascan_value *v, char *buf, size_t size)
 #define W_ACTION 10
 #define W_AGENCY 8
 #define W_HOST 15
+#define W_GATEWAY 12
 #define W_FIXED (W_TIME + W_TYPE + W_RULE + W_CLAUSE + W_ACTION + \
 	W_AGENCY + W_HOST + 7)
+
+/* DETAIL's width: what the fixed columns leave. */
+static size_t
+rest_width(const struct alerts_run *run)
+{
+	size_t fixed = W_FIXED + (run->gateway_col ? W_GATEWAY + 1 : 0);
+
+	return run->width > fixed + 20 ? run->width - fixed : 20;
+}
 
 static void
 table_header(struct alerts_run *run, FILE *out)
 {
-	size_t rest = run->width > W_FIXED + 20 ? run->width - W_FIXED : 20;
+	size_t rest = rest_width(run);
 
 	cell(out, "TIME (UTC)", W_TIME, false);
+	if (run->gateway_col)
+		cell(out, "GATEWAY", W_GATEWAY, false);
 	cell(out, "TYPE", W_TYPE, false);
 	cell(out, "RULE", W_RULE, false);
 	cell(out, "CL.", W_CLAUSE, false);
@@ -346,7 +355,7 @@ table_row(struct alerts_run *run, FILE *out, const struct ascan_rec *r,
     time_t t)
 {
 	char a[1024], when[32];
-	size_t rest = run->width > W_FIXED + 20 ? run->width - W_FIXED : 20;
+	size_t rest = rest_width(run);
 	struct tm tm;
 
 	if (!run->table_header_done)
@@ -355,6 +364,10 @@ table_row(struct alerts_run *run, FILE *out, const struct ascan_rec *r,
 	    strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm) == 0)
 		str_lcpy(when, "?", sizeof(when));
 	cell(out, when, W_TIME, false);
+	if (run->gateway_col) {
+		str_of(&r->f[AF_GATEWAY], a, sizeof(a));
+		cell(out, a, W_GATEWAY, false);
+	}
 	str_of(&r->f[AF_EVENT_TYPE], a, sizeof(a));
 	cell(out, a, W_TYPE, false);
 	str_of(&r->f[AF_RULE], a, sizeof(a));
@@ -553,6 +566,48 @@ read_all(struct alerts_run *run, char **paths, size_t n, FILE *out)
 	return 0;
 }
 
+struct db_read {
+	struct alerts_run *run;
+	struct logreader r;	/* path and row number for messages */
+	FILE *out;
+};
+
+static int
+db_row(void *arg, const char *line, size_t len)
+{
+	struct db_read *d = arg;
+
+	d->r.lineno++;
+	one_line(d->run, &d->r, (struct span){ line, len }, false, d->out);
+	return stop_requested ? 1 : 0;
+}
+
+/* Every gateway's alerts from the records database.  0, or -1. */
+static int
+read_database(struct alerts_run *run, const struct config *c, FILE *out)
+{
+	struct pgalert_query q = {
+		.has_since = run->filter.has_since,
+		.has_until = run->filter.has_until,
+		.since = run->filter.since,
+		.until = run->filter.until,
+	};
+	struct db_read d;
+	char *error = NULL;
+
+	memset(&d, 0, sizeof(d));
+	d.run = run;
+	d.r.path = (char *)"database";
+	d.out = out;
+	if (pgalert_each(c, &q, db_row, &d, &error) < 0) {
+		fprintf(stderr, "msgsec alerts: %s\n", error);
+		free(error);
+		run->errors++;
+		return -1;
+	}
+	return 0;
+}
+
 static void
 sleep_ms(unsigned ms)
 {
@@ -677,6 +732,8 @@ parse_args(struct alerts_run *run, int argc, char **argv)
 			run->out = OUT_TABLE;
 		} else if (strcmp(a, "--follow") == 0 || strcmp(a, "-f") == 0) {
 			run->follow = true;
+		} else if (strcmp(a, "--database") == 0) {
+			run->database = true;
 		} else if (strcmp(a, "--top") == 0 ||
 		    strcmp(a, "--width") == 0) {
 			bool top = strcmp(a, "--top") == 0;
@@ -736,6 +793,11 @@ check_run(struct alerts_run *run)
 		free(error);
 		return -1;
 	}
+	if (run->database && run->nfiles > 0) {
+		fprintf(stderr, "msgsec alerts: --database or FILEs, not "
+		    "both\n");
+		return -1;
+	}
 	if (run->follow && run->summary) {
 		fprintf(stderr, "msgsec alerts: summary cannot --follow\n");
 		return -1;
@@ -753,6 +815,8 @@ int
 cmd_alerts(int argc, char **argv)
 {
 	struct alerts_run run;
+	struct config conf;
+	bool have_conf = false;
 	char **paths = NULL, *live = NULL;
 	size_t npaths = 0;
 	struct sigaction sa;
@@ -775,21 +839,38 @@ cmd_alerts(int argc, char **argv)
 		free(run.files);
 		return rc < 0 ? 2 : 0;
 	}
-	if (run.nfiles > 0) {
-		paths = mem_reallocarray(NULL, run.nfiles, sizeof(*paths));
-		for (size_t i = 0; i < run.nfiles; i++)
-			paths[i] = mem_strdup(run.files[i]);
-		npaths = run.nfiles;
-		live = mem_strdup(run.files[run.nfiles - 1]);
-	} else {
-		live = configured_log(&run.common);
-		if (live == NULL) {
+	if (run.nfiles == 0) {
+		/* The configuration only, without loading rules. */
+		if (cli_config_load(&run.common, &conf) != 0) {
 			fprintf(stderr, "msgsec alerts: cannot read the "
 			    "configuration %s\n", run.common.config);
 			alert_filter_free(&run.filter);
 			cli_common_free(&run.common);
 			return 2;
 		}
+		have_conf = true;
+		if (conf.alert_output == ALERT_OUT_DATABASE)
+			run.database = true;
+	}
+	if (run.database && run.follow) {
+		fprintf(stderr, "msgsec alerts: --follow reads a file; the "
+		    "database is read whole (name alerts.file to follow "
+		    "it)\n");
+		if (have_conf)
+			config_free(&conf);
+		alert_filter_free(&run.filter);
+		cli_common_free(&run.common);
+		return 2;
+	}
+	run.gateway_col = run.database;
+	if (run.nfiles > 0) {
+		paths = mem_reallocarray(NULL, run.nfiles, sizeof(*paths));
+		for (size_t i = 0; i < run.nfiles; i++)
+			paths[i] = mem_strdup(run.files[i]);
+		npaths = run.nfiles;
+		live = mem_strdup(run.files[run.nfiles - 1]);
+	} else if (!run.database) {
+		live = mem_strdup(conf.alert_file);
 		logfiles_rotated(live, &paths, &npaths);
 		if (npaths == 0 && !run.follow)
 			fprintf(stderr, "msgsec alerts: %s: no alert log yet\n",
@@ -815,7 +896,17 @@ cmd_alerts(int argc, char **argv)
 	(void)sigaction(SIGINT, &sa, NULL);
 	(void)sigaction(SIGTERM, &sa, NULL);
 
-	if (!run.follow) {
+	if (run.database && run.summary && alertdb_can_group(&run.filter)) {
+		char *error = NULL;
+
+		if (alertdb_summary(&conf, &run.filter, &run.sum, &error) < 0) {
+			fprintf(stderr, "msgsec alerts: %s\n", error);
+			free(error);
+			run.errors++;
+		}
+	} else if (run.database) {
+		(void)read_database(&run, &conf, stdout);
+	} else if (!run.follow) {
 		read_all(&run, paths, npaths, stdout);
 	} else {
 		/* History first when --since asks for it. */
@@ -852,6 +943,8 @@ cmd_alerts(int argc, char **argv)
 	free(paths);
 	free(live);
 	free(run.files);
+	if (have_conf)
+		config_free(&conf);
 	buf_free(&run.detail);
 	alert_filter_free(&run.filter);
 	cli_common_free(&run.common);

@@ -44,10 +44,12 @@ db_run(const char *op, const struct config *conf)
 	char *err = NULL;
 	int rc = 1, from, to;
 
-	if (conf->quarantine_backend != QUARANTINE_POSTGRESQL) {
-		cli_err("msgsec db", "quarantine.backend is files in %s: no "
-		    "database to %s (set quarantine.backend: postgresql and "
-		    "quarantine.dsn)", conf->file, op);
+	if (conf->quarantine_backend != QUARANTINE_POSTGRESQL &&
+	    conf->alert_output != ALERT_OUT_DATABASE) {
+		cli_err("msgsec db", "quarantine.backend is files and "
+		    "alerts.output is not postgresql in %s: no database to %s "
+		    "(set quarantine.backend: postgresql or alerts.output: "
+		    "postgresql, and quarantine.dsn)", conf->file, op);
 		return 1;
 	}
 	if ((db = pgdb_connect(conf->quarantine_dsn,

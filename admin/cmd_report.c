@@ -26,6 +26,7 @@
 #include "cli.h"
 #include "date.h"
 #include "logfiles.h"
+#include "pgalert.h"
 #include "mem.h"
 #include "policy.h"
 #include "qstats.h"
@@ -75,12 +76,15 @@ report_usage(FILE *out)
 	    "[--since DATE]\n"
 	    "                     [--until DATE] [--alerts LOG]... "
 	    "[--today YYYY-MM-DD] [--top N]\n"
-	    "                     [--title TEXT]\n"
+	    "                     [--title TEXT] [--database]\n"
 	    "\n"
 	    "Writes one self-contained HTML page (\"-\" for standard output) "
 	    "from the\n"
 	    "alert log (alerts.file and its rotated siblings, or each --alerts "
-	    "LOG),\n"
+	    "LOG;\n"
+	    "the records database's alerts of every gateway with alerts.output: "
+	    "postgresql\n"
+	    "or --database),\n"
 	    "the exception records and the quarantine folder of the "
 	    "configuration.\n"
 	    "--today sets the day exceptions are judged on (default: today, "
@@ -163,16 +167,64 @@ report_num(uint64_t v, char *out, size_t len)
 
 /* ---------------------------------------------------------------- input */
 
+/* One line of a log or one row of the database. */
+static void
+report_line(struct report *rp, struct span line, bool overlong)
+{
+	struct ascan_rec rec;
+	const char *why;
+	time_t t;
+
+	rp->lines++;
+	if (line.len == 0)
+		return;
+	if (overlong || ascan_line(line.p, line.len, &rec, &why) < 0 ||
+	    rec.f[AF_TIMESTAMP].type != ASV_STRING ||
+	    ascan_time(rec.f[AF_TIMESTAMP].p, rec.f[AF_TIMESTAMP].len,
+	    &t) < 0) {
+		rp->malformed++;
+		return;
+	}
+	if (!alert_filter_match(&rp->filter, &rec, t))
+		return;
+	alertsum_add(&rp->sum, &rec, t);
+	if (ascan_eq(&rec.f[AF_EVENT_TYPE], "release"))
+		report_add_release(rp, &rec, t);
+}
+
+static int
+report_row(void *arg, const char *line, size_t len)
+{
+	report_line(arg, (struct span){ line, len }, false);
+	return 0;
+}
+
+/* The records database's msgsec_alert (alerts.output: postgresql). */
+static void
+read_database(struct report *rp, const struct config *c)
+{
+	struct pgalert_query q = {
+		.has_since = rp->filter.has_since,
+		.has_until = rp->filter.has_until,
+		.since = rp->filter.since,
+		.until = rp->filter.until,
+	};
+	char *error = NULL;
+
+	if (pgalert_each(c, &q, report_row, rp, &error) < 0) {
+		fprintf(stderr, "msgsec report: %s\n", error);
+		free(error);
+		rp->errors++;
+	}
+}
+
 static void
 read_logs(struct report *rp, char **paths, size_t n)
 {
 	struct logreader r;
-	struct ascan_rec rec;
 	struct span line;
-	const char *why;
 	char *error = NULL;
 	bool overlong;
-	time_t t;
 	int rc;
 
 	for (size_t i = 0; i < n; i++) {
@@ -184,24 +236,8 @@ read_logs(struct report *rp, char **paths, size_t n)
 			continue;
 		}
 		while ((rc = logreader_next(&r, true, &line, &overlong,
-		    &error)) == 1) {
-			rp->lines++;
-			if (line.len == 0)
-				continue;
-			if (overlong ||
-			    ascan_line(line.p, line.len, &rec, &why) < 0 ||
-			    rec.f[AF_TIMESTAMP].type != ASV_STRING ||
-			    ascan_time(rec.f[AF_TIMESTAMP].p,
-			    rec.f[AF_TIMESTAMP].len, &t) < 0) {
-				rp->malformed++;
-				continue;
-			}
-			if (!alert_filter_match(&rp->filter, &rec, t))
-				continue;
-			alertsum_add(&rp->sum, &rec, t);
-			if (ascan_eq(&rec.f[AF_EVENT_TYPE], "release"))
-				report_add_release(rp, &rec, t);
-		}
+		    &error)) == 1)
+			report_line(rp, line, overlong);
 		if (rc < 0) {
 			fprintf(stderr, "msgsec report: %s\n", error);
 			free(error);
@@ -647,6 +683,8 @@ page(struct report *rp, const struct policy *p)
 	top_panel(rp, SUM_AGENCY, "Agencies", "(no agency)");
 	top_panel(rp, SUM_HOST, "Top hosts", NULL);
 	top_panel(rp, SUM_SERVICE, "Top services", NULL);
+	if (counter_size(rp->sum.t[SUM_GATEWAY]) > 0)
+		top_panel(rp, SUM_GATEWAY, "Gateways", NULL);
 	buf_append_cstr(b, "</div>\n");
 	report_health(rp);
 	report_releases(rp);
@@ -655,7 +693,8 @@ page(struct report *rp, const struct policy *p)
 	quarantine(rp, p);
 	buf_printf(b, "<footer>Written by msgsec report on %s from ", day);
 	report_num(rp->lines, num, sizeof(num));
-	buf_printf(b, "%s log lines", num);
+	buf_printf(b, "%s %s", num, rp->database ? "alerts of every gateway "
+	    "in the records database" : "log lines");
 	if (rp->malformed > 0) {
 		report_num(rp->malformed, num, sizeof(num));
 		buf_printf(b, " (%s malformed, skipped)", num);
@@ -747,6 +786,10 @@ parse_args(struct report *rp, int argc, char **argv)
 			report_usage(stdout);
 			return 1;
 		}
+		if (strcmp(a, "--database") == 0) {
+			rp->database = true;
+			continue;
+		}
 		if (a[0] != '-' || next == NULL) {
 			fprintf(stderr, "msgsec report: %s '%s'\n", a[0] ==
 			    '-' ? "missing argument to" : "unexpected argument",
@@ -784,6 +827,11 @@ parse_args(struct report *rp, int argc, char **argv)
 	}
 	if (rp->html == NULL) {
 		fprintf(stderr, "msgsec report: --html FILE is required\n");
+		return -1;
+	}
+	if (rp->database && rp->nlogs > 0) {
+		fprintf(stderr, "msgsec report: --database or --alerts, not "
+		    "both\n");
 		return -1;
 	}
 	return 0;
@@ -838,7 +886,12 @@ cmd_report(int argc, char **argv)
 	}
 	alertsum_init(&rp.sum);
 	rp.filter.keep_messages = true;	/* the mail volume */
-	read_logs(&rp, paths, npaths);
+	if (rp.nlogs == 0 && p->config.alert_output == ALERT_OUT_DATABASE)
+		rp.database = true;
+	if (rp.database)
+		read_database(&rp, &p->config);
+	else
+		read_logs(&rp, paths, npaths);
 	buf_init(&rp.b, REPORT_MAX);
 	page(&rp, p);
 	/* Content is bounded well below REPORT_MAX (top lists, days,

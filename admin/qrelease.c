@@ -43,6 +43,7 @@
 #include "alert.h"
 #include "exception.h"
 #include "mem.h"
+#include "pgalert.h"
 #include "qcli.h"
 #include "release.h"
 #include "str.h"
@@ -453,8 +454,7 @@ qrelease_run(struct qcli *q)
 	}
 	if (release_allowed(q, &e, to, nto) != 0)
 		goto out;
-	log = alert_log_open(q->conf.alert_output, q->conf.alert_file,
-	    "msgsec", 0, &err);
+	log = pgalert_log_open(&q->conf, "msgsec", 0, &err);
 	if (log == NULL) {
 		qcli_err(q, "%s: every release is an alert; %s was not "
 		    "released", err, e.id);

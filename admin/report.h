@@ -27,6 +27,7 @@ struct report {
 	const char *html;
 	const char **logs;
 	size_t nlogs;
+	bool database;		/* --database: msgsec_alert, every gateway */
 	const char *title;
 	int32_t today;
 	size_t top;

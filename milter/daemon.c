@@ -882,7 +882,9 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 	if (root) {
 		own(p->config.state_dir, u.uid, u.gid);
 		own(p->config.quarantine_dir, u.uid, u.gid);
-		if (p->config.alert_output == ALERT_OUT_FILE)
+		if (p->config.alert_output == ALERT_OUT_FILE ||
+		    (p->config.alert_output == ALERT_OUT_DATABASE &&
+		    p->config.alert_keep_file))
 			own(p->config.alert_file, u.uid, u.gid);
 	}
 

@@ -22,6 +22,7 @@
 #include "content.h"
 #include "mem.h"
 #include "opt.h"
+#include "pgalert.h"
 #include "scan.h"
 #include "store.h"
 
@@ -210,8 +211,8 @@ run_test(struct policy *p, struct test_opts *t, const char *prefix)
 	if (t->alerts) {
 		struct alert_log *log;
 
-		log = alert_log_open(p->config.alert_output,
-		    p->config.alert_file, "msgsec-milter", 0, &err);
+		log = pgalert_log_open(&p->config, "msgsec-milter", 0,
+		    &err);
 		if (log == NULL) {
 			log_error("%s", err);
 			free(err);
@@ -441,8 +442,8 @@ main(int argc, char **argv)
 		struct alert_log *log;
 		char *err = NULL;
 
-		log = alert_log_open(p->config.alert_output,
-		    p->config.alert_file, "msgsec-milter", LOG_LOCAL5, &err);
+		log = pgalert_log_open(&p->config, "msgsec-milter",
+		    LOG_LOCAL5, &err);
 		if (log == NULL) {
 			log_error("%s", err);
 			free(err);

@@ -79,6 +79,75 @@ static const char *const migrations[] = {
 	"  policy_hash text,"
 	"  line jsonb NOT NULL);"
 	"CREATE INDEX msgsec_alert_at ON msgsec_alert (at);",
+	/*
+	 * 2: alert lines kept as written (json, not jsonb: the bytes the
+	 * file has, key order included, and a \u0000 from a hostile
+	 * subject, which jsonb refuses and would turn a batch away).  And
+	 * msgsec_alert_key: the fields `msgsec alerts summary` counts, one
+	 * narrow row per alert, filled by a statement trigger from each
+	 * INSERT or COPY, so the summary groups in SQL over a table a
+	 * third the size.  Values are the JSON text as written (a string
+	 * with its quotes and escapes: no \u0000 can fail a cast), NULL
+	 * when the key is absent; msg is the message a mail hit belongs to
+	 * (quarantine id, queue id, or time and sender).  PostgreSQL's json
+	 * functions refuse a \u0000 anywhere in the object, so the keys are
+	 * read from a copy where it is U+FFFD (the line itself is kept).
+	 */
+	"ALTER TABLE msgsec_alert ALTER COLUMN line TYPE json"
+	"  USING line::text::json;"
+	"CREATE TABLE msgsec_alert_key ("
+	"  seq bigint PRIMARY KEY,"
+	"  at timestamptz NOT NULL,"
+	"  gateway text NOT NULL,"
+	"  event_type text, category text, policy text, rule text,"
+	"  agency text, action text, intended text, direction text,"
+	"  exception text, src_ip text, service text, hostname text,"
+	"  usr text, size text, hits text, msg text);"
+	"CREATE INDEX msgsec_alert_key_at ON msgsec_alert_key (at);"
+	"CREATE FUNCTION msgsec_alert_keys() RETURNS trigger"
+	"  LANGUAGE plpgsql AS $$ BEGIN"
+	"  INSERT INTO msgsec_alert_key SELECT n.seq, n.at, n.gateway,"
+	"    r.event_type::text, r.category::text, r.policy::text,"
+	"    r.rule::text, r.agency::text, r.action::text,"
+	"    r.intended::text, r.direction::text, r.exception::text,"
+	"    r.src_ip::text, r.service::text, r.hostname::text,"
+	"    r.\"user\"::text, r.size::text, r.hits::text,"
+	"    CASE WHEN r.event_type::text IS DISTINCT FROM '\"mail\"'"
+	"      THEN NULL"
+	"      WHEN r.quarantine_id::text LIKE '\"_%' THEN"
+	"        r.quarantine_id::text"
+	"      WHEN r.queue_id::text LIKE '\"_%' THEN r.queue_id::text"
+	"      ELSE coalesce(r.\"timestamp\"::text, '') || chr(9) ||"
+	"        CASE WHEN r.mail_from::text LIKE '\"%'"
+	"        THEN r.mail_from::text ELSE '' END END"
+	"  FROM new_alerts n, json_to_record(replace(n.line::text,"
+	"    '\\u0000', '\\ufffd')::json) AS r(event_type json,"
+	"    category json, policy json, rule json, agency json,"
+	"    action json, intended json, direction json, exception json,"
+	"    src_ip json, service json, hostname json, \"user\" json,"
+	"    size json, hits json, quarantine_id json, queue_id json,"
+	"    \"timestamp\" json, mail_from json);"
+	"  RETURN NULL; END $$;"
+	"CREATE TRIGGER msgsec_alert_keys AFTER INSERT ON msgsec_alert"
+	"  REFERENCING NEW TABLE AS new_alerts"
+	"  FOR EACH STATEMENT EXECUTE FUNCTION msgsec_alert_keys();"
+	/* Alerts deleted (retention) take their keys along. */
+	"CREATE FUNCTION msgsec_alert_unkeys() RETURNS trigger"
+	"  LANGUAGE plpgsql AS $$ BEGIN"
+	"  IF TG_OP = 'TRUNCATE' THEN TRUNCATE msgsec_alert_key;"
+	"  ELSE DELETE FROM msgsec_alert_key k USING old_alerts o"
+	"    WHERE k.seq = o.seq; END IF;"
+	"  RETURN NULL; END $$;"
+	"CREATE TRIGGER msgsec_alert_unkeys AFTER DELETE ON msgsec_alert"
+	"  REFERENCING OLD TABLE AS old_alerts"
+	"  FOR EACH STATEMENT EXECUTE FUNCTION msgsec_alert_unkeys();"
+	"CREATE TRIGGER msgsec_alert_truncate AFTER TRUNCATE ON msgsec_alert"
+	"  FOR EACH STATEMENT EXECUTE FUNCTION msgsec_alert_unkeys();"
+	/* Rows from version 1 get their keys by going in again. */
+	"CREATE TEMP TABLE msgsec_v1_alerts ON COMMIT DROP AS"
+	"  SELECT * FROM msgsec_alert;"
+	"DELETE FROM msgsec_alert;"
+	"INSERT INTO msgsec_alert SELECT * FROM msgsec_v1_alerts;",
 };
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 

@@ -29,7 +29,7 @@
 void pgdb_gateway(const char *configured, char *buf, size_t len);
 
 /* The schema this msgsec reads and writes. */
-#define PGDB_SCHEMA_VERSION 1
+#define PGDB_SCHEMA_VERSION 2
 
 struct pgdb;
 

@@ -10,6 +10,7 @@
 
 #include <libpq-fe.h>
 
+#include "pgalert.h"
 #include "pgdb.h"
 
 PGconn *pgdb_conn(struct pgdb *db);
@@ -36,5 +37,13 @@ PGresult *pgdb_exec(PGconn *c, const char *sql, int n,
 /* The same for a statement whose rows do not matter: 0, or -1. */
 int pgdb_run(PGconn *c, const char *sql, int n, const char *const *vals,
     const char *what, char **error_r);
+
+/* A pgalert_query as the $1 (since) and $2 (until) of a statement:
+ * seconds since the epoch, or NULL (SQL NULL) when not given. */
+struct pgalert_params {
+	char since[24], until[24];
+	const char *vals[2];
+};
+void pgalert_params(const struct pgalert_query *q, struct pgalert_params *p);
 
 #endif

@@ -35,6 +35,7 @@ struct alert_log {
 	pthread_mutex_t lock;
 	uint64_t written;
 	uint64_t failed;
+	struct alert_sink sink;	/* put NULL: none */
 };
 
 static int
@@ -74,6 +75,7 @@ alert_log_open(enum alert_output out, const char *path, const char *ident,
 		    facility);
 		break;
 	case ALERT_OUT_NONE:
+	case ALERT_OUT_DATABASE:
 		break;
 	}
 	return log;
@@ -105,6 +107,8 @@ alert_log_close(struct alert_log **logp)
 
 	if (log == NULL)
 		return;
+	if (log->sink.close != NULL)
+		log->sink.close(log->sink.ctx);
 	if (log->out == ALERT_OUT_FILE && log->fd >= 0)
 		close(log->fd);
 	if (log->out == ALERT_OUT_SYSLOG)
@@ -113,6 +117,12 @@ alert_log_close(struct alert_log **logp)
 	free(log->path);
 	free(log);
 	*logp = NULL;
+}
+
+void
+alert_log_set_sink(struct alert_log *log, const struct alert_sink *s)
+{
+	log->sink = *s;
 }
 
 uint64_t
@@ -300,6 +310,7 @@ alert_log_write(struct alert_log *log, struct alert *a)
 	alert_close(a);
 	switch (log->out) {
 	case ALERT_OUT_NONE:
+	case ALERT_OUT_DATABASE:
 		break;
 	case ALERT_OUT_SYSLOG:
 		/* The newline ends a file's line, not the record. */
@@ -310,6 +321,12 @@ alert_log_write(struct alert_log *log, struct alert *a)
 		rc = alert_write_fd(log, a->b.data, a->b.len);
 		saved = errno;
 		break;
+	}
+	if (log->sink.put != NULL &&
+	    log->sink.put(log->sink.ctx, a->b.data, a->b.len) < 0 &&
+	    rc == 0) {
+		saved = errno;
+		rc = -1;
 	}
 	buf_free(&a->b);
 	if (rc < 0) {

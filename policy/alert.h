@@ -30,6 +30,9 @@ enum alert_output {
 	ALERT_OUT_STDOUT,
 	ALERT_OUT_SYSLOG,
 	ALERT_OUT_NONE,
+	ALERT_OUT_DATABASE,	/* alerts.output: postgresql: no local line
+				 * (or the file, alerts.keep_file), the rest
+				 * is the sink's (alert_log_set_sink) */
 };
 
 struct alert_log;
@@ -44,6 +47,21 @@ struct alert_log *alert_log_open(enum alert_output out, const char *path,
 /* Reopen the file (after logrotate moved it).  0, or -1 with *error_r. */
 int alert_log_reopen(struct alert_log *log, char **error_r);
 void alert_log_close(struct alert_log **log);
+/*
+ * A second destination for every line (alerts.output: postgresql, filled
+ * by pgstore/pgalert.c, which this library cannot see).  put gets each
+ * whole line, LF included, from the thread that writes the alert, after
+ * the local output; it must not wait on the network (queue it), and
+ * returns 0, or -1 when the line could not be kept (counted as failed).
+ * close is called once by alert_log_close; ctx is not used after it.
+ */
+struct alert_sink {
+	int (*put)(void *ctx, const char *line, size_t len);
+	void (*close)(void *ctx);
+	void *ctx;
+};
+/* Attach the sink (before the log is shared with other threads). */
+void alert_log_set_sink(struct alert_log *log, const struct alert_sink *s);
 /* Lines written and lines lost to write errors. */
 uint64_t alert_log_written(const struct alert_log *log);
 uint64_t alert_log_failed(const struct alert_log *log);

@@ -40,7 +40,25 @@ static const struct config_key keys[] = {
 	    "quarantine store: every message msgsec blocks (clause 5)" },
 
 	{ "alerts.output", CONF_OUTPUT, OFF(alert_output), 0, "file", 0, 0,
-	    "where alerts go: file, stdout, syslog or none" },
+	    "where alerts go: file, stdout, syslog, none or postgresql (the "
+	    "records database, quarantine.dsn, one log for every gateway)" },
+	{ "alerts.keep_file", CONF_BOOL, OFF(alert_keep_file), 0, "false", 0,
+	    0, "with alerts.output: postgresql, write alerts.file too" },
+	{ "alerts.queue", CONF_U64, OFF(alert_queue), 0, "10000", 1, 1000000,
+	    "postgresql: most alerts waiting in memory for the database "
+	    "writer (each at most 64 KiB); past it they go to alerts.spool" },
+	{ "alerts.batch", CONF_U64, OFF(alert_batch), 0, "1000", 1, 100000,
+	    "postgresql: most alerts sent in one COPY" },
+	{ "alerts.spool", CONF_PATH, OFF(alert_spool), 0,
+	    "../state/alerts.spool", 0, 0, "postgresql: where alerts wait "
+	    "(JSON lines) while the database cannot take them; sent when "
+	    "it is back" },
+	{ "alerts.spool_bytes", CONF_U64, OFF(alert_spool_bytes), 0,
+	    "1073741824", 4096, 1024 * GIB, "postgresql: largest spool; "
+	    "past it an alert is lost, logged as limit.alerts_spool" },
+	{ "alerts.retry_ms", CONF_U64, OFF(alert_retry_ms), 0, "1000", 10,
+	    600000, "postgresql: wait between attempts to reach the database "
+	    "during an outage" },
 	{ "alerts.file", CONF_PATH, OFF(alert_file), 0, "../state/alerts.json",
 	    0, 0, "alert log (JSON lines), reopened on SIGHUP" },
 	{ "alerts.syslog_facility", CONF_STR, OFF(syslog_facility), 0, "local5",
@@ -737,9 +755,12 @@ config_set(struct config *c, const struct config_key *k, const struct node *v,
 			c->alert_output = ALERT_OUT_SYSLOG;
 		else if (strcmp(v->str, "none") == 0)
 			c->alert_output = ALERT_OUT_NONE;
+		else if (strcmp(v->str, "postgresql") == 0)
+			c->alert_output = ALERT_OUT_DATABASE;
 		else {
 			diag_error(d, v->file, v->line, v->col,
-			    "'%s' must be file, stdout, syslog or none, not "
+			    "'%s' must be file, stdout, syslog, none or "
+			    "postgresql, not "
 			    "'%s'", k->name, node_quote(v, q, sizeof(q)));
 			return -1;
 		}

@@ -117,6 +117,12 @@ struct config {
 	char *alert_file;
 	char *syslog_facility;
 	bool alert_messages;	/* alerts.message_records */
+	bool alert_keep_file;	/* alerts.keep_file */
+	uint64_t alert_queue;	/* alerts.queue ... alerts.retry_ms */
+	uint64_t alert_batch;
+	char *alert_spool;
+	uint64_t alert_spool_bytes;
+	uint64_t alert_retry_ms;
 
 	char *milter_socket;
 	uint64_t milter_socket_mode;

@@ -35,6 +35,7 @@
 #include "mem.h"
 #include "netmetrics.h"
 #include "opt.h"
+#include "pgalert.h"
 #include "policy.h"
 #include "privs.h"
 #include "watch.h"
@@ -185,8 +186,10 @@ open_alerts(const struct opts *o, const struct policy *p)
 		out = strcmp(o->alerts, "-") == 0 ? ALERT_OUT_STDOUT :
 		    ALERT_OUT_FILE;
 		path = o->alerts;
+		log = alert_log_open(out, path, "msgsec-sensor", 0, &err);
+	} else {
+		log = pgalert_log_open(&p->config, "msgsec-sensor", 0, &err);
 	}
-	log = alert_log_open(out, path, "msgsec-sensor", 0, &err);
 	if (log == NULL) {
 		log_error("%s", err);
 		free(err);

@@ -24,6 +24,16 @@ if [ -n "$hits" ]; then
 	echo "$hits"
 	bad=1
 fi
+# The sensor sees pgstore/ only for the alert log in the database
+# (main.c, pgalert.h); pgpriv.h (libpq's types) stays inside pgstore/.
+hits=$(grep -nE '#include[[:space:]]*"pg[a-z]*\.h"' sensor/*.[ch] 2>/dev/null |
+	grep -v '^sensor/main\.c:[0-9]*:#include "pgalert\.h"' || true)
+hits=$hits$(grep -nE '#include[[:space:]]*"pgpriv\.h"' policy/*.[ch] milter/*.[ch] sensor/*.[ch] admin/*.[ch] 2>/dev/null || true)
+if [ -n "$hits" ]; then
+	echo "layering: the sensor includes only pgalert.h (main.c), pgpriv.h only pgstore/:"
+	echo "$hits"
+	bad=1
+fi
 # Which layer sees which is the Makefile's include paths (INC_policy,
 # INC_milter, ...): a header of another layer named bare fails to build.
 # A quoted include is looked up first beside the file that has it, so a

@@ -8,6 +8,8 @@
 #   all      msgsec alerts --json > /dev/null          (every line out)
 #   summary  msgsec alerts summary > /dev/null
 #   gzip     the filter over the same log gzip -1'd     (MB of text)
+#   db-sum   msgsec alerts summary over the same alerts in PostgreSQL
+#            (a private cluster, tests/lib/pg.sh; target: under 5 s)
 # MB/s is over the uncompressed bytes, by wall time and by CPU time
 # (user + system: the one-core figure when other work shares the machine).
 # BENCH_BASELINE_ADMIN=PATH: another msgsec binary (an earlier commit's
@@ -65,3 +67,31 @@ awk -v b="$(stat -c %s "$dir/alerts.json.gz")" 'BEGIN {
 	printf "gzip -1: %.1f MB\n", b / 1e6 }'
 figure gzip alerts --json --rule 'network.*' "$dir/alerts.json.gz"
 echo "(target: 200 MB/s on one core)"
+
+# The same alerts in the records database (alerts.output: postgresql), on
+# a private cluster (tests/lib/pg.sh): loaded by COPY as the writer sends
+# them (four gateways), then `msgsec alerts summary` over the database,
+# median of 3, next to the file's figure above (target: under 5 s).
+. tests/lib/pg.sh
+if PG_BIN=$(pg_bin) && command -v psql >/dev/null 2>&1; then
+	trap 'pg_destroy; rm -rf "$dir"' EXIT
+	pg_start >/dev/null || exit 1
+	db="--set alerts.output=postgresql --set quarantine.dsn=postgresql:///msgsec?host=$PG_DIR&user=msgsec"
+	$msgsec db init -c rules/msgsec.yaml $db >/dev/null || exit 1
+	/usr/bin/python3 tests/bench/alerts_pg_load.py "$dir/alerts.json" "$dir/rows" || exit 1
+	rm -f "$dir/alerts.json.gz"
+	t0=$(date +%s.%N)
+	$PG_PSQL "$PG_DSN" -c "\\copy msgsec_alert (at, gateway, policy_hash, line) FROM '$dir/rows'" &&
+		$PG_PSQL "$PG_DSN" -c "VACUUM ANALYZE msgsec_alert" || exit 1
+	t1=$(date +%s.%N)
+	rm -f "$dir/rows"
+	awk -v n="$($PG_PSQL "$PG_DSN" -c "SELECT count(*) FROM msgsec_alert")" \
+	    -v t="$(echo "$t1 - $t0" | bc)" 'BEGIN {
+		printf "database: %d alerts loaded by COPY in %.1f s (%.0f rows/s)\n",
+		    n, t, (t > 0 ? n / t : 0) }'
+	set -- $(timeit "$msgsec" alerts summary -c rules/msgsec.yaml $db) || exit 1
+	report "db-sum" "$1" "$2"
+	echo "(db-sum: msgsec alerts summary over the database; target: under 5 s)"
+else
+	echo "database: skipped (no PostgreSQL server)"
+fi

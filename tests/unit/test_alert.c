@@ -356,6 +356,79 @@ test_reopen(void **state)
 	alert_log_close(&log);
 }
 
+/* ------------------------------------------------------------ the sink */
+
+struct sink_seen {
+	char line[256];
+	size_t len;
+	int puts, closes;
+	bool fail;
+};
+
+static int
+sink_put(void *ctx, const char *line, size_t len)
+{
+	struct sink_seen *s = ctx;
+
+	s->puts++;
+	s->len = len < sizeof(s->line) ? len : sizeof(s->line) - 1;
+	memcpy(s->line, line, s->len);
+	s->line[s->len] = '\0';
+	if (s->fail) {
+		errno = ENOSPC;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+sink_close(void *ctx)
+{
+	((struct sink_seen *)ctx)->closes++;
+}
+
+/* The database's output: the whole line (LF included) to the sink, with
+ * or without the file; a sink that cannot keep it is a failed write. */
+static void
+test_sink(void **state)
+{
+	struct sink_seen seen = { .fail = false };
+	struct alert_sink sink = { sink_put, sink_close, &seen };
+	struct alert_log *log;
+	struct alert a;
+	char *err = NULL, *data;
+
+	(void)state;
+	log = alert_log_open(ALERT_OUT_DATABASE, NULL, NULL, 0, &err);
+	assert_non_null(log);
+	alert_log_set_sink(log, &sink);
+	alert_begin(&a, &fixed, "mail");
+	assert_int_equal(alert_log_write(log, &a), 0);
+	assert_string_equal(seen.line, STAMP ",\"event_type\":\"mail\"}\n");
+	seen.fail = true;
+	alert_begin(&a, &fixed, "mail");
+	assert_int_equal(alert_log_write(log, &a), -1);
+	assert_int_equal(errno, ENOSPC);
+	assert_int_equal(alert_log_written(log), 1);
+	assert_int_equal(alert_log_failed(log), 1);
+	alert_log_close(&log);
+	assert_int_equal(seen.closes, 1);
+
+	/* alerts.keep_file: the file as well. */
+	seen.fail = false;
+	log = alert_log_open(ALERT_OUT_FILE, path, NULL, 0, &err);
+	assert_non_null(log);
+	alert_log_set_sink(log, &sink);
+	alert_begin(&a, &fixed, "both");
+	assert_int_equal(alert_log_write(log, &a), 0);
+	alert_log_close(&log);
+	data = slurp(path, NULL);
+	assert_string_equal(data, seen.line);
+	assert_int_equal(seen.puts, 3);
+	assert_int_equal(seen.closes, 2);
+	free(data);
+}
+
 /* ------------------------------------------------- concurrent writers */
 
 #define THREADS 4
@@ -760,6 +833,7 @@ main(void)
 		cmocka_unit_test_setup(test_stdout, fresh),
 		cmocka_unit_test_setup(test_syslog_none, fresh),
 		cmocka_unit_test_setup(test_failures, fresh),
+		cmocka_unit_test_setup(test_sink, fresh),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

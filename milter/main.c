@@ -111,6 +111,7 @@ struct test_opts {
 	bool store;
 	bool alerts;
 	const char *inventory;	/* --inventory OUT, or NULL */
+	bool version;		/* --version: it and the policy's hash */
 	time_t now;
 	struct scan_engine *engine;
 };
@@ -333,6 +334,9 @@ take_option(int c, char **argv, struct opt_common *o, struct daemon_opts *d,
 	case OPT_ALERTS:
 		t->alerts = true;
 		break;
+	case OPT_VERSION:
+		t->version = true;
+		break;
 	default:
 		return opt_take(c, argv, o, "msgsec-milter", usage);
 	}
@@ -384,6 +388,22 @@ main(int argc, char **argv)
 	}
 	diags_init(&dg);
 	p = policy_load(d.config, o.sets, o.nsets, &dg);
+	if (t.version) {
+		/* Which policy this gateway would run: the office compares
+		 * it with the alerts' policy_hash. */
+		printf("msgsec-milter %s\n", MSGSEC_VERSION);
+		if (p != NULL)
+			printf("policy: %s (%s, %zu rules)\n", p->hash,
+			    d.config, p->nrules);
+		else
+			printf("policy: %s does not load (msgsec check %s)\n",
+			    d.config, d.config);
+		diags_free(&dg);
+		policy_unref(&p);
+		opt_free(&o);
+		free(t.rcpts);
+		return 0;
+	}
 	if (p == NULL) {
 		diags_print(&dg, stderr);
 		log_error("%s: configuration not usable", d.config);

@@ -5,7 +5,8 @@
 # the current folder, the -P pid file (atomic, removed at exit, its errors),
 # --opt=value, an unwritable quarantine folder (tempfail, reported once,
 # no invented quarantine id), timestamps on foreground log lines and in
-# alerts, and libclamav's messages ending their lines.  Prints "ok NAME" /
+# alerts, libclamav's messages ending their lines, and --version naming
+# the policy's hash.  Prints "ok NAME" /
 # "FAIL NAME" / "skip NAME why" per check.
 set -u
 O=${O:-build}
@@ -441,6 +442,25 @@ EOF
 	fi
 else
 	echo "skip daemon/store-error (miltertest not installed)"
+fi
+
+# --version names the policy this configuration runs: the hash msgsec
+# check prints, the file, the rules; a configuration that does not load
+# is said, not an error.
+"$M" --version $CONF >"$w/version.log" 2>&1
+vrc=$?
+hash=$("$bin/msgsec" check $(echo $CONF | sed "s/-u nobody//") 2>/dev/null | sed -n 's/^policy hash: //p')
+if [ $vrc -eq 0 ] && [ -n "$hash" ] && grep -q '^msgsec-milter ' "$w/version.log" &&
+	grep -q "^policy: $hash ($w/rules/msgsec.yaml, [0-9]* rules)$" "$w/version.log"; then
+	ok version-policy-hash
+else
+	fail version-policy-hash "$w/version.log"
+fi
+"$M" --version -c "$w/nonexistent.yaml" >"$w/version-bad.log" 2>&1
+if [ $? -eq 0 ] && grep -q "^policy: $w/nonexistent.yaml does not load" "$w/version-bad.log"; then
+	ok version-bad-config
+else
+	fail version-bad-config "$w/version-bad.log"
 fi
 
 if cat "$w"/*.log | grep -q 'ERROR: AddressSanitizer\|runtime error\|LeakSanitizer'; then

@@ -9,6 +9,12 @@
 #   pg_stop             stop it (immediate); pg_start again restarts the
 #                       same cluster
 #   pg_destroy          stop it and remove the folder (trap it on EXIT)
+#   pg_postfix_e2e NAME SCRIPT [scapy]
+#                       run SCRIPT (a Python test behind private Postfix
+#                       instances) with /usr/bin/python3 in a private
+#                       network namespace on a cluster of its own; "skip
+#                       NAME ..." without root, Postfix, PostgreSQL (or
+#                       scapy, when asked)
 #
 # PostgreSQL refuses to run as root: as root the cluster runs as the
 # postgres user (Debian's package makes it), or nobody.  The binaries are
@@ -75,4 +81,22 @@ pg_destroy() {
 	pg_stop
 	rm -rf "$PG_DIR"
 	PG_DIR=
+}
+
+pg_postfix_e2e() {	# NAME SCRIPT [scapy]
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "skip $1 (needs root)"
+		exit 0
+	fi
+	if [ ! -x /usr/sbin/postfix ] || ! command -v smtp-sink >/dev/null 2>&1; then
+		echo "skip $1 (Postfix not installed)"
+		exit 0
+	fi
+	if [ "${3:-}" = scapy ] && ! /usr/bin/python3 -c 'import scapy.all' 2>/dev/null; then
+		echo "skip $1 (scapy not installed for /usr/bin/python3)"
+		exit 0
+	fi
+	pg_need
+	exec unshare --net sh -c "ip link set lo up && . tests/lib/pg.sh &&
+		trap pg_destroy EXIT && pg_start && /usr/bin/python3 $2"
 }

@@ -9,19 +9,5 @@ O=${O:-build}
 export O
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
-if [ "$(id -u)" -ne 0 ]; then
-	echo "skip alerts-pg (needs root)"
-	exit 0
-fi
-if [ ! -x /usr/sbin/postfix ] || ! command -v smtp-sink >/dev/null 2>&1; then
-	echo "skip alerts-pg (Postfix not installed)"
-	exit 0
-fi
-if ! /usr/bin/python3 -c 'import scapy.all' 2>/dev/null; then
-	echo "skip alerts-pg (scapy not installed for /usr/bin/python3)"
-	exit 0
-fi
 . tests/lib/pg.sh
-pg_need
-exec unshare --net sh -c "ip link set lo up && . tests/lib/pg.sh &&
-	trap pg_destroy EXIT && pg_start && /usr/bin/python3 tests/pg/alerts_pg_e2e.py"
+pg_postfix_e2e alerts-pg tests/pg/alerts_pg_e2e.py scapy

@@ -7,15 +7,5 @@ O=${O:-build}
 export O
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
-if [ "$(id -u)" -ne 0 ]; then
-	echo "skip milter-pg (needs root)"
-	exit 0
-fi
-if [ ! -x /usr/sbin/postfix ] || ! command -v smtp-sink >/dev/null 2>&1; then
-	echo "skip milter-pg (Postfix not installed)"
-	exit 0
-fi
 . tests/lib/pg.sh
-pg_need
-exec unshare --net sh -c "ip link set lo up && . tests/lib/pg.sh &&
-	trap pg_destroy EXIT && pg_start && /usr/bin/python3 tests/pg/milter_pg_e2e.py"
+pg_postfix_e2e milter-pg tests/pg/milter_pg_e2e.py

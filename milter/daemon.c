@@ -44,6 +44,9 @@
 #include "lockfile.h"
 #include "log.h"
 
+/* glibc's largest M_MMAP_THRESHOLD on 64-bit hosts (HEAP_MAX_SIZE / 2). */
+#define MALLOC_MMAP_MAX (32u << 20)
+
 static struct policy_holder *holder;
 static struct alert_log *alerts;
 static unsigned active_conns;
@@ -908,6 +911,17 @@ daemon_run(const struct daemon_opts *o, struct policy_holder *h,
 	 * to 8 arenas per core, each keeping its own high-water mark. */
 	if (p->config.malloc_arenas > 0)
 		(void)mallopt(M_ARENA_MAX, (int)p->config.malloc_arenas);
+	/* Each connection's thread frees its message's buffers at the end;
+	 * glibc's adaptive thresholds would hand most of them back to the
+	 * kernel (trim, munmap) and the next message would fault every
+	 * page in again (tests/bench/milter_bench.py counts the faults). */
+	if (p->config.malloc_keep > 0) {
+		uint64_t keep = p->config.malloc_keep;
+
+		(void)mallopt(M_TRIM_THRESHOLD, (int)keep);
+		(void)mallopt(M_MMAP_THRESHOLD, (int)(keep < MALLOC_MMAP_MAX ?
+		    keep : MALLOC_MMAP_MAX));
+	}
 	if (smfi_register(desc) != MI_SUCCESS ||
 	    smfi_setconn(sock.spec) != MI_SUCCESS) {
 		log_error("cannot use milter socket %s", sock.spec);

@@ -90,6 +90,12 @@ static const struct config_key keys[] = {
 	    "malloc arenas the milter's threads share (0: the C library's "
 	    "default of 8 per core); each arena keeps its high-water mark, "
 	    "so fewer arenas keep memory lower under bursts of large mail" },
+	{ "milter.malloc_keep", CONF_U64, OFF(malloc_keep), 0, "16777216", 0,
+	    GIB, "freed memory, bytes, each malloc arena keeps for the next "
+	    "messages instead of handing it back to the kernel, and the size "
+	    "below which blocks come from the arenas (at most 32 MiB) (0: the "
+	    "C library's adaptive default); every page handed back is faulted "
+	    "in again by the next message" },
 	{ "milter.split_recipients", CONF_BOOL, OFF(split_recipients), 0,
 	    "false", 0, 0,
 	    "where recipients' verdicts differ, remove the recipients whose "

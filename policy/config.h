@@ -137,6 +137,7 @@ struct config {
 	bool multipart_literal;
 	bool split_recipients;	/* milter.split_recipients */
 	uint64_t malloc_arenas;
+	uint64_t malloc_keep;
 	char *dangerous_list;
 	char *archive_list;
 

@@ -186,8 +186,10 @@ pgadmin_begin(struct pgadmin *a, char **error_r)
 int
 pgadmin_end(struct pgadmin *a, bool ok, char **error_r)
 {
-	return pgdb_run(conn(a), ok ? "COMMIT" : "ROLLBACK", 0, NULL,
-	    ok ? "database: commit" : "database: rollback", error_r);
+	if (ok)
+		return pgdb_commit(conn(a), "database: commit", error_r);
+	return pgdb_run(conn(a), "ROLLBACK", 0, NULL, "database: rollback",
+	    error_r);
 }
 
 int

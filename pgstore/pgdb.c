@@ -214,6 +214,28 @@ pgdb_run(PGconn *c, const char *sql, int n, const char *const *vals,
 	return r != NULL ? 0 : -1;
 }
 
+/*
+ * COMMIT answers "ROLLBACK" (and no error) when an earlier statement of
+ * the transaction failed: that is a failure, said as one.
+ */
+int
+pgdb_commit(PGconn *c, const char *what, char **error_r)
+{
+	PGresult *r = pgdb_exec(c, "COMMIT", 0, NULL, NULL, NULL, false, what,
+	    error_r);
+	int rc = -1;
+
+	if (r == NULL)
+		return -1;
+	if (strcmp(PQcmdStatus(r), "COMMIT") == 0)
+		rc = 0;
+	else
+		*error_r = mem_printf("%s: the server rolled the transaction "
+		    "back (%s): nothing was changed", what, PQcmdStatus(r));
+	PQclear(r);
+	return rc;
+}
+
 static int
 exec_cmd(struct pgdb *db, const char *sql, const char *what, char **error_r)
 {
@@ -377,7 +399,7 @@ pgdb_migrate(struct pgdb *db, int *from_r, int *to_r, char **error_r)
 		    exec_cmd(db, ins, what, error_r) < 0)
 			goto fail;
 	}
-	if (exec_cmd(db, "COMMIT", "database: commit", error_r) < 0)
+	if (pgdb_commit(db->conn, "database: commit", error_r) < 0)
 		return -1;
 	*to_r = v;
 	return 0;

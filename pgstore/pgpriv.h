@@ -35,6 +35,8 @@ PGresult *pgdb_exec(PGconn *c, const char *sql, int n,
     const char *const *vals, const int *lens, const int *fmts,
     bool binary_result, const char *what, char **error_r);
 /* The same for a statement whose rows do not matter: 0, or -1. */
+/* COMMIT, checked: a transaction the server rolled back is -1. */
+int pgdb_commit(PGconn *c, const char *what, char **error_r);
 int pgdb_run(PGconn *c, const char *sql, int n, const char *const *vals,
     const char *what, char **error_r);
 

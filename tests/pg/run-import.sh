@@ -118,6 +118,21 @@ check extract-imported cmp -s "$tmp/raw.eml" "tests/golden/quarantine/store/$pas
 pgcmd quarantine release "$passed" --by ops --reason "second try" --force \
 	--set "quarantine.sendmail=$tmp/sendmail"
 check release-imported test "$rc" -eq 0 -a "$(q "SELECT count(*) FROM msgsec_pass WHERE message_id = '$passed'")" -eq 2
+# A statement of the transaction fails (here the history update) and
+# COMMIT answers ROLLBACK: said as a failure, never as done (the pass
+# commits on its own before the mail goes out, so the milter can honour it).
+audits=$(q "SELECT count(*) FROM msgsec_audit")
+q "CREATE FUNCTION nometa() RETURNS trigger LANGUAGE plpgsql AS
+	\$\$BEGIN RAISE EXCEPTION 'meta is read-only'; END\$\$;
+	CREATE TRIGGER nometa BEFORE UPDATE OF meta ON msgsec_message FOR EACH ROW
+	EXECUTE FUNCTION nometa()" >/dev/null
+pgcmd quarantine release "$passed" --by ops --reason "third try" --force \
+	--set "quarantine.sendmail=$tmp/sendmail"
+check release-rollback-said test "$rc" -eq 1 && has "was sent, but its record did not commit" &&
+	has "rolled the transaction back"
+check release-rollback-no-record test "$(q "SELECT count(*) FROM msgsec_audit")" = "$audits" -a \
+	"$(q "SELECT count(*) FROM msgsec_pass WHERE message_id = '$passed'")" -eq 3
+q "DROP TRIGGER nometa ON msgsec_message; DROP FUNCTION nometa()" >/dev/null
 
 # Again: nothing twice.
 rows=$(q "SELECT count(*) FROM msgsec_message"); audits=$(q "SELECT count(*) FROM msgsec_audit")

@@ -237,7 +237,9 @@ on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 	struct capture *c = (struct capture *)(void *)user;
 
 	if (c->skipping) {
-		if (timercmp(&h->ts, &c->skip, <)) {
+		if (h->ts.tv_sec < c->skip.tv_sec ||
+		    (h->ts.tv_sec == c->skip.tv_sec &&
+		    h->ts.tv_usec < c->skip.tv_usec)) {
 			c->discarded++;
 			return;
 		}

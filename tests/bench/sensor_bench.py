@@ -51,18 +51,23 @@ def read_pcap(path):
 	return data
 
 
+def frames(data):
+	"""(sec, usec, captured length, wire length, frame) of each record."""
+	off = 24
+	while off + 16 <= len(data):
+		sec, usec, cap, wire = struct.unpack("<IIII", data[off:off + 16])
+		yield sec, usec, cap, wire, data[off + 16:off + 16 + cap]
+		off += 16 + cap
+
+
 def tag_and_shift(data, vlan, shift, out):
 	"""Write data (pcap) to out with an outer 802.1Q tag and ts + shift."""
 	tag = struct.pack("!HH", 0x8100, vlan)
 	w = [data[:24]]
 	snap, = struct.unpack("<I", data[16:20])
 	w[0] = data[:16] + struct.pack("<I", max(snap, 65535) + 4) + data[20:24]
-	off = 24
 	n = 0
-	while off + 16 <= len(data):
-		sec, usec, cap, wire = struct.unpack("<IIII", data[off:off + 16])
-		frame = data[off + 16:off + 16 + cap]
-		off += 16 + cap
+	for sec, usec, cap, wire, frame in frames(data):
 		if cap >= 12:
 			frame = frame[:12] + tag + frame[12:]
 			cap += 4
@@ -122,12 +127,8 @@ def build_replay(out, replicas=1, gap_us=20):
 	data = read_pcap(src)
 	t0 = 1793613600
 	w = [data[:24]]
-	off = 24
 	n = 0
-	while off + 16 <= len(data):
-		_, _, cap, _ = struct.unpack("<IIII", data[off:off + 16])
-		frame = data[off + 16:off + 16 + cap]
-		off += 16 + cap
+	for _, _, cap, _, frame in frames(data):
 		if cap < 14 or cap > 65535:
 			continue
 		us = n * gap_us

@@ -58,36 +58,47 @@ def veth():
 		sh("ip", "link", "set", d, "up")
 
 
-def sockets(pid):
-	n = 0
+def threads(pid):
 	try:
-		for fd in os.listdir("/proc/%d/fd" % pid):
-			try:
-				if os.readlink("/proc/%d/fd/%s" % (pid, fd)).startswith(
-				    "socket:"):
-					n += 1
-			except OSError:
-				pass
+		return len(os.listdir("/proc/%d/task" % pid))
 	except OSError:
-		pass
-	return n
+		return 0
+
+
+def start(sensor, workers, ring, err):
+	"""The sensor on veth1, once its workers' threads run (main + one
+	each: the fanout group is whole by then)."""
+	conf = os.path.join(TOP, "rules", "msgsec.yaml")
+	cmd = [sensor, "-c", conf, "-i", "veth1", "-u", "root", "--alerts",
+	    "/dev/null", "--set", "sensor.workers=%d" % workers, "--set",
+	    "sensor.buffer_size=%d" % ring, "--set", "sensor.check_seconds=0"]
+	with open(err, "wb") as e:
+		s = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=e)
+	t0 = time.monotonic()
+	while threads(s.pid) < workers + 1 and time.monotonic() - t0 < 10:
+		time.sleep(0.05)
+	time.sleep(0.5)
+	return s
+
+
+def summary(err):
+	"""(frames read, pcap dropped, share of the busiest worker)."""
+	with open(err) as f:
+		text = f.read()
+	m = re.search(r"packets: (\d+) in", text)
+	read = int(m.group(1)) if m else 0
+	m = re.search(r"pcap: (\d+) received, (\d+) dropped", text)
+	dropped = int(m.group(2)) if m else -1
+	shares = [int(x) for x in re.findall(r"\d+: (\d+) packets,", text)]
+	share = max(shares) / max(sum(shares), 1) if shares else 1.0
+	return read, dropped, share
 
 
 def probe(sensor, cap, nframes, workers, pps):
 	"""One replay; returns (ok, frames read, dropped, achieved pps,
 	sensor CPU s, tcpreplay CPU s)."""
 	err = os.path.join(sensor_bench.CACHE, "workers-bench.err")
-	conf = os.path.join(TOP, "rules", "msgsec.yaml")
-	cmd = [sensor, "-c", conf, "-i", "veth1", "-u", "root", "--alerts",
-	    "/dev/null", "--set", "sensor.workers=%d" % workers, "--set",
-	    "sensor.buffer_size=%d" % max(65536, BUFFER // workers), "--set",
-	    "sensor.check_seconds=0"]
-	with open(err, "wb") as e:
-		s = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=e)
-	t0 = time.monotonic()
-	while sockets(s.pid) < workers and time.monotonic() - t0 < 10:
-		time.sleep(0.05)
-	time.sleep(0.5)
+	s = start(sensor, workers, max(65536, BUFFER // workers), err)
 	rate = ["--topspeed"] if pps is None else ["--pps=%d" % pps]
 	c0 = tcpreplay_cpu()
 	r = subprocess.Popen(["tcpreplay", "-i", "veth0", "--loop=%d" % LOOPS]
@@ -97,25 +108,13 @@ def probe(sensor, cap, nframes, workers, pps):
 	time.sleep(0.5)
 	s.send_signal(signal.SIGTERM)
 	_, _, ru = os.wait4(s.pid, 0)
-	with open(err) as f:
-		summary = f.read()
-	m = re.search(r"packets: (\d+) in", summary)
-	read = int(m.group(1)) if m else 0
-	m = re.search(r"pcap: (\d+) received, (\d+) dropped", summary)
-	dropped = int(m.group(2)) if m else -1
+	read, dropped, _ = summary(err)
 	m = re.search(r"Rated: [\d.]+ Bps, [\d.]+ Mbps, ([\d.]+) pps", out)
 	achieved = float(m.group(1)) if m else 0.0
 	cpu = ru.ru_utime + ru.ru_stime
 	sent = nframes * LOOPS
 	return (read == sent and dropped == 0, read, dropped, achieved, cpu,
 	    rcpu)
-
-
-def threads(pid):
-	try:
-		return len(os.listdir("/proc/%d/task" % pid))
-	except OSError:
-		return 0
 
 
 def task_cpu(pid):
@@ -139,27 +138,16 @@ def drain(sensor, cap, nframes, workers, loops):
 	the cores.  Returns (frames/s, frames read, dropped, CPU s, share of
 	the busiest worker)."""
 	err = os.path.join(sensor_bench.CACHE, "workers-drain.err")
-	conf = os.path.join(TOP, "rules", "msgsec.yaml")
-	cmd = [sensor, "-c", conf, "-i", "veth1", "-u", "root", "--alerts",
-	    "/dev/null", "--set", "sensor.workers=%d" % workers, "--set",
-	    "sensor.buffer_size=%d" % DRAIN_RING, "--set",
-	    "sensor.check_seconds=0"]
-	with open(err, "wb") as e:
-		s = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=e)
-	t0 = time.monotonic()
-	# Running: the workers' threads exist (main + one each).
-	while threads(s.pid) < workers + 1 and time.monotonic() - t0 < 10:
-		time.sleep(0.05)
-	time.sleep(0.5)
+	s = start(sensor, workers, DRAIN_RING, err)
 	s.send_signal(signal.SIGSTOP)
 	subprocess.run(["tcpreplay", "-q", "-i", "veth0", "--topspeed",
 	    "--loop=%d" % loops, cap], stdout=subprocess.DEVNULL,
 	    stderr=subprocess.DEVNULL)
 	time.sleep(0.3)
 	c0 = task_cpu(s.pid)
-	start = time.monotonic()
+	t_cont = time.monotonic()
 	s.send_signal(signal.SIGCONT)
-	last, last_busy, prev = start, start, c0
+	last, last_busy, prev = t_cont, t_cont, c0
 	# Sampled every 20 ms: sampling faster would take CPU from the
 	# workers on a small machine.  Busy: more than 10% of a core.
 	while time.monotonic() - last_busy < 0.3:
@@ -169,18 +157,11 @@ def drain(sensor, cap, nframes, workers, loops):
 		if c - prev > 0.1e9 * (now - last):
 			last_busy = now
 		prev, last = c, now
-	wall = last_busy - start
+	wall = last_busy - t_cont
 	busy_cpu = (task_cpu(s.pid) - c0) / 1e9
 	s.send_signal(signal.SIGTERM)
 	s.wait()
-	with open(err) as f:
-		summary = f.read()
-	m = re.search(r"packets: (\d+) in", summary)
-	read = int(m.group(1)) if m else 0
-	m = re.search(r"pcap: (\d+) received, (\d+) dropped", summary)
-	dropped = int(m.group(2)) if m else -1
-	shares = [int(x) for x in re.findall(r"\d+: (\d+) packets,", summary)]
-	share = max(shares) / max(sum(shares), 1) if shares else 1.0
+	read, dropped, share = summary(err)
 	return read / wall if wall > 0 else 0.0, read, dropped, busy_cpu, share
 
 

@@ -13,7 +13,7 @@
 #     counts as with 1 (a flow split between workers would show twice);
 #   workers/drops-reported: tcpreplay --topspeed, 2 workers: the summary
 #     names each worker's received and dropped frames, the metrics file
-#     has them per worker;
+#     has them per worker (and passes promtool check metrics);
 #   workers/sighup: 2 workers, 64 TLS flows between 64 host pairs to a
 #     name in no list, then the name added to the webmail list and
 #     SIGHUP, then 64 new flows: all 64 alert, none before, and both
@@ -160,6 +160,14 @@ if [ $rc -eq 0 ] &&
 else
 	echo "FAIL workers/drops-reported (exit $rc)"
 	sed 's/^/    /' "$w/top.err" | tail -n 8
+fi
+if command -v promtool >/dev/null 2>&1; then
+	if po=$(promtool check metrics <"$w/top.prom" 2>&1); then
+		echo "ok workers/promtool (the 2-worker metrics file)"
+	else
+		echo "FAIL workers/promtool"
+		echo "$po" | head -5
+	fi
 fi
 
 # SIGHUP reaches both workers.

@@ -173,7 +173,7 @@ fi
 # SIGHUP reaches both workers.
 if ! "$py" -c 'import scapy' 2>/dev/null; then
 	echo "skip workers/sighup (python3-scapy not installed)"
-elif ! PYTHONPATH=tests/pcap "$py" - "$w" <<'PY'
+elif ! PYTHONPATH=tests/pcap "$py" - "$w" 2>"$w/gen.err" <<'PY'
 import sys
 from pcaplib import Capture, tls_flow
 for part, base in (("before", 41000), ("after", 42000)):
@@ -184,7 +184,7 @@ for part, base in (("before", 41000), ("after", 42000)):
 		    srv="198.51.100.%d" % (i + 1))
 	cap.write_pcap("%s/hup-%s.pcap" % (sys.argv[1], part))
 PY
-    2>"$w/gen.err"; then
+then
 	echo "FAIL workers/sighup (building the captures)"
 else
 	cp -r rules "$w/rules"

@@ -469,11 +469,39 @@ metrics_interval(void)
 
 /* What the main thread looks after between batches (a file) or while
  * the workers read (live). */
+#define DROPS_EVERY 60.0	/* live: seconds between drop warnings */
+
 struct duties {
 	double next_progress, next_flush, next_watch, next_metrics;
+	double next_drops;
 	uint64_t sources;
+	uint64_t dropped[WORKER_MAX];	/* ps_drop per worker, last look */
 	bool show;
 };
+
+/*
+ * Live: say in the log, at most once a DROPS_EVERY, which workers' rings
+ * overflowed since the last look (the summary and the metrics have the
+ * counts; this is for whoever reads the log of a long run).
+ */
+static void
+drops(struct duties *d)
+{
+	struct engine_totals t;
+	struct netmetrics_worker w[WORKER_MAX];
+	unsigned n = pool.n < WORKER_MAX ? pool.n : WORKER_MAX;
+
+	worker_pool_totals(&pool, &t, w);
+	for (unsigned i = 0; i < n; i++) {
+		if (w[i].cs.dropped > d->dropped[i])
+			log_warning("capture worker %u: %llu frames dropped by "
+			    "the kernel in the last %.0f s (%llu in all; the "
+			    "ring, sensor.buffer_size, was full)", i,
+			    U(w[i].cs.dropped - d->dropped[i]), DROPS_EVERY,
+			    U(w[i].cs.dropped));
+		d->dropped[i] = w[i].cs.dropped;
+	}
+}
 
 static void
 duties_init(struct duties *d, bool show)
@@ -484,6 +512,8 @@ duties_init(struct duties *d, bool show)
 	d->next_flush = now + 1.0;
 	d->next_watch = now;
 	d->next_metrics = now + metrics_interval();
+	d->next_drops = now + DROPS_EVERY;
+	memset(d->dropped, 0, sizeof(d->dropped));
 	d->sources = loaded_sources;
 	d->show = show;
 }
@@ -523,6 +553,10 @@ duties(const struct opts *o, struct duties *d, struct alert_log *log,
 	if (mono_now() >= d->next_metrics) {
 		write_metrics();
 		d->next_metrics = mono_now() + metrics_interval();
+	}
+	if (pool.live && mono_now() >= d->next_drops) {
+		drops(d);
+		d->next_drops = mono_now() + DROPS_EVERY;
 	}
 }
 

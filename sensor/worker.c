@@ -31,7 +31,6 @@
 #include "mem.h"
 #include "policy.h"
 
-#define WORKER_MAX 64		/* as sensor.workers' bound */
 #define WORKER_BATCH_FILE 4096	/* frames per dispatch from a file */
 #define WORKER_SNAP_SECONDS 0.2	/* counters copied for the supervisor */
 

@@ -16,8 +16,8 @@
  * (worker_pool_step), as before workers existed: its packets come in one
  * order, and the timing of threads would only make runs differ.
  *
- * Limits: at most CONFIG (sensor.workers) 64 workers; the engine bounds
- * are the settings divided among them (engine_settings_share).
+ * Limits: at most WORKER_MAX (sensor.workers' bound) workers; the engine
+ * bounds are the settings divided among them (engine_settings_share).
  */
 #ifndef MSGSEC_WORKER_H
 #define MSGSEC_WORKER_H
@@ -28,6 +28,8 @@
 #include "capture.h"
 #include "engine.h"
 #include "netmetrics.h"
+
+#define WORKER_MAX 64		/* as sensor.workers' bound */
 
 struct policy_holder;
 struct worker;

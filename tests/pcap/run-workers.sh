@@ -220,7 +220,7 @@ else
 		sed 's/^/    /' "$w/hup.err" | tail -n 8
 	fi
 fi
-if grep -qE 'ERROR: [A-Za-z]+Sanitizer|runtime error:' "$w"/*.err; then
+if grep -qE 'ERROR: [A-Za-z]+Sanitizer|WARNING: ThreadSanitizer|runtime error:' "$w"/*.err; then
 	echo "FAIL workers/sanitizers"
 	grep -hE -A5 'ERROR: [A-Za-z]+Sanitizer|runtime error:' "$w"/*.err | head -n 20
 fi

@@ -233,7 +233,11 @@ def main():
 		print("  %d worker%s: %8.0f frames/s without a drop%s" % (w,
 		    "s" if w > 1 else " ", rate, " (tcpreplay's top speed: the "
 		    "sensor kept up)" if capped else ""))
-	if best[1][0] > 0:
+	if best[1][1] and best[2][1]:
+		print("  2 workers / 1: not measured: both kept up with tcpreplay "
+		    "at its top speed (the rates above are tcpreplay's); see the "
+		    "drain below")
+	elif best[1][0] > 0:
 		r = best[2][0] / best[1][0]
 		print("  2 workers / 1: %.2fx (target >= 1.6x: %s)" % (r, "met" if
 		    r >= 1.6 else "NOT met"))

@@ -315,7 +315,7 @@ static void
 summary_pcap(const struct netmetrics_worker *w, unsigned nw)
 {
 	struct capture_stats cs;
-	char per[2048];
+	char per[8192];	/* WORKER_MAX workers, 20-digit counts */
 	size_t n = 0;
 
 	netmetrics_pcap_total(w, nw, &cs);

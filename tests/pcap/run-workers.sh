@@ -16,6 +16,8 @@
 #     the summary names each worker's received and dropped frames (read +
 #     dropped = sent), the metrics file has them per worker (and passes
 #     promtool check metrics);
+#   workers/one-pipe: 2 workers with alerts and flow records both on
+#     stdout, a pipe: every line whole JSON;
 #   workers/sighup: 2 workers, 64 TLS flows between 64 host pairs to a
 #     name in no list, then the name added to the webmail list and
 #     SIGHUP, then 64 new flows: all 64 alert, none before, and both
@@ -179,6 +181,33 @@ if command -v promtool >/dev/null 2>&1; then
 		echo "FAIL workers/promtool"
 		echo "$po" | head -5
 	fi
+fi
+
+# Alerts and flow records of both workers on one pipe: whole lines only.
+mkfifo "$w/pipe"
+cat "$w/pipe" >"$w/pipe.out" &
+cat_pid=$!
+# shellcheck disable=SC2086
+"$sensor" $common -i veth1 --alerts - --set sensor.flow_log=- \
+    --set sensor.workers=2 >"$w/pipe" 2>"$w/pipe.err" &
+spid=$!
+sleep 1.5
+tcpreplay -q -i veth0 --pps="$pps" --loop=2 "$w/replay.pcap" >/dev/null 2>&1
+sleep 1
+stop
+rc=$?
+wait "$cat_pid"
+if [ $rc -eq 0 ] && out=$("$py" -c 'import json, sys
+kinds = {}
+for line in open(sys.argv[1]):
+	kind = json.loads(line)["event_type"] == "flow"
+	kinds[kind] = kinds.get(kind, 0) + 1
+print("%d flow records, %d alerts" % (kinds.get(True, 0), kinds.get(False, 0)))
+sys.exit(0 if len(kinds) == 2 else 1)' "$w/pipe.out" 2>&1); then
+	echo "ok workers/one-pipe ($out, every line whole JSON)"
+else
+	echo "FAIL workers/one-pipe (exit $rc)"
+	echo "$out" | tail -n 3 | sed 's/^/    /'
 fi
 
 # SIGHUP reaches both workers.

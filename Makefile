@@ -94,7 +94,7 @@ MILTER_OBJ := $(MILTER_SRC:%.c=$(O)/%.o)
 LIBMILTERPIPE := $(O)/libmsgsec-milter.a
 
 # The sensor likewise: everything but main and the libpcap glue.
-SENSOR_MAIN := sensor/main.c sensor/capture.c
+SENSOR_MAIN := sensor/main.c sensor/capture.c sensor/worker.c
 SENSOR_SRC := $(filter-out $(SENSOR_MAIN),$(wildcard sensor/*.c))
 SENSOR_OBJ := $(SENSOR_SRC:%.c=$(O)/%.o)
 LIBSENSORPIPE := $(O)/libmsgsec-sensor.a

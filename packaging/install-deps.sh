@@ -43,12 +43,12 @@ BUILD="gcc make pkg-config clang libclang-rt-14-dev
 	libmilter-dev libpcap-dev libmagic-dev libpcre2-dev libclamav-dev
 	libyaml-dev libarchive-dev libssl-dev libcmocka-dev zlib1g-dev
 	libgmime-3.0-dev libpq-dev"
-TEST="postfix miltertest clamav-testfiles tshark tcpdump m4 liblockfile1 libwrap0 logrotate
+TEST="postfix miltertest clamav-testfiles tshark tcpdump tcpreplay m4 liblockfile1 libwrap0 logrotate
 	debhelper lintian
 	python3-scapy python3-cryptography libmime-tools-perl swaks file zip
 	p7zip-full chromium
 	prometheus postgresql"
-BENCH="libndpi-bin tcpreplay wireshark-common clamav-daemon clamav-milter"
+BENCH="libndpi-bin wireshark-common clamav-daemon clamav-milter"
 
 case "${1:-build}" in
 build) want=$BUILD ;;

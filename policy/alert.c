@@ -22,6 +22,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "lockfile.h"
 #include "mem.h"
 
 /* What closing needs after the last field: "}\n", or the marker too. */
@@ -283,6 +284,7 @@ alert_write_fd(struct alert_log *log, const char *data, size_t len)
 	int rc = 0, saved = 0;
 
 	pthread_mutex_lock(&log->lock);
+	write_serial_begin();	/* stdout may be the flow log's too */
 	do {
 		n = write(log->fd, data, len);
 	} while (n < 0 && errno == EINTR);
@@ -297,6 +299,7 @@ alert_write_fd(struct alert_log *log, const char *data, size_t len)
 		if (n > 0)
 			(void)!write(log->fd, "\n", 1);
 	}
+	write_serial_end();
 	pthread_mutex_unlock(&log->lock);
 	errno = saved;
 	return rc;

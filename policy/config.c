@@ -195,6 +195,12 @@ static const struct config_key keys[] = {
 	{ "sensor.check_seconds", CONF_U64, SEN(check_seconds), 0, "10", 0,
 	    86400, "live capture: how often the policy's files are checked "
 	    "for changes, reloaded like SIGHUP when they change (0: never)" },
+	{ "sensor.workers", CONF_WORKERS, SEN(workers), 0, "1", 1, 64,
+	    "live capture: capture threads on the interface, each with its "
+	    "own flow table and parsers, sharing the kernel's packets by "
+	    "flow (PACKET_FANOUT); auto: one per online core (at most 64); "
+	    "sensor.max_flows, stream_memory, frag_memory and frag_datagrams "
+	    "stay totals, divided among them; reading a file uses one" },
 	{ "sensor.progress", CONF_BOOL, SEN(progress), 0, "true", 0, 0,
 	    "show a progress line on a terminal when reading a file" },
 	{ "sensor.ech_fronts_list", CONF_STR, SEN(ech_fronts_list), 0,
@@ -646,6 +652,25 @@ config_set(struct config *c, const struct config_key *k, const struct node *v,
 			diag_error(d, v->file, v->line, v->col,
 			    "'%s' must be an octal mode such as \"0660\"",
 			    k->name);
+			return -1;
+		}
+		*(uint64_t *)field = u;
+		return 0;
+	case CONF_WORKERS:
+		if (v->type == NODE_SCALAR && strcmp(v->str, "auto") == 0) {
+			*(uint64_t *)field = 0;
+			return 0;
+		}
+		if (!node_expect(v, NODE_SCALAR, k->name, d))
+			return -1;
+		if (str_to_u64((struct span){ v->str, v->len }, k->min, k->max,
+		    &u) < 0) {
+			diag_error(d, v->file, v->line, v->col,
+			    "'%s' must be auto or a whole number from %llu to "
+			    "%llu, not '%s'", k->name,
+			    (unsigned long long)k->min,
+			    (unsigned long long)k->max,
+			    node_quote(v, q, sizeof(q)));
 			return -1;
 		}
 		*(uint64_t *)field = u;

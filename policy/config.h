@@ -101,6 +101,7 @@ struct sensor_config {
 	uint64_t check_seconds;
 	uint64_t quic_crypto_bytes;
 	uint64_t quic_initials;
+	uint64_t workers;	/* capture threads; 0 = auto (online cores) */
 };
 
 struct config {
@@ -196,6 +197,8 @@ enum config_type {
 	CONF_CIDRLIST,
 	CONF_OUTPUT,
 	CONF_MODE,
+	CONF_WORKERS,		/* a count in [min, max], or auto (stored
+				 * as 0) */
 	CONF_ADDRESS,		/* an e-mail address (local@domain), may be
 				 * empty (off) */
 };

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +55,20 @@ lockfile_unlock(int *fd)
 	(void)flock(*fd, LOCK_UN);
 	close(*fd);
 	*fd = -1;
+}
+
+static pthread_mutex_t write_serial = PTHREAD_MUTEX_INITIALIZER;
+
+void
+write_serial_begin(void)
+{
+	pthread_mutex_lock(&write_serial);
+}
+
+void
+write_serial_end(void)
+{
+	pthread_mutex_unlock(&write_serial);
 }
 
 int

@@ -23,6 +23,15 @@
  */
 /* Write all of buf to fd, again after EINTR; 0, or -1 with errno. */
 int write_all(int fd, const void *buf, size_t len);
+/*
+ * One process-wide lock around writes of whole lines that logs sharing a
+ * descriptor make (the alert log and the sensor's flow log both on
+ * stdout, from several capture workers): a write longer than PIPE_BUF to
+ * a pipe is not atomic, so without it two threads could interleave inside
+ * a line.  Hold it only for the write itself.
+ */
+void write_serial_begin(void);
+void write_serial_end(void);
 
 int lockfile_lock(const char *dir, const char *name, char **error_r);
 /* Release and close; *fd becomes -1.  Safe on -1. */

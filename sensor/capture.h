@@ -7,7 +7,8 @@
  * as (linktype, timestamp, bytes, caplen, wirelen).  Frames are trusted for
  * nothing: libpcap bounds caplen by the snaplen, the decoder does the rest.
  * Not thread-safe: one capture per thread; capture_break may be called
- * from a signal handler.
+ * from a signal handler or another thread.  Live captures on one
+ * interface can share its packets by flow (capture_fanout).
  */
 #ifndef MSGSEC_CAPTURE_H
 #define MSGSEC_CAPTURE_H
@@ -30,7 +31,11 @@ struct capture_opts {
 struct capture_stats {
 	uint64_t received;	/* pcap_stats ps_recv (live) */
 	uint64_t dropped;	/* ps_drop: the buffer was full */
-	uint64_t ifdropped;	/* ps_ifdrop: the interface dropped */
+	uint64_t ifdropped;	/* ps_ifdrop: the interface dropped (the
+				   interface's count: every handle on it
+				   reports the same) */
+	uint64_t discarded;	/* frames taken before the fanout group
+				   was whole (capture_skip_before) */
 	bool valid;		/* false for files */
 };
 
@@ -61,8 +66,30 @@ bool capture_is_live(const struct capture *c);
 int capture_dispatch(struct capture *c, int max, capture_fn *fn, void *ctx,
     char **error_r);
 
-/* Make capture_dispatch return soon; async-signal-safe. */
+/* Make capture_dispatch return soon; async-signal-safe, and may be
+ * called from another thread. */
 void capture_break(struct capture *c);
+
+/*
+ * Live: join this handle to the kernel's PACKET_FANOUT group *group_r,
+ * hashed by flow with IPv4 reassembly before the hash
+ * (PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG), so that every packet
+ * of a flow reaches the same handle.  create: make a new group with an
+ * id the kernel picks unused (PACKET_FANOUT_FLAG_UNIQUEID: two sensors
+ * on one host never meet) and store it in *group_r; else join *group_r.  Returns 0, or -1 with
+ * a malloc'd *error_r.  libpcap 1.10.3 (Debian 12) has no fanout API of
+ * its own: the option goes on the handle's socket after pcap_activate.
+ */
+int capture_fanout(struct capture *c, bool create, unsigned *group_r,
+    char **error_r);
+
+/*
+ * Discard (and count in capture_stats' discarded) frames stamped before
+ * t: those the kernel queued while the fanout group was still being
+ * formed went to a group of another size, so a flow's first packets may
+ * sit with another handle.
+ */
+void capture_skip_before(struct capture *c, const struct timeval *t);
 
 /* pcap's own counters (live captures); zeroes and !valid for files. */
 void capture_stats(struct capture *c, struct capture_stats *s);

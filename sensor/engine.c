@@ -142,6 +142,27 @@ engine_settings_from_policy(struct engine_settings *s, const struct policy *p)
 	s->judge.ech_fronts_list = c->ech_fronts_list;
 }
 
+static size_t
+share(size_t total, unsigned n, size_t floor)
+{
+	size_t v = total / n;
+
+	return v > floor ? v : floor;
+}
+
+void
+engine_settings_share(struct engine_settings *s, unsigned i, unsigned n)
+{
+	if (n <= 1)
+		return;
+	s->flow.max_flows = share(s->flow.max_flows, n, 16);
+	s->stream_memory = share(s->stream_memory, n, 64 * 1024);
+	s->pkt.frag_memory = share(s->pkt.frag_memory, n, 65536);
+	s->pkt.frag_max_datagrams = share(s->pkt.frag_max_datagrams, n, 1);
+	s->flow.id_first = i;
+	s->flow.id_step = n;
+}
+
 struct engine *
 engine_new(const struct engine_settings *s, struct policy *p,
     struct alert_log *log, struct flowlog *flowlog)
@@ -183,6 +204,31 @@ void
 engine_set_policy(struct engine *e, struct policy *p)
 {
 	judge_set_policy(e->judge, p);
+}
+
+void
+engine_totals(const struct engine *e, struct engine_totals *t)
+{
+	t->eng = e->st;
+	t->pkt = *pkt_decoder_stats(e->dec);
+	t->flow = *flow_table_stats(e->ft);
+	t->judge = *judge_stats(e->judge);
+}
+
+_Static_assert(sizeof(struct engine_totals) % sizeof(uint64_t) == 0,
+    "engine_totals: uint64_t counters only");
+
+void
+engine_totals_add(struct engine_totals *sum, const struct engine_totals *t)
+{
+	uint64_t a[sizeof(*sum) / sizeof(uint64_t)];
+	uint64_t b[sizeof(*sum) / sizeof(uint64_t)];
+
+	memcpy(a, sum, sizeof(a));
+	memcpy(b, t, sizeof(b));
+	for (size_t i = 0; i < sizeof(a) / sizeof(a[0]); i++)
+		a[i] += b[i];
+	memcpy(sum, a, sizeof(a));
 }
 
 const struct engine_stats *

@@ -14,7 +14,9 @@
  *
  * Time is capture time: flows and fragments expire as packet timestamps
  * advance (once per second of capture time).
- * Not thread-safe: one engine per capture.
+ * Not thread-safe: one engine per capture (per capture worker); what
+ * engines share (the policy, the alert log, the flow log, the per-rule
+ * counters) is thread-safe on its own.
  */
 #ifndef MSGSEC_ENGINE_H
 #define MSGSEC_ENGINE_H
@@ -46,6 +48,14 @@ struct engine_settings {
 /* Fill from the configuration's sensor.* settings. */
 void engine_settings_from_policy(struct engine_settings *s,
     const struct policy *p);
+/*
+ * Worker i of n (capture workers): the totals the settings give
+ * (sensor.max_flows, stream_memory, frag_memory, frag_datagrams) divided
+ * by n, never below a working minimum, and flow ids interleaved with the
+ * other workers' (flow_limits id_first, id_step) so they stay unique.
+ */
+void engine_settings_share(struct engine_settings *s, unsigned i,
+    unsigned n);
 
 struct engine_stats {
 	uint64_t frames, bytes;		/* as captured (wire lengths) */
@@ -88,6 +98,22 @@ void engine_flush(struct engine *e);
 
 /* A new policy (SIGHUP): flows are kept. */
 void engine_set_policy(struct engine *e, struct policy *p);
+
+/*
+ * Every counter of an engine, to add several up (capture workers).  Each
+ * of these structs holds only uint64_t fields: engine_totals_add sums
+ * them word by word, so a counter added to one of them is summed too.
+ */
+struct engine_totals {
+	struct engine_stats eng;
+	struct pkt_stats pkt;
+	struct flow_stats flow;
+	struct judge_stats judge;
+};
+
+void engine_totals(const struct engine *e, struct engine_totals *t);
+void engine_totals_add(struct engine_totals *sum,
+    const struct engine_totals *t);
 
 const struct engine_stats *engine_stats(const struct engine *e);
 const struct pkt_stats *engine_pkt_stats(const struct engine *e);

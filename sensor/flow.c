@@ -18,8 +18,10 @@
  * The key hash is direction-independent: each (address, port) end is
  * mixed on its own and the two are added, so both directions land in the
  * same bucket without ordering the ends first.  Flow ids are a counter
- * multiplied by an odd constant modulo 2^51: unique for 2^51 flows, never
- * 0, and not guessable from their neighbours.
+ * multiplied by an odd constant modulo 2^51 (a bijection): unique for
+ * 2^51 flows, never 0, and not guessable from their neighbours.  Capture
+ * workers' tables count in interleaved steps (id_first, id_step), so
+ * their ids never meet either.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +68,8 @@ flow_limits_default(struct flow_limits *l)
 	l->tcp_closed_timeout = 30;
 	l->tcp_new_timeout = 30;
 	l->udp_timeout = 120;
+	l->id_first = 0;
+	l->id_step = 1;
 }
 
 struct flow_table *
@@ -80,6 +84,9 @@ flow_table_new(const struct flow_limits *l, flow_end_fn *on_end, void *ctx)
 		flow_limits_default(&t->lim);
 	if (t->lim.max_flows == 0)
 		t->lim.max_flows = 1;
+	if (t->lim.id_step == 0)
+		t->lim.id_step = 1;
+	t->counter = t->lim.id_first;
 	while (n < t->lim.max_flows && n < ((size_t)1 << 30))
 		n <<= 1;
 	t->mask = n - 1;
@@ -283,7 +290,8 @@ flow_create(struct flow_table *t, const struct pkt *p, uint16_t vlan,
 	/* A SYN+ACK first: its sender is the server. */
 	swap = p->proto == 6 && (p->tcp_flags & (TCPF_SYN | TCPF_ACK)) ==
 	    (TCPF_SYN | TCPF_ACK);
-	f->id = (++t->counter * UINT64_C(0x5851f42d4c957f2d)) & FLOW_ID_MASK;
+	t->counter += t->lim.id_step;
+	f->id = (t->counter * UINT64_C(0x5851f42d4c957f2d)) & FLOW_ID_MASK;
 	f->proto = p->proto;
 	f->ipver = p->ipver;
 	f->vlan = vlan;

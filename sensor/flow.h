@@ -7,7 +7,8 @@
  * when full, the least recently seen flow is evicted (and reported through
  * the expiry callback like a timed-out one).  Timeouts are per protocol
  * state (TCP established, TCP closed, UDP/other).  Flow ids are 51-bit
- * like Suricata's so they survive JSON number parsers.
+ * like Suricata's so they survive JSON number parsers, and distinct
+ * across tables given distinct id_first < id_step.
  *
  * Memory: flows come from one arena sized by max_flows (320 bytes each;
  * pages are touched as slots are first used); no allocation per packet
@@ -67,6 +68,10 @@ struct flow_limits {
 	unsigned tcp_closed_timeout;	/* default 30 */
 	unsigned tcp_new_timeout;	/* no packet back yet, default 30 */
 	unsigned udp_timeout;	/* default 120 */
+	/* Flow ids: the counter starts at id_first and steps by id_step
+	 * (0 counts as 1), so N tables with first 0..N-1 and step N never
+	 * hand out the same id (capture workers). */
+	uint64_t id_first, id_step;
 };
 
 struct flow_stats {

@@ -8,13 +8,17 @@
  * and the lines dropped: the sensor never stops for its log.  A line is
  * built in FLOWLOG_LINE_MAX bytes, which the engine's bounds on what it
  * keeps per flow (names, ALPN, DNS questions) never reach.  Names from
- * the wire are written by the JSON writer, escaped.
+ * the wire are written by the JSON writer, escaped.  Capture workers
+ * share one flow log: a mutex covers building a line and queueing it,
+ * and the write itself also takes the process-wide write_serial lock,
+ * so lines never interleave with alerts on a shared stdout.
  */
 #include "flowlog.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +41,7 @@ struct flowlog {
 	uint64_t lines, failed;
 	uint64_t pending;	/* lines in buf */
 	struct buf line;	/* flowlog_write_flow's */
+	pthread_mutex_t mu;	/* all of the above, across capture workers */
 };
 
 static int
@@ -66,15 +71,21 @@ flowlog_open(const char *path, char **error_r)
 	l->path = strcmp(path, "-") != 0 ? mem_strdup(path) : NULL;
 	l->buf = mem_malloc(FLOWLOG_BUF);
 	buf_init(&l->line, FLOWLOG_LINE_MAX);
+	pthread_mutex_init(&l->mu, NULL);
 	return l;
 }
 
-int
-flowlog_flush(struct flowlog *l)
+static int
+flush_locked(struct flowlog *l)
 {
 	int rc = 0;
 
-	if (l->len > 0 && write_all(l->fd, l->buf, l->len) < 0) {
+	if (l->len == 0)
+		return 0;
+	write_serial_begin();
+	rc = write_all(l->fd, l->buf, l->len);
+	write_serial_end();
+	if (rc < 0) {
 		l->failed += l->pending;
 		rc = -1;
 	} else {
@@ -85,21 +96,26 @@ flowlog_flush(struct flowlog *l)
 	return rc;
 }
 
-int
-flowlog_write(struct flowlog *l, const char *line, size_t len)
+static int
+write_locked(struct flowlog *l, const char *line, size_t len)
 {
+	int rc;
+
 	if (len >= FLOWLOG_BUF - 1) {
 		/* Alone, in two writes: rare (a line is a few hundred bytes). */
-		(void)flowlog_flush(l);
-		if (write_all(l->fd, line, len) < 0 ||
-		    write_all(l->fd, "\n", 1) < 0) {
+		(void)flush_locked(l);
+		write_serial_begin();
+		rc = write_all(l->fd, line, len) < 0 ||
+		    write_all(l->fd, "\n", 1) < 0 ? -1 : 0;
+		write_serial_end();
+		if (rc < 0) {
 			l->failed++;
 			return -1;
 		}
 		l->lines++;
 		return 0;
 	}
-	if (FLOWLOG_BUF - l->len < len + 1 && flowlog_flush(l) < 0)
+	if (FLOWLOG_BUF - l->len < len + 1 && flush_locked(l) < 0)
 		return -1;
 	memcpy(l->buf + l->len, line, len);
 	l->buf[l->len + len] = '\n';
@@ -113,15 +129,15 @@ flowlog_reopen(struct flowlog *l, char **error_r)
 {
 	int fd;
 
-	(void)flowlog_flush(l);
-	if (l->path == NULL)
-		return 0;
-	fd = open_path(l->path, error_r);
-	if (fd < 0)
-		return -1;
-	close(l->fd);
-	l->fd = fd;
-	return 0;
+	pthread_mutex_lock(&l->mu);
+	(void)flush_locked(l);
+	fd = l->path != NULL ? open_path(l->path, error_r) : l->fd;
+	if (fd >= 0 && fd != l->fd) {
+		close(l->fd);
+		l->fd = fd;
+	}
+	pthread_mutex_unlock(&l->mu);
+	return fd < 0 ? -1 : 0;
 }
 
 void
@@ -131,9 +147,10 @@ flowlog_close(struct flowlog **lp)
 
 	if (l == NULL)
 		return;
-	(void)flowlog_flush(l);
+	(void)flush_locked(l);
 	if (l->path != NULL)
 		close(l->fd);
+	pthread_mutex_destroy(&l->mu);
 	free(l->path);
 	free(l->buf);
 	buf_free(&l->line);
@@ -142,15 +159,25 @@ flowlog_close(struct flowlog **lp)
 }
 
 uint64_t
-flowlog_lines(const struct flowlog *l)
+flowlog_lines(struct flowlog *l)
 {
-	return l->lines;
+	uint64_t n;
+
+	pthread_mutex_lock(&l->mu);
+	n = l->lines;
+	pthread_mutex_unlock(&l->mu);
+	return n;
 }
 
 uint64_t
-flowlog_failed(const struct flowlog *l)
+flowlog_failed(struct flowlog *l)
 {
-	return l->failed;
+	uint64_t n;
+
+	pthread_mutex_lock(&l->mu);
+	n = l->failed;
+	pthread_mutex_unlock(&l->mu);
+	return n;
 }
 
 /* ------------------------------------------------------------ flow lines */
@@ -250,8 +277,8 @@ gquic_version_text(uint32_t v, char *out, size_t size)
 		out[0] = '\0';
 }
 
-int
-flowlog_write_flow(struct flowlog *l, const struct flowlog_flow *r)
+static int
+write_flow_locked(struct flowlog *l, const struct flowlog_flow *r)
 {
 	const struct flow *f = r->flow;
 	struct json_writer w;
@@ -344,5 +371,40 @@ flowlog_write_flow(struct flowlog *l, const struct flowlog_flow *r)
 	json_object_end(&w);
 	if (w.error)
 		return -1;	/* cannot happen within FLOWLOG_LINE_MAX */
-	return flowlog_write(l, l->line.data, l->line.len);
+	return write_locked(l, l->line.data, l->line.len);
+}
+
+/* ------------------------------------------------------------ locked */
+
+int
+flowlog_write_flow(struct flowlog *l, const struct flowlog_flow *r)
+{
+	int rc;
+
+	pthread_mutex_lock(&l->mu);
+	rc = write_flow_locked(l, r);
+	pthread_mutex_unlock(&l->mu);
+	return rc;
+}
+
+int
+flowlog_write(struct flowlog *l, const char *line, size_t len)
+{
+	int rc;
+
+	pthread_mutex_lock(&l->mu);
+	rc = write_locked(l, line, len);
+	pthread_mutex_unlock(&l->mu);
+	return rc;
+}
+
+int
+flowlog_flush(struct flowlog *l)
+{
+	int rc;
+
+	pthread_mutex_lock(&l->mu);
+	rc = flush_locked(l);
+	pthread_mutex_unlock(&l->mu);
+	return rc;
 }

@@ -6,7 +6,8 @@
  * lines, so that a flow log on stdout shares the descriptor with alerts
  * (which write whole lines too) without cutting either.  The buffer is
  * flushed when full, on flowlog_flush (end of a run, SIGHUP) and on close.
- * Not thread-safe (one per engine).
+ * Thread-safe: the capture workers' engines share one (a mutex around
+ * each line and each flush); flowlog_close only once they have stopped.
  */
 #ifndef MSGSEC_FLOWLOG_H
 #define MSGSEC_FLOWLOG_H
@@ -55,7 +56,7 @@ int flowlog_flush(struct flowlog *l);
 /* Flush, then reopen the file (logrotate).  0, or -1 with *error_r. */
 int flowlog_reopen(struct flowlog *l, char **error_r);
 void flowlog_close(struct flowlog **l);
-uint64_t flowlog_lines(const struct flowlog *l);
-uint64_t flowlog_failed(const struct flowlog *l);
+uint64_t flowlog_lines(struct flowlog *l);
+uint64_t flowlog_failed(struct flowlog *l);
 
 #endif

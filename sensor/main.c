@@ -6,8 +6,11 @@
  *                 [--bpf EXPR] [--set KEY=VALUE]... [-u USER] [-q]
  *
  * Order at start: load the policy, open the alert log and the flow log,
- * open the capture (the only step that may need root), drop to
- * sensor.user, then read.  SIGHUP reloads the policy (rules, lists,
+ * open the capture (the only step that may need root: sensor.workers
+ * handles on a live interface, worker.c), drop to sensor.user, then
+ * read: a file on this thread, an interface with a thread per worker
+ * while this one takes signals, reloads, flushes the flow log and writes
+ * the metrics.  SIGHUP reloads the policy (rules, lists,
  * agencies, exceptions; a failed load keeps the running one) and reopens
  * the logs, without losing flows; sensor.* settings are read once at start.
  * SIGTERM and SIGINT stop the capture; every flow is then flushed (alerts,
@@ -18,6 +21,7 @@
  * the filter or the user is unusable.
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -39,12 +43,13 @@
 #include "policy.h"
 #include "privs.h"
 #include "watch.h"
+#include "worker.h"
 
 #ifndef MSGSEC_DEFAULT_CONFIG
 #define MSGSEC_DEFAULT_CONFIG "/etc/msgsec/msgsec.yaml"
 #endif
 
-#define BATCH_FILE 4096		/* frames per dispatch from a file */
+#define SUPERVISE_MS 200	/* live: the main thread's wake-ups */
 
 struct opts {
 	struct opt_common c;	/* -c, -u, -f, --set, --now */
@@ -62,7 +67,8 @@ static sigset_t startup_signals;
 static struct policy_holder holder;
 /* Fingerprint of the policy's files when the running policy was read. */
 static uint64_t loaded_sources;
-static struct capture *volatile the_capture;
+static struct worker_pool pool;
+static volatile sig_atomic_t pool_open;
 static struct prom_table *rule_alerts;	/* alerts by rule, for metrics */
 static bool metrics_failing;
 
@@ -73,8 +79,8 @@ on_signal(int sig)
 		got_hup = 1;
 	else
 		got_stop = 1;
-	if (the_capture != NULL)
-		capture_break(the_capture);
+	if (pool_open && !pool.live)
+		worker_pool_break(&pool);	/* a file is read here */
 }
 
 static void
@@ -220,8 +226,7 @@ open_flowlog(const struct policy *p, bool *failed_r)
 }
 
 static void
-reload(const struct opts *o, struct engine *e, struct alert_log *log,
-    struct flowlog *fl)
+reload(const struct opts *o, struct alert_log *log, struct flowlog *fl)
 {
 	struct policy *p = load_policy(o, true);
 	char *err = NULL;
@@ -230,9 +235,7 @@ reload(const struct opts *o, struct engine *e, struct alert_log *log,
 		log_notice("reloaded %s: %zu rules, %zu exceptions, policy "
 		    "%s", o->c.config, p->nrules, p->nexceptions, p->hash);
 		policy_holder_set(&holder, p);
-		p = policy_holder_get(&holder);
-		engine_set_policy(e, p);
-		policy_unref(&p);
+		worker_pool_policy_changed(&pool);	/* every worker */
 	}
 	if (alert_log_reopen(log, &err) < 0) {
 		log_error("%s", err);
@@ -269,16 +272,6 @@ drop_root(const char *user, char **error_r)
 	return privs_become(&u, error_r);
 }
 
-static void
-on_frame(void *ctx, const struct timeval *ts, const uint8_t *bytes,
-    size_t caplen, size_t wirelen)
-{
-	struct engine *e = ctx;
-
-	engine_packet(e, capture_linktype(the_capture), ts, bytes, caplen,
-	    wirelen);
-}
-
 static double
 mono_now(void)
 {
@@ -289,39 +282,81 @@ mono_now(void)
 }
 
 static void
-progress(struct capture *c, const struct engine *e, bool last)
+progress(bool last)
 {
 	uint64_t done, total;
-	const struct engine_stats *es = engine_stats(e);
+	struct engine_totals t;
 
 	if (last) {
 		fputs("\r\033[K", stderr);
 		return;
 	}
-	capture_progress(c, &done, &total);
+	worker_pool_totals(&pool, &t, NULL);
+	worker_pool_progress(&pool, &done, &total);
 	if (total > 0)	/* a file: how far; a pipe: only the counts */
 		fprintf(stderr, "\rmsgsec-sensor: %5.1f%%  ", 100.0 *
 		    (double)done / (double)total);
 	else
 		fputs("\rmsgsec-sensor: ", stderr);
 	fprintf(stderr, "%llu packets  %llu flows  %llu alerts\033[K",
-	    (unsigned long long)es->frames,
-	    (unsigned long long)engine_flow_stats(e)->flows,
-	    (unsigned long long)engine_judge_stats(e)->alerts);
+	    (unsigned long long)t.eng.frames,
+	    (unsigned long long)t.flow.flows,
+	    (unsigned long long)t.judge.alerts);
 }
 
 #define U(x) ((unsigned long long)(x))
 
+/*
+ * The pcap line: the totals, and with several workers each one's share
+ * (frames read, pcap's received and dropped) and the frames discarded
+ * while their fanout group formed.
+ */
 static void
-summary(struct capture *c, const struct engine *e, double secs)
+summary_pcap(const struct netmetrics_worker *w, unsigned nw)
 {
-	const struct engine_stats *es = engine_stats(e);
-	const struct pkt_stats *ps = engine_pkt_stats(e);
-	const struct flow_stats *fs = engine_flow_stats(e);
-	const struct judge_stats *js = engine_judge_stats(e);
 	struct capture_stats cs;
+	char per[8192];	/* WORKER_MAX workers, 20-digit counts */
+	size_t n = 0;
+
+	netmetrics_pcap_total(w, nw, &cs);
+	if (!cs.valid) {
+		log_info("pcap: a file, no drops");
+		return;
+	}
+	per[0] = '\0';
+	for (unsigned i = 0; nw > 1 && i < nw; i++) {
+		int k = snprintf(per + n, sizeof(per) - n, "%s%u: %llu packets, "
+		    "%llu received, %llu dropped", i > 0 ? "; " : "", i,
+		    U(w[i].packets), U(w[i].cs.received), U(w[i].cs.dropped));
+
+		if (k < 0 || (size_t)k >= sizeof(per) - n)
+			break;
+		n += (size_t)k;
+	}
+	if (nw > 1)
+		log_info("pcap: %llu received, %llu dropped, %llu dropped by "
+		    "the interface; %u workers (%s), %llu discarded while "
+		    "their fanout group formed", U(cs.received), U(cs.dropped),
+		    U(cs.ifdropped), nw, per, U(cs.discarded));
+	else
+		log_info("pcap: %llu received, %llu dropped, %llu dropped by "
+		    "the interface", U(cs.received), U(cs.dropped),
+		    U(cs.ifdropped));
+}
+
+static void
+summary(double secs)
+{
+	struct engine_totals t;
+	struct netmetrics_worker *w = mem_calloc(pool.n, sizeof(*w));
+	const struct engine_stats *es = &t.eng;
+	const struct pkt_stats *ps = &t.pkt;
+	const struct flow_stats *fs = &t.flow;
+	const struct judge_stats *js = &t.judge;
 	char ev[256];
 	size_t n = 0;
+
+	worker_pool_totals(&pool, &t, w);
 
 	ev[0] = '\0';
 	for (unsigned i = 0; judge_event_name(i) != NULL; i++) {
@@ -370,13 +405,8 @@ summary(struct capture *c, const struct engine *e, double secs)
 	    U(es->dns_tcp_messages), U(es->dns_bad), U(js->dns_names),
 	    U(js->dns_deduped), U(es->im_detected), U(es->streams_undecided),
 	    U(es->streams_over_memory));
-	capture_stats(c, &cs);
-	if (cs.valid)
-		log_info("pcap: %llu received, %llu dropped, %llu dropped by "
-		    "the interface",
-		    U(cs.received), U(cs.dropped), U(cs.ifdropped));
-	else
-		log_info("pcap: a file, no drops");
+	summary_pcap(w, pool.n);
+	free(w);
 }
 
 static void
@@ -402,16 +432,19 @@ set_signals(void)
  * until the next success.
  */
 static void
-write_metrics(struct capture *c, const struct engine *e)
+write_metrics(void)
 {
 	struct policy *p = policy_holder_get(&holder);
 	const char *path = p->config.metrics_sensor_file;
-	struct capture_stats cs;
+	struct engine_totals t;
+	struct netmetrics_worker *w;
 	char *err = NULL;
 
 	if (path != NULL && path[0] != '\0') {
-		capture_stats(c, &cs);
-		if (netmetrics_write(path, e, &cs, rule_alerts, &err) < 0) {
+		w = mem_calloc(pool.n, sizeof(*w));
+		worker_pool_totals(&pool, &t, w);
+		if (netmetrics_write(path, &t, w, pool.n, rule_alerts,
+		    &err) < 0) {
 			if (!metrics_failing)
 				log_warning("metrics: %s", err);
 			metrics_failing = true;
@@ -419,6 +452,7 @@ write_metrics(struct capture *c, const struct engine *e)
 		} else {
 			metrics_failing = false;
 		}
+		free(w);
 	}
 	policy_unref(&p);
 }
@@ -433,69 +467,140 @@ metrics_interval(void)
 	return secs;
 }
 
-/* Read until the end of the file or a stop signal. */
-static int
-run(const struct opts *o, struct capture *c, struct engine *e,
-    struct alert_log *log, struct flowlog *fl, bool show)
+/* What the main thread looks after between batches (a file) or while
+ * the workers read (live). */
+#define DROPS_EVERY 60.0	/* live: seconds between drop warnings */
+
+struct duties {
+	double next_progress, next_flush, next_watch, next_metrics;
+	double next_drops;
+	uint64_t sources;
+	uint64_t dropped[WORKER_MAX];	/* ps_drop per worker, last look */
+	bool show;
+};
+
+/*
+ * Live: say in the log, at most once a DROPS_EVERY, which workers' rings
+ * overflowed since the last look (the summary and the metrics have the
+ * counts; this is for whoever reads the log of a long run).
+ */
+static void
+drops(struct duties *d)
 {
-	bool live = capture_is_live(c);
-	double next = mono_now() + 0.5, next_flush = next + 0.5;
-	double next_watch = mono_now();
-	double next_metrics = mono_now() + metrics_interval();
-	uint64_t sources = loaded_sources;
+	struct engine_totals t;
+	struct netmetrics_worker w[WORKER_MAX];
+	unsigned n = pool.n < WORKER_MAX ? pool.n : WORKER_MAX;
+
+	worker_pool_totals(&pool, &t, w);
+	for (unsigned i = 0; i < n; i++) {
+		if (w[i].cs.dropped > d->dropped[i])
+			log_warning("capture worker %u: %llu frames dropped by "
+			    "the kernel in the last %.0f s (%llu in all; the "
+			    "ring, sensor.buffer_size, was full)", i,
+			    U(w[i].cs.dropped - d->dropped[i]), DROPS_EVERY,
+			    U(w[i].cs.dropped));
+		d->dropped[i] = w[i].cs.dropped;
+	}
+}
+
+static void
+duties_init(struct duties *d, bool show)
+{
+	double now = mono_now();
+
+	d->next_progress = now + 0.5;
+	d->next_flush = now + 1.0;
+	d->next_watch = now;
+	d->next_metrics = now + metrics_interval();
+	d->next_drops = now + DROPS_EVERY;
+	memset(d->dropped, 0, sizeof(d->dropped));
+	d->sources = loaded_sources;
+	d->show = show;
+}
+
+static void
+duties(const struct opts *o, struct duties *d, struct alert_log *log,
+    struct flowlog *fl)
+{
+	if (got_hup) {
+		got_hup = 0;
+		reload(o, log, fl);
+	}
+	/* Live: an exception approved (or a rule edited) while we run
+	 * takes effect without a SIGHUP, flows kept. */
+	if (pool.live && mono_now() >= d->next_watch) {
+		struct policy *cur = policy_holder_get(&holder);
+		uint64_t secs = cur->config.sensor.check_seconds;
+		uint64_t now_fp = secs > 0 ?
+		    watch_policy_sources(&cur->config) : 0;
+
+		policy_unref(&cur);
+		if (secs > 0 && now_fp != d->sources)
+			reload(o, log, fl);
+		if (secs > 0)
+			d->sources = now_fp;
+		d->next_watch = mono_now() + (double)(secs > 0 ? secs : 60);
+	}
+	/* Live: flow lines reach the log within a second or so. */
+	if (pool.live && fl != NULL && mono_now() >= d->next_flush) {
+		(void)flowlog_flush(fl);
+		d->next_flush = mono_now() + 1.0;
+	}
+	if (d->show && mono_now() >= d->next_progress) {
+		progress(false);
+		d->next_progress = mono_now() + 0.5;
+	}
+	if (mono_now() >= d->next_metrics) {
+		write_metrics();
+		d->next_metrics = mono_now() + metrics_interval();
+	}
+	if (pool.live && mono_now() >= d->next_drops) {
+		drops(d);
+		d->next_drops = mono_now() + DROPS_EVERY;
+	}
+}
+
+/* Read the file on this thread until its end or a stop signal. */
+static int
+run_file(const struct opts *o, struct alert_log *log, struct flowlog *fl,
+    bool show)
+{
+	struct duties d;
 	char *err = NULL;
 
+	duties_init(&d, show);
 	while (!got_stop) {
 		int n;
 
-		if (got_hup) {
-			got_hup = 0;
-			reload(o, e, log, fl);
-		}
-		/* Live: an exception approved (or a rule edited) while we run
-		 * takes effect without a SIGHUP, flows kept. */
-		if (live && mono_now() >= next_watch) {
-			struct policy *cur = policy_holder_get(&holder);
-			uint64_t secs = cur->config.sensor.check_seconds;
-			uint64_t now_fp = secs > 0 ?
-			    watch_policy_sources(&cur->config) : 0;
-
-			policy_unref(&cur);
-			if (secs > 0 && now_fp != sources)
-				reload(o, e, log, fl);
-			if (secs > 0)
-				sources = now_fp;
-			next_watch = mono_now() + (double)(secs > 0 ? secs : 60);
-		}
-		n = capture_dispatch(c, live ? -1 : BATCH_FILE, on_frame, e,
-		    &err);
+		duties(o, &d, log, fl);
+		n = worker_pool_step(&pool, &err);
 		if (n == -1) {
-			log_error("%s: %s", live ? o->iface : o->file, err);
+			log_error("%s: %s", o->file, err);
 			free(err);
-			return live ? 1 : 0;	/* a cut file: keep what
-						   was read */
+			return 0;	/* a cut file: keep what was read */
 		}
-		if (n == 0 && !live)
+		if (n == 0)
 			break;
-		if (live && n == 0) {
-			struct timeval now;
+	}
+	return 0;
+}
 
-			gettimeofday(&now, NULL);
-			engine_tick(e, &now);
-		}
-		/* Live: flow lines reach the log within a second or so. */
-		if (live && fl != NULL && mono_now() >= next_flush) {
-			(void)flowlog_flush(fl);
-			next_flush = mono_now() + 1.0;
-		}
-		if (show && mono_now() >= next) {
-			progress(c, e, false);
-			next = mono_now() + 0.5;
-		}
-		if (mono_now() >= next_metrics) {
-			write_metrics(c, e);
-			next_metrics = mono_now() + metrics_interval();
-		}
+/* Live: the workers read; this thread waits for signals and timers. */
+static int
+run_live(const struct opts *o, struct alert_log *log, struct flowlog *fl)
+{
+	struct duties d;
+	char *err = NULL;
+
+	duties_init(&d, false);
+	if (worker_pool_start(&pool, &err) < 0) {
+		log_error("%s: %s", o->iface, err);
+		free(err);
+		return 1;
+	}
+	while (!got_stop && !__atomic_load_n(&pool.stop, __ATOMIC_ACQUIRE)) {
+		duties(o, &d, log, fl);
+		(void)poll(NULL, 0, SUPERVISE_MS);	/* a signal ends it */
 	}
 	return 0;
 }
@@ -507,12 +612,11 @@ main(int argc, char **argv)
 	struct policy *p;
 	struct alert_log *log;
 	struct flowlog *fl;
-	struct capture *c;
 	struct capture_opts co;
 	struct engine_settings es;
-	struct engine *e;
 	char *err = NULL;
 	bool fl_failed, show;
+	unsigned nworkers;
 	double t0;
 	int rc;
 
@@ -549,18 +653,25 @@ main(int argc, char **argv)
 	co.buffer_size = (unsigned)p->config.sensor.buffer_size;
 	co.immediate = p->config.sensor.immediate;
 	co.timeout_ms = 200;
-	c = log != NULL && !fl_failed ? capture_open(&co, &err) : NULL;
-	if (c == NULL) {
-		if (err != NULL)
-			log_error("%s", err);
+	/* Workers share a live link; a file is read in one order by one. */
+	nworkers = o.file != NULL ? 1 :
+	    worker_count(p->config.sensor.workers);
+	if (log == NULL || fl_failed)
+		goto fail;
+	if (worker_pool_open(&pool, nworkers, &co, &err) < 0) {
+		log_error("%s", err);
 		free(err);
 		goto fail;
 	}
-	if (!pkt_linktype_is_supported(capture_linktype(c))) {
+	pool_open = true;
+	if (!pkt_linktype_is_supported(worker_pool_linktype(&pool))) {
 		log_error("%s: link type %d is not supported", o.file != NULL ?
-		    o.file : o.iface, capture_linktype(c));
+		    o.file : o.iface, worker_pool_linktype(&pool));
 		goto fail;
 	}
+	if (nworkers > 1)
+		log_notice("%s: %u capture workers (PACKET_FANOUT group %u)",
+		    o.iface, nworkers, pool.group);
 	if (drop_root(o.c.user != NULL ? o.c.user : p->config.sensor.user,
 	    &err) < 0) {
 		log_error("%s", err);
@@ -571,32 +682,33 @@ main(int argc, char **argv)
 	es.judge.now = o.c.now;
 	rule_alerts = prom_table_new((size_t)p->config.metrics_max_series);
 	es.judge.rule_alerts = rule_alerts;
-	e = engine_new(&es, p, log, fl);
+	worker_pool_engines(&pool, &es, p, log, fl, &holder);
 	show = !o.quiet && o.file != NULL && p->config.sensor.progress &&
 	    isatty(STDERR_FILENO);
 	policy_holder_init(&holder, p);	/* takes our reference */
 	p = NULL;
-	the_capture = c;
 	set_signals();
 	t0 = mono_now();
-	rc = run(&o, c, e, log, fl, show);
-	engine_flush(e);
-	write_metrics(c, e);	/* the final figures */
+	rc = o.file != NULL ? run_file(&o, log, fl, show) :
+	    run_live(&o, log, fl);
+	if (worker_pool_stop(&pool) != 0)	/* every flow ends */
+		rc = 1;
+	write_metrics();	/* the final figures */
 	if (show)
-		progress(c, e, true);
+		progress(true);
 	if (!o.quiet)
-		summary(c, e, mono_now() - t0);
-	the_capture = NULL;
-	engine_free(&e);
+		summary(mono_now() - t0);
+	pool_open = false;
+	worker_pool_free(&pool);
 	prom_table_free(&rule_alerts);
 	policy_holder_destroy(&holder);
-	capture_close(&c);
 	flowlog_close(&fl);
 	alert_log_close(&log);
 	opt_free(&o.c);
 	return rc;
 fail:
-	capture_close(&c);
+	pool_open = false;
+	worker_pool_free(&pool);
 	flowlog_close(&fl);
 	alert_log_close(&log);
 	policy_unref(&p);

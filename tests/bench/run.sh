@@ -28,6 +28,9 @@ echo
 echo "== network sensor (tests/bench/sensor_bench.sh)"
 sh tests/bench/sensor_bench.sh "$O"
 echo
+echo "== capture workers on a live link (tests/bench/workers_bench.sh)"
+sh tests/bench/workers_bench.sh "$O"
+echo
 echo "== alert review (tests/bench/alerts_bench.sh)"
 sh tests/bench/alerts_bench.sh "$O"
 echo

@@ -35,7 +35,8 @@ TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 CORPUS = os.path.abspath(os.path.join(TOP, "..", "shared", "corpus",
     "ndpi-pcaps"))
 O = os.environ.get("O", "build/bench")
-CACHE = os.path.join(TOP, "build", "bench")
+CACHE = os.environ.get("SENSOR_BENCH_CACHE", os.path.join(TOP, "build",
+    "bench"))
 REPLICAS = int(os.environ.get("SENSOR_BENCH_REPLICAS", "10"))
 ROUNDS = int(os.environ.get("SENSOR_BENCH_ROUNDS", "5"))
 
@@ -50,18 +51,23 @@ def read_pcap(path):
 	return data
 
 
+def frames(data):
+	"""(sec, usec, captured length, wire length, frame) of each record."""
+	off = 24
+	while off + 16 <= len(data):
+		sec, usec, cap, wire = struct.unpack("<IIII", data[off:off + 16])
+		yield sec, usec, cap, wire, data[off + 16:off + 16 + cap]
+		off += 16 + cap
+
+
 def tag_and_shift(data, vlan, shift, out):
 	"""Write data (pcap) to out with an outer 802.1Q tag and ts + shift."""
 	tag = struct.pack("!HH", 0x8100, vlan)
 	w = [data[:24]]
 	snap, = struct.unpack("<I", data[16:20])
 	w[0] = data[:16] + struct.pack("<I", max(snap, 65535) + 4) + data[20:24]
-	off = 24
 	n = 0
-	while off + 16 <= len(data):
-		sec, usec, cap, wire = struct.unpack("<IIII", data[off:off + 16])
-		frame = data[off + 16:off + 16 + cap]
-		off += 16 + cap
+	for sec, usec, cap, wire, frame in frames(data):
 		if cap >= 12:
 			frame = frame[:12] + tag + frame[12:]
 			cap += 4
@@ -74,8 +80,10 @@ def tag_and_shift(data, vlan, shift, out):
 	return n
 
 
-def build_capture():
-	final = os.path.join(CACHE, "sensor-bench.pcap")
+def build_capture(replicas=None):
+	replicas = REPLICAS if replicas is None else replicas
+	final = os.path.join(CACHE, "sensor-bench.pcap" if replicas == REPLICAS
+	    else "sensor-bench-r%d.pcap" % replicas)
 	count = final + ".packets"
 	if os.path.exists(final) and os.path.exists(count):
 		with open(count) as f:
@@ -93,7 +101,7 @@ def build_capture():
 	data = read_pcap(base)
 	parts = []
 	total = 0
-	for k in range(REPLICAS):
+	for k in range(replicas):
 		p = os.path.join(CACHE, "sensor-bench-v%d.pcap" % (100 + k))
 		total += tag_and_shift(data, 100 + k, k, p)
 		parts.append(p)
@@ -105,6 +113,33 @@ def build_capture():
 	with open(count, "w") as f:
 		f.write("%d\n" % total)
 	return final, total
+
+
+def build_replay(out, replicas=1, gap_us=20):
+	"""The capture above (replicas copies) made for a live replay
+	(tcpreplay into a veth pair): every frame sent as captured (its wire
+	length becomes its captured length, frames over 65,535 bytes are left
+	out) and the timestamps gap_us apart in file order, so that reading
+	the file (-r) sees the flows a replay shows the sensor: none times
+	out between two corpus captures that reuse an address pair.  Returns
+	the number of frames."""
+	src, _ = build_capture(replicas)
+	data = read_pcap(src)
+	t0 = 1793613600
+	w = [data[:24]]
+	n = 0
+	for _, _, cap, _, frame in frames(data):
+		if cap < 14 or cap > 65535:
+			continue
+		us = n * gap_us
+		w.append(struct.pack("<IIII", t0 + us // 1000000, us % 1000000, cap,
+		    cap))
+		w.append(frame)
+		n += 1
+	with open(out + ".tmp", "wb") as f:
+		f.write(b"".join(w))
+	os.replace(out + ".tmp", out)
+	return n
 
 
 def build_flood(n=200000):
@@ -275,4 +310,7 @@ def main():
 
 
 if __name__ == "__main__":
+	if len(sys.argv) == 4 and sys.argv[1] == "--replay-capture":
+		print(build_replay(sys.argv[2], int(sys.argv[3])))
+		sys.exit(0)
 	sys.exit(main())

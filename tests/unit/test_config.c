@@ -229,6 +229,42 @@ test_sensor_keys(void **state)
 	config_free(&c);
 }
 
+/* sensor.workers: 1 by default, auto (0), 1..64 at and over the bounds. */
+static void
+test_sensor_workers(void **state)
+{
+	static const char *const autos[] = { "sensor.workers=auto" };
+	static const char *const top[] = { "sensor.workers=64" };
+	struct config c;
+	size_t errors;
+
+	(void)state;
+	assert_int_equal(build("", NULL, 0, &c, &errors), 0);
+	assert_int_equal(c.sensor.workers, 1);
+	config_free(&c);
+	assert_int_equal(build("", autos, 1, &c, &errors), 0);
+	assert_int_equal(c.sensor.workers, 0);
+	config_free(&c);
+	assert_int_equal(build("", top, 1, &c, &errors), 0);
+	assert_int_equal(c.sensor.workers, 64);
+	config_free(&c);
+	assert_int_equal(build("sensor: { workers: 65 }\n", NULL, 0, &c,
+	    &errors), -1);
+	assert_string_equal(diag0,
+	    "rules/msgsec.yaml:1:20: error: 'sensor.workers' must be auto or "
+	    "a whole number from 1 to 64, not '65'");
+	config_free(&c);
+	assert_int_equal(build("sensor: { workers: 0 }\n", NULL, 0, &c,
+	    &errors), -1);
+	assert_string_equal(diag0,
+	    "rules/msgsec.yaml:1:20: error: 'sensor.workers' must be auto or "
+	    "a whole number from 1 to 64, not '0'");
+	config_free(&c);
+	assert_int_equal(build("sensor: { workers: [2] }\n", NULL, 0, &c,
+	    &errors), -1);
+	config_free(&c);
+}
+
 /* clamav.reload and the metrics settings (issue 12). */
 static void
 test_reload_and_metrics_keys(void **state)
@@ -459,6 +495,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_sensor_keys),
+		cmocka_unit_test(test_sensor_workers),
 		cmocka_unit_test(test_file_values),
 		cmocka_unit_test(test_unknown_keys),
 		cmocka_unit_test(test_ranges),

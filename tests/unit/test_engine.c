@@ -619,6 +619,58 @@ test_flow_log(void **state)
 	assert_int_equal(engine_stats(x->e)->flows_logged, 1);
 }
 
+/* Capture workers: the totals divided (never under the floors), ids
+ * interleaved, and counters added up field by field. */
+static void
+test_workers_share_and_totals(void **state)
+{
+	struct engine_settings s;
+	struct engine_totals a, b;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	s.flow.max_flows = 262144;
+	s.stream_memory = 256u << 20;
+	s.pkt.frag_memory = 16u << 20;
+	s.pkt.frag_max_datagrams = 1024;
+	engine_settings_share(&s, 1, 4);
+	assert_int_equal(s.flow.max_flows, 65536);
+	assert_int_equal(s.stream_memory, 64u << 20);
+	assert_int_equal(s.pkt.frag_memory, 4u << 20);
+	assert_int_equal(s.pkt.frag_max_datagrams, 256);
+	assert_int_equal(s.flow.id_first, 1);
+	assert_int_equal(s.flow.id_step, 4);
+	memset(&s, 0, sizeof(s));
+	s.flow.max_flows = 20;
+	s.stream_memory = 100000;
+	s.pkt.frag_memory = 65536;
+	s.pkt.frag_max_datagrams = 1;
+	engine_settings_share(&s, 0, 3);
+	assert_int_equal(s.flow.max_flows, 16);
+	assert_int_equal(s.stream_memory, 65536);
+	assert_int_equal(s.pkt.frag_memory, 65536);
+	assert_int_equal(s.pkt.frag_max_datagrams, 1);
+	memset(&s, 0, sizeof(s));
+	s.flow.max_flows = 100;
+	engine_settings_share(&s, 0, 1);	/* one worker: unchanged */
+	assert_int_equal(s.flow.max_flows, 100);
+	assert_int_equal(s.flow.id_step, 0);
+
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	a.eng.frames = 10;
+	a.judge.by_event[7] = 1;
+	a.flow.active = 3;
+	b.eng.frames = 5;
+	b.judge.by_event[7] = 2;
+	b.pkt.frags = 4;
+	engine_totals_add(&a, &b);
+	assert_int_equal(a.eng.frames, 15);
+	assert_int_equal(a.judge.by_event[7], 3);
+	assert_int_equal(a.flow.active, 3);
+	assert_int_equal(a.pkt.frags, 4);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, fix_setup, fix_teardown)
 
 int
@@ -637,6 +689,7 @@ main(void)
 		T(test_stream_memory),
 		T(test_port_rule_names_protocol),
 		T(test_flow_log),
+		cmocka_unit_test(test_workers_share_and_totals),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

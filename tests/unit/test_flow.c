@@ -4,7 +4,7 @@
  * by VLAN, protocol or version, per-direction counts, eviction at the
  * bound (LRU, reported through on_end), each timeout (new, established,
  * closed TCP; UDP) at and past its value, close by FIN both ways and by RST, port reuse, unique 51-bit
- * ids, streams set up for TCP and freed after on_end, and lookups against
+ * ids (also across capture workers' tables), streams set up for TCP and freed after on_end, and lookups against
  * a reference on many random flows.
  */
 #include <setjmp.h>
@@ -352,6 +352,44 @@ test_ids_and_lookups(void **state)
 	free(ids);
 }
 
+/* Capture workers: three tables counting in steps of three hand out
+ * 3 x 5000 ids, none twice, none 0. */
+static void
+test_ids_across_tables(void **state)
+{
+	enum { N = 5000, W = 3 };
+	struct flow_limits l;
+	struct flow_table *t[W];
+	uint64_t *ids = calloc(N * W, sizeof(*ids));
+	struct pkt p;
+	enum flow_dir dir;
+	bool created;
+
+	(void)state;
+	assert_non_null(ids);
+	for (unsigned w = 0; w < W; w++) {
+		flow_limits_default(&l);
+		l.max_flows = N;
+		l.id_first = w;
+		l.id_step = W;
+		t[w] = flow_table_new(&l, NULL, NULL);
+		for (uint32_t i = 0; i < N; i++) {
+			/* The same tuples in every table: only ids differ. */
+			mkpkt(&p, 6, 0x0a000000 + i, 40000, 0xc0000201, 443, 0,
+			    1);
+			ids[w * N + i] = flow_get(t[w], &p, &dir, &created)->id;
+			assert_true(created);
+			assert_true(ids[w * N + i] != 0);
+		}
+	}
+	qsort(ids, N * W, sizeof(*ids), cmp_u64);
+	for (uint32_t i = 1; i < N * W; i++)
+		assert_true(ids[i - 1] != ids[i]);
+	for (unsigned w = 0; w < W; w++)
+		flow_table_free(&t[w]);
+	free(ids);
+}
+
 static void
 test_reverse(void **state)
 {
@@ -415,6 +453,7 @@ main(void)
 		cmocka_unit_test(test_timeouts),
 		cmocka_unit_test(test_rst_and_reuse),
 		cmocka_unit_test(test_ids_and_lookups),
+		cmocka_unit_test(test_ids_across_tables),
 		cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_reverse),
 	};

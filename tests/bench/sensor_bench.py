@@ -80,6 +80,45 @@ def tag_and_shift(data, vlan, shift, out):
 	return n
 
 
+def corpus_captures():
+	"""The shared nDPI corpus's Ethernet captures, or [] where it is absent."""
+	labels = os.path.join(CORPUS, "LABELS.tsv")
+	if not os.path.exists(labels):
+		return []
+	names = []
+	with open(labels) as f:
+		for i, line in enumerate(f):
+			c = line.rstrip("\n").split("\t")
+			if i >= 2 and len(c) > 2 and c[2] == "ether":
+				names.append(os.path.join(CORPUS, c[0]))
+	return names
+
+
+def own_captures():
+	"""Without the corpus (a clone outside the workplace): the project's
+	own pcap cases (tests/pcap/make_cases.py), the whole ones in pcap
+	format on Ethernet, each in a VLAN of its own."""
+	out = os.path.join(CACHE, "cases")
+	subprocess.run([sys.executable, os.path.join(TOP, "tests", "pcap",
+	    "make_cases.py"), out], check=True, stdout=subprocess.DEVNULL)
+	names = []
+	for n in sorted(os.listdir(out)):
+		path = os.path.join(out, n)
+		if n == "cut_short.pcap" or not n.endswith(".pcap"):
+			continue
+		with open(path, "rb") as f:
+			head = f.read(24)
+		if len(head) == 24 and head[:4] == b"\xd4\xc3\xb2\xa1" and \
+		    struct.unpack("<I", head[20:24])[0] == 1:
+			# Many cases share one address pair and ports: a VLAN of
+			# its own per case keeps them apart, as the corpus's
+			# captures are (same flow, same outer addresses).
+			tagged = path[:-5] + ".vlan.pcap"
+			tag_and_shift(read_pcap(path), 100 + len(names), 0, tagged)
+			names.append(tagged)
+	return names
+
+
 def build_capture(replicas=None):
 	replicas = REPLICAS if replicas is None else replicas
 	final = os.path.join(CACHE, "sensor-bench.pcap" if replicas == REPLICAS
@@ -89,12 +128,7 @@ def build_capture(replicas=None):
 		with open(count) as f:
 			return final, int(f.read())
 	os.makedirs(CACHE, exist_ok=True)
-	names = []
-	with open(os.path.join(CORPUS, "LABELS.tsv")) as f:
-		for i, line in enumerate(f):
-			c = line.rstrip("\n").split("\t")
-			if i >= 2 and len(c) > 2 and c[2] == "ether":
-				names.append(os.path.join(CORPUS, c[0]))
+	names = corpus_captures() or own_captures()
 	base = os.path.join(CACHE, "sensor-bench-base.pcap")
 	subprocess.run(["mergecap", "-F", "pcap", "-w", base] + names,
 	    check=True)
@@ -119,7 +153,7 @@ def build_replay(out, replicas=1, gap_us=20):
 	"""The capture above (replicas copies) made for a live replay
 	(tcpreplay into a veth pair): every frame sent as captured (its wire
 	length becomes its captured length, frames over 65,535 bytes are left
-	out) and the timestamps gap_us apart in file order, so that reading
+	out, frames under 60 bytes padded to 60) and the timestamps gap_us apart in file order, so that reading
 	the file (-r) sees the flows a replay shows the sensor: none times
 	out between two corpus captures that reuse an address pair.  Returns
 	the number of frames."""
@@ -131,6 +165,9 @@ def build_replay(out, replicas=1, gap_us=20):
 	for _, _, cap, _, frame in frames(data):
 		if cap < 14 or cap > 65535:
 			continue
+		if cap < 60:	# padded as an Ethernet card sends it (the
+			frame += bytes(60 - cap)	# kernel drops some runts)
+			cap = 60
 		us = n * gap_us
 		w.append(struct.pack("<IIII", t0 + us // 1000000, us % 1000000, cap,
 		    cap))

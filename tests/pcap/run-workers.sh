@@ -4,7 +4,8 @@
 # root), the sensor capturing on veth1, tcpreplay sending into veth0.
 #
 #   workers/same-as-file: the sensor benchmark's capture (one copy of the
-#     shared nDPI corpus, tests/bench/sensor_bench.py --replay-capture,
+#     shared nDPI corpus where present, else of the project's own pcap
+#     cases; tests/bench/sensor_bench.py --replay-capture,
 #     timestamps spaced so that -r sees the flows a replay shows) replayed
 #     at a rate the link takes whole (WORKERS_PPS, 20000 packets/s), with
 #     1 and with 2 workers: every frame read, no drop, and the same flow
@@ -22,7 +23,8 @@
 #     name in no list, then the name added to the webmail list and
 #     SIGHUP, then 64 new flows: all 64 alert, none before, and both
 #     workers read packets (the reload reached both).
-# Needs root, ip, unshare, tcpreplay, mergecap and ../shared (the corpus);
+# Without ../shared the capture is the project's own pcap cases merged
+# (tests/pcap/make_cases.py).  Needs root, ip, unshare, tcpreplay, mergecap;
 # python3-scapy for workers/sighup.  Prints "ok NAME", "FAIL NAME" or
 # "skip NAME why".
 set -u
@@ -31,7 +33,6 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 sensor=$top/$O/msgsec-sensor
 py=/usr/bin/python3
-corpus=$top/../shared/corpus/ndpi-pcaps
 pps=${WORKERS_PPS:-20000}
 
 if [ -z "${MSGSEC_WORKERS_NS:-}" ]; then
@@ -47,10 +48,6 @@ if [ -z "${MSGSEC_WORKERS_NS:-}" ]; then
 			exit 0
 		fi
 	done
-	if [ ! -f "$corpus/LABELS.tsv" ]; then
-		echo "skip workers ../shared/corpus/ndpi-pcaps not present"
-		exit 0
-	fi
 	MSGSEC_WORKERS_NS=1 O=$O exec unshare --net sh "$0"
 fi
 

@@ -320,7 +320,7 @@ detect_xmpp(const uint8_t *p, size_t len, struct im_match *out)
 	if (find(p + i, (size_t)(gt - p) - i, xmpp_streams_ns) == NULL)
 		return -1;
 	out->proto = IM_XMPP;
-	out->what = "stream header";
+	out->what = "stream-header";
 	xmpp_to(p + i, (size_t)(gt - p) - i, out);
 	return 1;
 }
@@ -562,7 +562,7 @@ detect_whatsapp(const uint8_t *p, size_t len, struct im_match *out)
 			return -1;
 	}
 	out->proto = IM_WHATSAPP;
-	out->what = "noise prologue";
+	out->what = "noise-prologue";
 	return 1;
 }
 
@@ -653,8 +653,8 @@ detect_discord(const uint8_t *p, size_t len, bool toserver,
 	    cur_u32(&c, &v) && cur_sub(&c, 64, &addr) && cur_u16(&c, &port) &&
 	    dlen == 70 && ((type == 1 && toserver) || (type == 2 &&
 	    !toserver)) && discord_address(addr, type == 1)) {
-		out->what = type == 1 ? "ip-discovery request" :
-		    "ip-discovery response";
+		out->what = type == 1 ? "ip-discovery-request" :
+		    "ip-discovery-response";
 	} else {
 		return -1;
 	}
@@ -702,7 +702,7 @@ detect_imo(const uint8_t *p, size_t len, struct im_match *out)
 	    b1 != 0x03) || (len == 11 && b1 != 0x03))
 		return -1;
 	out->proto = IM_IMO;
-	out->what = len == 11 ? "relay pong" : b1 == 0x02 ? "ping" : "pong";
+	out->what = len == 11 ? "relay-pong" : b1 == 0x02 ? "ping" : "pong";
 	return 1;
 }
 

@@ -52,7 +52,7 @@ struct im_match {
 	char name[IM_NAME_MAX];	/* XMPP to= domain (lowercased), IRC nick,
 				   MQTT client id; "" when none */
 	const char *what;	/* what matched, a static string such as
-				   "stream header" or "ip-discovery request"
+				   "stream-header" or "ip-discovery-request"
 				   (the alert's app_detail); NULL when none */
 };
 

@@ -86,7 +86,7 @@ struct judge_view {
 					   NAME_DNS_QUERY slot is unused:
 					   see judge_dns */
 	const char *app_detail;	/* what the protocol's signature matched
-				   (static, e.g. "ip-discovery request"),
+				   (static, e.g. "ip-discovery-request"),
 				   or NULL */
 	bool ech;		/* a ClientHello with an outer ECH extension
 				   (tls.name-hidden when the SNI is a known

@@ -410,7 +410,7 @@ def main():
 				invisible[label] += 1
 				fl = sflow.get(flow_key(f["proto"], f["cli"], f["srv"]))
 				if fl and fl.get("app_proto") in ("xmpp", "irc", "mqtt",
-				    "whatsapp"):
+				    "whatsapp", "dingtalk", "discord", "oicq", "imo"):
 					signature_only.append((pcap, label, fl["app_proto"],
 					    "%s:%d" % f["srv"], bool(by_flow.get(flow_key(
 					    f["proto"], f["cli"], f["srv"])))))
@@ -509,7 +509,7 @@ def main():
 	    "match), flows per label")
 	print("  " + ", ".join("%s:%d" % kv for kv in sorted(invisible.items())))
 	print("== of those, recognised by the sensor's IM signatures (app_proto; "
-	    "rule network.im.protocol covers whatsapp and irc)")
+	    "rule network.im.protocol covers all but xmpp and mqtt)")
 	for x in signature_only:
 		print("  %s: %s seen as %s to %s, alerted: %s" % x)
 	print("== out of scope on purpose, flows per label")

@@ -523,6 +523,16 @@ def _(c):
 	tls_flow(c, "cdn.example.org", srv="149.154.167.52", sport=44008)
 
 
+@case("im_addr_mid_flow.pcap")
+def _(c):
+	# a TCP connection to a Telegram range joined mid-way on a port that
+	# says nothing: the listed address is the server
+	t = Tcp(c, srv="149.154.167.53", sport=44009, dport=8888)
+	t.send(rand_bytes(200, 12), False)
+	t.send(rand_bytes(64, 13))
+	t.close()
+
+
 # --- IM without a name: UDP signatures (sensor/im.c im_detect_udp)
 
 def udp_pair(c, srv, sport, dport, datagrams, cli=CLIENT):

@@ -37,6 +37,9 @@
 	X(AF_EXCEPTION, "exception", a) \
 	X(AF_SERVICE, "service", a) \
 	X(AF_HOSTNAME, "hostname", a) \
+	X(AF_NAME_SOURCE, "name_source", a) \
+	X(AF_LIST, "list", a) \
+	X(AF_APP_DETAIL, "app_detail", a) \
 	X(AF_CATEGORY, "category", a) \
 	X(AF_DIRECTION, "direction", a) \
 	X(AF_FILENAME, "filename", a) \
@@ -64,10 +67,10 @@ static const char *const field_names[AF_COUNT] = { FIELDS(FIELD_NAME, 0) };
 #define FIELD_FITS(e, s, a) _Static_assert(sizeof(s) - 1 < FIELD_LEN_MAX, \
 	"field name " s " is too long for field_by_len");
 FIELDS(FIELD_FITS, 0)
-_Static_assert(AF_COUNT <= 32, "field_by_len holds 32 bits");
-#define FIELD_BIT(e, s, l) | (sizeof(s) - 1 == (l) ? UINT32_C(1) << (e) : 0)
+_Static_assert(AF_COUNT <= 64, "field_by_len holds 64 bits");
+#define FIELD_BIT(e, s, l) | (sizeof(s) - 1 == (l) ? UINT64_C(1) << (e) : 0)
 #define BY_LEN(l) [l] = 0 FIELDS(FIELD_BIT, l),
-static const uint32_t field_by_len[FIELD_LEN_MAX] = {
+static const uint64_t field_by_len[FIELD_LEN_MAX] = {
 	BY_LEN(0) BY_LEN(1) BY_LEN(2) BY_LEN(3) BY_LEN(4) BY_LEN(5) BY_LEN(6)
 	BY_LEN(7) BY_LEN(8) BY_LEN(9) BY_LEN(10) BY_LEN(11) BY_LEN(12)
 	BY_LEN(13) BY_LEN(14) BY_LEN(15)
@@ -91,7 +94,7 @@ static const struct jsonread_limits ascan_limits = {
 /* The keys kept; by_len as field_by_len when known, else NULL. */
 struct keyset {
 	const char *const *names;
-	const uint32_t *by_len;
+	const uint64_t *by_len;
 	size_t n;
 };
 
@@ -99,10 +102,10 @@ static int
 key_lookup(const struct keyset *ks, const char *p, size_t len)
 {
 	if (ks->by_len != NULL) {
-		uint32_t m = len < FIELD_LEN_MAX ? ks->by_len[len] : 0;
+		uint64_t m = len < FIELD_LEN_MAX ? ks->by_len[len] : 0;
 
 		for (; m != 0; m &= m - 1) {
-			int f = __builtin_ctz(m);
+			int f = __builtin_ctzll(m);
 
 			if (memcmp(ks->names[f], p, len) == 0)
 				return f;

@@ -51,6 +51,9 @@ enum ascan_field {
 	AF_QUEUE_ID,
 	AF_HITS,		/* message: how many hits it had */
 	AF_GATEWAY,		/* the host that wrote it (the database) */
+	AF_NAME_SOURCE,		/* network: where hostname was seen */
+	AF_LIST,		/* network: the list service is an entry of */
+	AF_APP_DETAIL,		/* network: what a protocol signature matched */
 	AF_COUNT
 };
 

@@ -482,6 +482,8 @@ alertsum_add_service(struct alertsum *s, const struct ascan_rec *r,
 		return;
 	if (svc->type == ASV_STRING)
 		add_value(s->t[SUM_SERVICE], svc, n);
+	if (r->f[AF_HOSTNAME].type == ASV_STRING)
+		add_value(s->t[SUM_NAME], &r->f[AF_HOSTNAME], n);
 	if (is_webmail_im(r))
 		add_value(s->t[SUM_WM_SERVICE], svc, n);
 }

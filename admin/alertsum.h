@@ -62,6 +62,8 @@ enum alertsum_table {
 	SUM_SEEN_HIT_DIRECTION,	/* message records with hits */
 	SUM_HEALTH,		/* scanner-health hits by rule */
 	SUM_GATEWAY,		/* the writing host (the database's rows) */
+	SUM_NAME,		/* network alerts: the name the flow carried
+				   (hostname), whatever the rule matched */
 	SUM_COUNT
 };
 

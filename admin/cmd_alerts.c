@@ -252,6 +252,23 @@ detail_addrs(struct buf *d, const struct ascan_value *from,
 		buf_printf(d, " +%zu", more);
 }
 
+/*
+ * A network alert's list, the name the flow carried (when it is not the
+ * service shown) and where, and what a protocol signature matched:
+ * " list=im_networks host=cdn.example.org via=tls.sni sig=keepalive".
+ */
+static void
+detail_names(struct buf *d, const struct ascan_rec *r,
+    const struct ascan_value *svc)
+{
+	detail_add(d, "list", &r->f[AF_LIST]);
+	if (svc != &r->f[AF_HOSTNAME] && (ascan_string(svc, scratch,
+	    sizeof(scratch)) <= 0 || !ascan_eq(&r->f[AF_HOSTNAME], scratch)))
+		detail_add(d, "host", &r->f[AF_HOSTNAME]);
+	detail_add(d, "via", &r->f[AF_NAME_SOURCE]);
+	detail_add(d, "sig", &r->f[AF_APP_DETAIL]);
+}
+
 /* DETAIL: what the alert is about, by event type. */
 static void
 detail_of(struct buf *d, const struct ascan_rec *r)
@@ -286,6 +303,7 @@ detail_of(struct buf *d, const struct ascan_rec *r)
 				buf_append_cstr(d, scratch);
 			buf_append_cstr(d, ")");
 		}
+		detail_names(d, r, svc);
 		detail_add(d, "up", &r->f[AF_BYTES_TOSERVER]);
 		detail_add(d, "down", &r->f[AF_BYTES_TOCLIENT]);
 		detail_add(d, "detail", &r->f[AF_DETAIL]);

@@ -1,8 +1,9 @@
 /*
  * cmd_report.c - `msgsec report --html FILE`: one self-contained HTML page
  * for the security office: alerts per day by clause, top rules, agencies,
- * hosts and services, the exceptions in force and those expiring soon, and
- * what the quarantine holds.  No scripts, fonts or images: inline CSS and
+ * hosts and services, the names network alerts carried (hostname, also
+ * when the rule held by address, port or protocol), the exceptions in
+ * force and those expiring soon, and what the quarantine holds.  No scripts, fonts or images: inline CSS and
  * inline SVG (svg.c), so the page opens anywhere and can be mailed.
  *
  * Trusted: the options and the loaded policy (validated by policy_load).
@@ -683,6 +684,8 @@ page(struct report *rp, const struct policy *p)
 	top_panel(rp, SUM_AGENCY, "Agencies", "(no agency)");
 	top_panel(rp, SUM_HOST, "Top hosts", NULL);
 	top_panel(rp, SUM_SERVICE, "Top services", NULL);
+	if (counter_size(rp->sum.t[SUM_NAME]) > 0)
+		top_panel(rp, SUM_NAME, "Names seen on network alerts", NULL);
 	if (counter_size(rp->sum.t[SUM_GATEWAY]) > 0)
 		top_panel(rp, SUM_GATEWAY, "Gateways", NULL);
 	buf_append_cstr(b, "</div>\n");

@@ -12,7 +12,12 @@
  *     UDP: DNS (either port 53, every message, question names judged one
  *       by one); gQUIC Q024-Q046 CHLOs in the clear; QUIC Initials
  *       client->server until the ClientHello (or Q050 CHLO) is whole
- *       (quic.c), then read with tls_parse_handshake / gquic_parse_chlo.
+ *       (quic.c), then read with tls_parse_handshake / gquic_parse_chlo;
+ *       the UDP IM signatures (im_detect_udp: Discord voice, OICQ, IMO)
+ *       on the first ENGINE_IM_UDP_PKTS datagrams either way.
+ *     A flow whose first packet came from an address on a dest.ip list
+ *       of the policy (judge_is_service_addr) and went to one that is not
+ *       is turned too: the server's half of a flow joined mid-way.
  *     judge_flow when a fact changes (a name, the protocol, a check), once
  *       the parsers have looked (address and port rules then know the
  *       protocol), when the flow's bytes reach a pending threshold
@@ -52,6 +57,7 @@ enum {
 	ENGINE_DNS_MISSES = 4,	/* non-DNS datagrams before giving up */
 	ENGINE_GQUIC_PKTS = 8,	/* gQUIC client packets without a CHLO */
 	ENGINE_QUIC_MISSES = 4,	/* client datagrams before an Initial */
+	ENGINE_IM_UDP_PKTS = 8,	/* datagrams offered to the UDP IM signatures */
 	ENGINE_LOG_DNS = 16,	/* question names kept for the flow log */
 	ENGINE_LOG_DNS_BYTES = 4096,
 	ENGINE_LIMIT_FLOWS_EVERY = 60,	/* seconds between limit.flows */
@@ -66,6 +72,7 @@ enum {
 	P_DNS_UDP = 1 << 4,
 	P_QUIC = 1 << 5,
 	P_GQUIC = 1 << 6,
+	P_IM_UDP = 1 << 7,
 	P_TCP = P_TLS | P_HTTP | P_IM | P_DNS_TCP,
 };
 
@@ -75,6 +82,7 @@ struct app {
 	struct quic_state *quic;
 	char *name[NAME_COUNT_];	/* the DNS slot stays NULL */
 	char *im_name;		/* flow log: IRC nick, MQTT client id, ... */
+	const char *app_detail;	/* what an IM signature matched (static) */
 	struct buf alpn;	/* flow log: protocols, NUL-separated */
 	struct buf dnsq;	/* flow log: question names, NUL-separated */
 	uint32_t quic_version;
@@ -85,6 +93,7 @@ struct app {
 	uint8_t dns_misses;
 	uint8_t gquic_pkts;
 	uint8_t quic_misses;
+	uint8_t im_udp_pkts;
 	size_t dns_off;		/* DNS over TCP: where the next message is */
 	uint8_t ndnsq;
 	bool judged;		/* judge_flow ran at least once */
@@ -292,6 +301,7 @@ view_of(const struct flow *f, const struct app *a, struct judge_view *v)
 {
 	v->flow = f;
 	v->app = (enum app_proto)a->proto;
+	v->app_detail = a->app_detail;
 	for (unsigned i = 0; i < NAME_COUNT_; i++)
 		v->names[i] = a->name[i];
 	v->ech = a->ech;
@@ -338,11 +348,17 @@ is_server_port(uint16_t port)
  * is authoritative and never turned.
  */
 static void
-orient(struct flow *f, const struct pkt *p, enum flow_dir *dir)
+orient(struct engine *e, struct flow *f, const struct pkt *p,
+    enum flow_dir *dir)
 {
-	if (!is_server_port(f->cport) || is_server_port(f->sport) ||
-	    (p->proto == IPPROTO_TCP && (p->tcp_flags & (TCPF_SYN |
-	    TCPF_ACK)) == TCPF_SYN))
+	if (p->proto == IPPROTO_TCP && (p->tcp_flags & (TCPF_SYN |
+	    TCPF_ACK)) == TCPF_SYN)
+		return;
+	if (is_server_port(f->sport))
+		return;
+	if (!is_server_port(f->cport) &&
+	    (!judge_is_service_addr(e->judge, &f->cli) ||
+	    judge_is_service_addr(e->judge, &f->srv)))
 		return;
 	flow_reverse(f);
 	*dir = *dir == FLOW_TOSERVER ? FLOW_TOCLIENT : FLOW_TOSERVER;
@@ -361,7 +377,7 @@ flow_start(struct engine *e, struct flow *f, const struct timeval *ts)
 		if (f->sport == 53)
 			a->pend |= P_DNS_TCP;
 	} else if (f->proto == IPPROTO_UDP) {
-		a->pend = P_QUIC | P_GQUIC;
+		a->pend = P_QUIC | P_GQUIC | P_IM_UDP;
 		if (f->sport == 53 || f->cport == 53)
 			a->pend |= P_DNS_UDP;
 	}
@@ -458,6 +474,14 @@ im_app(enum im_proto p)
 		return APP_MQTT;
 	case IM_WHATSAPP:
 		return APP_WHATSAPP;
+	case IM_DINGTALK:
+		return APP_DINGTALK;
+	case IM_DISCORD:
+		return APP_DISCORD;
+	case IM_OICQ:
+		return APP_OICQ;
+	case IM_IMO:
+		return APP_IMO;
 	default:
 		return APP_UNKNOWN;
 	}
@@ -538,6 +562,7 @@ tcp_parse(struct engine *e, struct flow *f, struct app *a,
 		r = im_detect(d, n, &e->im);
 		if (r == 1 && im_app(e->im.proto) != APP_UNKNOWN) {
 			a->proto = (uint8_t)im_app(e->im.proto);
+			a->app_detail = e->im.what;
 			e->st.im_detected++;
 			if (e->im.name[0] != '\0') {
 				if (e->im.proto == IM_XMPP)
@@ -686,6 +711,24 @@ gquic_packet(struct engine *e, struct flow *f, struct app *a,
 	judge_now(e, f, a, ts);
 }
 
+/* A datagram of a flow no other parser claimed, to the UDP IM signatures. */
+static void
+udp_im(struct engine *e, struct flow *f, struct app *a, enum flow_dir dir,
+    const struct pkt *p, const struct timeval *ts)
+{
+	if (a->proto != APP_UNKNOWN ||
+	    ++a->im_udp_pkts >= ENGINE_IM_UDP_PKTS)
+		a->pend &= (uint8_t)~P_IM_UDP;
+	if (a->proto != APP_UNKNOWN || im_detect_udp(p->payload, p->paylen,
+	    dir == FLOW_TOSERVER, &e->im) != 1)
+		return;
+	a->pend &= (uint8_t)~(P_IM_UDP | P_QUIC | P_GQUIC);
+	a->proto = (uint8_t)im_app(e->im.proto);
+	a->app_detail = e->im.what;
+	e->st.im_detected++;
+	judge_now(e, f, a, ts);
+}
+
 static void
 udp_packet(struct engine *e, struct flow *f, struct app *a,
     enum flow_dir dir, const struct pkt *p, const struct timeval *ts)
@@ -707,6 +750,8 @@ udp_packet(struct engine *e, struct flow *f, struct app *a,
 		gquic_packet(e, f, a, p, ts);
 	if (dir == FLOW_TOSERVER && (a->pend & P_QUIC) != 0)
 		quic_packet(e, f, a, p, ts);
+	if ((a->pend & P_IM_UDP) != 0)
+		udp_im(e, f, a, dir, p, ts);
 }
 
 /* ------------------------------------------------------------ packets */
@@ -746,7 +791,7 @@ engine_packet(struct engine *e, int linktype, const struct timeval *ts,
 	}
 	if (created || f->app == NULL) {
 		if (created)
-			orient(f, p, &dir);
+			orient(e, f, p, &dir);
 		flow_start(e, f, ts);
 	}
 	a = f->app;

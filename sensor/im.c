@@ -1,6 +1,7 @@
 /*
  * im.c - public instant-messaging protocols recognised by the first bytes
- * a client sends: XMPP, IRC, MQTT and WhatsApp's chat handshake.
+ * a client sends: XMPP, IRC, MQTT, WhatsApp's chat handshake and
+ * DingTalk's; and by single UDP datagrams: Discord voice, OICQ (QQ), IMO.
  *
  * Trust: every byte is hostile.  Binary framings (MQTT, WhatsApp) are
  * read through policy/cursor.h with length-prefixed fields as
@@ -46,6 +47,36 @@
  *
  *   with a small routing block and major version 1-9; older clients send
  *   the second form directly (WA 01 05 ...), newer ones the first.
+ *
+ * DingTalk (as nDPI's dingtalk.c recognises it; no public specification):
+ * the client's first segment starts
+ *
+ *	10 | any | 87 80 01 00 01 00 02 00 02 64 6b 03 00 20
+ *
+ * UDP, one whole datagram at a time (im_detect_udp):
+ *
+ * Discord voice (discord.com/developers/docs/topics/voice-connections,
+ * "IP Discovery"): exactly 74 bytes
+ *
+ *	+---------+----------+--------+----------------------+---------+
+ *	| type u16| len u16  | SSRC   | address: 64 bytes,   | port    |
+ *	| 1 req   | 70       | u32    | NUL-padded text      | u16     |
+ *	| 2 resp  |          |        | (all NUL in requests)|         |
+ *	+---------+----------+--------+----------------------+---------+
+ *
+ *   and the voice servers' 8-byte keepalive 13 37 ca fe | u32 counter.
+ *
+ * OICQ (QQ; Wireshark's packet-oicq.c names the fields):
+ *
+ *	02 | version u16 | command u16 | sequence u16 | data ... | 03
+ *
+ *   with a known command (1-0xb5, 0x3f7), a non-zero version and at least
+ *   the sender's QQ number as data.
+ *
+ * IMO (as nDPI's imo.c sees it): a peer ping 09 02 | id u32 | 00 00 00 00
+ * answered 09 03 | the same id | 00 00 00 00 (10 bytes), and a relay's
+ * 00 09 03 | id | 00 00 00 00 (11 bytes).  The four zero bytes are
+ * required, which nDPI does not: precision first.
  */
 #include <string.h>
 
@@ -75,6 +106,14 @@ im_proto_name(enum im_proto p)
 		return "mqtt";
 	case IM_WHATSAPP:
 		return "whatsapp";
+	case IM_DINGTALK:
+		return "dingtalk";
+	case IM_DISCORD:
+		return "discord";
+	case IM_OICQ:
+		return "oicq";
+	case IM_IMO:
+		return "imo";
 	case IM_NONE:
 		break;
 	}
@@ -281,6 +320,7 @@ detect_xmpp(const uint8_t *p, size_t len, struct im_match *out)
 	if (find(p + i, (size_t)(gt - p) - i, xmpp_streams_ns) == NULL)
 		return -1;
 	out->proto = IM_XMPP;
+	out->what = "stream-header";
 	xmpp_to(p + i, (size_t)(gt - p) - i, out);
 	return 1;
 }
@@ -396,6 +436,7 @@ detect_irc(const uint8_t *p, size_t len, struct im_match *out)
 			return -1;
 		if (nick.p != NULL && (have_user || cap_ls)) {
 			out->proto = IM_IRC;
+			out->what = "registration";
 			put_name(out->name, sizeof(out->name), nick.p,
 			    nick.left, false);
 			return 1;
@@ -464,6 +505,7 @@ detect_mqtt(const uint8_t *p, size_t len, struct im_match *out)
 		goto short_read;
 	(void)keepalive;
 	out->proto = IM_MQTT;
+	out->what = "connect";
 	put_name(out->name, sizeof(out->name), id.p, id.left, false);
 	return 1;
 short_read:
@@ -520,6 +562,35 @@ detect_whatsapp(const uint8_t *p, size_t len, struct im_match *out)
 			return -1;
 	}
 	out->proto = IM_WHATSAPP;
+	out->what = "noise-prologue";
+	return 1;
+}
+
+/* ------------------------------------------------------------ DingTalk */
+
+static int
+detect_dingtalk(const uint8_t *p, size_t len, struct im_match *out)
+{
+	static const uint8_t tail[] = { 0x87, 0x80, 0x01, 0x00, 0x01, 0x00,
+		0x02, 0x00, 0x02, 0x64, 0x6b, 0x03, 0x00, 0x20 };
+	struct cursor c;
+	uint8_t first, b;
+
+	cur_init(&c, p, len);
+	if (!cur_u8(&c, &first))
+		return 0;
+	if (first != 0x10)
+		return -1;
+	if (!cur_u8(&c, &b))
+		return 0;
+	for (size_t i = 0; i < sizeof(tail); i++) {
+		if (!cur_u8(&c, &b))
+			return 0;
+		if (b != tail[i])
+			return -1;
+	}
+	out->proto = IM_DINGTALK;
+	out->what = "handshake";
 	return 1;
 }
 
@@ -529,7 +600,8 @@ int
 im_detect(const uint8_t *p, size_t len, struct im_match *out)
 {
 	int (*const detectors[])(const uint8_t *, size_t, struct im_match *) =
-	    { detect_mqtt, detect_whatsapp, detect_xmpp, detect_irc };
+	    { detect_mqtt, detect_whatsapp, detect_xmpp, detect_irc,
+		detect_dingtalk };
 	bool maybe = false;
 
 	memset(out, 0, sizeof(*out));
@@ -543,4 +615,105 @@ im_detect(const uint8_t *p, size_t len, struct im_match *out)
 			maybe = true;
 	}
 	return maybe ? 0 : -1;
+}
+
+/* ----------------------------------------------------------------- UDP */
+
+/* Discord IP discovery: the address is NUL-padded IP text, or all NUL. */
+static bool
+discord_address(struct cursor a, bool request)
+{
+	uint8_t b;
+	size_t text = 0;
+
+	while (cur_u8(&a, &b) && b != 0) {
+		if (!((b >= '0' && b <= '9') || (b >= 'a' && b <= 'f') ||
+		    (b >= 'A' && b <= 'F') || b == '.' || b == ':'))
+			return false;
+		text++;
+	}
+	while (cur_u8(&a, &b))
+		if (b != 0)
+			return false;
+	return request ? text == 0 : text >= 2;
+}
+
+static int
+detect_discord(const uint8_t *p, size_t len, bool toserver,
+    struct im_match *out)
+{
+	struct cursor c, addr;
+	uint16_t type, dlen, port;
+	uint32_t v;
+
+	cur_init(&c, p, len);
+	if (len == 8 && cur_u32(&c, &v) && v == 0x1337cafe) {
+		out->what = "keepalive";
+	} else if (len == 74 && cur_u16(&c, &type) && cur_u16(&c, &dlen) &&
+	    cur_u32(&c, &v) && cur_sub(&c, 64, &addr) && cur_u16(&c, &port) &&
+	    dlen == 70 && ((type == 1 && toserver) || (type == 2 &&
+	    !toserver)) && discord_address(addr, type == 1)) {
+		out->what = type == 1 ? "ip-discovery-request" :
+		    "ip-discovery-response";
+	} else {
+		return -1;
+	}
+	out->proto = IM_DISCORD;
+	return 1;
+}
+
+static int
+detect_oicq(const uint8_t *p, size_t len, struct im_match *out)
+{
+	struct cursor c;
+	uint8_t flag;
+	uint16_t version, command, seq;
+	uint32_t number;
+
+	cur_init(&c, p, len);
+	if (len < 12 || p[len - 1] != 0x03 || !cur_u8(&c, &flag) ||
+	    !cur_u16(&c, &version) || !cur_u16(&c, &command) ||
+	    !cur_u16(&c, &seq) || !cur_u32(&c, &number))
+		return -1;
+	(void)seq;
+	if (flag != 0x02 || version == 0 || number == 0 ||
+	    !((command >= 0x0001 && command <= 0x00b5) || command == 0x03f7))
+		return -1;
+	out->proto = IM_OICQ;
+	out->what = "packet";
+	return 1;
+}
+
+static int
+detect_imo(const uint8_t *p, size_t len, struct im_match *out)
+{
+	struct cursor c;
+	uint8_t lead = 0, b0, b1;
+	uint32_t id, zero;
+
+	cur_init(&c, p, len);
+	if (len == 11 && (!cur_u8(&c, &lead) || lead != 0x00))
+		return -1;
+	if ((len != 10 && len != 11) || !cur_u8(&c, &b0) ||
+	    !cur_u8(&c, &b1) || !cur_u32(&c, &id) || !cur_u32(&c, &zero))
+		return -1;
+	(void)id;
+	if (b0 != 0x09 || zero != 0 || (len == 10 && b1 != 0x02 &&
+	    b1 != 0x03) || (len == 11 && b1 != 0x03))
+		return -1;
+	out->proto = IM_IMO;
+	out->what = len == 11 ? "relay-pong" : b1 == 0x02 ? "ping" : "pong";
+	return 1;
+}
+
+int
+im_detect_udp(const uint8_t *p, size_t len, bool toserver,
+    struct im_match *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (detect_discord(p, len, toserver, out) == 1 ||
+	    detect_oicq(p, len, out) == 1 || detect_imo(p, len, out) == 1)
+		return 1;
+	memset(out, 0, sizeof(*out));
+	return -1;
 }

@@ -11,7 +11,11 @@
  *
  * Facts reach rule_matches through a visitor (struct judge_ctx) that also
  * remembers which list entry satisfied an `in` test (the alert's
- * "service") and which name did (hostname, name_source).  What a rule
+ * "service", and "list" for a named list) and which name did (hostname,
+ * name_source).  A rule that held by address, port or protocol names the
+ * flow's own name instead when it has one (the SNI of a TLS flow to a
+ * listed range, the to= of an XMPP stream on its port), and every alert
+ * carries what the protocol's signature matched (app_detail).  What a rule
  * that held means (agency scope, exceptions, monitor mode) is decide()'s,
  * the same decision the milter takes for each recipient.
  *
@@ -83,7 +87,7 @@ struct judge {
 
 static const char *const app_names[APP_COUNT_] = {
 	"unknown", "tls", "quic", "gquic", "http", "dns", "xmpp", "irc",
-	"mqtt", "whatsapp",
+	"mqtt", "whatsapp", "dingtalk", "discord", "oicq", "imo",
 };
 
 static const char *const source_names[NAME_COUNT_] = {
@@ -409,14 +413,19 @@ visit_name(struct judge_ctx *x, const struct cond *c,
 	return ctx_visit(x, c, visit, &f, 4, src, name);
 }
 
-/* The SNI and where it came from, for tls.name-hidden. */
+/*
+ * The flow's first name in this order and where it came from: the SNI
+ * only (tls.name-hidden), or any name the flow carries.
+ */
 static const char *
-hello_sni(const struct judge_view *v, enum name_source *src_r)
+first_name(const struct judge_view *v, bool sni_only,
+    enum name_source *src_r)
 {
 	static const enum name_source order[] = { NAME_TLS_SNI,
-		NAME_QUIC_SNI, NAME_GQUIC_SNI };
+		NAME_QUIC_SNI, NAME_GQUIC_SNI, NAME_HTTP_HOST, NAME_XMPP_TO };
+	size_t n = sni_only ? 3 : sizeof(order) / sizeof(order[0]);
 
-	for (size_t i = 0; i < 3; i++)
+	for (size_t i = 0; i < n; i++)
 		if (v->names[order[i]] != NULL) {
 			*src_r = order[i];
 			return v->names[order[i]];
@@ -444,7 +453,7 @@ visit_check(struct judge_ctx *x, const struct cond *c,
 	}
 	if (v->ech && x->dns_name == NULL && x->j->ech_fronts != NULL) {
 		enum name_source src = NAME_TLS_SNI;
-		const char *sni = hello_sni(v, &src), *entry = NULL;
+		const char *sni = first_name(v, true, &src), *entry = NULL;
 
 		if (sni != NULL && list_match_str(x->j->ech_fronts, sni,
 		    strlen(sni), &entry)) {
@@ -580,6 +589,19 @@ service_text(const struct judge_ctx *x, char *out, size_t size)
 	}
 }
 
+/* The named list the service entry came from; NULL for inline items. */
+static const char *
+service_list(const struct judge *j, const struct judge_ctx *x)
+{
+	const struct cond *c = x->svc_cond;
+
+	if (x->ech_entry != NULL)
+		return j->ech_fronts != NULL ? j->ech_fronts->id : NULL;
+	if (c == NULL || c->list == NULL || c->own_list != NULL)
+		return NULL;
+	return c->list->id;
+}
+
 static const char *
 proto_text(uint8_t proto, char *buf, size_t size)
 {
@@ -590,6 +612,26 @@ proto_text(uint8_t proto, char *buf, size_t size)
 	if (snprintf(buf, size, "%u", proto) < 0)
 		buf[0] = '\0';
 	return buf;
+}
+
+bool
+judge_is_service_addr(const struct judge *j, const struct ipaddr *addr)
+{
+	struct cidr cidr;
+
+	for (size_t i = 0; i < j->nrules; i++) {
+		const struct rule *r = j->rules[i].r;
+
+		for (size_t k = 0; k < r->nconds; k++) {
+			const struct cond *c = &r->conds[k];
+
+			if (c->field == FIELD_DEST_IP && c->op == COND_IN &&
+			    c->list != NULL && c->list->type == LIST_CIDR &&
+			    list_match_ip(c->list, addr, &cidr))
+				return true;
+		}
+	}
+	return false;
 }
 
 const char *
@@ -632,7 +674,7 @@ write_alert(struct judge *j, const struct jrule *jr,
 {
 	const struct judge_view *v = x->v;
 	const struct flow *f = v->flow;
-	const char *agency = ag != NULL ? ag->id : NULL;
+	const char *agency = ag != NULL ? ag->id : NULL, *list;
 	struct timespec tspec;
 	struct alert a;
 	char service[128], pbuf[8];
@@ -654,12 +696,17 @@ write_alert(struct judge *j, const struct jrule *jr,
 	if (d->action != d->intended)
 		alert_add_str(&a, "intended", action_name(d->intended));
 	service_text(x, service, sizeof(service));
-	if (service[0] != '\0')
+	if (service[0] != '\0') {
 		alert_add_str(&a, "service", service);
+		if ((list = service_list(j, x)) != NULL)
+			alert_add_str(&a, "list", list);
+	}
 	if (x->name != NULL) {
 		alert_add_str(&a, "hostname", x->name);
 		alert_add_str(&a, "name_source", name_source_name(x->name_src));
 	}
+	if (v->app_detail != NULL)
+		alert_add_str(&a, "app_detail", v->app_detail);
 	alert_add_u64(&a, "bytes_toserver", f->bytes[FLOW_TOSERVER]);
 	alert_add_u64(&a, "bytes_toclient", f->bytes[FLOW_TOCLIENT]);
 	if (agency != NULL)
@@ -733,6 +780,10 @@ judge_flow(struct judge *j, struct judge_flow *jf,
 		ctx_reset(&x);
 		if (!rule_matches(jr->r, &facts))
 			continue;
+		/* Held by address, port or protocol: name what the flow
+		 * carries all the same. */
+		if (x.name == NULL)
+			x.name = first_name(v, false, &x.name_src);
 		if (!ag_known) {
 			ag = policy_agency_by_addr(j->p, &v->flow->cli);
 			ag_known = true;

@@ -48,6 +48,10 @@ enum app_proto {
 	APP_IRC,
 	APP_MQTT,
 	APP_WHATSAPP,
+	APP_DINGTALK,
+	APP_DISCORD,
+	APP_OICQ,
+	APP_IMO,
 	APP_COUNT_
 };
 
@@ -81,6 +85,9 @@ struct judge_view {
 	const char *names[NAME_COUNT_];	/* NULL when not seen; the
 					   NAME_DNS_QUERY slot is unused:
 					   see judge_dns */
+	const char *app_detail;	/* what the protocol's signature matched
+				   (static, e.g. "ip-discovery-request"),
+				   or NULL */
 	bool ech;		/* a ClientHello with an outer ECH extension
 				   (tls.name-hidden when the SNI is a known
 				   ECH front) */
@@ -164,6 +171,13 @@ judge_bytes_due(const struct judge_flow *jf, const struct flow *f)
  */
 void judge_dns(struct judge *j, const struct judge_view *v, const char *name,
     const struct timeval *ts);
+
+/*
+ * Is addr on a list that an enabled network rule tests dest.ip against
+ * (a service's published range)?  The engine turns a flow whose first
+ * packet came from such an address (the server's half joined late).
+ */
+bool judge_is_service_addr(const struct judge *j, const struct ipaddr *addr);
 
 /* The agency holding the flow's client address, or NULL. */
 const char *judge_agency(const struct judge *j, const struct flow *f);

@@ -22,7 +22,11 @@ and held to four checks, one "ok"/"FAIL" line each:
                                  the category (webmail_domains / im_domains,
                                  label-boundary match);
                         address  the server address is in im_networks;
-                        port     the server port is in im_ports.
+                        port     the server port is in im_ports;
+                        signature  nDPI labels it with a service whose
+                                 protocol bytes the sensor recognises
+                                 (SIGNATURE_LABELS: Discord voice, IMO,
+                                 OICQ, DingTalk).
                       Named flows whose name is NOT on our lists are
                       printed as "list gap?" for review (the lists leave
                       some names out on purpose, see their comment blocks);
@@ -78,7 +82,11 @@ LABELS = {
 	"IMO": "im", "Threema": "im", "GoogleChat": "im",
 	"FacebookMessenger": "im", "Messenger": "im", "FacebookVoip": "im",
 	"Snapchat": "im", "SnapchatCall": "im", "Zalo": "im",
+	"OICQ": "im", "DingTalk": "im",
 }
+# Labels whose flows the sensor's IM signatures recognise without a name,
+# address or port (sensor/im.c; rule network.im.protocol).
+SIGNATURE_LABELS = {"Discord", "IMO", "OICQ", "DingTalk"}
 # Labels that are messaging but not in scope, and why (the lists' comment
 # blocks give the policy reasons).
 EXCLUDED = {
@@ -87,9 +95,7 @@ EXCLUDED = {
 	"Skype_TeamsCall": "official channel (im_domains.txt)",
 	"SkypeCall": "official channel (im_domains.txt)",
 	"Microsoft365": "official mail (webmail_domains.txt)",
-	"QQ": "qq.com is Tencent's portal; only WeChat hosts listed",
-	"OICQ": "QQ's binary protocol: no name, no published ranges",
-	"DingTalk": "enterprise collaboration (im_domains.txt)",
+	"QQ": "qq.com is Tencent's portal; QQ IM is seen as OICQ",
 	"Slack": "enterprise collaboration (im_domains.txt)",
 	"AppleiCloud": "iCloud web mail not separable by name",
 }
@@ -398,11 +404,13 @@ def main():
 				how = "address"
 			if how is None and lists.port(f["proto"], f["srv"][1]):
 				how = "port"
+			if how is None and label in SIGNATURE_LABELS:
+				how = "signature"
 			if how is None:
 				invisible[label] += 1
 				fl = sflow.get(flow_key(f["proto"], f["cli"], f["srv"]))
 				if fl and fl.get("app_proto") in ("xmpp", "irc", "mqtt",
-				    "whatsapp"):
+				    "whatsapp", "dingtalk", "discord", "oicq", "imo"):
 					signature_only.append((pcap, label, fl["app_proto"],
 					    "%s:%d" % f["srv"], bool(by_flow.get(flow_key(
 					    f["proto"], f["cli"], f["srv"])))))
@@ -501,7 +509,7 @@ def main():
 	    "match), flows per label")
 	print("  " + ", ".join("%s:%d" % kv for kv in sorted(invisible.items())))
 	print("== of those, recognised by the sensor's IM signatures (app_proto; "
-	    "rule network.im.protocol covers whatsapp and irc)")
+	    "rule network.im.protocol covers all but xmpp and mqtt)")
 	for x in signature_only:
 		print("  %s: %s seen as %s to %s, alerted: %s" % x)
 	print("== out of scope on purpose, flows per label")

@@ -517,6 +517,168 @@ def _(c):
 		t.close()
 
 
+@case("im_addr_sni.pcap")
+def _(c):
+	# a TLS flow to a listed range names its SNI (not on any list)
+	tls_flow(c, "cdn.example.org", srv="149.154.167.52", sport=44008)
+
+
+@case("im_addr_mid_flow.pcap")
+def _(c):
+	# a TCP connection to a Telegram range joined mid-way on a port that
+	# says nothing: the listed address is the server
+	t = Tcp(c, srv="149.154.167.53", sport=44009, dport=8888)
+	t.send(rand_bytes(200, 12), False)
+	t.send(rand_bytes(64, 13))
+	t.close()
+
+
+# --- IM without a name: UDP signatures (sensor/im.c im_detect_udp)
+
+def udp_pair(c, srv, sport, dport, datagrams, cli=CLIENT):
+	"""datagrams: (from_client, payload) in order."""
+	for up, data in datagrams:
+		if up:
+			c.add(eth(ipl(cli, srv) / UDP(sport=sport, dport=dport) /
+			    Raw(data)))
+		else:
+			c.add(eth(ipl(srv, cli) / UDP(sport=dport, dport=sport) /
+			    Raw(data)))
+
+
+def discord_ipd(kind, ssrc, addr=b"", port=0):
+	"""Discord voice IP discovery: type, length 70, SSRC, 64-byte
+	NUL-padded address, port."""
+	return (u16(kind) + u16(70) + struct.pack("!I", ssrc) +
+	    addr.ljust(64, b"\0") + u16(port))
+
+
+def rtp_like(n, seed):
+	return b"\x90\x78" + rand_bytes(n - 2, seed)
+
+
+@case("discord_voice.pcap")
+def _(c):
+	udp_pair(c, "66.22.196.20", 45000, 50004, [
+	    (True, discord_ipd(1, 0xace3)),
+	    (False, discord_ipd(2, 0xace3, b"203.0.113.7", 45000)),
+	    (False, rtp_like(120, 1)), (True, rtp_like(60, 2))])
+
+
+@case("discord_voice_cloud.pcap")
+def _(c):
+	# a voice server in a cloud region: known by its bytes only
+	udp_pair(c, "198.18.3.2", 45001, 50001, [
+	    (True, discord_ipd(1, 0x24b18)),
+	    (False, discord_ipd(2, 0x24b18, b"203.0.113.7", 45001)),
+	    (False, rtp_like(300, 3))])
+
+
+@case("discord_mid_flow.pcap")
+def _(c):
+	# joined mid-call: the server speaks first, then keepalives
+	udp_pair(c, "66.22.242.10", 54935, 50001, [
+	    (False, rtp_like(52, 4)), (False, rtp_like(52, 5)),
+	    (True, b"\x13\x37\xca\xfe\x01\x00\x00\x00"),
+	    (False, b"\x13\x37\xca\xfe\x01\x00\x00\x00"),
+	    (True, rtp_like(60, 6))])
+
+
+@case("discord_near_miss.pcap")
+def _(c):
+	srv = "198.18.3.3"
+	bad = [
+	    discord_ipd(1, 7, b"203.0.113.7"),	# a request carries no address
+	    discord_ipd(3, 7),			# no such type
+	    discord_ipd(1, 7)[:2] + u16(71) + discord_ipd(1, 7)[4:],
+	    discord_ipd(1, 7) + b"\0",		# 75 bytes
+	    discord_ipd(1, 7, b"not-an-ip"),
+	    b"\x13\x37\xca\xfd\x01\x00\x00\x00",
+	    b"\x13\x37\xca\xfe\x01\x00\x00\x00\x00",
+	]
+	for i, d in enumerate(bad):
+		udp_pair(c, srv, 45100 + i, 50004, [(True, d)])
+	# a response sent by the client is not one
+	udp_pair(c, srv, 45120, 50004, [(True, discord_ipd(2, 7,
+	    b"203.0.113.7"))])
+
+
+def oicq(command, number=1444875387, version=0x3b0b, seq=23, body=16):
+	return (b"\x02" + u16(version) + u16(command) + u16(seq) +
+	    struct.pack("!I", number) + rand_bytes(body, command) + b"\x03")
+
+
+@case("oicq.pcap")
+def _(c):
+	udp_pair(c, "198.18.3.4", 45200, 8000, [(True, oicq(0x0001))])
+	udp_pair(c, "198.18.3.4", 45201, 8000, [(True, oicq(0x0022,
+	    version=0x0e1b))])
+
+
+@case("oicq_near_miss.pcap")
+def _(c):
+	good = oicq(0x0001)
+	bad = [
+	    good[:-1] + b"\x04",		# no end byte
+	    b"\x03" + good[1:],		# no start byte
+	    oicq(0x0100),			# unknown command (a DNS flag word)
+	    oicq(0x0000),
+	    oicq(0x0001, number=0),
+	    oicq(0x0001, version=0),
+	    good[:7] + b"\x03",		# too short for a QQ number
+	]
+	for i, d in enumerate(bad):
+		udp_pair(c, "198.18.3.5", 45300 + i, 8000, [(True, d)])
+
+
+@case("imo.pcap")
+def _(c):
+	ping = b"\x09\x02" + struct.pack("!I", 0xdc9a0200) + b"\0" * 4
+	pong = b"\x09\x03" + ping[2:]
+	udp_pair(c, "198.18.3.6", 45400, 57604, [(True, rand_bytes(1, 1)),
+	    (True, ping), (False, pong)])
+	udp_pair(c, "198.18.3.7", 45401, 36535, [
+	    (True, b"\x81\x3c" + rand_bytes(198, 2)),
+	    (False, b"\x00" + pong)])
+
+
+@case("imo_near_miss.pcap")
+def _(c):
+	ping = b"\x09\x02" + struct.pack("!I", 0xdc9a0200) + b"\0" * 4
+	bad = [
+	    ping[:9] + b"\x01",		# the tail is not zero
+	    b"\x09\x04" + ping[2:],		# neither ping nor pong
+	    b"\x00" + ping,			# the relay only answers pongs
+	    ping + b"\0",			# 11 bytes without the lead
+	    ping[:9],
+	]
+	for i, d in enumerate(bad):
+		udp_pair(c, "198.18.3.8", 45500 + i, 57604, [(True, d)])
+
+
+DINGTALK_HELLO = (b"\x10\x64\x87\x80\x01\x00\x01\x00\x02\x00\x02"
+    b"\x64\x6b\x03\x00\x20")
+
+
+@case("dingtalk_tcp.pcap")
+def _(c):
+	t = Tcp(c, srv="198.18.3.9", sport=45600, dport=443)
+	t.open()
+	t.send(DINGTALK_HELLO + rand_bytes(88, 10), sizes=[9])
+	t.ack()
+	t.close()
+
+
+@case("dingtalk_near_miss.pcap")
+def _(c):
+	t = Tcp(c, srv="198.18.3.10", sport=45601, dport=443)
+	t.open()
+	t.send(DINGTALK_HELLO[:12] + b"\x6c" + DINGTALK_HELLO[13:] +
+	    rand_bytes(88, 11))
+	t.ack()
+	t.close()
+
+
 @case("im_port_viber.pcap")
 def _(c):
 	c.add(eth(ipl(CLIENT, "198.18.2.6") / UDP(sport=44007, dport=7985) /

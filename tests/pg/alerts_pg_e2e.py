@@ -225,6 +225,31 @@ def sensor_part(tmp):
                not os.path.exists(spool), "%d rows %s" % (count(), r.stderr[-300:]))
     psql("DELETE FROM msgsec_alert")
 
+    # Alerts that name what was seen (list, the flow's name by address
+    # and port, what a signature matched): the database shows them as
+    # the file does.
+    file2 = os.path.join(tmp, "sensor-named.json")
+    for case in ("im_addr_sni", "xmpp_unlisted", "discord_voice", "oicq"):
+        p2 = os.path.join(pcaps, case + ".pcap")
+        if os.path.exists(file2 + ".part"):
+            os.unlink(file2 + ".part")
+        sensor(p2, db, file2 + ".part")
+        with open(file2, "a") as out, open(file2 + ".part") as part:
+            out.write(part.read())
+        sensor(p2, db)
+    # The database lists by time, then as inserted: the file likewise.
+    with open(file2) as f:
+        named = sorted(f.read().splitlines(), key=lambda x: json.loads(x)["timestamp"])
+    with open(file2, "w") as f:
+        f.write("".join(x + "\n" for x in named))
+    same_views("sensor-named", db, [file2])
+    t = msgsec("alerts", "-c", CONF, "--table", "--width", "400", *db).stdout
+    report("sensor-named-details", all(x in t for x in (
+        "list=im_networks host=cdn.example.org via=tls.sni",
+        "list=im_ports host=xmpp.example.net via=xmpp.to sig=stream-header",
+        "sig=ip-discovery-request", "oicq (198.18.3.4) sig=packet")), t[-800:])
+    psql("DELETE FROM msgsec_alert")
+
 
 def exe_msg(subject):
     return pe.msg(subject, "--b\r\nContent-Type: text/plain\r\n\r\nthe installer\r\n--b\r\n"

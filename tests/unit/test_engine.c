@@ -331,7 +331,8 @@ test_http_host(void **state)
 	a = flush_and_read(x);
 	assert_int_equal(sp_count(a, "\n"), 1);
 	assert_non_null(strstr(a, "\"app_proto\":\"http\""));
-	assert_non_null(strstr(a, "\"service\":\"mail.yahoo.com\",\"hostname\":"
+	assert_non_null(strstr(a, "\"service\":\"mail.yahoo.com\",\"list\":"
+	    "\"webmail_domains\",\"hostname\":"
 	    "\"mail.yahoo.com\",\"name_source\":\"http.host\""));
 	free(a);
 	a = NULL;
@@ -555,7 +556,7 @@ test_port_rule_names_protocol(void **state)
 	/* The protocol rule: its list entry is the protocol. */
 	assert_non_null(strstr(a, "\"rule\":\"network.im.protocol\",\"policy\":"
 	    "\"3.1\",\"category\":\"im\",\"action\":\"log\",\"service\":"
-	    "\"irc\",\"bytes_toserver\""));
+	    "\"irc\",\"app_detail\":\"registration\",\"bytes_toserver\""));
 	free(a);
 }
 

@@ -383,6 +383,132 @@ test_other(void **state)
 	assert_string_equal(im_proto_name(IM_IRC), "irc");
 }
 
+/* One datagram through im_detect_udp: the protocol, or IM_NONE. */
+static enum im_proto
+udp(const uint8_t *p, size_t len, bool toserver, const char **what)
+{
+	struct im_match mt;
+	int rc = im_detect_udp(p, len, toserver, &mt);
+
+	assert_true(rc == 1 || rc == -1);
+	assert_true(rc == 1 || (mt.proto == IM_NONE && mt.what == NULL));
+	assert_string_equal(mt.name, "");
+	if (what != NULL)
+		*what = mt.what;
+	return mt.proto;
+}
+
+static void
+test_udp_discord(void **state)
+{
+	uint8_t ipd[74] = { 0x00, 0x01, 0x00, 0x46, 0x00, 0x00, 0xac, 0xe3 };
+	static const uint8_t ka[8] = { 0x13, 0x37, 0xca, 0xfe, 1, 0, 0, 0 };
+	const char *what = NULL;
+
+	(void)state;
+	assert_int_equal(udp(ipd, sizeof(ipd), true, &what), IM_DISCORD);
+	assert_string_equal(what, "ip-discovery-request");
+	/* A request sent by the server, or cut, or one byte long: no. */
+	assert_int_equal(udp(ipd, sizeof(ipd), false, NULL), IM_NONE);
+	assert_int_equal(udp(ipd, sizeof(ipd) - 1, true, NULL), IM_NONE);
+	ipd[1] = 2;
+	memcpy(ipd + 8, "84.59.132.100", 13);
+	assert_int_equal(udp(ipd, sizeof(ipd), false, &what), IM_DISCORD);
+	assert_string_equal(what, "ip-discovery-response");
+	assert_int_equal(udp(ipd, sizeof(ipd), true, NULL), IM_NONE);
+	ipd[8 + 13 + 1] = 'x';		/* text after the NUL */
+	assert_int_equal(udp(ipd, sizeof(ipd), false, NULL), IM_NONE);
+	ipd[8 + 13 + 1] = 0;
+	ipd[3] = 0x47;			/* length 71 */
+	assert_int_equal(udp(ipd, sizeof(ipd), false, NULL), IM_NONE);
+	ipd[1] = 1;
+	ipd[3] = 0x46;			/* a request with an address */
+	assert_int_equal(udp(ipd, sizeof(ipd), true, NULL), IM_NONE);
+	assert_int_equal(udp(ka, sizeof(ka), true, &what), IM_DISCORD);
+	assert_string_equal(what, "keepalive");
+	assert_int_equal(udp(ka, sizeof(ka), false, NULL), IM_DISCORD);
+	assert_int_equal(udp(ka, 7, true, NULL), IM_NONE);
+	assert_int_equal(udp(NULL, 0, true, NULL), IM_NONE);
+}
+
+static void
+test_udp_oicq(void **state)
+{
+	/* oicq.pcap: flag, version 0x3b0b, log out (1), seq, QQ number. */
+	uint8_t p[44] = { 0x02, 0x3b, 0x0b, 0x00, 0x01, 0x00, 0x17, 0x56,
+		0x1f, 0x0c, 0x7b };
+
+	(void)state;
+	p[sizeof(p) - 1] = 0x03;
+	assert_int_equal(udp(p, sizeof(p), true, NULL), IM_OICQ);
+	assert_int_equal(udp(p, 12, true, NULL), IM_NONE);	/* no end */
+	p[11] = 0x03;
+	assert_int_equal(udp(p, 12, true, NULL), IM_OICQ);	/* shortest */
+	assert_int_equal(udp(p, 11, true, NULL), IM_NONE);
+	p[4] = 0xb6;			/* command 0x00b6: unknown */
+	assert_int_equal(udp(p, sizeof(p), true, NULL), IM_NONE);
+	p[3] = 0x03;
+	p[4] = 0xf7;			/* 0x03f7 is known */
+	assert_int_equal(udp(p, sizeof(p), true, NULL), IM_OICQ);
+	p[3] = 0x01;
+	p[4] = 0x00;			/* 0x0100: a DNS query's flags */
+	assert_int_equal(udp(p, sizeof(p), true, NULL), IM_NONE);
+	p[3] = 0x00;
+	p[4] = 0x01;
+	p[1] = p[2] = 0;		/* version 0 */
+	assert_int_equal(udp(p, sizeof(p), true, NULL), IM_NONE);
+	p[1] = 0x3b;
+	memset(p + 7, 0, 4);		/* no QQ number */
+	assert_int_equal(udp(p, sizeof(p), true, NULL), IM_NONE);
+}
+
+static void
+test_udp_imo(void **state)
+{
+	uint8_t ping[10] = { 0x09, 0x02, 0xdc, 0x9a, 0x02, 0x00 };
+	uint8_t relay[11] = { 0x00, 0x09, 0x03, 0x21, 0x9a, 0x02, 0x00 };
+	const char *what = NULL;
+
+	(void)state;
+	assert_int_equal(udp(ping, sizeof(ping), true, &what), IM_IMO);
+	assert_string_equal(what, "ping");
+	ping[1] = 0x03;
+	assert_int_equal(udp(ping, sizeof(ping), false, &what), IM_IMO);
+	assert_string_equal(what, "pong");
+	ping[1] = 0x04;
+	assert_int_equal(udp(ping, sizeof(ping), true, NULL), IM_NONE);
+	ping[1] = 0x02;
+	ping[9] = 1;			/* the tail must be zero */
+	assert_int_equal(udp(ping, sizeof(ping), true, NULL), IM_NONE);
+	assert_int_equal(udp(relay, sizeof(relay), false, &what), IM_IMO);
+	assert_string_equal(what, "relay-pong");
+	relay[2] = 0x02;
+	assert_int_equal(udp(relay, sizeof(relay), false, NULL), IM_NONE);
+	relay[2] = 0x03;
+	relay[0] = 0x01;
+	assert_int_equal(udp(relay, sizeof(relay), false, NULL), IM_NONE);
+}
+
+static void
+test_dingtalk(void **state)
+{
+	static const uint8_t hello[] = { 0x10, 0x64, 0x87, 0x80, 0x01, 0x00,
+		0x01, 0x00, 0x02, 0x00, 0x02, 0x64, 0x6b, 0x03, 0x00, 0x20, 0x16 };
+	uint8_t bad[104] = { 0 };	/* the whole of an MQTT-looking length */
+	struct im_match mt;
+
+	(void)state;
+	for (size_t n = 0; n < 16; n++)
+		assert_int_equal(im_detect(hello, n, &mt), 0);
+	assert_int_equal(im_detect(hello, sizeof(hello), &mt), 1);
+	assert_int_equal(mt.proto, IM_DINGTALK);
+	assert_string_equal(mt.what, "handshake");
+	assert_string_equal(im_proto_name(IM_DINGTALK), "dingtalk");
+	memcpy(bad, hello, sizeof(hello));
+	bad[12] = 0x6c;
+	assert_int_equal(im_detect(bad, sizeof(bad), &mt), -1);
+}
+
 static void
 test_name_cut(void **state)
 {
@@ -415,6 +541,10 @@ main(void)
 		cmocka_unit_test(test_irc_variants),
 		cmocka_unit_test(test_irc_negative),
 		cmocka_unit_test(test_mqtt),
+		cmocka_unit_test(test_udp_discord),
+		cmocka_unit_test(test_udp_oicq),
+		cmocka_unit_test(test_udp_imo),
+		cmocka_unit_test(test_dingtalk),
 		cmocka_unit_test(test_whatsapp),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_other),

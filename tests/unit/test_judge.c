@@ -109,7 +109,7 @@ test_sni_once_per_flow(void **state)
 	    "\"dest_port\":443,\"proto\":\"TCP\",\"app_proto\":\"tls\","
 	    "\"rule\":\"network.webmail\",\"policy\":\"3.1\",\"category\":"
 	    "\"webmail\",\"action\":\"log\",\"service\":\"gmail.com\","
-	    "\"hostname\":\"mail.google.com.gmail.com\",\"name_source\":"
+	    "\"list\":\"webmail_domains\",\"hostname\":\"mail.google.com.gmail.com\",\"name_source\":"
 	    "\"tls.sni\",\"bytes_toserver\":0,\"bytes_toclient\":0}\n"));
 	/* Which policy raised it: its hash, once (sp_read_alerts). */
 	assert_int_equal(sp_policy_hashes, 1);
@@ -370,13 +370,59 @@ test_address_and_port(void **state)
 	assert_int_equal(sp_count(a, "\n"), 2);
 	assert_non_null(strstr(a, "\"rule\":\"network.im.address\",\"policy\":"
 	    "\"3.1\",\"category\":\"im\",\"action\":\"log\",\"service\":"
-	    "\"91.108.8.0/22\",\"bytes_toserver\""));
+	    "\"91.108.8.0/22\",\"list\":\"im_networks\",\"bytes_toserver\""));
 	assert_non_null(strstr(a, "\"rule\":\"network.im.port\",\"policy\":"
 	    "\"3.1\",\"category\":\"im\",\"action\":\"log\",\"service\":"
-	    "\"tcp/6660-6669\",\"bytes_toserver\""));
+	    "\"tcp/6660-6669\",\"list\":\"im_ports\",\"bytes_toserver\""));
 	assert_int_equal(sp_count(a, "\"event_type\":\"im\""), 2);
 	assert_null(strstr(a, "hostname"));
 	free(a);
+}
+
+/*
+ * A rule that held by address or port names the flow's own name: the SNI
+ * of a TLS flow to a listed range, the to= of an XMPP stream on its port
+ * (and an agency's own XMPP service is not public IM even by port).
+ */
+static void
+test_address_names_flow(void **state)
+{
+	struct fixture *x = *state;
+	struct judge_flow jf2;
+	char *a;
+
+	set_ip(&x->f.srv, "91.108.9.1");
+	x->v.names[NAME_TLS_SNI] = "cdn.example.org";
+	judge_flow(x->j, &x->jf, &x->v, &x->ts);
+	x->v.names[NAME_TLS_SNI] = NULL;
+	set_ip(&x->f.srv, "198.51.100.1");
+	x->f.sport = 5222;
+	x->v.app = APP_XMPP;
+	x->v.app_detail = "stream-header";
+	x->v.names[NAME_XMPP_TO] = "xmpp.example.net";
+	judge_flow_init(x->j, &jf2);
+	judge_flow(x->j, &jf2, &x->v, &x->ts);
+	judge_flow_clear(&jf2);
+	/* DEP's own service (official_im) by port: no alert. */
+	set_ip(&x->f.cli, "192.0.2.5");
+	x->v.names[NAME_XMPP_TO] = "chat.teams.dep.example";
+	judge_flow_init(x->j, &jf2);
+	judge_flow(x->j, &jf2, &x->v, &x->ts);
+	judge_flow_clear(&jf2);
+	a = sp_read_alerts();
+	assert_int_equal(sp_count(a, "\n"), 2);
+	assert_non_null(strstr(a, "\"service\":\"91.108.8.0/22\",\"list\":"
+	    "\"im_networks\",\"hostname\":\"cdn.example.org\",\"name_source\":"
+	    "\"tls.sni\""));
+	assert_non_null(strstr(a, "\"app_proto\":\"xmpp\",\"rule\":"
+	    "\"network.im.port\""));
+	assert_non_null(strstr(a, "\"service\":\"tcp/5222\",\"list\":"
+	    "\"im_ports\",\"hostname\":\"xmpp.example.net\",\"name_source\":"
+	    "\"xmpp.to\",\"app_detail\":\"stream-header\""));
+	free(a);
+	assert_true(judge_is_service_addr(x->j, &x->f.srv) == false);
+	set_ip(&x->f.srv, "149.154.167.51");
+	assert_true(judge_is_service_addr(x->j, &x->f.srv));
 }
 
 static void
@@ -405,7 +451,8 @@ test_name_hidden(void **state)
 	assert_int_equal(sp_count(a, "\n"), 1);
 	assert_non_null(strstr(a, "\"event_type\":\"name-hidden\""));
 	assert_non_null(strstr(a, "\"category\":\"name-hidden\",\"action\":"
-	    "\"log\",\"service\":\"cloudflare-ech.com\",\"hostname\":"
+	    "\"log\",\"service\":\"cloudflare-ech.com\",\"list\":"
+	    "\"ech_fronts\",\"hostname\":"
 	    "\"cloudflare-ech.com\",\"name_source\":\"tls.sni\""));
 	free(a);
 }
@@ -542,6 +589,7 @@ test_names(void **state)
 {
 	(void)state;
 	assert_string_equal(app_proto_name(APP_WHATSAPP), "whatsapp");
+	assert_string_equal(app_proto_name(APP_IMO), "imo");
 	assert_string_equal(app_proto_name(APP_COUNT_), "unknown");
 	assert_string_equal(name_source_name(NAME_XMPP_TO), "xmpp.to");
 	assert_string_equal(judge_event_name(0), "webmail");
@@ -565,6 +613,7 @@ main(void)
 		T(test_dns_table_bounded),
 		T(test_dns_name_rules_only),
 		T(test_address_and_port),
+		T(test_address_names_flow),
 		T(test_name_hidden),
 		T(test_limit_check),
 		T(test_reload_keeps_fired),

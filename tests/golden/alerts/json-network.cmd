@@ -1,0 +1,1 @@
+alerts L/network.json --rule network.im.protocol

@@ -1,0 +1,1 @@
+alerts --table --width 150 L/network.json

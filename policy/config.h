@@ -101,6 +101,7 @@ struct sensor_config {
 	uint64_t check_seconds;
 	uint64_t quic_crypto_bytes;
 	uint64_t quic_initials;
+	uint64_t stun_messages;
 };
 
 struct config {

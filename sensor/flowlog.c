@@ -25,6 +25,7 @@
 #include "json.h"
 #include "lockfile.h"
 #include "mem.h"
+#include "stun.h"
 
 #define FLOWLOG_BUF (256 * 1024)
 #define FLOWLOG_LINE_MAX (64 * 1024)
@@ -325,7 +326,7 @@ flowlog_write_flow(struct flowlog *l, const struct flowlog_flow *r)
 		json_kv(&w, "method", r->http_method != NULL ?
 		    r->http_method : "");
 		json_object_end(&w);
-	} else if (r->app >= APP_XMPP) {
+	} else if (r->app >= APP_XMPP && r->app <= APP_WHATSAPP) {
 		json_key(&w, "im");
 		json_object_begin(&w);
 		json_kv(&w, "proto", app_proto_name(r->app));
@@ -333,6 +334,8 @@ flowlog_write_flow(struct flowlog *l, const struct flowlog_flow *r)
 			json_kv(&w, "name", r->im_name);
 		json_object_end(&w);
 	}
+	if (r->stun != NULL)
+		stun_flow_json(&w, r->stun);
 	if (r->dns_queries != NULL && r->dns_queries->len > 0) {
 		json_key(&w, "dns");
 		json_object_begin(&w);

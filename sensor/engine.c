@@ -485,13 +485,15 @@ stun_got(struct engine *e, struct flow *f, struct app *a,
 	    &f->cli);
 	if (a->stun->service != svc)
 		changed = true;
-	if (a->stun->service != STUN_SVC_NONE) {
+	if (stun_flow_final(a->stun)) {
 		a->pend &= (uint8_t)~P_STUN;
 	} else if (a->stun->msgs >= e->set.stun_messages) {
 		a->pend &= (uint8_t)~P_STUN;
-		a->stun->limit = true;
-		a->checks |= JUDGE_CHECK_LIMIT_STUN;
-		changed = true;
+		if (a->stun->service == STUN_SVC_NONE) {
+			a->stun->limit = true;
+			a->checks |= JUDGE_CHECK_LIMIT_STUN;
+			changed = true;
+		}
 	}
 	return changed;
 }

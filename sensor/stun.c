@@ -458,10 +458,16 @@ uname_format(const uint8_t *u, size_t n)
 	return STUN_UNAME_OTHER;
 }
 
+/*
+ * The first signal decides, except that Meta's shared relays (META) give
+ * way to a later signal naming WhatsApp or Messenger.
+ */
 static void
 decide(struct stun_flow *sf, enum stun_service svc, enum stun_signal sig)
 {
-	if (sf->service != STUN_SVC_NONE || svc == STUN_SVC_NONE)
+	if (svc == STUN_SVC_NONE || (sf->service != STUN_SVC_NONE &&
+	    !(sf->service == STUN_SVC_META && (svc == STUN_SVC_WHATSAPP ||
+	    svc == STUN_SVC_MESSENGER))))
 		return;
 	sf->service = (uint8_t)svc;
 	sf->signal = (uint8_t)sig;
@@ -525,6 +531,12 @@ stun_flow_add(struct stun_flow *sf, const struct stun_msg *m)
 	classify(sf, m);
 }
 
+bool
+stun_flow_final(const struct stun_flow *sf)
+{
+	return sf->service != STUN_SVC_NONE && sf->service != STUN_SVC_META;
+}
+
 /* Meta numbers its IPv6 hosts ...:face:b00c:...: (bits 64-95). */
 static bool
 is_meta_v6(const struct ipaddr *a)
@@ -542,7 +554,7 @@ stun_flow_relay(struct stun_flow *sf, const struct policy *p,
     const struct ipaddr *srv, const struct ipaddr *cli)
 {
 	if (sf->service != STUN_SVC_NONE || sf->msgs == 0)
-		return false;
+		return false;	/* the address never overrides a message */
 	for (size_t i = 0; p != NULL && i < sizeof(relay_lists) /
 	    sizeof(relay_lists[0]); i++) {
 		const struct list *l = policy_list(p, relay_lists[i].list);

@@ -136,8 +136,15 @@ struct stun_flow {
 	char realm[STUN_TEXT_MAX];
 };
 
-/* Record one message on the flow; classify it if still undecided. */
+/*
+ * Record one message on the flow; classify it if still undecided (or
+ * only known as Meta's: stun_flow_final).
+ */
 void stun_flow_add(struct stun_flow *sf, const struct stun_msg *m);
+
+/* Is the service final (STUN_SVC_META may still become WhatsApp or
+ * Messenger)? */
+bool stun_flow_final(const struct stun_flow *sf);
 
 /*
  * Classify by address when the messages did not: a server (or client)

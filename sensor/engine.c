@@ -516,6 +516,8 @@ tcp_stun_frame(const struct stun_flow *sf, const uint8_t *d, size_t n,
 	*framed_r = false;
 	if (sf == NULL || !sf->tcp_framed) {
 		r = stun_parse(d, n, m, used_r);
+		if (r == 1 && m->classic)
+			return -1;	/* RFC 3489 STUN is UDP only */
 		if (r >= 0)
 			return r;
 		if (sf != NULL) {	/* plain framing: ChannelData? */
@@ -530,7 +532,7 @@ tcp_stun_frame(const struct stun_flow *sf, const uint8_t *d, size_t n,
 		return sf != NULL || n < 2 + STUN_HDR ? 0 : -1;
 	*used_r = 2 + (size_t)flen;
 	r = stun_parse(c.p, flen, m, &used);
-	if (r == 1 && used == flen) {
+	if (r == 1 && used == flen && !m->classic) {
 		*framed_r = true;
 		return 1;
 	}

@@ -1284,6 +1284,18 @@ def _(c):
 	t.close()
 
 
+@case("stun_tcp_classic.pcap")
+def _(c):
+	# RFC 3489 defines no TCP: bytes that would pass as classic STUN on
+	# a TCP stream are something else (a proxy's binary protocol)
+	t = Tcp(c, sport=41002, dport=8080)
+	t.open()
+	t.send(struct.pack("!HH", BIND, 8) + b"\x42" * 16 + stun_attr(0x0003,
+	    b"\0" * 4))
+	t.ack()
+	t.close()
+
+
 @case("stun_hostile.pcap")
 def _(c):
 	# every one carries a service signal a careless parser would believe

@@ -22,14 +22,18 @@ and held to four checks, one "ok"/"FAIL" line each:
                                  the category (webmail_domains / im_domains,
                                  label-boundary match);
                         address  the server address is in im_networks;
-                        port     the server port is in im_ports.
+                        port     the server port is in im_ports;
+                        stun     the flow's STUN/TURN named a calling
+                                 service rule network.im.call alerts on
+                                 (its flow record's stun.service).
                       Named flows whose name is NOT on our lists are
                       printed as "list gap?" for review (the lists leave
                       some names out on purpose, see their comment blocks);
                       they are not failures.  Flows nDPI knows only from
-                      its own IP tables, STUN/RTP heuristics or payload
-                      statistics (calls, MTProto to unpublished ranges) are
-                      not expected.  DNS alerts are deduplicated per client
+                      its own IP tables, caches, RTP heuristics or payload
+                      statistics (SRTP, calls to Google's public STUN
+                      servers, MTProto to unpublished ranges) are not
+                      expected.  DNS alerts are deduplicated per client
                       and name, so a DNS flow counts as found when any
                       alert carries its client and name.
   ndpi-hardneg/<pcap> the hard negatives (LABELS.tsv category
@@ -42,7 +46,10 @@ and held to four checks, one "ok"/"FAIL" line each:
                       its port).
 
 The log (stdout) ends with per-service recall (by nDPI label) and precision
-(by the sensor's matched list entry), and the tshark agreement figures.
+(by the sensor's matched list entry), the tshark agreement figures, and
+the per-capture IM figure ("IM captures: N of 38": an IM capture counts
+when any network.im* alert is raised on it; ndpi-im-captures/<pcap> FAILs
+a negative or hard negative with a webmail or IM alert).
 """
 import ipaddress
 import json
@@ -298,24 +305,24 @@ def sensor_names(flows):
 
 # --- calls (STUN/TURN): kept apart from the rest for the merge
 
-# Call labels (nDPI's sub-protocols on STUN/SRTP flows) the sensor now
-# classifies itself, so their STUN flows are expected to alert
-# (network.im.call) although they carry no name, listed address or port.
-# Flows nDPI marks by its own caches or RTP heuristics (SRTP after the
-# STUN, peers it learnt of elsewhere) carry no STUN signal and stay
-# "not expected".  Skype_TeamsCall stays out: Teams is the official
-# channel (see EXCLUDED), the sensor names it "teams" in the flow log.
-CALL_LABELS = {"WhatsAppCall", "SignalVoip", "FacebookVoip", "TelegramVoip",
-    "GoogleCall", "ViberVoip"}
+# Call flows (nDPI's WhatsAppCall, SignalVoip, FacebookVoip, TelegramVoip,
+# GoogleCall, ViberVoip on STUN, Discord's voice discovery) are expected to
+# alert (network.im.call) when their STUN carried a service signal the
+# sensor read (its flow record names the service), although they carry no
+# name, listed address or port.  Flows nDPI marks by its own caches or RTP
+# heuristics (SRTP after the STUN, peers it learnt of elsewhere, Google's
+# public STUN servers) carry no such signal and stay "not expected".
+# Teams ("teams": the official channel, see EXCLUDED) and "meta" (Meta's
+# shared relays) are named in the flow record but not alerted.
 
 
 def call_visible(f, sflow):
-	"""A call flow the sensor can see: STUN on it named a service."""
-	if not any(l in CALL_LABELS for l in f["labels"]):
+	"""An IM flow whose STUN named a service the shipped rule alerts on."""
+	if not any(LABELS.get(l) == "im" for l in f["labels"]):
 		return False
 	fl = sflow.get(flow_key(f["proto"], f["cli"], f["srv"]))
 	st = (fl or {}).get("stun") or {}
-	return bool(st.get("service")) and st.get("service") != "teams"
+	return st.get("service") not in (None, "", "teams", "meta")
 
 
 def im_captures(labels, results):

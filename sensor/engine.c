@@ -12,7 +12,12 @@
  *     UDP: DNS (either port 53, every message, question names judged one
  *       by one); gQUIC Q024-Q046 CHLOs in the clear; QUIC Initials
  *       client->server until the ClientHello (or Q050 CHLO) is whole
- *       (quic.c), then read with tls_parse_handshake / gquic_parse_chlo.
+ *       (quic.c), then read with tls_parse_handshake / gquic_parse_chlo;
+ *       STUN/TURN both ways (stun.c) until the calling service is known
+ *       or sensor.stun_messages messages were read (limit.stun when
+ *       still unknown), the relay lists looked up by address.
+ *     TCP: STUN/TURN on the client stream too (messages back to back,
+ *       RFC 4571 framing, ChannelData), after TLS, HTTP and IM.
  *     judge_flow when a fact changes (a name, the protocol, a check), once
  *       the parsers have looked (address and port rules then know the
  *       protocol), when the flow's bytes reach a pending threshold
@@ -772,7 +777,9 @@ gquic_packet(struct engine *e, struct flow *f, struct app *a,
 
 /*
  * Every datagram early in the flow, both ways: one STUN message each
- * (exactly the datagram), or TURN ChannelData between them.  Returns
+ * (exactly the datagram).  Before the first, ENGINE_STUN_MISSES others
+ * give up; after it, other datagrams (media, ChannelData) are counted
+ * and the flow given up past 4 x sensor.stun_messages of them.  Returns
  * true when the facts changed.
  */
 static bool

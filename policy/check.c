@@ -103,6 +103,9 @@ static const struct check_info checks[] = {
 	{ "limit.flows", N, "3.3", "the flow table is full" },
 	{ "limit.reassembly", N, "3.3",
 	    "a stream filled sensor.stream_bytes before a parser decided" },
+	{ "limit.stun", N, "3.3",
+	    "sensor.stun_messages STUN/TURN messages read without naming the "
+	    "calling service" },
 	{ NULL, 0, NULL, NULL },
 };
 

@@ -192,6 +192,9 @@ static const struct config_key keys[] = {
 	    "to find its ClientHello; past it the flow is given up" },
 	{ "sensor.quic_initials", CONF_U64, SEN(quic_initials), 0, "16", 1,
 	    1024, "QUIC Initial packets tried per flow before giving up" },
+	{ "sensor.stun_messages", CONF_U64, SEN(stun_messages), 0, "64", 1,
+	    65535, "STUN/TURN messages read per flow to name the calling "
+	    "service; reached undecided: limit.stun" },
 	{ "sensor.check_seconds", CONF_U64, SEN(check_seconds), 0, "10", 0,
 	    86400, "live capture: how often the policy's files are checked "
 	    "for changes, reloaded like SIGHUP when they change (0: never)" },

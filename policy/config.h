@@ -102,6 +102,7 @@ struct sensor_config {
 	uint64_t quic_crypto_bytes;
 	uint64_t quic_initials;
 	uint64_t workers;	/* capture threads; 0 = auto (online cores) */
+	uint64_t stun_messages;
 };
 
 struct config {

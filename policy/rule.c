@@ -67,6 +67,10 @@ static const struct field_info fields[] = {
 	    "bytes the client sent on the flow" },
 	{ "bytes.toclient", FIELD_BYTES_TOCLIENT, KIND_NUMBER, NET,
 	    "bytes the server sent on the flow" },
+	{ "call.service", FIELD_CALL_SERVICE, KIND_TEXT, NET,
+	    "the calling service a STUN/TURN flow was classified to: "
+	    "whatsapp, messenger, meta, signal, teams, google-meet, telegram, "
+	    "discord, viber" },
 	{ NULL, 0, 0, 0, NULL },
 };
 

@@ -76,6 +76,7 @@ enum field {
 	FIELD_DEST_PORT,
 	FIELD_BYTES_TOSERVER,
 	FIELD_BYTES_TOCLIENT,
+	FIELD_CALL_SERVICE,	/* the calling service STUN/TURN named */
 	FIELD_COUNT_
 };
 

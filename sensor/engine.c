@@ -13,8 +13,14 @@
  *       by one); gQUIC Q024-Q046 CHLOs in the clear; QUIC Initials
  *       client->server until the ClientHello (or Q050 CHLO) is whole
  *       (quic.c), then read with tls_parse_handshake / gquic_parse_chlo;
- *       the UDP IM signatures (im_detect_udp: Discord voice, OICQ, IMO)
- *       on the first ENGINE_IM_UDP_PKTS datagrams either way.
+ *       the UDP IM signatures (im_detect_udp: Discord's keepalive, OICQ,
+ *       IMO) on the first ENGINE_IM_UDP_PKTS datagrams either way;
+ *       STUN/TURN (and Discord's IP discovery) both ways (stun.c), first,
+ *       until the calling service is known or sensor.stun_messages
+ *       messages were read (limit.stun when still unknown), the relay
+ *       lists looked up by address.
+ *     TCP: STUN/TURN on the client stream too (messages back to back,
+ *       RFC 4571 framing, ChannelData), after TLS, HTTP and IM.
  *     A flow whose first packet came from an address on a dest.ip list
  *       of the policy (judge_is_service_addr) and went to one that is not
  *       is turned too: the server's half of a flow joined mid-way.
@@ -41,6 +47,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cursor.h"
 #include "dns.h"
 #include "flowlog.h"
 #include "gquic.h"
@@ -50,6 +57,7 @@
 #include "policy.h"
 #include "quic.h"
 #include "str.h"
+#include "stun.h"
 #include "tls.h"
 
 enum {
@@ -58,6 +66,7 @@ enum {
 	ENGINE_GQUIC_PKTS = 8,	/* gQUIC client packets without a CHLO */
 	ENGINE_QUIC_MISSES = 4,	/* client datagrams before an Initial */
 	ENGINE_IM_UDP_PKTS = 8,	/* datagrams offered to the UDP IM signatures */
+	ENGINE_STUN_MISSES = 4,	/* datagrams before the first STUN one */
 	ENGINE_LOG_DNS = 16,	/* question names kept for the flow log */
 	ENGINE_LOG_DNS_BYTES = 4096,
 	ENGINE_LIMIT_FLOWS_EVERY = 60,	/* seconds between limit.flows */
@@ -73,13 +82,15 @@ enum {
 	P_QUIC = 1 << 5,
 	P_GQUIC = 1 << 6,
 	P_IM_UDP = 1 << 7,
-	P_TCP = P_TLS | P_HTTP | P_IM | P_DNS_TCP,
+	P_STUN = 1 << 8,	/* STUN/TURN, UDP (both ways) or TCP */
+	P_TCP = P_TLS | P_HTTP | P_IM | P_DNS_TCP | P_STUN,
 };
 
 struct app {
 	struct judge_flow jf;
 	struct app *next_free;
 	struct quic_state *quic;
+	struct stun_flow *stun;	/* once a STUN message was seen */
 	char *name[NAME_COUNT_];	/* the DNS slot stays NULL */
 	char *im_name;		/* flow log: IRC nick, MQTT client id, ... */
 	const char *app_detail;	/* what an IM signature matched (static) */
@@ -88,12 +99,13 @@ struct app {
 	uint32_t quic_version;
 	uint16_t segs;		/* client data segments seen */
 	uint8_t proto;		/* enum app_proto */
-	uint8_t pend;		/* P_* */
+	uint16_t pend;		/* P_* */
 	uint8_t checks;		/* JUDGE_CHECK_* */
 	uint8_t dns_misses;
 	uint8_t gquic_pkts;
 	uint8_t quic_misses;
 	uint8_t im_udp_pkts;
+	uint8_t stun_misses;
 	size_t dns_off;		/* DNS over TCP: where the next message is */
 	uint8_t ndnsq;
 	bool judged;		/* judge_flow ran at least once */
@@ -147,6 +159,7 @@ engine_settings_from_policy(struct engine_settings *s, const struct policy *p)
 	s->stream_memory = (size_t)c->stream_memory;
 	s->quic_crypto_max = (size_t)c->quic_crypto_bytes;
 	s->quic_initials = (unsigned)c->quic_initials;
+	s->stun_messages = (unsigned)c->stun_messages;
 	s->judge.dns_dedup_seconds = c->dns_dedup_seconds;
 	s->judge.ech_fronts_list = c->ech_fronts_list;
 }
@@ -291,6 +304,7 @@ app_put(struct engine *e, struct app *a)
 	buf_free(&a->alpn);
 	buf_free(&a->dnsq);
 	quic_state_free(&a->quic);
+	free(a->stun);
 	judge_flow_clear(&a->jf);
 	a->next_free = e->free_apps;
 	e->free_apps = a;
@@ -306,6 +320,7 @@ view_of(const struct flow *f, const struct app *a, struct judge_view *v)
 		v->names[i] = a->name[i];
 	v->ech = a->ech;
 	v->checks = a->checks;
+	v->stun = a->stun;
 }
 
 static void
@@ -373,11 +388,11 @@ flow_start(struct engine *e, struct flow *f, const struct timeval *ts)
 	f->app = a;
 	judge_flow_init(e->judge, &a->jf);
 	if (f->proto == IPPROTO_TCP) {
-		a->pend = P_TLS | P_HTTP | P_IM;
+		a->pend = P_TLS | P_HTTP | P_IM | P_STUN;
 		if (f->sport == 53)
-			a->pend |= P_DNS_TCP;
+			a->pend = (a->pend | P_DNS_TCP) & (uint16_t)~P_STUN;
 	} else if (f->proto == IPPROTO_UDP) {
-		a->pend = P_QUIC | P_GQUIC | P_IM_UDP;
+		a->pend = P_QUIC | P_GQUIC | P_IM_UDP | P_STUN;
 		if (f->sport == 53 || f->cport == 53)
 			a->pend |= P_DNS_UDP;
 	}
@@ -506,15 +521,133 @@ tcp_dns(struct engine *e, struct flow *f, struct app *a, const uint8_t *d,
 		if (r == 0)
 			break;
 		if (r < 0) {
-			a->pend &= (uint8_t)~P_DNS_TCP;
+			a->pend &= (uint16_t)~P_DNS_TCP;
 			break;
 		}
 		a->dns_off = off + used;
 		e->st.dns_tcp_messages++;
-		a->pend &= (uint8_t)~(P_TLS | P_HTTP | P_IM);
+		a->pend &= (uint16_t)~(P_TLS | P_HTTP | P_IM);
 		dns_names(e, f, a, e->dns, ts);
 	}
 	return first && a->proto == APP_DNS;
+}
+
+/*
+ * One STUN message (or Discord discovery packet) on the flow.  Returns
+ * true when it changed the facts: the first message makes the flow STUN,
+ * a service decided, or sensor.stun_messages reached undecided
+ * (limit.stun).  P_STUN is dropped once decided or at the bound.
+ */
+static bool
+stun_got(struct engine *e, struct flow *f, struct app *a,
+    const struct stun_msg *m)
+{
+	bool changed = false;
+	uint8_t svc;
+
+	if (a->stun == NULL) {
+		a->stun = mem_calloc(1, sizeof(*a->stun));
+		e->st.stun_flows++;
+		if (a->proto == APP_UNKNOWN)
+			a->proto = APP_STUN;
+		a->pend &= (uint16_t)~(P_QUIC | P_GQUIC | P_TLS | P_HTTP |
+		    P_IM | P_DNS_TCP);
+		changed = true;
+	}
+	e->st.stun_messages++;
+	svc = a->stun->service;
+	stun_flow_add(a->stun, m);
+	(void)stun_flow_relay(a->stun, judge_policy(e->judge), &f->srv,
+	    &f->cli);
+	if (a->stun->service != svc)
+		changed = true;
+	if (stun_flow_final(a->stun)) {
+		a->pend &= (uint16_t)~P_STUN;
+	} else if (a->stun->msgs >= e->set.stun_messages) {
+		a->pend &= (uint16_t)~P_STUN;
+		if (a->stun->service == STUN_SVC_NONE) {
+			a->stun->limit = true;
+			a->checks |= JUDGE_CHECK_LIMIT_STUN;
+			changed = true;
+		}
+	}
+	return changed;
+}
+
+/*
+ * One TCP frame at d: a STUN message, or ChannelData between messages;
+ * with RFC 4571 framing (ICE-TCP) a two-byte length and whatever it holds
+ * (STUN, or media skipped).  Returns 1 for a message, 2 for a frame
+ * skipped, 0 for more bytes, -1 when not STUN.
+ */
+static int
+tcp_stun_frame(const struct stun_flow *sf, const uint8_t *d, size_t n,
+    struct stun_msg *m, size_t *used_r, bool *framed_r)
+{
+	struct cursor c;
+	uint16_t flen;
+	size_t used = 0;
+	int r;
+
+	*framed_r = false;
+	if (sf == NULL || !sf->tcp_framed) {
+		r = stun_parse(d, n, m, used_r);
+		if (r == 1 && m->classic)
+			return -1;	/* RFC 3489 STUN is UDP only */
+		if (r >= 0)
+			return r;
+		if (sf != NULL) {	/* plain framing: ChannelData? */
+			r = stun_channel_data(d, n, true, used_r);
+			return r == 1 ? 2 : r;
+		}
+	}
+	cur_init(&c, d, n);
+	if (!cur_u16(&c, &flen))
+		return 0;
+	if (c.left < flen)
+		return sf != NULL || n < 2 + STUN_HDR ? 0 : -1;
+	*used_r = 2 + (size_t)flen;
+	r = stun_parse(c.p, flen, m, &used);
+	if (r == 1 && used == flen && !m->classic) {
+		*framed_r = true;
+		return 1;
+	}
+	return sf != NULL ? 2 : -1;
+}
+
+/*
+ * STUN over TCP (RFC 8489 6.2.2: messages back to back; RFC 4571
+ * framing as ICE-TCP uses; TURN ChannelData padded to 4, RFC 8656 12.5),
+ * from where the last frame ended.  Returns true when the facts changed.
+ */
+static bool
+tcp_stun(struct engine *e, struct flow *f, struct app *a, const uint8_t *d,
+    size_t n)
+{
+	struct stun_msg m;
+	bool changed = false;
+	size_t off = a->stun != NULL ? a->stun->tcp_off : 0;
+
+	while ((a->pend & P_STUN) != 0 && off < n) {
+		size_t used = 0;
+		bool framed;
+		int r = tcp_stun_frame(a->stun, d + off, n - off, &m, &used,
+		    &framed);
+
+		if (r == 0)
+			break;
+		if (r < 0) {
+			a->pend &= (uint16_t)~P_STUN;
+			break;
+		}
+		if (r == 1)
+			changed |= stun_got(e, f, a, &m);
+		if (framed)
+			a->stun->tcp_framed = true;
+		off += used;
+		a->stun->tcp_off = off;
+	}
+	return changed;
 }
 
 /*
@@ -536,11 +669,11 @@ tcp_parse(struct engine *e, struct flow *f, struct app *a,
 		if (r == 1) {
 			a->proto = APP_TLS;
 			got_hello(e, a, &e->hello, NAME_TLS_SNI);
-			a->pend &= (uint8_t)~P_TCP;
+			a->pend &= (uint16_t)~P_TCP;
 			return true;
 		}
 		if (r < 0)
-			a->pend &= (uint8_t)~P_TLS;
+			a->pend &= (uint16_t)~P_TLS;
 	}
 	if ((a->pend & P_HTTP) != 0) {
 		r = d[0] >= 'A' && d[0] <= 'Z' ? http_parse_request(
@@ -552,11 +685,11 @@ tcp_parse(struct engine *e, struct flow *f, struct app *a,
 				set_name(a, NAME_HTTP_HOST, e->http.host);
 			str_lcpy(a->http_method, e->http.method,
 			    sizeof(a->http_method));
-			a->pend &= (uint8_t)~P_TCP;
+			a->pend &= (uint16_t)~P_TCP;
 			return true;
 		}
 		if (r < 0)
-			a->pend &= (uint8_t)~P_HTTP;
+			a->pend &= (uint16_t)~P_HTTP;
 	}
 	if ((a->pend & P_IM) != 0) {
 		r = im_detect(d, n, &e->im);
@@ -570,12 +703,14 @@ tcp_parse(struct engine *e, struct flow *f, struct app *a,
 				if (e->flowlog != NULL && a->im_name == NULL)
 					a->im_name = mem_strdup(e->im.name);
 			}
-			a->pend &= (uint8_t)~P_TCP;
+			a->pend &= (uint16_t)~P_TCP;
 			return true;
 		}
 		if (r != 0)
-			a->pend &= (uint8_t)~P_IM;
+			a->pend &= (uint16_t)~P_IM;
 	}
+	if ((a->pend & P_STUN) != 0 && tcp_stun(e, f, a, d, n))
+		return true;
 	if ((a->pend & P_DNS_TCP) != 0)
 		return tcp_dns(e, f, a, d, n, ts);
 	return false;
@@ -617,7 +752,7 @@ tcp_packet(struct engine *e, struct flow *f, struct app *a,
 			a->checks |= JUDGE_CHECK_LIMIT_REASSEMBLY;
 			changed = true;
 		}
-		a->pend &= (uint8_t)~P_TCP;
+		a->pend &= (uint16_t)~P_TCP;
 	}
 	if ((a->pend & P_TCP) == 0) {
 		e->st.stream_held -= stream_held(s);
@@ -639,7 +774,7 @@ quic_packet(struct engine *e, struct flow *f, struct app *a,
 		/* A 0-RTT or reordered packet may come before the Initial. */
 		if (!quic_is_initial(p->payload, p->paylen)) {
 			if (++a->quic_misses >= ENGINE_QUIC_MISSES)
-				a->pend &= (uint8_t)~P_QUIC;
+				a->pend &= (uint16_t)~P_QUIC;
 			return;
 		}
 		a->quic = e->set.quic_crypto_max > 0 ?
@@ -650,12 +785,13 @@ quic_packet(struct engine *e, struct flow *f, struct app *a,
 	r = quic_feed(a->quic, p->payload, p->paylen);
 	if (r == 0)
 		return;
-	a->pend &= (uint8_t)~P_QUIC;
+	a->pend &= (uint16_t)~P_QUIC;
 	if (r < 0) {
 		e->st.quic_failed++;
 		quic_state_free(&a->quic);
 		return;
 	}
+	a->pend &= (uint16_t)~P_STUN;
 	a->quic_version = quic_version(a->quic);
 	hello = quic_client_hello(a->quic, &hlen);
 	if (hello != NULL && quic_hello_is_chlo(a->quic)) {
@@ -692,18 +828,18 @@ gquic_packet(struct engine *e, struct flow *f, struct app *a,
 
 	if (a->gquic_pkts == 0 && !gquic_is_client_packet(p->payload,
 	    p->paylen, &version)) {
-		a->pend &= (uint8_t)~P_GQUIC;
+		a->pend &= (uint16_t)~P_GQUIC;
 		return;
 	}
 	r = gquic_parse_packet(p->payload, p->paylen, &version, sni,
 	    sizeof(sni));
 	if (r < 0 || (r == 0 && ++a->gquic_pkts >= ENGINE_GQUIC_PKTS)) {
-		a->pend &= (uint8_t)~P_GQUIC;
+		a->pend &= (uint16_t)~P_GQUIC;
 		return;
 	}
 	if (r == 0)
 		return;
-	a->pend &= (uint8_t)~(P_GQUIC | P_QUIC);
+	a->pend &= (uint16_t)~(P_GQUIC | P_QUIC | P_STUN);
 	e->st.gquic_hellos++;
 	a->proto = APP_GQUIC;
 	a->quic_version = version;
@@ -718,15 +854,39 @@ udp_im(struct engine *e, struct flow *f, struct app *a, enum flow_dir dir,
 {
 	if (a->proto != APP_UNKNOWN ||
 	    ++a->im_udp_pkts >= ENGINE_IM_UDP_PKTS)
-		a->pend &= (uint8_t)~P_IM_UDP;
+		a->pend &= (uint16_t)~P_IM_UDP;
 	if (a->proto != APP_UNKNOWN || im_detect_udp(p->payload, p->paylen,
 	    dir == FLOW_TOSERVER, &e->im) != 1)
 		return;
-	a->pend &= (uint8_t)~(P_IM_UDP | P_QUIC | P_GQUIC);
+	a->pend &= (uint16_t)~(P_IM_UDP | P_QUIC | P_GQUIC | P_STUN);
 	a->proto = (uint8_t)im_app(e->im.proto);
 	a->app_detail = e->im.what;
 	e->st.im_detected++;
 	judge_now(e, f, a, ts);
+}
+
+/*
+ * Every datagram early in the flow, both ways: one STUN message each
+ * (exactly the datagram).  Before the first, ENGINE_STUN_MISSES others
+ * give up; after it, other datagrams (media, ChannelData) are counted
+ * and the flow given up past 4 x sensor.stun_messages of them.  Returns
+ * true when the facts changed.
+ */
+static bool
+udp_stun(struct engine *e, struct flow *f, struct app *a, const struct pkt *p)
+{
+	struct stun_msg m;
+	size_t used = 0;
+
+	if (stun_parse(p->payload, p->paylen, &m, &used) == 1 &&
+	    used == p->paylen)
+		return stun_got(e, f, a, &m);
+	if (a->stun == NULL && ++a->stun_misses >= ENGINE_STUN_MISSES)
+		a->pend &= (uint16_t)~P_STUN;
+	else if (a->stun != NULL && ++a->stun->looked >=
+	    4 * e->set.stun_messages)
+		a->pend &= (uint16_t)~P_STUN;
+	return false;
 }
 
 static void
@@ -738,14 +898,16 @@ udp_packet(struct engine *e, struct flow *f, struct app *a,
 	if ((a->pend & P_DNS_UDP) != 0) {
 		if (dns_parse(p->payload, p->paylen, e->dns) == 0) {
 			e->st.dns_messages++;
-			a->pend &= (uint8_t)~P_QUIC;
+			a->pend &= (uint16_t)~(P_QUIC | P_STUN);
 			dns_names(e, f, a, e->dns, ts);
 			return;
 		}
 		e->st.dns_bad++;
 		if (++a->dns_misses >= ENGINE_DNS_MISSES)
-			a->pend &= (uint8_t)~P_DNS_UDP;
+			a->pend &= (uint16_t)~P_DNS_UDP;
 	}
+	if ((a->pend & P_STUN) != 0 && udp_stun(e, f, a, p))
+		judge_now(e, f, a, ts);
 	if (dir == FLOW_TOSERVER && (a->pend & P_GQUIC) != 0)
 		gquic_packet(e, f, a, p, ts);
 	if (dir == FLOW_TOSERVER && (a->pend & P_QUIC) != 0)
@@ -836,6 +998,7 @@ write_flow(struct engine *e, const struct flow *f, const struct app *a)
 	fl.quic_version = a->quic_version;
 	fl.http_method = a->http_method;
 	fl.im_name = a->im_name;
+	fl.stun = a->stun;
 	fl.agency = judge_agency(e->judge, f);
 	if (flowlog_write_flow(e->flowlog, &fl) == 0)
 		e->st.flows_logged++;

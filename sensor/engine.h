@@ -8,7 +8,9 @@
  * recognises its protocol (returns 1) or all have declined (-1) or the
  * reassembly bound is reached; then the stream stops buffering.  UDP:
  * DNS on port 53 (every message), QUIC Initials (until the ClientHello
- * is whole or the flow is given up).  Nothing is allocated per packet in
+ * is whole or the flow is given up), STUN/TURN both ways on any port
+ * (stun.h; also over TCP) until a calling service is known or
+ * sensor.stun_messages messages were read.  Nothing is allocated per packet in
  * the common path: per-flow state comes from a free list, parser results
  * go to scratch structures owned by the engine.
  *
@@ -40,6 +42,7 @@ struct engine_settings {
 	struct judge_settings judge;
 	size_t quic_crypto_max;	/* per QUIC flow (quic_state_new_bounded) */
 	unsigned quic_initials;
+	unsigned stun_messages;	/* STUN messages inspected per flow */
 	size_t stream_memory;	/* all client streams still being parsed:
 				   past it a stream is given up
 				   (limit.reassembly) */
@@ -66,6 +69,7 @@ struct engine_stats {
 	uint64_t http_requests;
 	uint64_t dns_messages, dns_tcp_messages, dns_bad;
 	uint64_t im_detected;
+	uint64_t stun_flows, stun_messages;	/* STUN/TURN seen */
 	uint64_t streams_undecided;	/* reassembly bound hit, no parser
 					   recognised the stream */
 	uint64_t streams_over_memory;	/* ... of which the memory bound */

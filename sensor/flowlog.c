@@ -29,6 +29,7 @@
 #include "json.h"
 #include "lockfile.h"
 #include "mem.h"
+#include "stun.h"
 
 #define FLOWLOG_BUF (256 * 1024)
 #define FLOWLOG_LINE_MAX (64 * 1024)
@@ -352,7 +353,7 @@ write_flow_locked(struct flowlog *l, const struct flowlog_flow *r)
 		json_kv(&w, "method", r->http_method != NULL ?
 		    r->http_method : "");
 		json_object_end(&w);
-	} else if (r->app >= APP_XMPP) {
+	} else if (r->app >= APP_XMPP && r->app != APP_STUN) {
 		json_key(&w, "im");
 		json_object_begin(&w);
 		json_kv(&w, "proto", app_proto_name(r->app));
@@ -360,6 +361,8 @@ write_flow_locked(struct flowlog *l, const struct flowlog_flow *r)
 			json_kv(&w, "name", r->im_name);
 		json_object_end(&w);
 	}
+	if (r->stun != NULL)
+		stun_flow_json(&w, r->stun);
 	if (r->dns_queries != NULL && r->dns_queries->len > 0) {
 		json_key(&w, "dns");
 		json_object_begin(&w);

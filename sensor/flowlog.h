@@ -21,6 +21,7 @@
 #include "str.h"
 
 struct flowlog;
+struct stun_flow;
 
 /* What the engine learnt of a flow, for its line (all borrowed). */
 struct flowlog_flow {
@@ -33,6 +34,7 @@ struct flowlog_flow {
 	uint32_t quic_version;		/* QUIC and gQUIC */
 	const char *http_method;	/* HTTP */
 	const char *im_name;		/* IRC nick, MQTT client id, ... */
+	const struct stun_flow *stun;	/* STUN/TURN seen (stun.h), NULL */
 	const char *agency;		/* the host's agency, or NULL */
 };
 

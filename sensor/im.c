@@ -55,16 +55,10 @@
  *
  * UDP, one whole datagram at a time (im_detect_udp):
  *
- * Discord voice (discord.com/developers/docs/topics/voice-connections,
- * "IP Discovery"): exactly 74 bytes
- *
- *	+---------+----------+--------+----------------------+---------+
- *	| type u16| len u16  | SSRC   | address: 64 bytes,   | port    |
- *	| 1 req   | 70       | u32    | NUL-padded text      | u16     |
- *	| 2 resp  |          |        | (all NUL in requests)|         |
- *	+---------+----------+--------+----------------------+---------+
- *
- *   and the voice servers' 8-byte keepalive 13 37 ca fe | u32 counter.
+ * Discord voice: the voice servers' 8-byte keepalive 13 37 ca fe | u32
+ *   counter, what a call joined mid-way still shows (its IP discovery,
+ *   discord.com/developers/docs/topics/voice-connections, is stun.c's:
+ *   the engine offers a datagram to STUN first, and that is a call).
  *
  * OICQ (QQ; Wireshark's packet-oicq.c names the fields):
  *
@@ -619,46 +613,17 @@ im_detect(const uint8_t *p, size_t len, struct im_match *out)
 
 /* ----------------------------------------------------------------- UDP */
 
-/* Discord IP discovery: the address is NUL-padded IP text, or all NUL. */
-static bool
-discord_address(struct cursor a, bool request)
-{
-	uint8_t b;
-	size_t text = 0;
-
-	while (cur_u8(&a, &b) && b != 0) {
-		if (!((b >= '0' && b <= '9') || (b >= 'a' && b <= 'f') ||
-		    (b >= 'A' && b <= 'F') || b == '.' || b == ':'))
-			return false;
-		text++;
-	}
-	while (cur_u8(&a, &b))
-		if (b != 0)
-			return false;
-	return request ? text == 0 : text >= 2;
-}
-
 static int
-detect_discord(const uint8_t *p, size_t len, bool toserver,
-    struct im_match *out)
+detect_discord(const uint8_t *p, size_t len, struct im_match *out)
 {
-	struct cursor c, addr;
-	uint16_t type, dlen, port;
+	struct cursor c;
 	uint32_t v;
 
 	cur_init(&c, p, len);
-	if (len == 8 && cur_u32(&c, &v) && v == 0x1337cafe) {
-		out->what = "keepalive";
-	} else if (len == 74 && cur_u16(&c, &type) && cur_u16(&c, &dlen) &&
-	    cur_u32(&c, &v) && cur_sub(&c, 64, &addr) && cur_u16(&c, &port) &&
-	    dlen == 70 && ((type == 1 && toserver) || (type == 2 &&
-	    !toserver)) && discord_address(addr, type == 1)) {
-		out->what = type == 1 ? "ip-discovery-request" :
-		    "ip-discovery-response";
-	} else {
+	if (len != 8 || !cur_u32(&c, &v) || v != 0x1337cafe)
 		return -1;
-	}
 	out->proto = IM_DISCORD;
+	out->what = "keepalive";
 	return 1;
 }
 
@@ -710,8 +675,9 @@ int
 im_detect_udp(const uint8_t *p, size_t len, bool toserver,
     struct im_match *out)
 {
+	(void)toserver;		/* no signature today depends on it */
 	memset(out, 0, sizeof(*out));
-	if (detect_discord(p, len, toserver, out) == 1 ||
+	if (detect_discord(p, len, out) == 1 ||
 	    detect_oicq(p, len, out) == 1 || detect_imo(p, len, out) == 1)
 		return 1;
 	memset(out, 0, sizeof(*out));

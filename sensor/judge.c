@@ -40,6 +40,7 @@
 #include "mem.h"
 #include "policy.h"
 #include "prom.h"
+#include "stun.h"
 
 #define JUDGE_ID_MAX 64		/* event type / category text */
 #define DEDUP_PROBE 8
@@ -87,7 +88,7 @@ struct judge {
 
 static const char *const app_names[APP_COUNT_] = {
 	"unknown", "tls", "quic", "gquic", "http", "dns", "xmpp", "irc",
-	"mqtt", "whatsapp", "dingtalk", "discord", "oicq", "imo",
+	"mqtt", "whatsapp", "dingtalk", "discord", "oicq", "imo", "stun",
 };
 
 static const char *const source_names[NAME_COUNT_] = {
@@ -451,6 +452,11 @@ visit_check(struct judge_ctx *x, const struct cond *c,
 		if (visit(c, &f))
 			return true;
 	}
+	if ((v->checks & JUDGE_CHECK_LIMIT_STUN) != 0) {
+		f.s = SPAN_LIT("limit.stun");
+		if (visit(c, &f))
+			return true;
+	}
 	if (v->ech && x->dns_name == NULL && x->j->ech_fronts != NULL) {
 		enum name_source src = NAME_TLS_SNI;
 		const char *sni = first_name(v, true, &src), *entry = NULL;
@@ -512,6 +518,13 @@ judge_each(void *ctx, enum field field, const char *subkey,
 		    NAME_DNS_QUERY, x->dns_name);
 	case FIELD_APP_PROTO:
 		f.s = span_from_cstr(app_proto_name(v->app));
+		return ctx_visit(x, c, visit, &f, 1, NAME_COUNT_, NULL);
+	case FIELD_CALL_SERVICE:
+		if (x->dns_name != NULL || v->stun == NULL ||
+		    v->stun->service == STUN_SVC_NONE)
+			return false;
+		f.s = span_from_cstr(stun_service_name(
+		    (enum stun_service)v->stun->service));
 		return ctx_visit(x, c, visit, &f, 1, NAME_COUNT_, NULL);
 	case FIELD_SRC_IP:
 		f.ip = fl->cli;
@@ -667,6 +680,15 @@ is_official_im(const struct agency *a, const char *name)
 	    domset_match(a->official_im, name, strlen(name), NULL);
 }
 
+/* A call to the agency's own IM service (its domain, stun.h). */
+static bool
+is_official_call(const struct agency *a, const struct stun_flow *sf)
+{
+	return sf != NULL && sf->service != STUN_SVC_NONE &&
+	    is_official_im(a, stun_service_domain(
+	    (enum stun_service)sf->service));
+}
+
 static void
 write_alert(struct judge *j, const struct jrule *jr,
     const struct judge_ctx *x, const struct agency *ag,
@@ -707,6 +729,8 @@ write_alert(struct judge *j, const struct jrule *jr,
 	}
 	if (v->app_detail != NULL)
 		alert_add_str(&a, "app_detail", v->app_detail);
+	if (v->stun != NULL)
+		stun_flow_json(alert_json(&a), v->stun);
 	alert_add_u64(&a, "bytes_toserver", f->bytes[FLOW_TOSERVER]);
 	alert_add_u64(&a, "bytes_toclient", f->bytes[FLOW_TOCLIENT]);
 	if (agency != NULL)
@@ -789,7 +813,8 @@ judge_flow(struct judge *j, struct judge_flow *jf,
 			ag_known = true;
 		}
 		if (!judge_decide(j, jr->r, ag, v->flow, &d) ||
-		    (jr->is_im && is_official_im(ag, x.name)))
+		    (jr->is_im && (is_official_im(ag, x.name) ||
+		    is_official_call(ag, v->stun))))
 			continue;
 		fired_set(jf, i);
 		write_alert(j, jr, &x, ag, &d, ts);

@@ -52,6 +52,7 @@ enum app_proto {
 	APP_DISCORD,
 	APP_OICQ,
 	APP_IMO,
+	APP_STUN,		/* STUN/TURN, Discord IP discovery (stun.h) */
 	APP_COUNT_
 };
 
@@ -76,7 +77,10 @@ const char *name_source_name(enum name_source s);
 enum {
 	JUDGE_CHECK_LIMIT_FLOWS = 1u << 0,	/* limit.flows */
 	JUDGE_CHECK_LIMIT_REASSEMBLY = 1u << 1,	/* limit.reassembly */
+	JUDGE_CHECK_LIMIT_STUN = 1u << 2,	/* limit.stun */
 };
+
+struct stun_flow;
 
 /* What is known about a flow at the time of a judgement. */
 struct judge_view {
@@ -92,6 +96,9 @@ struct judge_view {
 				   (tls.name-hidden when the SNI is a known
 				   ECH front) */
 	unsigned checks;	/* JUDGE_CHECK_* raised on this flow */
+	const struct stun_flow *stun;	/* NULL, or what STUN said: the
+					   call.service field, the alert's
+					   stun object */
 };
 
 /* Per-flow judging state, embedded in the engine's per-flow state. */

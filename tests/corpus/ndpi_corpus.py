@@ -26,14 +26,18 @@ and held to four checks, one "ok"/"FAIL" line each:
                         signature  nDPI labels it with a service whose
                                  protocol bytes the sensor recognises
                                  (SIGNATURE_LABELS: Discord voice, IMO,
-                                 OICQ, DingTalk).
+                                 OICQ, DingTalk);
+                        stun     the flow's STUN/TURN named a calling
+                                 service rule network.im.call alerts on
+                                 (its flow record's stun.service).
                       Named flows whose name is NOT on our lists are
                       printed as "list gap?" for review (the lists leave
                       some names out on purpose, see their comment blocks);
                       they are not failures.  Flows nDPI knows only from
-                      its own IP tables, STUN/RTP heuristics or payload
-                      statistics (calls, MTProto to unpublished ranges) are
-                      not expected.  DNS alerts are deduplicated per client
+                      its own IP tables, caches, RTP heuristics or payload
+                      statistics (SRTP, calls to Google's public STUN
+                      servers, MTProto to unpublished ranges) are not
+                      expected.  DNS alerts are deduplicated per client
                       and name, so a DNS flow counts as found when any
                       alert carries its client and name.
   ndpi-hardneg/<pcap> the hard negatives (LABELS.tsv category
@@ -46,7 +50,10 @@ and held to four checks, one "ok"/"FAIL" line each:
                       its port).
 
 The log (stdout) ends with per-service recall (by nDPI label) and precision
-(by the sensor's matched list entry), and the tshark agreement figures.
+(by the sensor's matched list entry), the tshark agreement figures, and
+the per-capture IM figure ("IM captures: N of 38": an IM capture counts
+when any network.im* alert is raised on it; ndpi-im-captures/<pcap> FAILs
+a negative or hard negative with a webmail or IM alert).
 """
 import ipaddress
 import json
@@ -83,6 +90,8 @@ LABELS = {
 	"FacebookMessenger": "im", "Messenger": "im", "FacebookVoip": "im",
 	"Snapchat": "im", "SnapchatCall": "im", "Zalo": "im",
 	"OICQ": "im", "DingTalk": "im",
+	# Google's consumer calls (Duo, now Meet): network.im.call names them
+	"GoogleCall": "im",
 }
 # Labels whose flows the sensor's IM signatures recognise without a name,
 # address or port (sensor/im.c; rule network.im.protocol).
@@ -300,6 +309,61 @@ def sensor_names(flows):
 	return out
 
 
+# --- calls (STUN/TURN): kept apart from the rest for the merge
+
+# Call flows (nDPI's WhatsAppCall, SignalVoip, FacebookVoip, TelegramVoip,
+# GoogleCall, ViberVoip on STUN, Discord's voice discovery) are expected to
+# alert (network.im.call) when their STUN carried a service signal the
+# sensor read (its flow record names the service), although they carry no
+# name, listed address or port.  Flows nDPI marks by its own caches or RTP
+# heuristics (SRTP after the STUN, peers it learnt of elsewhere, Google's
+# public STUN servers) carry no such signal and stay "not expected".
+# Teams ("teams": the official channel, see EXCLUDED) and "meta" (Meta's
+# shared relays) are named in the flow record but not alerted.
+
+
+def call_visible(f, sflow):
+	"""An IM flow whose STUN named a service the shipped rule alerts on."""
+	if not any(LABELS.get(l) == "im" for l in f["labels"]):
+		return False
+	fl = sflow.get(flow_key(f["proto"], f["cli"], f["srv"]))
+	st = (fl or {}).get("stun") or {}
+	return st.get("service") not in (None, "", "teams", "meta")
+
+
+def im_captures(labels, results):
+	"""Per capture: an IM capture counts when any IM alert (a network.im*
+	rule) was raised on it; negatives and hard negatives must have none
+	(any network.im* or webmail alert).  Prints the figure, the misses and
+	the negatives that alerted; returns the failures."""
+	im, hit, miss, bad = 0, 0, [], []
+	for r in labels:
+		res = results.get(r["pcap"])
+		if res is None:
+			continue
+		rules = [a.get("rule", "") for a in res["alerts"]
+		    if a.get("event_type") != "flow"]
+		any_im = any(x == "network.im" or x.startswith("network.im.")
+		    for x in rules)
+		cat = r.get("category", "")
+		if cat == "im":
+			im += 1
+			if any_im:
+				hit += 1
+			else:
+				miss.append(r["pcap"])
+		elif cat in ("negative", "hard-negative") and (any_im or any(
+		    x.startswith("network.webmail") for x in rules)):
+			bad.append(r["pcap"])
+	print("== IM captures: %d of %d (a capture counts when any "
+	    "network.im* alert is raised on it)" % (hit, im))
+	for m in miss:
+		print("  missed: " + m)
+	for b in bad:
+		print("  negative with a webmail/IM alert: " + b)
+	return bad
+
+
 def main():
 	if not os.path.isfile(os.path.join(CORPUS, "LABELS.tsv")):
 		print("skip ndpi-corpus (../shared/corpus/ndpi-pcaps not present)")
@@ -406,6 +470,8 @@ def main():
 				how = "port"
 			if how is None and label in SIGNATURE_LABELS:
 				how = "signature"
+			if how is None and call_visible(f, sflow):
+				how = "stun"
 			if how is None:
 				invisible[label] += 1
 				fl = sflow.get(flow_key(f["proto"], f["cli"], f["srv"]))
@@ -541,6 +607,8 @@ def main():
 	print("== names tshark reports that the sensor's flow log does not")
 	for u in unfound:
 		print("  %s: %s %s" % u)
+	for b in im_captures(labels, results):
+		print("FAIL ndpi-im-captures/%s (negative with an alert)" % b)
 	return 0
 
 

@@ -598,9 +598,8 @@ def _(c):
 	]
 	for i, d in enumerate(bad):
 		udp_pair(c, srv, 45100 + i, 50004, [(True, d)])
-	# a response sent by the client is not one
-	udp_pair(c, srv, 45120, 50004, [(True, discord_ipd(2, 7,
-	    b"203.0.113.7"))])
+	# (a response is Discord's whichever way it goes: a capture that
+	# starts mid-way sees the server's first; stun.c, either way)
 
 
 def oicq(command, number=1444875387, version=0x3b0b, seq=23, body=16):
@@ -1264,6 +1263,234 @@ def generic(name):
 	else:
 		return None
 	return cap
+
+
+# --- STUN/TURN calls (sensor/stun.c): one per service, then hostile ones
+
+BIND, BIND_OK, ALLOC, ALLOC_OK, ALLOC_ERR = 0x0001, 0x0101, 0x0003, 0x0103, 0x0113
+TID = bytes(range(1, 13))
+
+
+def turn_realm(realm, user=b"1767225600:4242", software=None):
+	"""A TURN allocation: 401 with REALM and NONCE, then the authenticated
+	request (USERNAME, REALM, NONCE, MESSAGE-INTEGRITY), then success."""
+	sw = stun_attr(0x8022, software) if software else b""
+	first = stun_msg(ALLOC, stun_attr(0x0019, b"\x11\0\0\0") + sw, tid=TID)
+	err = stun_msg(ALLOC_ERR, stun_attr(0x0009, b"\0\0\x04\x01"
+	    b"Unauthorized") + stun_attr(0x0014, realm) + stun_attr(0x0015,
+	    b"nonce-0123456789"), tid=TID)
+	auth = stun_msg(ALLOC, stun_attr(0x0019, b"\x11\0\0\0") +
+	    stun_attr(0x0006, user) + stun_attr(0x0014, realm) +
+	    stun_attr(0x0015, b"nonce-0123456789") + stun_attr(0x0008,
+	    b"\xaa" * 20), tid=TID[::-1])
+	ok = stun_msg(ALLOC_OK, stun_attr(0x0016, stun_xor_addr("198.18.7.7",
+	    50123, TID[::-1])) + stun_attr(0x0020, stun_xor_addr(CLIENT, 50000,
+	    TID[::-1])) + stun_attr(0x000d, b"\0\0\x02\x58"), tid=TID[::-1])
+	return [first, ("s", err), auth, ("s", ok)]
+
+
+def ice_check(extra=b"", tid=TID):
+	"""An ICE connectivity check as every WebRTC client sends it."""
+	return stun_msg(BIND, stun_attr(0x0006, b"aB3d:xY9z") + stun_attr(0xc057,
+	    b"\0\x01\0\x0a") + stun_attr(0x802a, b"\x01" * 8) +
+	    stun_attr(0x0024, b"\x6e\x7f\x1e\xff") + extra +
+	    stun_attr(0x0008, b"\xbb" * 20), tid=tid)
+
+
+@case("stun_whatsapp.pcap")
+def _(c):
+	# WhatsApp's relay allocation: vendor attribute 0x4000 out, 0x4002 back
+	req = stun_msg(ALLOC, stun_attr(0x4000, bytes(range(102))) +
+	    stun_attr(0x0008, b"\xcc" * 20), tid=TID, fingerprint=False)
+	ok = stun_msg(ALLOC_OK, stun_attr(0x0020, stun_xor_addr(CLIENT, 50000,
+	    TID)) + stun_attr(0x4002, b"\0\0\x01\x6b\x8e\x03\xa3\xb3"),
+	    tid=TID, fingerprint=False)
+	stun_udp(c, [req, ("s", ok)], srv="198.18.31.48")
+
+
+@case("stun_whatsapp_badfp.pcap")
+def _(c):
+	# the same vendor attribute under a wrong FINGERPRINT: not STUN
+	req = stun_msg(ALLOC, stun_attr(0x4000, bytes(range(102))), tid=TID,
+	    bad_fingerprint=True)
+	stun_udp(c, [req, req, req, req, req], srv="198.18.31.48")
+
+
+@case("stun_signal.pcap")
+def _(c):
+	stun_udp(c, turn_realm(b"signal.org", software=b"None"),
+	    srv="198.18.35.167")
+
+
+@case("stun_telegram.pcap")
+def _(c):
+	stun_udp(c, turn_realm(b"telegram.org"), srv="198.18.9.35", dport=1400)
+
+
+@case("stun_messenger.pcap")
+def _(c):
+	stun_udp(c, turn_realm(b"turner.facebook", user=b"Mf2h9Hi5aPMRplF1"),
+	    srv="198.18.86.54", dport=40003)
+
+
+@case("stun_viber.pcap")
+def _(c):
+	stun_udp(c, turn_realm(b"viber.com"), srv="198.18.50.5")
+
+
+@case("stun_google_realm.pcap")
+def _(c):
+	stun_udp(c, turn_realm(b"turn.l.google.com"), srv="198.18.247.128",
+	    dport=19305)
+
+
+@case("stun_meta_edgeray.pcap")
+def _(c):
+	req = stun_msg(BIND, stun_attr(0x0006,
+	    b"EDGERAY_DEFAULT_USERNAME:EDGERAY_DEFAULT_USERNAME") +
+	    stun_attr(0x0008, b"\xdd" * 20), tid=TID)
+	stun_udp(c, [req], cli=CLIENT6, srv="fd00:99::10")
+
+
+@case("stun_meta_whatsapp.pcap")
+def _(c):
+	# Meta's edge relay first, then WhatsApp's allocation on the same flow
+	edge = stun_msg(BIND, stun_attr(0x0006,
+	    b"EDGERAY_DEFAULT_USERNAME:EDGERAY_DEFAULT_USERNAME"), tid=TID)
+	req = stun_msg(ALLOC, stun_attr(0x4001, bytes(range(102))),
+	    tid=TID[::-1], fingerprint=False)
+	stun_udp(c, [edge, req], cli=CLIENT6, srv="fd00:99::31")
+
+
+@case("stun_meta_addr6.pcap")
+def _(c):
+	# Meta numbers its hosts ...:face:b00c:...
+	stun_udp(c, [ice_check()], cli=CLIENT6, srv="2a03:2880:f0ff:c:face:b00c:0:74fd")
+
+
+@case("stun_meet_relay.pcap")
+def _(c):
+	# a plain ICE check to a Google Meet media address (call_relays_meet)
+	stun_udp(c, [ice_check(), ("s", stun_msg(BIND_OK, stun_attr(0x0020,
+	    stun_xor_addr(CLIENT, 50000, TID)), tid=TID))], srv="142.250.82.99",
+	    dport=3478)
+
+
+@case("stun_teams.pcap")
+def _(c):
+	# Microsoft's MS-IMPLEMENTATION-VERSION in an ICE check
+	stun_udp(c, [ice_check(stun_attr(0x8070, b"\0\0\0\x03"))],
+	    srv="198.18.40.49", dport=60642)
+
+
+@case("stun_teams_relay.pcap")
+def _(c):
+	stun_udp(c, [ice_check()], srv="52.114.250.141", dport=3478)
+
+
+@case("stun_discord.pcap")
+def _(c):
+	req = struct.pack("!HHI", 1, 70, 0x0001e240) + b"\0" * 66
+	ans = (struct.pack("!HHI", 2, 70, 0x0001e240) +
+	    b"203.0.113.9".ljust(64, b"\0") + struct.pack("!H", 50000))
+	stun_udp(c, [req, ("s", ans)], srv="198.18.66.1", dport=50007)
+
+
+@case("stun_unknown.pcap")
+def _(c):
+	# a bare Binding to a public STUN server and ICE checks: STUN, no one
+	bare = stun_msg(BIND, tid=TID, fingerprint=False)
+	ok = stun_msg(BIND_OK, stun_attr(0x0020, stun_xor_addr(CLIENT, 50000,
+	    TID)), tid=TID)
+	stun_udp(c, [bare, ("s", ok), ice_check(tid=TID[::-1])],
+	    srv="198.18.121.127", dport=19302)
+
+
+@case("stun_classic.pcap")
+def _(c):
+	# RFC 3489: no magic cookie, MAPPED-ADDRESS in the answer
+	tid = b"\x42" * 16
+	req = struct.pack("!HH", BIND, 8) + tid + stun_attr(0x0003, b"\0" * 4)
+	ans = (struct.pack("!HH", BIND_OK, 12) + tid + stun_attr(0x0001,
+	    b"\0\x01\xc3\x50" + socket.inet_aton(CLIENT)))
+	stun_udp(c, [req, ("s", ans)], srv="198.18.3.4")
+
+
+@case("stun_limit.pcap")
+def _(c):
+	stun_udp(c, [ice_check(tid=bytes([i]) * 12) for i in range(1, 4)],
+	    srv="198.18.121.9", dport=3478)
+
+
+@case("stun_tcp_signal.pcap")
+def _(c):
+	# TURN over TCP: messages back to back, ChannelData between them
+	t = Tcp(c, sport=41000, dport=3478)
+	t.open()
+	msgs = [m for m in turn_realm(b"signal.org") if not isinstance(m, tuple)]
+	chan = struct.pack("!HH", 0x4000, 5) + b"hello" + b"\0" * 3
+	t.send(msgs[0] + chan + msgs[1], sizes=[30, 7])
+	t.ack()
+	t.close()
+
+
+@case("stun_tcp_framed_teams.pcap")
+def _(c):
+	# ICE-TCP (RFC 4571 framing) toward a Teams relay address
+	t = Tcp(c, sport=41001, dport=443, srv="52.113.194.132")
+	t.open()
+	m = ice_check()
+	t.send(struct.pack("!H", len(m)) + m)
+	t.ack()
+	t.close()
+
+
+@case("stun_tcp_classic.pcap")
+def _(c):
+	# RFC 3489 defines no TCP: bytes that would pass as classic STUN on
+	# a TCP stream are something else (a proxy's binary protocol)
+	t = Tcp(c, sport=41002, dport=8080)
+	t.open()
+	t.send(struct.pack("!HH", BIND, 8) + b"\x42" * 16 + stun_attr(0x0003,
+	    b"\0" * 4))
+	t.ack()
+	t.close()
+
+
+@case("stun_hostile.pcap")
+def _(c):
+	# every one carries a service signal a careless parser would believe
+	wa = stun_attr(0x4000, bytes(range(16)))
+	ms = stun_attr(0x0014, b"signal.org")
+	body = wa + ms
+	bad = [
+	    # attribute length past the message
+	    struct.pack("!HHI", ALLOC, len(body), STUN_COOKIE) + TID +
+	    struct.pack("!HH", 0x4000, 200) + body[4:],
+	    # message length past the datagram
+	    struct.pack("!HHI", ALLOC, len(body) + 64, STUN_COOKIE) + TID + body,
+	    # truncated attribute header
+	    struct.pack("!HHI", ALLOC, 4, STUN_COOKIE) + TID + b"\x40\0",
+	    # length not a multiple of 4
+	    struct.pack("!HHI", ALLOC, 2, STUN_COOKIE) + TID + b"\x40\0",
+	    # FINGERPRINT not last
+	    struct.pack("!HHI", ALLOC, 8 + len(ms), STUN_COOKIE) + TID +
+	    struct.pack("!HHI", 0x8028, 4, 0) + ms,
+	    # 16,000 empty attributes, then a realm past the end
+	    struct.pack("!HHI", ALLOC, 64000, STUN_COOKIE) + TID +
+	    struct.pack("!HH", 0x8001, 0) * 15998 + struct.pack("!HH", 0x0014,
+	    40) + b"signal.org",
+	]
+	for i, m in enumerate(bad):
+		stun_udp(c, [m, m, m, m, m], sport=51000 + i, srv="198.18.99.%d" %
+		    (i + 1))
+
+
+@case("stun_many_attrs.pcap")
+def _(c):
+	# 16,000 attributes, all bounded by the message: parsed, no service
+	attrs = struct.pack("!HH", 0x8001, 0) * 16000
+	stun_udp(c, [stun_msg(BIND, attrs, tid=TID)], srv="198.18.99.50")
 
 
 def build(name, outdir):

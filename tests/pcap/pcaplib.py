@@ -13,8 +13,10 @@ addresses, seeded randomness.  Needs Debian's scapy and cryptography
 import calendar
 import os
 import random
+import socket
 import struct
 import sys
+import zlib
 
 from scapy.all import (GRE, IP, TCP, UDP, VXLAN, CookedLinux, Dot1AD, Dot1Q,
                        Ether, IPOption_NOP, IPOption_RR, IPv6,
@@ -459,3 +461,51 @@ def http_flow(cap, req, dport=80, sport=41000, cli=CLIENT, srv=SERVER,
 	t.send(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", False)
 	t.ack(True)
 	t.close()
+
+
+# ---------------------------------------------------------------- STUN
+
+STUN_COOKIE = 0x2112a442
+
+
+def stun_attr(t, v):
+	"""One attribute, padded to 4 (RFC 8489 14)."""
+	return struct.pack("!HH", t, len(v)) + v + b"\0" * ((-len(v)) % 4)
+
+
+def stun_xor_addr(ip, port, tid):
+	"""XOR-MAPPED-ADDRESS / XOR-RELAYED-ADDRESS value (RFC 8489 14.2)."""
+	key = struct.pack("!I", STUN_COOKIE) + tid
+	if ":" in ip:
+		raw = socket.inet_pton(socket.AF_INET6, ip)
+		fam = 2
+	else:
+		raw = socket.inet_aton(ip)
+		fam = 1
+	x = bytes(a ^ b for a, b in zip(raw, key))
+	return struct.pack("!BBH", 0, fam, port ^ (STUN_COOKIE >> 16)) + x
+
+
+def stun_msg(mtype, attrs=b"", tid=b"\x11" * 12, fingerprint=True,
+    cookie=STUN_COOKIE, bad_fingerprint=False):
+	"""A STUN message with attrs (bytes); FINGERPRINT last when asked."""
+	if fingerprint:
+		n = len(attrs) + 8
+		hdr = struct.pack("!HHI", mtype, n, cookie) + tid
+		crc = (zlib.crc32(hdr + attrs) ^ 0x5354554e) & 0xffffffff
+		if bad_fingerprint:
+			crc ^= 1
+		attrs += struct.pack("!HHI", 0x8028, 4, crc)
+	return struct.pack("!HHI", mtype, len(attrs), cookie) + tid + attrs
+
+
+def stun_udp(cap, msgs, cli=CLIENT, srv=SERVER, sport=50000, dport=3478,
+    wrap=eth):
+	"""Datagrams: each item is bytes (client to server) or ("s", bytes)."""
+	for m in msgs:
+		if isinstance(m, tuple):
+			cap.add(wrap(ipl(srv, cli) / UDP(sport=dport, dport=sport) /
+			    Raw(m[1])))
+		else:
+			cap.add(wrap(ipl(cli, srv) / UDP(sport=sport, dport=dport) /
+			    Raw(m)))

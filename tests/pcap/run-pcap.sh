@@ -6,7 +6,8 @@
 # runs
 #   $O/msgsec-sensor -c rules/msgsec.yaml -r CASE --alerts - -q ...
 # on each and compares the alerts with the row (tests/pcap/run_cases.py),
-# then runs the live loopback capture (tests/pcap/live.sh) and the
+# then checks the STUN fields against tshark (tests/pcap/stun_tshark.py),
+# runs the live loopback capture (tests/pcap/live.sh) and the
 # progress-line check on a pseudo-terminal (tests/pcap/progress.sh).  Prints one
 # "ok NAME", "FAIL NAME" or "skip NAME why" line per case.
 # PCAP_CASES="name ..." runs only those cases.
@@ -38,6 +39,9 @@ if [ ! -f "$stamp" ] || [ tests/pcap/make_cases.py -nt "$stamp" ] ||
 fi
 O=$O "$py" tests/pcap/run_cases.py
 rc=$?
+if [ -z "${PCAP_CASES:-}" ] || echo " $PCAP_CASES " | grep -q ' stun-tshark '; then
+	O=$O "$py" tests/pcap/stun_tshark.py || rc=1
+fi
 if [ -z "${PCAP_CASES:-}" ] || echo " $PCAP_CASES " | grep -q ' live '; then
 	O=$O sh tests/pcap/live.sh
 fi

@@ -82,7 +82,7 @@ def value_matches(have, want):
 
 def alert_matches(a, conds):
 	for k, v in conds.items():
-		if not value_matches(a.get(k), v):
+		if not value_matches(lookup(a, k), v):
 			return False
 	return True
 

@@ -9,7 +9,9 @@
  *           ech_fronts (cloudflare-ech.com)
  *   rules   the shipped clause-3 network rules, thresholds 1000 bytes
  *           (up) and 5000 (down)
- *   agency  DEP 192.0.2.0/25 (official IM teams.dep.example), DOR
+ *           network.im.call for whatsapp, signal and teams calls
+ *   agency  DEP 192.0.2.0/25 (official IM teams.dep.example and
+ *           teams.microsoft.com: Teams calls are DEP's own), DOR
  *           192.0.2.128/25
  *   exception EX-2026-0001: DEP host 192.0.2.17, network.webmail*,
  *           2026-06-01 .. 2027-05-31, approved by MassIT and ESB
@@ -76,6 +78,9 @@ static const char sp_rules[] =
     "match: { dest.port: { in: im_ports } }, action: log }\n"
     "  - { id: network.im.protocol, policy: \"3.1\", applies: network, "
     "match: { app_proto: { in: [whatsapp, irc] } }, action: log }\n"
+    "  - { id: network.im.call, policy: \"3.1\", applies: network, "
+    "match: { call.service: { in: [whatsapp, signal, teams] } }, "
+    "action: log }\n"
     "  - { id: network.doh, policy: \"3.3\", applies: network, "
     "match: { hostname: { in: doh_resolvers } }, action: log }\n"
     "  - { id: network.name-hidden, policy: \"3.3\", applies: network, "
@@ -89,7 +94,7 @@ static const char sp_agencies[] =
     "    name: Environmental Protection\n"
     "    domains: [dep.example]\n"
     "    networks: [192.0.2.0/25]\n"
-    "    official_im: [teams.dep.example]\n"
+    "    official_im: [teams.dep.example, teams.microsoft.com]\n"
     "  - id: DOR\n"
     "    name: Revenue\n"
     "    domains: [dor.example]\n"

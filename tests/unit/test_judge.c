@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "judge.h"
+#include "stun.h"
 #include "sensor_policy.h"
 
 struct fixture {
@@ -272,6 +273,56 @@ test_official_im(void **state)
 	a = sp_read_alerts();
 	assert_int_equal(sp_count(a, "\n"), 1);
 	assert_non_null(strstr(a, "\"agency\":\"DOR\""));
+	free(a);
+}
+
+/*
+ * A call names its service and the STUN detail; a call to the agency's
+ * own IM service (Teams for DEP, by its domain) is not public IM.
+ */
+static void
+test_call(void **state)
+{
+	struct fixture *x = *state;
+	struct stun_flow sf;
+	struct judge_flow jf2, jf3;
+	char *a;
+
+	memset(&sf, 0, sizeof(sf));
+	sf.service = STUN_SVC_TEAMS;
+	sf.signal = STUN_SIG_ATTRIBUTE;
+	sf.vendor = 0x8070;
+	sf.msgs = 1;
+	sf.methods = 1u << 1;
+	x->f.proto = 17;
+	x->v.app = APP_STUN;
+	x->v.stun = &sf;
+	set_ip(&x->f.cli, "192.0.2.5");		/* DEP: Teams is its own */
+	judge_flow(x->j, &x->jf, &x->v, &x->ts);
+	set_ip(&x->f.cli, "192.0.2.130");	/* DOR: public IM */
+	judge_flow_init(x->j, &jf2);
+	judge_flow(x->j, &jf2, &x->v, &x->ts);
+	judge_flow_clear(&jf2);
+	sf.service = STUN_SVC_WHATSAPP;		/* DEP, WhatsApp: public */
+	set_ip(&x->f.cli, "192.0.2.5");
+	judge_flow_init(x->j, &jf3);
+	judge_flow(x->j, &jf3, &x->v, &x->ts);
+	judge_flow(x->j, &jf3, &x->v, &x->ts);	/* once per flow */
+	judge_flow_clear(&jf3);
+	sf.service = STUN_SVC_NONE;		/* unknown: no alert */
+	judge_flow_init(x->j, &jf3);
+	judge_flow(x->j, &jf3, &x->v, &x->ts);
+	judge_flow_clear(&jf3);
+	a = sp_read_alerts();
+	assert_int_equal(sp_count(a, "\n"), 2);
+	assert_non_null(strstr(a, "\"rule\":\"network.im.call\",\"policy\":"
+	    "\"3.1\",\"category\":\"im\",\"action\":\"log\",\"service\":"
+	    "\"teams\",\"stun\":{\"service\":\"teams\",\"matched\":"
+	    "\"attribute\",\"attribute\":\"0x8070\",\"methods\":"
+	    "[\"binding\"]"));
+	assert_non_null(strstr(a, "\"agency\":\"DOR\""));
+	assert_non_null(strstr(a, "\"service\":\"whatsapp\""));
+	assert_non_null(strstr(a, "\"app_proto\":\"stun\""));
 	free(a);
 }
 
@@ -609,6 +660,7 @@ main(void)
 		T(test_agency_and_exception),
 		T(test_exception_window),
 		T(test_official_im),
+		T(test_call),
 		T(test_dns_dedup),
 		T(test_dns_table_bounded),
 		T(test_dns_name_rules_only),

@@ -40,6 +40,7 @@
 	X(AF_NAME_SOURCE, "name_source", a) \
 	X(AF_LIST, "list", a) \
 	X(AF_APP_DETAIL, "app_detail", a) \
+	X(AF_STUN, "stun", a) \
 	X(AF_CATEGORY, "category", a) \
 	X(AF_DIRECTION, "direction", a) \
 	X(AF_FILENAME, "filename", a) \

@@ -54,6 +54,7 @@ enum ascan_field {
 	AF_NAME_SOURCE,		/* network: where hostname was seen */
 	AF_LIST,		/* network: the list service is an entry of */
 	AF_APP_DETAIL,		/* network: what a protocol signature matched */
+	AF_STUN,		/* network: a call's STUN/TURN facts (object) */
 	AF_COUNT
 };
 

@@ -253,9 +253,36 @@ detail_addrs(struct buf *d, const struct ascan_value *from,
 }
 
 /*
+ * What named a call's service (the stun object of the alert): " stun=realm"
+ * and what it held, " stun=realm:signal.org", " stun=attribute:0x4000",
+ * " stun=ip-discovery".
+ */
+static void
+detail_stun(struct buf *d, const struct ascan_value *stun)
+{
+	static const char *const keys[] = { "matched", "attribute", "realm" };
+	struct ascan_value v[3];
+	const char *why;
+	size_t at;
+
+	if (stun->type != ASV_OTHER || stun->len == 0 || stun->p[0] != '{' ||
+	    ascan_object(stun->p, stun->len, keys, 3, v, &why) < 0)
+		return;
+	detail_add(d, "stun", &v[0]);
+	at = d->len;
+	if (ascan_eq(&v[0], "attribute"))
+		detail_add(d, NULL, &v[1]);
+	else if (ascan_eq(&v[0], "realm"))
+		detail_add(d, NULL, &v[2]);
+	if (d->len > at)
+		d->data[at] = ':';	/* the space detail_add put */
+}
+
+/*
  * A network alert's list, the name the flow carried (when it is not the
- * service shown) and where, and what a protocol signature matched:
- * " list=im_networks host=cdn.example.org via=tls.sni sig=keepalive".
+ * service shown) and where, what a protocol signature matched and what
+ * named a call: " list=im_networks host=cdn.example.org via=tls.sni
+ * sig=keepalive stun=realm:signal.org".
  */
 static void
 detail_names(struct buf *d, const struct ascan_rec *r,
@@ -267,6 +294,7 @@ detail_names(struct buf *d, const struct ascan_rec *r,
 		detail_add(d, "host", &r->f[AF_HOSTNAME]);
 	detail_add(d, "via", &r->f[AF_NAME_SOURCE]);
 	detail_add(d, "sig", &r->f[AF_APP_DETAIL]);
+	detail_stun(d, &r->f[AF_STUN]);
 }
 
 /* DETAIL: what the alert is about, by event type. */

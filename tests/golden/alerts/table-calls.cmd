@@ -1,0 +1,1 @@
+alerts --table --width 160 L/calls.json

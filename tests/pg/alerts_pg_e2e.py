@@ -226,8 +226,8 @@ def sensor_part(tmp):
     psql("DELETE FROM msgsec_alert")
 
     # Alerts that name what was seen (list, the flow's name by address
-    # and port, what a signature matched): the database shows them as
-    # the file does.
+    # and port, what a signature matched, what named a call): the
+    # database shows them as the file does.
     file2 = os.path.join(tmp, "sensor-named.json")
     for case in ("im_addr_sni", "xmpp_unlisted", "discord_voice", "oicq"):
         p2 = os.path.join(pcaps, case + ".pcap")
@@ -247,7 +247,8 @@ def sensor_part(tmp):
     report("sensor-named-details", all(x in t for x in (
         "list=im_networks host=cdn.example.org via=tls.sni",
         "list=im_ports host=xmpp.example.net via=xmpp.to sig=stream-header",
-        "sig=ip-discovery-request", "oicq (198.18.3.4) sig=packet")), t[-800:])
+        "discord (66.22.196.20) stun=ip-discovery", "oicq (198.18.3.4) sig=packet")),
+        t[-800:])
     psql("DELETE FROM msgsec_alert")
 
 

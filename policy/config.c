@@ -198,7 +198,8 @@ static const struct config_key keys[] = {
 	{ "sensor.check_seconds", CONF_U64, SEN(check_seconds), 0, "10", 0,
 	    86400, "live capture: how often the policy's files are checked "
 	    "for changes, reloaded like SIGHUP when they change (0: never)" },
-	{ "sensor.workers", CONF_WORKERS, SEN(workers), 0, "1", 1, 64,
+	{ "sensor.workers", CONF_WORKERS, SEN(workers), 0, "1", 1,
+	    CONF_WORKERS_MAX,
 	    "live capture: capture threads on the interface, each with its "
 	    "own flow table and parsers, sharing the kernel's packets by "
 	    "flow (PACKET_FANOUT); auto: one per online core (at most 64); "

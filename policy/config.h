@@ -21,6 +21,10 @@
 #include "diag.h"
 #include "node.h"
 
+/* sensor.workers' upper bound: a configuration range, checked at
+ * file:line:col (a value past it is refused, never cut). */
+#define CONF_WORKERS_MAX 64
+
 struct limits {
 	uint64_t message_size;
 	uint64_t mime_depth;
@@ -101,7 +105,8 @@ struct sensor_config {
 	uint64_t check_seconds;
 	uint64_t quic_crypto_bytes;
 	uint64_t quic_initials;
-	uint64_t workers;	/* capture threads; 0 = auto (online cores) */
+	uint64_t workers;	/* capture threads; 0 = auto (online cores),
+				   at most CONF_WORKERS_MAX */
 	uint64_t stun_messages;
 };
 

@@ -26,10 +26,11 @@
 #include <stddef.h>
 
 #include "capture.h"
+#include "config.h"
 #include "engine.h"
 #include "netmetrics.h"
 
-#define WORKER_MAX 64		/* as sensor.workers' bound */
+#define WORKER_MAX CONF_WORKERS_MAX	/* sensor.workers' bound */
 
 struct policy_holder;
 struct worker;
